@@ -1,0 +1,222 @@
+//! Check-in, check-out and undo at the desk.
+//!
+//! Every scan becomes a `CheckIn` fact, even a second one: the log keeps what
+//! happened, and arrivals are derived (earliest non-voided check-in per
+//! person and event). The desk is told "welcome" or "already arrived at
+//! 10:42"; counters never move twice.
+
+use super::people::VisitorView;
+use super::time::{format_local, parse_tz};
+use super::{parse_id, set, Escale};
+use crate::error::{Error, Result};
+use crate::model::{Direction, Entity, Method, RegistrationKind, REG_ACTIVE};
+use crate::op::{OpBody, Value};
+use crate::store::parse_uuid;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Who is checking in: a visitor id, or a code typed by a scanner.
+#[derive(Debug, Clone)]
+pub enum CheckInTarget {
+    Visitor(String),
+    Code(String),
+    /// A visitor id if it parses as one, else a code.
+    Either(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInStatus {
+    Welcome,
+    AlreadyArrived,
+    CheckedOut,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckInOutcome {
+    pub status: CheckInStatus,
+    pub visitor: VisitorView,
+    pub event_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub checkin_id: Uuid,
+    /// Earliest arrival (local time in the event's timezone).
+    pub arrived_at: String,
+    /// The person was not registered: a walk-in registration was created.
+    pub walk_in_created: bool,
+    /// For a session: how many people are checked in, and its capacity.
+    pub session_count: Option<i64>,
+    pub session_capacity: Option<i64>,
+}
+
+impl Escale {
+    pub async fn check_in(
+        &self,
+        event_id: &str,
+        target: CheckInTarget,
+        session_id: Option<&str>,
+        method: Method,
+    ) -> Result<CheckInOutcome> {
+        self.record_scan(event_id, target, session_id, method, Direction::In).await
+    }
+
+    pub async fn check_out(
+        &self,
+        event_id: &str,
+        target: CheckInTarget,
+        session_id: Option<&str>,
+        method: Method,
+    ) -> Result<CheckInOutcome> {
+        self.record_scan(event_id, target, session_id, method, Direction::Out).await
+    }
+
+    async fn record_scan(
+        &self,
+        event_id: &str,
+        target: CheckInTarget,
+        session_id: Option<&str>,
+        method: Method,
+        direction: Direction,
+    ) -> Result<CheckInOutcome> {
+        let ev = self.event(event_id).await?;
+        let session = match session_id {
+            Some(s) => {
+                let s = self.session(s).await?;
+                if s.event_id != ev.id {
+                    return Err(Error::SessionNotFound(s.id.to_string()));
+                }
+                Some(s)
+            }
+            None => None,
+        };
+        let (visitor_id, code) = match target {
+            CheckInTarget::Visitor(v) => (self.resolve(parse_id(&v, Error::VisitorNotFound)?).await?, None),
+            CheckInTarget::Code(c) => (self.code_to_visitor(ev.id, &c).await?, Some(c.trim().to_string())),
+            CheckInTarget::Either(s) => match Uuid::parse_str(s.trim()) {
+                Ok(id) => (self.resolve(id).await?, None),
+                Err(_) => (self.code_to_visitor(ev.id, &s).await?, Some(s.trim().to_string())),
+            },
+        };
+        let visitor = self.visitor(&visitor_id.to_string()).await?;
+        let tz = parse_tz(Some(&ev.timezone))?;
+
+        // Read and write in one transaction so two desks of this laptop (app
+        // and CLI) cannot both see "not arrived" and both say welcome.
+        let mut tx = self.store.write().await?;
+        let sid = session.as_ref().map(|s| s.id.to_string());
+        let previous = earliest(tx.conn(), ev.id, sid.as_deref(), visitor_id).await?;
+        let registered: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
+             WHERE r.event_id = ? AND r.status = 'active' AND COALESCE(a.root, r.visitor_id) = ?",
+        )
+        .bind(ev.id.to_string())
+        .bind(visitor_id.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+        let mut bodies = vec![];
+        let walk_in_created = registered == 0 && direction == Direction::In;
+        if walk_in_created {
+            bodies.push(set(
+                Entity::Registration,
+                Uuid::now_v7(),
+                [
+                    ("event_id", Value::String(ev.id.to_string())),
+                    ("visitor_id", Value::String(visitor_id.to_string())),
+                    ("kind", Value::String(RegistrationKind::WalkIn.as_str().into())),
+                    ("source", Value::String("desk".into())),
+                    ("status", Value::String(REG_ACTIVE.into())),
+                ],
+            ));
+        }
+        bodies.push(OpBody::CheckIn {
+            event_id: ev.id,
+            session_id: session.as_ref().map(|s| s.id),
+            visitor_id,
+            direction,
+            method,
+            code,
+        });
+        let ops = tx.append(bodies).await?;
+        let this = ops.last().map(|o| (o.id, o.hlc.ms())).ok_or_else(|| Error::Internal("no op".into()))?;
+        let session_count = match &session {
+            Some(s) => Some(session_inside(tx.conn(), s.id).await?),
+            None => None,
+        };
+        tx.commit().await?;
+
+        let (status, arrived_ms) = match (direction, previous) {
+            (Direction::Out, p) => (CheckInStatus::CheckedOut, p.unwrap_or(this.1)),
+            (Direction::In, Some(p)) => (CheckInStatus::AlreadyArrived, p),
+            (Direction::In, None) => (CheckInStatus::Welcome, this.1),
+        };
+        Ok(CheckInOutcome {
+            status,
+            visitor,
+            event_id: ev.id,
+            session_id: session.as_ref().map(|s| s.id),
+            checkin_id: this.0,
+            arrived_at: format_local(arrived_ms, tz),
+            walk_in_created,
+            session_count,
+            session_capacity: session.and_then(|s| s.capacity),
+        })
+    }
+
+    async fn code_to_visitor(&self, event: Uuid, code: &str) -> Result<Uuid> {
+        self.visitor_by_code(Some(event), code)
+            .await?
+            .ok_or_else(|| Error::UnknownCode(code.trim().chars().take(64).collect()))
+    }
+
+    /// Undoes this laptop's latest check-in at the event (or session).
+    pub async fn undo_last_check_in(&self, event_id: &str, session_id: Option<&str>) -> Result<Uuid> {
+        let ev = self.event(event_id).await?;
+        let ident = self.identity().await?;
+        let sid = match session_id {
+            Some(s) => Some(self.session(s).await?.id.to_string()),
+            None => None,
+        };
+        let mut tx = self.store.write().await?;
+        let last: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM checkin WHERE origin = ? AND event_id = ? AND session_id IS ? AND voided = 0
+             ORDER BY at_ms DESC, id DESC LIMIT 1",
+        )
+        .bind(ident.device_id.to_string())
+        .bind(ev.id.to_string())
+        .bind(sid)
+        .fetch_optional(tx.conn())
+        .await?;
+        let id = parse_uuid(&last.ok_or(Error::NothingToUndo)?)?;
+        tx.append(vec![OpBody::VoidCheckIn { checkin_id: id }]).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Earliest non-voided check-in (ms) of a root visitor at an event or session.
+async fn earliest(conn: &mut sqlx::SqliteConnection, event: Uuid, session: Option<&str>, root: Uuid) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+         WHERE c.event_id = ? AND c.session_id IS ? AND c.direction = 'in' AND c.voided = 0
+           AND COALESCE(a.root, c.visitor_id) = ?",
+    )
+    .bind(event.to_string())
+    .bind(session)
+    .bind(root.to_string())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// People currently inside a session: their latest scan there is "in".
+pub(crate) async fn session_inside(conn: &mut sqlx::SqliteConnection, session: Uuid) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM (
+           SELECT COALESCE(a.root, c.visitor_id) AS v, c.direction,
+                  row_number() OVER (PARTITION BY COALESCE(a.root, c.visitor_id) ORDER BY c.at_ms DESC, c.id DESC) AS rn
+           FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+           WHERE c.session_id = ? AND c.voided = 0)
+         WHERE rn = 1 AND direction = 'in'",
+    )
+    .bind(session.to_string())
+    .fetch_one(conn)
+    .await?)
+}

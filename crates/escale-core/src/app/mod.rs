@@ -1,0 +1,152 @@
+//! [`Escale`]: the use cases the desk, the CLI and (later) sync call.
+//!
+//! One value built at start-up and passed around (never a global): the store
+//! and the search index. Each submodule is one area of use cases; each turns
+//! validated input into op bodies and commits them through one
+//! [`crate::store::WriteTx`], then answers with plain serialisable views.
+
+mod checkin;
+mod events;
+pub(crate) mod people;
+mod stats;
+pub(crate) mod time;
+mod verify;
+
+pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
+pub use events::{EventInput, EventView, SessionInput, SessionView};
+pub use people::{
+    ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,
+    VisitorView, WalkIn, WalkInResult,
+};
+pub use stats::{EventStats, HourCount, SessionStats};
+pub use time::{format_local, parse_datetime};
+pub use verify::VerifyReport;
+
+use crate::error::{Error, Result};
+use crate::model::Entity;
+use crate::op::{Fields, OpBody, Value};
+use crate::search::SearchIndex;
+use crate::store::{Identity, OpenOptions, Store};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+pub struct Escale {
+    store: Store,
+    search: Mutex<SearchIndex>,
+    data_dir: PathBuf,
+}
+
+/// What `escale init` and the status bar show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Info {
+    pub data_dir: String,
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub device_id: Uuid,
+    pub device_name: String,
+    pub ops: i64,
+    pub unsynced_ops: i64,
+    pub version: &'static str,
+}
+
+impl Escale {
+    pub async fn open(data_dir: &Path) -> Result<Escale> {
+        Self::open_with(data_dir, &OpenOptions::default()).await
+    }
+
+    pub async fn open_with(data_dir: &Path, opts: &OpenOptions) -> Result<Escale> {
+        let store = Store::open(data_dir, opts).await?;
+        Ok(Escale { store, search: Mutex::new(SearchIndex::new()), data_dir: data_dir.to_path_buf() })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub async fn identity(&self) -> Result<Identity> {
+        self.store.identity().await?.ok_or(Error::NotInitialised)
+    }
+
+    /// First run: names the organisation and this device.
+    pub async fn init(&self, org_name: &str, device_name: &str) -> Result<Info> {
+        let org = crate::validate::text("organisation", org_name, crate::validate::MAX_TITLE)?
+            .ok_or(Error::Required { field: "organisation" })?;
+        let dev = crate::validate::text("device", device_name, crate::validate::MAX_SHORT)?
+            .ok_or(Error::Required { field: "device" })?;
+        let ident = self.store.init_identity(Uuid::now_v7(), Uuid::now_v7()).await?;
+        let mut tx = self.store.write().await?;
+        tx.append(vec![
+            set(Entity::Org, ident.org_id, [("name", Value::String(org))]),
+            set(Entity::Device, ident.device_id, [("name", Value::String(dev))]),
+        ])
+        .await?;
+        tx.commit().await?;
+        self.info().await
+    }
+
+    pub async fn info(&self) -> Result<Info> {
+        let ident = self.identity().await?;
+        let pool = self.store.pool();
+        let org_name: Option<String> = sqlx::query_scalar("SELECT name FROM org WHERE id = ?")
+            .bind(ident.org_id.to_string())
+            .fetch_optional(pool)
+            .await?
+            .flatten();
+        let device_name: Option<String> = sqlx::query_scalar("SELECT name FROM device WHERE id = ?")
+            .bind(ident.device_id.to_string())
+            .fetch_optional(pool)
+            .await?
+            .flatten();
+        let ops = self.store.op_count().await?;
+        // Until sync exists nothing has been acknowledged by a peer: every
+        // op made here is still to be synced.
+        let unsynced_ops: i64 = sqlx::query_scalar("SELECT count(*) FROM op WHERE origin = ?")
+            .bind(ident.device_id.to_string())
+            .fetch_one(pool)
+            .await?;
+        Ok(Info {
+            data_dir: self.data_dir.display().to_string(),
+            org_id: ident.org_id,
+            org_name: org_name.unwrap_or_default(),
+            device_id: ident.device_id,
+            device_name: device_name.unwrap_or_default(),
+            ops,
+            unsynced_ops,
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    }
+
+    /// Commits op bodies as one transaction.
+    pub(crate) async fn commit(&self, bodies: Vec<OpBody>) -> Result<Vec<crate::op::Op>> {
+        let mut tx = self.store.write().await?;
+        let ops = tx.append(bodies).await?;
+        tx.commit().await?;
+        Ok(ops)
+    }
+
+    pub(crate) async fn index(&self) -> Result<tokio::sync::MutexGuard<'_, SearchIndex>> {
+        let mut ix = self.search.lock().await;
+        ix.refresh(self.store.pool()).await?;
+        Ok(ix)
+    }
+}
+
+/// A `Set` op body from (field, value) pairs.
+pub(crate) fn set<const N: usize>(entity: Entity, id: Uuid, fields: [(&str, Value); N]) -> OpBody {
+    OpBody::Set { entity, id, fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Fields>() }
+}
+
+pub(crate) fn opt_text(v: Option<String>) -> Value {
+    v.map(Value::String).unwrap_or(Value::Null)
+}
+
+/// Parses a user-given id (full UUID) or reports `not_found` with `make`.
+pub(crate) fn parse_id(s: &str, make: impl Fn(String) -> Error) -> Result<Uuid> {
+    Uuid::parse_str(s.trim()).map_err(|_| make(s.chars().take(60).collect()))
+}

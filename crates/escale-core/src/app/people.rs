@@ -1,0 +1,536 @@
+//! Visitors: walk-in registration, edits, look-ups, search, duplicates,
+//! merge and erasure.
+
+use super::checkin::CheckInOutcome;
+use super::time::{format_local, parse_tz};
+use super::{opt_text, parse_id, set, Escale};
+use crate::error::{Error, Result};
+use crate::model::{
+    Entity, RegistrationKind, CONSENT_PROCESSING, CONSENT_WORDING_VERSION, REG_ACTIVE,
+};
+use crate::op::{Fields, OpBody, Value};
+use crate::search::Quality;
+use crate::store::parse_uuid;
+use crate::text::name_key;
+use crate::validate::{self, Warning};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct VisitorInput {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub birth_year: Option<i64>,
+    #[serde(default)]
+    pub situation: String,
+    #[serde(default)]
+    pub employment_id: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ConsentInput {
+    pub purpose: String,
+    pub granted: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WalkIn {
+    pub event_id: String,
+    pub visitor: VisitorInput,
+    pub consents: Vec<ConsentInput>,
+    pub check_in: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VisitorView {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postcode: Option<String>,
+    pub birth_year: Option<i64>,
+    pub situation: Option<String>,
+    pub employment_id: Option<String>,
+    pub notes: Option<String>,
+    pub badge_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WalkInResult {
+    pub visitor: VisitorView,
+    pub registration_id: Uuid,
+    pub warnings: Vec<Warning>,
+    pub check_in: Option<CheckInOutcome>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub visitor: VisitorView,
+    /// `exact`, `prefix`, `typo`, or `code` for a badge/ticket code.
+    pub quality: String,
+    pub registered: bool,
+    /// Earliest arrival at the event, local time.
+    pub arrived_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Similar {
+    pub visitor: VisitorView,
+    /// `email`, `name_birth_year`, `name_phone` or `name`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrationView {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_title: String,
+    pub event_starts_local: String,
+    pub kind: String,
+    pub source: Option<String>,
+    pub ticket_code: Option<String>,
+    pub status: String,
+    pub arrived_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitorDetail {
+    pub visitor: VisitorView,
+    pub merged_ids: Vec<Uuid>,
+    pub registrations: Vec<RegistrationView>,
+    pub consents: Vec<ConsentInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeResult {
+    pub winner: VisitorView,
+    pub loser_id: Uuid,
+    pub fields_copied: Vec<String>,
+}
+
+/// Validated visitor fields, with warnings for values left out.
+pub(crate) fn visitor_fields(input: &VisitorInput, warnings: &mut Vec<Warning>) -> Result<BTreeMap<&'static str, Value>> {
+    let (first, last) = validate::names(&input.first_name, &input.last_name)?;
+    let mut f = BTreeMap::new();
+    f.insert("first_name", opt_text(first));
+    f.insert("last_name", opt_text(last));
+    f.insert("email", opt_text(validate::email(&input.email, warnings)?));
+    f.insert("phone", opt_text(validate::phone(&input.phone, warnings)?));
+    f.insert("postcode", opt_text(validate::postcode(&input.postcode, warnings)?));
+    f.insert("birth_year", validate::birth_year(input.birth_year, warnings).map(Value::from).unwrap_or(Value::Null));
+    f.insert("situation", opt_text(validate::situation(&input.situation)?.map(|s| s.as_str().to_string())));
+    f.insert("employment_id", opt_text(validate::text("employment_id", &input.employment_id, 40)?));
+    f.insert("notes", opt_text(validate::text("notes", &input.notes, validate::MAX_NOTES)?));
+    Ok(f)
+}
+
+/// A short code for badges: unambiguous letters and digits, typed by a scanner.
+pub(crate) fn new_badge_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut rng = rand::thread_rng();
+    let tail: String = (0..7).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    format!("E{tail}")
+}
+
+impl Escale {
+    /// Registers a walk-in (or a desk registration) for an event, with
+    /// consents, optionally checking them in, all in one transaction.
+    pub async fn register_walk_in(&self, w: &WalkIn) -> Result<WalkInResult> {
+        let ev = self.event(&w.event_id).await?;
+        let mut warnings = vec![];
+        let fields = visitor_fields(&w.visitor, &mut warnings)?;
+        let processing = w.consents.iter().any(|c| c.purpose == CONSENT_PROCESSING && c.granted);
+        if !processing {
+            return Err(Error::Required { field: "consent" });
+        }
+        let vid = Uuid::now_v7();
+        let rid = Uuid::now_v7();
+        let mut vf: Fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        vf.insert("badge_code".into(), Value::String(new_badge_code()));
+        let mut bodies = vec![
+            OpBody::Set { entity: Entity::Visitor, id: vid, fields: vf },
+            set(
+                Entity::Registration,
+                rid,
+                [
+                    ("event_id", Value::String(ev.id.to_string())),
+                    ("visitor_id", Value::String(vid.to_string())),
+                    ("kind", Value::String(RegistrationKind::WalkIn.as_str().into())),
+                    ("source", Value::String("desk".into())),
+                    ("status", Value::String(REG_ACTIVE.into())),
+                    ("registered_at", Value::String(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+                ],
+            ),
+        ];
+        for c in &w.consents {
+            if c.purpose.trim().is_empty() || c.purpose.len() > 100 {
+                return Err(Error::Invalid { field: "purpose", value: c.purpose.clone() });
+            }
+            bodies.push(OpBody::Consent {
+                visitor_id: vid,
+                purpose: c.purpose.clone(),
+                granted: c.granted,
+                wording_version: CONSENT_WORDING_VERSION.into(),
+            });
+        }
+        self.commit(bodies).await?;
+        let check_in = if w.check_in {
+            Some(self.check_in(&ev.id.to_string(), super::CheckInTarget::Visitor(vid.to_string()), None, crate::model::Method::Search).await?)
+        } else {
+            None
+        };
+        Ok(WalkInResult { visitor: self.visitor(&vid.to_string()).await?, registration_id: rid, warnings, check_in })
+    }
+
+    /// Edits a visitor: only the fields that changed become ops, so two
+    /// laptops editing different fields both keep their edit.
+    pub async fn update_visitor(&self, id: &str, input: &VisitorInput) -> Result<(VisitorView, Vec<Warning>)> {
+        let current = self.visitor(id).await?;
+        let mut warnings = vec![];
+        let fields = visitor_fields(input, &mut warnings)?;
+        let now = serde_json::to_value(&current)?;
+        let changed: Fields = fields
+            .into_iter()
+            .filter(|(k, v)| now.get(*k).unwrap_or(&Value::Null) != v)
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if !changed.is_empty() {
+            self.commit(vec![OpBody::Set { entity: Entity::Visitor, id: current.id, fields: changed }]).await?;
+        }
+        Ok((self.visitor(id).await?, warnings))
+    }
+
+    /// The live record standing for `id` (following merges).
+    pub async fn visitor(&self, id: &str) -> Result<VisitorView> {
+        let uid = parse_id(id, Error::VisitorNotFound)?;
+        let root = self.resolve(uid).await?;
+        let row = sqlx::query(VISITOR_SELECT_BY_ID)
+            .bind(root.to_string())
+            .fetch_optional(self.store.pool())
+            .await?
+            .ok_or_else(|| Error::VisitorNotFound(id.to_string()))?;
+        visitor_from_row(&row)
+    }
+
+    /// Follows merges to the record that stands for `id`; refuses erased ids.
+    pub(crate) async fn resolve(&self, id: Uuid) -> Result<Uuid> {
+        let pool = self.store.pool();
+        let erased: Option<String> = sqlx::query_scalar("SELECT visitor_id FROM erased WHERE visitor_id = ?")
+            .bind(id.to_string())
+            .fetch_optional(pool)
+            .await?;
+        if erased.is_some() {
+            return Err(Error::VisitorErased(id));
+        }
+        let root: Option<String> = sqlx::query_scalar("SELECT root FROM alias WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(pool)
+            .await?;
+        root.map(|r| parse_uuid(&r)).transpose().map(|r| r.unwrap_or(id))
+    }
+
+    pub async fn visitor_detail(&self, id: &str) -> Result<VisitorDetail> {
+        let visitor = self.visitor(id).await?;
+        let pool = self.store.pool();
+        let vid = visitor.id.to_string();
+        let merged: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ? ORDER BY id")
+            .bind(&vid)
+            .fetch_all(pool)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.event_id, e.title, e.starts_at, e.timezone, r.kind, r.source, r.ticket_code, r.status,
+                    (SELECT min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+                      WHERE c.event_id = r.event_id AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
+                        AND COALESCE(a.root, c.visitor_id) = ?1)
+             FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id JOIN event e ON e.id = r.event_id
+             WHERE COALESCE(a.root, r.visitor_id) = ?1 ORDER BY e.starts_at DESC",
+        )
+        .bind(&vid)
+        .fetch_all(pool)
+        .await?;
+        let mut registrations = vec![];
+        for r in rows {
+            let tz = parse_tz(r.try_get::<Option<String>, _>(4)?.as_deref())?;
+            let arrived: Option<i64> = r.try_get(9)?;
+            registrations.push(RegistrationView {
+                id: parse_uuid(&r.try_get::<String, _>(0)?)?,
+                event_id: parse_uuid(&r.try_get::<String, _>(1)?)?,
+                event_title: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                event_starts_local: super::time::stored_to_local(&r.try_get::<Option<String>, _>(3)?.unwrap_or_default(), tz),
+                kind: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+                source: r.try_get(6)?,
+                ticket_code: r.try_get(7)?,
+                status: r.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
+                arrived_at: arrived.map(|ms| format_local(ms, tz)),
+            });
+        }
+        // Latest answer per purpose.
+        let consents = sqlx::query(
+            "SELECT purpose, granted FROM consent c LEFT JOIN alias a ON a.id = c.visitor_id
+             WHERE COALESCE(a.root, c.visitor_id) = ? ORDER BY purpose, stamp",
+        )
+        .bind(&vid)
+        .fetch_all(pool)
+        .await?;
+        let mut latest: BTreeMap<String, bool> = BTreeMap::new();
+        for c in consents {
+            latest.insert(c.try_get(0)?, c.try_get::<i64, _>(1)? != 0);
+        }
+        Ok(VisitorDetail {
+            visitor,
+            merged_ids: merged.iter().map(|m| parse_uuid(m)).collect::<Result<_>>()?,
+            registrations,
+            consents: latest.into_iter().map(|(purpose, granted)| ConsentInput { purpose, granted }).collect(),
+        })
+    }
+
+    /// The check-in desk search. A badge/ticket code typed exactly comes first.
+    pub async fn search(&self, event_id: Option<&str>, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let ev = match event_id {
+            Some(e) => Some(self.event(e).await?),
+            None => None,
+        };
+        let query: String = query.chars().take(200).collect();
+        let mut ids: Vec<(Uuid, String, bool)> = vec![];
+        if let Some(v) = self.visitor_by_code(ev.as_ref().map(|e| e.id), &query).await? {
+            ids.push((v, "code".into(), false));
+        }
+        let hits = self.index().await?.search(&query, ev.as_ref().map(|e| e.id), limit);
+        for h in hits {
+            if !ids.iter().any(|(id, _, _)| *id == h.visitor_id) {
+                let q = match h.quality {
+                    Quality::Exact => "exact",
+                    Quality::Prefix => "prefix",
+                    Quality::Typo => "typo",
+                };
+                ids.push((h.visitor_id, q.into(), h.registered));
+            }
+        }
+        ids.truncate(limit);
+        let views = self.visitors_by_id(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?;
+        let arrivals = match &ev {
+            Some(e) => self.arrivals_of(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?,
+            None => BTreeMap::new(),
+        };
+        let registered = match &ev {
+            Some(e) => self.registered_among(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?,
+            None => Default::default(),
+        };
+        let tz = parse_tz(ev.as_ref().map(|e| e.timezone.as_str()))?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|(id, quality, _)| {
+                let visitor = views.get(&id)?.clone();
+                Some(SearchHit {
+                    visitor,
+                    quality,
+                    registered: registered.contains(&id),
+                    arrived_at: arrivals.get(&id).map(|ms| format_local(*ms, tz)),
+                })
+            })
+            .collect())
+    }
+
+    /// A visitor by badge code or by ticket code (this event's first).
+    pub(crate) async fn visitor_by_code(&self, event: Option<Uuid>, code: &str) -> Result<Option<Uuid>> {
+        let code = code.trim();
+        if code.len() < 4 || code.len() > 128 || code.contains(char::is_whitespace) {
+            return Ok(None);
+        }
+        let pool = self.store.pool();
+        let by_badge: Option<String> = sqlx::query_scalar("SELECT id FROM visitor WHERE badge_code = ?")
+            .bind(code.to_uppercase())
+            .fetch_optional(pool)
+            .await?;
+        let found = match by_badge {
+            Some(v) => Some(v),
+            None => sqlx::query_scalar(
+                "SELECT visitor_id FROM registration WHERE ticket_code = ? AND status = 'active'
+                 ORDER BY (event_id = ?) DESC LIMIT 1",
+            )
+            .bind(code)
+            .bind(event.map(|e| e.to_string()).unwrap_or_default())
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+        };
+        match found {
+            Some(v) => match self.resolve(parse_uuid(&v)?).await {
+                Ok(root) => Ok(Some(root)),
+                Err(Error::VisitorErased(_)) => Ok(None),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) async fn visitors_by_id(&self, ids: &[Uuid]) -> Result<BTreeMap<Uuid, VisitorView>> {
+        let mut out = BTreeMap::new();
+        for chunk in ids.chunks(300) {
+            let sql = format!("{VISITOR_SELECT} WHERE id IN ({})", vec!["?"; chunk.len()].join(","));
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(self.store.pool()).await? {
+                let v = visitor_from_row(&r)?;
+                out.insert(v.id, v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Earliest arrival (ms) at the event of each given root visitor.
+    pub(crate) async fn arrivals_of(&self, event: Uuid, roots: &[Uuid]) -> Result<BTreeMap<Uuid, i64>> {
+        let mut out = BTreeMap::new();
+        for chunk in roots.chunks(300) {
+            let ph = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+                 WHERE c.event_id = ? AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
+                   AND (c.visitor_id IN ({ph}) OR c.visitor_id IN (SELECT id FROM alias WHERE root IN ({ph})))
+                 GROUP BY v"
+            );
+            let mut q = sqlx::query(&sql).bind(event.to_string());
+            for _ in 0..2 {
+                for id in chunk {
+                    q = q.bind(id.to_string());
+                }
+            }
+            for r in q.fetch_all(self.store.pool()).await? {
+                out.insert(parse_uuid(&r.try_get::<String, _>(0)?)?, r.try_get::<i64, _>(1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn registered_among(&self, event: Uuid, roots: &[Uuid]) -> Result<std::collections::BTreeSet<Uuid>> {
+        let mut out = std::collections::BTreeSet::new();
+        for chunk in roots.chunks(300) {
+            let ph = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT DISTINCT COALESCE(a.root, r.visitor_id) FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
+                 WHERE r.event_id = ? AND r.status = 'active'
+                   AND (r.visitor_id IN ({ph}) OR r.visitor_id IN (SELECT id FROM alias WHERE root IN ({ph})))"
+            );
+            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(event.to_string());
+            for _ in 0..2 {
+                for id in chunk {
+                    q = q.bind(id.to_string());
+                }
+            }
+            for r in q.fetch_all(self.store.pool()).await? {
+                out.insert(parse_uuid(&r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Live records that look like the same person (for the "use this record
+    /// instead?" warning and for import matching).
+    pub async fn similar(&self, input: &VisitorInput) -> Result<Vec<Similar>> {
+        let mut w = vec![];
+        let email = validate::email(&input.email, &mut w).ok().flatten();
+        let phone = validate::phone(&input.phone, &mut w).ok().flatten();
+        let key = name_key(&input.first_name, &input.last_name);
+        let pool = self.store.pool();
+        let sql = format!("{VISITOR_SELECT} WHERE (email = ? OR (name_key = ? AND name_key <> '')) AND id NOT IN (SELECT id FROM alias) LIMIT 20");
+        let rows = sqlx::query(&sql).bind(email.clone()).bind(&key).fetch_all(pool).await?;
+        let mut out = vec![];
+        for r in rows {
+            let v = visitor_from_row(&r)?;
+            let reason = if email.is_some() && v.email == email {
+                "email"
+            } else if input.birth_year.is_some() && v.birth_year == input.birth_year {
+                "name_birth_year"
+            } else if phone.is_some() && v.phone == phone {
+                "name_phone"
+            } else {
+                "name"
+            };
+            out.push(Similar { visitor: v, reason: reason.into() });
+        }
+        out.sort_by_key(|s| match s.reason.as_str() {
+            "email" => 0,
+            "name_birth_year" | "name_phone" => 1,
+            _ => 2,
+        });
+        Ok(out)
+    }
+
+    /// Merges `loser` into `winner`: the winner keeps its fields and gains the
+    /// loser's where it had none; the loser's registrations and check-ins
+    /// count for the winner on every node.
+    pub async fn merge(&self, loser: &str, winner: &str) -> Result<MergeResult> {
+        let l = self.visitor(loser).await?;
+        let w = self.visitor(winner).await?;
+        if l.id == w.id {
+            return Err(Error::MergeSelf);
+        }
+        let lv = serde_json::to_value(&l)?;
+        let wv = serde_json::to_value(&w)?;
+        let mut copied = Fields::new();
+        for def in Entity::Visitor.fields() {
+            let (a, b) = (wv.get(def.name), lv.get(def.name));
+            let empty = |v: Option<&Value>| v.is_none_or(|v| v.is_null() || v.as_str() == Some(""));
+            if empty(a) && !empty(b) {
+                copied.insert(def.name.to_string(), b.cloned().unwrap_or(Value::Null));
+            }
+        }
+        let mut bodies = vec![];
+        let fields_copied: Vec<String> = copied.keys().cloned().collect();
+        if !copied.is_empty() {
+            bodies.push(OpBody::Set { entity: Entity::Visitor, id: w.id, fields: copied });
+        }
+        bodies.push(OpBody::Merge { loser: l.id, winner: w.id });
+        self.commit(bodies).await?;
+        Ok(MergeResult { winner: self.visitor(&w.id.to_string()).await?, loser_id: l.id, fields_copied })
+    }
+
+    /// Erases a person (and every record merged into them). Forever.
+    pub async fn erase(&self, id: &str) -> Result<Vec<Uuid>> {
+        let v = self.visitor(id).await?;
+        let merged: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
+            .bind(v.id.to_string())
+            .fetch_all(self.store.pool())
+            .await?;
+        let mut ids = vec![v.id];
+        for m in merged {
+            ids.push(parse_uuid(&m)?);
+        }
+        self.commit(ids.iter().map(|id| OpBody::Erase { visitor_id: *id }).collect()).await?;
+        Ok(ids)
+    }
+}
+
+const VISITOR_SELECT: &str = "SELECT id, first_name, last_name, email, phone, postcode, birth_year, situation, employment_id, notes, badge_code FROM visitor";
+const VISITOR_SELECT_BY_ID: &str = "SELECT id, first_name, last_name, email, phone, postcode, birth_year, situation, employment_id, notes, badge_code FROM visitor WHERE id = ?";
+
+pub(crate) fn visitor_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<VisitorView> {
+    Ok(VisitorView {
+        id: parse_uuid(&r.try_get::<String, _>(0)?)?,
+        first_name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+        last_name: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+        email: r.try_get(3)?,
+        phone: r.try_get(4)?,
+        postcode: r.try_get(5)?,
+        birth_year: r.try_get(6)?,
+        situation: r.try_get(7)?,
+        employment_id: r.try_get(8)?,
+        notes: r.try_get(9)?,
+        badge_code: r.try_get(10)?,
+    })
+}

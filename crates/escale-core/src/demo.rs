@@ -1,0 +1,135 @@
+//! Synthetic demo data: an event full of invented people with French-style
+//! (and diverse) names, for demos, screenshots and benchmarks.
+//!
+//! Every person here is made up from lists of common first and last names
+//! combined at random; emails use `example.org`/`example.net` (reserved
+//! domains) and phone numbers the 06 99 range. The event is marked "[DÉMO]"
+//! and its series is `demo`, so it is obvious and easy to archive.
+
+use crate::app::{EventInput, EventView, SessionInput};
+use crate::error::Result;
+use crate::import::badge_from_id;
+use crate::model::{Direction, Entity, EventKind, Method, RegistrationKind, CONSENT_PROCESSING, REG_ACTIVE};
+use crate::op::{Fields, OpBody, Value};
+use crate::Escale;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub const FIRST_NAMES: &[&str] = &[
+    "Éloïse", "Chloé", "Léa", "Manon", "Camille", "Inès", "Jade", "Louise", "Zoé", "Léna", "Maëlys", "Anaïs",
+    "Océane", "Hélène", "Françoise", "Aïcha", "Fatoumata", "Yasmine", "Nour", "Amel", "Sofia", "Agnieszka",
+    "Thuy", "Mai", "Ngozi", "Marie", "Martine", "Nathalie", "Sylvie", "Isabelle", "Aurélie", "Émilie",
+    "Lucas", "Hugo", "Théo", "Nathan", "Mathis", "Enzo", "Louis", "Gabriel", "Raphaël", "Jérôme", "François",
+    "Noël", "Loïc", "Gaël", "Mehdi", "Karim", "Youssef", "Moussa", "Mamadou", "Ibrahima", "Łukasz", "Piotr",
+    "Ömer", "Mehmet", "Thanh", "Minh", "Jean-Baptiste", "Pierre", "Michel", "Stéphane", "Olivier", "Cédric",
+];
+
+pub const LAST_NAMES: &[&str] = &[
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
+    "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
+    "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier",
+    "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin",
+    "N'Diaye", "Diallo", "Traoré", "Koné", "Camara", "Sow", "Ben Ali", "Benali", "Haddad", "Mansouri",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Kowalski", "Nowak", "Wiśniewski", "Yılmaz", "Öztürk", "Şahin",
+    "Da Silva", "Pereira", "Ferreira", "Le Gall", "Le Goff", "Kerbrat", "D'Almeida", "O'Connor", "Lefèvre-Martin",
+    "Château", "Bénard", "Crémieux", "Gaëtan", "Noël", "Pâris", "Brûlé", "Cœur", "Lœuillet",
+];
+
+const SITUATIONS: &[&str] = &["job_seeker", "job_seeker", "job_seeker", "employed", "self_employed", "company_founder", "student", "other"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoReport {
+    pub event: EventView,
+    pub visitors: usize,
+    pub arrived: usize,
+    pub ops: usize,
+}
+
+/// A synthetic person (deterministic for a given rng).
+pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i64, &'static str) {
+    let first = FIRST_NAMES[rng.gen_range(0..FIRST_NAMES.len())];
+    let last = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
+    let ascii = |s: &str| crate::text::tokens(s).join("");
+    let email = format!("{}.{}{}@example.{}", ascii(first), ascii(last), n, if n % 2 == 0 { "org" } else { "net" });
+    let phone = format!("06 99 {:02} {:02} {:02}", rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100));
+    let year = rng.gen_range(1955..2007);
+    let situation = SITUATIONS[rng.gen_range(0..SITUATIONS.len())];
+    (first.to_string(), last.to_string(), email, phone, year, situation)
+}
+
+impl Escale {
+    /// Creates a demo event with `visitors` synthetic pre-registered people,
+    /// `arrived_ratio` of them already checked in.
+    pub async fn demo(&self, visitors: usize, arrived_ratio: f64, seed: u64) -> Result<DemoReport> {
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        let event = self
+            .create_event(&EventInput {
+                kind: Some(EventKind::Fair),
+                title: "[DÉMO] Forum emploi & numérique".into(),
+                place: "Salle des fêtes, place de la Mairie".into(),
+                timezone: None,
+                starts_at: format!("{today} 09:00"),
+                ends_at: format!("{today} 17:30"),
+                series: Some("demo".into()),
+            })
+            .await?;
+        let eid = event.id.to_string();
+        for (title, room, s, e, cap) in [
+            ("Atelier CV et lettre de motivation", "Salle A", "10:00", "11:30", 20),
+            ("Conférence : les métiers qui recrutent", "Amphithéâtre", "14:00", "15:00", 120),
+            ("Identité numérique et démarches en ligne", "Salle B", "15:30", "17:00", 15),
+        ] {
+            self.add_session(&eid, &SessionInput { title: title.into(), room: room.into(), starts_at: s.into(), ends_at: e.into(), capacity: Some(cap) })
+                .await?;
+        }
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut tx = self.store().write().await?;
+        let mut pending = Vec::new();
+        let mut arrived = 0;
+        let mut ops = 0;
+        for n in 0..visitors {
+            let (first, last, email, phone, year, situation) = person(&mut rng, n);
+            let vid = Uuid::now_v7();
+            let mut f = Fields::new();
+            f.insert("first_name".into(), Value::String(first));
+            f.insert("last_name".into(), Value::String(last));
+            f.insert("email".into(), Value::String(email));
+            f.insert("phone".into(), Value::String(format!("+33{}", phone.replace(' ', "")[1..].to_string())));
+            f.insert("birth_year".into(), Value::from(year));
+            f.insert("situation".into(), Value::String(situation.into()));
+            f.insert("badge_code".into(), Value::String(badge_from_id(vid)));
+            pending.push(OpBody::Set { entity: Entity::Visitor, id: vid, fields: f });
+            pending.push(OpBody::Consent { visitor_id: vid, purpose: CONSENT_PROCESSING.into(), granted: true, wording_version: "demo".into() });
+            let mut r = Fields::new();
+            r.insert("event_id".into(), Value::String(eid.clone()));
+            r.insert("visitor_id".into(), Value::String(vid.to_string()));
+            r.insert("kind".into(), Value::String(RegistrationKind::Pre.as_str().into()));
+            r.insert("source".into(), Value::String("demo".into()));
+            r.insert("source_key".into(), Value::String(n.to_string()));
+            r.insert("ticket_code".into(), Value::String(format!("DEMO-{n:07}")));
+            r.insert("status".into(), Value::String(REG_ACTIVE.into()));
+            pending.push(OpBody::Set { entity: Entity::Registration, id: Uuid::now_v7(), fields: r });
+            if rng.gen_bool(arrived_ratio.clamp(0.0, 1.0)) {
+                arrived += 1;
+                pending.push(OpBody::CheckIn {
+                    event_id: event.id,
+                    session_id: None,
+                    visitor_id: vid,
+                    direction: Direction::In,
+                    method: Method::Cli,
+                    code: None,
+                });
+            }
+            if pending.len() >= 4_000 {
+                ops += pending.len();
+                tx.append(std::mem::take(&mut pending)).await?;
+            }
+        }
+        ops += pending.len();
+        tx.append(pending).await?;
+        tx.commit().await?;
+        Ok(DemoReport { event, visitors, arrived, ops })
+    }
+}

@@ -1,0 +1,328 @@
+//! The fold: what an operation does to state, as a pure function.
+//!
+//! [`State`] is the materialised view of the log. [`State::apply`] is
+//! idempotent and commutative: applying the same ops in any order, any number
+//! of times, gives the same `State`. The rules (see `docs/operation-log.md`):
+//!
+//! - `Set`: per-field last-writer-wins by [`Stamp`] (HLC, then origin).
+//! - `CheckIn`: a fact keyed by op id; arrivals are derived, never counted.
+//! - `VoidCheckIn`: marks a fact as undone, whichever arrives first.
+//! - `Merge`: an edge loser → winner; the effective edge per loser is the
+//!   latest; roots are derived by [`roots`] (cycles resolve to the smallest id).
+//! - `Erase`: the erased set is the closure of erase requests over *every*
+//!   merge edge ever seen (a record merged into an erased person is that
+//!   person). Erased ids lose every record and fact, and every op about them
+//!   is discarded, before or after.
+//!
+//! The SQLite store applies the same function to the part of the state a
+//! batch touches (loaded on demand) and writes the [`Changes`] back; the
+//! property tests run it on a whole in-memory `State`.
+
+use crate::hlc::Stamp;
+use crate::model::{Direction, Entity, FieldType, Method};
+use crate::op::{Op, OpBody, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// One LWW record: each field with the stamp of the write that set it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub fields: BTreeMap<String, (Value, Stamp)>,
+}
+
+impl Record {
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).and_then(|(v, _)| v.as_str())
+    }
+    pub fn int(&self, field: &str) -> Option<i64> {
+        self.fields.get(field).and_then(|(v, _)| v.as_i64())
+    }
+    pub fn uuid(&self, field: &str) -> Option<Uuid> {
+        self.text(field).and_then(|s| Uuid::parse_str(s).ok())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckInFact {
+    pub event_id: Uuid,
+    pub session_id: Option<Uuid>,
+    pub visitor_id: Uuid,
+    pub direction: Direction,
+    pub at_ms: i64,
+    pub origin: Uuid,
+    pub method: Method,
+    pub code: Option<String>,
+    pub voided: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsentFact {
+    pub visitor_id: Uuid,
+    pub purpose: String,
+    pub granted: bool,
+    pub wording_version: String,
+    pub at_ms: i64,
+    pub stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeEdge {
+    pub loser: Uuid,
+    pub winner: Uuid,
+    pub stamp: Stamp,
+}
+
+/// The materialised view (or, in the store, the part of it a batch touches).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    pub records: BTreeMap<(Entity, Uuid), Record>,
+    pub checkins: BTreeMap<Uuid, CheckInFact>,
+    pub voids: BTreeSet<Uuid>,
+    pub consents: BTreeMap<Uuid, ConsentFact>,
+    /// Every merge edge ever seen, by op id.
+    pub merges: BTreeMap<Uuid, MergeEdge>,
+    pub erase_requests: BTreeSet<Uuid>,
+    /// Closure of `erase_requests` over `merges`.
+    pub erased: BTreeSet<Uuid>,
+}
+
+/// What a batch changed, for the store to write back.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub records: BTreeSet<(Entity, Uuid)>,
+    pub checkins: Vec<Uuid>,
+    pub voids: Vec<Uuid>,
+    pub consents: Vec<Uuid>,
+    pub merges: Vec<Uuid>,
+    pub erase_requests: Vec<Uuid>,
+    pub newly_erased: Vec<Uuid>,
+}
+
+impl Changes {
+    pub fn touches_aliases(&self) -> bool {
+        !self.merges.is_empty() || !self.newly_erased.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    /// About an erased person: stored (redacted) for replication, no effect.
+    Discarded,
+    /// Malformed: quarantined, acknowledged, never applied.
+    Invalid(String),
+}
+
+impl State {
+    /// Applies one op. Idempotent and order-independent; see the module doc.
+    pub fn apply(&mut self, op: &Op, ch: &mut Changes) -> Outcome {
+        // Erasure is checked first: an op about an erased person is discarded
+        // (and redacted) whether or not it is also malformed, in any order.
+        if let Some(subject) = op.body.subject() {
+            if self.erased.contains(&subject) && !matches!(op.body, OpBody::Erase { .. }) {
+                return Outcome::Discarded;
+            }
+        }
+        if let Err(reason) = validate(&op.body) {
+            return Outcome::Invalid(reason);
+        }
+        let stamp = op.stamp();
+        match &op.body {
+            OpBody::Set { entity, id, fields } => {
+                let rec = self.records.entry((*entity, *id)).or_default();
+                for (name, value) in fields {
+                    let newer = rec.fields.get(name).is_none_or(|(_, s)| stamp > *s);
+                    if newer {
+                        rec.fields.insert(name.clone(), (value.clone(), stamp));
+                    }
+                }
+                ch.records.insert((*entity, *id));
+            }
+            OpBody::CheckIn { event_id, session_id, visitor_id, direction, method, code } => {
+                if !self.checkins.contains_key(&op.id) {
+                    self.checkins.insert(
+                        op.id,
+                        CheckInFact {
+                            event_id: *event_id,
+                            session_id: *session_id,
+                            visitor_id: *visitor_id,
+                            direction: *direction,
+                            at_ms: op.hlc.ms(),
+                            origin: op.origin,
+                            method: *method,
+                            code: code.clone(),
+                            voided: self.voids.contains(&op.id),
+                        },
+                    );
+                    ch.checkins.push(op.id);
+                }
+            }
+            OpBody::VoidCheckIn { checkin_id } => {
+                if self.voids.insert(*checkin_id) {
+                    ch.voids.push(*checkin_id);
+                }
+                if let Some(c) = self.checkins.get_mut(checkin_id) {
+                    c.voided = true;
+                }
+            }
+            OpBody::Consent { visitor_id, purpose, granted, wording_version } => {
+                if !self.consents.contains_key(&op.id) {
+                    self.consents.insert(
+                        op.id,
+                        ConsentFact {
+                            visitor_id: *visitor_id,
+                            purpose: purpose.clone(),
+                            granted: *granted,
+                            wording_version: wording_version.clone(),
+                            at_ms: op.hlc.ms(),
+                            stamp,
+                        },
+                    );
+                    ch.consents.push(op.id);
+                }
+            }
+            OpBody::Merge { loser, winner } => {
+                if !self.merges.contains_key(&op.id) {
+                    self.merges.insert(op.id, MergeEdge { loser: *loser, winner: *winner, stamp });
+                    ch.merges.push(op.id);
+                    self.close_erasure(ch);
+                }
+            }
+            OpBody::Erase { visitor_id } => {
+                if self.erase_requests.insert(*visitor_id) {
+                    ch.erase_requests.push(*visitor_id);
+                    self.close_erasure(ch);
+                }
+            }
+            OpBody::Redacted { .. } => return Outcome::Discarded,
+        }
+        Outcome::Applied
+    }
+
+    /// Recomputes the erased closure and purges whoever newly entered it.
+    fn close_erasure(&mut self, ch: &mut Changes) {
+        let closure = erased_closure(&self.erase_requests, self.merges.values());
+        let newly: Vec<Uuid> = closure.difference(&self.erased).copied().collect();
+        for id in newly {
+            self.purge(id);
+            self.erased.insert(id);
+            ch.newly_erased.push(id);
+        }
+    }
+
+    /// Removes every record and fact about an erased person.
+    fn purge(&mut self, id: Uuid) {
+        self.records.remove(&(Entity::Visitor, id));
+        self.records.retain(|(entity, _), rec| {
+            !(*entity == Entity::Registration && rec.uuid("visitor_id") == Some(id))
+        });
+        self.checkins.retain(|_, c| c.visitor_id != id);
+        self.consents.retain(|_, c| c.visitor_id != id);
+    }
+}
+
+/// The erased set: erase requests plus, transitively, every id that any
+/// merge edge ever pointed at an erased id.
+pub fn erased_closure<'a>(
+    requests: &BTreeSet<Uuid>,
+    edges: impl Iterator<Item = &'a MergeEdge>,
+) -> BTreeSet<Uuid> {
+    let mut losers_of: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    for e in edges {
+        losers_of.entry(e.winner).or_default().push(e.loser);
+    }
+    let mut out = requests.clone();
+    let mut stack: Vec<Uuid> = requests.iter().copied().collect();
+    while let Some(w) = stack.pop() {
+        if let Some(ls) = losers_of.get(&w) {
+            for l in ls {
+                if out.insert(*l) {
+                    stack.push(*l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// loser → root for every merged-away, non-erased id. The effective edge of a
+/// loser is its latest by stamp; a cycle resolves to its smallest id.
+pub fn roots<'a>(
+    edges: impl Iterator<Item = &'a MergeEdge>,
+    erased: &BTreeSet<Uuid>,
+) -> BTreeMap<Uuid, Uuid> {
+    let mut next: BTreeMap<Uuid, (Uuid, Stamp)> = BTreeMap::new();
+    for e in edges {
+        if erased.contains(&e.loser) {
+            continue;
+        }
+        let newer = next.get(&e.loser).is_none_or(|(_, s)| e.stamp > *s);
+        if newer {
+            next.insert(e.loser, (e.winner, e.stamp));
+        }
+    }
+    let mut out = BTreeMap::new();
+    for &start in next.keys() {
+        let mut path = vec![start];
+        let mut cur = start;
+        let root = loop {
+            match next.get(&cur) {
+                None => break cur,
+                Some((w, _)) => {
+                    if let Some(pos) = path.iter().position(|p| p == w) {
+                        // A cycle: everyone in it resolves to its smallest id.
+                        break *path[pos..].iter().min().unwrap_or(w);
+                    }
+                    path.push(*w);
+                    cur = *w;
+                }
+            }
+        };
+        if root != start {
+            out.insert(start, root);
+        }
+    }
+    out
+}
+
+/// Structural checks every node applies identically, so an invalid op is
+/// quarantined everywhere rather than half-applied somewhere.
+pub fn validate(body: &OpBody) -> Result<(), String> {
+    match body {
+        OpBody::Set { entity, fields, .. } => {
+            if fields.is_empty() {
+                return Err("set without fields".into());
+            }
+            for (name, value) in fields {
+                let def = entity
+                    .field(name)
+                    .ok_or_else(|| format!("unknown field {name} on {}", entity.table()))?;
+                let ok = match (def.ty, value) {
+                    (_, Value::Null) => true,
+                    (FieldType::Text, Value::String(s)) => s.len() <= 20_000,
+                    (FieldType::Int, Value::Number(n)) => n.is_i64(),
+                    (FieldType::Bool, Value::Bool(_)) => true,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(format!("field {name}: wrong type"));
+                }
+            }
+            for r in entity.required_refs() {
+                let v = fields.get(*r).and_then(|v| v.as_str()).unwrap_or("");
+                if Uuid::parse_str(v).is_err() {
+                    return Err(format!("{} op without a valid {r}", entity.table()));
+                }
+            }
+            Ok(())
+        }
+        OpBody::Merge { loser, winner } if loser == winner => Err("merge into itself".into()),
+        OpBody::Consent { purpose, wording_version, .. }
+            if purpose.is_empty() || purpose.len() > 100 || wording_version.len() > 100 =>
+        {
+            Err("consent purpose or wording invalid".into())
+        }
+        OpBody::CheckIn { code: Some(c), .. } if c.len() > 200 => Err("check-in code too long".into()),
+        _ => Ok(()),
+    }
+}

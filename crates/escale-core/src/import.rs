@@ -1,0 +1,356 @@
+//! Importing pre-registrations into an event.
+//!
+//! `escale-import` reads the file (format, encoding, columns, skipped rows);
+//! this module decides what each record means for the store and commits it:
+//!
+//! - each row gets a registration id derived from (event, source format,
+//!   source key), so importing the same file twice — or on two laptops —
+//!   adds nothing the second time;
+//! - a row matching a live visitor (same email ignoring case, or same folded
+//!   name with the same birth year or phone) is attached to that visitor
+//!   instead of creating a duplicate; a row matching only by name creates a
+//!   new visitor and is reported as a proposed merge for staff to confirm;
+//! - invalid emails/phones are left out with a per-row warning;
+//! - everything is committed in one transaction (or nothing, on error), and a
+//!   dry run reports exactly what a commit would do.
+//!
+//! Memory stays bounded: rows are streamed, ops are applied in slices inside
+//! the one transaction, and the per-row report keeps at most
+//! [`MAX_REPORTED`] lines (the counts are always complete).
+
+use crate::app::people::{visitor_fields, VisitorInput};
+use crate::error::Result;
+use crate::model::{Entity, RegistrationKind, CONSENT_PROCESSING, REG_ACTIVE};
+use crate::op::{Fields, OpBody, Value};
+use crate::text::name_key;
+use crate::Escale;
+use escale_import::{ColumnMapping, Detected, ImportRecord, Row, SkipReason};
+use serde::Serialize;
+use sqlx::Row as _;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use uuid::Uuid;
+
+pub const MAX_REPORTED: usize = 1_000;
+const OPS_PER_SLICE: usize = 3_000;
+
+/// Namespace for ids derived from import keys (UUIDv5).
+const IMPORT_NS: Uuid = Uuid::from_u128(0x5b1e_7a3c_44d2_4f0e_9a61_0c3e_5cA1_e001);
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// Overrides the detected column mapping.
+    pub mapping: Option<ColumnMapping>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowIssue {
+    pub line: usize,
+    /// `skipped`, `warning`, `merge_proposed`.
+    pub kind: &'static str,
+    /// Skip reason or warning code, e.g. `cancelled`, `invalid_email`.
+    pub code: String,
+    pub detail: String,
+    pub candidates: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub event_id: Uuid,
+    pub dry_run: bool,
+    pub detected: Detected,
+    pub rows: usize,
+    pub new_visitors: usize,
+    pub known_visitors: usize,
+    pub already_imported: usize,
+    pub merges_proposed: usize,
+    pub skipped: usize,
+    pub skipped_by_reason: BTreeMap<String, usize>,
+    pub warnings: usize,
+    pub issues: Vec<RowIssue>,
+    /// Issues beyond [`MAX_REPORTED`] that were counted but not listed.
+    pub issues_not_listed: usize,
+}
+
+impl ImportReport {
+    fn issue(&mut self, i: RowIssue) {
+        if self.issues.len() < MAX_REPORTED {
+            self.issues.push(i);
+        } else {
+            self.issues_not_listed += 1;
+        }
+    }
+}
+
+/// Progress of a long import: bytes of the file read so far.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ImportProgress {
+    pub bytes_read: u64,
+    pub total_bytes: u64,
+    pub rows: usize,
+}
+
+/// Live visitors, for matching: built once per import.
+#[derive(Default)]
+struct Known {
+    by_email: HashMap<String, Uuid>,
+    by_name: HashMap<String, Vec<(Uuid, Option<i64>, Option<String>)>>,
+}
+
+impl Known {
+    async fn load(pool: &sqlx::SqlitePool) -> Result<Known> {
+        let rows = sqlx::query(
+            "SELECT id, email, name_key, birth_year, phone FROM visitor WHERE id NOT IN (SELECT id FROM alias)",
+        )
+        .fetch_all(pool)
+        .await?;
+        let mut k = Known::default();
+        for r in rows {
+            let id = crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?;
+            let email: Option<String> = r.try_get(1)?;
+            let key: String = r.try_get(2)?;
+            k.add(id, email, key, r.try_get(3)?, r.try_get(4)?);
+        }
+        Ok(k)
+    }
+
+    fn add(&mut self, id: Uuid, email: Option<String>, key: String, by: Option<i64>, phone: Option<String>) {
+        if let Some(e) = email {
+            self.by_email.entry(e.to_lowercase()).or_insert(id);
+        }
+        if !key.is_empty() {
+            self.by_name.entry(key).or_default().push((id, by, phone));
+        }
+    }
+}
+
+enum Match {
+    Known(Uuid),
+    NameOnly(Vec<Uuid>),
+    New,
+}
+
+impl Escale {
+    /// Imports (or, with `dry_run`, previews) a file into an event.
+    pub async fn import_file(
+        &self,
+        event_id: &str,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &(dyn Fn(ImportProgress) + Sync),
+    ) -> Result<ImportReport> {
+        let ev = self.event(event_id).await?;
+        let mut reader = escale_import::open_path(path)?;
+        if let Some(m) = &opts.mapping {
+            reader = reader.with_mapping(m.clone())?;
+        }
+        let detected = reader.detected().clone();
+        let source = serde_json::to_value(detected.format)?.as_str().unwrap_or("generic").to_string();
+        let prog = reader.progress();
+        let mut known = Known::load(self.store().pool()).await?;
+        let existing_regs: HashSet<Uuid> = sqlx::query_scalar::<_, String>("SELECT id FROM registration WHERE event_id = ?")
+            .bind(ev.id.to_string())
+            .fetch_all(self.store().pool())
+            .await?
+            .iter()
+            .filter_map(|s| Uuid::parse_str(s).ok())
+            .collect();
+        let mut seen_regs: HashSet<Uuid> = HashSet::new();
+
+        let mut report = ImportReport {
+            event_id: ev.id,
+            dry_run: opts.dry_run,
+            detected,
+            rows: 0,
+            new_visitors: 0,
+            known_visitors: 0,
+            already_imported: 0,
+            merges_proposed: 0,
+            skipped: 0,
+            skipped_by_reason: BTreeMap::new(),
+            warnings: 0,
+            issues: vec![],
+            issues_not_listed: 0,
+        };
+        let mut tx = if opts.dry_run { None } else { Some(self.store().write().await?) };
+        let mut pending: Vec<OpBody> = Vec::new();
+        for item in reader.rows() {
+            let row = item?;
+            report.rows += 1;
+            if report.rows % 1_000 == 0 {
+                progress(ImportProgress { bytes_read: prog.bytes_read(), total_bytes: prog.total_bytes(), rows: report.rows });
+            }
+            let rec = match row {
+                Row::Skipped(s) => {
+                    let (code, detail) = skip_code(&s.reason);
+                    report.skipped += 1;
+                    *report.skipped_by_reason.entry(code.clone()).or_default() += 1;
+                    report.issue(RowIssue { line: s.line, kind: "skipped", code, detail, candidates: vec![] });
+                    continue;
+                }
+                Row::Record(r) => r,
+            };
+            let reg_id = Uuid::new_v5(&IMPORT_NS, format!("reg/{}/{source}/{}", ev.id, rec.source_key).as_bytes());
+            if existing_regs.contains(&reg_id) || !seen_regs.insert(reg_id) {
+                report.already_imported += 1;
+                continue;
+            }
+            let mut warnings = vec![];
+            let input = record_input(&rec);
+            let fields = match visitor_fields(&input, &mut warnings) {
+                Ok(f) => f,
+                Err(e) => {
+                    let code = e.code().to_string();
+                    report.skipped += 1;
+                    *report.skipped_by_reason.entry(code.clone()).or_default() += 1;
+                    report.issue(RowIssue { line: rec.line, kind: "skipped", code, detail: e.message(crate::Lang::En), candidates: vec![] });
+                    continue;
+                }
+            };
+            for w in &warnings {
+                report.warnings += 1;
+                report.issue(RowIssue { line: rec.line, kind: "warning", code: w.code.into(), detail: w.value.clone(), candidates: vec![] });
+            }
+            let email = fields.get("email").and_then(|v| v.as_str()).map(str::to_string);
+            let phone = fields.get("phone").and_then(|v| v.as_str()).map(str::to_string);
+            let birth_year = fields.get("birth_year").and_then(|v| v.as_i64());
+            let key = name_key(&input.first_name, &input.last_name);
+            let visitor_id = match find(&known, email.as_deref(), &key, birth_year, phone.as_deref()) {
+                Match::Known(id) => {
+                    report.known_visitors += 1;
+                    id
+                }
+                other => {
+                    let id = Uuid::new_v5(&IMPORT_NS, format!("visitor/{}/{source}/{}", ev.id, rec.source_key).as_bytes());
+                    if let Match::NameOnly(c) = other {
+                        report.merges_proposed += 1;
+                        report.issue(RowIssue {
+                            line: rec.line,
+                            kind: "merge_proposed",
+                            code: "same_name".into(),
+                            detail: format!("{} {}", input.first_name, input.last_name),
+                            candidates: c,
+                        });
+                    }
+                    report.new_visitors += 1;
+                    known.add(id, email.clone(), key, birth_year, phone.clone());
+                    let mut vf: Fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+                    vf.insert("badge_code".into(), Value::String(badge_from_id(id)));
+                    pending.push(OpBody::Set { entity: Entity::Visitor, id, fields: vf });
+                    pending.push(OpBody::Consent {
+                        visitor_id: id,
+                        purpose: CONSENT_PROCESSING.into(),
+                        granted: true,
+                        wording_version: format!("import:{source}"),
+                    });
+                    id
+                }
+            };
+            let mut rf = Fields::new();
+            rf.insert("event_id".into(), Value::String(ev.id.to_string()));
+            rf.insert("visitor_id".into(), Value::String(visitor_id.to_string()));
+            rf.insert("kind".into(), Value::String(RegistrationKind::Pre.as_str().into()));
+            rf.insert("source".into(), Value::String(source.clone()));
+            rf.insert("source_key".into(), Value::String(rec.source_key.clone()));
+            rf.insert("status".into(), Value::String(REG_ACTIVE.into()));
+            if !rec.ticket_code.is_empty() {
+                rf.insert("ticket_code".into(), Value::String(rec.ticket_code.clone()));
+            }
+            if !rec.registered_at.is_empty() {
+                rf.insert("registered_at".into(), Value::String(rec.registered_at.clone()));
+            }
+            pending.push(OpBody::Set { entity: Entity::Registration, id: reg_id, fields: rf });
+            if pending.len() >= OPS_PER_SLICE {
+                if let Some(tx) = tx.as_mut() {
+                    tx.append(std::mem::take(&mut pending)).await?;
+                } else {
+                    pending.clear();
+                }
+            }
+        }
+        if let Some(mut tx) = tx {
+            if !pending.is_empty() {
+                tx.append(pending).await?;
+            }
+            tx.commit().await?;
+        }
+        progress(ImportProgress { bytes_read: prog.total_bytes(), total_bytes: prog.total_bytes(), rows: report.rows });
+        Ok(report)
+    }
+}
+
+fn find(known: &Known, email: Option<&str>, key: &str, by: Option<i64>, phone: Option<&str>) -> Match {
+    if let Some(id) = email.and_then(|e| known.by_email.get(e)) {
+        return Match::Known(*id);
+    }
+    let Some(same_name) = known.by_name.get(key) else { return Match::New };
+    let corroborated = same_name.iter().find(|(_, b, p)| {
+        (by.is_some() && *b == by) || (phone.is_some() && p.as_deref() == phone)
+    });
+    match corroborated {
+        Some((id, _, _)) => Match::Known(*id),
+        None => Match::NameOnly(same_name.iter().map(|(id, _, _)| *id).take(5).collect()),
+    }
+}
+
+fn record_input(r: &ImportRecord) -> VisitorInput {
+    VisitorInput {
+        first_name: r.first_name.clone(),
+        last_name: r.last_name.clone(),
+        email: r.email.clone(),
+        phone: r.phone.clone(),
+        postcode: r.postcode.clone(),
+        birth_year: r.birth_year.map(i64::from),
+        situation: r.situation.map(|s| crate::model::Situation::from(s).as_str().to_string()).unwrap_or_default(),
+        employment_id: r.employment_id.clone(),
+        notes: r.notes.clone(),
+    }
+}
+
+/// A badge code derived from the visitor id, so two laptops importing the
+/// same file agree on it.
+pub(crate) fn badge_from_id(id: Uuid) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut n = id.as_u128();
+    let mut s = String::from("E");
+    for _ in 0..7 {
+        s.push(ALPHABET[(n % 32) as usize] as char);
+        n /= 32;
+    }
+    s
+}
+
+fn skip_code(r: &SkipReason) -> (String, String) {
+    match r {
+        SkipReason::Cancelled { status } => ("cancelled".into(), status.clone()),
+        SkipReason::Refunded { status } => ("refunded".into(), status.clone()),
+        SkipReason::Draft { status } => ("draft".into(), status.clone()),
+        SkipReason::Empty => ("empty".into(), String::new()),
+        SkipReason::NoName => ("no_name".into(), String::new()),
+        SkipReason::FieldTooLong { column, length } => ("field_too_long".into(), format!("{column}: {length}")),
+        SkipReason::Summary => ("summary".into(), String::new()),
+    }
+}
+
+/// Human label of a skip/warning code, for the CLI and the wizard.
+pub fn issue_label(code: &str, lang: crate::Lang) -> String {
+    let (fr, en) = match code {
+        "cancelled" => ("annulé", "cancelled"),
+        "refunded" => ("remboursé", "refunded"),
+        "draft" => ("brouillon ou non payé", "draft or unpaid"),
+        "empty" => ("ligne vide", "empty row"),
+        "no_name" => ("sans nom", "no name"),
+        "field_too_long" => ("champ trop long", "field too long"),
+        "summary" => ("ligne de total", "totals line"),
+        "invalid_email" => ("e-mail invalide", "invalid email"),
+        "invalid_phone" => ("téléphone invalide", "invalid phone"),
+        "invalid_postcode" => ("code postal invalide", "invalid postcode"),
+        "invalid_birth_year" => ("année de naissance invalide", "invalid birth year"),
+        "same_name" => ("même nom qu'une fiche existante : fusion proposée", "same name as an existing record: merge proposed"),
+        "visitor.name_required" => ("sans nom", "no name"),
+        "input.too_long" => ("champ trop long", "field too long"),
+        other => return other.to_string(),
+    };
+    lang.pick(fr, en).to_string()
+}

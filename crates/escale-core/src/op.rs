@@ -1,0 +1,152 @@
+//! Operations: the immutable facts every change is made of.
+//!
+//! An [`Op`] has a UUIDv7 id, the id of the device that made it (`origin`), a
+//! dense per-device sequence number and an HLC timestamp. Its [`OpBody`] says
+//! what changed. The body is JSON in the log; once the person an op is about
+//! is erased, the body is dropped and only the envelope (kind, subject) stays
+//! so that sequence numbers remain dense for replication.
+//!
+//! This module owns the wire/log shape of ops; what an op *does* to state is
+//! `fold.rs`'s business.
+
+use crate::hlc::{Hlc, Stamp};
+use crate::model::{Direction, Entity, Method};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A field value: text, integer, boolean or null (an explicit clear).
+pub type Value = serde_json::Value;
+pub type Fields = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    pub id: Uuid,
+    pub origin: Uuid,
+    pub seq: i64,
+    pub hlc: Hlc,
+    pub body: OpBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpBody {
+    /// Set some fields of a record (creates it if new). Per-field LWW.
+    Set { entity: Entity, id: Uuid, fields: Fields },
+    /// A scan or a search-and-Enter at a desk: a fact, never a counter.
+    CheckIn {
+        event_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_id: Option<Uuid>,
+        visitor_id: Uuid,
+        direction: Direction,
+        method: Method,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+    /// Undo: the named check-in no longer counts.
+    VoidCheckIn { checkin_id: Uuid },
+    /// A consent answer for one purpose, with the wording version shown.
+    Consent { visitor_id: Uuid, purpose: String, granted: bool, wording_version: String },
+    /// `loser` is the same person as `winner`.
+    Merge { loser: Uuid, winner: Uuid },
+    /// Right to erasure: forever.
+    Erase { visitor_id: Uuid },
+    /// An op whose body was dropped because its subject was erased.
+    #[serde(skip)]
+    Redacted { kind: String, subject: Option<Uuid> },
+}
+
+impl OpBody {
+    /// Short kind name as stored in the log's `kind` column.
+    pub fn kind(&self) -> String {
+        match self {
+            OpBody::Set { entity, .. } => format!("set.{}", entity.table()),
+            OpBody::CheckIn { .. } => "checkin".into(),
+            OpBody::VoidCheckIn { .. } => "void_checkin".into(),
+            OpBody::Consent { .. } => "consent".into(),
+            OpBody::Merge { .. } => "merge".into(),
+            OpBody::Erase { .. } => "erase".into(),
+            OpBody::Redacted { kind, .. } => kind.clone(),
+        }
+    }
+
+    /// The visitor whose personal data this op carries, if any: the id that
+    /// erasure redacts by. A merge carries only ids and is kept.
+    pub fn subject(&self) -> Option<Uuid> {
+        match self {
+            OpBody::Set { entity: Entity::Visitor, id, .. } => Some(*id),
+            OpBody::Set { entity: Entity::Registration, fields, .. } => fields
+                .get("visitor_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok()),
+            OpBody::CheckIn { visitor_id, .. } | OpBody::Consent { visitor_id, .. } => {
+                Some(*visitor_id)
+            }
+            OpBody::Erase { visitor_id } => Some(*visitor_id),
+            OpBody::Redacted { subject, .. } => *subject,
+            _ => None,
+        }
+    }
+}
+
+impl Op {
+    pub fn stamp(&self) -> Stamp {
+        Stamp { hlc: self.hlc, origin: self.origin }
+    }
+
+    /// The JSON body stored in the log (None for a redacted op).
+    pub fn body_json(&self) -> Option<String> {
+        match &self.body {
+            OpBody::Redacted { .. } => None,
+            b => serde_json::to_string(b).ok(),
+        }
+    }
+
+    /// Rebuilds an op from a log row.
+    pub fn from_row(
+        id: Uuid,
+        origin: Uuid,
+        seq: i64,
+        hlc: i64,
+        kind: String,
+        subject: Option<Uuid>,
+        body: Option<&str>,
+    ) -> Result<Op, String> {
+        let body = match body {
+            None => OpBody::Redacted { kind, subject },
+            Some(text) => serde_json::from_str(text).map_err(|e| e.to_string())?,
+        };
+        Ok(Op { id, origin, seq, hlc: Hlc(hlc), body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_round_trip_through_json_with_a_kind_tag() {
+        let body = OpBody::CheckIn {
+            event_id: Uuid::from_u128(1),
+            session_id: None,
+            visitor_id: Uuid::from_u128(2),
+            direction: Direction::In,
+            method: Method::Scan,
+            code: Some("ESC-7KQ2".into()),
+        };
+        let json = serde_json::to_string(&body).unwrap();
+        assert!(json.contains(r#""kind":"check_in""#), "{json}");
+        let back: OpBody = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, body);
+    }
+
+    #[test]
+    fn registration_ops_are_about_their_visitor() {
+        let v = Uuid::from_u128(7);
+        let mut fields = Fields::new();
+        fields.insert("visitor_id".into(), Value::String(v.to_string()));
+        let body = OpBody::Set { entity: Entity::Registration, id: Uuid::from_u128(9), fields };
+        assert_eq!(body.subject(), Some(v), "erasing the visitor must redact their registrations");
+    }
+}

@@ -1,0 +1,436 @@
+//! Applying a batch of ops to the SQLite state, inside the caller's transaction.
+//!
+//! 1. drop ops already in the log (idempotence: a replayed batch changes nothing);
+//! 2. load the part of the state the batch touches into a [`State`];
+//! 3. run the pure fold ([`State::apply`]) on it;
+//! 4. insert the ops (redacted if discarded, quarantined if invalid);
+//! 5. write back what changed, purge newly erased people, redo aliases;
+//! 6. advance the version vector to the highest contiguous seq per origin.
+//!
+//! Everything happens in the caller's transaction: ops and their effects (and
+//! the vector) commit together or not at all.
+
+use super::records::{load_records, placeholders, write_records};
+use crate::error::{Error, Result};
+use crate::fold::{roots, Changes, ConsentFact, MergeEdge, Outcome, State};
+use crate::hlc::Stamp;
+use crate::model::Entity;
+use crate::op::{Op, OpBody};
+use sqlx::{Row, SqliteConnection};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+const CHUNK: usize = 300;
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub applied: usize,
+    pub duplicates: usize,
+    pub discarded: usize,
+    pub quarantined: usize,
+    pub erased: Vec<Uuid>,
+}
+
+impl BatchReport {
+    pub fn absorb(&mut self, o: BatchReport) {
+        self.applied += o.applied;
+        self.duplicates += o.duplicates;
+        self.discarded += o.discarded;
+        self.quarantined += o.quarantined;
+        self.erased.extend(o.erased);
+    }
+}
+
+pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> Result<BatchReport> {
+    let mut report = BatchReport::default();
+    // 1. idempotence
+    let ids: Vec<Uuid> = ops.iter().map(|o| o.id).collect();
+    let known = existing_ids(conn, "op", "id", &ids).await?;
+    let mut seen = BTreeSet::new();
+    let new_ops: Vec<&Op> = ops
+        .iter()
+        .filter(|o| !known.contains(&o.id) && seen.insert(o.id))
+        .collect();
+    report.duplicates = ops.len() - new_ops.len();
+    if new_ops.is_empty() {
+        return Ok(report);
+    }
+
+    // 2. load context
+    let mut state = State::default();
+    let mut record_ids: BTreeMap<Entity, BTreeSet<Uuid>> = BTreeMap::new();
+    let mut subjects = BTreeSet::new();
+    let mut checkin_ids = Vec::new();
+    let mut needs_graph = false;
+    for op in &new_ops {
+        if let Some(s) = op.body.subject() {
+            subjects.insert(s);
+        }
+        match &op.body {
+            OpBody::Set { entity, id, .. } => {
+                record_ids.entry(*entity).or_default().insert(*id);
+            }
+            OpBody::CheckIn { .. } => checkin_ids.push(op.id),
+            OpBody::Merge { .. } | OpBody::Erase { .. } => needs_graph = true,
+            _ => {}
+        }
+    }
+    for (entity, ids) in &record_ids {
+        let ids: Vec<Uuid> = ids.iter().copied().collect();
+        for (id, rec) in load_records(conn, *entity, &ids).await? {
+            state.records.insert((*entity, id), rec);
+        }
+    }
+    if needs_graph {
+        state.merges = load_merges(conn).await?;
+        state.erase_requests = all_ids(conn, "SELECT visitor_id FROM erase_request").await?;
+        state.erased = all_ids(conn, "SELECT visitor_id FROM erased").await?;
+    } else {
+        let subjects: Vec<Uuid> = subjects.into_iter().collect();
+        state.erased = existing_ids(conn, "erased", "visitor_id", &subjects).await?;
+    }
+    state.voids = existing_ids(conn, "checkin_void", "checkin_id", &checkin_ids).await?;
+    let old_roots = if needs_graph { roots(state.merges.values(), &state.erased) } else { BTreeMap::new() };
+
+    // 3. fold
+    let mut ch = Changes::default();
+    let mut outcomes = Vec::with_capacity(new_ops.len());
+    for op in &new_ops {
+        let o = state.apply(op, &mut ch);
+        match &o {
+            Outcome::Applied => report.applied += 1,
+            Outcome::Discarded => report.discarded += 1,
+            Outcome::Invalid(_) => report.quarantined += 1,
+        }
+        outcomes.push(o);
+    }
+
+    // 4. the log
+    insert_ops(conn, &new_ops, &outcomes).await?;
+
+    // 5. write back
+    let mut touched_visitors: BTreeSet<Uuid> = BTreeSet::new();
+    let mut by_entity: BTreeMap<Entity, Vec<(Uuid, &crate::fold::Record)>> = BTreeMap::new();
+    for key in &ch.records {
+        if let Some(rec) = state.records.get(key) {
+            by_entity.entry(key.0).or_default().push((key.1, rec));
+            match key.0 {
+                Entity::Visitor => {
+                    touched_visitors.insert(key.1);
+                }
+                Entity::Registration => {
+                    if let Some(v) = rec.uuid("visitor_id") {
+                        touched_visitors.insert(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (entity, recs) in &by_entity {
+        write_records(conn, *entity, recs, rev).await?;
+    }
+    insert_checkins(conn, &state, &ch.checkins).await?;
+    for chunk in ch.voids.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO checkin_void (checkin_id) VALUES {}",
+            vec!["(?)"; chunk.len()].join(", ")
+        );
+        bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
+        let sql = format!("UPDATE checkin SET voided = 1 WHERE id IN ({})", placeholders(chunk.len()));
+        bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
+    }
+    insert_consents(conn, &state, &ch.consents).await?;
+    for id in &ch.merges {
+        if let Some(e) = state.merges.get(id) {
+            sqlx::query("INSERT OR IGNORE INTO merge_edge (op_id, loser, winner, stamp) VALUES (?, ?, ?, ?)")
+                .bind(id.to_string())
+                .bind(e.loser.to_string())
+                .bind(e.winner.to_string())
+                .bind(e.stamp.to_string())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for id in &ch.erase_requests {
+        sqlx::query("INSERT OR IGNORE INTO erase_request (visitor_id) VALUES (?)")
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    purge(conn, &ch.newly_erased, rev).await?;
+    report.erased = ch.newly_erased.clone();
+    if ch.touches_aliases() {
+        let new_roots = roots(state.merges.values(), &state.erased);
+        let changed = rewrite_aliases(conn, &old_roots, &new_roots).await?;
+        touched_visitors.extend(changed);
+    }
+    for v in &ch.newly_erased {
+        touched_visitors.remove(v);
+    }
+    bump_rev(conn, &touched_visitors, rev).await?;
+
+    // 6. version vector
+    let origins: BTreeSet<Uuid> = new_ops.iter().map(|o| o.origin).collect();
+    for origin in origins {
+        advance_vector(conn, origin).await?;
+    }
+    Ok(report)
+}
+
+fn bind_ids<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ids: &[Uuid],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    q
+}
+
+async fn existing_ids(
+    conn: &mut SqliteConnection,
+    table: &str,
+    col: &str,
+    ids: &[Uuid],
+) -> Result<BTreeSet<Uuid>> {
+    let mut out = BTreeSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!("SELECT {col} FROM {table} WHERE {col} IN ({})", placeholders(chunk.len()));
+        let rows: Vec<String> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk).fetch_all(&mut *conn).await?;
+        for r in rows {
+            out.insert(super::parse_uuid(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+fn bind_ids_scalar<'q>(
+    mut q: sqlx::query::QueryScalar<'q, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments<'q>>,
+    ids: &[Uuid],
+) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments<'q>> {
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    q
+}
+
+async fn all_ids(conn: &mut SqliteConnection, sql: &str) -> Result<BTreeSet<Uuid>> {
+    let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| super::parse_uuid(r)).collect()
+}
+
+pub(crate) async fn load_merges(conn: &mut SqliteConnection) -> Result<BTreeMap<Uuid, MergeEdge>> {
+    let rows = sqlx::query("SELECT op_id, loser, winner, stamp FROM merge_edge")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let stamp: String = r.try_get(3)?;
+        out.insert(
+            super::parse_uuid(&r.try_get::<String, _>(0)?)?,
+            MergeEdge {
+                loser: super::parse_uuid(&r.try_get::<String, _>(1)?)?,
+                winner: super::parse_uuid(&r.try_get::<String, _>(2)?)?,
+                stamp: stamp.parse::<Stamp>().map_err(Error::Corrupt)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcome]) -> Result<()> {
+    let pairs: Vec<(&&Op, &Outcome)> = ops.iter().zip(outcomes).collect();
+    for chunk in pairs.chunks(CHUNK / 8) {
+        let sql = format!(
+            "INSERT INTO op (id, origin, seq, hlc, kind, subject, body, status) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (op, outcome) in chunk {
+            let (body, status) = match outcome {
+                Outcome::Applied => (op.body_json(), 0_i64),
+                Outcome::Discarded => (None, 1),
+                Outcome::Invalid(_) => (op.body_json(), 2),
+            };
+            q = q
+                .bind(op.id.to_string())
+                .bind(op.origin.to_string())
+                .bind(op.seq)
+                .bind(op.hlc.0)
+                .bind(op.body.kind())
+                .bind(op.body.subject().map(|s| s.to_string()))
+                .bind(body)
+                .bind(status);
+        }
+        if let Err(e) = q.execute(&mut *conn).await {
+            return Err(clone_or(e, chunk.iter().map(|(o, _)| **o)));
+        }
+        for (op, outcome) in chunk {
+            if let Outcome::Invalid(reason) = outcome {
+                sqlx::query("INSERT OR REPLACE INTO quarantine (op_id, reason) VALUES (?, ?)")
+                    .bind(op.id.to_string())
+                    .bind(reason)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A UNIQUE(origin, seq) violation means two different ops claim the same
+/// place in a device's sequence: a cloned device.
+fn clone_or<'a>(e: sqlx::Error, ops: impl Iterator<Item = &'a Op>) -> Error {
+    if let sqlx::Error::Database(db) = &e {
+        if db.message().contains("op.origin") && db.message().contains("op.seq") {
+            let first = ops.into_iter().next();
+            return Error::CloneDetected {
+                origin: first.map(|o| o.origin).unwrap_or_default(),
+                seq: first.map(|o| o.seq).unwrap_or_default(),
+            };
+        }
+    }
+    e.into()
+}
+
+async fn insert_checkins(conn: &mut SqliteConnection, state: &State, ids: &[Uuid]) -> Result<()> {
+    let facts: Vec<_> = ids.iter().filter_map(|id| state.checkins.get(id).map(|c| (id, c))).collect();
+    for chunk in facts.chunks(CHUNK / 10) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO checkin (id, event_id, session_id, visitor_id, direction, at_ms, origin, method, code, voided) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, c) in chunk {
+            q = q
+                .bind(id.to_string())
+                .bind(c.event_id.to_string())
+                .bind(c.session_id.map(|s| s.to_string()))
+                .bind(c.visitor_id.to_string())
+                .bind(c.direction.as_str())
+                .bind(c.at_ms)
+                .bind(c.origin.to_string())
+                .bind(c.method.as_str())
+                .bind(c.code.clone())
+                .bind(i64::from(c.voided));
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn insert_consents(conn: &mut SqliteConnection, state: &State, ids: &[Uuid]) -> Result<()> {
+    let facts: Vec<(&Uuid, &ConsentFact)> =
+        ids.iter().filter_map(|id| state.consents.get(id).map(|c| (id, c))).collect();
+    for (id, c) in facts {
+        sqlx::query("INSERT OR IGNORE INTO consent (id, visitor_id, purpose, granted, wording_version, at_ms, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(c.visitor_id.to_string())
+            .bind(&c.purpose)
+            .bind(i64::from(c.granted))
+            .bind(&c.wording_version)
+            .bind(c.at_ms)
+            .bind(c.stamp.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes everything about newly erased people and redacts their ops.
+async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let ph = placeholders(chunk.len());
+        for sql in [
+            format!("DELETE FROM visitor WHERE id IN ({ph})"),
+            format!("DELETE FROM registration WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM checkin WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM consent WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM quarantine WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),
+            format!("UPDATE op SET body = NULL, status = 1 WHERE subject IN ({ph}) AND kind <> 'erase'"),
+        ] {
+            bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
+        }
+        for id in chunk {
+            sqlx::query("INSERT OR IGNORE INTO erased (visitor_id, rev) VALUES (?, ?)")
+                .bind(id.to_string())
+                .bind(rev)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the alias table's changed rows; returns every id whose root changed
+/// (old and new roots included) so the search index reloads them.
+async fn rewrite_aliases(
+    conn: &mut SqliteConnection,
+    old: &BTreeMap<Uuid, Uuid>,
+    new: &BTreeMap<Uuid, Uuid>,
+) -> Result<BTreeSet<Uuid>> {
+    let mut changed = BTreeSet::new();
+    for (id, root) in old {
+        if new.get(id) != Some(root) {
+            sqlx::query("DELETE FROM alias WHERE id = ?").bind(id.to_string()).execute(&mut *conn).await?;
+            changed.insert(*id);
+            changed.insert(*root);
+        }
+    }
+    for (id, root) in new {
+        if old.get(id) != Some(root) {
+            sqlx::query("INSERT OR REPLACE INTO alias (id, root) VALUES (?, ?)")
+                .bind(id.to_string())
+                .bind(root.to_string())
+                .execute(&mut *conn)
+                .await?;
+            changed.insert(*id);
+            changed.insert(*root);
+        }
+    }
+    Ok(changed)
+}
+
+async fn bump_rev(conn: &mut SqliteConnection, ids: &BTreeSet<Uuid>, rev: i64) -> Result<()> {
+    let ids: Vec<Uuid> = ids.iter().copied().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!("UPDATE visitor SET rev = ? WHERE id IN ({})", placeholders(chunk.len()));
+        bind_ids(sqlx::query(&sql).bind(rev), chunk).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn advance_vector(conn: &mut SqliteConnection, origin: Uuid) -> Result<()> {
+    let o = origin.to_string();
+    let mut cur: i64 = sqlx::query_scalar("SELECT seq FROM version_vector WHERE origin = ?")
+        .bind(&o)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or(0);
+    loop {
+        let next: Vec<i64> = sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1000")
+            .bind(&o)
+            .bind(cur)
+            .fetch_all(&mut *conn)
+            .await?;
+        let before = cur;
+        for s in &next {
+            if *s == cur + 1 {
+                cur = *s;
+            } else {
+                break;
+            }
+        }
+        if cur == before || next.len() < 1000 || cur != *next.last().unwrap_or(&cur) {
+            break;
+        }
+    }
+    sqlx::query("INSERT INTO version_vector (origin, seq) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET seq = excluded.seq")
+        .bind(&o)
+        .bind(cur)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! The SQLite store: one file, WAL, full durability, embedded migrations.
+//!
+//! [`Store`] owns the pool. Every write goes through a [`WriteTx`]: it takes
+//! the write lock up front (its first statement is a write, so a reader in
+//! another process — the CLI next to the desktop app — can never make it fail
+//! half-way), turns bodies into [`Op`]s with this device's next sequence
+//! numbers and clock, applies them with the fold, and commits once. There is
+//! no other write path: sync will feed remote ops through the same
+//! [`WriteTx::ingest`].
+//!
+//! `synchronous = FULL` in WAL mode syncs the log on every commit: a check-in
+//! acknowledged to the user survives the battery dying.
+
+mod apply;
+pub mod canonical;
+mod records;
+
+use crate::error::{Error, Result};
+use crate::hlc::{now_ms, Clock, Hlc};
+use crate::op::{Op, OpBody};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub use apply::BatchReport;
+
+
+pub const DB_FILE: &str = "escale.db";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Knobs for tests and benchmarks; the defaults are what the app uses.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Caps the database size (pages), to exercise the "disk full" path.
+    pub max_page_count: Option<u64>,
+    /// `synchronous = NORMAL` instead of FULL (benchmark baselines only).
+    pub relaxed_durability: bool,
+}
+
+/// This device's identity, set by `init`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub org_id: Uuid,
+    pub device_id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, and migrates it.
+    pub async fn open(dir: &Path, opts: &OpenOptions) -> Result<Store> {
+        prepare_dir(dir)?;
+        let path = dir.join(DB_FILE);
+        let mut co = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(if opts.relaxed_durability {
+                SqliteSynchronous::Normal
+            } else {
+                SqliteSynchronous::Full
+            })
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("cache_size", "-32000")
+            .pragma("temp_store", "memory");
+        if let Some(n) = opts.max_page_count {
+            co = co.pragma("max_page_count", n.to_string());
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(1)
+            .connect_with(co)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool, path })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn identity(&self) -> Result<Option<Identity>> {
+        let org = get_text(&self.pool, "org_id").await?;
+        let dev = get_text(&self.pool, "device_id").await?;
+        Ok(match (org, dev) {
+            (Some(o), Some(d)) => Some(Identity {
+                org_id: parse_uuid(&o)?,
+                device_id: parse_uuid(&d)?,
+            }),
+            _ => None,
+        })
+    }
+
+    /// Sets up this device's identity; the names are written as ops by the caller.
+    pub async fn init_identity(&self, org_id: Uuid, device_id: Uuid) -> Result<Identity> {
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT text_value FROM local WHERE key = 'device_id'")
+                .fetch_optional(&mut *tx)
+                .await?;
+        if existing.is_some() {
+            return Err(Error::AlreadyInitialised);
+        }
+        for (k, v) in [("org_id", org_id.to_string()), ("device_id", device_id.to_string())] {
+            sqlx::query("INSERT INTO local (key, text_value) VALUES (?, ?)")
+                .bind(k)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for k in ["next_seq", "hlc", "rev"] {
+            sqlx::query("INSERT OR IGNORE INTO local (key, int_value) VALUES (?, ?)")
+                .bind(k)
+                .bind(if k == "next_seq" { 1_i64 } else { 0 })
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Identity { org_id, device_id })
+    }
+
+    /// Starts the one kind of write there is.
+    pub async fn write(&self) -> Result<WriteTx> {
+        let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
+        let mut tx = self.pool.begin().await?;
+        // First statement is a write: takes the lock now (waiting up to the
+        // busy timeout) instead of failing on upgrade later.
+        let rev: i64 = sqlx::query_scalar(
+            "UPDATE local SET int_value = int_value + 1 WHERE key = 'rev' RETURNING int_value",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let next_seq = get_int_tx(&mut tx, "next_seq").await?.unwrap_or(1);
+        let hlc = get_int_tx(&mut tx, "hlc").await?.unwrap_or(0);
+        Ok(WriteTx {
+            tx,
+            ident,
+            rev,
+            next_seq,
+            clock: Clock { last: Hlc(hlc) },
+            report: BatchReport::default(),
+        })
+    }
+
+    /// The local change counter (bumped by every write transaction).
+    pub async fn rev(&self) -> Result<i64> {
+        Ok(get_int(&self.pool, "rev").await?.unwrap_or(0))
+    }
+
+    /// Every op in the log, in (origin, seq) order.
+    pub async fn all_ops(&self) -> Result<Vec<Op>> {
+        let rows = sqlx::query("SELECT id, origin, seq, hlc, kind, subject, body FROM op ORDER BY origin, seq")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(op_from_row).collect()
+    }
+
+    /// Number of ops in the log.
+    pub async fn op_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM op").fetch_one(&self.pool).await?)
+    }
+}
+
+/// One write transaction. Dropping it without `commit` rolls everything back.
+pub struct WriteTx {
+    pub(crate) tx: Transaction<'static, Sqlite>,
+    ident: Identity,
+    rev: i64,
+    next_seq: i64,
+    clock: Clock,
+    report: BatchReport,
+}
+
+impl WriteTx {
+    pub fn identity(&self) -> Identity {
+        self.ident
+    }
+
+    /// Reads inside the transaction see its own writes.
+    pub fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Makes local ops from bodies and applies them. Returns the ops.
+    pub async fn append(&mut self, bodies: Vec<OpBody>) -> Result<Vec<Op>> {
+        let now = now_ms();
+        let ops: Vec<Op> = bodies
+            .into_iter()
+            .map(|body| {
+                let op = Op {
+                    id: Uuid::now_v7(),
+                    origin: self.ident.device_id,
+                    seq: self.next_seq,
+                    hlc: self.clock.tick(now),
+                    body,
+                };
+                self.next_seq += 1;
+                op
+            })
+            .collect();
+        let r = apply::apply_batch(&mut self.tx, &ops, self.rev).await?;
+        self.report.absorb(r);
+        Ok(ops)
+    }
+
+    /// Applies ops made elsewhere (sync, rebuild). Idempotent.
+    pub async fn ingest(&mut self, ops: &[Op]) -> Result<BatchReport> {
+        let now = now_ms();
+        for op in ops {
+            self.clock.observe(op.hlc, now);
+        }
+        apply::apply_batch(&mut self.tx, ops, self.rev).await
+    }
+
+    /// What this transaction applied so far.
+    pub fn report(&self) -> &BatchReport {
+        &self.report
+    }
+
+    pub async fn commit(mut self) -> Result<()> {
+        set_int_tx(&mut self.tx, "next_seq", self.next_seq).await?;
+        set_int_tx(&mut self.tx, "hlc", self.clock.last.0).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn prepare_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::DataDir(format!("{} is not a directory", dir.display())));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            Error::ReadOnly
+        }
+        _ => Error::DataDir(format!("{}: {e}", dir.display())),
+    })?;
+    Ok(())
+}
+
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| Error::Corrupt(format!("bad id {s:?}: {e}")))
+}
+
+pub(crate) fn op_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Op> {
+    let id: String = r.try_get(0)?;
+    let origin: String = r.try_get(1)?;
+    let subject: Option<String> = r.try_get(5)?;
+    let body: Option<String> = r.try_get(6)?;
+    Op::from_row(
+        parse_uuid(&id)?,
+        parse_uuid(&origin)?,
+        r.try_get(2)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        subject.as_deref().map(parse_uuid).transpose()?,
+        body.as_deref(),
+    )
+    .map_err(Error::Corrupt)
+}
+
+async fn get_text(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?
+        .flatten())
+}
+
+async fn get_int(pool: &SqlitePool, key: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
+        .bind(key)
+        .fetch_optional(pool)
+        .await?
+        .flatten())
+}
+
+async fn get_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten())
+}
+
+async fn set_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str, v: i64) -> Result<()> {
+    sqlx::query("INSERT INTO local (key, int_value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET int_value = excluded.int_value")
+        .bind(key)
+        .bind(v)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

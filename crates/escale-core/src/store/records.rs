@@ -1,0 +1,139 @@
+//! Mapping LWW [`Record`]s to and from their tables.
+//!
+//! Each record kind has a table with one column per field (so reads are plain
+//! SQL) plus a `stamps` JSON column with the per-field (HLC, origin). A field
+//! with a stamp but a NULL column was explicitly cleared; a field without a
+//! stamp was never set. Visitors also get the derived `name_key` and the
+//! `rev` cache column.
+
+use crate::error::{Error, Result};
+use crate::fold::Record;
+use crate::hlc::Stamp;
+use crate::model::{Entity, FieldType};
+use crate::op::Value;
+use crate::text::name_key;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+
+const CHUNK: usize = 400;
+
+/// Loads the given records of one kind (missing ids are simply absent).
+pub async fn load_records(
+    conn: &mut SqliteConnection,
+    entity: Entity,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, Record>> {
+    let cols: Vec<&str> = entity.fields().iter().map(|f| f.name).collect();
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, {}, stamps FROM {} WHERE id IN ({})",
+            cols.join(", "),
+            entity.table(),
+            placeholders(chunk.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id.to_string());
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            let (id, rec) = record_from_row(entity, &row)?;
+            out.insert(id, rec);
+        }
+    }
+    Ok(out)
+}
+
+pub fn record_from_row(entity: Entity, row: &SqliteRow) -> Result<(Uuid, Record)> {
+    let id: String = row.try_get(0)?;
+    let id = super::parse_uuid(&id)?;
+    let n = entity.fields().len();
+    let stamps_text: String = row.try_get(n + 1)?;
+    let stamps: BTreeMap<String, Stamp> = serde_json::from_str(&stamps_text)
+        .map_err(|e| Error::Corrupt(format!("stamps of {id}: {e}")))?;
+    let mut rec = Record::default();
+    for (i, def) in entity.fields().iter().enumerate() {
+        let Some(stamp) = stamps.get(def.name) else { continue };
+        let value = match def.ty {
+            FieldType::Text => row
+                .try_get::<Option<String>, _>(i + 1)?
+                .map(Value::String)
+                .unwrap_or(Value::Null),
+            FieldType::Int => row
+                .try_get::<Option<i64>, _>(i + 1)?
+                .map(Value::from)
+                .unwrap_or(Value::Null),
+            FieldType::Bool => row
+                .try_get::<Option<i64>, _>(i + 1)?
+                .map(|v| Value::Bool(v != 0))
+                .unwrap_or(Value::Null),
+        };
+        rec.fields.insert(def.name.to_string(), (value, *stamp));
+    }
+    Ok((id, rec))
+}
+
+/// Upserts whole records of one kind. `rev` is the visitor cache counter.
+pub async fn write_records(
+    conn: &mut SqliteConnection,
+    entity: Entity,
+    recs: &[(Uuid, &Record)],
+    rev: i64,
+) -> Result<()> {
+    let defs = entity.fields();
+    let is_visitor = entity == Entity::Visitor;
+    let mut cols: Vec<&str> = vec!["id"];
+    cols.extend(defs.iter().map(|f| f.name));
+    cols.push("stamps");
+    if is_visitor {
+        cols.push("name_key");
+        cols.push("rev");
+    }
+    let updates: Vec<String> = cols[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let row_ph = format!("({})", placeholders(cols.len()));
+    for chunk in recs.chunks(CHUNK / 4) {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT(id) DO UPDATE SET {}",
+            entity.table(),
+            cols.join(", "),
+            vec![row_ph.as_str(); chunk.len()].join(", "),
+            updates.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, rec) in chunk {
+            q = q.bind(id.to_string());
+            let mut stamps: BTreeMap<&str, String> = BTreeMap::new();
+            for def in defs {
+                let v = rec.fields.get(def.name);
+                if let Some((_, s)) = v {
+                    stamps.insert(def.name, s.to_string());
+                }
+                let v = v.map(|(v, _)| v);
+                q = match (def.ty, v) {
+                    (FieldType::Text, Some(Value::String(s))) => q.bind(Some(s.clone())),
+                    (FieldType::Int, Some(Value::Number(n))) => q.bind(n.as_i64()),
+                    (FieldType::Bool, Some(Value::Bool(b))) => q.bind(Some(i64::from(*b))),
+                    (FieldType::Text, _) => q.bind(None::<String>),
+                    (_, _) => q.bind(None::<i64>),
+                };
+            }
+            q = q.bind(serde_json::to_string(&stamps)?);
+            if is_visitor {
+                q = q.bind(name_key(
+                    rec.text("first_name").unwrap_or(""),
+                    rec.text("last_name").unwrap_or(""),
+                ));
+                q = q.bind(rev);
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}

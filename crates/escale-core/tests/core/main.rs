@@ -1,0 +1,9 @@
+//! Integration tests of the core, one module per area of `src/`.
+
+mod support;
+
+mod checkin;
+mod fold_props;
+mod import;
+mod people;
+mod store;
