@@ -1,0 +1,235 @@
+//! Readers for the registration exports French associations really have.
+//!
+//! This crate turns a file (CSV or XLSX) into a stream of [`Row`]s (an
+//! [`ImportRecord`] or a [`Skipped`] row with its reason) plus a [`Detected`]
+//! saying what was detected (format, encoding, delimiter, header row, column
+//! mapping). It knows
+//! nothing about the Escale store: matching against existing visitors, the dry
+//! run and the single-transaction commit live in `escale-core::import`.
+//!
+//! It must never panic on hostile input and must read large files in bounded
+//! memory (CSV is streamed row by row; XLSX is bounded by the file-size cap).
+//!
+//! Main types: [`Reader`] (open + detect), [`Rows`] (the stream), [`Progress`],
+//! [`Detected`], [`ColumnMapping`], [`ImportRecord`], [`SkipReason`],
+//! [`ImportError`].
+//!
+//! ```no_run
+//! # fn main() -> Result<(), escale_import::ImportError> {
+//! let reader = escale_import::open_path(std::path::Path::new("inscriptions.csv"))?;
+//! println!("{:?}", reader.detected().format);
+//! let progress = reader.progress(); // poll from the UI while reading
+//! for row in reader.rows() {
+//!     match row? {
+//!         escale_import::Row::Record(r) => println!("{} {}", r.first_name, r.last_name),
+//!         escale_import::Row::Skipped(s) => println!("line {}: {:?}", s.line, s.reason),
+//!     }
+//! }
+//! # let _ = progress;
+//! # Ok(()) }
+//! ```
+
+// NOTE: this file is the interface contract; the implementation lives in the
+// submodules declared below.
+
+mod columns;
+mod csv_source;
+mod dates;
+mod decode;
+mod detect;
+mod formats;
+mod keys;
+mod names;
+mod normalize;
+mod reader;
+mod record;
+mod situation;
+mod xlsx_source;
+mod zipcheck;
+
+pub use detect::{Delimiter, Encoding};
+pub use formats::SourceFormat;
+pub use normalize::fold_header;
+pub use reader::{open_bytes, open_path, Progress, Reader, Rows};
+
+use serde::{Deserialize, Serialize};
+
+/// What the reader detected about a file, shown in the import preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Detected {
+    pub format: SourceFormat,
+    /// `None` for XLSX.
+    pub encoding: Option<Encoding>,
+    /// `None` for XLSX.
+    pub delimiter: Option<Delimiter>,
+    /// 0-based index of the header row in the file (rows above it are titles /
+    /// notes): the CSV record index (blank lines not counted), or the XLSX row
+    /// index (row 1 is 0).
+    pub header_row: usize,
+    /// The header cells as found in the file.
+    pub headers: Vec<String>,
+    pub mapping: ColumnMapping,
+}
+
+/// Which column (0-based index into `headers`) feeds which field. Editable by
+/// the user in the import wizard and passed back to [`Reader::with_mapping`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ColumnMapping {
+    pub first_name: Option<usize>,
+    pub last_name: Option<usize>,
+    /// A single "Nom complet" / "Name" column, split when first/last are absent.
+    pub full_name: Option<usize>,
+    pub email: Option<usize>,
+    pub phone: Option<usize>,
+    pub postcode: Option<usize>,
+    pub birth_year: Option<usize>,
+    /// A full birth date column (year is extracted).
+    pub birth_date: Option<usize>,
+    pub situation: Option<usize>,
+    pub employment_id: Option<usize>,
+    /// Ticket / order / response id: the stable key of a row within its source.
+    pub source_key: Option<usize>,
+    /// A second key column that makes `source_key` unique per ticket (e.g. a ticket line number).
+    pub source_key_extra: Option<usize>,
+    /// Barcode / QR / ticket secret that a scanner types at the desk.
+    pub ticket_code: Option<usize>,
+    /// Order / payment / response status ("Validé", "Remboursé", "Cancelled", "p", "n"...).
+    pub status: Option<usize>,
+    /// Payer's names and email (HelloAsso / Eventbrite / pretix distinguish payer from participant).
+    pub payer_first_name: Option<usize>,
+    pub payer_last_name: Option<usize>,
+    pub payer_email: Option<usize>,
+    /// A single payer name column (pretix "Invoice address name"), split like `full_name`.
+    pub payer_full_name: Option<usize>,
+    /// Free text kept as a staff note (e.g. "Commentaire").
+    pub notes: Option<usize>,
+    /// Registration date as written in the file (kept as text).
+    pub registered_at: Option<usize>,
+}
+
+/// Professional situation as understood by Escale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Situation {
+    JobSeeker,
+    Employed,
+    SelfEmployed,
+    CompanyFounder,
+    Student,
+    Other,
+}
+
+/// One participant (one ticket) read from a file. Strings are trimmed,
+/// NFC-normalised, stripped of control characters and capped in length; no
+/// validation of email/phone beyond that happens here (the core validates and
+/// warns).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    /// 1-based line (CSV) or row (XLSX) number in the file, for the report.
+    pub line: usize,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub postcode: String,
+    pub birth_year: Option<i32>,
+    pub situation: Option<Situation>,
+    /// The raw situation text when it could not be mapped (kept for the report).
+    pub situation_raw: String,
+    pub employment_id: String,
+    /// Stable per-ticket key within the source (never empty: falls back to a
+    /// hash of the row's identifying cells when the file has no id column).
+    pub source_key: String,
+    pub ticket_code: String,
+    pub notes: String,
+    pub registered_at: String,
+    /// Set when the participant's names were empty and the payer's were used.
+    pub from_payer: bool,
+}
+
+/// Why a row was not turned into a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Status says cancelled / annulé.
+    Cancelled { status: String },
+    /// Status says refunded / remboursé.
+    Refunded { status: String },
+    /// Draft / pending / unpaid / expired ("Brouillon", "En attente", pretix "n"/"e").
+    Draft { status: String },
+    /// Every cell is blank.
+    Empty,
+    /// Neither a first nor a last name (nor a payer name to fall back on).
+    NoName,
+    /// A cell longer than the cap (the row is kept out rather than truncated silently).
+    FieldTooLong { column: String, length: usize },
+    /// A totals / summary line at the bottom of an export.
+    Summary,
+}
+
+/// A skipped row, for the per-row report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub line: usize,
+    pub reason: SkipReason,
+}
+
+/// Errors that stop the whole read. Each has a stable `code()` that the core
+/// translates for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is not a spreadsheet (CSV or XLSX)")]
+    NotASpreadsheet,
+    #[error("the spreadsheet is damaged or truncated: {0}")]
+    CorruptXlsx(String),
+    #[error("no header row with recognisable columns was found")]
+    NoHeader,
+    #[error("the file has a header but no data rows")]
+    HeaderOnly,
+    #[error("no name column could be found (need a first name, last name or full name column)")]
+    NoNameColumn,
+    #[error("file too large: {size} bytes (limit {limit})")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("malformed CSV at line {line}: {message}")]
+    MalformedCsv { line: usize, message: String },
+    #[error("column index {0} is out of range for this file")]
+    BadMapping(usize),
+}
+
+impl ImportError {
+    /// Stable machine code, e.g. `import.not_a_spreadsheet`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Io(_) => "import.io",
+            ImportError::Empty => "import.empty",
+            ImportError::NotASpreadsheet => "import.not_a_spreadsheet",
+            ImportError::CorruptXlsx(_) => "import.corrupt_xlsx",
+            ImportError::NoHeader => "import.no_header",
+            ImportError::HeaderOnly => "import.header_only",
+            ImportError::NoNameColumn => "import.no_name_column",
+            ImportError::TooLarge { .. } => "import.too_large",
+            ImportError::MalformedCsv { .. } => "import.malformed_csv",
+            ImportError::BadMapping(_) => "import.bad_mapping",
+        }
+    }
+}
+
+/// One item of the record stream.
+// Rows are produced and consumed one at a time, so the size gap between the
+// variants costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    Record(ImportRecord),
+    Skipped(Skipped),
+}
+
+/// Hard limits. Cells longer than `MAX_CELL_CHARS` make the row skipped.
+pub const MAX_CELL_CHARS: usize = 1_000;
+/// CSV files are streamed; this only caps XLSX (which must be unzipped in memory).
+pub const MAX_XLSX_BYTES: u64 = 50 * 1024 * 1024;
