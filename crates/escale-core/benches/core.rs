@@ -1,1 +1,248 @@
-fn main(){}
+//! Benchmarks of the core, each against a baseline measured in the same run.
+//!
+//! `cargo bench -p escale-core --bench core -- <scenario> [size]` where
+//! scenario is one of `search`, `checkin`, `import`, `rebuild`. Each runs in
+//! its own process (the Makefile's `bench` target runs them one by one), so
+//! the peak-memory figure (VmHWM) belongs to that scenario alone. Results are
+//! printed as Markdown rows for docs/benchmarks.md.
+
+use escale_core::app::CheckInTarget;
+use escale_core::import::ImportOptions;
+use escale_core::model::Method;
+use escale_core::store::OpenOptions;
+use escale_core::Escale;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let scenario = args.first().map(String::as_str).unwrap_or("help");
+    let size: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    match scenario {
+        "search" => rt.block_on(search(size)),
+        "checkin" => rt.block_on(checkin()),
+        "import" => rt.block_on(import(size)),
+        "rebuild" => rt.block_on(rebuild(size)),
+        _ => eprintln!("usage: cargo bench -p escale-core --bench core -- search|checkin|import|rebuild [size]"),
+    }
+}
+
+fn pct(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1e3
+}
+
+fn peak_rss_mb() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+async fn fresh(dir: &std::path::Path) -> Escale {
+    let app = Escale::open(dir).await.unwrap();
+    app.init("Bench", "bench").await.unwrap();
+    app
+}
+
+/// Queries typed at a desk: 3-letter prefixes, full names, accent-less
+/// spellings of accented names, one typo.
+fn queries(rng: &mut StdRng, n: usize) -> Vec<(&'static str, String)> {
+    let pick = |rng: &mut StdRng, l: &[&str]| l[rng.gen_range(0..l.len())].to_string();
+    let mut out = vec![];
+    for _ in 0..n {
+        let first = pick(rng, escale_core::demo::FIRST_NAMES);
+        let last = pick(rng, escale_core::demo::LAST_NAMES);
+        let folded_last = escale_core::text::tokens(&last).join(" ");
+        out.push(("3-letter prefix", folded_last.chars().take(3).collect()));
+        out.push(("full name", format!("{first} {last}")));
+        out.push(("accent-less", escale_core::text::fold(&format!("{first} {last}"))));
+        let mut chars: Vec<char> = folded_last.chars().collect();
+        if chars.len() >= 4 {
+            let i = rng.gen_range(1..chars.len());
+            chars.swap(i - 1, i);
+        }
+        out.push(("one typo", chars.into_iter().collect()));
+    }
+    out
+}
+
+async fn search(size: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = fresh(dir.path()).await;
+    let t = Instant::now();
+    let demo = app.demo(size, 0.0, 42).await.unwrap();
+    let fill = t.elapsed();
+    let ev = demo.event.id.to_string();
+    let t = Instant::now();
+    app.search(Some(&ev), "zzz", 1).await.unwrap();
+    let build = t.elapsed();
+    let mut rng = StdRng::seed_from_u64(7);
+    let qs = queries(&mut rng, 250);
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    for (kind, q) in &qs {
+        let t = Instant::now();
+        let hits = app.search(Some(&ev), q, 10).await.unwrap();
+        by_kind.entry(kind).or_default().push(t.elapsed());
+        std::hint::black_box(hits);
+    }
+    // Baseline: what a naive implementation does, over the same table.
+    let pool = app.store().pool();
+    let mut base: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    for (kind, q) in qs.iter().take(200) {
+        let t = Instant::now();
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM visitor WHERE (first_name || ' ' || last_name) LIKE ?1 OR email LIKE ?1 LIMIT 10",
+        )
+        .bind(format!("%{q}%"))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        base.entry(kind).or_default().push(t.elapsed());
+        std::hint::black_box(rows);
+    }
+    println!("search over {size} visitors (filled in {:.1} s, index built in {:.0} ms, peak RSS {:.0} MB)", fill.as_secs_f64(), build.as_secs_f64() * 1e3, peak_rss_mb());
+    println!("| query | escale p50 (ms) | escale p99 (ms) | LIKE p50 (ms) | LIKE p99 (ms) | speed-up at p50 |");
+    println!("|---|---|---|---|---|---|");
+    let mut all = vec![];
+    let mut all_base = vec![];
+    for (kind, mut s) in by_kind {
+        let mut b = base.remove(kind).unwrap_or_default();
+        all.extend(s.iter().copied());
+        all_base.extend(b.iter().copied());
+        let (p50, p99) = (pct(&mut s, 0.5), pct(&mut s, 0.99));
+        let (b50, b99) = (pct(&mut b, 0.5), pct(&mut b, 0.99));
+        println!("| {kind} | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |", b50 / p50);
+    }
+    let (p50, p99) = (pct(&mut all, 0.5), pct(&mut all, 0.99));
+    let (b50, b99) = (pct(&mut all_base, 0.5), pct(&mut all_base, 0.99));
+    println!("| **all** | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |", b50 / p50);
+}
+
+async fn checkin() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = fresh(dir.path()).await;
+    let demo = app.demo(20_000, 0.0, 3).await.unwrap();
+    let ev = demo.event.id.to_string();
+    let codes: Vec<String> = (0..2_000).map(|n| format!("DEMO-{n:07}")).collect();
+    let mut lat = vec![];
+    let t0 = Instant::now();
+    for c in &codes {
+        let t = Instant::now();
+        app.check_in(&ev, CheckInTarget::Code(c.clone()), None, Method::Scan).await.unwrap();
+        lat.push(t.elapsed());
+    }
+    let total = t0.elapsed();
+    // Baseline: a bare single-row insert transaction on the same durable store.
+    let pool = app.store().pool();
+    sqlx::query("CREATE TABLE bench_bare (id INTEGER PRIMARY KEY, v TEXT)").execute(pool).await.unwrap();
+    let mut base = vec![];
+    let b0 = Instant::now();
+    for i in 0..2_000 {
+        let t = Instant::now();
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("INSERT INTO bench_bare (v) VALUES (?)").bind(i.to_string()).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        base.push(t.elapsed());
+    }
+    let btotal = b0.elapsed();
+    println!("check-in by scanned code, synchronous=FULL, 20,000 registered, 2,000 sequential scans");
+    println!("| | p50 (ms) | p99 (ms) | sustained (per s) |");
+    println!("|---|---|---|---|");
+    println!("| escale check-in (resolve code, op, fold, commit) | {:.2} | {:.2} | {:.0} |", pct(&mut lat, 0.5), pct(&mut lat, 0.99), 2_000.0 / total.as_secs_f64());
+    println!("| baseline: bare 1-row insert transaction | {:.2} | {:.2} | {:.0} |", pct(&mut base, 0.5), pct(&mut base, 0.99), 2_000.0 / btotal.as_secs_f64());
+}
+
+async fn import(rows: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("inscriptions.csv");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+        f.write_all(b"\xEF\xBB\xBFNum\xC3\xA9ro;Nom;Pr\xC3\xA9nom;E-mail;T\xC3\xA9l\xC3\xA9phone;Code postal;Statut\r\n").unwrap();
+        let mut rng = StdRng::seed_from_u64(11);
+        for n in 0..rows {
+            let (first, last, email, phone, _, _) = escale_core::demo::person(&mut rng, n);
+            writeln!(f, "{n};{last};{first};{email};{phone};750{:02};Validé\r", n % 20).unwrap();
+        }
+    }
+    let size_mb = std::fs::metadata(&csv).unwrap().len() as f64 / 1_048_576.0;
+    let data = dir.path().join("data");
+    let app = fresh(&data).await;
+    let ev = app.demo(0, 0.0, 1).await.unwrap().event.id.to_string();
+    let rss_before = peak_rss_mb();
+    let t = Instant::now();
+    let r = app.import_file(&ev, &csv, &ImportOptions::default(), &|_| {}).await.unwrap();
+    let took = t.elapsed();
+    assert_eq!(r.new_visitors, rows);
+    // Baseline: the same rows parsed and bulk-inserted raw (no detection,
+    // matching, ops or fold) in one transaction.
+    let pool = app.store().pool();
+    sqlx::query("CREATE TABLE bench_raw (a TEXT, b TEXT, c TEXT, d TEXT, e TEXT, f TEXT, g TEXT)").execute(pool).await.unwrap();
+    let t = Instant::now();
+    let mut rdr = csv::ReaderBuilder::new().delimiter(b';').from_path(&csv).unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let recs: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    for chunk in recs.chunks(100) {
+        let sql = format!("INSERT INTO bench_raw VALUES {}", vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(","));
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            for c in r.iter() {
+                q = q.bind(c.to_string());
+            }
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let raw = t.elapsed();
+    println!("import of a {rows}-row CSV ({size_mb:.1} MB)");
+    println!("| | time (s) | rows/s | peak RSS (MB) |");
+    println!("|---|---|---|---|");
+    println!("| escale import (detect, validate, match, {} ops, one transaction) | {:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
+    println!("| baseline: raw CSV parse + bulk insert, no fold | {:.2} | {:.0} | — |", raw.as_secs_f64(), rows as f64 / raw.as_secs_f64());
+}
+
+async fn rebuild(ops_target: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = Escale::open_with(&data, &OpenOptions::default()).await.unwrap();
+    app.init("Bench", "bench").await.unwrap();
+    // ~4 ops per demo visitor (visitor, consent, registration, half a check-in... )
+    let visitors = ops_target * 2 / 7;
+    let t = Instant::now();
+    app.demo(visitors, 0.5, 5).await.unwrap();
+    let fill = t.elapsed();
+    let ops = app.store().op_count().await.unwrap();
+    let t = Instant::now();
+    let (n, _) = app.rebuild_into(&dir.path().join("rebuilt")).await.unwrap();
+    let took = t.elapsed();
+    assert_eq!(n, ops);
+    // Baseline: copying the same op rows raw into a fresh SQLite file.
+    let raw_dir = dir.path().join("raw");
+    let raw = Escale::open_with(&raw_dir, &OpenOptions { relaxed_durability: true, ..Default::default() }).await.unwrap();
+    let rows: Vec<(String, String, i64, i64, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op").fetch_all(app.store().pool()).await.unwrap();
+    let t = Instant::now();
+    let mut tx = raw.store().pool().begin().await.unwrap();
+    for chunk in rows.chunks(100) {
+        let sql = format!("INSERT INTO op (id, origin, seq, hlc, kind, subject, body) VALUES {}", vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(","));
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = q.bind(&r.0).bind(&r.1).bind(r.2).bind(r.3).bind(&r.4).bind(&r.5).bind(&r.6);
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let raw_t = t.elapsed();
+    println!("rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s)", fill.as_secs_f64());
+    println!("| | time (s) | ops/s |");
+    println!("|---|---|---|");
+    println!("| escale rebuild (decode + fold + write state) | {:.1} | {:.0} |", took.as_secs_f64(), ops as f64 / took.as_secs_f64());
+    println!("| baseline: raw bulk insert of the op rows | {:.1} | {:.0} |", raw_t.as_secs_f64(), ops as f64 / raw_t.as_secs_f64());
+}

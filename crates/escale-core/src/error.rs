@@ -214,6 +214,8 @@ fn field_fr(field: &str) -> &str {
         "device" => "appareil",
         "purpose" => "finalité",
         "id" => "identifiant",
+        "consent" => "consentement au traitement des données",
+        "format" => "format",
         other => other,
     }
 }
@@ -226,6 +228,7 @@ fn field_en(field: &str) -> &str {
         "employment_id" => "employment-service id",
         "starts_at" => "start",
         "ends_at" => "end",
+        "consent" => "consent to data processing",
         other => other,
     }
 }
@@ -234,10 +237,24 @@ fn import_message(e: &escale_import::ImportError, lang: Lang) -> String {
     use escale_import::ImportError as I;
     let l = |fr: String, en: String| if lang == Lang::Fr { fr } else { en };
     match e {
-        I::Io(err) => l(
-            format!("Impossible de lire le fichier : {err}."),
-            format!("Cannot read the file: {err}."),
-        ),
+        I::Io(err) => match err.kind() {
+            std::io::ErrorKind::NotFound => l(
+                "Fichier introuvable : vérifiez le chemin.".into(),
+                "File not found: check the path.".into(),
+            ),
+            std::io::ErrorKind::PermissionDenied => l(
+                "Lecture du fichier refusée : vérifiez ses droits.".into(),
+                "Permission denied reading the file: check its permissions.".into(),
+            ),
+            std::io::ErrorKind::IsADirectory => l(
+                "C'est un dossier, pas un fichier.".into(),
+                "This is a folder, not a file.".into(),
+            ),
+            _ => l(
+                format!("Impossible de lire le fichier ({}).", err.kind()),
+                format!("Cannot read the file ({}).", err.kind()),
+            ),
+        },
         I::Empty => l("Le fichier est vide.".into(), "The file is empty.".into()),
         I::NotASpreadsheet => l(
             "Ce fichier n'est pas un tableur : enregistrez-le en CSV ou en XLSX (Excel) puis recommencez.".into(),

@@ -91,7 +91,7 @@ impl Escale {
                 s(0)?,
                 s(1)?,
                 s(2)?,
-                s(3)?,
+                display_phone(&s(3)?),
                 s(4)?,
                 r.try_get::<Option<i64>, _>(5)?.map(|y| y.to_string()).unwrap_or_default(),
                 situation,
@@ -122,6 +122,18 @@ impl Escale {
             });
         }
         Ok(ExportReport { path: dest.display().to_string(), rows: table.rows.len(), format })
+    }
+}
+
+/// French numbers as people write them ("06 12 34 56 78"): spreadsheets keep
+/// that as text, where "+33612345678" would become a number or a formula.
+pub fn display_phone(p: &str) -> String {
+    match p.strip_prefix("+33") {
+        Some(rest) if rest.len() == 9 && rest.chars().all(|c| c.is_ascii_digit()) => {
+            let d = format!("0{rest}");
+            d.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+        }
+        _ => p.to_string(),
     }
 }
 

@@ -79,8 +79,8 @@ impl Escale {
             .ok_or(Error::Required { field: "organisation" })?;
         let dev = crate::validate::text("device", device_name, crate::validate::MAX_SHORT)?
             .ok_or(Error::Required { field: "device" })?;
-        let ident = self.store.init_identity(Uuid::now_v7(), Uuid::now_v7()).await?;
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.init_identity(Uuid::now_v7(), Uuid::now_v7()).await?;
+        let ident = tx.identity();
         tx.append(vec![
             set(Entity::Org, ident.org_id, [("name", Value::String(org))]),
             set(Entity::Device, ident.device_id, [("name", Value::String(dev))]),

@@ -204,7 +204,7 @@ impl Escale {
         let now = serde_json::to_value(&current)?;
         let changed: Fields = fields
             .into_iter()
-            .filter(|(k, v)| now.get(*k).unwrap_or(&Value::Null) != v)
+            .filter(|(k, v)| !same_value(now.get(*k), Some(v)))
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         if !changed.is_empty() {
@@ -485,8 +485,7 @@ impl Escale {
         let mut copied = Fields::new();
         for def in Entity::Visitor.fields() {
             let (a, b) = (wv.get(def.name), lv.get(def.name));
-            let empty = |v: Option<&Value>| v.is_none_or(|v| v.is_null() || v.as_str() == Some(""));
-            if empty(a) && !empty(b) {
+            if same_value(a, None) && !same_value(b, None) {
                 copied.insert(def.name.to_string(), b.cloned().unwrap_or(Value::Null));
             }
         }
@@ -514,6 +513,12 @@ impl Escale {
         self.commit(ids.iter().map(|id| OpBody::Erase { visitor_id: *id }).collect()).await?;
         Ok(ids)
     }
+}
+
+/// Equal for editing purposes: absent, null and "" are all "no value".
+fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
+    let norm = |v: Option<&Value>| v.filter(|v| !(v.is_null() || v.as_str() == Some(""))).cloned();
+    norm(a) == norm(b)
 }
 
 const VISITOR_SELECT: &str = "SELECT id, first_name, last_name, email, phone, postcode, birth_year, situation, employment_id, notes, badge_code FROM visitor";

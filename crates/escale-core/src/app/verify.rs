@@ -51,8 +51,7 @@ impl Escale {
     pub async fn rebuild_into(&self, dir: &Path) -> Result<(i64, StateHash)> {
         let target = Store::open(dir, &OpenOptions { relaxed_durability: true, ..Default::default() }).await?;
         let ident = self.identity().await?;
-        target.init_identity(ident.org_id, ident.device_id).await?;
-        let mut tx = target.write().await?;
+        let mut tx = target.init_identity(ident.org_id, ident.device_id).await?;
         let mut count = 0_i64;
         let mut last: (String, i64) = (String::new(), 0);
         loop {

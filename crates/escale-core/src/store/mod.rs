@@ -111,9 +111,15 @@ impl Store {
         })
     }
 
-    /// Sets up this device's identity; the names are written as ops by the caller.
-    pub async fn init_identity(&self, org_id: Uuid, device_id: Uuid) -> Result<Identity> {
+    /// Sets up this device's identity and returns the first write
+    /// transaction, so that the identity and the ops naming the organisation
+    /// and the device commit together (or not at all).
+    pub async fn init_identity(&self, org_id: Uuid, device_id: Uuid) -> Result<WriteTx> {
         let mut tx = self.pool.begin().await?;
+        // A write first, to hold the lock for the whole check-then-insert.
+        sqlx::query("INSERT OR IGNORE INTO local (key, int_value) VALUES ('rev', 0)")
+            .execute(&mut *tx)
+            .await?;
         let existing: Option<String> =
             sqlx::query_scalar("SELECT text_value FROM local WHERE key = 'device_id'")
                 .fetch_optional(&mut *tx)
@@ -128,21 +134,24 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for k in ["next_seq", "hlc", "rev"] {
+        for (k, v) in [("next_seq", 1_i64), ("hlc", 0)] {
             sqlx::query("INSERT OR IGNORE INTO local (key, int_value) VALUES (?, ?)")
                 .bind(k)
-                .bind(if k == "next_seq" { 1_i64 } else { 0 })
+                .bind(v)
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
-        Ok(Identity { org_id, device_id })
+        Self::begin_write(tx, Identity { org_id, device_id }).await
     }
 
     /// Starts the one kind of write there is.
     pub async fn write(&self) -> Result<WriteTx> {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
-        let mut tx = self.pool.begin().await?;
+        let tx = self.pool.begin().await?;
+        Self::begin_write(tx, ident).await
+    }
+
+    async fn begin_write(mut tx: Transaction<'static, Sqlite>, ident: Identity) -> Result<WriteTx> {
         // First statement is a write: takes the lock now (waiting up to the
         // busy timeout) instead of failing on upgrade later.
         let rev: i64 = sqlx::query_scalar(
@@ -255,7 +264,20 @@ fn prepare_dir(dir: &Path) -> Result<()> {
         }
         _ => Error::DataDir(format!("{}: {e}", dir.display())),
     })?;
-    Ok(())
+    // SQLite needs to create its -wal and -shm files next to the database:
+    // find out now, with a clear message, rather than on the first write.
+    let probe = dir.join(".escale-write-probe");
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Err(Error::ReadOnly),
+            std::io::ErrorKind::StorageFull => Err(Error::DiskFull),
+            _ => Err(Error::DataDir(format!("{}: {e}", dir.display()))),
+        },
+    }
 }
 
 pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {

@@ -148,7 +148,7 @@ proptest! {
 async fn fold_in_store(ops: &[Op], batches: &[usize]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), &OpenOptions { relaxed_durability: true, ..Default::default() }).await.unwrap();
-    store.init_identity(Uuid::from_u128(1), Uuid::from_u128(2)).await.unwrap();
+    store.init_identity(Uuid::from_u128(1), Uuid::from_u128(2)).await.unwrap().commit().await.unwrap();
     let mut rest = ops;
     let mut i = 0;
     while !rest.is_empty() {
