@@ -1,0 +1,394 @@
+//! The command line as clap types: every command, flag and global option.
+//!
+//! Only parsing lives here (no I/O, no store); value parsers turn text into
+//! the core's own types where the core has one (`EventKind`, `Situation`).
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use escale_core::model::{EventKind, Situation};
+use std::path::PathBuf;
+
+/// Escale: the front desk of job fairs and workshops, from a terminal.
+#[derive(Debug, Parser)]
+#[command(name = "escale", version, propagate_version = true)]
+pub struct Cli {
+    /// Data directory (default: the OS application-data folder, e.g. ~/.local/share/escale).
+    #[arg(long, global = true, env = "ESCALE_DATA_DIR", value_name = "PATH")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print exactly one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Language of messages (default: from LC_ALL / LC_MESSAGES / LANG, then the system).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Fr,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Initialise the data directory: name the organisation and this device.
+    Init(InitArgs),
+    /// Show the data directory, organisation, device and log size.
+    Info,
+    /// Create, list, show and edit events.
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// Add and list the sessions (conferences, workshops) of an event.
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Register walk-ins, show and edit visitors.
+    #[command(subcommand)]
+    Visitor(VisitorCommand),
+    /// Import pre-registrations from a CSV or XLSX file.
+    Import(ImportArgs),
+    /// Search visitors of an event (accent- and typo-tolerant).
+    Search(SearchArgs),
+    /// Check a visitor in (by visitor id or badge/ticket code).
+    Checkin(ScanArgs),
+    /// Check a visitor out (for session hours).
+    Checkout(ScanArgs),
+    /// Undo this device's latest check-in at an event (or session).
+    Undo(UndoArgs),
+    /// Figures for an event.
+    Stats(EventRef),
+    /// Export an event's registrations and arrivals (CSV for French Excel, or XLSX).
+    Export(ExportArgs),
+    /// Merge a duplicate record (LOSER) into another (WINNER).
+    Merge(MergeArgs),
+    /// Erase a person for good (right to erasure).
+    Erase(EraseArgs),
+    /// Inspect the operation log.
+    #[command(subcommand)]
+    Ops(OpsCommand),
+    /// Create a demo event full of invented people.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Organisation name.
+    #[arg(long)]
+    pub org: String,
+    /// This device's name (e.g. "Portable accueil 1").
+    #[arg(long)]
+    pub device: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Create an event.
+    Create(EventCreateArgs),
+    /// List current and upcoming events, then past ones.
+    List,
+    /// Show an event and its sessions.
+    Show(IdArg),
+    /// Change an event: only the given flags change.
+    Edit(EventEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventCreateArgs {
+    /// Title, e.g. "Forum de l'emploi".
+    #[arg(long)]
+    pub title: String,
+    /// Place (address or venue).
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub place: String,
+    /// Local start, e.g. "2026-12-03 09:00".
+    #[arg(long)]
+    pub start: String,
+    /// Local end, e.g. "2026-12-03 17:00" (default: 8 hours after the start).
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub end: String,
+    /// Kind of event (default: fair).
+    #[arg(long, value_parser = kind_parser())]
+    pub kind: Option<EventKind>,
+    /// IANA time zone (default Europe/Paris).
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// JobCamp series name, grouping recurring events.
+    #[arg(long)]
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventEditArgs {
+    /// Event id.
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+    #[arg(long, value_parser = kind_parser())]
+    pub kind: Option<EventKind>,
+    #[arg(long)]
+    pub timezone: Option<String>,
+    #[arg(long)]
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EventRef {
+    /// Event id.
+    #[arg(long = "event", value_name = "ID")]
+    pub event: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Add a session to an event.
+    Add(SessionAddArgs),
+    /// List an event's sessions.
+    List(EventRef),
+}
+
+#[derive(Debug, Args)]
+pub struct SessionAddArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    /// Title, e.g. "Forum de l'emploi".
+    #[arg(long)]
+    pub title: String,
+    /// Room.
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub room: String,
+    /// "14:00" (on the event's first day) or "2026-12-03 14:00".
+    #[arg(long)]
+    pub start: String,
+    /// Same forms as --start.
+    #[arg(long)]
+    pub end: String,
+    /// Number of seats (no limit when absent).
+    #[arg(long)]
+    pub capacity: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VisitorCommand {
+    /// Register a walk-in for an event (processing consent recorded as granted).
+    Add(VisitorAddArgs),
+    /// Show a visitor, their registrations and consents.
+    Show(IdArg),
+    /// Change a visitor: only the given flags change.
+    Edit(VisitorEditArgs),
+}
+
+/// The person's fields; all optional so `edit` can change only some.
+#[derive(Debug, Args, Default)]
+pub struct PersonFields {
+    /// First name.
+    #[arg(long = "first")]
+    pub first: Option<String>,
+    /// Last name.
+    #[arg(long = "last")]
+    pub last: Option<String>,
+    /// Email (an implausible one is left out with a warning).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Phone number, e.g. "06 12 34 56 78".
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Postcode.
+    #[arg(long)]
+    pub postcode: Option<String>,
+    /// Year of birth, e.g. 1990.
+    #[arg(long)]
+    pub birth_year: Option<i64>,
+    /// Professional situation.
+    #[arg(long, value_parser = situation_parser())]
+    pub situation: Option<Situation>,
+    /// Employment-service id (France Travail).
+    #[arg(long)]
+    pub employment_id: Option<String>,
+    /// Staff notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VisitorAddArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    #[command(flatten)]
+    pub person: PersonFields,
+    /// Check the person in right away.
+    #[arg(long)]
+    pub checkin: bool,
+    /// The person refuses the processing of their data (registration is then refused).
+    #[arg(long)]
+    pub no_consent: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VisitorEditArgs {
+    /// Visitor id.
+    pub id: String,
+    #[command(flatten)]
+    pub person: PersonFields,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    /// CSV or XLSX file.
+    pub file: PathBuf,
+    /// Show what would be imported without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    /// A few letters of a name, an email, or a badge/ticket code.
+    pub query: String,
+    /// Maximum number of results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    /// A visitor id or a badge/ticket code.
+    #[arg(value_name = "VISITOR_ID|CODE")]
+    pub who: String,
+    /// Session id (for a conference or workshop).
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// Destination file (default: escale-<event>-<date>.<format> in the current directory).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The duplicate record, which disappears into the winner.
+    pub loser: String,
+    /// The record that stays.
+    pub winner: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    pub visitor: String,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OpsCommand {
+    /// Rebuild the state from the log alone and compare it with the live state.
+    Verify,
+    /// Number of operations in the log.
+    Count,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of invented visitors.
+    #[arg(long)]
+    pub visitors: usize,
+    /// Share of them already checked in (0 to 1).
+    #[arg(long, default_value_t = 0.3, value_parser = parse_ratio)]
+    pub arrived: f64,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+fn kind_parser() -> impl TypedValueParser<Value = EventKind> {
+    PossibleValuesParser::new(EventKind::ALL.iter().map(|k| k.as_str()))
+        .map(|s| s.parse::<EventKind>().unwrap_or(EventKind::Other))
+}
+
+fn situation_parser() -> impl TypedValueParser<Value = Situation> {
+    PossibleValuesParser::new(Situation::ALL.iter().map(|s| s.as_str()))
+        .map(|s| s.parse::<Situation>().unwrap_or(Situation::Other))
+}
+
+fn parse_ratio(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("expected a number between 0 and 1, got {s:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn kinds_and_situations_parse_into_the_core_types() {
+        let cli = Cli::try_parse_from([
+            "escale",
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+            "--kind",
+            "info_day",
+        ])
+        .expect("a valid event create line parses");
+        match cli.command {
+            Command::Event(EventCommand::Create(a)) => assert_eq!(a.kind, Some(EventKind::InfoDay)),
+            other => panic!("parsed the wrong command: {other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["escale", "demo", "--visitors", "3", "--arrived", "1.5"]).is_err(),
+            "a ratio above 1 is a usage error"
+        );
+    }
+}

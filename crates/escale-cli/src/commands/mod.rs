@@ -1,0 +1,64 @@
+//! Dispatch: opens the data directory and hands each command to its area
+//! module. Every command is a thin call into `escale_core::Escale` followed
+//! by a rendering; none holds business rules.
+
+mod checkin;
+mod demo;
+mod event;
+mod export;
+mod import;
+mod init;
+mod ops;
+mod session;
+mod stats;
+mod visitor;
+
+use crate::args::{Cli, Command};
+use crate::output::{Failure, Reply, Ui};
+use escale_core::{Error, Escale};
+use std::path::Path;
+
+pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
+    let dir = escale_core::resolve_data_dir(cli.data_dir.as_deref());
+    if let Command::Init(a) = &cli.command {
+        return init::init(&dir, a, ui).await;
+    }
+    let app = open_existing(&dir).await?;
+    let outcome = dispatch(&app, cli.command, ui).await;
+    app.store().close().await;
+    outcome
+}
+
+async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failure> {
+    match command {
+        Command::Init(_) => unreachable!("init is handled before the store is opened"),
+        Command::Info => init::info(app, ui).await,
+        Command::Event(c) => event::run(app, c, ui).await,
+        Command::Session(c) => session::run(app, c, ui).await,
+        Command::Visitor(c) => visitor::run(app, c, ui).await,
+        Command::Import(a) => import::run(app, &a, ui).await,
+        Command::Search(a) => checkin::search(app, &a, ui).await,
+        Command::Checkin(a) => checkin::scan(app, &a, ui, true).await,
+        Command::Checkout(a) => checkin::scan(app, &a, ui, false).await,
+        Command::Undo(a) => checkin::undo(app, &a, ui).await,
+        Command::Stats(a) => stats::run(app, &a.event, ui).await,
+        Command::Export(a) => export::run(app, &a, ui).await,
+        Command::Merge(a) => visitor::merge(app, &a, ui).await,
+        Command::Erase(a) => visitor::erase(app, &a, ui).await,
+        Command::Ops(c) => ops::run(app, c, ui).await,
+        Command::Demo(a) => demo::run(app, &a, ui).await,
+    }
+}
+
+/// Opens a data directory that `escale init` prepared. A directory without
+/// a store is reported as not initialised *without* creating anything in it,
+/// so a mistyped `--data-dir` leaves no stray folder behind.
+async fn open_existing(dir: &Path) -> Result<Escale, Failure> {
+    let is_file = dir.exists() && !dir.is_dir();
+    if !is_file && !dir.join(escale_core::store::DB_FILE).is_file() {
+        return Err(Error::NotInitialised.into());
+    }
+    let app = Escale::open(dir).await?;
+    app.identity().await?;
+    Ok(app)
+}

@@ -1,0 +1,71 @@
+//! `escale ops verify|count`: checks on the operation log.
+//!
+//! `verify` answers "no" with exit code 1 and the differing tables; the
+//! rebuild itself is the core's (it never touches the live store).
+
+use crate::args::OpsCommand;
+use crate::output::{fields, Failure, Reply, Ui};
+use escale_core::app::VerifyReport;
+use escale_core::Escale;
+use serde_json::json;
+
+pub async fn run(app: &Escale, c: OpsCommand, ui: Ui) -> Result<Reply, Failure> {
+    match c {
+        OpsCommand::Verify => verify(app, ui).await,
+        OpsCommand::Count => {
+            let n = app.store().op_count().await?;
+            Reply::new(&json!({ "ops": n }), format!("{n}\n"))
+        }
+    }
+}
+
+async fn verify(app: &Escale, ui: Ui) -> Result<Reply, Failure> {
+    let r = app.verify().await?;
+    let reply = Reply::new(&r, render(&r, ui))?;
+    if r.equal {
+        return Ok(reply);
+    }
+    let message = format!(
+        "{} {}",
+        ui.t(
+            "L'état enregistré ne correspond pas au journal. Tables différentes :",
+            "The stored state does not match the log. Differing tables:"
+        ),
+        r.differing.join(", ")
+    );
+    Err(Failure::Negative {
+        code: "ops.verify_mismatch",
+        message,
+        reply,
+    })
+}
+
+fn render(r: &VerifyReport, ui: Ui) -> String {
+    let verdict = if r.equal {
+        ui.t(
+            "identique : l'état est exactement ce que dit le journal",
+            "equal: the state is exactly what the log says",
+        )
+    } else {
+        ui.t("DIFFÉRENT", "DIFFERENT")
+    };
+    fields(
+        ui,
+        &[
+            (
+                ui.t("Opérations rejouées", "Operations replayed"),
+                r.ops.to_string(),
+            ),
+            (
+                ui.t("Empreinte actuelle", "Live hash"),
+                r.live.total.clone(),
+            ),
+            (
+                ui.t("Empreinte reconstruite", "Rebuilt hash"),
+                r.rebuilt.total.clone(),
+            ),
+            (ui.t("Résultat", "Result"), verdict.to_string()),
+            (ui.t("Durée", "Time"), format!("{} ms", r.millis)),
+        ],
+    )
+}
