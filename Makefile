@@ -1,0 +1,96 @@
+# Escale — build, run and test everything from the repository root.
+#   make run    build the UI and the workspace, then open the desktop app
+#   make test   everything CI runs: UI type check + unit tests, all Rust tests,
+#               and the end-to-end test of the real desktop window
+# CARGO_TARGET_DIR is respected when set (the CI script sets it).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+TARGET_DIR  := $(or $(CARGO_TARGET_DIR),target)
+DESKTOP_BIN := $(TARGET_DIR)/debug/escale-desktop
+# Passed to the desktop app by `make run`, e.g. make run ARGS="--data-dir /tmp/escale".
+ARGS ?=
+
+# Debian packages the build and the tests need (WebKitGTK for Tauri, Xvfb and
+# WebKitWebDriver for the end-to-end tests, tools the tests use to read output).
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev xvfb webkit2gtk-driver dbus \
+	poppler-utils imagemagick zbar-tools fonts-dejavu-core
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# CI=true turns "tool missing" notes in the end-to-end tests into failures.
+export CI
+
+.PHONY: deps system-deps tauri-driver ui-deps ui build run test bench fmt clean
+
+# Install whatever is missing; does nothing when everything is there.
+deps: system-deps tauri-driver ui-deps
+
+# Debian packages, installed only when `dpkg -s` says they are missing.
+system-deps:
+	@if ! command -v dpkg >/dev/null; then \
+	  echo "deps: not a Debian-like system; install the equivalents of: $(APT_PACKAGES)"; exit 0; \
+	fi; \
+	missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  status=$$(dpkg -s "$$pkg" 2>/dev/null | sed -n 's/^Status: //p' || true); \
+	  [ "$$status" = "install ok installed" ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+# The WebDriver bridge the desktop end-to-end test drives the app through.
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+
+# UI packages, reinstalled when node_modules is missing or older than the lock file.
+ui-deps:
+	@if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  npm --prefix ui ci; \
+	fi
+
+# Build the UI into ui/dist (the shell embeds it at compile time).
+ui: ui-deps
+	npm --prefix ui run build
+
+# Build the whole workspace, shell included; the UI first, since the shell embeds it.
+build: deps ui
+	cargo build --workspace
+
+# Open the desktop app (needs a graphical session).
+run: build
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "run: no graphical session (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+	  echo "     Escale is a desktop app: run it from a desktop session, or on a virtual screen with"; \
+	  echo "     xvfb-run -a -s '-screen 0 1280x800x24' $(DESKTOP_BIN) $(ARGS)"; \
+	  exit 1; \
+	fi
+	$(DESKTOP_BIN) $(ARGS)
+
+# Everything CI checks: UI types and unit tests, then all Rust tests including
+# the end-to-end tests of the real binaries. The binaries are built first, with
+# --all-targets so that they get the same features as `cargo test` (dev-deps
+# enabled) and the tests drive exactly what was built, without a second build.
+test: deps ui
+	npm --prefix ui run check
+	npm --prefix ui test
+	cargo build --workspace --all-targets
+	cargo test --workspace --no-fail-fast
+
+# Benchmarks of the libraries (the shell has none, and a release build of it is slow).
+bench:
+	cargo bench --workspace --exclude escale-desktop
+
+# Format the Rust code.
+fmt:
+	cargo fmt --all
+
+# Remove build outputs (Rust target directory and the built UI).
+clean:
+	cargo clean
+	rm -rf ui/dist

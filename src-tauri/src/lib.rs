@@ -1,0 +1,45 @@
+//! The Escale desktop shell: a Tauri window on the web UI of `ui/` plus thin
+//! commands.
+//!
+//! This crate is an adapter. It owns the window, the launch options
+//! ([`launch`]) and the state built once at start-up ([`state::AppState`]);
+//! commands ([`commands`], one file per domain) take that state, call into it
+//! and convert the result for the wire. It must not hold business rules: those
+//! belong to the core crates, which never depend on Tauri.
+
+pub mod commands;
+pub mod launch;
+pub mod state;
+
+use tauri::Manager;
+
+/// Starts the desktop app and blocks until its last window closes.
+///
+/// Launch options come from the command line (`--data-dir PATH`) and the
+/// environment (`ESCALE_DATA_DIR`); bad options print a message and exit with
+/// status 2 before any window opens.
+pub fn run() {
+    let options = match launch::LaunchOptions::from_env() {
+        Ok(launch::Launch::Run(options)) => options,
+        Ok(launch::Launch::Help) => {
+            println!("{}", launch::USAGE);
+            return;
+        }
+        Err(error) => {
+            eprintln!("escale-desktop: {error}\n\n{}", launch::USAGE);
+            std::process::exit(2);
+        }
+    };
+
+    tauri::Builder::default()
+        // State is built once, here, and handed to commands through
+        // `tauri::State`; nothing is global.
+        .setup(move |app| {
+            let state = state::AppState::init(options)?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("Escale could not start its window");
+}

@@ -1,0 +1,69 @@
+//! A private X display (Xvfb) for GUI tests, on a display number nobody uses.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::process::ChildGuard;
+
+/// A running Xvfb server, stopped on drop.
+pub struct VirtualDisplay {
+    number: u32,
+    _server: ChildGuard,
+}
+
+impl VirtualDisplay {
+    /// Starts `Xvfb :N -screen 0 WIDTHxHEIGHTx24` on the first free `N` from 90.
+    pub fn start(width: u32, height: u32) -> Result<Self, String> {
+        let mut last_error = String::new();
+        for number in 90..140 {
+            if socket(number).exists() || PathBuf::from(format!("/tmp/.X{number}-lock")).exists() {
+                continue;
+            }
+            let mut server = ChildGuard::spawn(
+                "Xvfb",
+                Command::new("Xvfb")
+                    .arg(format!(":{number}"))
+                    .args([
+                        "-screen",
+                        "0",
+                        &format!("{width}x{height}x24"),
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+            )?;
+            // Another process may grab the same number between the check and
+            // the start; Xvfb then exits and the next number is tried.
+            let ready = crate::wait_until(Duration::from_secs(10), || {
+                if let Some(status) = server.exited() {
+                    return Err(format!("Xvfb :{number} exited ({status})"));
+                }
+                Ok(socket(number).exists().then_some(()))
+            });
+            match ready {
+                Ok(()) => {
+                    return Ok(Self {
+                        number,
+                        _server: server,
+                    })
+                }
+                Err(error) => last_error = error,
+            }
+        }
+        Err(format!(
+            "no free X display between :90 and :139 ({last_error})"
+        ))
+    }
+
+    /// Value for the `DISPLAY` variable, e.g. `:90`.
+    pub fn display(&self) -> String {
+        format!(":{}", self.number)
+    }
+}
+
+fn socket(number: u32) -> PathBuf {
+    PathBuf::from(format!("/tmp/.X11-unix/X{number}"))
+}

@@ -1,0 +1,2 @@
+export type { Backend } from './backend';
+export type { AppInfo } from './types';

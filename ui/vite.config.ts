@@ -1,0 +1,21 @@
+// Vite builds the UI into dist/, which tauri.conf.json names as frontendDist;
+// the Rust shell embeds it at compile time, so build the UI before the shell.
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [svelte(), svelteTesting()],
+  clearScreen: false,
+  server: { port: 1420, strictPort: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The icon lives in ../icons; keep it a file rather than a data: URL.
+    assetsInlineLimit: 0,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+  },
+});
