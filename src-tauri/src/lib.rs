@@ -35,7 +35,7 @@ pub fn run() {
         // State is built once, here, and handed to commands through
         // `tauri::State`; nothing is global.
         .setup(move |app| {
-            let state = state::AppState::init(options)?;
+            let state = tauri::async_runtime::block_on(state::AppState::init(options))?;
             app.manage(state);
             Ok(())
         })

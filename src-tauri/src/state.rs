@@ -1,18 +1,21 @@
 //! State of the running app, built once in Tauri's `setup` hook and reached by
 //! commands through `tauri::State<'_, AppState>`.
 //!
-//! This is where the core's store will be opened (one field per long-lived
-//! service); commands must not open files or connections themselves.
+//! The core's store is opened here, once; commands must not open files or
+//! connections themselves.
 
 use std::path::PathBuf;
+
+use escale_core::Escale;
 
 use crate::launch::LaunchOptions;
 
 /// Everything commands need, shared by all windows.
-#[derive(Debug)]
 pub struct AppState {
     /// Absolute path of the data directory, created at start-up.
     pub data_dir: PathBuf,
+    /// The core over the embedded SQLite store in `data_dir`.
+    pub escale: Escale,
 }
 
 /// Why the app could not build its state.
@@ -22,6 +25,7 @@ pub enum InitError {
         path: PathBuf,
         source: std::io::Error,
     },
+    OpenStore(escale_core::Error),
 }
 
 impl std::fmt::Display for InitError {
@@ -34,6 +38,7 @@ impl std::fmt::Display for InitError {
                     path.display()
                 )
             }
+            Self::OpenStore(error) => write!(f, "{}", error.message(escale_core::Lang::Fr)),
         }
     }
 }
@@ -41,14 +46,18 @@ impl std::fmt::Display for InitError {
 impl std::error::Error for InitError {}
 
 impl AppState {
-    /// Prepares the data directory and everything that lives in it.
-    pub fn init(options: LaunchOptions) -> Result<Self, InitError> {
+    /// Prepares the data directory and opens the store in it.
+    pub async fn init(options: LaunchOptions) -> Result<Self, InitError> {
         std::fs::create_dir_all(&options.data_dir).map_err(|source| InitError::CreateDataDir {
             path: options.data_dir.clone(),
             source,
         })?;
+        let escale = Escale::open(&options.data_dir)
+            .await
+            .map_err(InitError::OpenStore)?;
         Ok(Self {
             data_dir: options.data_dir,
+            escale,
         })
     }
 }
@@ -57,18 +66,16 @@ impl AppState {
 mod tests {
     use super::*;
 
-    #[test]
-    fn init_creates_the_data_directory() {
+    #[tokio::test]
+    async fn init_creates_the_data_directory_and_opens_the_store() {
         let tmp = tempfile::tempdir().unwrap();
         let data_dir = tmp.path().join("nested/escale");
         let state = AppState::init(LaunchOptions {
             data_dir: data_dir.clone(),
         })
+        .await
         .unwrap();
-        assert!(
-            data_dir.is_dir(),
-            "the store will be opened there, so it must exist"
-        );
+        assert!(data_dir.join("escale.db").is_file(), "the embedded SQLite store lives in the data directory");
         assert_eq!(state.data_dir, data_dir);
     }
 }

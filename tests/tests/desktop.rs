@@ -19,7 +19,8 @@ mod test_id {
     pub const DATA_DIR: &str = "app-data-dir";
     pub const SUBTITLE: &str = "app-subtitle";
     pub const LANGUAGE_TOGGLE: &str = "language-toggle";
-    pub const ALL: [&str; 4] = [VERSION, DATA_DIR, SUBTITLE, LANGUAGE_TOGGLE];
+    pub const STORE: &str = "app-store";
+    pub const ALL: [&str; 5] = [VERSION, DATA_DIR, SUBTITLE, LANGUAGE_TOGGLE, STORE];
 }
 
 const SUBTITLE_FR: &str = "Accueil du point numérique itinérant";
@@ -43,6 +44,13 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
     );
 
     let data_dir = tempfile::tempdir().expect("a temp dir for the app's data");
+    // The CLI sets the laptop up in the same directory: the app must find
+    // the same embedded store.
+    let cli = Command::new(paths::binary("escale"))
+        .args(["--data-dir", &data_dir.path().display().to_string(), "init", "--org", "Passerelle Numérique", "--device", "Portable 1"])
+        .output()
+        .expect("the escale CLI runs");
+    assert!(cli.status.success(), "escale init: {}", String::from_utf8_lossy(&cli.stderr));
     let display = VirtualDisplay::start(1280, 800).expect("Xvfb starts on a free display");
     let port = free_port();
     let native_port = std::iter::repeat_with(free_port)
@@ -90,6 +98,13 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
         "ESCALE_DATA_DIR given to the app is the directory it reports"
     );
     assert!(data_dir.path().is_dir(), "the app keeps its data directory");
+    let store = session
+        .wait_for_text(test_id::STORE, WAIT, |text| !text.is_empty())
+        .expect("the store summary appears");
+    assert_eq!(
+        store, "Passerelle Numérique · Portable 1 — 2 opérations enregistrées",
+        "the app reads the SQLite store the CLI initialised"
+    );
 
     let subtitle = session
         .by_test_id(test_id::SUBTITLE)

@@ -7,11 +7,16 @@ import { TestId } from './lib/testIds';
 
 describe('App', () => {
   it('shows the version and data directory reported by the backend', async () => {
-    const backend = new MockBackend({ appInfo: { version: '1.2.3', data_dir: '/data/escale' } });
+    const backend = new MockBackend({
+      appInfo: { version: '1.2.3', data_dir: '/data/escale', org_name: 'Asso', device_name: 'Portable 1', ops: 42 },
+    });
     render(App, { props: { backend } });
 
     await waitFor(() => expect(screen.getByTestId(TestId.AppVersion).textContent).toBe('1.2.3'));
     expect(screen.getByTestId(TestId.AppDataDir).textContent).toBe('/data/escale');
+    expect(screen.getByTestId(TestId.AppStore).textContent?.trim()).toBe(
+      'Asso · Portable 1 — 42 opérations enregistrées',
+    );
     expect(backend.calls, 'app_info is read once at start-up').toEqual(['appInfo']);
   });
 

@@ -6,6 +6,7 @@ export const TestId = {
   AppSubtitle: 'app-subtitle',
   AppVersion: 'app-version',
   AppDataDir: 'app-data-dir',
+  AppStore: 'app-store',
   AppInfoError: 'app-info-error',
   LanguageToggle: 'language-toggle',
 } as const;

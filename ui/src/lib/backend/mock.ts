@@ -15,7 +15,13 @@ export class MockBackend implements Backend {
   private readonly failWith: Error | undefined;
 
   constructor(options: MockOptions = {}) {
-    this.info = options.appInfo ?? { version: '0.0.0-mock', data_dir: '/tmp/escale-mock' };
+    this.info = options.appInfo ?? {
+      version: '0.0.0-mock',
+      data_dir: '/tmp/escale-mock',
+      org_name: null,
+      device_name: null,
+      ops: 0,
+    };
     this.failWith = options.failWith;
   }
 

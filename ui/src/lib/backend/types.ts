@@ -5,4 +5,9 @@
 export interface AppInfo {
   version: string;
   data_dir: string;
+  /** null until the first-run set-up. */
+  org_name: string | null;
+  device_name: string | null;
+  /** Operations in the local log. */
+  ops: number;
 }
