@@ -23,6 +23,7 @@ pub mod model;
 pub mod op;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod validate;
 

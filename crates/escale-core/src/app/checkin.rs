@@ -104,9 +104,12 @@ impl Escale {
         let mut tx = self.store.write().await?;
         let sid = session.as_ref().map(|s| s.id.to_string());
         let previous = earliest(tx.conn(), ev.id, sid.as_deref(), visitor_id).await?;
+        // `visitor_id IN (root, its aliases)` rather than COALESCE(root): the
+        // index on visitor_id keeps this a look-up, not a scan of the event.
         let registered: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
-             WHERE r.event_id = ? AND r.status = 'active' AND COALESCE(a.root, r.visitor_id) = ?",
+            "SELECT count(*) FROM registration r
+             WHERE r.event_id = ?1 AND r.status = 'active'
+               AND (r.visitor_id = ?2 OR r.visitor_id IN (SELECT id FROM alias WHERE root = ?2))",
         )
         .bind(ev.id.to_string())
         .bind(visitor_id.to_string())
@@ -195,9 +198,9 @@ impl Escale {
 /// Earliest non-voided check-in (ms) of a root visitor at an event or session.
 async fn earliest(conn: &mut sqlx::SqliteConnection, event: Uuid, session: Option<&str>, root: Uuid) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-         WHERE c.event_id = ? AND c.session_id IS ? AND c.direction = 'in' AND c.voided = 0
-           AND COALESCE(a.root, c.visitor_id) = ?",
+        "SELECT min(c.at_ms) FROM checkin c
+         WHERE (c.visitor_id = ?3 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?3))
+           AND c.event_id = ?1 AND c.session_id IS ?2 AND c.direction = 'in' AND c.voided = 0",
     )
     .bind(event.to_string())
     .bind(session)

@@ -252,11 +252,12 @@ impl Escale {
             .await?;
         let rows = sqlx::query(
             "SELECT r.id, r.event_id, e.title, e.starts_at, e.timezone, r.kind, r.source, r.ticket_code, r.status,
-                    (SELECT min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-                      WHERE c.event_id = r.event_id AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
-                        AND COALESCE(a.root, c.visitor_id) = ?1)
-             FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id JOIN event e ON e.id = r.event_id
-             WHERE COALESCE(a.root, r.visitor_id) = ?1 ORDER BY e.starts_at DESC",
+                    (SELECT min(c.at_ms) FROM checkin c
+                      WHERE (c.visitor_id = ?1 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
+                        AND c.event_id = r.event_id AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0)
+             FROM registration r JOIN event e ON e.id = r.event_id
+             WHERE (r.visitor_id = ?1 OR r.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
+             ORDER BY e.starts_at DESC",
         )
         .bind(&vid)
         .fetch_all(pool)
@@ -279,8 +280,9 @@ impl Escale {
         }
         // Latest answer per purpose.
         let consents = sqlx::query(
-            "SELECT purpose, granted FROM consent c LEFT JOIN alias a ON a.id = c.visitor_id
-             WHERE COALESCE(a.root, c.visitor_id) = ? ORDER BY purpose, stamp",
+            "SELECT purpose, granted FROM consent c
+             WHERE (c.visitor_id = ?1 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
+             ORDER BY purpose, stamp",
         )
         .bind(&vid)
         .fetch_all(pool)

@@ -1,0 +1,201 @@
+//! The sync protocol's wire types, shared by every transport: laptop → hub,
+//! hub → laptop, laptop ↔ laptop on a LAN, and USB bundles.
+//!
+//! One exchange, whatever the transport: each side says what it has (a
+//! [`VersionVector`]), and the other sends the ops it lacks — every op with
+//! `seq > vector[origin]`, in (origin, seq) order, in bounded pages. Relays
+//! keep the original origin and seq. Applying a page is idempotent, so a
+//! replayed page (lost response, retry, duplicate delivery) changes nothing.
+//!
+//! This module only defines shapes and their validation; it does no I/O.
+
+use crate::hlc::Hlc;
+use crate::op::{Op, OpBody};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Bumped on any incompatible change. A peer speaking another version gets
+/// `sync.protocol_too_old` / `sync.protocol_too_new`, never corrupt data.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Most ops in one push or pull page.
+pub const MAX_PAGE_OPS: usize = 5_000;
+/// Largest request body a hub or peer accepts (bytes).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// For each origin, the highest contiguous seq held.
+pub type VersionVector = BTreeMap<Uuid, i64>;
+
+/// An op as it travels. `body` is absent for an op redacted by an erasure
+/// (then `kind` and `subject` still travel, so seqs stay dense).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireOp {
+    pub id: Uuid,
+    pub origin: Uuid,
+    pub seq: i64,
+    pub hlc: i64,
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+}
+
+impl From<&Op> for WireOp {
+    fn from(op: &Op) -> Self {
+        let body = match &op.body {
+            OpBody::Redacted { .. } => None,
+            b => serde_json::to_value(b).ok(),
+        };
+        WireOp {
+            id: op.id,
+            origin: op.origin,
+            seq: op.seq,
+            hlc: op.hlc.0,
+            kind: op.body.kind(),
+            subject: op.body.subject(),
+            body,
+        }
+    }
+}
+
+/// Why a wire op cannot even be stored (as opposed to an op that is stored
+/// and quarantined because its body does not validate).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("seq must be ≥ 1, got {0}")]
+    BadSeq(i64),
+    #[error("hlc must be ≥ 0, got {0}")]
+    BadHlc(i64),
+    #[error("kind is empty or too long")]
+    BadKind,
+}
+
+impl WireOp {
+    /// Turns a wire op into an `Op`. A body that does not decode (unknown
+    /// kind, wrong types) becomes `Ok(None)`: the caller stores the envelope
+    /// and quarantines it, so one bad op never blocks a device.
+    pub fn into_op(self) -> Result<(Op, Option<String>), WireError> {
+        if self.seq < 1 {
+            return Err(WireError::BadSeq(self.seq));
+        }
+        if self.hlc < 0 {
+            return Err(WireError::BadHlc(self.hlc));
+        }
+        if self.kind.is_empty() || self.kind.len() > 64 {
+            return Err(WireError::BadKind);
+        }
+        let (body, problem) = match self.body {
+            None => (OpBody::Redacted { kind: self.kind, subject: self.subject }, None),
+            Some(v) => match serde_json::from_value::<OpBody>(v) {
+                Ok(b) => (b, None),
+                Err(e) => (OpBody::Redacted { kind: self.kind, subject: self.subject }, Some(e.to_string())),
+            },
+        };
+        Ok((Op { id: self.id, origin: self.origin, seq: self.seq, hlc: Hlc(self.hlc), body }, problem))
+    }
+}
+
+/// First message of any exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    pub app_version: String,
+    pub org_id: Uuid,
+    pub device_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub device_id: Uuid,
+    pub ops: Vec<WireOp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Ops stored for the first time.
+    pub applied: usize,
+    /// Ops the receiver already had.
+    pub duplicates: usize,
+    /// Ops stored but quarantined (invalid), acknowledged all the same.
+    pub quarantined: usize,
+    /// The receiver's vector after the push.
+    pub vector: VersionVector,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub protocol: u32,
+    /// What the caller already holds.
+    pub vector: VersionVector,
+    /// At most this many ops (capped at [`MAX_PAGE_OPS`]).
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub ops: Vec<WireOp>,
+    /// More ops are waiting: pull again with the updated vector.
+    pub more: bool,
+    /// The sender's vector (for "ops not yet synced" on the caller's side).
+    pub vector: VersionVector,
+}
+
+/// `GET /v1/time`: the hub's clock, so a laptop can show its skew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerTime {
+    pub now_ms: i64,
+}
+
+/// Errors over the wire: a stable code and a message (English; the client
+/// translates known codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// Checks a peer's protocol version against ours.
+pub fn check_protocol(theirs: u32) -> Result<(), &'static str> {
+    match theirs.cmp(&PROTOCOL_VERSION) {
+        std::cmp::Ordering::Less => Err("sync.protocol_too_old"),
+        std::cmp::Ordering::Greater => Err("sync.protocol_too_new"),
+        std::cmp::Ordering::Equal => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+
+    #[test]
+    fn an_op_survives_the_wire_unchanged() {
+        let mut fields = crate::op::Fields::new();
+        fields.insert("first_name".into(), serde_json::Value::String("Éloïse".into()));
+        let op = Op { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 3, hlc: Hlc::new(1_700_000_000_000, 2), body: OpBody::Set { entity: Entity::Visitor, id: Uuid::now_v7(), fields } };
+        let json = serde_json::to_string(&WireOp::from(&op)).unwrap();
+        let (back, problem) = serde_json::from_str::<WireOp>(&json).unwrap().into_op().unwrap();
+        assert_eq!(back, op);
+        assert!(problem.is_none());
+    }
+
+    #[test]
+    fn an_unknown_kind_is_stored_for_quarantine_not_rejected() {
+        let w = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 1, hlc: 5, kind: "teleport".into(), subject: None, body: Some(serde_json::json!({"kind": "teleport"})) };
+        let (op, problem) = w.into_op().unwrap();
+        assert!(problem.is_some(), "the decode problem is reported for the quarantine");
+        assert!(matches!(op.body, OpBody::Redacted { .. }));
+        let bad = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 0, hlc: 5, kind: "x".into(), subject: None, body: None };
+        assert_eq!(bad.into_op().unwrap_err(), WireError::BadSeq(0));
+    }
+
+    #[test]
+    fn protocol_versions_are_checked_both_ways() {
+        assert_eq!(check_protocol(PROTOCOL_VERSION), Ok(()));
+        assert_eq!(check_protocol(PROTOCOL_VERSION + 1), Err("sync.protocol_too_new"));
+        assert_eq!(check_protocol(0), Err("sync.protocol_too_old"));
+    }
+}
