@@ -56,6 +56,20 @@ pub enum Error {
     Export(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("the peer speaks sync protocol {theirs}, this app speaks {ours}")]
+    ProtocolMismatch { theirs: u32, ours: u32 },
+    #[error("refused operation: {0}")]
+    BadOp(String),
+    #[error("this file is not an Escale bundle")]
+    BundleNotABundle,
+    #[error("the bundle was modified or damaged")]
+    BundleTampered,
+    #[error("the bundle belongs to another organisation")]
+    BundleWrongOrg,
+    #[error("the bundle was made by a newer version of Escale (format {0})")]
+    BundleTooNew(u16),
+    #[error("invalid snapshot: {0}")]
+    SnapshotInvalid(String),
 }
 
 impl Error {
@@ -84,6 +98,19 @@ impl Error {
             Error::Import(e) => e.code(),
             Error::Export(_) => "export.failed",
             Error::Internal(_) => "internal",
+            Error::ProtocolMismatch { theirs, ours } => {
+                if theirs < ours {
+                    "sync.protocol_too_old"
+                } else {
+                    "sync.protocol_too_new"
+                }
+            }
+            Error::BadOp(_) => "sync.bad_op",
+            Error::BundleNotABundle => "bundle.not_a_bundle",
+            Error::BundleTampered => "bundle.tampered",
+            Error::BundleWrongOrg => "bundle.wrong_org",
+            Error::BundleTooNew(_) => "bundle.too_new",
+            Error::SnapshotInvalid(_) => "snapshot.invalid",
         }
     }
 
@@ -176,6 +203,38 @@ impl Error {
             Internal(_) => l(
                 "Erreur interne inattendue. Rien n'a été enregistré à moitié ; le détail est dans le journal.".into(),
                 "Unexpected internal error. Nothing was half-saved; the details are in the log.".into(),
+            ),
+            ProtocolMismatch { theirs, ours } if theirs < ours => l(
+                "L'autre appareil utilise une version trop ancienne d'Escale pour synchroniser. Mettez-le à jour ; rien n'a été échangé.".into(),
+                "The other device runs a version of Escale too old to sync with. Update it; nothing was exchanged.".into(),
+            ),
+            ProtocolMismatch { .. } => l(
+                "L'autre appareil utilise une version plus récente d'Escale. Mettez à jour cette application ; rien n'a été échangé.".into(),
+                "The other device runs a newer version of Escale. Update this app; nothing was exchanged.".into(),
+            ),
+            BadOp(d) => l(
+                format!("Opération refusée : {}. Rien n'a été enregistré ; l'appareil qui l'a envoyée doit être mis à jour.", shorten(d)),
+                format!("Operation refused: {}. Nothing was saved; the device that sent it needs an update.", shorten(d)),
+            ),
+            BundleNotABundle => l(
+                "Ce fichier n'est pas un paquet Escale (.escale). Vérifiez que vous avez choisi le bon fichier.".into(),
+                "This file is not an Escale bundle (.escale). Check that you picked the right file.".into(),
+            ),
+            BundleTampered => l(
+                "Ce paquet a été modifié ou est endommagé (copie interrompue ?) : rien n'a été importé. Exportez-le à nouveau.".into(),
+                "This bundle was modified or is damaged (interrupted copy?): nothing was imported. Export it again.".into(),
+            ),
+            BundleWrongOrg => l(
+                "Ce paquet vient d'une autre organisation : rien n'a été importé.".into(),
+                "This bundle comes from another organisation: nothing was imported.".into(),
+            ),
+            BundleTooNew(_) => l(
+                "Ce paquet a été créé par une version plus récente d'Escale. Mettez à jour cette application ; rien n'a été importé.".into(),
+                "This bundle was made by a newer version of Escale. Update this app; nothing was imported.".into(),
+            ),
+            SnapshotInvalid(d) => l(
+                format!("Instantané inutilisable ({}) : rien n'a été créé. Demandez-en un nouveau.", shorten(d)),
+                format!("Unusable snapshot ({}): nothing was created. Ask for a new one.", shorten(d)),
             ),
         }
     }
@@ -369,6 +428,14 @@ mod tests {
             Error::EventNotFound("42".into()),
             Error::UnknownCode("ABC".into()),
             Error::Import(escale_import::ImportError::NotASpreadsheet),
+            Error::ProtocolMismatch { theirs: 0, ours: 1 },
+            Error::ProtocolMismatch { theirs: 2, ours: 1 },
+            Error::BadOp("seq must be ≥ 1".into()),
+            Error::BundleNotABundle,
+            Error::BundleTampered,
+            Error::BundleWrongOrg,
+            Error::BundleTooNew(2),
+            Error::SnapshotInvalid("x".into()),
         ];
         for e in samples {
             let (fr, en) = (e.message(Lang::Fr), e.message(Lang::En));

@@ -123,6 +123,9 @@ impl State {
                 return Outcome::Discarded;
             }
         }
+        if let OpBody::Undecodable { reason, .. } = &op.body {
+            return Outcome::Invalid(reason.clone());
+        }
         if let Err(reason) = validate(&op.body) {
             return Outcome::Invalid(reason);
         }
@@ -195,6 +198,7 @@ impl State {
                 }
             }
             OpBody::Redacted { .. } => return Outcome::Discarded,
+            OpBody::Undecodable { reason, .. } => return Outcome::Invalid(reason.clone()),
         }
         Outcome::Applied
     }

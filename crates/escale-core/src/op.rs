@@ -55,9 +55,31 @@ pub enum OpBody {
     /// An op whose body was dropped because its subject was erased.
     #[serde(skip)]
     Redacted { kind: String, subject: Option<Uuid> },
+    /// A body received from another device that this version cannot decode
+    /// (unknown kind, wrong types). Kept word for word so it can be relayed
+    /// and re-read by a newer version; the fold quarantines it.
+    #[serde(skip)]
+    Undecodable { kind: String, subject: Option<Uuid>, body: String, reason: String },
 }
 
 impl OpBody {
+    /// Decodes a body that came from elsewhere (the wire, the log). One that
+    /// does not decode is kept as [`OpBody::Undecodable`] with the reason;
+    /// the reason is derived the same way everywhere, so every node
+    /// quarantines it with the same words (the canonical hash includes them).
+    pub fn decode(kind: &str, subject: Option<Uuid>, body: Value) -> OpBody {
+        // Deserialised from a reference: no copy of the body on the happy path.
+        match <OpBody as Deserialize>::deserialize(&body) {
+            Ok(b) => b,
+            Err(e) => OpBody::Undecodable {
+                kind: kind.to_string(),
+                subject,
+                body: body.to_string(),
+                reason: format!("undecodable body: {e}"),
+            },
+        }
+    }
+
     /// Short kind name as stored in the log's `kind` column.
     pub fn kind(&self) -> String {
         match self {
@@ -67,7 +89,7 @@ impl OpBody {
             OpBody::Consent { .. } => "consent".into(),
             OpBody::Merge { .. } => "merge".into(),
             OpBody::Erase { .. } => "erase".into(),
-            OpBody::Redacted { kind, .. } => kind.clone(),
+            OpBody::Redacted { kind, .. } | OpBody::Undecodable { kind, .. } => kind.clone(),
         }
     }
 
@@ -84,7 +106,7 @@ impl OpBody {
                 Some(*visitor_id)
             }
             OpBody::Erase { visitor_id } => Some(*visitor_id),
-            OpBody::Redacted { subject, .. } => *subject,
+            OpBody::Redacted { subject, .. } | OpBody::Undecodable { subject, .. } => *subject,
             _ => None,
         }
     }
@@ -99,6 +121,7 @@ impl Op {
     pub fn body_json(&self) -> Option<String> {
         match &self.body {
             OpBody::Redacted { .. } => None,
+            OpBody::Undecodable { body, .. } => Some(body.clone()),
             b => serde_json::to_string(b).ok(),
         }
     }
@@ -115,7 +138,10 @@ impl Op {
     ) -> Result<Op, String> {
         let body = match body {
             None => OpBody::Redacted { kind, subject },
-            Some(text) => serde_json::from_str(text).map_err(|e| e.to_string())?,
+            Some(text) => {
+                let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                OpBody::decode(&kind, subject, value)
+            }
         };
         Ok(Op { id, origin, seq, hlc: Hlc(hlc), body })
     }

@@ -44,9 +44,18 @@ impl BatchReport {
 
 pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> Result<BatchReport> {
     let mut report = BatchReport::default();
-    // 1. idempotence
+    // 1. idempotence: an op already in the log is a duplicate — but only if
+    // it is the same op at the same place in its device's sequence.
     let ids: Vec<Uuid> = ops.iter().map(|o| o.id).collect();
-    let known = existing_ids(conn, "op", "id", &ids).await?;
+    let known = existing_envelopes(conn, &ids).await?;
+    for op in ops {
+        if let Some(place) = known.get(&op.id) {
+            if *place != (op.origin, op.seq) {
+                return Err(Error::CloneDetected { origin: op.origin, seq: op.seq });
+            }
+        }
+    }
+    let known: BTreeSet<Uuid> = known.into_keys().collect();
     let mut seen = BTreeSet::new();
     let new_ops: Vec<&Op> = ops
         .iter()
@@ -115,10 +124,9 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     for key in &ch.records {
         if let Some(rec) = state.records.get(key) {
             by_entity.entry(key.0).or_default().push((key.1, rec));
+            // Visitor rows written here get the new `rev` with the row itself;
+            // only visitors touched through a registration need a bump.
             match key.0 {
-                Entity::Visitor => {
-                    touched_visitors.insert(key.1);
-                }
                 Entity::Registration => {
                     if let Some(v) = rec.uuid("visitor_id") {
                         touched_visitors.insert(v);
@@ -169,6 +177,11 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     for v in &ch.newly_erased {
         touched_visitors.remove(v);
     }
+    if let Some(written) = by_entity.get(&Entity::Visitor) {
+        for (id, _) in written {
+            touched_visitors.remove(id);
+        }
+    }
     bump_rev(conn, &touched_visitors, rev).await?;
 
     // 6. version vector
@@ -201,6 +214,22 @@ async fn existing_ids(
         let rows: Vec<String> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk).fetch_all(&mut *conn).await?;
         for r in rows {
             out.insert(super::parse_uuid(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// (origin, seq) of the given op ids already in the log.
+async fn existing_envelopes(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<BTreeMap<Uuid, (Uuid, i64)>> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!("SELECT id, origin, seq FROM op WHERE id IN ({})", placeholders(chunk.len()));
+        let rows = bind_ids(sqlx::query(&sql), chunk).fetch_all(&mut *conn).await?;
+        for r in rows {
+            out.insert(
+                super::parse_uuid(&r.try_get::<String, _>(0)?)?,
+                (super::parse_uuid(&r.try_get::<String, _>(1)?)?, r.try_get::<i64, _>(2)?),
+            );
         }
     }
     Ok(out)
@@ -324,17 +353,23 @@ async fn insert_checkins(conn: &mut SqliteConnection, state: &State, ids: &[Uuid
 async fn insert_consents(conn: &mut SqliteConnection, state: &State, ids: &[Uuid]) -> Result<()> {
     let facts: Vec<(&Uuid, &ConsentFact)> =
         ids.iter().filter_map(|id| state.consents.get(id).map(|c| (id, c))).collect();
-    for (id, c) in facts {
-        sqlx::query("INSERT OR IGNORE INTO consent (id, visitor_id, purpose, granted, wording_version, at_ms, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(id.to_string())
-            .bind(c.visitor_id.to_string())
-            .bind(&c.purpose)
-            .bind(i64::from(c.granted))
-            .bind(&c.wording_version)
-            .bind(c.at_ms)
-            .bind(c.stamp.to_string())
-            .execute(&mut *conn)
-            .await?;
+    for chunk in facts.chunks(CHUNK / 7) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO consent (id, visitor_id, purpose, granted, wording_version, at_ms, stamp) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, c) in chunk {
+            q = q
+                .bind(id.to_string())
+                .bind(c.visitor_id.to_string())
+                .bind(c.purpose.clone())
+                .bind(i64::from(c.granted))
+                .bind(c.wording_version.clone())
+                .bind(c.at_ms)
+                .bind(c.stamp.to_string());
+        }
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -409,23 +444,23 @@ async fn advance_vector(conn: &mut SqliteConnection, origin: Uuid) -> Result<()>
         .fetch_optional(&mut *conn)
         .await?
         .unwrap_or(0);
-    loop {
-        let next: Vec<i64> = sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1000")
-            .bind(&o)
-            .bind(cur)
-            .fetch_all(&mut *conn)
-            .await?;
-        let before = cur;
-        for s in &next {
-            if *s == cur + 1 {
-                cur = *s;
-            } else {
-                break;
-            }
-        }
-        if cur == before || next.len() < 1000 || cur != *next.last().unwrap_or(&cur) {
-            break;
-        }
+    // The new contiguous maximum is the first seq after `cur` whose successor
+    // is missing — found by walking the (origin, seq) index inside SQLite,
+    // without shipping every seq back (which cost more than the fold itself).
+    let has_next: Option<i64> = sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq = ?")
+        .bind(&o)
+        .bind(cur + 1)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if has_next.is_some() {
+        cur = sqlx::query_scalar(
+            "SELECT min(a.seq) FROM op a WHERE a.origin = ?1 AND a.seq > ?2
+               AND NOT EXISTS (SELECT 1 FROM op b WHERE b.origin = ?1 AND b.seq = a.seq + 1)",
+        )
+        .bind(&o)
+        .bind(cur)
+        .fetch_one(&mut *conn)
+        .await?;
     }
     sqlx::query("INSERT INTO version_vector (origin, seq) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET seq = excluded.seq")
         .bind(&o)

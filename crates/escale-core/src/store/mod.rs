@@ -54,6 +54,9 @@ pub struct Identity {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// The identity never changes once set: read it once (it sits on every
+    /// write path, check-ins included).
+    ident: std::sync::Arc<std::sync::OnceLock<Identity>>,
 }
 
 impl Store {
@@ -73,7 +76,7 @@ impl Store {
             })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-32000")
+            .pragma("cache_size", "-100000")
             .pragma("temp_store", "memory");
         if let Some(n) = opts.max_page_count {
             co = co.pragma("max_page_count", n.to_string());
@@ -84,7 +87,7 @@ impl Store {
             .connect_with(co)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, path })
+        Ok(Store { pool, path, ident: Default::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -100,13 +103,16 @@ impl Store {
     }
 
     pub async fn identity(&self) -> Result<Option<Identity>> {
+        if let Some(i) = self.ident.get() {
+            return Ok(Some(*i));
+        }
         let org = get_text(&self.pool, "org_id").await?;
         let dev = get_text(&self.pool, "device_id").await?;
         Ok(match (org, dev) {
-            (Some(o), Some(d)) => Some(Identity {
-                org_id: parse_uuid(&o)?,
-                device_id: parse_uuid(&d)?,
-            }),
+            (Some(o), Some(d)) => {
+                let i = Identity { org_id: parse_uuid(&o)?, device_id: parse_uuid(&d)? };
+                Some(*self.ident.get_or_init(|| i))
+            }
             _ => None,
         })
     }
@@ -134,6 +140,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The organisation's sync key (USB bundles, LAN peers). A device that
+        // joins an existing organisation replaces it with the organisation's.
+        sqlx::query("INSERT OR IGNORE INTO local (key, text_value) VALUES ('sync_key', ?)")
+            .bind(crate::sync::SyncKey::random().to_hex())
+            .execute(&mut *tx)
+            .await?;
         for (k, v) in [("next_seq", 1_i64), ("hlc", 0)] {
             sqlx::query("INSERT OR IGNORE INTO local (key, int_value) VALUES (?, ?)")
                 .bind(k)
@@ -182,6 +194,41 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(op_from_row).collect()
+    }
+
+    /// A page of the log after `(origin, seq)` in (origin, seq) order.
+    ///
+    /// The page comes back as one JSON document built by SQLite: sqlx hands
+    /// rows over one by one between threads, and for pages of thousands of
+    /// ops that hand-over, not SQLite, was the cost.
+    pub async fn ops_after(&self, after: (&str, i64), limit: usize) -> Result<Vec<Op>> {
+        let page: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(id, origin, seq, hlc, kind, subject, body)) FROM
+               (SELECT id, origin, seq, hlc, kind, subject, body FROM op
+                WHERE (origin, seq) > (?, ?) ORDER BY origin, seq LIMIT ?)",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit as i64)
+        .fetch_one(&self.pool)
+        .await?;
+        type Row = (String, String, i64, i64, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = serde_json::from_str(page.as_deref().unwrap_or("[]"))
+            .map_err(|e| Error::Corrupt(format!("op page: {e}")))?;
+        rows.into_iter()
+            .map(|(id, origin, seq, hlc, kind, subject, body)| {
+                Op::from_row(
+                    parse_uuid(&id)?,
+                    parse_uuid(&origin)?,
+                    seq,
+                    hlc,
+                    kind,
+                    subject.as_deref().map(parse_uuid).transpose()?,
+                    body.as_deref(),
+                )
+                .map_err(Error::Corrupt)
+            })
+            .collect()
     }
 
     /// Number of ops in the log.

@@ -46,6 +46,8 @@ impl From<&Op> for WireOp {
     fn from(op: &Op) -> Self {
         let body = match &op.body {
             OpBody::Redacted { .. } => None,
+            // Relayed as received, so a newer node can still read it.
+            OpBody::Undecodable { body, .. } => serde_json::from_str(body).ok(),
             b => serde_json::to_value(b).ok(),
         };
         WireOp {
@@ -74,8 +76,9 @@ pub enum WireError {
 
 impl WireOp {
     /// Turns a wire op into an `Op`. A body that does not decode (unknown
-    /// kind, wrong types) becomes `Ok(None)`: the caller stores the envelope
-    /// and quarantines it, so one bad op never blocks a device.
+    /// kind, wrong types) becomes [`OpBody::Undecodable`] (its reason is also
+    /// returned): the store keeps it word for word and quarantines it, so one
+    /// bad op never blocks a device. Only an impossible envelope is an error.
     pub fn into_op(self) -> Result<(Op, Option<String>), WireError> {
         if self.seq < 1 {
             return Err(WireError::BadSeq(self.seq));
@@ -88,9 +91,11 @@ impl WireOp {
         }
         let (body, problem) = match self.body {
             None => (OpBody::Redacted { kind: self.kind, subject: self.subject }, None),
-            Some(v) => match serde_json::from_value::<OpBody>(v) {
-                Ok(b) => (b, None),
-                Err(e) => (OpBody::Redacted { kind: self.kind, subject: self.subject }, Some(e.to_string())),
+            Some(v) => match OpBody::decode(&self.kind, self.subject, v) {
+                OpBody::Undecodable { kind, subject, body, reason } => {
+                    (OpBody::Undecodable { kind, subject, body, reason: reason.clone() }, Some(reason))
+                }
+                b => (b, None),
             },
         };
         Ok((Op { id: self.id, origin: self.origin, seq: self.seq, hlc: Hlc(self.hlc), body }, problem))
@@ -187,7 +192,7 @@ mod tests {
         let w = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 1, hlc: 5, kind: "teleport".into(), subject: None, body: Some(serde_json::json!({"kind": "teleport"})) };
         let (op, problem) = w.into_op().unwrap();
         assert!(problem.is_some(), "the decode problem is reported for the quarantine");
-        assert!(matches!(op.body, OpBody::Redacted { .. }));
+        assert!(matches!(op.body, OpBody::Undecodable { .. }), "kept word for word, to be quarantined");
         let bad = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 0, hlc: 5, kind: "x".into(), subject: None, body: None };
         assert_eq!(bad.into_op().unwrap_err(), WireError::BadSeq(0));
     }

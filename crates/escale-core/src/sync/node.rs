@@ -1,0 +1,445 @@
+//! The node side of sync: what a store serves to a peer and how it applies
+//! what a peer sends. Pure core: no network, no clock other than `now_ms`.
+//!
+//! Serving: [`Store::vector`] says what we hold; [`Store::ops_for`] answers
+//! "give me what I lack" for a peer's vector — every op with
+//! `peer[origin] < seq <= ours[origin]`, origin by origin in (origin, seq)
+//! order, read by keyset on the `UNIQUE(origin, seq)` index, in bounded
+//! pages. We only serve up to our own contiguous vector, so every page a peer
+//! receives starts right after its own vector and always advances it: paging
+//! by vector can never loop.
+//!
+//! Applying: [`Store::apply_push`], [`Store::apply_pull`] and bundle imports
+//! all go through [`ingest_ops`]: ops are checked (an impossible envelope is
+//! refused before anything is written), then stored, folded and the vector
+//! advanced in ONE `WriteTx` (`WriteTx::ingest`, the only write path). A
+//! replayed page changes nothing; an undecodable body is stored word for word
+//! and quarantined; a second, different op at an existing (origin, seq), or
+//! an op claiming to come from this very device that we never made, is a
+//! cloned device (`sync.clone_detected`) and rolls the whole batch back.
+//!
+//! Clocks: `WriteTx::ingest` lets remote HLCs advance our clock except
+//! far-future ones (`hlc::MAX_FORWARD_MS`), and the clock is persisted at
+//! commit. We also remember, per origin, the most its clock was seen ahead
+//! of ours ([`Store::clock_skew`]) for the status bar.
+
+use super::protocol::{
+    check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp,
+    MAX_PAGE_OPS, PROTOCOL_VERSION,
+};
+use crate::error::{Error, Result};
+use crate::hlc::now_ms;
+use crate::op::Op;
+use crate::store::{BatchReport, Store, WriteTx};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// Ops folded per `WriteTx::ingest` call inside one transaction (bounds the
+/// partial state the fold loads).
+pub const INGEST_CHUNK: usize = 5_000;
+
+/// How far ahead of ours a device's clock was seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockSkew {
+    pub origin: Uuid,
+    /// Largest (op HLC − our wall clock) seen on receipt, in ms (> 0: ahead).
+    pub ahead_ms: i64,
+    /// When we saw it (Unix ms).
+    pub seen_at_ms: i64,
+}
+
+/// An op stored but never applied because it is invalid, for an administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuarantinedOp {
+    pub id: Uuid,
+    pub origin: Uuid,
+    pub seq: i64,
+    pub hlc: i64,
+    pub kind: String,
+    pub reason: String,
+    /// The body exactly as received (JSON text).
+    pub body: Option<String>,
+}
+
+/// What we last learnt about a peer (the hub, a LAN peer): its vector and
+/// when. Lets the status bar count unsynced ops while offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeerState {
+    pub vector: VersionVector,
+    pub synced_at_ms: i64,
+}
+
+impl Store {
+    /// This node's version vector: per origin, the highest contiguous seq held.
+    pub async fn vector(&self) -> Result<VersionVector> {
+        let mut conn = self.pool().acquire().await?;
+        read_vector(&mut conn).await
+    }
+
+    /// One page of the ops `peer` lacks, in (origin, seq) order, at most
+    /// `limit` (1..=[`MAX_PAGE_OPS`]); `more` says another page is waiting
+    /// (ask again with the vector advanced by this page).
+    pub async fn ops_for(&self, peer: &VersionVector, limit: usize) -> Result<(Vec<WireOp>, bool)> {
+        // One read transaction: the vector and the ops it covers agree.
+        let mut tx = self.pool().begin().await?;
+        let mine = read_vector(&mut tx).await?;
+        let page = page_for(&mut tx, &mine, peer, limit).await?;
+        tx.rollback().await?;
+        Ok(page)
+    }
+
+    /// Serves a pull: checks the protocol version, then one page.
+    pub async fn serve_pull(&self, req: &PullRequest) -> Result<PullResponse> {
+        protocol(req.protocol)?;
+        let mut tx = self.pool().begin().await?;
+        let mine = read_vector(&mut tx).await?;
+        let (ops, more) = page_for(&mut tx, &mine, &req.vector, req.limit).await?;
+        tx.rollback().await?;
+        Ok(PullResponse { ops, more, vector: mine })
+    }
+
+    /// Applies a peer's push. Idempotent; answers with our vector after it.
+    pub async fn apply_push(&self, req: PushRequest) -> Result<PushResponse> {
+        protocol(req.protocol)?;
+        let me = self.identity().await?.ok_or(Error::NotInitialised)?;
+        if req.device_id == me.device_id {
+            // Another machine presents itself with our device id.
+            return Err(Error::CloneDetected { origin: req.device_id, seq: 0 });
+        }
+        self.ingest_wire(req.ops).await
+    }
+
+    /// Applies a page we pulled. Idempotent; answers with our vector after it.
+    pub async fn apply_pull(&self, resp: PullResponse) -> Result<PushResponse> {
+        self.ingest_wire(resp.ops).await
+    }
+
+    /// Stores, folds and acknowledges wire ops in one transaction.
+    pub async fn ingest_wire(&self, ops: Vec<WireOp>) -> Result<PushResponse> {
+        let ops = decode_all(ops)?;
+        let mut tx = self.write().await?;
+        let report = ingest_ops(&mut tx, &ops).await?;
+        let vector = read_vector(tx.conn()).await?;
+        tx.commit().await?;
+        Ok(response(&report, vector))
+    }
+
+    /// How many ops we hold that a peer with `peer` lacks (status bar).
+    pub async fn unsynced_count(&self, peer: &VersionVector) -> Result<i64> {
+        Ok(lacking(&self.vector().await?, peer))
+    }
+
+    /// Per origin, the most its clock was seen ahead of ours (largest first).
+    pub async fn clock_skew(&self) -> Result<Vec<ClockSkew>> {
+        let rows = sqlx::query("SELECT text_value FROM local WHERE key >= 'skew/' AND key < 'skew0'")
+            .fetch_all(self.pool())
+            .await?;
+        let mut out: Vec<ClockSkew> = rows
+            .iter()
+            .filter_map(|r| r.try_get::<Option<String>, _>(0).ok().flatten())
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect();
+        out.sort_by(|a: &ClockSkew, b| b.ahead_ms.cmp(&a.ahead_ms).then(a.origin.cmp(&b.origin)));
+        Ok(out)
+    }
+
+    /// Quarantined ops, newest first (at most `limit`).
+    pub async fn quarantined(&self, limit: usize) -> Result<Vec<QuarantinedOp>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.origin, o.seq, o.hlc, o.kind, q.reason, o.body
+             FROM quarantine q JOIN op o ON o.id = q.op_id ORDER BY o.hlc DESC, o.id LIMIT ?",
+        )
+        .bind(limit as i64)
+        .fetch_all(self.pool())
+        .await?;
+        let parse = crate::store::parse_uuid;
+        rows.iter()
+            .map(|r| {
+                Ok(QuarantinedOp {
+                    id: parse(&r.try_get::<String, _>(0)?)?,
+                    origin: parse(&r.try_get::<String, _>(1)?)?,
+                    seq: r.try_get(2)?,
+                    hlc: r.try_get(3)?,
+                    kind: r.try_get(4)?,
+                    reason: r.try_get(5)?,
+                    body: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Remembers a peer's vector after a successful exchange.
+    pub async fn remember_peer(&self, peer: &str, vector: &VersionVector) -> Result<()> {
+        let state = PeerState { vector: vector.clone(), synced_at_ms: now_ms() };
+        sqlx::query(
+            "INSERT INTO local (key, text_value) VALUES (?, ?)
+             ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+        )
+        .bind(format!("peer/{peer}"))
+        .bind(serde_json::to_string(&state)?)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// What [`Store::remember_peer`] last stored for `peer`.
+    pub async fn peer_state(&self, peer: &str) -> Result<Option<PeerState>> {
+        let text: Option<Option<String>> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+            .bind(format!("peer/{peer}"))
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// The organisation's sync key. A store initialised before keys existed
+    /// gets one now.
+    pub async fn sync_key(&self) -> Result<super::SyncKey> {
+        sqlx::query("INSERT OR IGNORE INTO local (key, text_value) VALUES ('sync_key', ?)")
+            .bind(super::SyncKey::random().to_hex())
+            .execute(self.pool())
+            .await?;
+        let hex: Option<String> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = 'sync_key'")
+            .fetch_one(self.pool())
+            .await?;
+        super::SyncKey::from_hex(&hex.unwrap_or_default())
+    }
+
+    /// Replaces the sync key with the organisation's (enrolment, pairing).
+    pub async fn set_sync_key(&self, key: &super::SyncKey) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO local (key, text_value) VALUES ('sync_key', ?)
+             ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+        )
+        .bind(key.to_hex())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Makes an empty store a new device of an existing organisation: its
+    /// identity, the organisation's sync key, and the op naming the device,
+    /// in one transaction. The organisation's data then arrives by sync.
+    pub async fn join_org(
+        &self,
+        org_id: Uuid,
+        device_id: Uuid,
+        sync_key: &super::SyncKey,
+        device_name: &str,
+    ) -> Result<crate::store::Identity> {
+        let name = crate::validate::text("device", device_name, crate::validate::MAX_SHORT)?
+            .ok_or(Error::Required { field: "device" })?;
+        let mut tx = self.init_identity(org_id, device_id).await?;
+        sqlx::query("UPDATE local SET text_value = ? WHERE key = 'sync_key'")
+            .bind(sync_key.to_hex())
+            .execute(tx.conn())
+            .await?;
+        let ident = tx.identity();
+        let mut fields = crate::op::Fields::new();
+        fields.insert("name".into(), crate::op::Value::String(name));
+        tx.append(vec![crate::op::OpBody::Set { entity: crate::model::Entity::Device, id: device_id, fields }])
+            .await?;
+        tx.commit().await?;
+        Ok(ident)
+    }
+}
+
+fn protocol(theirs: u32) -> Result<()> {
+    check_protocol(theirs).map_err(|_| Error::ProtocolMismatch { theirs, ours: PROTOCOL_VERSION })
+}
+
+pub(crate) fn response(report: &BatchReport, vector: VersionVector) -> PushResponse {
+    PushResponse {
+        // Discarded ops (about erased people) are stored too, redacted.
+        applied: report.applied + report.discarded,
+        duplicates: report.duplicates,
+        quarantined: report.quarantined,
+        vector,
+    }
+}
+
+/// Ops held by `mine` and lacking from `peer` (both contiguous vectors).
+pub fn lacking(mine: &VersionVector, peer: &VersionVector) -> i64 {
+    mine.iter()
+        .map(|(o, top)| (top - peer.get(o).copied().unwrap_or(0).max(0)).max(0))
+        .sum()
+}
+
+/// Decodes wire ops; an impossible envelope refuses the whole batch before
+/// anything is written.
+pub fn decode_all(ops: Vec<WireOp>) -> Result<Vec<Op>> {
+    ops.into_iter().map(decode_one).collect()
+}
+
+pub(crate) fn decode_one(w: WireOp) -> Result<Op> {
+    let (id, origin, seq) = (w.id, w.origin, w.seq);
+    if id.is_nil() || origin.is_nil() {
+        return Err(Error::BadOp(format!("op {id} from {origin}: nil id")));
+    }
+    w.into_op()
+        .map(|(op, _problem)| op)
+        .map_err(|e| Error::BadOp(format!("op {id} ({origin} #{seq}): {e}")))
+}
+
+/// The one way remote ops enter a store: clone checks, then
+/// `WriteTx::ingest` in chunks, then the per-origin clock skew — all in the
+/// caller's transaction.
+pub(crate) async fn ingest_ops(tx: &mut WriteTx, ops: &[Op]) -> Result<BatchReport> {
+    refuse_our_clones(tx, ops).await?;
+    let mut report = BatchReport::default();
+    for chunk in ops.chunks(INGEST_CHUNK) {
+        report.absorb(tx.ingest(chunk).await?);
+    }
+    note_skew(tx.conn(), ops).await?;
+    Ok(report)
+}
+
+/// An op claiming our own device as origin that we do not hold was made by
+/// another machine using our id: refuse it, whatever its seq.
+async fn refuse_our_clones(tx: &mut WriteTx, ops: &[Op]) -> Result<()> {
+    let me = tx.identity().device_id;
+    let ours: Vec<&Op> = ops.iter().filter(|o| o.origin == me).collect();
+    for chunk in ours.chunks(300) {
+        let sql = format!(
+            "SELECT id FROM op WHERE id IN ({})",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for o in chunk {
+            q = q.bind(o.id.to_string());
+        }
+        let held: BTreeSet<String> = q.fetch_all(tx.conn()).await?.into_iter().collect();
+        if let Some(o) = chunk.iter().find(|o| !held.contains(&o.id.to_string())) {
+            return Err(Error::CloneDetected { origin: me, seq: o.seq });
+        }
+    }
+    Ok(())
+}
+
+/// Remembers, per origin, the most its HLC was ahead of our wall clock.
+async fn note_skew(conn: &mut SqliteConnection, ops: &[Op]) -> Result<()> {
+    let now = now_ms();
+    let mut ahead: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for op in ops {
+        let a = op.hlc.ms() - now;
+        if a > 0 {
+            let e = ahead.entry(op.origin).or_insert(a);
+            *e = (*e).max(a);
+        }
+    }
+    for (origin, a) in ahead {
+        let key = format!("skew/{origin}");
+        let old: Option<Option<String>> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let old: Option<ClockSkew> = old.flatten().and_then(|t| serde_json::from_str(&t).ok());
+        if old.as_ref().is_some_and(|o| o.ahead_ms >= a) {
+            continue;
+        }
+        let v = ClockSkew { origin, ahead_ms: a, seen_at_ms: now };
+        sqlx::query(
+            "INSERT INTO local (key, text_value) VALUES (?, ?)
+             ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+        )
+        .bind(&key)
+        .bind(serde_json::to_string(&v)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn read_vector(conn: &mut SqliteConnection) -> Result<VersionVector> {
+    let rows = sqlx::query("SELECT origin, seq FROM version_vector WHERE seq > 0 ORDER BY origin")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut v = VersionVector::new();
+    for r in rows {
+        v.insert(crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?, r.try_get(1)?);
+    }
+    Ok(v)
+}
+
+/// One page of what `peer` lacks from `mine`, keyset per origin.
+pub(crate) async fn page_for(
+    conn: &mut SqliteConnection,
+    mine: &VersionVector,
+    peer: &VersionVector,
+    limit: usize,
+) -> Result<(Vec<WireOp>, bool)> {
+    let limit = limit.clamp(1, MAX_PAGE_OPS);
+    let mut out = Vec::new();
+    for (origin, &top) in mine {
+        let from = peer.get(origin).copied().unwrap_or(0).max(0);
+        if top <= from {
+            continue;
+        }
+        if out.len() >= limit {
+            return Ok((out, true));
+        }
+        let room = limit - out.len();
+        let rows = origin_range(conn, *origin, from, top, room).await?;
+        let got = rows.len() as i64;
+        out.extend(rows);
+        if got < top - from {
+            return Ok((out, true));
+        }
+    }
+    Ok((out, false))
+}
+
+/// Ops of `origin` with `from < seq <= to`, at most `n`, by the unique index.
+pub(crate) async fn origin_range(
+    conn: &mut SqliteConnection,
+    origin: Uuid,
+    from: i64,
+    to: i64,
+    n: usize,
+) -> Result<Vec<WireOp>> {
+    let rows = sqlx::query(
+        "SELECT id, origin, seq, hlc, kind, subject, body FROM op
+         WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+    )
+    .bind(origin.to_string())
+    .bind(from)
+    .bind(to)
+    .bind(n as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(wire_from_row).collect()
+}
+
+/// A log row as it travels: the stored body text, not re-encoded, so an op
+/// this version cannot read is relayed unchanged.
+fn wire_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<WireOp> {
+    let parse = crate::store::parse_uuid;
+    let subject: Option<String> = r.try_get(5)?;
+    let body: Option<String> = r.try_get(6)?;
+    Ok(WireOp {
+        id: parse(&r.try_get::<String, _>(0)?)?,
+        origin: parse(&r.try_get::<String, _>(1)?)?,
+        seq: r.try_get(2)?,
+        hlc: r.try_get(3)?,
+        kind: r.try_get(4)?,
+        subject: subject.as_deref().map(parse).transpose()?,
+        body: body
+            .map(|t| serde_json::from_str(&t).map_err(|e| Error::Corrupt(format!("op body: {e}"))))
+            .transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lacking_counts_only_what_the_peer_has_not() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mine = VersionVector::from([(a, 10), (b, 3)]);
+        let peer = VersionVector::from([(a, 4), (b, 9)]);
+        assert_eq!(lacking(&mine, &peer), 6, "a peer ahead on one origin does not offset another");
+        assert_eq!(lacking(&mine, &VersionVector::new()), 13, "a new peer lacks everything");
+    }
+}
