@@ -72,6 +72,15 @@ pub enum Command {
     Ops(OpsCommand),
     /// Create a demo event full of invented people.
     Demo(DemoArgs),
+    /// Carry operations on a USB stick: one encrypted file per export.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Run and administer the organisation's hub (on the hub's machine).
+    #[command(subcommand)]
+    Hub(HubCommand),
+    /// Sync this laptop with the organisation's hub.
+    #[command(subcommand)]
+    Sync(SyncCommand),
 }
 
 #[derive(Debug, Args)]
@@ -327,6 +336,155 @@ pub enum OpsCommand {
     Verify,
     /// Number of operations in the log.
     Count,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write this device's operations to one encrypted bundle file.
+    Export(BundleExportArgs),
+    /// Apply a bundle made by any device of the organisation (replaying one changes nothing).
+    Import(BundleFileArg),
+}
+
+#[derive(Debug, Args)]
+pub struct BundleExportArgs {
+    /// Destination file, e.g. /media/usb/stand-1.escale.
+    pub file: PathBuf,
+    /// Every operation (the default: a bundle may go to any device).
+    #[arg(long, conflicts_with = "since")]
+    pub all: bool,
+    /// Only what a device with this version vector lacks (a JSON file {"origin": seq}).
+    #[arg(long, value_name = "VECTOR.json")]
+    pub since: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleFileArg {
+    /// The bundle file.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// Serve the sync API (migrates the database first).
+    Serve(HubServeArgs),
+    /// Create and list organisations.
+    #[command(subcommand)]
+    Org(HubOrgCommand),
+    /// Make a one-time enrolment code for a new device (text and QR code).
+    Enroll(HubEnrollArgs),
+    /// List an organisation's devices.
+    Devices(HubOrgArg),
+    /// Revoke a device: its token stops working at once.
+    Revoke(HubRevokeArgs),
+}
+
+/// Where the hub keeps its data.
+#[derive(Debug, Args)]
+pub struct HubDb {
+    /// postgres://USER@HOST/DB or sqlite://FILE (default: hub.db in the data directory).
+    #[arg(long, env = "ESCALE_HUB_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubServeArgs {
+    #[command(flatten)]
+    pub db: HubDb,
+    /// Address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    pub listen: String,
+    /// TLS certificate chain (PEM); with --tls-key, serves HTTPS.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HubOrgCommand {
+    /// Create an organisation; prints its id.
+    Create(HubOrgCreateArgs),
+    /// List the organisations on this hub.
+    List(HubDbOnly),
+}
+
+#[derive(Debug, Args)]
+pub struct HubDbOnly {
+    #[command(flatten)]
+    pub db: HubDb,
+}
+
+#[derive(Debug, Args)]
+pub struct HubOrgCreateArgs {
+    #[command(flatten)]
+    pub db: HubDb,
+    /// The organisation's name.
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HubOrgArg {
+    #[command(flatten)]
+    pub db: HubDb,
+    /// Organisation id.
+    #[arg(long, value_name = "ID")]
+    pub org: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HubEnrollArgs {
+    #[command(flatten)]
+    pub org: HubOrgArg,
+    /// How long the code stays valid: 90s, 15m, 2h, 1d.
+    #[arg(long, default_value = "15m")]
+    pub ttl: String,
+    /// The hub's URL as laptops reach it, put in the QR code with the code.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Also write the QR code as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubRevokeArgs {
+    #[command(flatten)]
+    pub db: HubDb,
+    /// Device id (see `escale hub devices`).
+    pub device: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Enrol this laptop with a hub, using the one-time code from its administrator.
+    Enroll(SyncEnrollArgs),
+    /// Sync now: fetch what the hub has, send what it lacks.
+    Now,
+    /// Hub, last successful sync, operations not yet synced, clock skew.
+    Status(SyncStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncEnrollArgs {
+    /// The hub's URL, e.g. https://hub.example.org:8787.
+    pub hub_url: String,
+    /// The one-time enrolment code, e.g. K7QM-2XZP-4HNB-9TRA.
+    pub code: String,
+    /// This device's name on the hub (default: the name given at init, else "Escale").
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A CA certificate (PEM) to trust for this hub (an office hub with its own certificate).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncStatusArgs {
+    /// Do not contact the hub (no online check, last known skew).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

@@ -94,12 +94,15 @@ pub fn exit_code(code: &str) -> u8 {
         "session.not_found",
         "checkin.unknown_code",
         "merge.same_visitor",
+        "org.not_found",
+        "device.not_found",
+        "sync.bad_url",
     ];
     if code == "internal" {
         EXIT_INTERNAL
     } else if code.starts_with("store.") && code != "store.already_initialised" {
         EXIT_STORE
-    } else if ["input.", "import.", "usage"]
+    } else if ["input.", "import.", "bundle.", "usage"]
         .iter()
         .any(|p| code.starts_with(p))
         || BAD_INPUT.contains(&code)

@@ -2,15 +2,18 @@
 //! module. Every command is a thin call into `escale_core::Escale` followed
 //! by a rendering; none holds business rules.
 
+mod bundle;
 mod checkin;
 mod demo;
 mod event;
 mod export;
+mod hub;
 mod import;
 mod init;
 mod ops;
 mod session;
 mod stats;
+mod sync;
 mod visitor;
 
 use crate::args::{Cli, Command};
@@ -22,6 +25,13 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
     let dir = escale_core::resolve_data_dir(cli.data_dir.as_deref());
     if let Command::Init(a) = &cli.command {
         return init::init(&dir, a, ui).await;
+    }
+    // The hub has its own database; enrolment may start from an empty directory.
+    if let Command::Hub(c) = cli.command {
+        return hub::run(&dir, c, ui).await;
+    }
+    if let Command::Sync(crate::args::SyncCommand::Enroll(a)) = &cli.command {
+        return sync::enroll(&dir, a, ui).await;
     }
     let app = open_existing(&dir).await?;
     let outcome = dispatch(&app, cli.command, ui).await;
@@ -47,6 +57,9 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Erase(a) => visitor::erase(app, &a, ui).await,
         Command::Ops(c) => ops::run(app, c, ui).await,
         Command::Demo(a) => demo::run(app, &a, ui).await,
+        Command::Bundle(c) => bundle::run(app, c, ui).await,
+        Command::Hub(_) => unreachable!("hub commands are handled before the store is opened"),
+        Command::Sync(c) => sync::run(app, c, ui).await,
     }
 }
 

@@ -1,0 +1,256 @@
+//! `escale sync enroll|now|status`: this laptop and the organisation's hub.
+//! All of it is `escale_core::sync::http`; this file parses and renders.
+
+use crate::args::{SyncCommand, SyncEnrollArgs};
+use crate::output::{fields, Failure, Reply, Ui};
+use escale_core::sync::http::{self, SyncError, SyncOptions, SyncReport, SyncStatus};
+use escale_core::{Escale, Lang};
+use std::path::Path;
+
+/// Clock skew above which `status` warns (the desk's rule of thumb).
+const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
+
+pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Failure> {
+    let ca_pem = match &a.ca_cert {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Failure::Cli {
+            code: "input.invalid",
+            message: format!("{}: {e}", p.display()),
+        })?),
+        None => None,
+    };
+    // Like `init`, enrolment may create the data directory (a new laptop
+    // joining the organisation), but never a stray one for a bad URL.
+    if !a.hub_url.starts_with("http://") && !a.hub_url.starts_with("https://") {
+        return Err(failure(SyncError::BadUrl(a.hub_url.clone()), ui.lang));
+    }
+    let dir_existed = dir.exists();
+    let store_existed = dir.join(escale_core::store::DB_FILE).is_file();
+    let app = Escale::open(dir).await?;
+    let name = match (&a.name, app.store().identity().await?) {
+        (Some(n), _) => n.clone(),
+        (None, Some(_)) => app
+            .info()
+            .await
+            .map(|i| i.device_name)
+            .unwrap_or_else(|_| "Escale".into()),
+        (None, None) => "Escale".into(),
+    };
+    let outcome = http::enroll(app.store(), &a.hub_url, &a.code, &name, ca_pem).await;
+    app.store().close().await;
+    if outcome.is_err() && !store_existed {
+        // A failed first enrolment leaves nothing behind.
+        remove_empty_store(dir, dir_existed);
+    }
+    let b = outcome.map_err(|e| failure(e, ui.lang))?;
+    let text = fields(
+        ui,
+        &[
+            (ui.t("Inscrit auprès de", "Enrolled with"), b.url.clone()),
+            (
+                ui.t("Organisation", "Organisation"),
+                format!("{} ({})", b.org_name, b.org_id),
+            ),
+            (
+                ui.t("Appareil", "Device"),
+                format!("{name} ({})", b.device_id),
+            ),
+            (ui.t("Ensuite", "Next"), "escale sync now".into()),
+        ],
+    );
+    Reply::new(
+        &serde_json::json!({"hub_url": b.url, "org_id": b.org_id, "org_name": b.org_name, "device_id": b.device_id}),
+        text,
+    )
+}
+
+fn remove_empty_store(dir: &Path, dir_existed: bool) {
+    let db = dir.join(escale_core::store::DB_FILE);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    if !dir_existed {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+pub async fn run(app: &Escale, c: SyncCommand, ui: Ui) -> Result<Reply, Failure> {
+    match c {
+        SyncCommand::Enroll(_) => unreachable!("enrol is handled before the store is opened"),
+        SyncCommand::Now => {
+            let r = http::sync_now(app.store(), SyncOptions::from_env())
+                .await
+                .map_err(|e| failure(e, ui.lang))?;
+            Reply::new(&r, render_report(&r, ui))
+        }
+        SyncCommand::Status(a) => {
+            let s = http::status(app.store(), !a.offline)
+                .await
+                .map_err(|e| failure(e, ui.lang))?;
+            Reply::new(&s, render_status(&s, ui))
+        }
+    }
+}
+
+fn failure(e: SyncError, lang: Lang) -> Failure {
+    match e {
+        SyncError::Store(e) => Failure::Core(e),
+        e => Failure::Cli {
+            code: leak(e.code()),
+            message: e.message(lang),
+        },
+    }
+}
+
+/// Failure codes are `&'static str`; the hub's codes arrive as strings. The
+/// known ones are mapped to static text, anything else keeps a generic code.
+fn leak(code: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "sync.offline",
+        "sync.bad_response",
+        "sync.not_enrolled",
+        "sync.bad_url",
+        "sync.clone_detected",
+        "sync.protocol_too_old",
+        "sync.protocol_too_new",
+        "sync.bad_op",
+        "sync.batch_too_large",
+        "auth.missing_token",
+        "auth.invalid_token",
+        "auth.revoked",
+        "auth.wrong_org",
+        "auth.device_mismatch",
+        "enroll.unknown_code",
+        "enroll.code_expired",
+        "enroll.code_used",
+        "enroll.device_exists",
+        "enroll.rate_limited",
+        "request.too_large",
+        "request.invalid",
+        "request.malformed_json",
+        "internal",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| **k == code)
+        .copied()
+        .unwrap_or("sync.refused")
+}
+
+fn render_report(r: &SyncReport, ui: Ui) -> String {
+    let mut text = fields(
+        ui,
+        &[
+            (ui.t("Serveur", "Hub"), r.hub_url.clone()),
+            (ui.t("Envoyées", "Sent"), r.pushed.to_string()),
+            (ui.t("Reçues", "Received"), r.pulled.to_string()),
+            (
+                ui.t("Déjà connues", "Already known"),
+                r.duplicates.to_string(),
+            ),
+            (
+                ui.t("En quarantaine", "Quarantined"),
+                r.quarantined.to_string(),
+            ),
+            (
+                ui.t("Non synchronisées", "Not yet synced"),
+                r.unsynced.to_string(),
+            ),
+            (ui.t("Durée", "Time"), format!("{} ms", r.took_ms)),
+        ],
+    );
+    text += &skew_warning(Some(r.skew_ms), ui);
+    text
+}
+
+fn render_status(s: &SyncStatus, ui: Ui) -> String {
+    if !s.enrolled {
+        return ui
+            .t(
+                "Cet ordinateur n'est relié à aucun serveur (escale sync enroll ADRESSE CODE).\n",
+                "This laptop is not enrolled with a hub (escale sync enroll URL CODE).\n",
+            )
+            .to_string();
+    }
+    let online = match s.online {
+        Some(true) => ui.t("en ligne", "online").to_string(),
+        Some(false) => ui.t("hors ligne", "offline").to_string(),
+        None => "—".into(),
+    };
+    let mut text = fields(
+        ui,
+        &[
+            (
+                ui.t("Serveur", "Hub"),
+                format!("{} ({online})", s.hub_url.clone().unwrap_or_default()),
+            ),
+            (
+                ui.t("Organisation", "Organisation"),
+                format!(
+                    "{} ({})",
+                    s.org_name.clone().unwrap_or_default(),
+                    s.org_id.map(|o| o.to_string()).unwrap_or_default()
+                ),
+            ),
+            (
+                ui.t("Appareil", "Device"),
+                s.device_id.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+            (
+                ui.t("Dernière synchro réussie", "Last successful sync"),
+                s.last_success_ms
+                    .map(local_time)
+                    .unwrap_or_else(|| ui.t("jamais", "never").to_string()),
+            ),
+            (
+                ui.t("Non synchronisées", "Not yet synced"),
+                s.unsynced_ops.to_string(),
+            ),
+            (
+                ui.t("Décalage d'horloge", "Clock skew"),
+                s.skew_ms
+                    .map(|m| format!("{:+.1} s", m as f64 / 1000.0))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+        ],
+    );
+    if let Some(e) = &s.last_error {
+        text += &format!(
+            "{} {} [{}]\n",
+            ui.t("Dernière erreur :", "Last error:"),
+            e.message,
+            e.code
+        );
+    }
+    text += &skew_warning(s.skew_ms, ui);
+    text
+}
+
+fn skew_warning(skew: Option<i64>, ui: Ui) -> String {
+    match skew {
+        Some(m) if m.abs() > SKEW_WARN_MS => format!(
+            "{} {} min. {}\n",
+            ui.t(
+                "Attention : l'horloge de cet ordinateur diffère de celle du serveur de",
+                "Warning: this laptop's clock differs from the hub's by"
+            ),
+            m.abs() / 60_000,
+            ui.t(
+                "Réglez l'heure de l'ordinateur ; les données restent correctes.",
+                "Set the laptop's clock; the data stays correct."
+            ),
+        ),
+        _ => String::new(),
+    }
+}
+
+fn local_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|| ms.to_string())
+}

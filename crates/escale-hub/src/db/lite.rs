@@ -1,0 +1,620 @@
+//! SQLite backend: one file in WAL mode with `synchronous = FULL`, for an
+//! office that has nothing to install. Writes are serialised by an
+//! in-process lock (SQLite has one writer anyway) and each write transaction
+//! takes the file's write lock with its first statement.
+
+use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
+use crate::error::{HubError, Result};
+use escale_core::fold::MergeEdge;
+use escale_core::hlc::{Hlc, Stamp};
+use escale_core::sync::protocol::{VersionVector, WireOp};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+use uuid::Uuid;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Rows per multi-row INSERT (11 parameters each, well under SQLite's limit).
+const CHUNK: usize = 200;
+
+const COLS: &str = "id, origin, seq, hlc, kind, subject, body";
+const DEVICE_COLS: &str = "id, org_id, name, token_hash, enrolled_ms, revoked_ms, last_seen_ms";
+
+#[derive(Debug, Clone)]
+pub struct LiteDb {
+    pool: SqlitePool,
+    write: Arc<Mutex<()>>,
+}
+
+impl LiteDb {
+    pub async fn open(path: &Path) -> Result<LiteDb> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| HubError::Database(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let co = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(co)
+            .await
+            .map_err(|e| HubError::Database(format!("cannot open {}: {e}", path.display())))?;
+        MIGRATOR.run(&pool).await?;
+        Ok(LiteDb {
+            pool,
+            write: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction holding both the in-process and the file lock.
+    async fn begin_write(&self) -> Result<(Transaction<'static, Sqlite>, OwnedMutexGuard<()>)> {
+        let guard = self.write.clone().lock_owned().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO hub_meta (key, value) VALUES ('writes', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1")
+            .execute(&mut *tx)
+            .await?;
+        Ok((tx, guard))
+    }
+
+    pub async fn create_org(&self, o: &OrgRow) -> Result<()> {
+        let (mut tx, _g) = self.begin_write().await?;
+        sqlx::query("INSERT INTO orgs (id, name, org_key, created_ms) VALUES (?, ?, ?, ?)")
+            .bind(o.id.to_string())
+            .bind(&o.name)
+            .bind(&o.org_key)
+            .bind(o.created_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn org(&self, id: Uuid) -> Result<Option<OrgRow>> {
+        let r = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        r.map(|r| org_row(&r)).transpose()
+    }
+
+    pub async fn orgs(&self) -> Result<Vec<OrgRow>> {
+        let rows =
+            sqlx::query("SELECT id, name, org_key, created_ms FROM orgs ORDER BY created_ms, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(org_row).collect()
+    }
+
+    pub async fn create_code(
+        &self,
+        org: Uuid,
+        code_hash: &[u8],
+        now: i64,
+        expires_ms: i64,
+    ) -> Result<()> {
+        let (mut tx, _g) = self.begin_write().await?;
+        sqlx::query("INSERT INTO enrol_codes (code_hash, org_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)")
+            .bind(code_hash)
+            .bind(org.to_string())
+            .bind(now)
+            .bind(expires_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn redeem_code(
+        &self,
+        code_hash: &[u8],
+        now: i64,
+        dev: &NewDevice,
+    ) -> Result<Redeemed> {
+        let (mut tx, _g) = self.begin_write().await?;
+        let row =
+            sqlx::query("SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = ?")
+                .bind(code_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(row) = row else {
+            return Ok(Redeemed::Unknown);
+        };
+        let org_id = uuid_at(&row, 0)?;
+        let expires: i64 = row.try_get(1)?;
+        let used: Option<i64> = row.try_get(2)?;
+        if used.is_some() {
+            return Ok(Redeemed::Used);
+        }
+        if expires <= now {
+            return Ok(Redeemed::Expired);
+        }
+        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM devices WHERE id = ?")
+            .bind(dev.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Ok(Redeemed::DeviceExists);
+        }
+        sqlx::query("INSERT INTO devices (id, org_id, name, token_hash, enrolled_ms) VALUES (?, ?, ?, ?, ?)")
+            .bind(dev.id.to_string())
+            .bind(org_id.to_string())
+            .bind(&dev.name)
+            .bind(&dev.token_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE enrol_codes SET used_ms = ?, device_id = ? WHERE code_hash = ?")
+            .bind(now)
+            .bind(dev.id.to_string())
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await?;
+        let org = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = ?")
+            .bind(org_id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let org = org_row(&org)?;
+        tx.commit().await?;
+        Ok(Redeemed::Enrolled(org))
+    }
+
+    pub async fn device_by_token(&self, token_hash: &[u8]) -> Result<Option<DeviceRow>> {
+        let r = sqlx::query(&format!(
+            "SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        r.map(|r| device_row(&r)).transpose()
+    }
+
+    pub async fn touch(&self, device: Uuid, now: i64) -> Result<()> {
+        // Cheap read first: most requests come within the minute.
+        let last: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT last_seen_ms FROM devices WHERE id = ?")
+                .bind(device.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        if matches!(last, Some(Some(l)) if l >= now - 60_000) || last.is_none() {
+            return Ok(());
+        }
+        let (mut tx, _g) = self.begin_write().await?;
+        sqlx::query("UPDATE devices SET last_seen_ms = ? WHERE id = ?")
+            .bind(now)
+            .bind(device.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn devices(&self, org: Uuid) -> Result<Vec<DeviceRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DEVICE_COLS} FROM devices WHERE org_id = ? ORDER BY enrolled_ms, id"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(device_row).collect()
+    }
+
+    pub async fn device(&self, id: Uuid) -> Result<Option<DeviceRow>> {
+        let r = sqlx::query(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        r.map(|r| device_row(&r)).transpose()
+    }
+
+    pub async fn revoke(&self, device: Uuid, now: i64) -> Result<bool> {
+        let (mut tx, _g) = self.begin_write().await?;
+        let n = sqlx::query("UPDATE devices SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?")
+            .bind(now)
+            .bind(device.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+
+    pub async fn ops_range(
+        &self,
+        org: Uuid,
+        origin: Uuid,
+        after: i64,
+        upto: i64,
+        limit: usize,
+    ) -> Result<Vec<WireOp>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLS} FROM ops WHERE org_id = ? AND origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
+        ))
+        .bind(org.to_string())
+        .bind(origin.to_string())
+        .bind(after)
+        .bind(upto)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(wire_op).collect()
+    }
+
+    pub async fn ops_after(
+        &self,
+        org: Uuid,
+        after: (Uuid, i64),
+        limit: usize,
+    ) -> Result<Vec<WireOp>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.origin, o.seq, o.hlc, o.kind, o.subject, o.body FROM ops o \
+             JOIN vectors v ON v.org_id = o.org_id AND v.origin = o.origin \
+             WHERE o.org_id = ?1 AND (o.origin > ?2 OR (o.origin = ?2 AND o.seq > ?3)) AND o.seq <= v.seq \
+             ORDER BY o.origin, o.seq LIMIT ?4",
+        )
+        .bind(org.to_string())
+        .bind(after.0.to_string())
+        .bind(after.1)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(wire_op).collect()
+    }
+
+    pub async fn vector(&self, org: Uuid) -> Result<VersionVector> {
+        let mut c = self.pool.acquire().await?;
+        vector(&mut c, org).await
+    }
+
+    pub async fn find_clone(&self, org: Uuid, ops: &[NewOp]) -> Result<Option<(Uuid, i64)>> {
+        for op in ops {
+            let other: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM ops WHERE org_id = ? AND origin = ? AND seq = ? AND id <> ?",
+            )
+            .bind(org.to_string())
+            .bind(op.origin.to_string())
+            .bind(op.seq)
+            .bind(op.id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+            if other.is_some() {
+                return Ok(Some((op.origin, op.seq)));
+            }
+        }
+        Ok(None)
+    }
+
+    pub async fn counts(&self) -> Result<Counts> {
+        let r = sqlx::query("SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM devices WHERE revoked_ms IS NULL)")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Counts {
+            orgs: r.try_get(0)?,
+            devices: r.try_get(1)?,
+            ops: 0,
+        })
+    }
+
+    pub async fn op_count(&self, org: Uuid) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM ops WHERE org_id = ?")
+                .bind(org.to_string())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT body FROM ops WHERE org_id = ? AND subject = ? AND body IS NOT NULL",
+        )
+        .bind(org.to_string())
+        .bind(subject.to_string())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn begin(&self) -> Result<LiteTx> {
+        let (tx, guard) = self.begin_write().await?;
+        Ok(LiteTx { tx, _guard: guard })
+    }
+}
+
+fn uuid_at(r: &SqliteRow, i: usize) -> Result<Uuid> {
+    let s: String = r.try_get(i)?;
+    parse(&s)
+}
+
+fn parse(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s)
+        .map_err(|e| HubError::Internal(format!("bad id {s:?} in the hub database: {e}")))
+}
+
+fn org_row(r: &SqliteRow) -> Result<OrgRow> {
+    Ok(OrgRow {
+        id: uuid_at(r, 0)?,
+        name: r.try_get(1)?,
+        org_key: r.try_get(2)?,
+        created_ms: r.try_get(3)?,
+    })
+}
+
+fn device_row(r: &SqliteRow) -> Result<DeviceRow> {
+    Ok(DeviceRow {
+        id: uuid_at(r, 0)?,
+        org_id: uuid_at(r, 1)?,
+        name: r.try_get(2)?,
+        token_hash: r.try_get(3)?,
+        enrolled_ms: r.try_get(4)?,
+        revoked_ms: r.try_get(5)?,
+        last_seen_ms: r.try_get(6)?,
+    })
+}
+
+fn wire_op(r: &SqliteRow) -> Result<WireOp> {
+    let subject: Option<String> = r.try_get(5)?;
+    let body: Option<String> = r.try_get(6)?;
+    Ok(WireOp {
+        id: uuid_at(r, 0)?,
+        origin: uuid_at(r, 1)?,
+        seq: r.try_get(2)?,
+        hlc: r.try_get(3)?,
+        kind: r.try_get(4)?,
+        subject: subject.as_deref().map(parse).transpose()?,
+        body: body
+            .map(|b| serde_json::from_str(&b))
+            .transpose()
+            .map_err(|e| HubError::Internal(format!("stored body is not JSON: {e}")))?,
+    })
+}
+
+async fn vector(c: &mut SqliteConnection, org: Uuid) -> Result<VersionVector> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT origin, seq FROM vectors WHERE org_id = ? AND seq > 0")
+            .bind(org.to_string())
+            .fetch_all(&mut *c)
+            .await?;
+    rows.into_iter().map(|(o, s)| Ok((parse(&o)?, s))).collect()
+}
+
+async fn ids_query(
+    c: &mut SqliteConnection,
+    sql_head: &str,
+    org: Uuid,
+    ids: &[Uuid],
+) -> Result<BTreeSet<Uuid>> {
+    let mut out = BTreeSet::new();
+    for chunk in ids.chunks(CHUNK * 4) {
+        let sql = format!("{sql_head} ({})", vec!["?"; chunk.len()].join(", "));
+        let mut q = sqlx::query_scalar::<_, String>(&sql).bind(org.to_string());
+        for id in chunk {
+            q = q.bind(id.to_string());
+        }
+        for s in q.fetch_all(&mut *c).await? {
+            out.insert(parse(&s)?);
+        }
+    }
+    Ok(out)
+}
+
+pub struct LiteTx {
+    tx: Transaction<'static, Sqlite>,
+    _guard: OwnedMutexGuard<()>,
+}
+
+impl OpsTx for LiteTx {
+    async fn lock(&mut self, _org: Uuid, _origins: &BTreeSet<Uuid>, _graph: bool) -> Result<()> {
+        // Already exclusive: `begin` holds the single writer lock.
+        Ok(())
+    }
+
+    async fn add_graph(
+        &mut self,
+        org: Uuid,
+        edges: &[Edge],
+        erase_requests: &[Uuid],
+    ) -> Result<()> {
+        for e in edges {
+            sqlx::query(
+                "INSERT OR IGNORE INTO merge_edges (org_id, op_id, loser, winner, hlc, origin) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(org.to_string())
+            .bind(e.op_id.to_string())
+            .bind(e.loser.to_string())
+            .bind(e.winner.to_string())
+            .bind(e.hlc)
+            .bind(e.origin.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        for v in erase_requests {
+            sqlx::query("INSERT OR IGNORE INTO erase_requests (org_id, visitor_id) VALUES (?, ?)")
+                .bind(org.to_string())
+                .bind(v.to_string())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
+        let rows: Vec<(String, String, i64, String)> =
+            sqlx::query_as("SELECT loser, winner, hlc, origin FROM merge_edges WHERE org_id = ?")
+                .bind(org.to_string())
+                .fetch_all(&mut *self.tx)
+                .await?;
+        let mut edges = Vec::with_capacity(rows.len());
+        for (loser, winner, hlc, origin) in rows {
+            edges.push(MergeEdge {
+                loser: parse(&loser)?,
+                winner: parse(&winner)?,
+                stamp: Stamp {
+                    hlc: Hlc(hlc),
+                    origin: parse(&origin)?,
+                },
+            });
+        }
+        let requests: Vec<String> =
+            sqlx::query_scalar("SELECT visitor_id FROM erase_requests WHERE org_id = ?")
+                .bind(org.to_string())
+                .fetch_all(&mut *self.tx)
+                .await?;
+        let requests = requests.iter().map(|s| parse(s)).collect::<Result<_>>()?;
+        Ok((edges, requests))
+    }
+
+    async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
+        ids_query(
+            &mut self.tx,
+            "SELECT visitor_id FROM erased WHERE org_id = ? AND visitor_id IN",
+            org,
+            ids,
+        )
+        .await
+    }
+
+    async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT visitor_id FROM erased WHERE org_id = ?")
+                .bind(org.to_string())
+                .fetch_all(&mut *self.tx)
+                .await?;
+        rows.iter().map(|s| parse(s)).collect()
+    }
+
+    async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()> {
+        for id in ids {
+            sqlx::query(
+                "INSERT OR IGNORE INTO erased (org_id, visitor_id, erased_ms) VALUES (?, ?, ?)",
+            )
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_ops(&mut self, org: Uuid, ops: &[NewOp], now: i64) -> Result<BTreeSet<Uuid>> {
+        let mut inserted = BTreeSet::new();
+        let org_s = org.to_string();
+        for chunk in ops.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO ops (org_id, id, origin, seq, hlc, kind, subject, body, status, reason, received_ms) VALUES {} \
+                 ON CONFLICT (org_id, id) DO NOTHING RETURNING id",
+                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query_scalar::<_, String>(&sql);
+            for o in chunk {
+                q = q
+                    .bind(&org_s)
+                    .bind(o.id.to_string())
+                    .bind(o.origin.to_string())
+                    .bind(o.seq)
+                    .bind(o.hlc)
+                    .bind(&o.kind)
+                    .bind(o.subject.map(|s| s.to_string()))
+                    .bind(&o.body)
+                    .bind(o.status)
+                    .bind(&o.reason)
+                    .bind(now);
+            }
+            match q.fetch_all(&mut *self.tx).await {
+                Ok(ids) => {
+                    for s in ids {
+                        inserted.insert(parse(&s)?);
+                    }
+                }
+                Err(sqlx::Error::Database(db))
+                    if db.message().contains("ops.origin") && db.message().contains("ops.seq") =>
+                {
+                    return Err(HubError::CloneDetected {
+                        origin: Uuid::nil(),
+                        seq: 0,
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(inserted)
+    }
+
+    async fn places(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid, i64)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(CHUNK * 4) {
+            let sql = format!(
+                "SELECT id, origin, seq FROM ops WHERE org_id = ? AND id IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(org.to_string());
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for (id, origin, seq) in q.fetch_all(&mut *self.tx).await? {
+                out.push((parse(&id)?, parse(&origin)?, seq));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn redact_subjects(&mut self, org: Uuid, ids: &[Uuid]) -> Result<()> {
+        for chunk in ids.chunks(CHUNK * 4) {
+            let sql = format!(
+                "UPDATE ops SET body = NULL, status = ?, reason = NULL WHERE org_id = ? AND kind <> 'erase' AND subject IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(REDACTED).bind(org.to_string());
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn advance_vector(&mut self, org: Uuid, origin: Uuid) -> Result<()> {
+        sqlx::query(
+            "WITH cur AS (SELECT COALESCE((SELECT seq FROM vectors WHERE org_id = ?1 AND origin = ?2), 0) AS s), \
+                  run AS (SELECT o.seq AS seq, o.seq - ROW_NUMBER() OVER (ORDER BY o.seq) AS g FROM ops o \
+                          WHERE o.org_id = ?1 AND o.origin = ?2 AND o.seq > (SELECT s FROM cur)) \
+             INSERT INTO vectors (org_id, origin, seq) \
+             SELECT ?1, ?2, COALESCE((SELECT MAX(run.seq) FROM run WHERE run.g = (SELECT s FROM cur)), (SELECT s FROM cur)) WHERE true \
+             ON CONFLICT (org_id, origin) DO UPDATE SET seq = MAX(vectors.seq, excluded.seq)",
+        )
+        .bind(org.to_string())
+        .bind(origin.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn vector(&mut self, org: Uuid) -> Result<VersionVector> {
+        vector(&mut self.tx, org).await
+    }
+
+    async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

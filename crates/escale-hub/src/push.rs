@@ -1,0 +1,305 @@
+//! A push, from wire ops to one committed transaction.
+//!
+//! [`prepare`] is pure: it decodes each [`WireOp`] with the core's own
+//! decoder, classifies it (stored, quarantined — an undecodable or invalid
+//! body, acknowledged all the same — or already redacted), and collects the
+//! merge edges and erase requests the batch carries. An op that cannot even
+//! be stored (seq < 1, empty kind...) refuses the whole batch, before
+//! anything is written.
+//!
+//! [`store`] then writes it in one transaction (written once, for both
+//! backends, against [`OpsTx`]): lock, update the erasure graph and compute
+//! the erased closure exactly as `fold::erased_closure` does, store the ops
+//! (redacted when about an erased person), purge the bodies of everyone
+//! newly erased, advance the vector, commit. The hub does not materialise
+//! state: the laptops do; the hub only keeps the log and makes sure it never
+//! serves an erased person's data again.
+
+use crate::db::{Db, Edge, NewOp, OpsTx, QUARANTINED, REDACTED, STORED};
+use crate::error::{HubError, Result};
+use escale_core::fold::{erased_closure, validate};
+use escale_core::op::OpBody;
+use escale_core::sync::protocol::{PushResponse, WireOp};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// A batch ready to store.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub ops: Vec<NewOp>,
+    pub edges: Vec<Edge>,
+    pub erase_requests: Vec<Uuid>,
+    pub origins: BTreeSet<Uuid>,
+    /// Ops in the request, duplicates within it included.
+    pub received: usize,
+}
+
+impl Prepared {
+    /// Whether the batch changes who is erased.
+    pub fn touches_graph(&self) -> bool {
+        !self.edges.is_empty() || !self.erase_requests.is_empty()
+    }
+}
+
+/// Decodes and classifies a batch; refuses it whole if one op cannot be
+/// stored or two different ops claim the same (origin, seq).
+pub fn prepare(wire: Vec<WireOp>) -> Result<Prepared> {
+    let mut p = Prepared {
+        received: wire.len(),
+        ..Prepared::default()
+    };
+    let mut ids = BTreeSet::new();
+    let mut places: BTreeMap<(Uuid, i64), Uuid> = BTreeMap::new();
+    for (index, w) in wire.into_iter().enumerate() {
+        if !ids.insert(w.id) {
+            continue; // the same op twice in one batch: one is enough
+        }
+        if let Some(other) = places.insert((w.origin, w.seq), w.id) {
+            if other != w.id {
+                return Err(HubError::CloneDetected {
+                    origin: w.origin,
+                    seq: w.seq,
+                });
+            }
+        }
+        let raw_body = match &w.body {
+            Some(v) => Some(serde_json::to_string(v).map_err(|e| HubError::BadOp {
+                index,
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        let (claimed_kind, claimed_subject) = (w.kind.clone(), w.subject);
+        let (op, problem) = w.into_op().map_err(|e| HubError::BadOp {
+            index,
+            reason: e.to_string(),
+        })?;
+        let mut new = NewOp {
+            id: op.id,
+            origin: op.origin,
+            seq: op.seq,
+            hlc: op.hlc.0,
+            kind: claimed_kind,
+            subject: claimed_subject,
+            body: raw_body,
+            status: STORED,
+            reason: None,
+        };
+        match (problem, &op.body) {
+            // Undecodable (an unknown kind from a newer app, wrong types):
+            // kept as sent, so a newer node can still use it.
+            (Some(reason), _) => {
+                new.status = QUARANTINED;
+                new.reason = Some(reason);
+            }
+            (None, OpBody::Redacted { .. }) => {
+                new.status = REDACTED;
+                new.body = None;
+            }
+            (None, body) => {
+                new.kind = body.kind();
+                new.subject = body.subject();
+                if let Err(reason) = validate(body) {
+                    new.status = QUARANTINED;
+                    new.reason = Some(reason);
+                } else {
+                    match body {
+                        OpBody::Merge { loser, winner } => p.edges.push(Edge {
+                            op_id: op.id,
+                            loser: *loser,
+                            winner: *winner,
+                            hlc: op.hlc.0,
+                            origin: op.origin,
+                        }),
+                        OpBody::Erase { visitor_id } => p.erase_requests.push(*visitor_id),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        p.origins.insert(new.origin);
+        p.ops.push(new);
+    }
+    Ok(p)
+}
+
+/// Stores a prepared batch for `org` in one transaction.
+pub async fn store(db: &Db, org: Uuid, p: Prepared, now: i64) -> Result<PushResponse> {
+    if p.ops.is_empty() {
+        return Ok(PushResponse {
+            applied: 0,
+            duplicates: p.received,
+            quarantined: 0,
+            vector: db.vector(org).await?,
+        });
+    }
+    let outcome = match db {
+        Db::Pg(d) => run(d.begin().await?, org, &p, now).await,
+        Db::Lite(d) => run(d.begin().await?, org, &p, now).await,
+    };
+    match outcome {
+        Err(HubError::CloneDetected { origin, .. }) if origin.is_nil() => {
+            // The transaction is gone; name the culprit from committed data.
+            let (origin, seq) = db
+                .find_clone(org, &p.ops)
+                .await?
+                .unwrap_or((p.ops[0].origin, p.ops[0].seq));
+            Err(HubError::CloneDetected { origin, seq })
+        }
+        other => other,
+    }
+}
+
+async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<PushResponse> {
+    let graph = p.touches_graph();
+    tx.lock(org, &p.origins, graph).await?;
+    let mut newly = Vec::new();
+    let erased = if graph {
+        tx.add_graph(org, &p.edges, &p.erase_requests).await?;
+        let (edges, requests) = tx.load_graph(org).await?;
+        let closure = erased_closure(&requests, edges.iter());
+        let before = tx.all_erased(org).await?;
+        newly = closure.difference(&before).copied().collect();
+        tx.mark_erased(org, &newly, now).await?;
+        closure
+    } else {
+        let subjects: Vec<Uuid> = p
+            .ops
+            .iter()
+            .filter_map(|o| o.subject)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        tx.erased_among(org, &subjects).await?
+    };
+    // Erasure wins, in any order: an op about an erased person is stored
+    // without its body, whatever else is wrong with it.
+    let ops: Vec<NewOp> = p
+        .ops
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            if o.kind != "erase" && o.subject.is_some_and(|s| erased.contains(&s)) {
+                o.body = None;
+                o.status = REDACTED;
+                o.reason = None;
+            }
+            o
+        })
+        .collect();
+    let inserted = tx.insert_ops(org, &ops, now).await?;
+    // A known id must sit where it was: the same op id at another place is
+    // a clone replaying its own history differently.
+    let known: Vec<&NewOp> = ops.iter().filter(|o| !inserted.contains(&o.id)).collect();
+    if !known.is_empty() {
+        let ids: Vec<Uuid> = known.iter().map(|o| o.id).collect();
+        let held: BTreeMap<Uuid, (Uuid, i64)> = tx
+            .places(org, &ids)
+            .await?
+            .into_iter()
+            .map(|(i, o, s)| (i, (o, s)))
+            .collect();
+        if let Some(o) = known
+            .iter()
+            .find(|o| held.get(&o.id).is_some_and(|p| *p != (o.origin, o.seq)))
+        {
+            return Err(HubError::CloneDetected {
+                origin: o.origin,
+                seq: o.seq,
+            });
+        }
+    }
+    tx.redact_subjects(org, &newly).await?;
+    for origin in &p.origins {
+        tx.advance_vector(org, *origin).await?;
+    }
+    let vector = tx.vector(org).await?;
+    tx.commit().await?;
+    let quarantined = ops
+        .iter()
+        .filter(|o| inserted.contains(&o.id) && o.status == QUARANTINED)
+        .count();
+    Ok(PushResponse {
+        applied: inserted.len() - quarantined,
+        duplicates: p.received - inserted.len(),
+        quarantined,
+        vector,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn wire(seq: i64, kind: &str, body: serde_json::Value) -> WireOp {
+        WireOp {
+            id: Uuid::now_v7(),
+            origin: Uuid::from_u128(1),
+            seq,
+            hlc: 10,
+            kind: kind.into(),
+            subject: None,
+            body: Some(body),
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_is_kept_as_sent_and_quarantined() {
+        let p = prepare(vec![wire(
+            1,
+            "teleport",
+            json!({"kind": "teleport", "to": "mars"}),
+        )])
+        .unwrap();
+        assert_eq!(p.ops[0].status, QUARANTINED);
+        assert_eq!(p.ops[0].kind, "teleport");
+        assert!(
+            p.ops[0].body.as_deref().unwrap().contains("mars"),
+            "a newer node may still understand it"
+        );
+    }
+
+    #[test]
+    fn a_merge_into_itself_is_quarantined_and_adds_no_edge() {
+        let v = Uuid::now_v7();
+        let p = prepare(vec![wire(
+            1,
+            "merge",
+            json!({"kind": "merge", "loser": v, "winner": v}),
+        )])
+        .unwrap();
+        assert_eq!(p.ops[0].status, QUARANTINED, "validated as every node does");
+        assert!(
+            p.edges.is_empty(),
+            "an invalid merge must not erase anybody"
+        );
+    }
+
+    #[test]
+    fn two_different_ops_at_one_place_refuse_the_batch() {
+        let a = wire(
+            1,
+            "erase",
+            json!({"kind": "erase", "visitor_id": Uuid::now_v7()}),
+        );
+        let b = wire(
+            1,
+            "erase",
+            json!({"kind": "erase", "visitor_id": Uuid::now_v7()}),
+        );
+        assert!(matches!(
+            prepare(vec![a, b]),
+            Err(HubError::CloneDetected { seq: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn an_op_that_cannot_be_stored_names_its_index() {
+        let bad = wire(0, "erase", json!({}));
+        match prepare(vec![wire(1, "x", json!({})), bad]) {
+            Err(HubError::BadOp { index, .. }) => assert_eq!(index, 1),
+            other => panic!("seq 0 cannot be stored: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Erasure on the hub: an `erase` pushed by any laptop purges the bodies of
+//! every op about that person and everyone merged into them, the hub never
+//! serves their data again, and later ops about them are stored redacted.
+
+use crate::both_backends;
+use crate::support::ops;
+use axum::http::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+both_backends!(
+    an_erase_purges_the_person_and_their_merged_duplicates,
+    |h| async {
+        let (event, v, dup, bystander) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let laptop_b = Uuid::now_v7();
+        // Laptop A registered and checked in V; laptop B registered the same
+        // person as DUP and merged DUP into V. A bystander stays untouched.
+        let a = vec![
+            ops::visitor(h.device, 1, v, "Éloïse"),
+            ops::checkin(h.device, 2, event, v),
+            ops::visitor(h.device, 3, bystander, "Łukasz"),
+        ];
+        let b = vec![
+            ops::visitor(laptop_b, 1, dup, "Eloise"),
+            ops::merge(laptop_b, 2, dup, v),
+        ];
+        assert_eq!(h.push(&a).await.0, StatusCode::OK);
+        assert_eq!(h.push(&b).await.0, StatusCode::OK);
+        assert_eq!(h.db.bodies_about(h.org, v).await.unwrap().len(), 2);
+
+        let (status, resp) = h.push(&[ops::erase(h.device, 4, v)]).await;
+        assert_eq!(status, StatusCode::OK, "{resp}");
+        assert!(
+            h.db.bodies_about(h.org, v)
+                .await
+                .unwrap()
+                .iter()
+                .all(|b| b.contains(r#""kind":"erase""#)),
+            "only the tombstone remains about V"
+        );
+        assert!(
+            h.db.bodies_about(h.org, dup).await.unwrap().is_empty(),
+            "the merged duplicate is erased too (closure over merges)"
+        );
+        assert_eq!(
+            h.db.bodies_about(h.org, bystander).await.unwrap().len(),
+            1,
+            "nobody else is touched"
+        );
+
+        let (_, page) = h.pull(&json!({}), 100).await;
+        let text = page.to_string();
+        assert!(
+            !text.contains("Éloïse") && !text.contains("Eloise"),
+            "the hub never serves the person's data again: {text}"
+        );
+        assert!(text.contains("Łukasz"));
+        assert_eq!(
+            page["ops"].as_array().unwrap().len(),
+            6,
+            "the envelopes stay so sequences remain dense"
+        );
+
+        // A laptop that was offline sends an edit of V later: stored redacted.
+        let late = ops::visitor(laptop_b, 3, v, "Éloïse encore");
+        let (status, resp) = h.push(&[late]).await;
+        assert_eq!(status, StatusCode::OK, "acknowledged: {resp}");
+        let (_, page) = h.pull(&json!({}), 100).await;
+        assert!(
+            !page.to_string().contains("encore"),
+            "a later op about an erased person is stored without its body"
+        );
+        assert_eq!(
+            page["vector"][laptop_b.to_string()],
+            3,
+            "but it is stored, so the laptop's sequence advances"
+        );
+    }
+);
+
+both_backends!(
+    a_merge_arriving_after_the_erase_erases_the_duplicate_too,
+    |h| async {
+        let (v, dup) = (Uuid::now_v7(), Uuid::now_v7());
+        let other = Uuid::now_v7();
+        h.push(&[
+            ops::visitor(h.device, 1, v, "Nguyễn"),
+            ops::erase(h.device, 2, v),
+        ])
+        .await;
+        // Another laptop knew the person under another id and merged it late.
+        h.push(&[
+            ops::visitor(other, 1, dup, "Nguyen"),
+            ops::merge(other, 2, dup, v),
+        ])
+        .await;
+        assert!(
+            h.db.bodies_about(h.org, dup).await.unwrap().is_empty(),
+            "erasure wins in any order"
+        );
+        let (_, page) = h.pull(&json!({}), 100).await;
+        assert!(!page.to_string().contains("Nguyen"), "{page}");
+    }
+);
