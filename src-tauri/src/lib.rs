@@ -4,10 +4,14 @@
 //! This crate is an adapter. It owns the window, the launch options
 //! ([`launch`]) and the state built once at start-up ([`state::AppState`]);
 //! commands ([`commands`], one file per domain) take that state, call into it
-//! and convert the result for the wire. It must not hold business rules: those
-//! belong to the core crates, which never depend on Tauri.
+//! and convert the result for the wire; errors cross as [`error::ErrorBody`];
+//! [`bindings`] generates the TypeScript wire types the UI compiles against.
+//! It must not hold business rules: those belong to the core crates, which
+//! never depend on Tauri.
 
+pub mod bindings;
 pub mod commands;
+pub mod error;
 pub mod launch;
 pub mod state;
 
@@ -32,6 +36,8 @@ pub fn run() {
     };
 
     tauri::Builder::default()
+        // Native Open/Save dialogs for the import and export screens.
+        .plugin(tauri_plugin_dialog::init())
         // State is built once, here, and handed to commands through
         // `tauri::State`; nothing is global.
         .setup(move |app| {
@@ -39,7 +45,7 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Escale could not start its window");
 }

@@ -2,13 +2,20 @@
 //! commands through `tauri::State<'_, AppState>`.
 //!
 //! The core's store is opened here, once; commands must not open files or
-//! connections themselves.
+//! connections themselves. The UI's language lives here too, so that every
+//! error crosses to the UI already translated (see [`crate::error`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use escale_core::Escale;
+use escale_core::{Escale, Lang};
 
+use crate::error::ErrorBody;
 use crate::launch::LaunchOptions;
+
+/// The file in the data directory that remembers the UI's language, so the
+/// app restarts in the language it was left in.
+const LANG_FILE: &str = "desktop-lang";
 
 /// Everything commands need, shared by all windows.
 pub struct AppState {
@@ -16,6 +23,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The core over the embedded SQLite store in `data_dir`.
     pub escale: Escale,
+    /// The UI's language: messages sent to the UI are in it.
+    lang: Mutex<Lang>,
 }
 
 /// Why the app could not build its state.
@@ -55,11 +64,41 @@ impl AppState {
         let escale = Escale::open(&options.data_dir)
             .await
             .map_err(InitError::OpenStore)?;
+        let lang = saved_lang(&options.data_dir).unwrap_or_else(|| {
+            sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or_default()
+        });
         Ok(Self {
             data_dir: options.data_dir,
             escale,
+            lang: Mutex::new(lang),
         })
     }
+
+    pub fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Switches the language and remembers it for the next start (a failure
+    /// to remember is logged, not fatal: the switch itself worked).
+    pub fn set_lang(&self, lang: Lang) {
+        *self.lang.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = lang;
+        let text = match lang {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        };
+        if let Err(e) = std::fs::write(self.data_dir.join(LANG_FILE), text) {
+            eprintln!("escale-desktop: cannot remember the language: {e}");
+        }
+    }
+
+    /// A core error as the UI receives it, in the current language.
+    pub fn error(&self, error: escale_core::Error) -> ErrorBody {
+        ErrorBody::new(&error, self.lang())
+    }
+}
+
+fn saved_lang(data_dir: &Path) -> Option<Lang> {
+    std::fs::read_to_string(data_dir.join(LANG_FILE)).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -77,5 +116,18 @@ mod tests {
         .unwrap();
         assert!(data_dir.join("escale.db").is_file(), "the embedded SQLite store lives in the data directory");
         assert_eq!(state.data_dir, data_dir);
+    }
+
+    #[tokio::test]
+    async fn the_language_survives_a_restart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = LaunchOptions { data_dir: tmp.path().to_path_buf() };
+        let state = AppState::init(options.clone()).await.unwrap();
+        state.set_lang(Lang::En);
+        state.set_lang(Lang::Fr);
+        state.set_lang(Lang::En);
+        drop(state);
+        let again = AppState::init(options).await.unwrap();
+        assert_eq!(again.lang(), Lang::En, "the app reopens in the language it was left in");
     }
 }

@@ -39,6 +39,7 @@ pub const LAST_NAMES: &[&str] = &[
 
 const SITUATIONS: &[&str] = &["job_seeker", "job_seeker", "job_seeker", "employed", "self_employed", "company_founder", "student", "other"];
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
     pub event: EventView,

@@ -16,6 +16,7 @@ use sqlx::Row;
 use std::io::Write;
 use std::path::Path;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
@@ -34,6 +35,7 @@ impl std::str::FromStr for ExportFormat {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportReport {
     pub path: String,

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A user-facing language. French first: it is the default.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {

@@ -44,6 +44,7 @@ pub struct ImportOptions {
     pub mapping: Option<ColumnMapping>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RowIssue {
     pub line: usize,
@@ -55,6 +56,7 @@ pub struct RowIssue {
     pub candidates: Vec<Uuid>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub event_id: Uuid,
@@ -84,12 +86,27 @@ impl ImportReport {
 }
 
 /// Progress of a long import: bytes of the file read so far.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ImportProgress {
     pub bytes_read: u64,
     pub total_bytes: u64,
     pub rows: usize,
 }
+
+/// What the import wizard shows before anything is written: the dry-run
+/// report, the file's header cells, and its first records as read with the
+/// (detected or given) mapping, so a wrong mapping is visible at a glance.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportPreview {
+    pub report: ImportReport,
+    pub headers: Vec<String>,
+    /// At most [`PREVIEW_SAMPLE`] records; skipped rows are in `report.issues`.
+    pub sample: Vec<ImportRecord>,
+}
+
+pub const PREVIEW_SAMPLE: usize = 20;
 
 /// Live visitors, for matching: built once per import.
 #[derive(Default)]
@@ -278,6 +295,34 @@ impl Escale {
         progress(ImportProgress { bytes_read: prog.total_bytes(), total_bytes: prog.total_bytes(), rows: report.rows });
         Ok(report)
     }
+}
+
+impl Escale {
+    /// The import wizard's preview: a dry run plus the first records.
+    pub async fn import_preview(&self, event_id: &str, path: &Path, mapping: Option<ColumnMapping>) -> Result<ImportPreview> {
+        let opts = ImportOptions { dry_run: true, mapping: mapping.clone() };
+        let report = self.import_file(event_id, path, &opts, &|_| {}).await?;
+        let sample = first_records(path, mapping, PREVIEW_SAMPLE)?;
+        Ok(ImportPreview { headers: report.detected.headers.clone(), report, sample })
+    }
+}
+
+/// The first `n` records of a file (skipped rows are passed over).
+fn first_records(path: &Path, mapping: Option<ColumnMapping>, n: usize) -> Result<Vec<ImportRecord>> {
+    let mut reader = escale_import::open_path(path)?;
+    if let Some(m) = mapping {
+        reader = reader.with_mapping(m)?;
+    }
+    let mut out = Vec::with_capacity(n);
+    for row in reader.rows() {
+        if out.len() >= n {
+            break;
+        }
+        if let Row::Record(r) = row? {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 fn find(known: &Known, email: Option<&str>, key: &str, by: Option<i64>, phone: Option<&str>) -> Match {

@@ -164,6 +164,7 @@ macro_rules! text_enum {
 
 text_enum!(
     /// What kind of event a stand is.
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
     EventKind {
         Fair = "fair",
         Workshop = "workshop",
@@ -195,6 +196,7 @@ text_enum!(
 
 text_enum!(
     /// How a person came to be registered for an event.
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
     RegistrationKind {
         Pre = "pre",
         WalkIn = "walk_in",

@@ -100,30 +100,16 @@ impl SearchIndex {
             return Ok(());
         }
         let since = if self.built { self.rev } else { -1 };
-        let rows = sqlx::query(
-            "SELECT v.id, v.first_name, v.last_name, v.email, v.phone, a.root
-             FROM visitor v LEFT JOIN alias a ON a.id = v.id WHERE v.rev > ?",
-        )
-        .bind(since)
-        .fetch_all(pool)
-        .await?;
-        let mut live: Vec<(Uuid, String, String, Option<String>, Option<String>)> = Vec::new();
+        let mut live: Vec<LiveRow> = Vec::new();
         let mut reload_roots: HashSet<Uuid> = HashSet::new();
-        for r in &rows {
-            let id = parse_uuid(&r.try_get::<String, _>(0)?)?;
-            let root: Option<String> = r.try_get(5)?;
+        for (id, first, last, email, phone, root) in changed_visitors(pool, since).await? {
+            let id = parse_uuid(&id)?;
             if let Some(root) = root {
                 self.remove(id);
                 reload_roots.insert(parse_uuid(&root)?);
                 continue;
             }
-            live.push((
-                id,
-                r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-                r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                r.try_get(3)?,
-                r.try_get(4)?,
-            ));
+            live.push((id, first.unwrap_or_default(), last.unwrap_or_default(), email, phone));
         }
         // Roots whose merged-away records changed need their registrations again.
         let live_ids: HashSet<Uuid> = live.iter().map(|l| l.0).collect();
@@ -165,19 +151,10 @@ impl SearchIndex {
     }
 
     /// Event ids each (root) visitor is actively registered for.
-    async fn load_events(
-        &self,
-        pool: &SqlitePool,
-        live: &[(Uuid, String, String, Option<String>, Option<String>)],
-        all: bool,
-    ) -> Result<HashMap<Uuid, Vec<Uuid>>> {
-        let base = "SELECT COALESCE(a.root, r.visitor_id), r.event_id FROM registration r
-                    LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.status = 'active'";
+    async fn load_events(&self, pool: &SqlitePool, live: &[LiveRow], all: bool) -> Result<HashMap<Uuid, Vec<Uuid>>> {
         let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        let mut push = |rows: Vec<sqlx::sqlite::SqliteRow>| -> Result<()> {
-            for r in rows {
-                let v: Option<String> = r.try_get(0)?;
-                let e: Option<String> = r.try_get(1)?;
+        let mut push = |rows: Vec<(Option<String>, Option<String>)>| -> Result<()> {
+            for (v, e) in rows {
                 if let (Some(v), Some(e)) = (v, e) {
                     out.entry(parse_uuid(&v)?).or_default().push(parse_uuid(&e)?);
                 }
@@ -185,17 +162,36 @@ impl SearchIndex {
             Ok(())
         };
         if all {
-            push(sqlx::query(base).fetch_all(pool).await?)?;
+            let mut after = 0_i64;
+            loop {
+                let (rows, last) = json_page(
+                    pool,
+                    "SELECT r.rowid, json_array(COALESCE(a.root, r.visitor_id), r.event_id) FROM registration r
+                     LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.status = 'active' AND r.rowid > ?",
+                    after,
+                    -1,
+                )
+                .await?;
+                push(rows)?;
+                match last {
+                    Some(l) => after = l,
+                    None => break,
+                }
+            }
         } else {
+            let base = "SELECT COALESCE(a.root, r.visitor_id), r.event_id FROM registration r
+                        LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.status = 'active'";
             let ids: Vec<Uuid> = live.iter().map(|l| l.0).collect();
             for chunk in ids.chunks(300) {
+                let ph = vec!["?"; chunk.len()].join(",");
                 let sql = format!(
-                    "{base} AND COALESCE(a.root, r.visitor_id) IN ({})",
-                    vec!["?"; chunk.len()].join(",")
+                    "{base} AND (r.visitor_id IN ({ph}) OR r.visitor_id IN (SELECT id FROM alias WHERE root IN ({ph})))"
                 );
-                let mut q = sqlx::query(&sql);
-                for id in chunk {
-                    q = q.bind(id.to_string());
+                let mut q = sqlx::query_as::<_, (Option<String>, Option<String>)>(&sql);
+                for _ in 0..2 {
+                    for id in chunk {
+                        q = q.bind(id.to_string());
+                    }
                 }
                 push(q.fetch_all(pool).await?)?;
             }
@@ -438,6 +434,61 @@ impl SearchIndex {
             })
             .collect()
     }
+}
+
+type LiveRow = (Uuid, String, String, Option<String>, Option<String>);
+type VisitorRow = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// Visitors written since `since` (all on the first build), in pages.
+async fn changed_visitors(pool: &SqlitePool, since: i64) -> Result<Vec<VisitorRow>> {
+    if since >= 0 {
+        // A refresh after a few writes: the `rev` index finds them directly.
+        return Ok(sqlx::query_as(
+            "SELECT v.id, v.first_name, v.last_name, v.email, v.phone, a.root
+             FROM visitor v LEFT JOIN alias a ON a.id = v.id WHERE v.rev > ?",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await?);
+    }
+    let mut out = Vec::new();
+    let mut after = 0_i64;
+    loop {
+        let (rows, last) = json_page::<VisitorRow>(
+            pool,
+            "SELECT v.rowid, json_array(v.id, v.first_name, v.last_name, v.email, v.phone, a.root)
+             FROM visitor v LEFT JOIN alias a ON a.id = v.id WHERE v.rowid > ? AND v.rev > ?",
+            after,
+            since,
+        )
+        .await?;
+        out.extend(rows);
+        match last {
+            Some(l) => after = l,
+            None => return Ok(out),
+        }
+    }
+}
+
+/// One page of `select` (which yields `rowid, json_array(...)` and takes
+/// `rowid > ?` then one more parameter) as a single JSON document. sqlx hands
+/// rows over one at a time between threads; for 100,000 people that hand-over
+/// cost more than reading them, so SQLite builds the page as one string.
+async fn json_page<T: serde::de::DeserializeOwned>(
+    pool: &SqlitePool,
+    select: &str,
+    after: i64,
+    extra: i64,
+) -> Result<(Vec<T>, Option<i64>)> {
+    const PAGE: i64 = 20_000;
+    let sql = format!("WITH page(rid, j) AS ({select} ORDER BY 1 LIMIT {PAGE}) SELECT max(rid), json_group_array(json(j)) FROM page");
+    let (last, doc): (Option<i64>, String) = if select.matches('?').count() == 2 {
+        sqlx::query_as(&sql).bind(after).bind(extra).fetch_one(pool).await?
+    } else {
+        sqlx::query_as(&sql).bind(after).fetch_one(pool).await?
+    };
+    let rows: Vec<T> = serde_json::from_str(&doc).map_err(|e| crate::Error::Corrupt(format!("search page: {e}")))?;
+    Ok((rows, last))
 }
 
 fn is_phone_like(q: &str) -> bool {

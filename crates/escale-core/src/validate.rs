@@ -19,6 +19,7 @@ pub const MAX_NOTES: usize = 2_000;
 pub const MAX_TITLE: usize = 200;
 
 /// A field that was left out of the record, and why.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub field: &'static str,

@@ -16,6 +16,7 @@ pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
 pub(crate) const HEADER_SCAN_ROWS: usize = 30;
 
 /// Text encoding of a CSV file.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
@@ -31,6 +32,7 @@ pub enum Encoding {
 }
 
 /// CSV field delimiter.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Delimiter {

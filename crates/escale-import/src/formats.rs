@@ -14,6 +14,7 @@ use crate::normalize::{fold_value, has_phrase, has_word_prefix};
 use crate::{ColumnMapping, SkipReason};
 
 /// Which tool produced the file.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceFormat {

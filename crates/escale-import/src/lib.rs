@@ -55,6 +55,7 @@ pub use reader::{open_bytes, open_path, Progress, Reader, Rows};
 use serde::{Deserialize, Serialize};
 
 /// What the reader detected about a file, shown in the import preview.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Detected {
     pub format: SourceFormat,
@@ -73,6 +74,7 @@ pub struct Detected {
 
 /// Which column (0-based index into `headers`) feeds which field. Editable by
 /// the user in the import wizard and passed back to [`Reader::with_mapping`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ColumnMapping {
@@ -109,6 +111,7 @@ pub struct ColumnMapping {
 }
 
 /// Professional situation as understood by Escale.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Situation {
@@ -124,6 +127,7 @@ pub enum Situation {
 /// NFC-normalised, stripped of control characters and capped in length; no
 /// validation of email/phone beyond that happens here (the core validates and
 /// warns).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRecord {
     /// 1-based line (CSV) or row (XLSX) number in the file, for the report.

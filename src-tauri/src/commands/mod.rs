@@ -1,4 +1,55 @@
 //! Tauri commands, one file per domain. Each command is a few lines: take the
-//! state, call into it, convert the result for the wire. No business rules here.
+//! state, call the core, convert the error ([`crate::error::ErrorBody`]). No
+//! business rules here.
+//!
+//! [`NAMES`] and [`handler`] come from one list, so the names a test compares
+//! with `ui/src/lib/backend/tauri.ts` are exactly the registered ones.
 
 pub mod app;
+pub mod desk;
+pub mod events;
+pub mod exports;
+pub mod imports;
+pub mod setup;
+pub mod visitors;
+
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the UI may invoke.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// The invoke handler registering every command of [`NAMES`].
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+
+commands![
+    app::status,
+    app::set_language,
+    setup::first_run,
+    setup::load_demo,
+    setup::archive_event,
+    events::list_events,
+    events::get_event,
+    events::create_event,
+    events::update_event,
+    events::list_sessions,
+    events::add_session,
+    events::update_session,
+    desk::search,
+    desk::check_in,
+    desk::check_out,
+    desk::undo_last,
+    desk::event_stats,
+    visitors::register_walk_in,
+    visitors::similar,
+    visitors::visitor_detail,
+    visitors::update_visitor,
+    visitors::merge_visitors,
+    visitors::registrations,
+    imports::import_preview,
+    imports::import_commit,
+    exports::export_event,
+];

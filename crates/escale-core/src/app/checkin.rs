@@ -24,6 +24,7 @@ pub enum CheckInTarget {
     Either(String),
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckInStatus {
@@ -32,6 +33,7 @@ pub enum CheckInStatus {
     CheckedOut,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckInOutcome {
     pub status: CheckInStatus,
@@ -103,16 +105,16 @@ impl Escale {
         // and CLI) cannot both see "not arrived" and both say welcome.
         let mut tx = self.store.write().await?;
         let sid = session.as_ref().map(|s| s.id.to_string());
-        let previous = earliest(tx.conn(), ev.id, sid.as_deref(), visitor_id).await?;
-        // `visitor_id IN (root, its aliases)` rather than COALESCE(root): the
-        // index on visitor_id keeps this a look-up, not a scan of the event.
-        let registered: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM registration r
-             WHERE r.event_id = ?1 AND r.status = 'active'
-               AND (r.visitor_id = ?2 OR r.visitor_id IN (SELECT id FROM alias WHERE root = ?2))",
-        )
+        let members = member_ids(tx.conn(), visitor_id).await?;
+        let previous = earliest(tx.conn(), ev.id, sid.as_deref(), &members).await?;
+        // Plain `visitor_id IN (the person's records)` with the event: an
+        // exact look-up on (event_id, visitor_id), never a scan of the event.
+        let registered: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM registration WHERE event_id = ? AND visitor_id IN ({}) AND status = 'active'",
+            vec!["?"; members.len()].join(",")
+        ))
         .bind(ev.id.to_string())
-        .bind(visitor_id.to_string())
+        .bind_all(&members)
         .fetch_one(tx.conn())
         .await?;
         let mut bodies = vec![];
@@ -195,18 +197,42 @@ impl Escale {
     }
 }
 
-/// Earliest non-voided check-in (ms) of a root visitor at an event or session.
-async fn earliest(conn: &mut sqlx::SqliteConnection, event: Uuid, session: Option<&str>, root: Uuid) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT min(c.at_ms) FROM checkin c
-         WHERE (c.visitor_id = ?3 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?3))
-           AND c.event_id = ?1 AND c.session_id IS ?2 AND c.direction = 'in' AND c.voided = 0",
-    )
+/// The records standing for a root visitor: itself and what was merged into it.
+async fn member_ids(conn: &mut sqlx::SqliteConnection, root: Uuid) -> Result<Vec<String>> {
+    let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
+        .bind(root.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    ids.push(root.to_string());
+    Ok(ids)
+}
+
+/// Earliest non-voided check-in (ms) of a person (all their records) at an event or session.
+async fn earliest(conn: &mut sqlx::SqliteConnection, event: Uuid, session: Option<&str>, members: &[String]) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT min(at_ms) FROM checkin
+         WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({}) AND direction = 'in' AND voided = 0",
+        vec!["?"; members.len()].join(",")
+    ))
     .bind(event.to_string())
     .bind(session)
-    .bind(root.to_string())
+    .bind_all(members)
     .fetch_one(conn)
     .await?)
+}
+
+/// Binds a list of ids, in order.
+trait BindAll<'q> {
+    fn bind_all(self, ids: &'q [String]) -> Self;
+}
+
+impl<'q, O> BindAll<'q> for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+    fn bind_all(mut self, ids: &'q [String]) -> Self {
+        for id in ids {
+            self = self.bind(id.as_str());
+        }
+        self
+    }
 }
 
 /// People currently inside a session: their latest scan there is "in".

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct EventInput {
     pub kind: Option<EventKind>,
@@ -23,6 +24,7 @@ pub struct EventInput {
     pub series: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EventView {
     pub id: Uuid,
@@ -40,6 +42,7 @@ pub struct EventView {
     pub archived: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SessionInput {
     pub title: String,
@@ -49,6 +52,7 @@ pub struct SessionInput {
     pub capacity: Option<i64>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SessionView {
     pub id: Uuid,
@@ -73,6 +77,15 @@ impl Escale {
     pub async fn update_event(&self, id: &str, input: &EventInput) -> Result<EventView> {
         let ev = self.event(id).await?;
         self.commit(vec![event_body(ev.id, input)?]).await?;
+        self.event(id).await
+    }
+
+    /// Archives an event: it leaves the list of events (its registrations and
+    /// check-ins stay in the log and in past figures). How the demo event is
+    /// deleted from the desk.
+    pub async fn archive_event(&self, id: &str) -> Result<EventView> {
+        let ev = self.event(id).await?;
+        self.commit(vec![set(Entity::Event, ev.id, [("archived", Value::Bool(true))])]).await?;
         self.event(id).await
     }
 

@@ -8,6 +8,7 @@
 mod checkin;
 mod events;
 pub(crate) mod people;
+mod registrations;
 mod stats;
 pub(crate) mod time;
 mod verify;
@@ -17,6 +18,9 @@ pub use events::{EventInput, EventView, SessionInput, SessionView};
 pub use people::{
     ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,
     VisitorView, WalkIn, WalkInResult,
+};
+pub use registrations::{
+    RegistrationFilter, RegistrationPage, RegistrationRow, RegistrationShow, RegistrationSort, MAX_PAGE,
 };
 pub use stats::{EventStats, HourCount, SessionStats};
 pub use time::{format_local, parse_datetime};

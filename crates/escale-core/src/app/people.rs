@@ -19,6 +19,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct VisitorInput {
     pub first_name: String,
@@ -39,12 +40,14 @@ pub struct VisitorInput {
     pub notes: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ConsentInput {
     pub purpose: String,
     pub granted: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct WalkIn {
     pub event_id: String,
@@ -53,6 +56,7 @@ pub struct WalkIn {
     pub check_in: bool,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct VisitorView {
     pub id: Uuid,
@@ -68,6 +72,7 @@ pub struct VisitorView {
     pub badge_code: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct WalkInResult {
     pub visitor: VisitorView,
@@ -76,6 +81,7 @@ pub struct WalkInResult {
     pub check_in: Option<CheckInOutcome>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {
     pub visitor: VisitorView,
@@ -86,6 +92,7 @@ pub struct SearchHit {
     pub arrived_at: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Similar {
     pub visitor: VisitorView,
@@ -93,6 +100,7 @@ pub struct Similar {
     pub reason: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistrationView {
     pub id: Uuid,
@@ -106,6 +114,7 @@ pub struct RegistrationView {
     pub arrived_at: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct VisitorDetail {
     pub visitor: VisitorView,
@@ -114,6 +123,7 @@ pub struct VisitorDetail {
     pub consents: Vec<ConsentInput>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct MergeResult {
     pub winner: VisitorView,
@@ -395,47 +405,97 @@ impl Escale {
         Ok(out)
     }
 
+    /// The desk search at a session: as [`Escale::search`] within the event,
+    /// but `arrived_at` is each person's first check-in at that session.
+    pub async fn search_at(&self, event_id: &str, session_id: Option<&str>, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let Some(sid) = session_id else { return self.search(Some(event_id), query, limit).await };
+        let ev = self.event(event_id).await?;
+        let session = self.session(sid).await?;
+        if session.event_id != ev.id {
+            return Err(Error::SessionNotFound(sid.chars().take(60).collect()));
+        }
+        let mut hits = self.search(Some(event_id), query, limit).await?;
+        let ids: Vec<Uuid> = hits.iter().map(|h| h.visitor.id).collect();
+        let arrivals = self.arrivals_at(ev.id, Some(session.id), &ids).await?;
+        let tz = parse_tz(Some(&ev.timezone))?;
+        for h in &mut hits {
+            h.arrived_at = arrivals.get(&h.visitor.id).map(|ms| format_local(*ms, tz));
+        }
+        Ok(hits)
+    }
+
     /// Earliest arrival (ms) at the event of each given root visitor.
     pub(crate) async fn arrivals_of(&self, event: Uuid, roots: &[Uuid]) -> Result<BTreeMap<Uuid, i64>> {
-        let mut out = BTreeMap::new();
-        for chunk in roots.chunks(300) {
-            let ph = vec!["?"; chunk.len()].join(",");
+        self.arrivals_at(event, None, roots).await
+    }
+
+    /// Earliest check-in (ms) at the event's entrance (`session` None) or at a
+    /// session, of each given root visitor.
+    pub(crate) async fn arrivals_at(&self, event: Uuid, session: Option<Uuid>, roots: &[Uuid]) -> Result<BTreeMap<Uuid, i64>> {
+        let members = self.members_of(roots).await?;
+        let ids: Vec<Uuid> = members.keys().copied().collect();
+        let mut out: BTreeMap<Uuid, i64> = BTreeMap::new();
+        for chunk in ids.chunks(300) {
+            // Plain `visitor_id IN (...)` with the event and session: a range
+            // on the (event_id, session_id, visitor_id) index, never a scan.
             let sql = format!(
-                "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-                 WHERE c.event_id = ? AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
-                   AND (c.visitor_id IN ({ph}) OR c.visitor_id IN (SELECT id FROM alias WHERE root IN ({ph})))
-                 GROUP BY v"
+                "SELECT c.visitor_id, min(c.at_ms) FROM checkin c
+                 WHERE c.event_id = ? AND c.session_id IS ? AND c.visitor_id IN ({})
+                   AND c.direction = 'in' AND c.voided = 0
+                 GROUP BY c.visitor_id",
+                vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query(&sql).bind(event.to_string());
-            for _ in 0..2 {
-                for id in chunk {
-                    q = q.bind(id.to_string());
-                }
+            let mut q = sqlx::query(&sql).bind(event.to_string()).bind(session.map(|s| s.to_string()));
+            for id in chunk {
+                q = q.bind(id.to_string());
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                out.insert(parse_uuid(&r.try_get::<String, _>(0)?)?, r.try_get::<i64, _>(1)?);
+                let member = parse_uuid(&r.try_get::<String, _>(0)?)?;
+                let at: i64 = r.try_get(1)?;
+                if let Some(root) = members.get(&member) {
+                    let e = out.entry(*root).or_insert(at);
+                    *e = (*e).min(at);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every record standing for the given roots: the roots themselves and
+    /// the ids merged into them, mapped to their root.
+    async fn members_of(&self, roots: &[Uuid]) -> Result<BTreeMap<Uuid, Uuid>> {
+        let mut out: BTreeMap<Uuid, Uuid> = roots.iter().map(|r| (*r, *r)).collect();
+        for chunk in roots.chunks(300) {
+            let sql = format!("SELECT id, root FROM alias WHERE root IN ({})", vec!["?"; chunk.len()].join(","));
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(self.store.pool()).await? {
+                out.insert(parse_uuid(&r.try_get::<String, _>(0)?)?, parse_uuid(&r.try_get::<String, _>(1)?)?);
             }
         }
         Ok(out)
     }
 
     pub(crate) async fn registered_among(&self, event: Uuid, roots: &[Uuid]) -> Result<std::collections::BTreeSet<Uuid>> {
+        let members = self.members_of(roots).await?;
+        let ids: Vec<Uuid> = members.keys().copied().collect();
         let mut out = std::collections::BTreeSet::new();
-        for chunk in roots.chunks(300) {
-            let ph = vec!["?"; chunk.len()].join(",");
+        for chunk in ids.chunks(300) {
             let sql = format!(
-                "SELECT DISTINCT COALESCE(a.root, r.visitor_id) FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
-                 WHERE r.event_id = ? AND r.status = 'active'
-                   AND (r.visitor_id IN ({ph}) OR r.visitor_id IN (SELECT id FROM alias WHERE root IN ({ph})))"
+                "SELECT DISTINCT r.visitor_id FROM registration r
+                 WHERE r.event_id = ? AND r.visitor_id IN ({}) AND r.status = 'active'",
+                vec!["?"; chunk.len()].join(",")
             );
             let mut q = sqlx::query_scalar::<_, String>(&sql).bind(event.to_string());
-            for _ in 0..2 {
-                for id in chunk {
-                    q = q.bind(id.to_string());
-                }
+            for id in chunk {
+                q = q.bind(id.to_string());
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                out.insert(parse_uuid(&r)?);
+                if let Some(root) = members.get(&parse_uuid(&r)?) {
+                    out.insert(*root);
+                }
             }
         }
         Ok(out)

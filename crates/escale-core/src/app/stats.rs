@@ -10,6 +10,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct EventStats {
     pub event_id: Uuid,
@@ -26,6 +27,7 @@ pub struct EventStats {
     pub per_hour: Vec<HourCount>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SessionStats {
     pub session_id: Uuid,
@@ -37,6 +39,7 @@ pub struct SessionStats {
     pub inside: i64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct HourCount {
     /// Local hour in the event's timezone, `2026-12-03 10:00`.

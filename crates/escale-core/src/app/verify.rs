@@ -7,11 +7,9 @@
 
 use super::Escale;
 use crate::error::Result;
-use crate::op::Op;
 use crate::store::canonical::{state_hash, StateHash};
 use crate::store::{OpenOptions, Store};
 use serde::Serialize;
-use sqlx::Row;
 use std::path::Path;
 
 #[derive(Debug, Clone, Serialize)]
@@ -26,13 +24,21 @@ pub struct VerifyReport {
 }
 
 /// Ops are replayed this many at a time.
-pub const REBUILD_BATCH: usize = 5_000;
+pub const REBUILD_BATCH: usize = 10_000;
 
 impl Escale {
     pub async fn verify(&self) -> Result<VerifyReport> {
         let started = std::time::Instant::now();
         let dir = tempfile_dir(self.data_dir())?;
-        let result = self.rebuild_into(&dir).await;
+        let result = async {
+            let (ops, target) = self.rebuild_into(&dir).await?;
+            let mut conn = target.pool().acquire().await?;
+            let hash = state_hash(&mut conn).await;
+            drop(conn);
+            target.close().await;
+            Ok::<_, crate::Error>((ops, hash?))
+        }
+        .await;
         let _ = std::fs::remove_dir_all(&dir);
         let (ops, rebuilt) = result?;
         let mut conn = self.store.pool().acquire().await?;
@@ -47,41 +53,26 @@ impl Escale {
         Ok(VerifyReport { ops, equal: live.total == rebuilt.total, live, rebuilt, differing, millis: started.elapsed().as_millis() })
     }
 
-    /// Folds this store's whole log into a new store in `dir`.
-    pub async fn rebuild_into(&self, dir: &Path) -> Result<(i64, StateHash)> {
+    /// Folds this store's whole log into a new store in `dir`, and returns
+    /// how many ops it replayed and the (open) rebuilt store.
+    pub async fn rebuild_into(&self, dir: &Path) -> Result<(i64, Store)> {
         let target = Store::open(dir, &OpenOptions { relaxed_durability: true, ..Default::default() }).await?;
         let ident = self.identity().await?;
         let mut tx = target.init_identity(ident.org_id, ident.device_id).await?;
         let mut count = 0_i64;
-        let mut last: (String, i64) = (String::new(), 0);
-        loop {
-            // Keyset paging over (origin, seq): bounded memory for any log size.
-            let rows = sqlx::query(
-                "SELECT id, origin, seq, hlc, kind, subject, body FROM op
-                 WHERE (origin, seq) > (?, ?) ORDER BY origin, seq LIMIT ?",
-            )
-            .bind(&last.0)
-            .bind(last.1)
-            .bind(REBUILD_BATCH as i64)
-            .fetch_all(self.store.pool())
-            .await?;
-            if rows.is_empty() {
-                break;
-            }
-            let ops: Vec<Op> = rows.iter().map(crate::store::op_from_row).collect::<Result<_>>()?;
-            let tail = rows.last().map(|r| (r.get::<String, _>(1), r.get::<i64, _>(2)));
-            if let Some(t) = tail {
-                last = t;
-            }
-            count += ops.len() as i64;
-            tx.ingest(&ops).await?;
+        // Keyset paging over (origin, seq): bounded memory for any log size.
+        // The next page is read from the live store while the current one is
+        // folded into the new one (two files, two cores).
+        let mut page = self.store.ops_after(("", 0), REBUILD_BATCH).await?;
+        while let Some(tail) = page.last() {
+            let after = (tail.origin.to_string(), tail.seq);
+            let (next, applied) = tokio::join!(self.store.ops_after((&after.0, after.1), REBUILD_BATCH), tx.ingest(&page));
+            applied?;
+            count += page.len() as i64;
+            page = next?;
         }
         tx.commit().await?;
-        let mut conn = target.pool().acquire().await?;
-        let h = state_hash(&mut conn).await?;
-        drop(conn);
-        target.close().await;
-        Ok((count, h))
+        Ok((count, target))
     }
 }
 

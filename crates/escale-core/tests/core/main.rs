@@ -6,4 +6,8 @@ mod checkin;
 mod fold_props;
 mod import;
 mod people;
+mod registrations;
 mod store;
+mod sync;
+mod sync_net;
+mod sync_props;
