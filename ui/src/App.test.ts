@@ -4,40 +4,101 @@ import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { MockBackend } from './lib/backend/mock';
 import { TestId } from './lib/testIds';
+import { memoryStorage, NOW, openApp, text } from './test/helpers';
 
-describe('App', () => {
-  it('shows the version and data directory reported by the backend', async () => {
-    const backend = new MockBackend({
-      appInfo: { version: '1.2.3', data_dir: '/data/escale', org_name: 'Asso', device_name: 'Portable 1', ops: 42 },
-    });
-    render(App, { props: { backend } });
+describe('first run', () => {
+  it('asks for the organisation and laptop names, and loads the demo event when asked', async () => {
+    const backend = new MockBackend({ now: () => NOW });
+    const user = userEvent.setup();
+    render(App, { props: { backend, storage: memoryStorage() } });
+    await screen.findByTestId(TestId.FirstRunForm);
+    expect(text(TestId.AppSubtitle)).toBe('Accueil du point numérique itinérant');
 
-    await waitFor(() => expect(screen.getByTestId(TestId.AppVersion).textContent).toBe('1.2.3'));
-    expect(screen.getByTestId(TestId.AppDataDir).textContent).toBe('/data/escale');
-    expect(screen.getByTestId(TestId.AppStore).textContent?.trim()).toBe(
-      'Asso · Portable 1 — 42 opérations enregistrées',
-    );
-    expect(backend.calls, 'app_info is read once at start-up').toEqual(['appInfo']);
+    await user.click(screen.getByTestId(TestId.FirstRunSubmit));
+    expect(screen.getAllByText('Ce champ est obligatoire.'), 'both names are required').toHaveLength(2);
+    expect(backend.count('firstRun'), 'nothing is saved while a name is missing').toBe(0);
+
+    await user.type(screen.getByTestId(TestId.FirstRunOrg), 'Passerelle Numérique');
+    await user.type(screen.getByTestId(TestId.FirstRunDevice), 'Portable 2');
+    await user.click(screen.getByTestId(TestId.FirstRunDemo));
+    await user.click(screen.getByTestId(TestId.FirstRunSubmit));
+
+    await screen.findByTestId(TestId.DeskSearch);
+    expect(backend.lastArgs('firstRun')).toEqual(['Passerelle Numérique', 'Portable 2', 'fr']);
+    expect(backend.lastArgs('loadDemo')).toEqual([300]);
+    expect(text(TestId.DeskEventTitle), 'the demo event opens at the desk').toBe('[DÉMO] Forum emploi & numérique');
+    await waitFor(() => expect(text(TestId.StatusDevice)).toBe('Poste : Portable 2'));
   });
 
-  it('starts in French and switches to English with the toggle', async () => {
-    render(App, { props: { backend: new MockBackend() } });
-    const subtitle = screen.getByTestId(TestId.AppSubtitle);
-    expect(subtitle.textContent).toBe('Accueil du point numérique itinérant');
-    expect(document.documentElement.lang).toBe('fr');
+  it('can be done in English, and then opens on the events list without a demo', async () => {
+    const backend = new MockBackend({ now: () => NOW });
+    const user = userEvent.setup();
+    render(App, { props: { backend, storage: memoryStorage() } });
+    await user.click(await screen.findByTestId(TestId.FirstRunLangEn));
+    expect(screen.getByText('Welcome to Escale')).toBeTruthy();
+    await user.type(screen.getByTestId(TestId.FirstRunOrg), 'Digital Bridge');
+    await user.type(screen.getByTestId(TestId.FirstRunDevice), 'Laptop 1');
+    await user.click(screen.getByTestId(TestId.FirstRunSubmit));
 
-    await userEvent.click(screen.getByTestId(TestId.LanguageToggle));
-
-    expect(subtitle.textContent, 'the same element is re-rendered in English').toBe(
-      'Itinerant digital-centre front desk',
-    );
+    await screen.findByTestId(TestId.EventsScreen);
+    expect(backend.lastArgs('firstRun')?.[2]).toBe('en');
+    expect(backend.count('loadDemo')).toBe(0);
     expect(document.documentElement.lang).toBe('en');
-    expect(screen.getByTestId(TestId.LanguageToggle).textContent?.trim()).toBe('Français');
+  });
+});
+
+describe('the shell', () => {
+  it('shows the laptop, offline state, operations to sync and version in the status bar', async () => {
+    await openApp({ status: { version: '1.2.3' } });
+    await waitFor(() => expect(text(TestId.AppVersion)).toBe('1.2.3'));
+    expect(text(TestId.StatusDevice)).toBe('Poste : Portable 1');
+    expect(text(TestId.StatusOnline)).toBe('Hors ligne');
+    expect(text(TestId.StatusUnsynced)).toMatch(/^\d[\d\s]* opérations à synchroniser$/);
   });
 
-  it('says what went wrong when the backend fails', async () => {
-    render(App, { props: { backend: new MockBackend({ failWith: new Error('disk unplugged') }) } });
-    const error = await screen.findByTestId(TestId.AppInfoError);
-    expect(error.textContent).toContain('disk unplugged');
+  it('counts a check-in among the operations to sync at once', async () => {
+    const { backend, user } = await openApp();
+    await waitFor(() => expect(text(TestId.StatusUnsynced)).not.toBe(''));
+    const before = (await backend.status()).unsynced_ops;
+    await user.keyboard('DEMO-0000003{Enter}');
+    await waitFor(() => expect(text(TestId.StatusUnsynced)).toBe(`${before + 1} opérations à synchroniser`));
+  });
+
+  it('switches to English, and Rust messages follow', async () => {
+    const { backend, user } = await openApp();
+    expect(text(TestId.AppSubtitle)).toBe('Accueil du point numérique itinérant');
+    await user.click(screen.getByTestId(TestId.LanguageToggle));
+
+    expect(text(TestId.AppSubtitle), 'the same element is re-rendered in English').toBe('Itinerant digital-centre front desk');
+    expect(document.documentElement.lang).toBe('en');
+    expect(text(TestId.LanguageToggle)).toBe('Français');
+    expect(screen.getByTestId(TestId.DeskSearch).getAttribute('placeholder')).toBe('Three letters of the name, or scan…');
+    await waitFor(() => expect(backend.lastArgs('setLanguage')).toEqual(['en']));
+
+    await user.click(screen.getByTestId(TestId.DeskUndo));
+    await waitFor(() => expect(text(TestId.DeskFeedbackDetail)).toBe('There is no check-in to undo.'));
+  });
+
+  it('navigates with Alt+digit shortcuts', async () => {
+    const { user } = await openApp();
+    await user.keyboard('{Alt>}3{/Alt}');
+    await screen.findByTestId(TestId.RegsScreen);
+    await user.keyboard('{Alt>}6{/Alt}');
+    await screen.findByTestId(TestId.EventsScreen);
+    await user.keyboard('{Alt>}1{/Alt}');
+    await screen.findByTestId(TestId.DeskScreen);
+  });
+
+  it('says what went wrong when the backend cannot start', async () => {
+    render(App, { props: { backend: new MockBackend({ failWith: { code: 'store.disk_full', message: 'Le disque est plein.' } }), storage: memoryStorage() } });
+    expect((await screen.findByTestId(TestId.AppLoadError)).textContent).toContain('Le disque est plein.');
+  });
+
+  it('shows the data directory and what the store holds on the events screen', async () => {
+    const { user } = await openApp({ status: { data_dir: '/data/escale' } });
+    await user.click(screen.getByTestId(TestId.NavEvents));
+    await screen.findByTestId(TestId.EventsScreen);
+    expect(text(TestId.AppDataDir)).toBe('/data/escale');
+    expect(text(TestId.AppStore)).toMatch(/^Passerelle Numérique · Portable 1 — \d+ opérations enregistrées$/);
   });
 });

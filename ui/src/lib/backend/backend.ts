@@ -1,8 +1,130 @@
 // The one interface the UI talks to. Components receive a Backend and never
 // call `invoke` themselves; tests pass MockBackend instead of TauriBackend.
-import type { AppInfo } from './types';
+//
+// Each method mirrors one Rust command (snake_case name in the comment).
+// Every method rejects with a `BackendError` `{ code, message, field? }`
+// whose message is already translated by Rust (see `setLanguage`).
+import type {
+  AppStatus,
+  CheckInMethod,
+  CheckInOutcome,
+  CheckInTarget,
+  ColumnMapping,
+  DemoReport,
+  EventInput,
+  EventStats,
+  EventView,
+  ExportFormat,
+  ExportReport,
+  ImportPreview,
+  ImportProgress,
+  ImportReport,
+  Lang,
+  MergeResult,
+  RegistrationFilter,
+  RegistrationPage,
+  SearchHit,
+  SessionInput,
+  SessionView,
+  Similar,
+  UpdateVisitorResult,
+  VisitorDetail,
+  VisitorInput,
+  WalkIn,
+  WalkInResult,
+} from './types';
 
 export interface Backend {
-  /** Version of the app and the data directory it uses. */
-  appInfo(): Promise<AppInfo>;
+  // ------------------------------------------------------------ app
+
+  /** `status`: version, data dir, organisation/laptop names (null before first run), op counts. */
+  status(): Promise<AppStatus>;
+  /** `set_language`: language of the messages Rust sends (errors, export headers). */
+  setLanguage(lang: Lang): Promise<void>;
+  /** `first_run`: names the organisation and this laptop; fails with store.already_initialised. */
+  firstRun(orgName: string, deviceName: string, lang: Lang): Promise<AppStatus>;
+  /** `load_demo`: creates a "[DÉMO]" event (series "demo") with `visitors` synthetic people. */
+  loadDemo(visitors: number): Promise<DemoReport>;
+
+  // ------------------------------------------------------------ events
+
+  /** `list_events`: not archived, upcoming and current first. */
+  listEvents(): Promise<EventView[]>;
+  /** `get_event` */
+  getEvent(id: string): Promise<EventView>;
+  /** `create_event` */
+  createEvent(input: EventInput): Promise<EventView>;
+  /** `update_event` */
+  updateEvent(id: string, input: EventInput): Promise<EventView>;
+  /** `archive_event`: hides the event from the list (the demo event can be removed this way). */
+  archiveEvent(eventId: string): Promise<void>;
+  /** `list_sessions` */
+  listSessions(eventId: string): Promise<SessionView[]>;
+  /** `add_session` */
+  addSession(eventId: string, input: SessionInput): Promise<SessionView>;
+  /** `update_session` */
+  updateSession(id: string, input: SessionInput): Promise<SessionView>;
+
+  // ------------------------------------------------------------ desk
+
+  /**
+   * `search`: the desk search (accent/case-insensitive, one typo; an exact
+   * badge/ticket code comes first with quality "code"). With `sessionId`,
+   * `arrived_at` is the arrival at that session.
+   */
+  search(eventId: string, query: string, limit: number, sessionId?: string | null): Promise<SearchHit[]>;
+  /** `check_in`: never counts twice ("already_arrived"); unknown code → checkin.unknown_code. */
+  checkIn(
+    eventId: string,
+    target: CheckInTarget,
+    sessionId: string | null,
+    method: CheckInMethod,
+  ): Promise<CheckInOutcome>;
+  /** `check_out`: a session check-out (hours on certificates). */
+  checkOut(
+    eventId: string,
+    target: CheckInTarget,
+    sessionId: string | null,
+    method: CheckInMethod,
+  ): Promise<CheckInOutcome>;
+  /** `undo_last`: voids this laptop's latest check-in here; returns its id. checkin.nothing_to_undo otherwise. */
+  undoLast(eventId: string, sessionId: string | null): Promise<string>;
+  /** `event_stats`: counters, sessions (inside/capacity), arrivals per hour. */
+  eventStats(eventId: string): Promise<EventStats>;
+
+  // ------------------------------------------------------------ people
+
+  /** `register_walk_in`: visitor + registration + consents (+ check-in) in one transaction. */
+  registerWalkIn(walkIn: WalkIn): Promise<WalkInResult>;
+  /** `similar`: live records that look like the same person. */
+  similar(input: VisitorInput): Promise<Similar[]>;
+  /** `visitor_detail`: fields, registrations across events, consents, merged ids. */
+  visitorDetail(id: string): Promise<VisitorDetail>;
+  /** `update_visitor`: only changed fields are written; bad optional values come back as warnings. */
+  updateVisitor(id: string, input: VisitorInput): Promise<UpdateVisitorResult>;
+  /** `merge_visitors`: `loser` becomes an alias of `winner`. */
+  mergeVisitors(loser: string, winner: string): Promise<MergeResult>;
+  /** `registrations`: one page of an event's registrations. */
+  registrations(eventId: string, filter: RegistrationFilter): Promise<RegistrationPage>;
+
+  // ------------------------------------------------------------ import / export
+
+  /** `import_preview`: dry run with the detected (or given) mapping, plus the file's first rows. */
+  importPreview(eventId: string, path: string, mapping?: ColumnMapping | null): Promise<ImportPreview>;
+  /** `import_commit`: the real import, all or nothing; `onProgress` is called while reading. */
+  importCommit(
+    eventId: string,
+    path: string,
+    mapping: ColumnMapping | null,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportReport>;
+  /** `export_event`: CSV for French Excel or XLSX, written atomically to `path`. */
+  exportEvent(eventId: string, format: ExportFormat, path: string): Promise<ExportReport>;
+
+  // ------------------------------------------------------------ dialogs
+
+  /** Native "open file" dialog (CSV/XLSX); null when cancelled. */
+  pickOpenFile(): Promise<string | null>;
+  /** Native "save as" dialog; null when cancelled. */
+  pickSaveFile(defaultName: string): Promise<string | null>;
 }

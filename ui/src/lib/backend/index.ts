@@ -1,2 +1,2 @@
 export type { Backend } from './backend';
-export type { AppInfo } from './types';
+export type * from './types';

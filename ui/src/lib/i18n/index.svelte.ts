@@ -30,8 +30,16 @@ export class I18n {
   t = (key: MessageKey, params?: Record<string, string | number>): string =>
     translate(this.locale, key, params);
 
+  /** For keys built at run time (`issue.${code}`): the fallback when the key is unknown. */
+  tk = (key: string, fallback: string, params?: Record<string, string | number>): string =>
+    key in dictionaries[this.locale] ? translate(this.locale, key as MessageKey, params) : fallback;
+
   toggle(): void {
     this.locale = this.locale === 'fr' ? 'en' : 'fr';
+  }
+
+  set(locale: Locale): void {
+    this.locale = locale;
   }
 }
 

@@ -1,0 +1,28 @@
+import { screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { TestId } from '../../lib/testIds';
+import { openApp, text } from '../../test/helpers';
+
+describe('export', () => {
+  it('exports CSV for French Excel to the file chosen in the dialog', async () => {
+    const { backend, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavExport));
+    await user.click(await screen.findByTestId(TestId.ExportPick));
+    await waitFor(() => expect((screen.getByTestId(TestId.ExportPath) as HTMLInputElement).value).toBe('/home/escale/demo-forum-emploi-numerique.csv'));
+    await user.click(screen.getByTestId(TestId.ExportSubmit));
+    await waitFor(() => expect(text(TestId.ExportResult)).toBe('✓ 8 lignes écrites dans /home/escale/demo-forum-emploi-numerique.csv'));
+    expect(backend.lastArgs('exportEvent')?.slice(1)).toEqual(['csv', '/home/escale/demo-forum-emploi-numerique.csv']);
+  });
+
+  it('exports XLSX to a typed path, and asks for a path when there is none', async () => {
+    const { backend, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavExport));
+    await user.click(await screen.findByTestId(TestId.ExportXlsx));
+    await user.click(screen.getByTestId(TestId.ExportSubmit));
+    expect(text(TestId.ExportError)).toBe('Choisissez où enregistrer le fichier.');
+    expect(backend.count('exportEvent')).toBe(0);
+    await user.type(screen.getByTestId(TestId.ExportPath), '/tmp/forum.xlsx');
+    await user.click(screen.getByTestId(TestId.ExportSubmit));
+    await waitFor(() => expect(backend.lastArgs('exportEvent')?.slice(1)).toEqual(['xlsx', '/tmp/forum.xlsx']));
+  });
+});

@@ -1,0 +1,77 @@
+import { screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { fieldErrorId, TestId } from '../../lib/testIds';
+import { openApp, text } from '../../test/helpers';
+
+async function openList(extra = 0) {
+  const opened = await openApp({ extra });
+  await opened.user.click(screen.getByTestId(TestId.NavRegistrations));
+  await screen.findByTestId(TestId.RegsTable);
+  await waitFor(() => expect(screen.getAllByTestId(TestId.RegsRow).length).toBeGreaterThan(0));
+  return opened;
+}
+
+const names = () => screen.queryAllByTestId(TestId.RegsRowOpen).map((b) => b.textContent?.trim());
+
+describe('the registrations list', () => {
+  it('filters by arrival and by text, and sorts', async () => {
+    const { user } = await openList();
+    expect(text(TestId.RegsTotal)).toBe('8 personnes');
+    await user.selectOptions(screen.getByTestId(TestId.RegsShow), 'arrived');
+    await waitFor(() => expect(names()).toEqual(['Chloé Martin']));
+    await user.selectOptions(screen.getByTestId(TestId.RegsShow), 'not_arrived');
+    await waitFor(() => expect(text(TestId.RegsTotal)).toBe('7 personnes'));
+    await user.selectOptions(screen.getByTestId(TestId.RegsShow), 'all');
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'lefevre');
+    await waitFor(() => expect(names()).toEqual(["Éloïse N'Diaye-Lefèvre"]));
+  });
+
+  it('pages through a large event 100 rows at a time', async () => {
+    const { backend, user } = await openList(250);
+    expect(text(TestId.RegsTotal)).toBe('258 personnes');
+    expect(screen.getAllByTestId(TestId.RegsRow)).toHaveLength(100);
+    expect(text(TestId.RegsPage)).toBe('1–100 sur 258');
+    await user.click(screen.getByTestId(TestId.RegsNext));
+    await user.click(screen.getByTestId(TestId.RegsNext));
+    await waitFor(() => expect(text(TestId.RegsPage)).toBe('201–258 sur 258'));
+    expect(screen.getAllByTestId(TestId.RegsRow)).toHaveLength(58);
+    expect((backend.lastArgs('registrations')![1] as { offset: number; limit: number })).toMatchObject({ offset: 200, limit: 100 });
+  });
+
+  it('opens a record with its history, saves an edit and shows what Rust left out', async () => {
+    const { backend, user } = await openList();
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
+    await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
+    await user.click(screen.getByTestId(TestId.RegsRowOpen));
+    const panel = await screen.findByTestId(TestId.VisitorPanel);
+    await waitFor(() => expect(within(panel).getAllByTestId(TestId.VisitorHistoryItem)).toHaveLength(1));
+    expect(text(TestId.VisitorHistory)).toContain('[DÉMO] Forum emploi & numérique');
+
+    const phone = within(panel).getByTestId(TestId.WalkInPhone);
+    await user.clear(phone);
+    await user.type(phone, 'appeler le matin');
+    await user.click(within(panel).getByTestId(TestId.VisitorSave));
+    await waitFor(() => expect(text(fieldErrorId('phone'))).toBe('Téléphone « appeler le matin » invalide : non enregistré.'));
+    expect(text(TestId.VisitorMessage)).toContain('Fiche enregistrée, sauf');
+    expect(backend.count('updateVisitor')).toBe(1);
+  });
+
+  it('merges another record found by search into the open one', async () => {
+    const { backend, user } = await openList();
+    const dup = backend.addVisitor({ first_name: 'Lukasz', last_name: 'Kowalski', phone: '+33699000000' });
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
+    await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
+    await user.click(screen.getByTestId(TestId.RegsRowOpen));
+    await screen.findByTestId(TestId.VisitorPanel);
+
+    await user.type(screen.getByTestId(TestId.MergeSearch), 'lukasz');
+    const candidates = await screen.findAllByTestId(TestId.MergeCandidate);
+    expect(candidates, 'the open record is not offered to merge with itself').toHaveLength(1);
+    await user.click(candidates[0]!);
+    await user.click(screen.getByTestId(TestId.MergeConfirm));
+
+    await waitFor(() => expect(text(TestId.VisitorMessage)).toBe('Fiches fusionnées. Champs complétés : Téléphone.'));
+    const winner = [...backend.visitors.values()].find((v) => v.first_name === 'Łukasz')!;
+    expect(backend.lastArgs('mergeVisitors')).toEqual([dup.id, winner.id]);
+  });
+});

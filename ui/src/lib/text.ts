@@ -1,0 +1,65 @@
+// Text helpers shared by the desk and the mock backend: accent folding, name
+// splitting, and telling a scanned code from a typed name.
+
+/** Lower case, accents removed, apostrophes dropped, other punctuation → space. */
+export function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[œ]/g, 'oe')
+    .replace(/[æ]/g, 'ae')
+    .replace(/ł/g, 'l')
+    .replace(/ß/g, 'ss')
+    .replace(/ı/g, 'i')
+    .replace(/['’`ʼ]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Folded words of a text. */
+export function tokens(s: string): string[] {
+  const f = fold(s);
+  return f === '' ? [] : f.split(' ');
+}
+
+/** True when `a` and `b` differ by at most one edit (insert, delete, substitute, swap). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    // transposition
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * Could this be a badge or ticket code rather than a name? Codes have no
+ * spaces and at least four characters (a scanner types them whole).
+ */
+export function looksLikeCode(s: string): boolean {
+  const t = s.trim();
+  return t.length >= 4 && !/\s/.test(t);
+}
+
+/** "eloise n'diaye-lefevre" → { first: "Eloise", last: "N'Diaye-Lefevre" }. */
+export function splitName(typed: string): { first: string; last: string } {
+  const words = typed.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { first: '', last: '' };
+  const wasLower = typed === typed.toLowerCase();
+  const cap = (w: string) =>
+    wasLower ? w.replace(/(^|[-'’\s])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase()) : w;
+  const [first, ...rest] = words.map(cap);
+  return { first: first ?? '', last: rest.join(' ') };
+}
+
+/** "Éloïse" + "N'Diaye-Lefèvre" → "Éloïse N'Diaye-Lefèvre" (one of them may be empty). */
+export function fullName(v: { first_name: string; last_name: string }): string {
+  return [v.first_name, v.last_name].filter((s) => s.trim() !== '').join(' ');
+}
