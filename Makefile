@@ -83,8 +83,15 @@ test: deps ui
 	cargo test --workspace --no-fail-fast
 
 # Benchmarks of the libraries (the shell has none, and a release build of it is slow).
+# Each core scenario runs in its own process so its peak memory is its own;
+# results are Markdown rows for docs/benchmarks.md.
+CORE_BENCHES := checkin "search 100000" "import 100000" "rebuild 1000000" "search 1000000"
 bench:
-	cargo bench --workspace --exclude escale-desktop
+	cargo bench -p escale-core --bench core --no-run
+	@for s in $(CORE_BENCHES); do \
+	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \
+	done
+	cargo bench --workspace --exclude escale-desktop --exclude escale-core
 
 # Format the Rust code.
 fmt:
@@ -94,3 +101,10 @@ fmt:
 clean:
 	cargo clean
 	rm -rf ui/dist
+
+# --- desk-backend: TypeScript wire types -------------------------------------
+# Regenerates ui/src/lib/backend/bindings/ from the Rust types (ts-rs). `make
+# test` fails while they are stale (src-tauri/tests/bindings.rs).
+.PHONY: bindings
+bindings:
+	ESCALE_WRITE_BINDINGS=1 cargo test -p escale-desktop --test bindings -- committed_bindings --nocapture

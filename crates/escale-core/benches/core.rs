@@ -220,7 +220,8 @@ async fn rebuild(ops_target: usize) {
     let fill = t.elapsed();
     let ops = app.store().op_count().await.unwrap();
     let t = Instant::now();
-    let (n, _) = app.rebuild_into(&dir.path().join("rebuilt")).await.unwrap();
+    let (n, rebuilt) = app.rebuild_into(&dir.path().join("rebuilt")).await.unwrap();
+    rebuilt.close().await;
     let took = t.elapsed();
     assert_eq!(n, ops);
     // Baseline: copying the same op rows raw into a fresh SQLite file.
