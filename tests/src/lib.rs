@@ -9,8 +9,10 @@
 //! - [`display`]: a private Xvfb display for GUI tests.
 //! - [`webdriver`]: a tiny blocking W3C WebDriver client (enough for tauri-driver).
 //! - [`tools`]: what to do when a system tool is missing (fail on CI, say so loudly elsewhere).
+//! - [`desktop`]: the real app on its own display, through tauri-driver, one at a time.
 
 pub mod cli;
+pub mod desktop;
 pub mod display;
 pub mod paths;
 pub mod process;
@@ -22,6 +24,15 @@ use std::time::{Duration, Instant};
 /// Polls `probe` until it returns `Some`, or returns the last error message after `timeout`.
 pub fn wait_until<T>(
     timeout: Duration,
+    probe: impl FnMut() -> Result<Option<T>, String>,
+) -> Result<T, String> {
+    wait_until_every(timeout, Duration::from_millis(100), probe)
+}
+
+/// [`wait_until`], looking again every `interval`.
+pub fn wait_until_every<T>(
+    timeout: Duration,
+    interval: Duration,
     mut probe: impl FnMut() -> Result<Option<T>, String>,
 ) -> Result<T, String> {
     let deadline = Instant::now() + timeout;
@@ -34,6 +45,6 @@ pub fn wait_until<T>(
         if Instant::now() >= deadline {
             return Err(format!("gave up after {timeout:?}: {last}"));
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(interval);
     }
 }

@@ -1,11 +1,25 @@
 //! A tiny blocking W3C WebDriver client: sessions, elements by CSS or test id,
-//! click, text. Enough for `tauri-driver`; not a general browser automation
-//! library. Errors are strings that quote the driver's own message.
+//! click, typing, text, scripts, window size and screenshots. Enough for
+//! `tauri-driver`; not a general browser automation library. Errors are
+//! strings that quote the driver's own message.
 
 use std::path::Path;
 use std::time::Duration;
 
+use base64::Engine as _;
 use serde_json::{json, Value};
+
+/// Special keys for [`Element::send_keys`] (W3C WebDriver code points).
+pub mod keys {
+    pub const ENTER: &str = "\u{E007}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const CONTROL: &str = "\u{E009}";
+    pub const ARROW_DOWN: &str = "\u{E015}";
+    pub const F2: &str = "\u{E032}";
+}
+
+/// How often the `wait_*` helpers look again.
+const POLL: Duration = Duration::from_millis(25);
 
 /// The key W3C uses for element references in JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -27,8 +41,13 @@ impl Session {
     /// Starts a session that launches the Tauri app at `application` (absolute
     /// path) through tauri-driver at `http://127.0.0.1:{port}`.
     pub fn tauri(port: u16, application: &Path) -> Result<Self, String> {
+        Self::tauri_with_args(port, application, &[])
+    }
+
+    /// Like [`Session::tauri`], with command-line arguments for the app.
+    pub fn tauri_with_args(port: u16, application: &Path, args: &[String]) -> Result<Self, String> {
         let capabilities = json!({
-            "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } }
+            "capabilities": { "alwaysMatch": { "tauri:options": { "application": application, "args": args } } }
         });
         Self::new(&format!("http://127.0.0.1:{port}"), capabilities)
     }
@@ -73,9 +92,103 @@ impl Session {
         Ok(Element { session: self, id })
     }
 
+    /// Every element matching a CSS selector, in document order.
+    pub fn find_all_css(&self, selector: &str) -> Result<Vec<Element<'_>>, String> {
+        let value = self.call(
+            "POST",
+            "/elements",
+            Some(json!({ "using": "css selector", "value": selector })),
+        )?;
+        value
+            .as_array()
+            .ok_or_else(|| format!("elements answered with a non-array: {value}"))?
+            .iter()
+            .map(|v| {
+                v[ELEMENT_KEY]
+                    .as_str()
+                    .map(|id| Element {
+                        session: self,
+                        id: id.to_owned(),
+                    })
+                    .ok_or_else(|| format!("no element reference in {v}"))
+            })
+            .collect()
+    }
+
     /// The element with `data-testid="{test_id}"` (see ui/src/lib/testIds.ts).
     pub fn by_test_id(&self, test_id: &str) -> Result<Element<'_>, String> {
-        self.find_css(&format!("[data-testid=\"{test_id}\"]"))
+        self.find_css(&selector(test_id))
+    }
+
+    /// Every element with that test id, in document order.
+    pub fn all_by_test_id(&self, test_id: &str) -> Result<Vec<Element<'_>>, String> {
+        self.find_all_css(&selector(test_id))
+    }
+
+    /// The element with that test id, or `None` when there is none right now.
+    pub fn try_by_test_id(&self, test_id: &str) -> Result<Option<Element<'_>>, String> {
+        match self.by_test_id(test_id) {
+            Ok(element) => Ok(Some(element)),
+            Err(error) if error.contains("no such element") => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Waits until an element with that test id exists.
+    pub fn wait_for(&self, test_id: &str, timeout: Duration) -> Result<Element<'_>, String> {
+        crate::wait_until_every(timeout, POLL, || self.try_by_test_id(test_id))
+            .map_err(|error| format!("[data-testid=\"{test_id}\"] never appeared: {error}"))
+    }
+
+    /// Waits until no element has that test id.
+    pub fn wait_gone(&self, test_id: &str, timeout: Duration) -> Result<(), String> {
+        crate::wait_until_every(timeout, POLL, || {
+            Ok(self.try_by_test_id(test_id)?.is_none().then_some(()))
+        })
+        .map_err(|error| format!("[data-testid=\"{test_id}\"] is still there: {error}"))
+    }
+
+    /// The rendered text of every element with that test id.
+    pub fn texts(&self, test_id: &str) -> Result<Vec<String>, String> {
+        self.all_by_test_id(test_id)?
+            .iter()
+            .map(Element::text)
+            .collect()
+    }
+
+    /// Text of the element with that test id (fails if it is absent).
+    pub fn text_of(&self, test_id: &str) -> Result<String, String> {
+        self.by_test_id(test_id)?.text()
+    }
+
+    /// The test id of the element that has the keyboard focus, if it has one.
+    pub fn focused_test_id(&self) -> Result<Option<String>, String> {
+        let value = self.execute(
+            "const a = document.activeElement; return a ? a.getAttribute('data-testid') : null;",
+            json!([]),
+        )?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Resizes (and moves to the top-left corner) the app's window.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "x": 0, "y": 0, "width": width, "height": height })),
+        )
+        .map(|_| ())
+    }
+
+    /// A PNG of the page as rendered (WebDriver's Take Screenshot).
+    pub fn screenshot(&self) -> Result<Vec<u8>, String> {
+        let value = self.call("GET", "/screenshot", None)?;
+        let encoded = value
+            .as_str()
+            .ok_or_else(|| format!("screenshot is not a string: {value}"))?;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|error| format!("screenshot is not base64: {error}"))
     }
 
     /// Waits until the element with `test_id` exists and its text satisfies `accept`;
@@ -86,8 +199,11 @@ impl Session {
         timeout: Duration,
         accept: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
-        crate::wait_until(timeout, || {
-            let text = self.by_test_id(test_id)?.text()?;
+        crate::wait_until_every(timeout, POLL, || {
+            let text = match self.try_by_test_id(test_id)? {
+                Some(element) => element.text()?,
+                None => return Err(String::from("no such element")),
+            };
             if accept(&text) {
                 Ok(Some(text))
             } else {
@@ -143,6 +259,103 @@ impl Element<'_> {
         )?;
         Ok(value.as_str().map(str::to_owned))
     }
+
+    /// A DOM property (`value`, `checked`, `disabled`…).
+    pub fn property(&self, name: &str) -> Result<Value, String> {
+        self.session.call(
+            "GET",
+            &format!("/element/{}/property/{name}", self.id),
+            None,
+        )
+    }
+
+    /// The current value of an input, select or textarea.
+    pub fn value(&self) -> Result<String, String> {
+        let value = self.property("value")?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("value is not a string: {value}"))
+    }
+
+    pub fn is_enabled(&self) -> Result<bool, String> {
+        let value = self
+            .session
+            .call("GET", &format!("/element/{}/enabled", self.id), None)?;
+        value
+            .as_bool()
+            .ok_or_else(|| format!("enabled is not a boolean: {value}"))
+    }
+
+    /// Types `text` into the element as key presses (see [`keys`] for Enter…).
+    pub fn send_keys(&self, text: &str) -> Result<(), String> {
+        self.session
+            .call(
+                "POST",
+                &format!("/element/{}/value", self.id),
+                Some(json!({ "text": text })),
+            )
+            .map(|_| ())
+    }
+
+    /// Empties an input.
+    pub fn clear(&self) -> Result<(), String> {
+        self.session
+            .call(
+                "POST",
+                &format!("/element/{}/clear", self.id),
+                Some(json!({})),
+            )
+            .map(|_| ())
+    }
+
+    /// Clicks the `<label>` around the element: for radio buttons and
+    /// checkboxes the UI draws as styled labels (the input itself is hidden,
+    /// so WebDriver refuses to click it, but a person clicks the label).
+    pub fn click_label(&self) -> Result<(), String> {
+        let clicked = self.session.execute(
+            "const label = arguments[0].closest('label'); if (!label) return false; label.click(); return true;",
+            json!([self.reference()]),
+        )?;
+        if clicked == Value::Bool(true) {
+            Ok(())
+        } else {
+            Err(String::from("the element is not inside a <label>"))
+        }
+    }
+
+    /// Sets an input's value at once and fires `input` and `change`, as
+    /// typing would: for values too long to type key by key, or for
+    /// date-time pickers WebDriver cannot type into.
+    pub fn set_value(&self, value: &str) -> Result<(), String> {
+        self.session
+            .execute(
+                "const e = arguments[0]; e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                json!([self.reference(), value]),
+            )
+            .map(|_| ())
+    }
+
+    /// Scrolls the element to the middle of its scroll container.
+    pub fn scroll_into_view(&self) -> Result<(), String> {
+        self.session
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+                json!([self.reference()]),
+            )
+            .map(|_| ())
+    }
+
+    /// The element as a script argument (`arguments[i]` in [`Session::execute`]).
+    pub fn reference(&self) -> Value {
+        json!({ ELEMENT_KEY: self.id })
+    }
+}
+
+fn selector(test_id: &str) -> String {
+    format!("[data-testid=\"{test_id}\"]")
 }
 
 /// Sends one WebDriver request and unwraps `{"value": ...}`, turning W3C errors

@@ -112,6 +112,30 @@ describe('the check-in desk', () => {
     await waitFor(() => expect(text(TestId.DeskFeedbackTitle)).toBe('Inconnu : l’inscrire ?'));
   });
 
+  it('after an unknown scan, the next scan replaces what the first left in the box', async () => {
+    const { user } = await openApp();
+    let t = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (t += 4));
+    await user.click(search());
+    await user.keyboard('ZZ-404-404{Enter}');
+    await waitFor(() => expect(text(TestId.DeskFeedbackTitle)).toBe('Inconnu : l’inscrire ?'));
+    await waitFor(() => expect(search().selectionEnd, 'the unknown code is kept, selected').toBe('ZZ-404-404'.length));
+    await user.keyboard('DEMO-0000001{Enter}');
+    await waitFor(() => expect(text(TestId.DeskFeedbackTitle)).toBe("Bienvenue, Éloïse N'Diaye-Lefèvre"));
+  });
+
+  it('checks in the listed person when a name is typed as fast as a scanner would', async () => {
+    const { backend, user } = await openApp();
+    let t = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (t += 4));
+    await user.click(search());
+    await user.keyboard('kowalski');
+    await waitFor(() => expect(resultNames()).toEqual(['Łukasz Kowalski']));
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(text(TestId.DeskFeedbackTitle)).toBe('Bienvenue, Łukasz Kowalski'));
+    expect(backend.lastArgs('checkIn')?.[1], 'by the listed person, not as a badge code').toHaveProperty('visitorId');
+  });
+
   it('undoes the last check-in with the button and with Ctrl+Z', async () => {
     const { backend, user } = await openApp();
     await typeQuery('kowalski');

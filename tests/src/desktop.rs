@@ -1,0 +1,195 @@
+//! The real desktop app under test: a private Xvfb display, `tauri-driver`
+//! (WebKitWebDriver underneath) and the built `escale-desktop`, opened on a
+//! data directory the test chooses.
+//!
+//! [`Desktop`] owns the display and the driver; each [`Desktop::open`] starts
+//! the app once (a WebDriver session) and deleting the session quits it, so
+//! "quit and start again" is `drop(session); desktop.open(dir)`. WebKit's own
+//! storage (where the UI remembers the chosen event) lives in a temporary
+//! home of the `Desktop`, so it survives a restart of the app but never leaks
+//! between tests or into the developer's profile.
+//!
+//! Only one `Desktop` exists at a time in a test binary: the machines that
+//! run the suite have two cores, and two WebKit apps at once make the tests
+//! slow and flaky and the benchmarks meaningless.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::display::VirtualDisplay;
+use crate::process::{free_port, wait_for_port, ChildGuard};
+use crate::webdriver::Session;
+use crate::{paths, tools};
+
+/// What the desktop tests need on `PATH`.
+pub const TOOLS: [&str; 3] = ["Xvfb", "tauri-driver", "WebKitWebDriver"];
+pub const INSTALL_HINT: &str =
+    "make deps (Debian: xvfb, webkit2gtk-driver; cargo install tauri-driver)";
+
+/// How long the driver and the app get to come up.
+const START: Duration = Duration::from_secs(30);
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Xvfb + tauri-driver, ready to start the app; everything stops on drop
+/// (the driver first, which closes the app, then the display).
+pub struct Desktop {
+    driver: ChildGuard,
+    _display: VirtualDisplay,
+    port: u16,
+    app: PathBuf,
+    _webkit_home: tempfile::TempDir,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Desktop {
+    /// `true` when Xvfb, tauri-driver and WebKitWebDriver are installed; see
+    /// [`tools::require`] for what happens otherwise (a failure on CI).
+    pub fn available(test: &str) -> bool {
+        tools::require(test, &TOOLS, INSTALL_HINT)
+    }
+
+    /// Starts a display and the driver for the `escale-desktop` built next
+    /// to the test (see [`paths::binary`]). Waits for any other `Desktop` of
+    /// this test binary to be dropped first.
+    pub fn start() -> Result<Self, String> {
+        Self::start_app(paths::binary("escale-desktop"))
+    }
+
+    /// [`Desktop::start`] for the app binary at `app`.
+    pub fn start_app(app: PathBuf) -> Result<Self, String> {
+        // A test that panicked while holding the lock has cleaned up through
+        // its guards already; the next one may go.
+        let turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !app.is_file() {
+            return Err(format!(
+                "{} is missing: build it first with `npm --prefix ui run build && cargo build -p escale-desktop` \
+                 (make test does), or set ESCALE_DESKTOP_BIN",
+                app.display()
+            ));
+        }
+        let display = VirtualDisplay::start(1280, 800)?;
+        let webkit_home = tempfile::tempdir().map_err(|e| format!("temporary WebKit home: {e}"))?;
+        let port = free_port();
+        let native_port = std::iter::repeat_with(free_port)
+            .find(|&p| p != port)
+            .expect("a second free port");
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", display.display())
+            // No accessibility bus under Xvfb; without this WebKit waits for it.
+            .env("NO_AT_BRIDGE", "1")
+            // WebKit's storage (localStorage: the event chosen last time) per Desktop.
+            .env("XDG_DATA_HOME", webkit_home.path().join("data"))
+            .env("XDG_CACHE_HOME", webkit_home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", webkit_home.path().join("config"))
+            // The data directory is given to each app explicitly (--data-dir).
+            .env_remove("ESCALE_DATA_DIR")
+            // French, as on the association's laptops, whatever this machine says.
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut driver = ChildGuard::spawn_group("tauri-driver", &mut command)?;
+        wait_for_port(port, &mut driver, START)?;
+        // tauri-driver accepts connections before WebKitWebDriver is up; a
+        // session requested in between is dropped.
+        wait_for_port(native_port, &mut driver, START)?;
+        Ok(Self {
+            driver,
+            _display: display,
+            port,
+            app,
+            _webkit_home: webkit_home,
+            _turn: turn,
+        })
+    }
+
+    /// Starts the app on `data_dir`; dropping the session quits it.
+    pub fn open(&self, data_dir: &Path) -> Result<Session, String> {
+        let args = vec![String::from("--data-dir"), data_dir.display().to_string()];
+        Session::tauri_with_args(self.port, &self.app, &args)
+    }
+
+    /// The running app and its helpers (WebKit's web and network
+    /// processes): `(pid, name, resident KiB)`, the app first.
+    pub fn app_processes(&self) -> Vec<(u32, String, u64)> {
+        let all = processes();
+        let Some(app) = descendants(&all, self.driver.id())
+            .into_iter()
+            .find(|&pid| name_of(&all, pid).starts_with("escale-desktop"))
+        else {
+            return vec![];
+        };
+        let mut tree = vec![app];
+        tree.extend(descendants(&all, app));
+        tree.into_iter()
+            .map(|pid| (pid, name_of(&all, pid), resident_kib(pid)))
+            .collect()
+    }
+}
+
+/// `(pid, parent pid, name)` of every process.
+fn processes() -> Vec<(u32, u32, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    dir.filter_map(|entry| {
+        let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // "pid (name) state ppid …": the name may contain spaces and parentheses.
+        let open = stat.find('(')?;
+        let close = stat.rfind(')')?;
+        let name = stat[open + 1..close].to_owned();
+        let ppid = stat[close + 2..].split(' ').nth(1)?.parse().ok()?;
+        Some((pid, ppid, name))
+    })
+    .collect()
+}
+
+fn descendants(all: &[(u32, u32, String)], root: u32) -> Vec<u32> {
+    let mut found = vec![];
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for &(pid, ppid, _) in all {
+            if ppid == parent {
+                found.push(pid);
+                frontier.push(pid);
+            }
+        }
+    }
+    found
+}
+
+fn name_of(all: &[(u32, u32, String)], pid: u32) -> String {
+    all.iter()
+        .find(|(p, _, _)| *p == pid)
+        .map(|(_, _, name)| name.clone())
+        .unwrap_or_default()
+}
+
+/// `VmRSS` of a process, in KiB (0 when it is gone).
+pub fn resident_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}

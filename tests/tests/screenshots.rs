@@ -1,0 +1,395 @@
+//! Screenshots of every screen of the real app, in French and in English, at
+//! 1280×800 with the status bar, for `docs/screenshots/`. Not a test of
+//! behaviour (tests/tests/desk.rs is): it is ignored by default and re-run by
+//! hand after a visible change, then the PNGs are looked at and committed:
+//!
+//! ```text
+//! npm --prefix ui run build && cargo build -p escale-desktop -p escale-cli
+//! cargo test -p escale-tests --test screenshots -- --ignored --nocapture
+//! ```
+//!
+//! The data are made up: a job fair today with two sessions and forty
+//! pre-registered people (names from several scripts), some already arrived.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use escale_tests::cli::Cli;
+use escale_tests::desktop::Desktop;
+use escale_tests::paths;
+use escale_tests::webdriver::{keys, Session};
+
+const LOAD: Duration = Duration::from_secs(30);
+const REACT: Duration = Duration::from_secs(10);
+/// Lets the feedback panel's short "flash" animation finish before a shot.
+const SETTLE: Duration = Duration::from_millis(600);
+
+const FIRST_NAMES: [&str; 20] = [
+    "Marie",
+    "Jean-Pierre",
+    "Łukasz",
+    "Thi Mai",
+    "Ömer",
+    "Fatoumata",
+    "Kévin",
+    "Chloé",
+    "Mohamed",
+    "Anaïs",
+    "Björn",
+    "Inès",
+    "Grégoire",
+    "Aïcha",
+    "Nicolas",
+    "Zoé",
+    "Mamadou",
+    "Élodie",
+    "Hugo",
+    "Sofía",
+];
+const LAST_NAMES: [&str; 20] = [
+    "Dupont",
+    "Martin",
+    "Nowak",
+    "Nguyễn",
+    "Yılmaz",
+    "Diallo",
+    "Lefèvre",
+    "Morel",
+    "Benali",
+    "Marchand",
+    "Andersson",
+    "Haddad",
+    "de La Fontaine-Marchal",
+    "Traoré",
+    "Leroy",
+    "Garnier",
+    "Camara",
+    "Lemoine",
+    "Marechal",
+    "García",
+];
+
+#[test]
+#[ignore = "writes docs/screenshots/*.png; run by hand with --ignored"]
+fn screenshots_of_every_screen_in_french_and_english() {
+    if !Desktop::available("screenshots") {
+        return;
+    }
+    let out = paths::workspace_root().join("docs/screenshots");
+    std::fs::create_dir_all(&out).expect("docs/screenshots/ can be created");
+    let desktop = Desktop::start().expect("Xvfb and tauri-driver start");
+    for lang in ["fr", "en"] {
+        tour(&desktop, lang, &out);
+    }
+    let mut written: Vec<(String, u64)> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().map(|m| m.len()).unwrap_or(0),
+            )
+        })
+        .collect();
+    written.sort();
+    for (name, size) in &written {
+        println!("{name:32} {:>4} KB", size / 1024);
+        assert!(
+            *size < 250 * 1024,
+            "{name} should stay small ({size} bytes)"
+        );
+    }
+}
+
+/// One pass through every screen in `lang`, on a new laptop.
+fn tour(desktop: &Desktop, lang: &str, out: &Path) {
+    let cli = Cli::new();
+    let files = tempfile::tempdir().unwrap();
+    let app = desktop.open(&cli.data_dir()).expect("the app starts");
+    app.set_window_size(1280, 800)
+        .expect("the window can be resized");
+    let shot = |name: &str| {
+        std::thread::sleep(SETTLE);
+        let png = app.screenshot().expect("a screenshot");
+        std::fs::write(out.join(format!("{name}-{lang}.png")), png).expect("the PNG is written");
+    };
+
+    // First run.
+    app.wait_for("first-run-form", LOAD)
+        .expect("first-run form");
+    if lang == "en" {
+        click_label(&app, "first-run-lang-en");
+    }
+    type_into(&app, "first-run-org", "Passerelle Numérique");
+    type_into(&app, "first-run-device", "Portable accueil 1");
+    shot("first-run");
+    click(&app, "first-run-submit");
+    app.wait_for("events-screen", LOAD).expect("events screen");
+
+    // The stand's data, made with the CLI while the app runs.
+    let today = today_in_paris();
+    let event = cli.ok(&[
+        "event",
+        "create",
+        "--title",
+        "Forum emploi de Villeneuve",
+        "--place",
+        "Salle des fêtes, 2 place de la Mairie, Villeneuve",
+        "--start",
+        &format!("{today} 09:00"),
+        "--end",
+        &format!("{today} 17:00"),
+    ]);
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    let workshop = cli.ok(&[
+        "session",
+        "add",
+        "--event",
+        &event_id,
+        "--title",
+        "Atelier CV et lettre de motivation",
+        "--room",
+        "Salle B",
+        "--start",
+        "10:00",
+        "--end",
+        "11:30",
+        "--capacity",
+        "12",
+    ]);
+    cli.ok(&[
+        "session",
+        "add",
+        "--event",
+        &event_id,
+        "--title",
+        "Conférence : les métiers qui recrutent",
+        "--room",
+        "Amphithéâtre",
+        "--start",
+        "14:00",
+        "--end",
+        "15:30",
+    ]);
+    let csv = files.path().join("inscrits.csv");
+    std::fs::write(&csv, people_csv(0..40)).unwrap();
+    cli.ok(&["import", "--event", &event_id, &csv.display().to_string()]);
+    for last in [
+        "Dupont", "Nowak", "Diallo", "Morel", "Haddad", "Traoré", "Garnier", "Camara",
+    ] {
+        let hit = &cli.ok(&["search", "--event", &event_id, last])[0];
+        cli.ok(&[
+            "checkin",
+            "--event",
+            &event_id,
+            hit["visitor"]["id"].as_str().unwrap(),
+        ]);
+    }
+    cli.ok(&["demo", "--visitors", "0"]);
+
+    // Events: the list (reloaded by opening and closing the form), an event with its sessions.
+    click(&app, "event-new");
+    click(&app, "event-close");
+    wait_count(&app, "event-item", 2);
+    shot("events");
+    let titles = app.texts("event-item-title").unwrap();
+    let index = titles
+        .iter()
+        .position(|t| t == "Forum emploi de Villeneuve")
+        .expect("the fair is listed");
+    app.all_by_test_id("event-edit").unwrap()[index]
+        .click()
+        .unwrap();
+    wait_count(&app, "session-item", 2);
+    shot("event-edit");
+    click(&app, "event-close");
+    app.wait_for("event-open", REACT).unwrap();
+    app.all_by_test_id("event-open").unwrap()[index]
+        .click()
+        .unwrap();
+
+    // The desk: idle, results, welcome, already arrived, unknown.
+    app.wait_for_text("counter-expected", LOAD, |t| t == "40")
+        .expect("desk counters");
+    shot("desk");
+    type_into(&app, "desk-search", "mar");
+    wait_results(&app);
+    shot("desk-results");
+    type_into(&app, "desk-search", keys::ESCAPE);
+
+    // The walk-in form: its messages on an empty submit, then filled in.
+    click(&app, "desk-walk-in");
+    app.wait_for("walk-in-form", REACT).unwrap();
+    click(&app, "walk-in-submit");
+    app.wait_for("walk-in-form-error", REACT).unwrap();
+    shot("walk-in-errors");
+    click(&app, "walk-in-cancel");
+    app.wait_gone("walk-in-form", REACT).unwrap();
+    click(&app, "desk-walk-in");
+    app.wait_for("walk-in-form", REACT).unwrap();
+    type_into(&app, "walk-in-first-name", "Éloïse");
+    type_into(&app, "walk-in-last-name", "N'Diaye-Lefèvre");
+    type_into(&app, "walk-in-email", "eloise.ndiaye@example.org");
+    type_into(&app, "walk-in-postcode", "93100");
+    set_value(&app, "walk-in-situation", "job_seeker");
+    click(&app, "walk-in-consent");
+    shot("walk-in");
+    click(&app, "walk-in-submit");
+    wait_feedback(&app, "welcome");
+    shot("desk-welcome");
+
+    type_into(&app, "desk-search", "ndiaye");
+    wait_results(&app);
+    type_into(&app, "desk-search", keys::ENTER);
+    wait_feedback(&app, "already");
+    shot("desk-already");
+
+    type_into(&app, "desk-search", "Kowalczyk");
+    std::thread::sleep(Duration::from_millis(300));
+    type_into(&app, "desk-search", keys::ENTER);
+    wait_feedback(&app, "unknown");
+    shot("desk-unknown");
+    type_into(&app, "desk-search", keys::ESCAPE);
+
+    // Sessions: two people into the workshop.
+    click(&app, "nav-sessions");
+    set_value(&app, "session-picker", workshop["id"].as_str().unwrap());
+    for name in ["eloise", "dupont"] {
+        type_into(&app, "desk-search", name);
+        wait_results(&app);
+        type_into(&app, "desk-search", keys::ENTER);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    wait_feedback(&app, "welcome");
+    shot("sessions");
+
+    // Registrations and a visitor's record.
+    click(&app, "nav-registrations");
+    app.wait_for("regs-row", LOAD).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    shot("registrations");
+    let rows = app.texts("regs-row").unwrap();
+    let eloise = rows
+        .iter()
+        .position(|r| r.contains("Éloïse"))
+        .unwrap_or_else(|| panic!("Éloïse is on the first page: {rows:?}"));
+    app.all_by_test_id("regs-row-open").unwrap()[eloise]
+        .click()
+        .unwrap();
+    app.wait_for("visitor-history", LOAD).unwrap();
+    shot("visitor");
+    click(&app, "visitor-close");
+
+    // Import: five new people, three already known, one row without a name.
+    let more = files.path().join("inscrits-semaine-2.csv");
+    let mut text = people_csv(37..45);
+    text.push_str(";;sans.nom@example.org;;\r\n");
+    std::fs::write(&more, text).unwrap();
+    click(&app, "nav-import");
+    type_into(&app, "import-path", &more.display().to_string());
+    click(&app, "import-analyse");
+    app.wait_for("import-commit", LOAD).unwrap();
+    shot("import-preview");
+    click(&app, "import-commit");
+    app.wait_for("import-report", LOAD).unwrap();
+    shot("import-done");
+
+    // Export.
+    click(&app, "nav-export");
+    type_into(
+        &app,
+        "export-path",
+        &files
+            .path()
+            .join("forum-villeneuve.csv")
+            .display()
+            .to_string(),
+    );
+    click(&app, "export-submit");
+    app.wait_for("export-result", LOAD).unwrap();
+    shot("export");
+}
+
+/// `count` people as French Excel saves a sign-up sheet (BOM, `;`, CRLF).
+fn people_csv(range: std::ops::Range<usize>) -> String {
+    let mut csv = String::from("\u{feff}Prénom;Nom;E-mail;Téléphone;Code postal\r\n");
+    for n in range {
+        let first = FIRST_NAMES[n % FIRST_NAMES.len()];
+        let last = LAST_NAMES[(n * 7 + n / FIRST_NAMES.len()) % LAST_NAMES.len()];
+        let mail: String = format!("{first}.{last}{n}")
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        csv.push_str(&format!(
+            "{first};{last};{mail}@example.org;06 {:02} {:02} {:02} {:02};{}\r\n",
+            10 + n % 80,
+            (n * 13) % 100,
+            (n * 29) % 100,
+            (n * 31) % 100,
+            ["75011", "93100", "94200", "92000", "95100"][n % 5]
+        ));
+    }
+    csv
+}
+
+fn today_in_paris() -> String {
+    let out = Command::new("date")
+        .arg("+%F")
+        .env("TZ", "Europe/Paris")
+        .output()
+        .expect("date runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn click(app: &Session, test_id: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| {
+            e.scroll_into_view()?;
+            e.click()
+        })
+        .unwrap_or_else(|e| panic!("cannot click {test_id}: {e}"));
+}
+
+fn click_label(app: &Session, test_id: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.click_label())
+        .unwrap_or_else(|e| panic!("cannot click the label of {test_id}: {e}"));
+}
+
+fn type_into(app: &Session, test_id: &str, text: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.send_keys(text))
+        .unwrap_or_else(|e| panic!("cannot type into {test_id}: {e}"));
+}
+
+fn set_value(app: &Session, test_id: &str, value: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.set_value(value))
+        .unwrap_or_else(|e| panic!("cannot set {test_id}: {e}"));
+}
+
+fn wait_count(app: &Session, test_id: &str, n: usize) {
+    escale_tests::wait_until(REACT, || {
+        Ok((app.all_by_test_id(test_id)?.len() == n).then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("{n} × {test_id}: {e}"));
+}
+
+fn wait_results(app: &Session) {
+    app.wait_for("desk-result", REACT).expect("results");
+}
+
+fn wait_feedback(app: &Session, kind: &str) {
+    escale_tests::wait_until(REACT, || {
+        let panel = app.by_test_id("desk-feedback")?;
+        let shown = panel.attribute("data-kind")?;
+        if shown.as_deref() == Some(kind) {
+            Ok(Some(()))
+        } else {
+            Err(format!("{shown:?}: {:?}", panel.text()?))
+        }
+    })
+    .unwrap_or_else(|e| panic!("a {kind} feedback: {e}"));
+}
