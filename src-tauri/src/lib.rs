@@ -43,6 +43,15 @@ pub fn run() {
         .setup(move |app| {
             let state = tauri::async_runtime::block_on(state::AppState::init(options))?;
             app.manage(state);
+            // Build the search index while the window opens, not on the first
+            // keystroke (seconds at a 100,000-person event).
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<state::AppState>();
+                if let Err(e) = state.escale.warm_search().await {
+                    eprintln!("escale-desktop: search index not built at start-up: {e}");
+                }
+            });
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -181,17 +181,45 @@ impl Escale {
             None => None,
         };
         let mut tx = self.store.write().await?;
-        let last: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM checkin WHERE origin = ? AND event_id = ? AND session_id IS ? AND voided = 0
+        let last: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT id, visitor_id, direction FROM checkin WHERE origin = ? AND event_id = ? AND session_id IS ? AND voided = 0
              ORDER BY at_ms DESC, id DESC LIMIT 1",
         )
         .bind(ident.device_id.to_string())
         .bind(ev.id.to_string())
-        .bind(sid)
+        .bind(sid.clone())
         .fetch_optional(tx.conn())
         .await?;
-        let id = parse_uuid(&last.ok_or(Error::NothingToUndo)?)?;
-        tx.append(vec![OpBody::VoidCheckIn { checkin_id: id }]).await?;
+        let (last, visitor, direction) = last.ok_or(Error::NothingToUndo)?;
+        let id = parse_uuid(&last)?;
+        // Undoing an arrival means "this person has not arrived": every scan
+        // that makes them arrived goes, not only the latest one — which may
+        // have been a repeat scan that counted for nothing ("already arrived").
+        let mut void = vec![id];
+        if direction == Direction::In.as_str() {
+            let root: Option<String> = sqlx::query_scalar("SELECT root FROM alias WHERE id = ?")
+                .bind(&visitor)
+                .fetch_optional(tx.conn())
+                .await?;
+            let members = member_ids(tx.conn(), parse_uuid(root.as_deref().unwrap_or(&visitor))?).await?;
+            let others: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM checkin WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({})
+                   AND direction = 'in' AND voided = 0 ORDER BY id",
+                vec!["?"; members.len()].join(",")
+            ))
+            .bind(ev.id.to_string())
+            .bind(sid)
+            .bind_all(&members)
+            .fetch_all(tx.conn())
+            .await?;
+            for o in others {
+                let o = parse_uuid(&o)?;
+                if o != id {
+                    void.push(o);
+                }
+            }
+        }
+        tx.append(void.into_iter().map(|checkin_id| OpBody::VoidCheckIn { checkin_id }).collect()).await?;
         tx.commit().await?;
         Ok(id)
     }

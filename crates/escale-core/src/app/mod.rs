@@ -134,6 +134,13 @@ impl Escale {
         Ok(ops)
     }
 
+    /// Builds the desk search index now (it is otherwise built by the first
+    /// search): the desktop calls this at start-up, in the background, so the
+    /// first three letters typed at a 100,000-person event answer at once.
+    pub async fn warm_search(&self) -> Result<()> {
+        self.index().await.map(|_| ())
+    }
+
     pub(crate) async fn index(&self) -> Result<tokio::sync::MutexGuard<'_, SearchIndex>> {
         let mut ix = self.search.lock().await;
         ix.refresh(self.store.pool()).await?;

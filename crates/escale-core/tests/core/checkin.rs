@@ -41,3 +41,18 @@ async fn undo_voids_the_last_check_in_and_the_counter_goes_back() {
     let err = d.app.undo_last_check_in(&d.event, None).await.unwrap_err();
     assert_eq!(err.code(), "checkin.nothing_to_undo");
 }
+
+#[tokio::test]
+async fn undo_after_an_already_arrived_scan_cancels_the_arrival() {
+    let d = desk().await;
+    let r = d.app.register_walk_in(&walk_in(&d.event, person("Chloé", "Martin"), true)).await.unwrap();
+    let again = d.app.check_in(&d.event, CheckInTarget::Visitor(r.visitor.id.to_string()), None, Method::Scan).await.unwrap();
+    assert_eq!(again.status, CheckInStatus::AlreadyArrived);
+    d.app.undo_last_check_in(&d.event, None).await.unwrap();
+    assert_eq!(
+        d.app.stats(&d.event).await.unwrap().arrived,
+        0,
+        "the desk says the person is no longer counted: the repeat scan must not leave the first one standing"
+    );
+    assert!(d.app.verify().await.unwrap().equal);
+}
