@@ -76,7 +76,7 @@ impl Store {
             })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("cache_size", "-100000")
+            .pragma("cache_size", "-32000")
             .pragma("temp_store", "memory");
         if let Some(n) = opts.max_page_count {
             co = co.pragma("max_page_count", n.to_string());
