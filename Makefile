@@ -102,7 +102,7 @@ clean:
 	cargo clean
 	rm -rf ui/dist
 
-# --- desk-backend: TypeScript wire types -------------------------------------
+# --- TypeScript wire types -----------------------------------------------------
 # Regenerates ui/src/lib/backend/bindings/ from the Rust types (ts-rs). `make
 # test` fails while they are stale (src-tauri/tests/bindings.rs).
 .PHONY: bindings
