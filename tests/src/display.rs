@@ -16,8 +16,8 @@ impl VirtualDisplay {
     /// Starts `Xvfb :N -screen 0 WIDTHxHEIGHTx24` on the first free `N` from 90.
     pub fn start(width: u32, height: u32) -> Result<Self, String> {
         let mut last_error = String::new();
-        for number in 90..140 {
-            if socket(number).exists() || PathBuf::from(format!("/tmp/.X{number}-lock")).exists() {
+        for number in 90..400 {
+            if in_use(number) {
                 continue;
             }
             let mut server = ChildGuard::spawn(
@@ -54,13 +54,28 @@ impl VirtualDisplay {
             }
         }
         Err(format!(
-            "no free X display between :90 and :139 ({last_error})"
+            "no free X display between :90 and :399 ({last_error})"
         ))
     }
 
     /// Value for the `DISPLAY` variable, e.g. `:90`.
     pub fn display(&self) -> String {
         format!(":{}", self.number)
+    }
+}
+
+/// A display is taken when its lock file names a live process. Lock files
+/// and sockets left by a killed Xvfb (a test run stopped with SIGKILL, a CI
+/// job ended) are stale: Xvfb replaces them itself, so they must not make
+/// the search run out of numbers.
+fn in_use(number: u32) -> bool {
+    let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+    match std::fs::read_to_string(&lock) {
+        Ok(text) => match text.trim().parse::<u32>() {
+            Ok(pid) => PathBuf::from(format!("/proc/{pid}")).exists(),
+            Err(_) => true,
+        },
+        Err(_) => false,
     }
 }
 
