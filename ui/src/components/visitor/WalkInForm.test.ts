@@ -25,6 +25,18 @@ describe('the walk-in registration form', () => {
     expect(backend.count('registerWalkIn'), 'nothing half-saved: no call at all').toBe(0);
   });
 
+  it('clears a message as soon as the field it was about is corrected', async () => {
+    const { user } = await openForm();
+    await user.click(screen.getByTestId(TestId.WalkInSubmit));
+    expect(text(fieldErrorId('first_name'))).toBe('Indiquez au moins un prénom ou un nom.');
+
+    await user.type(field(TestId.WalkInLastName), 'Martin');
+    await user.click(screen.getByTestId(TestId.WalkInConsent));
+
+    expect(screen.queryByTestId(fieldErrorId('first_name')), 'a name is now given: the old message must go').toBeNull();
+    expect(screen.queryByTestId(fieldErrorId('consent')), 'the box is ticked').toBeNull();
+  });
+
   it('refuses a 10,000-character name with a specific message', async () => {
     const { backend, user } = await openForm();
     await fireEvent.input(field(TestId.WalkInFirstName), { target: { value: 'a'.repeat(10_000) } });
