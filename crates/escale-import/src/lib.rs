@@ -110,6 +110,37 @@ pub struct ColumnMapping {
     pub registered_at: Option<usize>,
 }
 
+impl ColumnMapping {
+    /// Every column index the mapping uses, in field order (one list, so a
+    /// new field cannot be validated in one place and forgotten in another).
+    pub fn columns(&self) -> impl Iterator<Item = usize> {
+        [
+            self.first_name,
+            self.last_name,
+            self.full_name,
+            self.email,
+            self.phone,
+            self.postcode,
+            self.birth_year,
+            self.birth_date,
+            self.situation,
+            self.employment_id,
+            self.source_key,
+            self.source_key_extra,
+            self.ticket_code,
+            self.status,
+            self.payer_first_name,
+            self.payer_last_name,
+            self.payer_full_name,
+            self.payer_email,
+            self.notes,
+            self.registered_at,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// Professional situation as understood by Escale.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

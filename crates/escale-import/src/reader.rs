@@ -329,29 +329,7 @@ impl Reader {
 }
 
 fn validate_mapping(m: &ColumnMapping, width: usize) -> Result<(), ImportError> {
-    let all = [
-        m.first_name,
-        m.last_name,
-        m.full_name,
-        m.email,
-        m.phone,
-        m.postcode,
-        m.birth_year,
-        m.birth_date,
-        m.situation,
-        m.employment_id,
-        m.source_key,
-        m.source_key_extra,
-        m.ticket_code,
-        m.status,
-        m.payer_first_name,
-        m.payer_last_name,
-        m.payer_full_name,
-        m.payer_email,
-        m.notes,
-        m.registered_at,
-    ];
-    if let Some(bad) = all.into_iter().flatten().find(|i| *i >= width) {
+    if let Some(bad) = m.columns().find(|i| *i >= width) {
         return Err(ImportError::BadMapping(bad));
     }
     if !has_name(m) {

@@ -53,34 +53,6 @@ impl RowBuilder {
         }
     }
 
-    fn mapped_columns(&self) -> impl Iterator<Item = usize> + '_ {
-        let m = &self.mapping;
-        [
-            m.first_name,
-            m.last_name,
-            m.full_name,
-            m.email,
-            m.phone,
-            m.postcode,
-            m.birth_year,
-            m.birth_date,
-            m.situation,
-            m.employment_id,
-            m.source_key,
-            m.source_key_extra,
-            m.ticket_code,
-            m.status,
-            m.payer_first_name,
-            m.payer_last_name,
-            m.payer_full_name,
-            m.payer_email,
-            m.notes,
-            m.registered_at,
-        ]
-        .into_iter()
-        .flatten()
-    }
-
     pub(crate) fn build(&mut self, line: usize, cells: &[String]) -> Row {
         let skipped = |reason| Row::Skipped(Skipped { line, reason });
         if cells.iter().all(|c| is_blank(c)) {
@@ -96,7 +68,7 @@ impl RowBuilder {
             }
         }
         let raw = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", String::as_str);
-        for i in self.mapped_columns() {
+        for i in self.mapping.columns() {
             let cell = raw(Some(i));
             // Byte length bounds char length: only long cells need counting.
             if cell.len() > MAX_CELL_CHARS {

@@ -98,7 +98,7 @@ impl Escale {
                 Err(_) => (self.code_to_visitor(ev.id, &s).await?, Some(s.trim().to_string())),
             },
         };
-        let visitor = self.visitor(&visitor_id.to_string()).await?;
+        let visitor = self.root_visitor(visitor_id).await?;
         let tz = parse_tz(Some(&ev.timezone))?;
 
         // Read and write in one transaction so two desks of this laptop (app

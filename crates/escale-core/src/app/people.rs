@@ -227,11 +227,17 @@ impl Escale {
     pub async fn visitor(&self, id: &str) -> Result<VisitorView> {
         let uid = parse_id(id, Error::VisitorNotFound)?;
         let root = self.resolve(uid).await?;
+        self.root_visitor(root).await
+    }
+
+    /// The record of an id already resolved to its root (no second look-up
+    /// of merges and erasure on the check-in path).
+    pub(crate) async fn root_visitor(&self, root: Uuid) -> Result<VisitorView> {
         let row = sqlx::query(VISITOR_SELECT_BY_ID)
             .bind(root.to_string())
             .fetch_optional(self.store.pool())
             .await?
-            .ok_or_else(|| Error::VisitorNotFound(id.to_string()))?;
+            .ok_or_else(|| Error::VisitorNotFound(root.to_string()))?;
         visitor_from_row(&row)
     }
 
