@@ -3,11 +3,15 @@
 //!
 //! - two laptops register and check in people offline, then `sync now`
 //!   twice each → the same `stats` and the same op count everywhere;
-//! - the hub killed after its commit and before it answers
-//!   (`ESCALE_HUB_CRASH_AFTER_COMMIT=1`) → the laptop retries after the
-//!   restart, nothing is lost or doubled;
-//! - the laptop killed after the hub answered a pull and before it commits
-//!   (`ESCALE_SYNC_CRASH_BEFORE_COMMIT=1`) → the re-pull is idempotent.
+//! - the hub killed with `SIGKILL` after its commit and before it answers
+//!   (`ESCALE_HUB_CRASH_AFTER_COMMIT=1` stops it at that failpoint; the test
+//!   waits for the line it prints on stderr, then kills it) → the laptop
+//!   retries after the restart, nothing is lost or doubled;
+//! - the laptop killed with `SIGKILL` after the hub answered a pull and
+//!   before it commits (`ESCALE_SYNC_CRASH_BEFORE_COMMIT=1`) → the re-pull is
+//!   idempotent and the laptop's own ops still leave;
+//! - the same person registered offline on two laptops is proposed as a
+//!   duplicate on both after sync, and no longer once merged.
 //!
 //! PostgreSQL variants use a fresh database `escale_test_<random>`; when
 //! PostgreSQL is unreachable they fail under `CI=true`, and print a loud
@@ -15,15 +19,16 @@
 
 use serde_json::Value;
 use sqlx::Connection;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_escale");
 
-/// Runs `escale --json --lang en ARGS` in `dir`; returns (success, document).
-fn escale(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
+/// `escale --json --lang en ARGS` in `dir`, not started yet.
+fn escale_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--json")
         .arg("--lang")
@@ -37,7 +42,16 @@ fn escale(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().expect("run escale");
+    c
+}
+
+/// Runs `escale --json --lang en ARGS` in `dir`; returns (success, document).
+fn escale(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
+    let out = escale_command(dir, args, env).output().expect("run escale");
+    document(out)
+}
+
+fn document(out: std::process::Output) -> (bool, Value) {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
         Value::String(format!(
             "exit {:?}; stdout: {}; stderr: {}",
@@ -47,6 +61,90 @@ fn escale(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, Value) {
         ))
     });
     (out.status.success(), doc)
+}
+
+/// Starts `escale --json --lang en ARGS` in `dir` without waiting for it;
+/// its stderr comes back line by line through the receiver.
+fn spawn_escale(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Child, Receiver<String>) {
+    let mut child = escale_command(dir, args, env)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start escale");
+    let lines = stderr_lines(&mut child);
+    (child, lines)
+}
+
+/// Reads a child's stderr on a thread, to the end (so the child never
+/// blocks on a full pipe), forwarding each line.
+fn stderr_lines(child: &mut Child) -> Receiver<String> {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Waits (at most a minute) until `who` says on stderr that it reached the
+/// failpoint `name` and waits to be killed; returns the pid it announced.
+fn await_failpoint(lines: &Receiver<String>, name: &str, who: &str) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let needle = format!("escale: failpoint {name} reached (pid ");
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(rest) = line.split(&needle).nth(1) {
+                    let pid = rest.split(')').next().unwrap_or("");
+                    return pid.parse().unwrap_or_else(|_| panic!("no pid in {line:?}"));
+                }
+                seen.push(line);
+            }
+            Err(_) => panic!("{who} never reached the failpoint {name}; its stderr: {seen:#?}"),
+        }
+    }
+}
+
+/// Kills `child` with SIGKILL (what `Child::kill` sends on Unix: no handler,
+/// no destructor, no rollback runs) and checks that it died of exactly that.
+#[cfg(unix)]
+fn sigkill(child: &mut Child, announced_pid: u32, who: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        announced_pid,
+        child.id(),
+        "{who}: the failpoint line names the process we started"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "{who} must still be alive, waiting at its failpoint"
+    );
+    child.kill().expect("send SIGKILL");
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "{who} died of SIGKILL: {status:?}"
+    );
+}
+
+/// The JSON document of a spawned `escale` that has ended (or ends now).
+fn finish(mut child: Child) -> (bool, Value) {
+    let mut stdout = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_end(&mut stdout).unwrap();
+    }
+    let status = child.wait().unwrap();
+    document(std::process::Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
+    })
 }
 
 /// `escale … ARGS` that must succeed; returns its `data`.
@@ -60,6 +158,8 @@ fn ok(dir: &Path, args: &[&str]) -> Value {
 struct Hub {
     child: Child,
     url: String,
+    /// Its stderr (logs, failpoint lines), line by line.
+    stderr: Receiver<String>,
 }
 
 impl Hub {
@@ -78,12 +178,13 @@ impl Hub {
             db_url,
         ]);
         c.stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .env_remove("ESCALE_HUB_CRASH_AFTER_COMMIT");
         for (k, v) in env {
             c.env(k, v);
         }
         let mut child = c.spawn().expect("start the hub");
+        let stderr = stderr_lines(&mut child);
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -99,18 +200,7 @@ impl Hub {
             .find(|w| w.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"))
             .to_string();
-        Hub { child, url }
-    }
-
-    /// Waits for the process to end on its own (after a crash switch).
-    fn wait_dead(&mut self) -> std::process::ExitStatus {
-        for _ in 0..300 {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("the hub should have aborted");
+        Hub { child, url, stderr }
     }
 }
 
@@ -429,18 +519,19 @@ fn hub_crash_after_commit(db: HubDb, hub_dir: &Path, a: &Path, b: &Path) {
     let addr = url.trim_start_matches("http://").to_string();
     drop(hub);
     // The same hub, restarted with the switch: it commits the push, then
-    // dies before answering.
+    // stops before answering, and is killed there.
     let mut crashing = Hub::start_on(
         hub_dir,
         db.url(),
         &addr,
         &[("ESCALE_HUB_CRASH_AFTER_COMMIT", "1")],
     );
-    let (success, doc) = escale(a, &["sync", "now"], &[]);
+    let (laptop, _) = spawn_escale(a, &["sync", "now"], &[]);
+    let pid = await_failpoint(&crashing.stderr, "hub_after_commit", "the hub");
+    sigkill(&mut crashing.child, pid, "the hub");
+    let (success, doc) = finish(laptop);
     assert!(!success, "the laptop never got its answer: {doc}");
     assert_eq!(doc["error"]["code"], "sync.offline", "{doc}");
-    let status = crashing.wait_dead();
-    assert!(!status.success(), "the hub aborted: {status:?}");
     let before = ok(a, &["sync", "status", "--offline"]);
     assert!(
         before["unsynced_ops"].as_i64().unwrap() > 0,
@@ -462,6 +553,7 @@ fn hub_crash_after_commit(db: HubDb, hub_dir: &Path, a: &Path, b: &Path) {
     drop(hub);
 }
 
+#[cfg(unix)]
 #[test]
 fn the_hub_killed_after_its_commit_loses_nothing_sqlite() {
     let (_t, hub_dir, a, b) = temp();
@@ -469,6 +561,7 @@ fn the_hub_killed_after_its_commit_loses_nothing_sqlite() {
     hub_crash_after_commit(db, &hub_dir, &a, &b);
 }
 
+#[cfg(unix)]
 #[test]
 fn the_hub_killed_after_its_commit_loses_nothing_postgres() {
     let (_t, hub_dir, a, b) = temp();
@@ -476,6 +569,7 @@ fn the_hub_killed_after_its_commit_loses_nothing_postgres() {
     hub_crash_after_commit(db, &hub_dir, &a, &b);
 }
 
+#[cfg(unix)]
 #[test]
 fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
     let (_t, hub_dir, a, b) = temp();
@@ -498,6 +592,8 @@ fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
         .as_str()
         .unwrap()
         .to_string();
+    ok(&a, &["sync", "now"]);
+    ok(&b, &["sync", "now"]);
     for i in 0..6 {
         ok(
             &a,
@@ -515,16 +611,46 @@ fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
         );
     }
     ok(&a, &["sync", "now"]);
+    // B registers two people of its own, not yet sent.
+    for i in 0..2 {
+        ok(
+            &b,
+            &[
+                "visitor",
+                "add",
+                "--event",
+                &event,
+                "--first",
+                &format!("Agnieszka {i}"),
+                "--last",
+                "Wiśniewska",
+                "--checkin",
+            ],
+        );
+    }
     let before = op_count(&b);
-    let (success, doc) = escale(
+    let (mut crashing, lines) = spawn_escale(
         &b,
         &["sync", "now"],
         &[("ESCALE_SYNC_CRASH_BEFORE_COMMIT", "1")],
     );
+    // The failpoint is only reached with a non-empty page in hand.
+    let pid = await_failpoint(&lines, "sync_before_commit", "the laptop");
+    sigkill(&mut crashing, pid, "the laptop");
+    let (success, doc) = finish(crashing);
     assert!(!success, "the laptop died mid-sync: {doc}");
-    assert_eq!(op_count(&b), before, "nothing of the page was committed");
+    assert_eq!(
+        op_count(&b),
+        before,
+        "nothing of the page was committed, nothing of B's own lost"
+    );
     let r = ok(&b, &["sync", "now"]);
     assert!(r["pulled"].as_u64().unwrap() > 0, "{r}");
+    assert!(
+        r["pushed"].as_u64().unwrap() > 0,
+        "B's own ops leave now: {r}"
+    );
+    ok(&a, &["sync", "now"]);
     let again = ok(&b, &["sync", "now"]);
     assert_eq!(
         (again["pulled"].as_u64(), again["pushed"].as_u64()),
@@ -532,12 +658,117 @@ fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
         "a second sync has nothing to do: {again}"
     );
     assert_eq!(stats(&b, &event), stats(&a, &event));
-    assert_eq!(stats(&b, &event)["arrived"], 6, "no arrival counted twice");
+    assert_eq!(
+        stats(&b, &event)["arrived"],
+        8,
+        "nothing lost, no arrival counted twice"
+    );
+    assert_eq!(op_count(&a), op_count(&b));
     let verify = ok(&b, &["ops", "verify"]);
     assert_eq!(
         verify["equal"], true,
         "the state is exactly what the log says: {verify}"
     );
+}
+
+#[test]
+fn the_same_person_registered_on_two_laptops_is_proposed_for_merge_after_sync() {
+    let (_t, hub_dir, a, b) = temp();
+    let db = HubDb::sqlite(&hub_dir);
+    let org = new_org(&hub_dir, &db);
+    let hub = Hub::start(&hub_dir, db.url(), &[]);
+    enrol_laptop(&hub_dir, &db, &org, &hub, &a, "Portable A");
+    enrol_laptop(&hub_dir, &db, &org, &hub, &b, "Portable B");
+    let event = ok(
+        &a,
+        &[
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&a, &["sync", "now"]);
+    ok(&b, &["sync", "now"]);
+    // Both desks register the same person, each her own way; and two
+    // namesakes born 33 years apart.
+    let add = |laptop: &Path, first: &str, last: &str, extra: &[&str]| {
+        let mut args = vec![
+            "visitor", "add", "--event", &event, "--first", first, "--last", last,
+        ];
+        args.extend_from_slice(extra);
+        ok(laptop, &args)["visitor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let xa = add(
+        &a,
+        "Élodie",
+        "Martin",
+        &["--email", "elodie.martin@example.org"],
+    );
+    let xb = add(
+        &b,
+        "elodie",
+        "MARTIN",
+        &["--email", "Elodie.Martin@example.org", "--checkin"],
+    );
+    add(&a, "Jean", "Dupont", &["--birth-year", "1961"]);
+    add(&b, "Jean", "Dupont", &["--birth-year", "1994"]);
+    let r = ok(&a, &["sync", "now"]);
+    assert_eq!(r["duplicates_proposed"], 0, "A received nothing yet: {r}");
+    let r = ok(&b, &["sync", "now"]);
+    assert_eq!(
+        r["duplicates_proposed"], 1,
+        "B received Élodie and has her already: {r}"
+    );
+    let r = ok(&a, &["sync", "now"]);
+    assert_eq!(r["duplicates_proposed"], 1, "and so does A: {r}");
+    let mut pair = [xa.clone(), xb.clone()];
+    pair.sort();
+    for laptop in [&a, &b] {
+        let d = ok(laptop, &["visitor", "duplicates", "--event", &event]);
+        let d = d.as_array().unwrap();
+        assert_eq!(d.len(), 1, "one pair, the namesakes left out: {d:?}");
+        assert_eq!(
+            [
+                d[0]["a"]["id"].as_str().unwrap(),
+                d[0]["b"]["id"].as_str().unwrap()
+            ],
+            [pair[0].as_str(), pair[1].as_str()]
+        );
+        assert_eq!(d[0]["reason"], "name_email");
+        assert_eq!(d[0]["a"]["email"], "elodie.martin@example.org");
+    }
+    let text = Command::new(BIN)
+        .args(["--lang", "fr", "--data-dir"])
+        .arg(&a)
+        .args(["visitor", "duplicates"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("1 doublon possible à vérifier"), "{text}");
+    assert!(
+        text.contains(&format!("escale merge {} {}", pair[1], pair[0])),
+        "{text}"
+    );
+    // B merges; after sync neither laptop proposes the pair any more.
+    ok(&b, &["merge", &xb, &xa]);
+    ok(&b, &["sync", "now"]);
+    ok(&a, &["sync", "now"]);
+    for laptop in [&a, &b] {
+        let d = ok(laptop, &["visitor", "duplicates"]);
+        assert_eq!(d.as_array().unwrap().len(), 0, "{d}");
+    }
+    assert_eq!(stats(&a, &event), stats(&b, &event));
+    assert_eq!(stats(&a, &event)["registered"], 3, "Élodie counts once");
+    drop(hub);
 }
 
 #[test]

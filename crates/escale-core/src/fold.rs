@@ -13,6 +13,8 @@
 //!   merge edge ever seen (a record merged into an erased person is that
 //!   person). Erased ids lose every record and fact, and every op about them
 //!   is discarded, before or after.
+//! - `NotDuplicate`: a grow-only set of unordered pairs (stored smaller id
+//!   first); it only hides the pair from the duplicate candidates.
 //!
 //! The SQLite store applies the same function to the part of the state a
 //! batch touches (loaded on demand) and writes the [`Changes`] back; the
@@ -84,6 +86,8 @@ pub struct State {
     pub erase_requests: BTreeSet<Uuid>,
     /// Closure of `erase_requests` over `merges`.
     pub erased: BTreeSet<Uuid>,
+    /// Pairs staff said are two different people, smaller id first.
+    pub not_duplicates: BTreeSet<(Uuid, Uuid)>,
 }
 
 /// What a batch changed, for the store to write back.
@@ -96,6 +100,7 @@ pub struct Changes {
     pub merges: Vec<Uuid>,
     pub erase_requests: Vec<Uuid>,
     pub newly_erased: Vec<Uuid>,
+    pub not_duplicates: Vec<(Uuid, Uuid)>,
 }
 
 impl Changes {
@@ -195,6 +200,12 @@ impl State {
                 if self.erase_requests.insert(*visitor_id) {
                     ch.erase_requests.push(*visitor_id);
                     self.close_erasure(ch);
+                }
+            }
+            OpBody::NotDuplicate { a, b } => {
+                let pair = ((*a).min(*b), (*a).max(*b));
+                if self.not_duplicates.insert(pair) {
+                    ch.not_duplicates.push(pair);
                 }
             }
             OpBody::Redacted { .. } => return Outcome::Discarded,
@@ -321,6 +332,7 @@ pub fn validate(body: &OpBody) -> Result<(), String> {
             Ok(())
         }
         OpBody::Merge { loser, winner } if loser == winner => Err("merge into itself".into()),
+        OpBody::NotDuplicate { a, b } if a == b => Err("not_duplicate of itself".into()),
         OpBody::Consent { purpose, wording_version, .. }
             if purpose.is_empty() || purpose.len() > 100 || wording_version.len() > 100 =>
         {

@@ -52,6 +52,9 @@ pub enum OpBody {
     Merge { loser: Uuid, winner: Uuid },
     /// Right to erasure: forever.
     Erase { visitor_id: Uuid },
+    /// Staff checked that `a` and `b` are two different people: the pair is
+    /// never proposed as a duplicate again, on any device. Ids only.
+    NotDuplicate { a: Uuid, b: Uuid },
     /// An op whose body was dropped because its subject was erased.
     #[serde(skip)]
     Redacted { kind: String, subject: Option<Uuid> },
@@ -89,12 +92,13 @@ impl OpBody {
             OpBody::Consent { .. } => "consent".into(),
             OpBody::Merge { .. } => "merge".into(),
             OpBody::Erase { .. } => "erase".into(),
+            OpBody::NotDuplicate { .. } => "not_duplicate".into(),
             OpBody::Redacted { kind, .. } | OpBody::Undecodable { kind, .. } => kind.clone(),
         }
     }
 
     /// The visitor whose personal data this op carries, if any: the id that
-    /// erasure redacts by. A merge carries only ids and is kept.
+    /// erasure redacts by. A merge or a not-duplicate carries only ids and is kept.
     pub fn subject(&self) -> Option<Uuid> {
         match self {
             OpBody::Set { entity: Entity::Visitor, id, .. } => Some(*id),
@@ -165,6 +169,16 @@ mod tests {
         assert!(json.contains(r#""kind":"check_in""#), "{json}");
         let back: OpBody = serde_json::from_str(&json).unwrap();
         assert_eq!(back, body);
+    }
+
+    #[test]
+    fn a_not_duplicate_travels_as_its_own_kind_and_carries_no_subject() {
+        let body = OpBody::NotDuplicate { a: Uuid::from_u128(1), b: Uuid::from_u128(2) };
+        let json = serde_json::to_string(&body).unwrap();
+        assert!(json.contains(r#""kind":"not_duplicate""#), "{json}");
+        assert_eq!(OpBody::decode("not_duplicate", None, serde_json::from_str(&json).unwrap()), body);
+        assert_eq!(body.kind(), "not_duplicate");
+        assert_eq!(body.subject(), None, "ids only: kept when either person is erased");
     }
 
     #[test]

@@ -149,12 +149,8 @@ pub async fn push(
     let prepared = push::prepare(req.ops)?;
     let resp = push::store(s.db(), device.org_id, prepared, now_ms()).await?;
     if s.config().crash_after_commit {
-        // Test switch: committed, never answered.
-        eprintln!(
-            "escale-hub: {} is set: aborting after the commit",
-            crate::state::CRASH_AFTER_COMMIT_ENV
-        );
-        std::process::abort();
+        // Test switch: committed, never answered — the test kills us here.
+        escale_core::sync::http::wait_to_be_killed(crate::state::FAILPOINT_AFTER_COMMIT).await;
     }
     s.metrics().pushed(
         resp.applied + resp.quarantined,

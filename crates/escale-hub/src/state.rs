@@ -8,9 +8,12 @@ use escale_core::sync::protocol::MAX_BODY_BYTES;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Test-only: when set to 1, the hub aborts right after committing a push
-/// and before answering, to prove a lost answer loses nothing.
+/// Test-only: when set to 1, the hub stops right after committing a push
+/// and before answering (the failpoint [`FAILPOINT_AFTER_COMMIT`]: it says
+/// so on stderr and waits to be killed), to prove a lost answer loses nothing.
 pub const CRASH_AFTER_COMMIT_ENV: &str = "ESCALE_HUB_CRASH_AFTER_COMMIT";
+/// The hub's failpoint: a push committed, not answered.
+pub const FAILPOINT_AFTER_COMMIT: &str = "hub_after_commit";
 
 #[derive(Debug, Clone)]
 pub struct HubConfig {

@@ -57,7 +57,7 @@ async fn import(app: &Escale, file: &Path, ui: Ui) -> Result<Reply, Failure> {
                 r.result.quarantined.to_string(),
             ),
         ],
-    );
+    ) + &super::sync::duplicates_hint(r.duplicates_proposed, ui);
     Reply::new(&r, text)
 }
 

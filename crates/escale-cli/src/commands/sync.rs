@@ -160,8 +160,30 @@ fn render_report(r: &SyncReport, ui: Ui) -> String {
             (ui.t("Durée", "Time"), format!("{} ms", r.took_ms)),
         ],
     );
+    text += &duplicates_hint(r.duplicates_proposed, ui);
     text += &skew_warning(Some(r.skew_ms), ui);
     text
+}
+
+/// "2 doublons possibles à vérifier", when the exchange brought some.
+pub(crate) fn duplicates_hint(n: usize, ui: Ui) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!(
+            "{} escale visitor duplicates\n",
+            ui.t(
+                "1 doublon possible à vérifier :",
+                "1 possible duplicate to check:"
+            )
+        ),
+        n => format!(
+            "{n} {} escale visitor duplicates\n",
+            ui.t(
+                "doublons possibles à vérifier :",
+                "possible duplicates to check:"
+            )
+        ),
+    }
 }
 
 fn render_status(s: &SyncStatus, ui: Ui) -> String {

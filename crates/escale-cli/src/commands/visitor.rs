@@ -1,15 +1,17 @@
-//! `escale visitor add|show|edit`, `escale merge` and `escale erase`.
+//! `escale visitor add|show|edit|duplicates|not-duplicate`, `escale merge`
+//! and `escale erase`.
 //!
 //! Walk-ins go through the core's `register_walk_in` (with the processing
 //! consent the person gave at the desk); possible duplicates are only
 //! reported, never merged here: merging is staff's explicit decision.
 
 use crate::args::{
-    EraseArgs, MergeArgs, PersonFields, VisitorAddArgs, VisitorCommand, VisitorEditArgs,
+    EraseArgs, MergeArgs, NotDuplicateArgs, PersonFields, VisitorAddArgs, VisitorCommand,
+    VisitorDuplicatesArgs, VisitorEditArgs,
 };
 use crate::output::{fields, full_name, or_dash, table, Failure, Reply, Ui};
 use escale_core::app::{
-    ConsentInput, RegistrationView, Similar, VisitorInput, VisitorView, WalkIn,
+    ConsentInput, DuplicatePair, RegistrationView, Similar, VisitorInput, VisitorView, WalkIn,
 };
 use escale_core::model::CONSENT_PROCESSING;
 use escale_core::validate::Warning;
@@ -22,7 +24,109 @@ pub async fn run(app: &Escale, c: VisitorCommand, ui: Ui) -> Result<Reply, Failu
         VisitorCommand::Add(a) => add(app, &a, ui).await,
         VisitorCommand::Show(a) => show(app, &a.id, ui).await,
         VisitorCommand::Edit(a) => edit(app, &a, ui).await,
+        VisitorCommand::Duplicates(a) => duplicate_pairs(app, &a, ui).await,
+        VisitorCommand::NotDuplicate(a) => not_duplicate(app, &a, ui).await,
     }
+}
+
+async fn duplicate_pairs(
+    app: &Escale,
+    a: &VisitorDuplicatesArgs,
+    ui: Ui,
+) -> Result<Reply, Failure> {
+    let pairs = app
+        .duplicate_candidates(a.event.as_deref(), a.limit)
+        .await?;
+    let mut text = match pairs.len() {
+        0 => ui
+            .t("Aucun doublon possible.", "No possible duplicates.")
+            .to_string(),
+        1 => ui
+            .t(
+                "1 doublon possible à vérifier :",
+                "1 possible duplicate to check:",
+            )
+            .to_string(),
+        n => format!(
+            "{n} {}",
+            ui.t(
+                "doublons possibles à vérifier :",
+                "possible duplicates to check:"
+            )
+        ),
+    };
+    text.push('\n');
+    for p in &pairs {
+        text += &duplicate_pair(p, ui);
+    }
+    Reply::new(&pairs, text)
+}
+
+fn duplicate_pair(p: &DuplicatePair, ui: Ui) -> String {
+    let who = |v: &VisitorView| {
+        let details: Vec<String> = [
+            v.email.clone(),
+            v.phone.clone(),
+            v.birth_year.map(|y| y.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if details.is_empty() {
+            name(v)
+        } else {
+            format!("{} ({})", name(v), details.join(", "))
+        }
+    };
+    format!(
+        "\n{} ↔ {}\n  {} — {} %\n  ID {} / {}\n  {} escale merge {} {}\n  {} escale visitor not-duplicate {} {}\n",
+        who(&p.a),
+        who(&p.b),
+        reason(&p.reason, ui),
+        p.score,
+        p.a.id,
+        p.b.id,
+        ui.t("Pour fusionner :", "To merge:"),
+        p.b.id,
+        p.a.id,
+        ui.t("Pas la même personne :", "Not the same person:"),
+        p.a.id,
+        p.b.id,
+    )
+}
+
+fn reason(code: &str, ui: Ui) -> &'static str {
+    match code {
+        "email" => ui.t("même e-mail", "same email"),
+        "name_email" => ui.t("même nom et même e-mail", "same name and email"),
+        "name_birth_year" => ui.t(
+            "même nom et même année de naissance",
+            "same name and birth year",
+        ),
+        "name_phone" => ui.t("même nom et même téléphone", "same name and phone"),
+        "email_close_name" => ui.t("même e-mail et nom proche", "same email and a close name"),
+        _ => ui.t("même nom", "same name"),
+    }
+}
+
+async fn not_duplicate(app: &Escale, a: &NotDuplicateArgs, ui: Ui) -> Result<Reply, Failure> {
+    let r = app.not_duplicate(&a.first, &a.second).await?;
+    let text = format!(
+        "{} {} ({}) / {} ({})\n{}\n",
+        ui.t(
+            "Personnes différentes, noté :",
+            "Recorded as different people:"
+        ),
+        name(&r.a),
+        r.a.id,
+        name(&r.b),
+        r.b.id,
+        ui.t(
+            "Cette paire ne sera plus proposée comme doublon, sur aucun poste.",
+            "This pair will not be proposed as a duplicate again, on any device."
+        ),
+    );
+    Reply::new(&r, text)
 }
 
 async fn add(app: &Escale, a: &VisitorAddArgs, ui: Ui) -> Result<Reply, Failure> {
@@ -336,15 +440,7 @@ fn warnings(ws: &[Warning], ui: Ui) -> String {
 fn duplicates(new: &VisitorView, similar: &[Similar], ui: Ui) -> String {
     let mut out = String::new();
     for s in similar {
-        let reason = match s.reason.as_str() {
-            "email" => ui.t("même e-mail", "same email"),
-            "name_birth_year" => ui.t(
-                "même nom et même année de naissance",
-                "same name and birth year",
-            ),
-            "name_phone" => ui.t("même nom et même téléphone", "same name and phone"),
-            _ => ui.t("même nom", "same name"),
-        };
+        let reason = reason(&s.reason, ui);
         out += &format!(
             "{} {} ({reason}, {}) — ID {}\n",
             ui.t("Doublon possible :", "Possible duplicate of"),

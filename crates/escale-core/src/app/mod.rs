@@ -6,6 +6,7 @@
 //! [`crate::store::WriteTx`], then answers with plain serialisable views.
 
 mod checkin;
+pub(crate) mod duplicates;
 mod events;
 pub(crate) mod people;
 mod registrations;
@@ -14,6 +15,7 @@ pub(crate) mod time;
 mod verify;
 
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
+pub use duplicates::{DismissedPair, DuplicatePair};
 pub use events::{EventInput, EventView, SessionInput, SessionView};
 pub use people::{
     ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,

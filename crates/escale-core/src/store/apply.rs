@@ -161,6 +161,13 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
                 .await?;
         }
     }
+    for (a, b) in &ch.not_duplicates {
+        sqlx::query("INSERT OR IGNORE INTO duplicate_dismissal (a, b) VALUES (?, ?)")
+            .bind(a.to_string())
+            .bind(b.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     for id in &ch.erase_requests {
         sqlx::query("INSERT OR IGNORE INTO erase_request (visitor_id) VALUES (?)")
             .bind(id.to_string())

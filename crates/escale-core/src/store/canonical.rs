@@ -36,6 +36,7 @@ const TABLES: &[(&str, &str, &str)] = &[
     ("alias", "id, root", "id"),
     ("erase_request", "visitor_id", "visitor_id"),
     ("erased", "visitor_id", "visitor_id"),
+    ("duplicate_dismissal", "a, b", "a, b"),
 ];
 
 /// Per-table hashes and the overall hash of the state.

@@ -80,6 +80,9 @@ pub struct BundleImport {
     /// vector afterwards.
     #[serde(flatten)]
     pub result: PushResponse,
+    /// Possible duplicates to check (`Escale::duplicate_candidates`) that
+    /// involve at least one visitor the bundle brought or changed.
+    pub duplicates_proposed: usize,
 }
 
 impl Store {
@@ -165,6 +168,8 @@ impl Store {
             return Err(Error::BundleWrongOrg);
         }
 
+        // Visitors written from here on (`visitor.rev`) came with the bundle.
+        let rev_before = self.rev().await?;
         let mut tx = self.write().await?;
         let mut report = crate::store::BatchReport::default();
         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
@@ -191,12 +196,19 @@ impl Store {
         }
         let vector = read_vector(tx.conn()).await?;
         tx.commit().await?;
+        // Advice only: the import is committed whatever happens here.
+        let duplicates_proposed = if report.applied > 0 {
+            crate::app::duplicates::proposed_since(self, rev_before).await.unwrap_or(0)
+        } else {
+            0
+        };
         Ok(BundleImport {
             path: path.display().to_string(),
             exporter: meta.exporter,
             created_ms: meta.created_ms,
             ops: count,
             result: response(&report, vector),
+            duplicates_proposed,
         })
     }
 }

@@ -267,9 +267,27 @@ const LAST_KEY: &str = "hub/last";
 /// The peer name the hub's vector is remembered under (`Store::remember_peer`).
 pub const HUB_PEER: &str = "hub";
 
-/// Test-only: when set to 1, `escale sync now` aborts after the hub
-/// answered a pull and before the laptop commits it.
+/// Test-only: when set to 1, `escale sync now` stops at the failpoint
+/// [`FAILPOINT_BEFORE_COMMIT`] — the hub answered a pull, the laptop has
+/// committed nothing of it — and waits there to be killed.
 pub const CRASH_BEFORE_COMMIT_ENV: &str = "ESCALE_SYNC_CRASH_BEFORE_COMMIT";
+/// The laptop's failpoint: a pulled page received, not committed.
+pub const FAILPOINT_BEFORE_COMMIT: &str = "sync_before_commit";
+
+/// The line a process prints on stderr when it reaches the failpoint `name`.
+pub fn failpoint_line(name: &str) -> String {
+    format!("escale: failpoint {name} reached (pid {}), waiting to be killed", std::process::id())
+}
+
+/// Test-only crash points (`*_CRASH_*` environment switches): says on stderr
+/// that the process reached `name` ([`failpoint_line`]), then waits forever
+/// without doing anything else, so the crash tests can kill it (`SIGKILL`)
+/// in exactly that state: nothing after the point runs, not even a
+/// destructor or a rollback.
+pub async fn wait_to_be_killed(name: &str) {
+    eprintln!("{}", failpoint_line(name));
+    std::future::pending::<()>().await;
+}
 
 /// What enrolment leaves on the laptop: where the hub is and how to prove
 /// who we are. The token is only here and never printed.
@@ -535,6 +553,10 @@ pub struct SyncReport {
     /// Hub clock minus ours (ms), from `/v1/time`.
     pub skew_ms: i64,
     pub took_ms: u64,
+    /// Possible duplicates to check (`Escale::duplicate_candidates`) that
+    /// involve at least one visitor this sync brought or changed.
+    #[serde(default)]
+    pub duplicates_proposed: usize,
 }
 
 /// One sync with the hub: pull every page we lack, then push every page
@@ -574,7 +596,10 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
         unsynced: 0,
         skew_ms: 0,
         took_ms: 0,
+        duplicates_proposed: 0,
     };
+    // Visitors written from here on (`visitor.rev`) came with this sync.
+    let rev_before = store.rev().await?;
     let t0 = now_ms();
     let time = client.time().await?;
     r.skew_ms = time.now_ms - (t0 + now_ms()) / 2;
@@ -589,8 +614,8 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
         let (n, more) = (resp.ops.len(), resp.more);
         if n > 0 {
             if opts.crash_before_commit {
-                eprintln!("escale: {CRASH_BEFORE_COMMIT_ENV} is set: aborting before committing the pulled page");
-                std::process::abort();
+                // The page is here, nothing of it is committed.
+                wait_to_be_killed(FAILPOINT_BEFORE_COMMIT).await;
             }
             let applied = store.apply_pull(resp).await?;
             r.pulled += applied.applied + applied.quarantined;
@@ -624,6 +649,10 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
     }
     store.remember_peer(HUB_PEER, &hub_vector).await?;
     r.unsynced = lacking(&store.vector().await?, &hub_vector);
+    if r.pulled > 0 {
+        // Advice only: the sync itself succeeded whatever happens here.
+        r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before).await.unwrap_or(0);
+    }
     r.took_ms = started.elapsed().as_millis() as u64;
     Ok(r)
 }

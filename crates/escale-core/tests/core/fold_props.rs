@@ -31,6 +31,7 @@ enum Gen {
     Consent { v: u128, granted: bool },
     Merge { loser: u128, winner: u128 },
     Erase { v: u128 },
+    NotDuplicate { a: u128, b: u128 },
     Junk,
 }
 
@@ -43,6 +44,7 @@ fn gen_op() -> impl Strategy<Value = Gen> {
         1 => (0..VISITORS, any::<bool>()).prop_map(|(v, granted)| Gen::Consent { v, granted }),
         2 => (0..VISITORS, 0..VISITORS).prop_map(|(loser, winner)| Gen::Merge { loser, winner }),
         1 => (0..VISITORS).prop_map(|v| Gen::Erase { v }),
+        1 => (0..VISITORS, 0..VISITORS).prop_map(|(a, b)| Gen::NotDuplicate { a, b }),
         1 => Just(Gen::Junk),
     ]
 }
@@ -92,6 +94,7 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
             },
             Gen::Merge { loser, winner } => OpBody::Merge { loser: visitor(*loser), winner: visitor(*winner) },
             Gen::Erase { v } => OpBody::Erase { visitor_id: visitor(*v) },
+            Gen::NotDuplicate { a, b } => OpBody::NotDuplicate { a: visitor(*a), b: visitor(*b) },
             Gen::Junk => OpBody::Set { entity: Entity::Visitor, id: visitor(0), fields: Fields::new() },
         };
         ops.push(Op {
@@ -141,6 +144,9 @@ proptest! {
         for id in &reference.erased {
             prop_assert!(!reference.records.contains_key(&(Entity::Visitor, *id)), "an erased person keeps no record");
             prop_assert!(reference.checkins.values().all(|c| c.visitor_id != *id), "nor any check-in");
+        }
+        for (x, y) in &reference.not_duplicates {
+            prop_assert!(x < y, "a dismissed pair is unordered: stored smaller id first, never with itself");
         }
     }
 }

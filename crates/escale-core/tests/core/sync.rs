@@ -567,6 +567,8 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         let status = child.wait().unwrap();
+        // Killed means died of SIGKILL (not finished just before the signal).
+        let killed = killed && std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
         let app = escale_core::Escale::open(dir.path()).await.unwrap();
         let count = app.store().op_count().await.unwrap();
         assert!(count == before || count == before + total, "attempt {attempt}: {count} ops, neither {before} nor {}", before + total);

@@ -1,0 +1,388 @@
+//! Duplicates across the organisation: pairs of live visitor records that
+//! are probably one person — typically registered on two laptops while
+//! offline and met after a sync — for staff to merge or to dismiss.
+//!
+//! A pair is proposed (`reason`, `score` out of 100) when the two records:
+//!
+//! - have the same folded full name (`visitor.name_key`: accents, case,
+//!   punctuation and the order of the names ignored) and the same email
+//!   (`name_email`, 95), the same phone digits (`name_phone`, 90) or the same
+//!   birth year (`name_birth_year`, 80); or the same name and nothing to
+//!   compare, because one side lacks each of email, phone and birth year
+//!   (`name`, 50). Same name with a different email, phone or birth year on
+//!   both sides and nothing in common: two namesakes, not proposed;
+//! - or share an email and have close names (every name of the shorter one
+//!   found in the other, at most one of them with a typo:
+//!   `email_close_name`, 75);
+//!
+//! each further matching detail adds 2. Two birth years that differ veto the
+//! pair whatever else matches (a parent and a child sharing a name and a
+//! family email). Merged-away and erased records are never proposed (they
+//! are not live), nor a pair staff dismissed with a `not_duplicate` op —
+//! which travels with sync like any other op, and still holds when either
+//! record is later merged into another (dismissals are read through merges).
+//!
+//! Cost: no two records of the whole table are ever compared. Only records
+//! sharing a name key or an email with another one are read (both columns
+//! are indexed), and compared within that group. After a sync, only the
+//! groups of the visitors the sync wrote are read.
+
+use super::people::VisitorView;
+use super::Escale;
+use crate::error::{Error, Result};
+use crate::op::OpBody;
+use crate::store::{parse_uuid, Store};
+use crate::text::{osa_distance_le1, phone_digits};
+use serde::Serialize;
+use sqlx::{Row, SqlitePool};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use uuid::Uuid;
+
+/// Two records that are probably the same person.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicatePair {
+    /// The record with the smaller id.
+    pub a: VisitorView,
+    pub b: VisitorView,
+    /// `name_email`, `name_phone`, `name_birth_year`, `email_close_name` or `name`.
+    pub reason: String,
+    /// 0 to 100: how sure the match is (see the module documentation).
+    pub score: u8,
+}
+
+/// Two records staff marked as two different people.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+pub struct DismissedPair {
+    pub a: VisitorView,
+    pub b: VisitorView,
+}
+
+/// Above this many visitors to look around, reading every group at once is
+/// cheaper than looking each one up.
+const AROUND_MAX: usize = 5_000;
+const CHUNK: usize = 300;
+/// What the comparison needs of a record (the full record is read only for
+/// the pairs shown). Read as one JSON document built by SQLite: handing
+/// 100,000 rows over one by one cost more than the query (see `ops_after`).
+const LIGHT: &str = "json_group_array(json_array(id, first_name, last_name, name_key, email, phone, birth_year))";
+
+struct Rec {
+    first: String,
+    last: String,
+    key: String,
+    email: Option<String>,
+    /// Phone digits (`text::phone_digits`).
+    phone: Option<String>,
+    year: Option<i64>,
+}
+
+/// A proposed pair, smaller id first.
+struct Found {
+    a: Uuid,
+    b: Uuid,
+    reason: &'static str,
+    score: u8,
+}
+
+impl Escale {
+    /// Pairs of live records that are probably the same person, most certain
+    /// first, at most `limit`. With an event, only pairs where at least one
+    /// side is registered at that event.
+    pub async fn duplicate_candidates(&self, event_id: Option<&str>, limit: usize) -> Result<Vec<DuplicatePair>> {
+        let pool = self.store.pool();
+        let around = match event_id {
+            Some(e) => {
+                let ev = self.event(e).await?;
+                Some(registered_roots(pool, ev.id).await?)
+            }
+            None => None,
+        };
+        if around.as_ref().is_some_and(BTreeSet::is_empty) {
+            return Ok(vec![]);
+        }
+        let mut found = candidates(pool, around.as_ref()).await?;
+        found.truncate(limit);
+        let ids: Vec<Uuid> = found.iter().flat_map(|f| [f.a, f.b]).collect::<BTreeSet<_>>().into_iter().collect();
+        let views = self.visitors_by_id(&ids).await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|f| {
+                Some(DuplicatePair {
+                    a: views.get(&f.a)?.clone(),
+                    b: views.get(&f.b)?.clone(),
+                    reason: f.reason.to_string(),
+                    score: f.score,
+                })
+            })
+            .collect())
+    }
+
+    /// Records that `a` and `b` (or the records they were merged into) are
+    /// two different people: the pair is not proposed again, on any device.
+    pub async fn not_duplicate(&self, a: &str, b: &str) -> Result<DismissedPair> {
+        let (va, vb) = (self.visitor(a).await?, self.visitor(b).await?);
+        if va.id == vb.id {
+            return Err(Error::Invalid { field: "id", value: b.chars().take(60).collect() });
+        }
+        let (va, vb) = if va.id < vb.id { (va, vb) } else { (vb, va) };
+        self.commit(vec![OpBody::NotDuplicate { a: va.id, b: vb.id }]).await?;
+        Ok(DismissedPair { a: va, b: vb })
+    }
+}
+
+/// How many candidate pairs involve at least one live visitor written after
+/// the local change counter was `rev` (`Store::rev`): after a sync or a
+/// bundle import, the duplicates it brought.
+pub async fn proposed_since(store: &Store, rev: i64) -> Result<usize> {
+    let pool = store.pool();
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM visitor WHERE rev > ? AND id NOT IN (SELECT id FROM alias)")
+            .bind(rev)
+            .fetch_all(pool)
+            .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let around: BTreeSet<Uuid> = ids.iter().map(|s| parse_uuid(s)).collect::<Result<_>>()?;
+    Ok(candidates(pool, Some(&around)).await?.len())
+}
+
+/// Every candidate pair (involving one of `around` when given), dismissed
+/// pairs left out, most certain first.
+async fn candidates(pool: &SqlitePool, around: Option<&BTreeSet<Uuid>>) -> Result<Vec<Found>> {
+    let recs = match around {
+        Some(ids) if ids.len() <= AROUND_MAX => load_around(pool, ids).await?,
+        _ => load_grouped(pool).await?,
+    };
+    let dismissed = dismissed(pool).await?;
+    let mut found: BTreeMap<(Uuid, Uuid), (&'static str, u8)> = BTreeMap::new();
+    let mut keep = |x: Uuid, y: Uuid, m: (&'static str, u8)| {
+        let pair = (x.min(y), x.max(y));
+        if around.is_some_and(|ids| !ids.contains(&pair.0) && !ids.contains(&pair.1)) || dismissed.contains(&pair) {
+            return;
+        }
+        let e = found.entry(pair).or_insert(m);
+        if m.1 > e.1 {
+            *e = m;
+        }
+    };
+    let mut by_key: HashMap<&str, Vec<(Uuid, &Rec)>> = HashMap::new();
+    let mut by_email: HashMap<&str, Vec<(Uuid, &Rec)>> = HashMap::new();
+    for (id, r) in &recs {
+        if !r.key.is_empty() {
+            by_key.entry(&r.key).or_default().push((*id, r));
+        }
+        if let Some(e) = r.email.as_deref() {
+            by_email.entry(e).or_default().push((*id, r));
+        }
+    }
+    for group in by_key.values().filter(|g| g.len() > 1) {
+        for (i, (x, a)) in group.iter().enumerate() {
+            for (y, b) in &group[i + 1..] {
+                if let Some(m) = same_name(a, b) {
+                    keep(*x, *y, m);
+                }
+            }
+        }
+    }
+    for group in by_email.values().filter(|g| g.len() > 1) {
+        for (i, (x, a)) in group.iter().enumerate() {
+            for (y, b) in &group[i + 1..] {
+                if a.key != b.key && close_names(&a.key, &b.key) && !years_differ(a, b) {
+                    let extra = u8::from(same_phone(a, b)) + u8::from(same_year(a, b));
+                    keep(*x, *y, ("email_close_name", 75 + 2 * extra));
+                }
+            }
+        }
+    }
+    let sort_name =
+        |id: &Uuid| recs.get(id).map(|r| (r.last.to_lowercase(), r.first.to_lowercase())).unwrap_or_default();
+    let mut out: Vec<(Found, (String, String))> = found
+        .into_iter()
+        .map(|((a, b), (reason, score))| (Found { a, b, reason, score: score.min(100) }, sort_name(&a)))
+        .collect();
+    out.sort_by(|(x, xn), (y, yn)| {
+        y.score.cmp(&x.score).then_with(|| xn.cmp(yn)).then_with(|| (x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    Ok(out.into_iter().map(|(f, _)| f).collect())
+}
+
+/// Two records with the same name key: the reason and score, if proposed.
+fn same_name(a: &Rec, b: &Rec) -> Option<(&'static str, u8)> {
+    if years_differ(a, b) {
+        return None;
+    }
+    let matches: Vec<&'static str> =
+        [(same_email(a, b), "name_email"), (same_phone(a, b), "name_phone"), (same_year(a, b), "name_birth_year")]
+            .into_iter()
+            .filter_map(|(m, r)| m.then_some(r))
+            .collect();
+    let base = |r: &str| match r {
+        "name_email" => 95,
+        "name_phone" => 90,
+        _ => 80,
+    };
+    if let Some(first) = matches.first() {
+        return Some((first, base(first) + 2 * (matches.len() as u8 - 1)));
+    }
+    let comparable = (a.email.is_some() && b.email.is_some()) || (a.phone.is_some() && b.phone.is_some());
+    // Both have emails or phones and they differ: namesakes.
+    (!comparable).then_some(("name", 50))
+}
+
+fn same_email(a: &Rec, b: &Rec) -> bool {
+    a.email.is_some() && a.email == b.email
+}
+
+fn same_phone(a: &Rec, b: &Rec) -> bool {
+    a.phone.is_some() && a.phone == b.phone
+}
+
+fn same_year(a: &Rec, b: &Rec) -> bool {
+    a.year.is_some() && a.year == b.year
+}
+
+fn years_differ(a: &Rec, b: &Rec) -> bool {
+    matches!((a.year, b.year), (Some(x), Some(y)) if x != y)
+}
+
+/// Name keys (folded, sorted tokens) close enough for two records sharing an
+/// email: every token of the shorter key matches a distinct token of the
+/// other, exactly or — for one of them at most — with one typo.
+pub(crate) fn close_names(a: &str, b: &str) -> bool {
+    let (ta, tb): (Vec<&str>, Vec<&str>) =
+        (a.split(' ').filter(|t| !t.is_empty()).collect(), b.split(' ').filter(|t| !t.is_empty()).collect());
+    let (short, long) = if ta.len() <= tb.len() { (ta, tb) } else { (tb, ta) };
+    if short.is_empty() {
+        return false;
+    }
+    let mut used = vec![false; long.len()];
+    let mut typos = 0;
+    // Exact matches first, so that a typo match never takes a token an exact one needs.
+    let mut rest = vec![];
+    for t in &short {
+        match long.iter().enumerate().position(|(i, l)| !used[i] && l == t) {
+            Some(i) => used[i] = true,
+            None => rest.push(*t),
+        }
+    }
+    for t in rest {
+        match long.iter().enumerate().position(|(i, l)| !used[i] && t.chars().count() > 2 && osa_distance_le1(t, l)) {
+            Some(i) => {
+                used[i] = true;
+                typos += 1;
+            }
+            None => return false,
+        }
+    }
+    typos <= 1
+}
+
+/// Runs a `SELECT {LIGHT} FROM visitor WHERE …` and decodes its one document.
+async fn load_light(pool: &SqlitePool, sql: &str, binds: &[String], out: &mut BTreeMap<Uuid, Rec>) -> Result<()> {
+    type Row = (String, Option<String>, Option<String>, String, Option<String>, Option<String>, Option<i64>);
+    let mut q = sqlx::query_scalar::<_, Option<String>>(sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let doc = q.fetch_one(pool).await?;
+    let rows: Vec<Row> = serde_json::from_str(doc.as_deref().unwrap_or("[]"))
+        .map_err(|e| Error::Corrupt(format!("visitor page: {e}")))?;
+    for (id, first, last, key, email, phone, year) in rows {
+        let phone = phone.as_deref().map(phone_digits).filter(|d| !d.is_empty());
+        out.insert(
+            parse_uuid(&id)?,
+            Rec { first: first.unwrap_or_default(), last: last.unwrap_or_default(), key, email, phone, year },
+        );
+    }
+    Ok(())
+}
+
+/// Every live record sharing its name key or its email with another record.
+async fn load_grouped(pool: &SqlitePool) -> Result<BTreeMap<Uuid, Rec>> {
+    let mut out = BTreeMap::new();
+    for sql in [
+        format!(
+            "SELECT {LIGHT} FROM visitor WHERE id NOT IN (SELECT id FROM alias) AND name_key IN
+               (SELECT name_key FROM visitor WHERE name_key <> '' GROUP BY name_key HAVING count(*) > 1)"
+        ),
+        format!(
+            "SELECT {LIGHT} FROM visitor WHERE id NOT IN (SELECT id FROM alias) AND email IS NOT NULL AND email IN
+               (SELECT email FROM visitor WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1)"
+        ),
+    ] {
+        load_light(pool, &sql, &[], &mut out).await?;
+    }
+    Ok(out)
+}
+
+/// The live records sharing a name key or an email with one of `ids`
+/// (`ids` themselves included), by index look-ups.
+async fn load_around(pool: &SqlitePool, ids: &BTreeSet<Uuid>) -> Result<BTreeMap<Uuid, Rec>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let ph = vec!["?"; chunk.len()].join(", ");
+        for sql in [
+            format!(
+                "SELECT {LIGHT} FROM visitor WHERE id NOT IN (SELECT id FROM alias)
+                 AND name_key IN (SELECT name_key FROM visitor WHERE id IN ({ph}) AND name_key <> '')"
+            ),
+            format!(
+                "SELECT {LIGHT} FROM visitor WHERE id NOT IN (SELECT id FROM alias) AND email IS NOT NULL
+                 AND email IN (SELECT email FROM visitor WHERE id IN ({ph}) AND email IS NOT NULL)"
+            ),
+        ] {
+            load_light(pool, &sql, chunk, &mut out).await?;
+        }
+    }
+    Ok(out)
+}
+
+/// Dismissed pairs, each id read through merges (smaller id first).
+async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
+    let rows = sqlx::query(
+        "SELECT coalesce((SELECT root FROM alias WHERE id = d.a), d.a),
+                coalesce((SELECT root FROM alias WHERE id = d.b), d.b)
+         FROM duplicate_dismissal d",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out = BTreeSet::new();
+    for r in rows {
+        let (a, b) = (parse_uuid(&r.try_get::<String, _>(0)?)?, parse_uuid(&r.try_get::<String, _>(1)?)?);
+        out.insert((a.min(b), a.max(b)));
+    }
+    Ok(out)
+}
+
+/// The live records standing for everyone registered at the event.
+async fn registered_roots(pool: &SqlitePool, event: Uuid) -> Result<BTreeSet<Uuid>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT coalesce(a.root, r.visitor_id) FROM registration r
+         LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.event_id = ? AND r.visitor_id IS NOT NULL",
+    )
+    .bind(event.to_string())
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|s| parse_uuid(s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::name_key;
+
+    #[test]
+    fn close_names_allow_one_typo_or_a_missing_name() {
+        let k = |f: &str, l: &str| name_key(f, l);
+        assert!(close_names(&k("Élodie", "Martin"), &k("Elodie", "Martin-Durand")), "a second last name");
+        assert!(close_names(&k("Élodie", "Martin"), &k("Elodei", "Martin")), "one typo");
+        assert!(close_names(&k("Élodie", "Martin"), &k("", "Martin")), "only the last name on one side");
+        assert!(!close_names(&k("Élodie", "Martin"), &k("Jean", "Martin")), "a family sharing an email");
+        assert!(!close_names(&k("Élodie", "Martin"), &k("Elodei", "Matrin")), "two typos are another person");
+        assert!(!close_names("", &k("Jean", "Martin")));
+    }
+}
