@@ -81,6 +81,9 @@ pub enum Command {
     /// Sync this laptop with the organisation's hub.
     #[command(subcommand)]
     Sync(SyncCommand),
+    /// Sync with another laptop on the local network, without a hub (pairing code).
+    #[command(subcommand)]
+    Peer(PeerCommand),
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +202,28 @@ pub enum VisitorCommand {
     Show(IdArg),
     /// Change a visitor: only the given flags change.
     Edit(VisitorEditArgs),
+    /// List pairs of records that are probably the same person (e.g. registered on two laptops).
+    Duplicates(VisitorDuplicatesArgs),
+    /// Record that two records are two different people: the pair is not proposed again.
+    NotDuplicate(NotDuplicateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VisitorDuplicatesArgs {
+    /// Only pairs where at least one of the two is registered at this event.
+    #[arg(long = "event", value_name = "ID")]
+    pub event: Option<String>,
+    /// Maximum number of pairs.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct NotDuplicateArgs {
+    /// One visitor id.
+    pub first: String,
+    /// The other visitor id.
+    pub second: String,
 }
 
 /// The person's fields; all optional so `edit` can change only some.
@@ -478,6 +503,51 @@ pub struct SyncEnrollArgs {
     /// A CA certificate (PEM) to trust for this hub (an office hub with its own certificate).
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeerCommand {
+    /// Share this laptop's data on the local network: shows a code to type on the other laptop.
+    Share(PeerShareArgs),
+    /// Join a sharing laptop with the code it shows, and exchange operations both ways.
+    Join(PeerJoinArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeerShareArgs {
+    /// TCP port to listen on (default: any free port, printed with the code).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Address to listen on (default: every interface).
+    #[arg(long, default_value = "0.0.0.0", value_name = "IP")]
+    pub bind: std::net::IpAddr,
+    /// Stop after the first successful exchange.
+    #[arg(long)]
+    pub once: bool,
+    /// Stop sharing (the code expires) after this many seconds (default 600).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Do not advertise on the local network (mDNS): joiners then need --address.
+    #[arg(long)]
+    pub no_mdns: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PeerJoinArgs {
+    /// The code shown on the sharing laptop, e.g. 4827-1953.
+    pub code: String,
+    /// The sharing laptop's address (no discovery), e.g. 192.168.1.12:45678.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub address: Option<String>,
+    /// Among several sharing laptops, the one whose name contains this.
+    #[arg(long, value_name = "NAME")]
+    pub peer: Option<String>,
+    /// This device's name, when this data directory is empty and joins the organisation (default "Escale").
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Give up when the other laptop says nothing for this many seconds (default 30).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -97,6 +97,7 @@ pub fn exit_code(code: &str) -> u8 {
         "org.not_found",
         "device.not_found",
         "sync.bad_url",
+        "peer.bad_code",
     ];
     if code == "internal" {
         EXIT_INTERNAL

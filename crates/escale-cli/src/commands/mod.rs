@@ -11,6 +11,7 @@ mod hub;
 mod import;
 mod init;
 mod ops;
+mod peer;
 mod session;
 mod stats;
 mod sync;
@@ -32,6 +33,10 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
     }
     if let Command::Sync(crate::args::SyncCommand::Enroll(a)) = &cli.command {
         return sync::enroll(&dir, a, ui).await;
+    }
+    // Joining a stand peer may also start from an empty directory.
+    if let Command::Peer(crate::args::PeerCommand::Join(a)) = &cli.command {
+        return peer::join(&dir, a, ui).await;
     }
     let app = open_existing(&dir).await?;
     let outcome = dispatch(&app, cli.command, ui).await;
@@ -60,6 +65,10 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Bundle(c) => bundle::run(app, c, ui).await,
         Command::Hub(_) => unreachable!("hub commands are handled before the store is opened"),
         Command::Sync(c) => sync::run(app, c, ui).await,
+        Command::Peer(crate::args::PeerCommand::Share(a)) => peer::share(app, &a, ui).await,
+        Command::Peer(crate::args::PeerCommand::Join(_)) => {
+            unreachable!("peer join is handled before the store is opened")
+        }
     }
 }
 

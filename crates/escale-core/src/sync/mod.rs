@@ -7,14 +7,17 @@
 //!   detection, clock skew — all through `WriteTx::ingest`, the one write path;
 //! - [`snapshot`]: a new device starts from a copy of the state and the log;
 //! - [`bundle`]: one encrypted file carrying ops to any device of the
-//!   organisation.
+//!   organisation;
+//! - [`peer`]: two laptops on a LAN, without a hub (pairing code, encrypted
+//!   channel, mDNS discovery).
 //!
-//! Nothing here opens a socket: transports (`http`, LAN) are adapters that
-//! move these types around. The rules are in `docs/sync-protocol.md`.
+//! The node API opens no socket: the transports (`http` to a hub, `peer`
+//! on a LAN, `bundle` through a file) only move its types around. The rules are in `docs/sync-protocol.md`.
 
 pub mod bundle;
 pub mod http;
 pub mod node;
+pub mod peer;
 pub mod protocol;
 pub mod snapshot;
 

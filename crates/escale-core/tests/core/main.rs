@@ -3,8 +3,10 @@
 mod support;
 
 mod checkin;
+mod duplicates;
 mod fold_props;
 mod import;
+mod peer;
 mod people;
 mod registrations;
 mod store;

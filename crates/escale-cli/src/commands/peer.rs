@@ -1,0 +1,294 @@
+//! `escale peer share|join`: two laptops sync on the local network, without
+//! a hub. Pairing, encryption, discovery and the exchange are the core's
+//! (`escale_core::sync::peer`); this file parses, prints and waits.
+
+use crate::args::{PeerJoinArgs, PeerShareArgs};
+use crate::output::{fields, Failure, Reply, Ui};
+use escale_core::sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, ShareOptions};
+use escale_core::Escale;
+use serde_json::json;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+/// `escale peer share`: prints the code at once (first line; with `--json`
+/// a one-line `{"ok": true, "data": {"event": "sharing", …}}`), one line per
+/// joiner, and returns when sharing ends.
+pub async fn share(app: &Escale, a: &PeerShareArgs, ui: Ui) -> Result<Reply, Failure> {
+    let info = app.info().await?;
+    let mut opts = ShareOptions {
+        listen: SocketAddr::new(a.bind, a.port),
+        advertise: !a.no_mdns,
+        ..ShareOptions::default()
+    };
+    if let Some(secs) = a.timeout {
+        opts.code_ttl = Duration::from_secs(secs.max(1));
+    }
+    let mut s = peer::share(app.store().clone(), info.device_name.clone(), opts)
+        .await
+        .map_err(|e| failure(e, ui))?;
+    let addresses: Vec<String> = s.addresses().iter().map(|a| a.to_string()).collect();
+    if let Some(e) = s.discovery_error() {
+        eprintln!(
+            "escale: {}",
+            PeerError::Discovery(e.to_string()).message(ui.lang)
+        );
+    }
+    let until = local_time(s.expires_at_ms());
+    line(
+        ui,
+        json!({"ok": true, "data": {
+            "event": "sharing",
+            "code": s.code(),
+            "port": s.addr().port(),
+            "addresses": addresses,
+            "expires_ms": s.expires_at_ms(),
+            "mdns": s.discovery_error().is_none() && !a.no_mdns,
+            "device_name": info.device_name,
+        }}),
+        || {
+            let first = addresses
+                .first()
+                .cloned()
+                .unwrap_or_else(|| s.addr().to_string());
+            format!(
+                "{}{} {}   ({} {until})\n{}\n    escale peer join {}\n{}\n    escale peer join {} --address {first}\n{}",
+                ui.t("Code de jumelage", "Pairing code"),
+                ui.t(" :", ":"),
+                s.code(),
+                ui.t("valable jusqu'à", "valid until"),
+                ui.t(
+                    "Sur l'autre ordinateur (même réseau local) :",
+                    "On the other laptop (same local network):"
+                ),
+                s.code(),
+                ui.t(
+                    "ou, s'il ne trouve pas celui-ci :",
+                    "or, if it does not find this one:"
+                ),
+                s.code(),
+                ui.t("Ctrl-C pour arrêter.", "Ctrl-C to stop."),
+            )
+        },
+    );
+
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut joined = 0usize;
+    let reason = loop {
+        let ev = tokio::select! {
+            ev = s.next_event() => ev,
+            _ = &mut ctrl_c => break "interrupted".to_string(),
+        };
+        match ev {
+            None => break "stopped".to_string(),
+            Some(PeerEvent::Closed { reason }) => break reason,
+            Some(ev) => {
+                let ok = matches!(ev, PeerEvent::Joined { .. });
+                let mut data = serde_json::to_value(&ev).unwrap_or_default();
+                if let PeerEvent::Failed { error, .. } = &ev {
+                    data["message"] = error.message(ui.lang).into();
+                }
+                line(ui, json!({"ok": true, "data": data}), || {
+                    ev.message(ui.lang)
+                });
+                if ok {
+                    joined += 1;
+                    if a.once {
+                        break "once".to_string();
+                    }
+                }
+            }
+        }
+    };
+    s.stop().await;
+    match reason.as_str() {
+        "code_burned" => return Err(failure(PeerError::CodeBurned, ui)),
+        "code_expired" if a.once && joined == 0 => return Err(failure(PeerError::CodeExpired, ui)),
+        _ => {}
+    }
+    let text = format!(
+        "{} {joined}\n",
+        ui.t(
+            "Partage arrêté. Ordinateurs ayant rejoint :",
+            "Sharing stopped. Laptops that joined:"
+        )
+    );
+    Reply::new(
+        &json!({"event": "stopped", "reason": reason, "joined": joined}),
+        text,
+    )
+}
+
+/// `escale peer join CODE`: may start from an empty data directory, which
+/// then becomes a new device of the sharer's organisation (like `sync
+/// enroll`, it may create the directory, and removes it again on failure).
+pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure> {
+    // Checked before anything is created.
+    peer::PairingCode::parse(&a.code).map_err(|e| failure(e, ui))?;
+    let addr = match &a.address {
+        Some(s) => Some(resolve(s).await?),
+        None => None,
+    };
+    let dir_existed = dir.exists();
+    let store_existed = dir.join(escale_core::store::DB_FILE).is_file();
+    let app = Escale::open(dir).await?;
+    let name = match (app.store().identity().await?, &a.name) {
+        (Some(_), _) => app
+            .info()
+            .await
+            .map(|i| i.device_name)
+            .unwrap_or_else(|_| "Escale".into()),
+        (None, Some(n)) => n.clone(),
+        (None, None) => "Escale".into(),
+    };
+    let mut opts = JoinOptions {
+        peer_name: a.peer.clone(),
+        ..JoinOptions::default()
+    };
+    if let Some(secs) = a.timeout {
+        opts.io_timeout = Duration::from_secs(secs.max(1));
+    }
+    let outcome = peer::join(app.store(), &a.code, addr, &name, opts).await;
+    let joined_org = app.store().identity().await.ok().flatten().is_some();
+    app.store().close().await;
+    if outcome.is_err() && !store_existed && !joined_org {
+        // A failed first join leaves nothing behind.
+        remove_empty_store(dir, dir_existed);
+    }
+    let r = outcome.map_err(|e| failure(e, ui))?;
+    Reply::new(&r, render_report(&r, ui))
+}
+
+async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
+    let bad = || Failure::Cli {
+        code: "input.invalid",
+        message: format!("--address {s:?}: HOST:PORT, e.g. 192.168.1.12:45678"),
+    };
+    let mut addrs = tokio::net::lookup_host(s.trim()).await.map_err(|_| bad())?;
+    addrs.next().ok_or_else(bad)
+}
+
+fn remove_empty_store(dir: &Path, dir_existed: bool) {
+    let db = dir.join(escale_core::store::DB_FILE);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    if !dir_existed {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+fn render_report(r: &PeerReport, ui: Ui) -> String {
+    let mut pairs = vec![(
+        ui.t("Autre ordinateur", "Other laptop"),
+        format!("{} ({})", r.peer_device_name, r.peer_addr),
+    )];
+    if r.joined_org {
+        pairs.push((
+            ui.t("Cet ordinateur", "This laptop"),
+            ui.t(
+                "nouvel appareil de l'organisation",
+                "new device of the organisation",
+            )
+            .to_string(),
+        ));
+    }
+    pairs.extend([
+        (ui.t("Reçues", "Received"), r.pulled.to_string()),
+        (ui.t("Envoyées", "Sent"), r.pushed.to_string()),
+        (
+            ui.t("Déjà connues", "Already known"),
+            r.duplicates.to_string(),
+        ),
+        (
+            ui.t("En quarantaine", "Quarantined"),
+            r.quarantined.to_string(),
+        ),
+        (ui.t("Durée", "Time"), format!("{} ms", r.took_ms)),
+    ]);
+    let mut text = fields(ui, &pairs);
+    text += &super::sync::duplicates_hint(r.duplicates_proposed, ui);
+    text
+}
+
+/// One line on stdout now (sharing runs until stopped): compact JSON, or text.
+fn line(ui: Ui, json: serde_json::Value, text: impl FnOnce() -> String) {
+    let mut out = std::io::stdout().lock();
+    let _ = if ui.json {
+        writeln!(out, "{json}")
+    } else {
+        writeln!(out, "{}", text())
+    };
+    let _ = out.flush();
+}
+
+fn failure(e: PeerError, ui: Ui) -> Failure {
+    match e {
+        PeerError::Store(e) => Failure::Core(e),
+        e => Failure::Cli {
+            code: static_code(e.code()),
+            message: e.message(ui.lang),
+        },
+    }
+}
+
+/// Failure codes are `&'static str`; a refusal from the other laptop carries
+/// its own code: the known ones keep it, anything else is `peer.refused`.
+fn static_code(code: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "peer.bad_code",
+        "peer.wrong_code",
+        "peer.code_burned",
+        "peer.code_expired",
+        "peer.not_found",
+        "peer.ambiguous",
+        "peer.other_org",
+        "peer.timeout",
+        "peer.network",
+        "peer.listen",
+        "peer.protocol",
+        "peer.tampered",
+        "peer.too_large",
+        "peer.version_mismatch",
+        "peer.discovery",
+        "peer.failed",
+        "sync.clone_detected",
+        "sync.bad_op",
+        "sync.protocol_too_old",
+        "sync.protocol_too_new",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| **k == code)
+        .copied()
+        .unwrap_or("peer.refused")
+}
+
+fn local_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_peer_code_keeps_its_name_and_exit_code() {
+        for code in ["peer.wrong_code", "peer.other_org", "sync.clone_detected"] {
+            assert_eq!(static_code(code), code);
+            assert_eq!(crate::output::exit_code(code), crate::output::EXIT_FAILED);
+        }
+        assert_eq!(static_code("something.else"), "peer.refused");
+        assert_eq!(
+            crate::output::exit_code("peer.bad_code"),
+            crate::output::EXIT_USAGE,
+            "a mistyped code is bad input"
+        );
+    }
+}
