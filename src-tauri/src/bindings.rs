@@ -32,7 +32,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
             $( <$t as TS>::export_all(&cfg).map_err(|e| format!("{}: {e}", stringify!($t)))?; )*
         };
     }
-    use crate::commands::{app, desk, visitors};
+    use crate::commands::{app, desk, peer, sync, visitors};
     use escale_core::app as core;
     roots![
         crate::error::ErrorBody,
@@ -62,6 +62,11 @@ pub fn export(dir: &Path) -> Result<(), String> {
         escale_core::import::ImportProgress,
         escale_core::export::ExportFormat,
         escale_core::export::ExportReport,
+        crate::sync::SyncView,
+        sync::CloseRequest,
+        peer::PeerShareView,
+        peer::PeerEventView,
+        peer::PeerJoinView,
     ];
 
     write(dir, "CommandName.ts", &command_names())?;

@@ -6,6 +6,8 @@
 //! form can put the message under the right box. Internal errors are logged
 //! with their detail; the UI gets only the generic message.
 
+use escale_core::sync::http::SyncError;
+use escale_core::sync::peer::PeerError;
 use escale_core::{Error, Lang};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,6 +36,76 @@ impl ErrorBody {
         };
         ErrorBody { code: ErrorCode::of(error), message: error.message(lang), field }
     }
+
+    /// A failed enrolment or sync. Hub codes the desktop does not know are
+    /// sent as `sync.refused` (the message still says what the hub said);
+    /// the messages that send people to the CLI say what to do here instead.
+    pub fn of_sync(error: &SyncError, lang: Lang) -> Self {
+        if let SyncError::Store(e) = error {
+            return ErrorBody::new(e, lang);
+        }
+        let code = error.code();
+        let code =
+            serde_json::from_value(serde_json::Value::String(code.to_string())).unwrap_or(ErrorCode::SyncRefused);
+        let field = match code {
+            ErrorCode::SyncBadUrl => Some("url"),
+            ErrorCode::EnrollUnknownCode | ErrorCode::EnrollCodeExpired | ErrorCode::EnrollCodeUsed => Some("code"),
+            _ => None,
+        };
+        let message = desk_sync_message(code, lang).unwrap_or_else(|| error.message(lang));
+        ErrorBody { code, message, field: field.map(str::to_string) }
+    }
+
+    /// A failed exchange between stand peers. Codes the desktop does not
+    /// know are sent as `peer.refused`.
+    pub fn of_peer(error: &PeerError, lang: Lang) -> Self {
+        if let PeerError::Store(e) = error {
+            return ErrorBody::new(e, lang);
+        }
+        let code = serde_json::from_value(serde_json::Value::String(error.code().to_string()))
+            .unwrap_or(ErrorCode::PeerRefused);
+        let field = match code {
+            ErrorCode::PeerBadCode
+            | ErrorCode::PeerWrongCode
+            | ErrorCode::PeerCodeBurned
+            | ErrorCode::PeerCodeExpired => Some("code"),
+            ErrorCode::PeerNotFound | ErrorCode::PeerAmbiguous | ErrorCode::PeerDiscovery => Some("address"),
+            _ => None,
+        };
+        ErrorBody { code, message: error.message(lang), field: field.map(str::to_string) }
+    }
+
+    /// A missing enrolment input (`url` or `code`).
+    pub fn sync_input_required(field: &str, lang: Lang) -> Self {
+        let message = match (field, lang) {
+            ("url", Lang::Fr) => "Indiquez l'adresse du serveur, par exemple https://hub.exemple.fr:8787.",
+            ("url", Lang::En) => "Enter the hub's address, for example https://hub.example.org:8787.",
+            (_, Lang::Fr) => "Indiquez le code d'inscription donné par l'administrateur (ou scannez son QR code).",
+            (_, Lang::En) => "Enter the enrolment code the administrator gave you (or scan its QR code).",
+        };
+        ErrorBody { code: ErrorCode::InputRequired, message: message.to_string(), field: Some(field.to_string()) }
+    }
+}
+
+/// The desk's wording where the core's speaks of the command line (or of
+/// network details nobody at a desk can act on).
+fn desk_sync_message(code: ErrorCode, lang: Lang) -> Option<String> {
+    let (fr, en) = match code {
+        ErrorCode::SyncOffline => (
+            "Le serveur est injoignable. Rien n'est perdu : les opérations restent sur cet ordinateur et partiront dès qu'il répondra.",
+            "The hub cannot be reached. Nothing is lost: the operations stay on this laptop and leave as soon as it answers.",
+        ),
+        ErrorCode::SyncNotEnrolled => (
+            "Cet ordinateur n'est relié à aucun serveur. Saisissez l'adresse du serveur et le code d'inscription donné par l'administrateur.",
+            "This laptop is not enrolled with a hub. Enter the hub's address and the enrolment code the administrator gave you.",
+        ),
+        ErrorCode::AuthInvalidToken | ErrorCode::AuthMissingToken | ErrorCode::AuthWrongOrg => (
+            "Le serveur ne reconnaît plus cet ordinateur. Demandez un nouveau code d'inscription à l'administrateur et inscrivez-le à nouveau. Les opérations restent ici.",
+            "The hub no longer recognises this laptop. Ask the administrator for a new enrolment code and enrol again. The operations stay here.",
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::Fr { fr } else { en }.to_string())
 }
 
 /// Stable error codes (the core's `Error::code()` and the import reader's).
@@ -119,6 +191,78 @@ pub enum ErrorCode {
     BundleTooNew,
     #[serde(rename = "snapshot.invalid")]
     SnapshotInvalid,
+    // Enrolment and sync with the hub (`SyncError::code()`, the hub's codes).
+    #[serde(rename = "sync.offline")]
+    SyncOffline,
+    #[serde(rename = "sync.bad_response")]
+    SyncBadResponse,
+    #[serde(rename = "sync.not_enrolled")]
+    SyncNotEnrolled,
+    #[serde(rename = "sync.bad_url")]
+    SyncBadUrl,
+    #[serde(rename = "sync.http_error")]
+    SyncHttpError,
+    #[serde(rename = "sync.batch_too_large")]
+    SyncBatchTooLarge,
+    /// The hub refused with a code this version does not know.
+    #[serde(rename = "sync.refused")]
+    SyncRefused,
+    #[serde(rename = "auth.missing_token")]
+    AuthMissingToken,
+    #[serde(rename = "auth.invalid_token")]
+    AuthInvalidToken,
+    #[serde(rename = "auth.revoked")]
+    AuthRevoked,
+    #[serde(rename = "auth.wrong_org")]
+    AuthWrongOrg,
+    #[serde(rename = "auth.device_mismatch")]
+    AuthDeviceMismatch,
+    #[serde(rename = "enroll.unknown_code")]
+    EnrollUnknownCode,
+    #[serde(rename = "enroll.code_expired")]
+    EnrollCodeExpired,
+    #[serde(rename = "enroll.code_used")]
+    EnrollCodeUsed,
+    #[serde(rename = "enroll.device_exists")]
+    EnrollDeviceExists,
+    #[serde(rename = "enroll.rate_limited")]
+    EnrollRateLimited,
+    // Stand peers (`PeerError::code()`).
+    #[serde(rename = "peer.bad_code")]
+    PeerBadCode,
+    #[serde(rename = "peer.wrong_code")]
+    PeerWrongCode,
+    #[serde(rename = "peer.code_burned")]
+    PeerCodeBurned,
+    #[serde(rename = "peer.code_expired")]
+    PeerCodeExpired,
+    #[serde(rename = "peer.not_found")]
+    PeerNotFound,
+    #[serde(rename = "peer.ambiguous")]
+    PeerAmbiguous,
+    #[serde(rename = "peer.other_org")]
+    PeerOtherOrg,
+    #[serde(rename = "peer.timeout")]
+    PeerTimeout,
+    #[serde(rename = "peer.network")]
+    PeerNetwork,
+    #[serde(rename = "peer.listen")]
+    PeerListen,
+    #[serde(rename = "peer.protocol")]
+    PeerProtocol,
+    #[serde(rename = "peer.tampered")]
+    PeerTampered,
+    #[serde(rename = "peer.too_large")]
+    PeerTooLarge,
+    #[serde(rename = "peer.version_mismatch")]
+    PeerVersionMismatch,
+    #[serde(rename = "peer.discovery")]
+    PeerDiscovery,
+    #[serde(rename = "peer.failed")]
+    PeerFailed,
+    /// The other laptop refused with a code this version does not know.
+    #[serde(rename = "peer.refused")]
+    PeerRefused,
 }
 
 impl ErrorCode {
@@ -263,6 +407,82 @@ mod tests {
         let body = ErrorBody::new(&Error::Internal("SELECT * FROM visitor: secret detail".into()), Lang::En);
         assert_eq!(body.code, ErrorCode::Internal);
         assert!(!body.message.contains("secret"), "the detail goes to the log, not to the screen: {}", body.message);
+    }
+
+    #[test]
+    fn sync_errors_keep_the_hubs_codes_and_point_at_the_enrolment_fields() {
+        use escale_core::sync::http::HubCallError;
+        let refused = |code: &str, status| {
+            SyncError::Hub(HubCallError::Refused { status, code: code.into(), message: "m".into() })
+        };
+        for code in [
+            "auth.missing_token",
+            "auth.invalid_token",
+            "auth.revoked",
+            "auth.wrong_org",
+            "auth.device_mismatch",
+            "enroll.unknown_code",
+            "enroll.code_expired",
+            "enroll.code_used",
+            "enroll.device_exists",
+            "enroll.rate_limited",
+            "sync.clone_detected",
+            "sync.protocol_too_old",
+            "sync.protocol_too_new",
+            "sync.batch_too_large",
+        ] {
+            let body = ErrorBody::of_sync(&refused(code, 400), Lang::Fr);
+            assert_eq!(serde_json::to_value(body.code).unwrap(), code, "the UI can branch on {code}");
+        }
+        let unknown = ErrorBody::of_sync(&refused("hub.new_thing", 400), Lang::En);
+        assert_eq!(unknown.code, ErrorCode::SyncRefused);
+        assert!(unknown.message.contains("hub.new_thing"), "the hub's words are kept: {}", unknown.message);
+
+        let code = ErrorBody::of_sync(&refused("enroll.code_used", 410), Lang::Fr);
+        assert_eq!(code.field.as_deref(), Some("code"), "the message goes under the code box");
+        assert!(code.message.contains("déjà servi"), "{}", code.message);
+        let url = ErrorBody::of_sync(&SyncError::BadUrl("hub".into()), Lang::Fr);
+        assert_eq!((url.code, url.field.as_deref()), (ErrorCode::SyncBadUrl, Some("url")));
+
+        let offline = ErrorBody::of_sync(&SyncError::Hub(HubCallError::Network("tcp connect error: os error 111".into())), Lang::Fr);
+        assert_eq!(offline.code, ErrorCode::SyncOffline);
+        assert!(!offline.message.contains("os error"), "plain words at the desk: {}", offline.message);
+        let revoked = ErrorBody::of_sync(&refused("auth.invalid_token", 401), Lang::Fr);
+        assert!(!revoked.message.contains("escale sync"), "no command line at the desk: {}", revoked.message);
+        let store = ErrorBody::of_sync(&SyncError::Store(Error::DiskFull), Lang::En);
+        assert_eq!(store.code, ErrorCode::StoreDiskFull);
+    }
+
+    #[test]
+    fn peer_errors_keep_their_codes_and_point_at_the_code_or_address_box() {
+        let all = [
+            PeerError::BadCode,
+            PeerError::WrongCode,
+            PeerError::CodeBurned,
+            PeerError::CodeExpired,
+            PeerError::NotFound,
+            PeerError::Ambiguous(vec![]),
+            PeerError::OtherOrg,
+            PeerError::Timeout,
+            PeerError::Network("n".into()),
+            PeerError::Listen("l".into()),
+            PeerError::Protocol("p".into()),
+            PeerError::Tampered,
+            PeerError::TooLarge { len: 2, cap: 1 },
+            PeerError::Version { ours: 1, theirs: 2 },
+            PeerError::Discovery("d".into()),
+            PeerError::Refused { code: "peer.failed".into(), message: "m".into() },
+        ];
+        for e in &all {
+            let body = ErrorBody::of_peer(e, Lang::Fr);
+            assert_eq!(serde_json::to_value(body.code).unwrap(), e.code(), "the UI can branch on {}", e.code());
+            assert_eq!(body.message, e.message(Lang::Fr));
+        }
+        let wrong = ErrorBody::of_peer(&PeerError::WrongCode, Lang::Fr);
+        assert_eq!(wrong.field.as_deref(), Some("code"));
+        assert_eq!(ErrorBody::of_peer(&PeerError::NotFound, Lang::En).field.as_deref(), Some("address"));
+        let other = ErrorBody::of_peer(&PeerError::Refused { code: "peer.new".into(), message: "m".into() }, Lang::En);
+        assert_eq!(other.code, ErrorCode::PeerRefused);
     }
 
     #[test]

@@ -14,8 +14,9 @@ pub mod commands;
 pub mod error;
 pub mod launch;
 pub mod state;
+pub mod sync;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Starts the desktop app and blocks until its last window closes.
 ///
@@ -52,7 +53,23 @@ pub fn run() {
                     eprintln!("escale-desktop: search index not built at start-up: {e}");
                 }
             });
+            // The app syncs by itself with the hub, once enrolled.
+            sync::spawn(app.handle().clone());
             Ok(())
+        })
+        // Closing with operations the hub does not have yet asks first: the
+        // UI shows "sync now / quit anyway / cancel" and calls `quit_app`.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let state = window.state::<state::AppState>();
+                if let Some(unsynced_ops) = state.sync.close_warning() {
+                    let ask = commands::sync::CloseRequest { unsynced_ops };
+                    match window.emit(commands::sync::CLOSE_EVENT, ask) {
+                        Ok(()) => api.prevent_close(),
+                        Err(e) => eprintln!("escale-desktop: cannot ask before closing ({e}); closing"),
+                    }
+                }
+            }
         })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!("../tauri.conf.json"))

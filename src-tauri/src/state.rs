@@ -12,6 +12,7 @@ use escale_core::{Escale, Lang};
 
 use crate::error::ErrorBody;
 use crate::launch::LaunchOptions;
+use crate::sync::{SyncControl, Timing};
 
 /// The file in the data directory that remembers the UI's language, so the
 /// app restarts in the language it was left in.
@@ -23,6 +24,11 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// The core over the embedded SQLite store in `data_dir`.
     pub escale: Escale,
+    /// The background sync's controls and live state ([`crate::sync`]).
+    pub sync: SyncControl,
+    /// This laptop sharing with stand peers, while it does
+    /// ([`crate::commands::peer`]).
+    pub peer: tokio::sync::Mutex<Option<escale_core::sync::peer::PeerShare>>,
     /// The UI's language: messages sent to the UI are in it.
     lang: Mutex<Lang>,
 }
@@ -67,9 +73,12 @@ impl AppState {
         let lang = saved_lang(&options.data_dir).unwrap_or_else(|| {
             sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or_default()
         });
+        let sync = SyncControl::load(escale.store(), Timing::from_env()).await;
         Ok(Self {
             data_dir: options.data_dir,
             escale,
+            sync,
+            peer: tokio::sync::Mutex::new(None),
             lang: Mutex::new(lang),
         })
     }
@@ -94,6 +103,12 @@ impl AppState {
     /// A core error as the UI receives it, in the current language.
     pub fn error(&self, error: escale_core::Error) -> ErrorBody {
         ErrorBody::new(&error, self.lang())
+    }
+
+    /// A command wrote to the log: the background sync pushes it soon.
+    /// (Every command that writes calls this after it succeeded.)
+    pub fn wrote(&self) {
+        self.sync.wrote();
     }
 }
 

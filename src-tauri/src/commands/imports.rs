@@ -41,5 +41,10 @@ pub async fn import_commit<R: Runtime>(
             eprintln!("escale-desktop: cannot emit {PROGRESS_EVENT}: {e}");
         }
     };
-    state.escale.import_file(&event_id, &PathBuf::from(path), &opts, &progress).await.map_err(|e| state.error(e))
+    state
+        .escale
+        .import_file(&event_id, &PathBuf::from(path), &opts, &progress)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }

@@ -10,7 +10,9 @@ pub mod desk;
 pub mod events;
 pub mod exports;
 pub mod imports;
+pub mod peer;
 pub mod setup;
+pub mod sync;
 pub mod visitors;
 
 macro_rules! commands {
@@ -52,4 +54,11 @@ commands![
     imports::import_preview,
     imports::import_commit,
     exports::export_event,
+    sync::sync_status,
+    sync::sync_enroll,
+    sync::sync_now,
+    sync::quit_app,
+    peer::peer_share_start,
+    peer::peer_share_stop,
+    peer::peer_join,
 ];

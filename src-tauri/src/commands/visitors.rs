@@ -23,7 +23,7 @@ pub struct UpdateVisitorResult {
 /// Visitor, registration and consents (and the check-in) in one transaction.
 #[tauri::command]
 pub async fn register_walk_in(state: State<'_, AppState>, walk_in: WalkIn) -> Result<WalkInResult, ErrorBody> {
-    state.escale.register_walk_in(&walk_in).await.map_err(|e| state.error(e))
+    state.escale.register_walk_in(&walk_in).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
 }
 
 /// Live records that look like the person being typed ("use this record instead?").
@@ -44,12 +44,13 @@ pub async fn update_visitor(
     input: VisitorInput,
 ) -> Result<UpdateVisitorResult, ErrorBody> {
     let (visitor, warnings) = state.escale.update_visitor(&id, &input).await.map_err(|e| state.error(e))?;
+    state.wrote();
     Ok(UpdateVisitorResult { visitor, warnings })
 }
 
 #[tauri::command]
 pub async fn merge_visitors(state: State<'_, AppState>, loser: String, winner: String) -> Result<MergeResult, ErrorBody> {
-    state.escale.merge(&loser, &winner).await.map_err(|e| state.error(e))
+    state.escale.merge(&loser, &winner).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
 }
 
 /// One page of the event's people, filtered and sorted.

@@ -2,14 +2,18 @@
 // screen shown. One instance, made by App and shared through context.
 import { getContext, setContext } from 'svelte';
 import type { Backend } from './backend';
-import type { AppStatus, EventView } from './backend/types';
+import type { AppStatus, CloseRequest, EventView, PeerEventView, PeerShareView, SyncView } from './backend/types';
 import { toBackendError } from './errors';
 
-export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export';
+export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'sync';
 
-/** Screens reached from the navigation, in order (Alt+1…Alt+6). */
-export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'events'] as const;
+/** Screens reached from the navigation, in order (Alt+1…Alt+7). */
+export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'events', 'sync'] as const;
 export type NavScreen = (typeof NAV_SCREENS)[number];
+
+/** Screens that work without a chosen event. */
+export const needsEvent = (screen: Screen): boolean =>
+  screen !== 'events' && screen !== 'sync' && screen !== 'firstRun' && screen !== 'loading';
 
 const EVENT_KEY = 'escale.eventId';
 
@@ -18,6 +22,16 @@ export class AppState {
   loadError = $state<string | null>(null);
   screen = $state<Screen>('loading');
   event = $state<EventView | null>(null);
+  /** The background sync's state (pushed by the backend's `sync-status` event). */
+  sync = $state<SyncView | null>(null);
+  /** The window was asked to close with operations not yet on the hub. */
+  closeRequest = $state<CloseRequest | null>(null);
+  /** This laptop sharing with stand peers (kept while the screens change). */
+  peerShare = $state<PeerShareView | null>(null);
+  /** What happened while sharing, newest first. */
+  peerEvents = $state<PeerEventView[]>([]);
+  /** Called when a sync brought other laptops' operations (screens reload what they show). */
+  private readonly dataWatchers = new Set<() => void>();
 
   constructor(
     private readonly backend: Backend,
@@ -62,6 +76,45 @@ export class AppState {
     }
   }
 
+  /**
+   * Listens to the backend's sync and close events for the app's lifetime;
+   * resolves to the function that stops listening.
+   */
+  async connect(): Promise<() => void> {
+    const stops = await Promise.all([
+      this.backend.onSyncStatus((view) => {
+        this.sync = view;
+        void this.refreshStatus();
+      }),
+      this.backend.onDataChanged(() => {
+        void this.refreshStatus();
+        for (const watcher of this.dataWatchers) watcher();
+      }),
+      this.backend.onCloseRequested((request) => {
+        this.closeRequest = request;
+      }),
+      this.backend.onPeerEvent((event) => {
+        this.peerEvents = [event, ...this.peerEvents].slice(0, 20);
+        if (event.event === 'closed') this.peerShare = null;
+      }),
+    ]);
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** Calls `reload` whenever a sync brings other laptops' operations; returns the unsubscribe. */
+  watchData(reload: () => void): () => void {
+    this.dataWatchers.add(reload);
+    return () => this.dataWatchers.delete(reload);
+  }
+
+  async refreshSync(): Promise<void> {
+    try {
+      this.sync = await this.backend.syncStatus();
+    } catch {
+      // The sync screen keeps the last known state.
+    }
+  }
+
   chooseEvent(ev: EventView, screen: Screen = 'desk'): void {
     this.event = ev;
     this.storage?.setItem(EVENT_KEY, ev.id);
@@ -81,8 +134,7 @@ export class AppState {
   }
 
   go(screen: Screen): void {
-    const needsEvent = screen !== 'events' && screen !== 'firstRun' && screen !== 'loading';
-    this.screen = needsEvent && !this.event ? 'events' : screen;
+    this.screen = needsEvent(screen) && !this.event ? 'events' : screen;
   }
 }
 

@@ -20,6 +20,7 @@ export const TestId = {
   NavImport: 'nav-import',
   NavExport: 'nav-export',
   NavEvents: 'nav-events',
+  NavSync: 'nav-sync',
   CurrentEvent: 'current-event',
 
   // status bar
@@ -27,6 +28,8 @@ export const TestId = {
   StatusDevice: 'status-device',
   StatusOnline: 'status-online',
   StatusUnsynced: 'status-unsynced',
+  StatusLastSync: 'status-last-sync',
+  StatusSyncWarning: 'status-sync-warning',
 
   // first run
   FirstRunForm: 'first-run-form',
@@ -182,6 +185,41 @@ export const TestId = {
   ImportProgress: 'import-progress',
   ImportReport: 'import-report',
   ImportAgain: 'import-again',
+
+  // sync (hub, stand peers) and the close warning
+  SyncScreen: 'sync-screen',
+  SyncUrl: 'sync-url',
+  SyncCode: 'sync-code',
+  SyncDevice: 'sync-device',
+  SyncEnroll: 'sync-enroll',
+  SyncEnrolled: 'sync-enrolled',
+  SyncHub: 'sync-hub',
+  SyncOrg: 'sync-org',
+  SyncState: 'sync-state',
+  SyncLast: 'sync-last',
+  SyncUnsynced: 'sync-unsynced',
+  SyncError: 'sync-error',
+  SyncSkew: 'sync-skew',
+  SyncNow: 'sync-now',
+  SyncDone: 'sync-done',
+  SyncBack: 'sync-back',
+  PeerSection: 'peer-section',
+  PeerShare: 'peer-share',
+  PeerCode: 'peer-code',
+  PeerAddresses: 'peer-addresses',
+  PeerLog: 'peer-log',
+  PeerStop: 'peer-stop',
+  PeerJoinCode: 'peer-join-code',
+  PeerJoinAddress: 'peer-join-address',
+  PeerJoin: 'peer-join',
+  PeerResult: 'peer-result',
+  PeerError: 'peer-error',
+  FirstRunJoin: 'first-run-join',
+  QuitConfirm: 'quit-confirm',
+  QuitSync: 'quit-sync',
+  QuitAnyway: 'quit-anyway',
+  QuitCancel: 'quit-cancel',
+  QuitError: 'quit-error',
 
   // export
   ExportScreen: 'export-screen',

@@ -7,6 +7,7 @@
 import type {
   AppStatus,
   CheckInMethod,
+  CloseRequest,
   CheckInOutcome,
   CheckInTarget,
   ColumnMapping,
@@ -21,12 +22,16 @@ import type {
   ImportReport,
   Lang,
   MergeResult,
+  PeerEventView,
+  PeerJoinView,
+  PeerShareView,
   RegistrationFilter,
   RegistrationPage,
   SearchHit,
   SessionInput,
   SessionView,
   Similar,
+  SyncView,
   UpdateVisitorResult,
   VisitorDetail,
   VisitorInput,
@@ -120,6 +125,43 @@ export interface Backend {
   ): Promise<ImportReport>;
   /** `export_event`: CSV for French Excel or XLSX, written atomically to `path`. */
   exportEvent(eventId: string, format: ExportFormat, path: string): Promise<ExportReport>;
+
+  // ------------------------------------------------------------ sync
+
+  /** `sync_status`: the background sync's state (also pushed through `onSyncStatus`). */
+  syncStatus(): Promise<SyncView>;
+  /**
+   * `sync_enroll`: enrols this laptop with the hub (`url`, one-time `code`, or
+   * the text of the code's QR code in either box). `deviceName` names a laptop
+   * that was never set up (it joins the hub's organisation). Errors carry
+   * `field` "url", "code" or "device". The first sync then starts by itself.
+   */
+  syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView>;
+  /** `sync_now`: syncs at once and resolves when done; a failed sync resolves too, with `error` set. */
+  syncNow(): Promise<SyncView>;
+  /** `quit_app`: closes the app for real (after the close warning). */
+  quitApp(): Promise<void>;
+  /** The `sync-status` event: the sync state changed. Resolves to an unsubscribe function. */
+  onSyncStatus(handler: (view: SyncView) => void): Promise<() => void>;
+  /** The `data-changed` event: a sync stored other laptops' operations (reload what is shown). */
+  onDataChanged(handler: () => void): Promise<() => void>;
+  /** The `close-requested` event: the window was asked to close with operations not yet on the hub. */
+  onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void>;
+
+  // ------------------------------------------------------------ stand peers (no hub)
+
+  /** `peer_share_start`: shares on the local network; the code to show (the running one if any). */
+  peerShareStart(): Promise<PeerShareView>;
+  /** `peer_share_stop` */
+  peerShareStop(): Promise<void>;
+  /**
+   * `peer_join`: joins the laptop showing `code` (found on the network, or at
+   * `address` "192.168.1.20:41234") and exchanges what each lacks. Errors carry
+   * `field` "code", "address" or "device".
+   */
+  peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView>;
+  /** The `peer-event` event: a laptop joined this one (or failed to), or sharing ended. */
+  onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void>;
 
   // ------------------------------------------------------------ dialogs
 

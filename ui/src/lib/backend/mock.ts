@@ -6,6 +6,7 @@
 // language set with `setLanguage`, an import dry run and a commit that
 // reports progress. It records the calls it received.
 import type { Backend } from './backend';
+import { parseEnrolmentLink } from './enrolment';
 import { defaultFiles, FIRST_NAMES, LAST_NAMES, pick, rng, SITUATION_POOL, type MockFile } from './mockData';
 import { CONSENT_PROCESSING, emptyMapping, SITUATIONS } from './values';
 import type {
@@ -14,6 +15,7 @@ import type {
   CheckInMethod,
   CheckInOutcome,
   CheckInTarget,
+  CloseRequest,
   ColumnMapping,
   DemoReport,
   EventInput,
@@ -27,6 +29,9 @@ import type {
   ImportReport,
   Lang,
   MergeResult,
+  PeerEventView,
+  PeerJoinView,
+  PeerShareView,
   RegistrationFilter,
   RegistrationPage,
   RegistrationRow,
@@ -35,6 +40,7 @@ import type {
   SessionInput,
   SessionView,
   Similar,
+  SyncView,
   UpdateVisitorResult,
   VisitorDetail,
   VisitorInput,
@@ -61,7 +67,39 @@ export interface MockOptions {
   latencyMs?: number;
   /** Extra delay of a search, by query (to test that stale answers are ignored). */
   searchDelay?: (query: string) => number;
+  /** The organisation's hub the sync screen talks to. */
+  hub?: Partial<MockHub>;
+  /** Already enrolled with the hub (and synced once, at `now`). */
+  enrolled?: boolean;
+  /** Another laptop at the stand, sharing. */
+  peer?: Partial<MockPeer>;
 }
+
+/** A pretend laptop sharing at the stand. */
+export interface MockPeer {
+  /** The pairing code it shows. */
+  code: string;
+  name: string;
+  /** Whether this laptop can find it on the network. */
+  found: boolean;
+  /** Operations it has that this laptop lacks. */
+  ops: number;
+}
+
+/** A pretend hub: where it is, the codes it accepts, whether it answers. */
+export interface MockHub {
+  url: string;
+  orgName: string;
+  /** One-time enrolment codes (dashes and case ignored). */
+  codes: string[];
+  online: boolean;
+  /** The hub's clock minus this laptop's, ms. */
+  skewMs: number;
+  /** Operations other laptops sent, waiting for this one's next pull. */
+  pending: number;
+}
+
+const SKEW_WARN_MS = 5 * 60 * 1000;
 
 interface Reg {
   id: string;
@@ -181,6 +219,18 @@ export class MockBackend implements Backend {
   readonly scans: Scan[] = [];
   readonly consents: Consent[] = [];
 
+  readonly hub: MockHub;
+  private syncState: Omit<SyncView, 'unsynced_ops' | 'clock_off'>;
+  private readonly statusListeners = new Set<(v: SyncView) => void>();
+  private readonly dataListeners = new Set<() => void>();
+  private readonly closeListeners = new Set<(r: CloseRequest) => void>();
+  /** `quitApp` was called. */
+  quitRequested = false;
+  readonly peer: MockPeer;
+  /** This laptop's sharing, while it shares. */
+  sharing: PeerShareView | null = null;
+  private readonly peerListeners = new Set<(e: PeerEventView) => void>();
+
   constructor(options: MockOptions = {}) {
     this.info = {
       version: '0.0.0-mock',
@@ -192,6 +242,11 @@ export class MockBackend implements Backend {
       lang: 'fr',
       online: false,
       last_sync: null,
+      enrolled: false,
+      syncing: false,
+      skew_ms: null,
+      clock_off: false,
+      sync_error: null,
       ...options.status,
     };
     this.lang = this.info.lang;
@@ -202,6 +257,28 @@ export class MockBackend implements Backend {
     this.openFile = options.openFile === undefined ? '/home/escale/inscriptions-helloasso.csv' : options.openFile;
     this.saveFile = options.saveFile;
     this.files = options.files ?? defaultFiles();
+    this.hub = {
+      url: 'https://hub.example.org:8787',
+      orgName: 'Passerelle Numérique',
+      codes: ['ABCD-EFGH-JKMN-PQRS'],
+      online: true,
+      skewMs: 0,
+      pending: 0,
+      ...options.hub,
+    };
+    this.peer = { code: '4827-1953', name: 'Portable A', found: true, ops: 12, ...options.peer };
+    const enrolled = options.enrolled ?? false;
+    this.syncState = {
+      enrolled,
+      hub_url: enrolled ? this.hub.url : null,
+      org_name: enrolled ? this.hub.orgName : null,
+      online: enrolled && this.hub.online,
+      syncing: false,
+      last_success_ms: enrolled ? this.now() : null,
+      last_attempt_ms: enrolled ? this.now() : null,
+      skew_ms: enrolled ? this.hub.skewMs : null,
+      error: null,
+    };
   }
 
   /**
@@ -243,6 +320,8 @@ export class MockBackend implements Backend {
       here: false,
     });
     b.fill(ev.id, options.extra ?? 0, options.arrivedRatio ?? 0.4);
+    // An enrolled laptop synced everything at start-up.
+    if (options.enrolled) b.info.unsynced_ops = 0;
     return b;
   }
 
@@ -643,7 +722,22 @@ export class MockBackend implements Backend {
 
   async status(): Promise<AppStatus> {
     await this.enter('status', []);
-    return { ...this.info, lang: this.lang };
+    return this.statusNow();
+  }
+
+  private statusNow(): AppStatus {
+    const v = this.syncView();
+    return {
+      ...this.info,
+      online: v.enrolled && v.online,
+      last_sync: v.last_success_ms,
+      enrolled: v.enrolled,
+      syncing: v.syncing,
+      skew_ms: v.skew_ms,
+      clock_off: v.clock_off,
+      sync_error: v.error,
+      lang: this.lang,
+    };
   }
 
   async setLanguage(lang: Lang): Promise<void> {
@@ -664,7 +758,7 @@ export class MockBackend implements Backend {
     this.info.org_name = org;
     this.info.device_name = dev;
     this.bump(2);
-    return { ...this.info, lang: this.lang };
+    return this.statusNow();
   }
 
   async loadDemo(visitors: number): Promise<DemoReport> {
@@ -1316,6 +1410,277 @@ export class MockBackend implements Backend {
     }
     const people = new Set(this.regs.filter((r) => r.event_id === ev.id).map((r) => this.root(r.visitor_id)));
     return { path: path.trim(), rows: people.size, format };
+  }
+
+  // ------------------------------------------------------------ sync
+
+  async syncStatus(): Promise<SyncView> {
+    await this.enter('syncStatus', []);
+    return this.syncView();
+  }
+
+  async syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView> {
+    await this.enter('syncEnroll', [url, code, deviceName]);
+    const link = parseEnrolmentLink(code) ?? parseEnrolmentLink(url);
+    const hubUrl = (link ? (link.url ?? url) : url).trim().replace(/\/+$/, '');
+    const typed = (link ? link.code : code).trim();
+    if (hubUrl === '') {
+      throw new MockError(
+        'input.required',
+        this.l('Indiquez l’adresse du serveur, par exemple https://hub.exemple.fr:8787.', 'Enter the hub’s address, for example https://hub.example.org:8787.'),
+        'url',
+      );
+    }
+    if (typed === '') {
+      throw new MockError(
+        'input.required',
+        this.l('Indiquez le code d’inscription donné par l’administrateur (ou scannez son QR code).', 'Enter the enrolment code the administrator gave you (or scan its QR code).'),
+        'code',
+      );
+    }
+    const dev = this.info.org_name === null ? this.text('device', deviceName ?? '', MAX_SHORT) : this.info.device_name;
+    if (!dev) throw this.required('device');
+    if (!/^https?:\/\/\S+$/.test(hubUrl)) {
+      throw new MockError(
+        'sync.bad_url',
+        this.l(`Adresse de serveur invalide : ${hubUrl}. Exemple : https://hub.exemple.fr:8787`, `Invalid hub URL: ${hubUrl}. Example: https://hub.example.org:8787`),
+        'url',
+      );
+    }
+    if (!this.hub.online || hubUrl !== this.hub.url) throw this.offline();
+    const norm = (c: string) => c.replace(/[-\s]/g, '').toUpperCase();
+    const i = this.hub.codes.findIndex((c) => norm(c) === norm(typed));
+    if (i < 0) {
+      throw new MockError(
+        'enroll.unknown_code',
+        this.l('Code d’inscription inconnu : vérifiez-le ou demandez-en un nouveau.', 'Unknown enrolment code: check it or ask for a new one.'),
+        'code',
+      );
+    }
+    this.hub.codes.splice(i, 1);
+    if (this.info.org_name === null) {
+      this.info.org_name = this.hub.orgName;
+      this.info.device_name = dev;
+      this.bump(1);
+    }
+    this.syncState = { ...this.syncState, enrolled: true, hub_url: this.hub.url, org_name: this.hub.orgName };
+    this.emitStatus();
+    this.backgroundSync();
+    return this.syncView();
+  }
+
+  async syncNow(): Promise<SyncView> {
+    await this.enter('syncNow', []);
+    if (!this.syncState.enrolled) {
+      throw new MockError(
+        'sync.not_enrolled',
+        this.l('Cet ordinateur n’est relié à aucun serveur.', 'This laptop is not enrolled with a hub.'),
+      );
+    }
+    this.backgroundSync();
+    return this.syncView();
+  }
+
+  async quitApp(): Promise<void> {
+    await this.enter('quitApp', []);
+    this.quitRequested = true;
+  }
+
+  onSyncStatus(handler: (view: SyncView) => void): Promise<() => void> {
+    this.statusListeners.add(handler);
+    return Promise.resolve(() => this.statusListeners.delete(handler));
+  }
+
+  onDataChanged(handler: () => void): Promise<() => void> {
+    this.dataListeners.add(handler);
+    return Promise.resolve(() => this.dataListeners.delete(handler));
+  }
+
+  onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void> {
+    this.closeListeners.add(handler);
+    return Promise.resolve(() => this.closeListeners.delete(handler));
+  }
+
+  // ------------------------------------------------------------ stand peers
+
+  async peerShareStart(): Promise<PeerShareView> {
+    await this.enter('peerShareStart', []);
+    if (this.info.org_name === null) {
+      throw new MockError('store.not_initialised', this.l('Ce poste n’est pas encore configuré.', 'This laptop is not set up yet.'));
+    }
+    this.sharing ??= {
+      code: '3141-5926',
+      addresses: ['192.168.1.20:41234'],
+      expires_at_ms: this.now() + 10 * 60_000,
+      discovery_error: null,
+    };
+    return this.sharing;
+  }
+
+  async peerShareStop(): Promise<void> {
+    await this.enter('peerShareStop', []);
+    this.sharing = null;
+  }
+
+  async peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView> {
+    await this.enter('peerJoin', [code, address, deviceName]);
+    const digits = code.replace(/\D/g, '');
+    if (digits.length !== 8 || /[^\d\s-]/.test(code)) {
+      throw new MockError(
+        'peer.bad_code',
+        this.l(
+          'Code de jumelage invalide : tapez les 8 chiffres affichés sur l’ordinateur qui partage (par exemple 4827-1953).',
+          'Invalid pairing code: type the 8 digits shown on the sharing laptop (e.g. 4827-1953).',
+        ),
+        'code',
+      );
+    }
+    const dev = this.info.org_name === null ? this.text('device', deviceName ?? '', MAX_SHORT) : this.info.device_name;
+    if (!dev) throw this.required('device');
+    if (!this.peer.found && !address) {
+      throw new MockError(
+        'peer.not_found',
+        this.l('Aucun ordinateur ne partage sur le réseau local.', 'No laptop is sharing on the local network.'),
+        'address',
+      );
+    }
+    if (digits !== this.peer.code.replace(/\D/g, '')) {
+      throw new MockError(
+        'peer.wrong_code',
+        this.l(
+          'Code de jumelage incorrect : rien n’a été échangé. Vérifiez le code affiché sur l’ordinateur qui partage.',
+          'Wrong pairing code: nothing was exchanged. Check the code shown on the sharing laptop.',
+        ),
+        'code',
+      );
+    }
+    const joinedOrg = this.info.org_name === null;
+    if (joinedOrg) {
+      this.info.org_name = this.hub.orgName;
+      this.info.device_name = dev;
+    }
+    const pulled = this.peer.ops;
+    const pushed = this.info.unsynced_ops;
+    this.peer.ops = 0;
+    this.info.ops += pulled;
+    if (pulled > 0) for (const h of this.dataListeners) h();
+    const name = this.peer.name;
+    return {
+      peer_device_name: name,
+      peer_addr: address ?? '192.168.1.20:41234',
+      joined_org: joinedOrg,
+      pulled,
+      pushed,
+      message: this.l(`Échange terminé avec ${name} : ${pulled} opérations reçues, ${pushed} envoyées.`, `Exchange with ${name} done: ${pulled} operations received, ${pushed} sent.`),
+    };
+  }
+
+  onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void> {
+    this.peerListeners.add(handler);
+    return Promise.resolve(() => this.peerListeners.delete(handler));
+  }
+
+  /** A laptop joined this sharing one (what the Rust side emits). */
+  peerJoined(name: string, received: number, sent: number): void {
+    const event: PeerEventView = {
+      event: 'joined',
+      message: this.l(`${name} a rejoint : ${sent} opérations envoyées, ${received} reçues.`, `${name} joined: ${sent} operations sent, ${received} received.`),
+      device_name: name,
+      received,
+      sent,
+    };
+    this.info.ops += received;
+    for (const h of this.peerListeners) h(event);
+    if (received > 0) for (const h of this.dataListeners) h();
+  }
+
+  /** Sharing ended by itself (the code expired). */
+  peerClosed(): void {
+    this.sharing = null;
+    const event: PeerEventView = {
+      event: 'closed',
+      message: this.l('Ce code de jumelage a expiré. Relancez le partage pour obtenir un nouveau code.', 'This pairing code has expired. Start sharing again to get a new code.'),
+      device_name: null,
+      received: 0,
+      sent: 0,
+    };
+    for (const h of this.peerListeners) h(event);
+  }
+
+  // ------------------------------------------------------------ sync test helpers
+
+  syncView(): SyncView {
+    const s = this.syncState;
+    return {
+      ...s,
+      // Rust keeps the error in both languages: it follows `setLanguage`.
+      error: s.error ? { ...s.error, message: this.offline().message } : null,
+      unsynced_ops: s.enrolled ? this.info.unsynced_ops : 0,
+      clock_off: s.skew_ms !== null && Math.abs(s.skew_ms) > SKEW_WARN_MS,
+    };
+  }
+
+  private offline(): MockError {
+    return new MockError(
+      'sync.offline',
+      this.l(
+        'Le serveur est injoignable. Rien n’est perdu : les opérations restent sur cet ordinateur et partiront dès qu’il répondra.',
+        'The hub cannot be reached. Nothing is lost: the operations stay on this laptop and leave as soon as it answers.',
+      ),
+    );
+  }
+
+  private emitStatus(): void {
+    const v = this.syncView();
+    for (const h of this.statusListeners) h(v);
+  }
+
+  /** What the background task does: one sync with the hub, then the events. */
+  backgroundSync(): void {
+    if (!this.syncState.enrolled) return;
+    const now = this.now();
+    if (this.hub.online) {
+      const pulled = this.hub.pending;
+      this.hub.pending = 0;
+      this.info.ops += pulled;
+      this.info.unsynced_ops = 0;
+      this.syncState = { ...this.syncState, online: true, last_success_ms: now, last_attempt_ms: now, skew_ms: this.hub.skewMs, error: null };
+      this.emitStatus();
+      if (pulled > 0) for (const h of this.dataListeners) h();
+    } else {
+      const e = this.offline();
+      this.syncState = { ...this.syncState, online: false, last_attempt_ms: now, error: { code: 'sync.offline', message: e.message, field: null } };
+      this.emitStatus();
+    }
+  }
+
+  /** Another laptop checked `visitorId` in; this one learns it at its next sync. */
+  otherLaptopCheckIn(eventId: string, visitorId: string): void {
+    const last = this.scans.at(-1)?.at_ms ?? 0;
+    this.scans.push({
+      id: uid(),
+      event_id: eventId,
+      session_id: null,
+      visitor_id: this.root(visitorId),
+      direction: 'in',
+      at_ms: Math.max(this.now(), last + 1),
+      voided: false,
+      here: false,
+    });
+    this.hub.pending += 1;
+  }
+
+  /** The hub goes away or comes back (the next background sync notices). */
+  setHubOnline(online: boolean): void {
+    this.hub.online = online;
+  }
+
+  /** The window's close button: true when it closes at once, else the UI is asked. */
+  requestClose(): boolean {
+    const v = this.syncView();
+    if (this.quitRequested || !v.enrolled || v.unsynced_ops === 0) return true;
+    for (const h of this.closeListeners) h({ unsynced_ops: v.unsynced_ops });
+    return false;
   }
 
   // ------------------------------------------------------------ dialogs

@@ -20,6 +20,7 @@ import type {
   CheckInMethod,
   CheckInOutcome,
   CheckInTarget,
+  CloseRequest,
   ColumnMapping,
   DemoReport,
   EventInput,
@@ -32,12 +33,16 @@ import type {
   ImportReport,
   Lang,
   MergeResult,
+  PeerEventView,
+  PeerJoinView,
+  PeerShareView,
   RegistrationFilter,
   RegistrationPage,
   SearchHit,
   SessionInput,
   SessionView,
   Similar,
+  SyncView,
   UpdateVisitorResult,
   VisitorDetail,
   VisitorInput,
@@ -47,6 +52,12 @@ import type {
 
 /** The Tauri event `import_commit` emits while it reads (Rust `PROGRESS_EVENT`). */
 const IMPORT_PROGRESS = 'import-progress';
+/** Events of the background sync and of closing (Rust `sync.rs`, `commands/sync.rs`). */
+const SYNC_STATUS = 'sync-status';
+const DATA_CHANGED = 'data-changed';
+const CLOSE_REQUESTED = 'close-requested';
+/** The sharing laptop's events (Rust `commands/peer.rs`). */
+const PEER_EVENT = 'peer-event';
 
 /**
  * Rust rejects with an `ErrorBody`; Tauri itself rejects with a string when
@@ -207,6 +218,54 @@ export class TauriBackend implements Backend {
 
   exportEvent(eventId: string, format: ExportFormat, path: string): Promise<ExportReport> {
     return call<ExportReport>('export_event', { eventId, format, path });
+  }
+
+  // ------------------------------------------------------------ sync
+
+  syncStatus(): Promise<SyncView> {
+    return call<SyncView>('sync_status');
+  }
+
+  syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView> {
+    return call<SyncView>('sync_enroll', { url, code, deviceName });
+  }
+
+  syncNow(): Promise<SyncView> {
+    return call<SyncView>('sync_now');
+  }
+
+  quitApp(): Promise<void> {
+    return call<void>('quit_app');
+  }
+
+  onSyncStatus(handler: (view: SyncView) => void): Promise<() => void> {
+    return listen<SyncView>(SYNC_STATUS, (event) => handler(event.payload));
+  }
+
+  onDataChanged(handler: () => void): Promise<() => void> {
+    return listen(DATA_CHANGED, () => handler());
+  }
+
+  onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void> {
+    return listen<CloseRequest>(CLOSE_REQUESTED, (event) => handler(event.payload));
+  }
+
+  // ------------------------------------------------------------ stand peers (no hub)
+
+  peerShareStart(): Promise<PeerShareView> {
+    return call<PeerShareView>('peer_share_start');
+  }
+
+  peerShareStop(): Promise<void> {
+    return call<void>('peer_share_stop');
+  }
+
+  peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView> {
+    return call<PeerJoinView>('peer_join', { code, address, deviceName });
+  }
+
+  onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void> {
+    return listen<PeerEventView>(PEER_EVENT, (event) => handler(event.payload));
   }
 
   // ------------------------------------------------------------ dialogs

@@ -1,0 +1,765 @@
+//! The app syncs by itself: a background task (tokio, on Tauri's runtime)
+//! that talks to the organisation's hub through the core
+//! (`escale_core::sync::http`).
+//!
+//! - It syncs once at start-up, then pulls every [`Timing::interval`]
+//!   (30 s; `ESCALE_SYNC_INTERVAL_MS`), and pushes soon after local writes:
+//!   the commands that write call [`SyncControl::wrote`], and the task syncs
+//!   once the desk has been quiet for [`Timing::debounce`] (2 s), or at the
+//!   latest [`Timing::max_debounce`] after the first unsent write.
+//! - When the hub cannot be reached it retries with exponential backoff and
+//!   jitter, up to [`Timing::max_backoff`] (60 s;
+//!   `ESCALE_SYNC_MAX_BACKOFF_MS`). "Sync now" ([`SyncControl::request_now`])
+//!   runs at once, backoff or not.
+//! - It never blocks the desk: the core commits a pulled page at a time, and
+//!   nothing here holds a lock across a network call.
+//! - It publishes what the status bar shows ([`SyncView`]) in the shared
+//!   [`SyncControl`] and emits [`STATUS_EVENT`] when that changes, and
+//!   [`DATA_CHANGED_EVENT`] when a sync brought other laptops' operations
+//!   (the desk refreshes its counters and lists).
+//!
+//! The schedule ([`Schedule`]) and the loop ([`run_loop`]) are pure of
+//! Tauri and of the network, so their timing is tested with paused time.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use escale_core::hlc::now_ms;
+use escale_core::sync::http::{self, SyncError, SyncOptions};
+use escale_core::Lang;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::{watch, Notify};
+use tokio::time::Instant;
+use ts_rs::TS;
+
+use crate::error::ErrorBody;
+use crate::state::AppState;
+
+/// Emitted with a [`SyncView`] whenever the sync state changes.
+pub const STATUS_EVENT: &str = "sync-status";
+/// Emitted (no payload) after a sync that stored other laptops' operations.
+pub const DATA_CHANGED_EVENT: &str = "data-changed";
+/// Milliseconds between two pulls when nothing happens (default 30 s).
+pub const INTERVAL_ENV: &str = "ESCALE_SYNC_INTERVAL_MS";
+/// Longest wait between two attempts while the hub is unreachable (default 60 s).
+pub const MAX_BACKOFF_ENV: &str = "ESCALE_SYNC_MAX_BACKOFF_MS";
+/// Ops per pulled page: each page is one write transaction, so this bounds
+/// how long a check-in can wait behind a sync (smaller than the CLI's 2,000:
+/// the desk is in use while the task pulls).
+pub const PAGE: usize = 500;
+/// A clock further off the hub's than this gets a warning (times of
+/// check-ins are this laptop's).
+pub const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
+
+// ---------------------------------------------------------------------------
+// The schedule (pure).
+
+/// How often and how soon the task syncs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Between two syncs when nothing happens (the periodic pull).
+    pub interval: Duration,
+    /// Quiet time after a local write before pushing it.
+    pub debounce: Duration,
+    /// Longest wait after the first unsent write, however busy the desk.
+    pub max_debounce: Duration,
+    /// First wait after a failed attempt; doubles at each failure...
+    pub first_backoff: Duration,
+    /// ...up to this.
+    pub max_backoff: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            interval: Duration::from_secs(30),
+            debounce: Duration::from_secs(2),
+            max_debounce: Duration::from_secs(10),
+            first_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timing {
+    /// The defaults, with [`INTERVAL_ENV`] and [`MAX_BACKOFF_ENV`] applied.
+    pub fn from_env() -> Timing {
+        Timing::with(std::env::var(INTERVAL_ENV).ok().as_deref(), std::env::var(MAX_BACKOFF_ENV).ok().as_deref())
+    }
+
+    /// The defaults with an interval and a backoff cap given as text (ms);
+    /// values that are not a number of milliseconds ≥ 100 are ignored.
+    pub fn with(interval_ms: Option<&str>, max_backoff_ms: Option<&str>) -> Timing {
+        let ms = |v: Option<&str>| {
+            v.and_then(|s| s.trim().parse::<u64>().ok()).filter(|n| *n >= 100).map(Duration::from_millis)
+        };
+        let mut t = Timing::default();
+        if let Some(i) = ms(interval_ms) {
+            t.interval = i;
+            // A short interval (tests) makes everything brisk.
+            t.debounce = t.debounce.min(i);
+            t.max_debounce = t.max_debounce.min(i * 5);
+        }
+        if let Some(b) = ms(max_backoff_ms) {
+            t.max_backoff = b;
+            t.first_backoff = t.first_backoff.min(b);
+        }
+        t
+    }
+
+    /// The wait after `failures` failed attempts in a row (≥ 1), before
+    /// jitter: first_backoff × 2^(failures-1), capped.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        let doubling = 2u32.saturating_pow(failures.saturating_sub(1).min(20));
+        self.first_backoff.saturating_mul(doubling).min(self.max_backoff)
+    }
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The hub took and gave everything.
+    Synced,
+    /// The hub could not be reached, or refused: back off.
+    Failed,
+    /// Not enrolled: nothing to do until enrolment (no backoff).
+    Idle,
+}
+
+/// When the next sync starts, from what happened so far. Pure: every
+/// method takes the current instant.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    timing: Timing,
+    /// Run as soon as possible (start-up, "sync now").
+    forced: bool,
+    /// When the last attempt ended.
+    last_run: Option<Instant>,
+    /// Failed attempts in a row, and when the next one may start.
+    failures: u32,
+    retry_at: Option<Instant>,
+    /// The first and the latest local write not yet covered by a sync.
+    dirty_since: Option<Instant>,
+    last_write: Option<Instant>,
+}
+
+impl Schedule {
+    /// A schedule whose first sync is due at once.
+    pub fn new(timing: Timing) -> Schedule {
+        Schedule {
+            timing,
+            forced: true,
+            last_run: None,
+            failures: 0,
+            retry_at: None,
+            dirty_since: None,
+            last_write: None,
+        }
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// A local write happened at `now`.
+    pub fn wrote(&mut self, now: Instant) {
+        self.dirty_since.get_or_insert(now);
+        self.last_write = Some(now);
+    }
+
+    /// "Sync now": the next run is due at once, backoff or not.
+    pub fn force(&mut self) {
+        self.forced = true;
+    }
+
+    /// When the next sync should start (`now` when it is due already).
+    pub fn next_run(&self, now: Instant) -> Instant {
+        if self.forced {
+            return now;
+        }
+        if let Some(at) = self.retry_at {
+            // Offline: writes wait for the hub like everything else.
+            return at.max(now);
+        }
+        let periodic = self.last_run.map_or(now, |t| t + self.timing.interval);
+        let pushed = match (self.dirty_since, self.last_write) {
+            (Some(first), Some(last)) => (last + self.timing.debounce).min(first + self.timing.max_debounce),
+            _ => periodic,
+        };
+        periodic.min(pushed).max(now)
+    }
+
+    /// An attempt that started at `started` ended at `ended` with `outcome`;
+    /// `jitter` (0 ≤ jitter < 1) shortens a backoff by up to a quarter so
+    /// that laptops cut off together do not all come back at once.
+    pub fn ran(&mut self, started: Instant, ended: Instant, outcome: Outcome, jitter: f64) {
+        self.forced = false;
+        self.last_run = Some(ended);
+        match outcome {
+            Outcome::Synced | Outcome::Idle => {
+                self.failures = 0;
+                self.retry_at = None;
+                // Writes made while the sync ran may have missed its push.
+                match self.last_write {
+                    Some(w) if w >= started && outcome == Outcome::Synced => self.dirty_since = Some(w),
+                    _ => {
+                        self.dirty_since = None;
+                        self.last_write = None;
+                    }
+                }
+            }
+            Outcome::Failed => {
+                self.failures = self.failures.saturating_add(1);
+                let wait = self.timing.backoff(self.failures).mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0));
+                self.retry_at = Some(ended + wait);
+            }
+        }
+    }
+}
+
+/// What the loop drives: one sync, and what to do right after a local write.
+pub trait Driver: Send {
+    fn sync(&mut self) -> impl Future<Output = Outcome> + Send;
+    fn wrote(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+/// What wakes the task up.
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// A command wrote to the log.
+    pub write: Notify,
+    /// "Sync now" (a button, enrolment, the quit dialog).
+    pub now: Notify,
+}
+
+/// The task's loop: waits for the schedule's next run, a local write or a
+/// "sync now", syncs, and records the outcome. Never returns.
+pub async fn run_loop<D: Driver>(signals: &Signals, timing: Timing, driver: &mut D) {
+    let mut schedule = Schedule::new(timing);
+    let mut jitter = Jitter::seeded();
+    loop {
+        let at = schedule.next_run(Instant::now());
+        tokio::select! {
+            biased;
+            () = signals.now.notified() => schedule.force(),
+            () = signals.write.notified() => {
+                schedule.wrote(Instant::now());
+                driver.wrote().await;
+                continue;
+            }
+            () = tokio::time::sleep_until(at) => {}
+        }
+        let started = Instant::now();
+        let outcome = driver.sync().await;
+        schedule.ran(started, Instant::now(), outcome, jitter.next());
+    }
+}
+
+/// A small xorshift generator for backoff jitter (no need for a CSPRNG).
+struct Jitter(u64);
+
+impl Jitter {
+    fn seeded() -> Jitter {
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        Jitter((nanos ^ u64::from(std::process::id()).rotate_left(32)) | 1)
+    }
+
+    /// In [0, 1).
+    fn next(&mut self) -> f64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The shared state.
+
+/// What the status bar and the sync screen show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncView {
+    /// Enrolled with a hub (else the app works alone, which is fine).
+    pub enrolled: bool,
+    pub hub_url: Option<String>,
+    /// The organisation's name on the hub.
+    pub org_name: Option<String>,
+    /// The hub answered the latest attempt.
+    pub online: bool,
+    /// A sync is running now.
+    pub syncing: bool,
+    /// Milliseconds since the epoch of the last successful sync.
+    pub last_success_ms: Option<i64>,
+    /// Milliseconds since the epoch of the latest attempt.
+    pub last_attempt_ms: Option<i64>,
+    /// Operations this laptop holds that the hub does not have yet.
+    pub unsynced_ops: i64,
+    /// The hub's clock minus this laptop's (ms), at the last sync.
+    pub skew_ms: Option<i64>,
+    /// |skew| is above [`SKEW_WARN_MS`]: the UI warns.
+    pub clock_off: bool,
+    /// Why the latest attempt failed, in the UI's language.
+    pub error: Option<ErrorBody>,
+}
+
+/// A failed attempt, kept in both languages so that switching the UI's
+/// language translates it too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
+    fr: ErrorBody,
+    en: ErrorBody,
+}
+
+/// The live sync state (one per app).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Live {
+    pub enrolled: bool,
+    pub hub_url: Option<String>,
+    pub org_name: Option<String>,
+    pub online: bool,
+    pub syncing: bool,
+    pub last_success_ms: Option<i64>,
+    pub last_attempt_ms: Option<i64>,
+    pub unsynced_ops: i64,
+    pub skew_ms: Option<i64>,
+    problem: Option<Problem>,
+    /// Attempts started and finished (a "sync now" waits for the next one).
+    pub runs_started: u64,
+    pub runs_finished: u64,
+}
+
+impl Live {
+    pub fn view(&self, lang: Lang) -> SyncView {
+        SyncView {
+            enrolled: self.enrolled,
+            hub_url: self.hub_url.clone(),
+            org_name: self.org_name.clone(),
+            online: self.online,
+            syncing: self.syncing,
+            last_success_ms: self.last_success_ms,
+            last_attempt_ms: self.last_attempt_ms,
+            unsynced_ops: self.unsynced_ops,
+            skew_ms: self.skew_ms,
+            clock_off: self.skew_ms.is_some_and(|s| s.abs() > SKEW_WARN_MS),
+            error: self.problem.as_ref().map(|p| if lang == Lang::Fr { p.fr.clone() } else { p.en.clone() }),
+        }
+    }
+
+    /// The error of a failed attempt (`None` clears it).
+    pub fn set_error(&mut self, error: Option<&SyncError>) {
+        self.problem =
+            error.map(|e| Problem { fr: ErrorBody::of_sync(e, Lang::Fr), en: ErrorBody::of_sync(e, Lang::En) });
+    }
+
+    /// What the store says (binding, last sync, unsynced count), without
+    /// asking the hub.
+    fn absorb(&mut self, s: &http::SyncStatus) {
+        self.enrolled = s.enrolled;
+        self.hub_url = s.hub_url.clone();
+        self.org_name = s.org_name.clone();
+        self.last_success_ms = s.last_success_ms;
+        self.skew_ms = s.skew_ms;
+        if s.enrolled {
+            self.unsynced_ops = s.unsynced_ops;
+        } else {
+            self.unsynced_ops = 0;
+            self.online = false;
+            self.problem = None;
+        }
+    }
+}
+
+/// The task's controls and its published state, shared by the commands.
+#[derive(Debug)]
+pub struct SyncControl {
+    signals: Signals,
+    live: watch::Sender<Live>,
+    timing: Timing,
+    /// `quit_app` was called: the window closes without asking.
+    quitting: AtomicBool,
+}
+
+impl SyncControl {
+    pub fn new(live: Live, timing: Timing) -> SyncControl {
+        SyncControl {
+            signals: Signals::default(),
+            live: watch::Sender::new(live),
+            timing,
+            quitting: AtomicBool::new(false),
+        }
+    }
+
+    /// Reads the store's sync state (no network).
+    pub async fn load(store: &escale_core::store::Store, timing: Timing) -> SyncControl {
+        let mut live = Live::default();
+        match http::status(store, false).await {
+            Ok(s) => live.absorb(&s),
+            Err(e) => eprintln!("escale-desktop: cannot read the sync state: {e}"),
+        }
+        SyncControl::new(live, timing)
+    }
+
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    pub fn signals(&self) -> &Signals {
+        &self.signals
+    }
+
+    /// A command wrote to the log: push it soon.
+    pub fn wrote(&self) {
+        self.signals.write.notify_one();
+    }
+
+    /// Sync at once (the task must be running: [`spawn`]).
+    pub fn request_now(&self) {
+        self.signals.now.notify_one();
+    }
+
+    pub fn live(&self) -> Live {
+        self.live.borrow().clone()
+    }
+
+    pub fn view(&self, lang: Lang) -> SyncView {
+        self.live.borrow().view(lang)
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Live> {
+        self.live.subscribe()
+    }
+
+    /// Changes the live state; true when it changed.
+    pub fn update(&self, change: impl FnOnce(&mut Live)) -> bool {
+        self.live.send_if_modified(|l| {
+            let before = l.clone();
+            change(l);
+            *l != before
+        })
+    }
+
+    /// Re-reads what the store says (after enrolment, after a write).
+    pub async fn refresh(&self, store: &escale_core::store::Store) -> Result<(), SyncError> {
+        let s = http::status(store, false).await?;
+        self.update(|l| l.absorb(&s));
+        Ok(())
+    }
+
+    /// Asks for a sync and waits until one that started after the request
+    /// has finished (or `timeout`).
+    pub async fn sync_and_wait(&self, timeout: Duration) -> Live {
+        let mut rx = self.live.subscribe();
+        let want = rx.borrow().runs_started + 1;
+        self.request_now();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|l| l.runs_finished >= want)).await;
+        self.live()
+    }
+
+    /// The person chose to quit: closing no longer asks.
+    pub fn set_quitting(&self) {
+        self.quitting.store(true, Ordering::SeqCst);
+    }
+
+    /// Unsynced operations to warn about when the window is asked to close:
+    /// enrolled laptops only (a laptop working alone always has some), and
+    /// not once the person chose to quit.
+    pub fn close_warning(&self) -> Option<i64> {
+        if self.quitting.load(Ordering::SeqCst) {
+            return None;
+        }
+        let l = self.live.borrow();
+        (l.enrolled && l.unsynced_ops > 0).then_some(l.unsynced_ops)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The task in the app.
+
+/// Starts the background task on Tauri's runtime.
+pub fn spawn<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let timing = app.state::<AppState>().sync.timing();
+        let mut driver = AppDriver { app: app.clone() };
+        let state = app.state::<AppState>();
+        run_loop(state.sync.signals(), timing, &mut driver).await;
+    });
+}
+
+struct AppDriver<R: Runtime> {
+    app: AppHandle<R>,
+}
+
+impl<R: Runtime> Driver for AppDriver<R> {
+    async fn sync(&mut self) -> Outcome {
+        sync_once(&self.app).await
+    }
+
+    async fn wrote(&mut self) {
+        let state = self.app.state::<AppState>();
+        match state.sync.refresh(state.escale.store()).await {
+            Ok(()) => publish(&self.app),
+            Err(e) => eprintln!("escale-desktop: cannot count the operations to sync: {e}"),
+        }
+    }
+}
+
+/// Sends the current view to the UI.
+pub fn publish<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if let Err(e) = app.emit(STATUS_EVENT, state.sync.view(state.lang())) {
+        eprintln!("escale-desktop: cannot emit {STATUS_EVENT}: {e}");
+    }
+}
+
+/// One attempt: sync with the hub if enrolled, and publish what came of it.
+pub async fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Outcome {
+    let state = app.state::<AppState>();
+    let store = state.escale.store();
+    let sync = &state.sync;
+    let binding = match http::load_binding(store).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("escale-desktop: cannot read the hub binding: {e}");
+            None
+        }
+    };
+    let Some(binding) = binding else {
+        sync.update(|l| {
+            l.runs_started += 1;
+            l.runs_finished += 1;
+            l.enrolled = false;
+            l.online = false;
+            l.set_error(None);
+        });
+        return Outcome::Idle;
+    };
+    sync.update(|l| {
+        l.runs_started += 1;
+        l.syncing = true;
+        l.enrolled = true;
+        l.hub_url = Some(binding.url.clone());
+        l.org_name = Some(binding.org_name.clone());
+    });
+    publish(app);
+
+    let result = http::sync_now(store, SyncOptions { page: PAGE, ..SyncOptions::default() }).await;
+    let after = http::status(store, false).await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Synced,
+        Err(_) => Outcome::Failed,
+    };
+    if let Err(e) = &result {
+        if !matches!(e, SyncError::Hub(h) if h.is_transient()) {
+            eprintln!("escale-desktop: sync failed: {e}");
+        }
+    }
+    sync.update(|l| {
+        if let Ok(s) = &after {
+            l.absorb(s);
+        }
+        match &result {
+            Ok(r) => {
+                l.online = true;
+                l.unsynced_ops = r.unsynced;
+                l.skew_ms = Some(r.skew_ms);
+                l.set_error(None);
+            }
+            Err(e) => {
+                l.online = match e {
+                    // The hub answered, and refused: it is there.
+                    SyncError::Hub(h) => !h.is_transient(),
+                    // This laptop's disk: says nothing about the hub.
+                    SyncError::Store(_) => l.online,
+                    _ => false,
+                };
+                l.set_error(Some(e));
+            }
+        }
+        l.last_attempt_ms = Some(now_ms());
+        l.syncing = false;
+        l.runs_finished += 1;
+    });
+    publish(app);
+    if result.as_ref().is_ok_and(|r| r.pulled > 0) {
+        if let Err(e) = app.emit(DATA_CHANGED_EVENT, ()) {
+            eprintln!("escale-desktop: cannot emit {DATA_CHANGED_EVENT}: {e}");
+        }
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    const T: Timing = Timing {
+        interval: Duration::from_secs(30),
+        debounce: Duration::from_secs(2),
+        max_debounce: Duration::from_secs(10),
+        first_backoff: Duration::from_secs(2),
+        max_backoff: Duration::from_secs(60),
+    };
+
+    #[test]
+    fn the_environment_makes_the_task_brisk_for_tests_and_ignores_nonsense() {
+        assert_eq!(Timing::with(None, None), Timing::default());
+        let t = Timing::with(Some("1000"), Some("2000"));
+        assert_eq!(
+            (t.interval, t.debounce, t.max_backoff),
+            (Duration::from_secs(1), Duration::from_secs(1), Duration::from_secs(2))
+        );
+        assert_eq!(t.first_backoff, Duration::from_secs(2));
+        assert_eq!(Timing::with(Some("soon"), Some("0")), Timing::default(), "not a duration: the defaults stay");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_jitter_only_shortens_it() {
+        let waits: Vec<u64> = (1..=8).map(|n| T.backoff(n).as_secs()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(T.backoff(u32::MAX), T.max_backoff, "no overflow after a week offline");
+
+        let t0 = Instant::now();
+        let mut s = Schedule::new(T);
+        s.ran(t0, t0, Outcome::Failed, 0.0);
+        assert_eq!(s.next_run(t0), t0 + Duration::from_secs(2));
+        s.ran(t0, t0, Outcome::Failed, 0.999);
+        let at = s.next_run(t0) - t0;
+        assert!(at > Duration::from_secs(3) && at <= Duration::from_secs(4), "{at:?}: 4 s minus up to a quarter");
+    }
+
+    #[test]
+    fn writes_are_pushed_after_a_quiet_moment_but_never_later_than_the_cap() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(T);
+        assert_eq!(s.next_run(t0), t0, "the first sync is at start-up");
+        s.ran(t0, t0, Outcome::Synced, 0.5);
+        assert_eq!(s.next_run(t0), t0 + T.interval, "then a pull every interval");
+
+        let w = t0 + Duration::from_secs(5);
+        s.wrote(w);
+        assert_eq!(s.next_run(w), w + T.debounce);
+        // A busy desk: a write every second keeps postponing, up to the cap.
+        for i in 1..20 {
+            s.wrote(w + Duration::from_secs(i));
+        }
+        assert_eq!(s.next_run(w + Duration::from_secs(19)), w + Duration::from_secs(19), "overdue: now");
+        assert_eq!(s.clone().next_run(w), w + T.max_debounce);
+
+        // A write during a sync is not taken as pushed.
+        let started = w + Duration::from_secs(20);
+        s.wrote(started + Duration::from_millis(10));
+        s.ran(started, started + Duration::from_secs(1), Outcome::Synced, 0.0);
+        assert_eq!(s.next_run(started + Duration::from_secs(1)), started + Duration::from_millis(10) + T.debounce);
+    }
+
+    #[test]
+    fn offline_writes_wait_for_the_backoff_and_sync_now_does_not() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(T);
+        s.ran(t0, t0, Outcome::Failed, 0.0);
+        s.ran(t0, t0 + Duration::from_secs(2), Outcome::Failed, 0.0);
+        let retry = t0 + Duration::from_secs(6);
+        s.wrote(t0 + Duration::from_secs(3));
+        assert_eq!(s.next_run(t0 + Duration::from_secs(3)), retry, "a write does not hammer an absent hub");
+        s.force();
+        assert_eq!(s.next_run(t0 + Duration::from_secs(3)), t0 + Duration::from_secs(3));
+        s.ran(retry, retry, Outcome::Synced, 0.0);
+        assert_eq!(s.failures(), 0);
+        assert_eq!(s.next_run(retry), retry + T.interval, "back to the periodic pull");
+        s.ran(retry, retry, Outcome::Idle, 0.0);
+        assert_eq!(s.next_run(retry), retry + T.interval, "not enrolled: no backoff, a look now and then");
+    }
+
+    /// A driver that answers from a script and records when it was called.
+    struct Fake {
+        origin: Instant,
+        script: Vec<Outcome>,
+        runs: Arc<Mutex<Vec<u64>>>,
+    }
+
+    impl Driver for Fake {
+        async fn sync(&mut self) -> Outcome {
+            self.runs.lock().unwrap().push((Instant::now() - self.origin).as_millis() as u64);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if self.script.is_empty() {
+                Outcome::Synced
+            } else {
+                self.script.remove(0)
+            }
+        }
+
+        async fn wrote(&mut self) {}
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_retries_while_offline_then_pushes_writes_and_pulls_periodically() {
+        let signals = Arc::new(Signals::default());
+        let runs = Arc::new(Mutex::new(vec![]));
+        let timing = Timing { first_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(4), ..T };
+        let origin = Instant::now();
+        let ms = move |i: Instant| (i - origin).as_millis() as u64;
+        let mut fake = Fake { origin, script: vec![Outcome::Failed; 4], runs: runs.clone() };
+        let sig = signals.clone();
+        let task = tokio::spawn(async move { run_loop(&sig, timing, &mut fake).await });
+
+        // Start-up, then retries after ~1, ~2, ~4, ~4 s (each run takes 0.1 s).
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        let seen = runs.lock().unwrap().clone();
+        assert_eq!(seen.len(), 5, "{seen:?}");
+        assert_eq!(seen[0], 0, "the first sync is at start-up");
+        let gaps: Vec<u64> = seen.windows(2).map(|w| w[1] - w[0] - 100).collect();
+        for (gap, full) in gaps.iter().zip([1000, 2000, 4000, 4000]) {
+            assert!(*gap <= full && *gap >= full * 3 / 4, "backoff with jitter: {gaps:?}");
+        }
+
+        // The fifth run synced: a write is pushed 2 s after it...
+        signals.write.notify_one();
+        let wrote_at = ms(Instant::now());
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let seen = runs.lock().unwrap().clone();
+        assert_eq!(seen.len(), 6, "{seen:?}");
+        assert_eq!(seen[5] - wrote_at, 2000, "pushed once the desk was quiet for 2 s");
+
+        // ...sync now runs at once...
+        signals.now.notify_one();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(runs.lock().unwrap().len(), 7, "sync now runs at once");
+
+        // ...and otherwise one pull per interval.
+        tokio::time::sleep(Duration::from_secs(31)).await;
+        let seen = runs.lock().unwrap().clone();
+        assert_eq!(seen.len(), 8, "{seen:?}");
+        assert_eq!(seen[7] - seen[6], 30_100, "30 s after the previous run ended");
+        task.abort();
+    }
+
+    #[test]
+    fn a_view_translates_the_error_and_flags_a_clock_far_off() {
+        let mut live = Live { enrolled: true, skew_ms: Some(3 * 3600 * 1000), ..Live::default() };
+        live.set_error(Some(&SyncError::NotEnrolled));
+        let fr = live.view(Lang::Fr);
+        let en = live.view(Lang::En);
+        assert!(fr.clock_off, "3 hours off is worth a warning");
+        assert_ne!(fr.error.as_ref().unwrap().message, en.error.as_ref().unwrap().message);
+        assert_eq!(fr.error.unwrap().code, crate::error::ErrorCode::SyncNotEnrolled);
+        live.skew_ms = Some(-SKEW_WARN_MS);
+        assert!(!live.view(Lang::Fr).clock_off, "5 minutes exactly is tolerated");
+    }
+
+    #[test]
+    fn closing_warns_only_an_enrolled_laptop_with_operations_to_send_until_it_chooses_to_quit() {
+        let control = |enrolled, unsynced_ops| SyncControl::new(Live { enrolled, unsynced_ops, ..Live::default() }, T);
+        assert_eq!(control(false, 12).close_warning(), None, "a laptop working alone always has some");
+        assert_eq!(control(true, 0).close_warning(), None, "everything is on the hub");
+        let c = control(true, 3);
+        assert_eq!(c.close_warning(), Some(3));
+        c.set_quitting();
+        assert_eq!(c.close_warning(), None, "quit anyway");
+    }
+}
