@@ -14,10 +14,11 @@ DESKTOP_BIN := $(TARGET_DIR)/debug/escale-desktop
 ARGS ?=
 
 # Debian packages the build and the tests need (WebKitGTK for Tauri, Xvfb and
-# WebKitWebDriver for the end-to-end tests, tools the tests use to read output).
+# WebKitWebDriver for the end-to-end tests, tools the tests use to read output,
+# iproute2 to allow mDNS on the loopback interface in the stand-peer tests).
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev xvfb webkit2gtk-driver dbus \
-	poppler-utils imagemagick zbar-tools fonts-dejavu-core
+	poppler-utils imagemagick zbar-tools fonts-dejavu-core iproute2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # CI=true turns "tool missing" notes in the end-to-end tests into failures.

@@ -11,10 +11,13 @@
 //!
 //! Only one `Desktop` exists at a time in a test binary: the machines that
 //! run the suite have two cores, and two WebKit apps at once make the tests
-//! slow and flaky and the benchmarks meaningless.
+//! slow and flaky and the benchmarks meaningless. The exception is a test of
+//! two laptops side by side (sync): [`Desktop::another`] starts a second
+//! driver on the same display, with its own WebKit home, under the same turn.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::rc::Rc;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -36,12 +39,14 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// Xvfb + tauri-driver, ready to start the app; everything stops on drop
 /// (the driver first, which closes the app, then the display).
 pub struct Desktop {
+    // Fields drop in order: the driver (and the app) before the display.
     driver: ChildGuard,
-    _display: VirtualDisplay,
     port: u16,
     app: PathBuf,
     _webkit_home: tempfile::TempDir,
-    _turn: MutexGuard<'static, ()>,
+    env: Vec<(String, String)>,
+    display: Rc<VirtualDisplay>,
+    turn: Rc<MutexGuard<'static, ()>>,
 }
 
 impl Desktop {
@@ -60,6 +65,16 @@ impl Desktop {
 
     /// [`Desktop::start`] for the app binary at `app`.
     pub fn start_app(app: PathBuf) -> Result<Self, String> {
+        Self::start_app_with_env(app, &[])
+    }
+
+    /// [`Desktop::start`] with extra environment variables for the app (and
+    /// for the apps of [`Desktop::another`]), e.g. a short sync interval.
+    pub fn start_with_env(env: &[(&str, &str)]) -> Result<Self, String> {
+        Self::start_app_with_env(paths::binary("escale-desktop"), env)
+    }
+
+    fn start_app_with_env(app: PathBuf, env: &[(&str, &str)]) -> Result<Self, String> {
         // A test that panicked while holding the lock has cleaned up through
         // its guards already; the next one may go.
         let turn = ONE_AT_A_TIME
@@ -72,7 +87,28 @@ impl Desktop {
                 app.display()
             ));
         }
-        let display = VirtualDisplay::start(1280, 800)?;
+        let display = Rc::new(VirtualDisplay::start(1280, 800)?);
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Self::start_driver(app, env, display, Rc::new(turn))
+    }
+
+    /// A second driver and app on this desktop's display (two laptops side
+    /// by side), with its own WebKit storage. Both stop when dropped.
+    pub fn another(&self) -> Result<Self, String> {
+        Self::start_driver(
+            self.app.clone(),
+            self.env.clone(),
+            Rc::clone(&self.display),
+            Rc::clone(&self.turn),
+        )
+    }
+
+    fn start_driver(
+        app: PathBuf,
+        env: Vec<(String, String)>,
+        display: Rc<VirtualDisplay>,
+        turn: Rc<MutexGuard<'static, ()>>,
+    ) -> Result<Self, String> {
         let webkit_home = tempfile::tempdir().map_err(|e| format!("temporary WebKit home: {e}"))?;
         let port = free_port();
         let native_port = std::iter::repeat_with(free_port)
@@ -100,6 +136,7 @@ impl Desktop {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("LANGUAGE")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -110,11 +147,12 @@ impl Desktop {
         wait_for_port(native_port, &mut driver, START)?;
         Ok(Self {
             driver,
-            _display: display,
             port,
             app,
             _webkit_home: webkit_home,
-            _turn: turn,
+            env,
+            display,
+            turn,
         })
     }
 

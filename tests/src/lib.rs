@@ -10,6 +10,8 @@
 //! - [`webdriver`]: a tiny blocking W3C WebDriver client (enough for tauri-driver).
 //! - [`tools`]: what to do when a system tool is missing (fail on CI, say so loudly elsewhere).
 //! - [`desktop`]: the real app on its own display, through tauri-driver, one at a time.
+//! - [`ui`]: test steps a person does in the app (click, type, wait for a text).
+//! - [`hub`]: a real `escale hub serve` on loopback, stopped and restarted on its port.
 
 pub mod cli;
 pub mod desktop;
@@ -17,7 +19,9 @@ pub mod display;
 pub mod paths;
 pub mod process;
 pub mod tools;
+pub mod ui;
 pub mod webdriver;
+pub mod hub;
 
 use std::time::{Duration, Instant};
 

@@ -49,6 +49,11 @@ impl ChildGuard {
         self.child.id()
     }
 
+    /// The child's piped standard output (once).
+    pub fn take_stdout(&mut self) -> Option<std::process::ChildStdout> {
+        self.child.stdout.take()
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }

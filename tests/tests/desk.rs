@@ -14,11 +14,13 @@
 //! WebKitWebDriver on PATH (`make deps`); with CI=true their absence fails.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use escale_tests::cli::Cli;
 use escale_tests::desktop::Desktop;
 use escale_tests::paths;
+use escale_tests::ui::{
+    click, click_label, set_value, type_into, wait_count, wait_counter, LOAD, REACT,
+};
 use escale_tests::webdriver::{keys, Session};
 use serde_json::Value;
 
@@ -176,10 +178,6 @@ mod id {
     ];
 }
 
-/// The app's first window, a screen change after a restart.
-const LOAD: Duration = Duration::from_secs(30);
-/// A reaction to a click or a key (a command round trip and a render).
-const REACT: Duration = Duration::from_secs(10);
 
 const ELOISE: &str = "Éloïse N'Diaye-Lefèvre";
 
@@ -989,49 +987,6 @@ impl Stand {
         app.wait_for(id::DESK_SEARCH, LOAD)
             .expect("opening the event shows the desk");
     }
-}
-
-/// Scrolls the element to the middle of its scroll area (a sticky footer
-/// may hide what WebDriver would only scroll to the edge), then clicks it.
-fn click(app: &Session, test_id: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| {
-            e.scroll_into_view()?;
-            e.click()
-        })
-        .unwrap_or_else(|e| panic!("cannot click {test_id}: {e}"));
-}
-
-/// Clicks the label of a visually hidden radio or checkbox, as a person does.
-fn click_label(app: &Session, test_id: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.click_label())
-        .unwrap_or_else(|e| panic!("cannot click the label of {test_id}: {e}"));
-}
-
-fn type_into(app: &Session, test_id: &str, text: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.send_keys(text))
-        .unwrap_or_else(|e| panic!("cannot type into {test_id}: {e}"));
-}
-
-fn set_value(app: &Session, test_id: &str, value: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.set_value(value))
-        .unwrap_or_else(|e| panic!("cannot set {test_id}: {e}"));
-}
-
-fn wait_count(app: &Session, test_id: &str, n: usize, why: &str) {
-    escale_tests::wait_until(REACT, || {
-        let found = app.all_by_test_id(test_id)?.len();
-        Ok((found == n).then_some(()))
-    })
-    .unwrap_or_else(|e| panic!("{why}: expected {n} × {test_id}: {e}"));
-}
-
-fn wait_counter(app: &Session, test_id: &str, value: &str, why: &str) {
-    app.wait_for_text(test_id, REACT, |t| t == value)
-        .unwrap_or_else(|e| panic!("{why} ({test_id} should read {value}): {e}"));
 }
 
 /// Types in the desk's search box like a person (then waits for the

@@ -1,0 +1,63 @@
+//! What a person does in the app, as test steps: click, type, wait for a
+//! text. Every step finds its element by `data-testid` and panics with the
+//! test id and the reason when it cannot, so a failing test says which
+//! step broke.
+
+use std::time::Duration;
+
+use crate::webdriver::Session;
+
+/// The app's first window, a screen change after a restart.
+pub const LOAD: Duration = Duration::from_secs(30);
+/// A reaction to a click or a key (a command round trip and a render).
+pub const REACT: Duration = Duration::from_secs(10);
+
+/// Scrolls the element to the middle of its scroll area (a sticky footer
+/// may hide what WebDriver would only scroll to the edge), then clicks it.
+pub fn click(app: &Session, test_id: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| {
+            e.scroll_into_view()?;
+            e.click()
+        })
+        .unwrap_or_else(|e| panic!("cannot click {test_id}: {e}"));
+}
+
+/// Clicks the label of a visually hidden radio or checkbox, as a person does.
+pub fn click_label(app: &Session, test_id: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.click_label())
+        .unwrap_or_else(|e| panic!("cannot click the label of {test_id}: {e}"));
+}
+
+pub fn type_into(app: &Session, test_id: &str, text: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.send_keys(text))
+        .unwrap_or_else(|e| panic!("cannot type into {test_id}: {e}"));
+}
+
+pub fn set_value(app: &Session, test_id: &str, value: &str) {
+    app.wait_for(test_id, REACT)
+        .and_then(|e| e.set_value(value))
+        .unwrap_or_else(|e| panic!("cannot set {test_id}: {e}"));
+}
+
+/// Waits until exactly `n` elements carry `test_id`.
+pub fn wait_count(app: &Session, test_id: &str, n: usize, why: &str) {
+    crate::wait_until(REACT, || {
+        let found = app.all_by_test_id(test_id)?.len();
+        Ok((found == n).then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("{why}: expected {n} × {test_id}: {e}"));
+}
+
+/// Waits until the element's text is exactly `value`.
+pub fn wait_counter(app: &Session, test_id: &str, value: &str, why: &str) {
+    wait_counter_for(app, test_id, value, REACT, why);
+}
+
+/// [`wait_counter`] with a longer patience (e.g. a sync that backs off).
+pub fn wait_counter_for(app: &Session, test_id: &str, value: &str, timeout: Duration, why: &str) {
+    app.wait_for_text(test_id, timeout, |t| t == value)
+        .unwrap_or_else(|e| panic!("{why} ({test_id} should read {value}): {e}"));
+}
