@@ -361,6 +361,13 @@ pub enum OpsCommand {
     Verify,
     /// Number of operations in the log.
     Count,
+    /// Operations received but never applied because they are invalid
+    /// (kept, acknowledged and relayed unchanged), newest first.
+    Quarantine {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

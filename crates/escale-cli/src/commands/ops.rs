@@ -1,10 +1,10 @@
-//! `escale ops verify|count`: checks on the operation log.
+//! `escale ops verify|count|quarantine`: checks on the operation log.
 //!
 //! `verify` answers "no" with exit code 1 and the differing tables; the
 //! rebuild itself is the core's (it never touches the live store).
 
 use crate::args::OpsCommand;
-use crate::output::{fields, Failure, Reply, Ui};
+use crate::output::{fields, table, Failure, Reply, Ui};
 use escale_core::app::VerifyReport;
 use escale_core::Escale;
 use serde_json::json;
@@ -15,6 +15,27 @@ pub async fn run(app: &Escale, c: OpsCommand, ui: Ui) -> Result<Reply, Failure> 
         OpsCommand::Count => {
             let n = app.store().op_count().await?;
             Reply::new(&json!({ "ops": n }), format!("{n}\n"))
+        }
+        OpsCommand::Quarantine { limit } => {
+            let ops = app.store().quarantined(limit).await?;
+            let text = if ops.is_empty() {
+                ui.t("Aucune opération en quarantaine.\n", "No quarantined operation.\n").to_string()
+            } else {
+                let rows: Vec<Vec<String>> = ops
+                    .iter()
+                    .map(|q| vec![q.origin.to_string(), q.seq.to_string(), q.kind.clone(), q.reason.clone()])
+                    .collect();
+                table(
+                    &[
+                        ui.t("Appareil d'origine", "Origin device"),
+                        ui.t("N°", "Seq"),
+                        ui.t("Type", "Kind"),
+                        ui.t("Raison", "Reason"),
+                    ],
+                    &rows,
+                )
+            };
+            Reply::new(&ops, text)
         }
     }
 }

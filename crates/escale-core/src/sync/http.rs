@@ -517,11 +517,15 @@ pub struct SyncOptions {
     pub page: usize,
     /// See [`CRASH_BEFORE_COMMIT_ENV`].
     pub crash_before_commit: bool,
+    /// Tries per call when the network fails ([`Retry::attempts`]): a
+    /// person's `sync now` waits a little for a flaky link; a background
+    /// task that has its own backoff asks once.
+    pub attempts: u32,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { page: 2_000, crash_before_commit: false }
+        SyncOptions { page: 2_000, crash_before_commit: false, attempts: Retry::default().attempts }
     }
 }
 
@@ -583,7 +587,8 @@ pub async fn sync_now(store: &Store, opts: SyncOptions) -> Result<SyncReport, Sy
 
 async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
-    let client = b.client()?;
+    let mut client = b.client()?;
+    client.retry.attempts = opts.attempts.max(1);
     let page = opts.page.clamp(1, MAX_PAGE_OPS);
     let mut r = SyncReport {
         hub_url: b.url.clone(),
