@@ -64,6 +64,8 @@ pub enum HubError {
     NoRoute,
     #[error("invalid value for {field}: {value}")]
     BadInput { field: &'static str, value: String },
+    #[error("the request took longer than {0} seconds and was abandoned (nothing of it was half-saved): try again")]
+    Timeout(u64),
     #[error("the hub's database cannot be used: {0}")]
     Database(String),
     #[error("internal error: {0}")]
@@ -98,6 +100,7 @@ impl HubError {
             DeviceNotFound(_) => "device.not_found",
             NoRoute => "request.not_found",
             BadInput { .. } => "input.invalid",
+            Timeout(_) => "hub.timeout",
             Database(_) => "hub.database",
             Internal(_) => "internal",
         }
@@ -119,6 +122,7 @@ impl HubError {
             CodeExpired | CodeUsed => StatusCode::GONE,
             RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             OrgNotFound(_) | DeviceNotFound(_) | NoRoute => StatusCode::NOT_FOUND,
+            Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             Database(_) | Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

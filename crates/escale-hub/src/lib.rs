@@ -34,7 +34,8 @@ pub use state::{HubConfig, HubState};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -69,7 +70,23 @@ pub fn app(state: HubState) -> Router {
         ))
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .with_state(state)
+}
+
+/// Abandons a request that takes longer than `request_timeout` (a body
+/// trickled byte by byte, a stuck query): 503 `hub.timeout`, which laptops
+/// retry. Dropping the handler rolls its transaction back; a push that had
+/// already committed is answered "already have it" on the retry.
+async fn deadline(State(s): State<HubState>, req: Request, next: Next) -> Response {
+    let limit = s.config().request_timeout;
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            s.metrics().request("timeout", StatusCode::SERVICE_UNAVAILABLE.as_u16());
+            error::HubError::Timeout(limit.as_secs()).into_response()
+        }
+    }
 }
 
 /// Counts every answered request by route template and status.

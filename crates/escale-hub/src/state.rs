@@ -20,6 +20,10 @@ pub struct HubConfig {
     pub enroll_per_ip_per_minute: u32,
     pub enroll_global_per_minute: u32,
     pub max_body_bytes: usize,
+    /// Longest a request may take, body upload included: a client that
+    /// trickles its body (or a stuck query) gets 503 `hub.timeout` and its
+    /// transaction is rolled back, instead of holding a connection forever.
+    pub request_timeout: std::time::Duration,
     /// See [`CRASH_AFTER_COMMIT_ENV`].
     pub crash_after_commit: bool,
 }
@@ -30,6 +34,7 @@ impl Default for HubConfig {
             enroll_per_ip_per_minute: 10,
             enroll_global_per_minute: 60,
             max_body_bytes: MAX_BODY_BYTES,
+            request_timeout: std::time::Duration::from_secs(60),
             crash_after_commit: false,
         }
     }

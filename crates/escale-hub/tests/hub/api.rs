@@ -435,3 +435,66 @@ both_backends!(the_snapshot_pages_through_everything, |h| async {
         "the snapshot needs the protocol header"
     );
 });
+
+/// A client that sends its headers and then trickles (here: stops sending)
+/// its body does not hold a connection and a transaction forever: after
+/// `request_timeout` it gets 503 `hub.timeout` (which laptops retry) and
+/// nothing of the request is stored.
+#[tokio::test]
+async fn a_body_that_never_finishes_arriving_gets_503_after_the_request_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = TestHub::new(
+        Backend::Sqlite,
+        HubConfig {
+            request_timeout: std::time::Duration::from_millis(300),
+            ..HubConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let listener = escale_hub::serve::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(escale_hub::serve::run(listener, h.state.clone(), None, async {
+        let _ = stop_rx.await;
+    }));
+
+    let body = serde_json::to_string(&json!({
+        "protocol": PROTOCOL_VERSION, "device_id": h.device, "ops": ops::many(h.device, 1, 10)
+    }))
+    .unwrap();
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /v1/push HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\n\
+         content-type: application/json\r\nescale-protocol: {PROTOCOL_VERSION}\r\n\
+         content-length: {}\r\n\r\n",
+        h.token,
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    // Half the body, then silence.
+    conn.write_all(&body.as_bytes()[..body.len() / 2]).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = conn.read(&mut buf).await.unwrap_or(0);
+            answer.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            if n == 0 || text.contains("hub.timeout") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the hub answers instead of waiting forever");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 503"), "503, which a laptop retries: {text}");
+    assert!(text.contains("hub.timeout"), "with a code that says why: {text}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(250), "not before the timeout");
+    assert_eq!(h.op_count().await, 0, "nothing of the abandoned push is stored");
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    h.finish().await;
+}
