@@ -54,6 +54,8 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::VisitorDetail,
         visitors::UpdateVisitorResult,
         core::MergeResult,
+        visitors::DuplicateView,
+        core::DismissedPair,
         core::RegistrationFilter,
         core::RegistrationPage,
         escale_import::ColumnMapping,

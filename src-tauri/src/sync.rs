@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use escale_core::hlc::now_ms;
 use escale_core::sync::http::{self, SyncError, SyncOptions};
-use escale_core::Lang;
+use escale_core::sync::VersionVector;
+use escale_core::{Escale, Lang};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::{watch, Notify};
@@ -52,6 +53,8 @@ pub const PAGE: usize = 500;
 /// A clock further off the hub's than this gets a warning (times of
 /// check-ins are this laptop's).
 pub const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
+/// Duplicate pairs counted at most (the review shows them most certain first).
+pub const DUPLICATES_MAX: usize = 1_000;
 
 // ---------------------------------------------------------------------------
 // The schedule (pure).
@@ -305,6 +308,11 @@ pub struct SyncView {
     pub clock_off: bool,
     /// Why the latest attempt failed, in the UI's language.
     pub error: Option<ErrorBody>,
+    /// Pairs of records that are probably one person (typically registered
+    /// on two laptops), waiting for staff to merge or dismiss them; counted
+    /// again after a merge, a dismissal, a walk-in or other laptops'
+    /// operations (at most [`DUPLICATES_MAX`]).
+    pub duplicates: i64,
 }
 
 /// A failed attempt, kept in both languages so that switching the UI's
@@ -327,6 +335,8 @@ pub struct Live {
     pub last_attempt_ms: Option<i64>,
     pub unsynced_ops: i64,
     pub skew_ms: Option<i64>,
+    /// Duplicate pairs waiting for review ([`SyncControl::recount_duplicates`]).
+    pub duplicates: i64,
     problem: Option<Problem>,
     /// Attempts started and finished (a "sync now" waits for the next one).
     pub runs_started: u64,
@@ -347,6 +357,7 @@ impl Live {
             skew_ms: self.skew_ms,
             clock_off: self.skew_ms.is_some_and(|s| s.abs() > SKEW_WARN_MS),
             error: self.problem.as_ref().map(|p| if lang == Lang::Fr { p.fr.clone() } else { p.en.clone() }),
+            duplicates: self.duplicates,
         }
     }
 
@@ -382,6 +393,10 @@ pub struct SyncControl {
     timing: Timing,
     /// `quit_app` was called: the window closes without asking.
     quitting: AtomicBool,
+    /// Held while duplicates are counted (so that counts end in the order
+    /// they started); other laptops' part of the version vector at the last
+    /// count.
+    counted: tokio::sync::Mutex<Option<VersionVector>>,
 }
 
 impl SyncControl {
@@ -391,6 +406,7 @@ impl SyncControl {
             live: watch::Sender::new(live),
             timing,
             quitting: AtomicBool::new(false),
+            counted: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -450,6 +466,43 @@ impl SyncControl {
         Ok(())
     }
 
+    /// Counts the duplicate pairs waiting for review, for the whole
+    /// organisation (about a second for 100,000 people: after a merge, a
+    /// dismissal, a walk-in or other laptops' operations, never after each
+    /// check-in); true when the count changed.
+    pub async fn recount_duplicates(&self, escale: &Escale) -> bool {
+        let mut counted = self.counted.lock().await;
+        self.count_locked(escale, &mut counted).await
+    }
+
+    /// Counts the duplicate pairs again if other laptops' operations arrived
+    /// since the last count (a sync, a stand peer, a USB bundle): cheap
+    /// otherwise (one read of the version vector).
+    pub async fn recount_duplicates_if_others_wrote(&self, escale: &Escale) -> bool {
+        let mut counted = self.counted.lock().await;
+        match others_vector(escale).await {
+            Ok(now) if counted.as_ref() == Some(&now) => false,
+            _ => self.count_locked(escale, &mut counted).await,
+        }
+    }
+
+    async fn count_locked(&self, escale: &Escale, counted: &mut Option<VersionVector>) -> bool {
+        if !matches!(escale.store().identity().await, Ok(Some(_))) {
+            return self.update(|l| l.duplicates = 0);
+        }
+        let seen = others_vector(escale).await.ok();
+        match escale.duplicate_candidates(None, DUPLICATES_MAX).await {
+            Ok(pairs) => {
+                *counted = seen;
+                self.update(|l| l.duplicates = pairs.len() as i64)
+            }
+            Err(e) => {
+                eprintln!("escale-desktop: cannot count the possible duplicates: {e}");
+                false
+            }
+        }
+    }
+
     /// Asks for a sync and waits until one that started after the request
     /// has finished (or `timeout`).
     pub async fn sync_and_wait(&self, timeout: Duration) -> Live {
@@ -480,12 +533,25 @@ impl SyncControl {
 // ---------------------------------------------------------------------------
 // The task in the app.
 
+/// Other laptops' part of the version vector: it changes when their
+/// operations arrive, not with this laptop's own writes.
+async fn others_vector(escale: &Escale) -> escale_core::Result<VersionVector> {
+    let mut v = escale.store().vector().await?;
+    if let Some(me) = escale.store().identity().await? {
+        v.remove(&me.device_id);
+    }
+    Ok(v)
+}
+
 /// Starts the background task on Tauri's runtime.
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let timing = app.state::<AppState>().sync.timing();
         let mut driver = AppDriver { app: app.clone() };
         let state = app.state::<AppState>();
+        if state.sync.recount_duplicates(&state.escale).await {
+            publish(&app);
+        }
         run_loop(state.sync.signals(), timing, &mut driver).await;
     });
 }
@@ -501,6 +567,8 @@ impl<R: Runtime> Driver for AppDriver<R> {
 
     async fn wrote(&mut self) {
         let state = self.app.state::<AppState>();
+        // A stand peer or a bundle may have brought other laptops' records.
+        state.sync.recount_duplicates_if_others_wrote(&state.escale).await;
         match state.sync.refresh(state.escale.store()).await {
             Ok(()) => publish(&self.app),
             Err(e) => eprintln!("escale-desktop: cannot count the operations to sync: {e}"),
@@ -547,8 +615,14 @@ pub async fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Outcome {
     });
     publish(app);
 
-    let result = http::sync_now(store, SyncOptions { page: PAGE, ..SyncOptions::default() }).await;
+    // One try per call: the loop's own backoff handles an absent hub, and
+    // "sync now" answers in a second instead of after the client's retries.
+    let result = http::sync_now(store, SyncOptions { page: PAGE, attempts: 1, ..SyncOptions::default() }).await;
     let after = http::status(store, false).await;
+    if result.as_ref().is_ok_and(|r| r.pulled > 0) {
+        // Duplicates met through the sync (or merged on another laptop).
+        sync.recount_duplicates_if_others_wrote(&state.escale).await;
+    }
     let outcome = match &result {
         Ok(_) => Outcome::Synced,
         Err(_) => Outcome::Failed,

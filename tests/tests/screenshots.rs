@@ -8,6 +8,10 @@
 //! cargo test -p escale-tests --test screenshots -- --ignored --nocapture
 //! ```
 //!
+//! `ESCALE_SCREENSHOTS=sync,duplicates` writes only the shots whose name
+//! starts with one of those (the tour still runs through every screen), so
+//! that unchanged screens are not rewritten.
+//!
 //! The data are made up: a job fair today with two sessions and forty
 //! pre-registered people (names from several scripts), some already arrived.
 
@@ -109,7 +113,15 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     let app = desktop.open(&cli.data_dir()).expect("the app starts");
     app.set_window_size(1280, 800)
         .expect("the window can be resized");
+    let only = std::env::var("ESCALE_SCREENSHOTS")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     let shot = |name: &str| {
+        if let Some(only) = &only {
+            if !only.split(',').any(|p| name.starts_with(p.trim())) {
+                return;
+            }
+        }
         std::thread::sleep(SETTLE);
         let png = app.screenshot().expect("a screenshot");
         std::fs::write(out.join(format!("{name}-{lang}.png")), png).expect("the PNG is written");
@@ -309,6 +321,47 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     click(&app, "export-submit");
     app.wait_for("export-result", LOAD).unwrap();
     shot("export");
+
+    // Duplicates, as two laptops make them while offline: Jean-Pierre Morel
+    // registered again with his phone (the CLI), Marie Dupont with her email
+    // (the walk-in form, after which the app counts the pairs).
+    cli.ok(&[
+        "visitor",
+        "add",
+        "--event",
+        &event_id,
+        "--first",
+        "Jean Pierre",
+        "--last",
+        "MOREL",
+        "--phone",
+        "0611132931",
+        "--postcode",
+        "93100",
+    ]);
+    click(&app, "nav-desk");
+    click(&app, "desk-walk-in");
+    app.wait_for("walk-in-form", REACT).unwrap();
+    type_into(&app, "walk-in-first-name", "Marie");
+    type_into(&app, "walk-in-last-name", "DUPONT");
+    type_into(&app, "walk-in-email", "mariedupont0@example.org");
+    type_into(&app, "walk-in-phone", "07 61 20 30 40");
+    click(&app, "walk-in-consent");
+    click(&app, "walk-in-submit");
+    wait_feedback(&app, "welcome");
+    app.wait_for_text("status-duplicates", LOAD, |t| t.starts_with('2'))
+        .expect("the status bar counts two possible duplicates");
+    click(&app, "status-duplicates");
+    wait_count(&app, "dup-pair", 2);
+    shot("duplicates");
+
+    // The sync screen from the top (a laptop working alone, the stand
+    // exchange and the duplicates below).
+    click(&app, "nav-desk");
+    app.wait_for("desk-search", REACT).unwrap();
+    click(&app, "nav-sync");
+    app.wait_for("sync-enroll", REACT).unwrap();
+    shot("sync");
 }
 
 /// `count` people as French Excel saves a sign-up sheet (BOM, `;`, CRLF).

@@ -40,6 +40,9 @@ pub struct AppStatus {
     pub clock_off: bool,
     /// Why the latest sync failed, in the UI's language.
     pub sync_error: Option<ErrorBody>,
+    /// Pairs of records that are probably one person, waiting for review
+    /// (`SyncView::duplicates`).
+    pub duplicates: i64,
     /// The language the UI speaks (and Rust's messages are in).
     pub lang: Lang,
 }
@@ -79,6 +82,7 @@ impl AppStatus {
             skew_ms: sync.skew_ms,
             clock_off: sync.clock_off,
             sync_error: sync.error,
+            duplicates: sync.duplicates,
             lang: state.lang(),
         })
     }
@@ -115,7 +119,8 @@ mod tests {
             serde_json::json!({
                 "version": env!("CARGO_PKG_VERSION"), "data_dir": dir, "org_name": null, "device_name": null,
                 "ops": 0, "unsynced_ops": 0, "online": false, "last_sync": null, "enrolled": false,
-                "syncing": false, "skew_ms": null, "clock_off": false, "sync_error": null, "lang": "fr"
+                "syncing": false, "skew_ms": null, "clock_off": false, "sync_error": null, "duplicates": 0,
+                "lang": "fr"
             }),
             "before the first run the names are null: the UI shows the first-run screen"
         );

@@ -35,6 +35,7 @@ pub async fn import_commit<R: Runtime>(
     mapping: Option<ColumnMapping>,
 ) -> Result<ImportReport, ErrorBody> {
     let opts = ImportOptions { dry_run: false, mapping };
+    let after = app.clone();
     let progress = move |p: ImportProgress| {
         // A lost progress event only delays the bar; the import goes on.
         if let Err(e) = app.emit(PROGRESS_EVENT, p) {
@@ -45,6 +46,11 @@ pub async fn import_commit<R: Runtime>(
         .escale
         .import_file(&event_id, &PathBuf::from(path), &opts, &progress)
         .await
-        .inspect(|_| state.wrote())
+        .inspect(|_| {
+            state.wrote();
+            // An import can bring people already registered by hand, or on
+            // another laptop: the duplicates waiting for review change.
+            super::visitors::recount_later(after);
+        })
         .map_err(|e| state.error(e))
 }

@@ -50,6 +50,8 @@ commands![
     visitors::visitor_detail,
     visitors::update_visitor,
     visitors::merge_visitors,
+    visitors::duplicate_candidates,
+    visitors::not_duplicate,
     visitors::registrations,
     imports::import_preview,
     imports::import_commit,

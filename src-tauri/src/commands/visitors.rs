@@ -1,17 +1,24 @@
-//! People: walk-in registration, look-alikes, details, edits, merge, and the
-//! registrations list.
+//! People: walk-in registration, look-alikes, details, edits, merge, the
+//! registrations list, and the duplicates proposed after a sync (merged or
+//! dismissed by staff).
+//!
+//! The commands that change people recount the duplicates waiting for
+//! review ([`crate::sync::SyncControl::recount_duplicates`]) and publish the
+//! sync state, so the status bar's count stays true.
 
 use escale_core::app::{
-    MergeResult, RegistrationFilter, RegistrationPage, Similar, VisitorDetail, VisitorInput, VisitorView, WalkIn,
-    WalkInResult,
+    DismissedPair, DuplicatePair, MergeResult, RegistrationFilter, RegistrationPage, Similar, VisitorDetail,
+    VisitorInput, VisitorView, WalkIn, WalkInResult,
 };
 use escale_core::validate::Warning;
+use escale_core::Escale;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::ErrorBody;
 use crate::state::AppState;
+use crate::sync::{publish, DUPLICATES_MAX};
 
 /// The edited record, and the values left out of it (invalid email…).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -20,10 +27,45 @@ pub struct UpdateVisitorResult {
     pub warnings: Vec<Warning>,
 }
 
+/// One side of a pair proposed as duplicates, with what helps staff decide.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DuplicateSide {
+    pub visitor: VisitorView,
+    /// Events this record is registered at.
+    pub registrations: i64,
+    /// Of those, the events where the person arrived.
+    pub arrivals: i64,
+    /// Where its registrations came from, latest first, each once: `desk`
+    /// (a walk-in), an import's format (`hello_asso`…), `demo`.
+    pub sources: Vec<String>,
+    /// The latest event it is registered at, and that event's local start.
+    pub last_event: Option<String>,
+    pub last_event_starts_local: Option<String>,
+}
+
+/// Two records that are probably one person.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DuplicateView {
+    /// The record with the smaller id.
+    pub a: DuplicateSide,
+    pub b: DuplicateSide,
+    /// `name_email`, `name_phone`, `name_birth_year`, `email_close_name` or `name`.
+    pub reason: String,
+    /// 0 to 100: how sure the match is.
+    pub score: u8,
+}
+
 /// Visitor, registration and consents (and the check-in) in one transaction.
 #[tauri::command]
-pub async fn register_walk_in(state: State<'_, AppState>, walk_in: WalkIn) -> Result<WalkInResult, ErrorBody> {
-    state.escale.register_walk_in(&walk_in).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+pub async fn register_walk_in<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    walk_in: WalkIn,
+) -> Result<WalkInResult, ErrorBody> {
+    let r = state.escale.register_walk_in(&walk_in).await.map_err(|e| state.error(e))?;
+    state.wrote();
+    recount_later(app);
+    Ok(r)
 }
 
 /// Live records that look like the person being typed ("use this record instead?").
@@ -38,19 +80,102 @@ pub async fn visitor_detail(state: State<'_, AppState>, id: String) -> Result<Vi
 }
 
 #[tauri::command]
-pub async fn update_visitor(
+pub async fn update_visitor<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
     input: VisitorInput,
 ) -> Result<UpdateVisitorResult, ErrorBody> {
     let (visitor, warnings) = state.escale.update_visitor(&id, &input).await.map_err(|e| state.error(e))?;
     state.wrote();
+    recount_later(app);
     Ok(UpdateVisitorResult { visitor, warnings })
 }
 
+/// `loser` becomes an alias of `winner`; the duplicates count follows.
 #[tauri::command]
-pub async fn merge_visitors(state: State<'_, AppState>, loser: String, winner: String) -> Result<MergeResult, ErrorBody> {
-    state.escale.merge(&loser, &winner).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+pub async fn merge_visitors<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    loser: String,
+    winner: String,
+) -> Result<MergeResult, ErrorBody> {
+    let r = state.escale.merge(&loser, &winner).await.map_err(|e| state.error(e))?;
+    state.wrote();
+    recount(&app, &state).await;
+    Ok(r)
+}
+
+/// Pairs of records that are probably one person, most certain first (at
+/// most [`DUPLICATES_MAX`]); with an event, only pairs where one side is
+/// registered at it.
+#[tauri::command]
+pub async fn duplicate_candidates(
+    state: State<'_, AppState>,
+    event_id: Option<String>,
+) -> Result<Vec<DuplicateView>, ErrorBody> {
+    let pairs =
+        state.escale.duplicate_candidates(event_id.as_deref(), DUPLICATES_MAX).await.map_err(|e| state.error(e))?;
+    let mut out = Vec::with_capacity(pairs.len());
+    for p in pairs {
+        out.push(duplicate_view(&state.escale, p).await.map_err(|e| state.error(e))?);
+    }
+    Ok(out)
+}
+
+/// Staff say the two records are two different people: the pair is not
+/// proposed again, on any laptop (the dismissal syncs).
+#[tauri::command]
+pub async fn not_duplicate<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    a: String,
+    b: String,
+) -> Result<DismissedPair, ErrorBody> {
+    let r = state.escale.not_duplicate(&a, &b).await.map_err(|e| state.error(e))?;
+    state.wrote();
+    recount(&app, &state).await;
+    Ok(r)
+}
+
+/// A pair with each side's registrations, arrivals and sources.
+pub async fn duplicate_view(escale: &Escale, p: DuplicatePair) -> escale_core::Result<DuplicateView> {
+    let (a, b) = (side(escale, p.a).await?, side(escale, p.b).await?);
+    Ok(DuplicateView { a, b, reason: p.reason, score: p.score })
+}
+
+async fn side(escale: &Escale, visitor: VisitorView) -> escale_core::Result<DuplicateSide> {
+    let detail = escale.visitor_detail(&visitor.id.to_string()).await?;
+    let regs = &detail.registrations;
+    let mut sources: Vec<String> = vec![];
+    for s in regs.iter().filter_map(|r| r.source.clone()) {
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    Ok(DuplicateSide {
+        visitor,
+        registrations: regs.len() as i64,
+        arrivals: regs.iter().filter(|r| r.arrived_at.is_some()).count() as i64,
+        sources,
+        last_event: regs.first().map(|r| r.event_title.clone()),
+        last_event_starts_local: regs.first().map(|r| r.event_starts_local.clone()),
+    })
+}
+
+/// Counts the duplicates waiting for review again, and tells the UI.
+async fn recount<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    if state.sync.recount_duplicates(&state.escale).await {
+        publish(app);
+    }
+}
+
+/// The same in the background: the desk does not wait for it.
+pub(crate) fn recount_later<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        recount(&app, &state).await;
+    });
 }
 
 /// One page of the event's people, filtered and sorted.
@@ -61,4 +186,73 @@ pub async fn registrations(
     filter: RegistrationFilter,
 ) -> Result<RegistrationPage, ErrorBody> {
     state.escale.registrations(&event_id, &filter).await.map_err(|e| state.error(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use escale_core::app::{ConsentInput, EventInput};
+
+    async fn walk_in(state: &AppState, event_id: &str, first: &str, last: &str, email: &str, check_in: bool) -> String {
+        let w = WalkIn {
+            event_id: event_id.to_string(),
+            visitor: VisitorInput {
+                first_name: first.into(),
+                last_name: last.into(),
+                email: email.into(),
+                birth_year: Some(1990),
+                ..VisitorInput::default()
+            },
+            consents: vec![ConsentInput { purpose: "processing".into(), granted: true }],
+            check_in,
+        };
+        state.escale.register_walk_in(&w).await.unwrap().visitor.id.to_string()
+    }
+
+    #[tokio::test]
+    async fn the_duplicates_count_follows_walk_ins_merges_and_dismissals() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = AppState::init(crate::launch::LaunchOptions { data_dir: tmp.path().to_path_buf() }).await.unwrap();
+        assert!(!state.sync.recount_duplicates(&state.escale).await, "not set up: nothing to count, no error");
+        state.escale.init("Passerelle", "Portable 1").await.unwrap();
+        let input = EventInput {
+            kind: None,
+            title: "Forum emploi".into(),
+            place: "Gymnase".into(),
+            timezone: None,
+            starts_at: "2026-12-03 09:00".into(),
+            ends_at: "2026-12-03 17:00".into(),
+            series: None,
+        };
+        let ev = state.escale.create_event(&input).await.unwrap().id.to_string();
+        let elodie = walk_in(&state, &ev, "Élodie", "Martin", "elodie.martin@example.org", true).await;
+        let again = walk_in(&state, &ev, "elodie", "MARTIN", "elodie.martin@example.org", false).await;
+        let karim = walk_in(&state, &ev, "Karim", "Haddad", "karim.h@example.org", false).await;
+        let karim2 = walk_in(&state, &ev, "Karim", "Haddad", "", false).await;
+
+        assert!(state.sync.recount_duplicates(&state.escale).await);
+        assert_eq!(state.sync.view(escale_core::Lang::Fr).duplicates, 2);
+        assert!(
+            !state.sync.recount_duplicates_if_others_wrote(&state.escale).await,
+            "only this laptop wrote since: no recount"
+        );
+
+        let pairs = state.escale.duplicate_candidates(None, DUPLICATES_MAX).await.unwrap();
+        let first = duplicate_view(&state.escale, pairs[0].clone()).await.unwrap();
+        assert_eq!((first.reason.as_str(), first.score), ("name_email", 97), "same name, email and birth year");
+        let (arrived, other) =
+            if first.a.visitor.id.to_string() == elodie { (&first.a, &first.b) } else { (&first.b, &first.a) };
+        assert_eq!(other.visitor.id.to_string(), again);
+        assert_eq!((arrived.registrations, arrived.arrivals), (1, 1), "checked in at the walk-in");
+        assert_eq!((other.registrations, other.arrivals), (1, 0));
+        assert_eq!(arrived.sources, ["desk"]);
+        assert_eq!(arrived.last_event.as_deref(), Some("Forum emploi"));
+
+        state.escale.not_duplicate(&karim2, &karim).await.unwrap();
+        assert!(state.sync.recount_duplicates(&state.escale).await);
+        assert_eq!(state.sync.view(escale_core::Lang::En).duplicates, 1, "dismissed: no longer proposed");
+        state.escale.merge(&again, &elodie).await.unwrap();
+        assert!(state.sync.recount_duplicates(&state.escale).await);
+        assert_eq!(state.sync.live().duplicates, 0, "merged: nothing left to review");
+    }
 }

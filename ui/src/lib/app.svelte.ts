@@ -30,6 +30,8 @@ export class AppState {
   peerShare = $state<PeerShareView | null>(null);
   /** What happened while sharing, newest first. */
   peerEvents = $state<PeerEventView[]>([]);
+  /** The status bar asked for the duplicates review: the sync screen scrolls to it. */
+  showDuplicates = $state(false);
   /** Called when a sync brought other laptops' operations (screens reload what they show). */
   private readonly dataWatchers = new Set<() => void>();
 
@@ -131,6 +133,12 @@ export class AppState {
       this.event = null;
       this.storage?.removeItem(EVENT_KEY);
     }
+  }
+
+  /** Opens the review of the duplicates proposed after a sync (on the sync screen). */
+  reviewDuplicates(): void {
+    this.showDuplicates = true;
+    this.screen = 'sync';
   }
 
   go(screen: Screen): void {

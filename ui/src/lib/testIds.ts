@@ -30,6 +30,7 @@ export const TestId = {
   StatusUnsynced: 'status-unsynced',
   StatusLastSync: 'status-last-sync',
   StatusSyncWarning: 'status-sync-warning',
+  StatusDuplicates: 'status-duplicates',
 
   // first run
   FirstRunForm: 'first-run-form',
@@ -203,6 +204,20 @@ export const TestId = {
   SyncNow: 'sync-now',
   SyncDone: 'sync-done',
   SyncBack: 'sync-back',
+
+  // duplicates proposed after a sync
+  DupSection: 'dup-section',
+  DupCount: 'dup-count',
+  DupPair: 'dup-pair',
+  DupReason: 'dup-reason',
+  DupSideA: 'dup-side-a',
+  DupSideB: 'dup-side-b',
+  DupMergeA: 'dup-merge-a',
+  DupMergeB: 'dup-merge-b',
+  DupDismiss: 'dup-dismiss',
+  DupEmpty: 'dup-empty',
+  DupDone: 'dup-done',
+  DupError: 'dup-error',
   PeerSection: 'peer-section',
   PeerShare: 'peer-share',
   PeerCode: 'peer-code',

@@ -12,6 +12,8 @@ import type {
   CheckInTarget,
   ColumnMapping,
   DemoReport,
+  DismissedPair,
+  DuplicateView,
   EventInput,
   EventStats,
   EventView,
@@ -109,6 +111,14 @@ export interface Backend {
   updateVisitor(id: string, input: VisitorInput): Promise<UpdateVisitorResult>;
   /** `merge_visitors`: `loser` becomes an alias of `winner`. */
   mergeVisitors(loser: string, winner: string): Promise<MergeResult>;
+  /**
+   * `duplicate_candidates`: pairs of records that are probably one person
+   * (typically registered on two laptops), most certain first; with
+   * `eventId`, only pairs where one side is registered at that event.
+   */
+  duplicateCandidates(eventId: string | null): Promise<DuplicateView[]>;
+  /** `not_duplicate`: the two are different people; the pair is not proposed again (on any laptop). */
+  notDuplicate(a: string, b: string): Promise<DismissedPair>;
   /** `registrations`: one page of an event's registrations. */
   registrations(eventId: string, filter: RegistrationFilter): Promise<RegistrationPage>;
 

@@ -18,6 +18,9 @@ import type {
   CloseRequest,
   ColumnMapping,
   DemoReport,
+  DismissedPair,
+  DuplicateSide,
+  DuplicateView,
   EventInput,
   EventStats,
   EventView,
@@ -218,9 +221,11 @@ export class MockBackend implements Backend {
   readonly regs: Reg[] = [];
   readonly scans: Scan[] = [];
   readonly consents: Consent[] = [];
+  /** Pairs staff said are two people (`notDuplicate`), as "a|b" with a < b. */
+  readonly dismissed = new Set<string>();
 
   readonly hub: MockHub;
-  private syncState: Omit<SyncView, 'unsynced_ops' | 'clock_off'>;
+  private syncState: Omit<SyncView, 'unsynced_ops' | 'clock_off' | 'duplicates'>;
   private readonly statusListeners = new Set<(v: SyncView) => void>();
   private readonly dataListeners = new Set<() => void>();
   private readonly closeListeners = new Set<(r: CloseRequest) => void>();
@@ -247,6 +252,7 @@ export class MockBackend implements Backend {
       skew_ms: null,
       clock_off: false,
       sync_error: null,
+      duplicates: 0,
       ...options.status,
     };
     this.lang = this.info.lang;
@@ -736,6 +742,7 @@ export class MockBackend implements Backend {
       skew_ms: v.skew_ms,
       clock_off: v.clock_off,
       sync_error: v.error,
+      duplicates: v.duplicates,
       lang: this.lang,
     };
   }
@@ -1126,7 +1133,95 @@ export class MockBackend implements Backend {
     }
     this.aliases.set(l.id, w.id);
     this.bump(2);
+    this.emitStatus();
     return { winner: { ...w }, loser_id: l.id, fields_copied: copied };
+  }
+
+  /** Like the core's `duplicate_candidates` (a simpler close-name rule). */
+  private pairs(eventId: string | null): { a: VisitorView; b: VisitorView; reason: string; score: number }[] {
+    const around = eventId === null ? null : new Set(this.regs.filter((r) => r.event_id === eventId).map((r) => this.root(r.visitor_id)));
+    const live = this.live().sort((x, y) => x.id.localeCompare(y.id));
+    const out: { a: VisitorView; b: VisitorView; reason: string; score: number }[] = [];
+    const digits = (p: string | null) => (p ?? '').replace(/\D/g, '') || null;
+    // Only records sharing a name key or an email are compared (like the core).
+    const groups = new Map<string, VisitorView[]>();
+    for (const v of live) {
+      for (const g of [`k:${nameKey(v.first_name, v.last_name)}`, v.email ? `e:${v.email}` : null]) {
+        if (!g) continue;
+        const members = groups.get(g);
+        if (members) members.push(v);
+        else groups.set(g, [v]);
+      }
+    }
+    const seen = new Set<string>();
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i++) {
+        for (let j = i + 1; j < group.length; j++) {
+          const [a, b] = [group[i]!, group[j]!];
+          if (seen.has(`${a.id}|${b.id}`)) continue;
+          seen.add(`${a.id}|${b.id}`);
+          if (this.dismissed.has(`${a.id}|${b.id}`)) continue;
+          if (around && !around.has(a.id) && !around.has(b.id)) continue;
+          if (a.birth_year !== null && b.birth_year !== null && a.birth_year !== b.birth_year) continue;
+          const sameKey = nameKey(a.first_name, a.last_name) === nameKey(b.first_name, b.last_name);
+          const email = a.email !== null && a.email === b.email;
+          const phone = digits(a.phone) !== null && digits(a.phone) === digits(b.phone);
+          const year = a.birth_year !== null && a.birth_year === b.birth_year;
+          let reason: string | null = null;
+          let score = 0;
+          if (sameKey) {
+            const hits = [email && 'name_email', phone && 'name_phone', year && 'name_birth_year'].filter((h): h is string => !!h);
+            if (hits.length > 0) {
+              reason = hits[0]!;
+              score = (reason === 'name_email' ? 95 : reason === 'name_phone' ? 90 : 80) + 2 * (hits.length - 1);
+            } else if (!((a.email && b.email) || (digits(a.phone) && digits(b.phone)))) {
+              [reason, score] = ['name', 50];
+            }
+          } else if (email) {
+            const ta = tokens(`${a.first_name} ${a.last_name}`);
+            const tb = tokens(`${b.first_name} ${b.last_name}`);
+            const [short, long] = ta.length <= tb.length ? [ta, tb] : [tb, ta];
+            if (short.length > 0 && short.every((t) => long.some((l) => l === t || withinOneEdit(t, l)))) {
+              [reason, score] = ['email_close_name', 75 + 2 * (Number(phone) + Number(year))];
+            }
+          }
+          if (reason) out.push({ a, b, reason, score: Math.min(score, 100) });
+        }
+      }
+    }
+    return out.sort((x, y) => y.score - x.score || x.a.last_name.localeCompare(y.a.last_name));
+  }
+
+  private side(v: VisitorView): DuplicateSide {
+    const regs = this.regs
+      .filter((r) => this.root(r.visitor_id) === v.id)
+      .map((r) => ({ r, ev: this.events.get(r.event_id)! }))
+      .sort((x, y) => y.ev.starts_local.localeCompare(x.ev.starts_local));
+    const last = regs[0];
+    return {
+      visitor: { ...v },
+      registrations: regs.length,
+      arrivals: regs.filter(({ ev }) => this.earliest(ev.id, null, v.id) !== null).length,
+      sources: [...new Set(regs.map(({ r }) => r.source))],
+      last_event: last ? last.ev.title : null,
+      last_event_starts_local: last ? last.ev.starts_local : null,
+    };
+  }
+
+  async duplicateCandidates(eventId: string | null): Promise<DuplicateView[]> {
+    await this.enter('duplicateCandidates', [eventId]);
+    if (eventId !== null) this.event(eventId);
+    return this.pairs(eventId).map((p) => ({ a: this.side(p.a), b: this.side(p.b), reason: p.reason, score: p.score }));
+  }
+
+  async notDuplicate(a: string, b: string): Promise<DismissedPair> {
+    await this.enter('notDuplicate', [a, b]);
+    const [va, vb] = [this.visitor(a), this.visitor(b)].sort((x, y) => x.id.localeCompare(y.id)) as [VisitorView, VisitorView];
+    if (va.id === vb.id) throw this.invalid('id', b);
+    this.dismissed.add(`${va.id}|${vb.id}`);
+    this.bump();
+    this.emitStatus();
+    return { a: { ...va }, b: { ...vb } };
   }
 
   async registrations(eventId: string, filter: RegistrationFilter): Promise<RegistrationPage> {
@@ -1617,6 +1712,7 @@ export class MockBackend implements Backend {
       error: s.error ? { ...s.error, message: this.offline().message } : null,
       unsynced_ops: s.enrolled ? this.info.unsynced_ops : 0,
       clock_off: s.skew_ms !== null && Math.abs(s.skew_ms) > SKEW_WARN_MS,
+      duplicates: this.pairs(null).length,
     };
   }
 

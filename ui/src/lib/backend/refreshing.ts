@@ -17,6 +17,7 @@ const WRITES: ReadonlySet<string> = new Set<keyof Backend>([
   'registerWalkIn',
   'updateVisitor',
   'mergeVisitors',
+  'notDuplicate',
   'importCommit',
 ]);
 

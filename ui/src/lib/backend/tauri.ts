@@ -23,6 +23,8 @@ import type {
   CloseRequest,
   ColumnMapping,
   DemoReport,
+  DismissedPair,
+  DuplicateView,
   EventInput,
   EventStats,
   EventView,
@@ -190,6 +192,14 @@ export class TauriBackend implements Backend {
 
   mergeVisitors(loser: string, winner: string): Promise<MergeResult> {
     return call<MergeResult>('merge_visitors', { loser, winner });
+  }
+
+  duplicateCandidates(eventId: string | null): Promise<DuplicateView[]> {
+    return call<DuplicateView[]>('duplicate_candidates', { eventId });
+  }
+
+  notDuplicate(a: string, b: string): Promise<DismissedPair> {
+    return call<DismissedPair>('not_duplicate', { a, b });
   }
 
   registrations(eventId: string, filter: RegistrationFilter): Promise<RegistrationPage> {

@@ -55,6 +55,11 @@ clock_off: boolean,
  */
 sync_error: ErrorBody | null, 
 /**
+ * Pairs of records that are probably one person, waiting for review
+ * (`SyncView::duplicates`).
+ */
+duplicates: number, 
+/**
  * The language the UI speaks (and Rust's messages are in).
  */
 lang: Lang, };

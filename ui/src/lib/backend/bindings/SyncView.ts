@@ -44,4 +44,11 @@ clock_off: boolean,
 /**
  * Why the latest attempt failed, in the UI's language.
  */
-error: ErrorBody | null, };
+error: ErrorBody | null, 
+/**
+ * Pairs of records that are probably one person (typically registered
+ * on two laptops), waiting for staff to merge or dismiss them; counted
+ * again after a merge, a dismissal, a walk-in or other laptops'
+ * operations (at most [`DUPLICATES_MAX`]).
+ */
+duplicates: number, };
