@@ -14,7 +14,7 @@
 //! node API's business (`sync::node`: `ops_for`, `apply_pull`), which goes
 //! through the one write path.
 
-use super::node::lacking;
+use super::node::{exchange, lacking, Remote};
 use super::protocol::{
     PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, VersionVector, WireErrorBody, WireOp,
     MAX_PAGE_OPS, PROTOCOL_VERSION,
@@ -609,49 +609,11 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
     let time = client.time().await?;
     r.skew_ms = time.now_ms - (t0 + now_ms()) / 2;
 
-    // Pull until the hub has nothing more for us.
-    let mut hub_vector;
-    loop {
-        let mine = store.vector().await?;
-        let resp = client.pull(&mine, page).await?;
-        r.pull_requests += 1;
-        hub_vector = resp.vector.clone();
-        let (n, more) = (resp.ops.len(), resp.more);
-        if n > 0 {
-            if opts.crash_before_commit {
-                // The page is here, nothing of it is committed.
-                wait_to_be_killed(FAILPOINT_BEFORE_COMMIT).await;
-            }
-            let applied = store.apply_pull(resp).await?;
-            r.pulled += applied.applied + applied.quarantined;
-            r.duplicates += applied.duplicates;
-            r.quarantined += applied.quarantined;
-        }
-        // A page that does not advance us would loop forever: stop.
-        if !more || n == 0 {
-            break;
-        }
-    }
-
-    // Push what the hub lacks, page by page; each answer is its new vector.
-    loop {
-        let (ops, _) = store.ops_for(&hub_vector, page).await?;
-        if ops.is_empty() {
-            break;
-        }
-        let resp = client.push(b.device_id, ops).await?;
-        r.push_requests += 1;
-        r.pushed += resp.applied + resp.quarantined;
-        r.duplicates += resp.duplicates;
-        r.quarantined += resp.quarantined;
-        if lacking(&resp.vector, &hub_vector) == 0 {
-            // The hub stored nothing new: it cannot take these ops (a hole
-            // in what we relay); stop rather than resend forever.
-            hub_vector = resp.vector;
-            break;
-        }
-        hub_vector = resp.vector;
-    }
+    let mut remote = HubRemote { client: &client, device_id: b.device_id, crash_before_commit: opts.crash_before_commit };
+    let x = exchange(store, &mut remote, page).await?;
+    (r.pulled, r.pushed, r.duplicates, r.quarantined) = (x.pulled, x.pushed, x.duplicates, x.quarantined);
+    (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
+    let hub_vector = x.their_vector;
     store.remember_peer(HUB_PEER, &hub_vector).await?;
     r.unsynced = lacking(&store.vector().await?, &hub_vector);
     if r.pulled > 0 {
@@ -660,6 +622,32 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
     }
     r.took_ms = started.elapsed().as_millis() as u64;
     Ok(r)
+}
+
+/// The hub, as [`exchange`] drives it.
+struct HubRemote<'a> {
+    client: &'a HubClient,
+    device_id: Uuid,
+    crash_before_commit: bool,
+}
+
+impl Remote for HubRemote<'_> {
+    type Error = SyncError;
+
+    async fn pull(&mut self, vector: VersionVector, limit: usize) -> Result<PullResponse, SyncError> {
+        Ok(self.client.pull(&vector, limit).await?)
+    }
+
+    async fn push(&mut self, ops: Vec<WireOp>) -> Result<PushResponse, SyncError> {
+        Ok(self.client.push(self.device_id, ops).await?)
+    }
+
+    async fn before_commit(&mut self) {
+        if self.crash_before_commit {
+            // The page is here, nothing of it is committed.
+            wait_to_be_killed(FAILPOINT_BEFORE_COMMIT).await;
+        }
+    }
 }
 
 /// What `escale sync status` shows.

@@ -259,6 +259,91 @@ pub(crate) fn response(report: &BatchReport, vector: VersionVector) -> PushRespo
     }
 }
 
+/// The other side of an exchange, as the laptop that drives it sees it:
+/// the hub over HTTP (`sync::http`), a stand peer over the LAN
+/// (`sync::peer`). [`exchange`] runs the same pull-then-push over either.
+/// The futures are `Send` so that an exchange runs on any runtime thread
+/// (the desktop's background task).
+pub trait Remote: Send {
+    type Error: From<Error> + Send;
+    /// "Give me what I lack": one page after `vector`.
+    fn pull(
+        &mut self,
+        vector: VersionVector,
+        limit: usize,
+    ) -> impl std::future::Future<Output = std::result::Result<PullResponse, Self::Error>> + Send;
+    /// Our ops it lacks; the answer carries its new vector.
+    fn push(
+        &mut self,
+        ops: Vec<WireOp>,
+    ) -> impl std::future::Future<Output = std::result::Result<PushResponse, Self::Error>> + Send;
+    /// Called with a pulled page in hand, before it is committed (a test
+    /// switch stops the process here).
+    fn before_commit(&mut self) -> impl std::future::Future<Output = ()> + Send {
+        async {}
+    }
+}
+
+/// What one [`exchange`] moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exchanged {
+    /// Ops this store kept for the first time (quarantined included).
+    pub pulled: usize,
+    /// Ops the remote kept for the first time (quarantined included).
+    pub pushed: usize,
+    /// Ops either side already had (replays after a lost answer).
+    pub duplicates: usize,
+    pub quarantined: usize,
+    pub pull_requests: usize,
+    pub push_requests: usize,
+    /// The remote's vector after the last answer.
+    pub their_vector: VersionVector,
+}
+
+/// Pulls every page the remote has for us (each committed on its own, so
+/// an interrupted exchange keeps what it got), then pushes, page by page,
+/// what the remote lacks. Replays change nothing on either side.
+pub async fn exchange<R: Remote>(store: &Store, remote: &mut R, page: usize) -> std::result::Result<Exchanged, R::Error> {
+    let page = page.clamp(1, MAX_PAGE_OPS);
+    let mut x = Exchanged::default();
+    loop {
+        let resp = remote.pull(store.vector().await?, page).await?;
+        x.pull_requests += 1;
+        x.their_vector = resp.vector.clone();
+        let (n, more) = (resp.ops.len(), resp.more);
+        if n > 0 {
+            remote.before_commit().await;
+            let applied = store.apply_pull(resp).await?;
+            x.pulled += applied.applied + applied.quarantined;
+            x.duplicates += applied.duplicates;
+            x.quarantined += applied.quarantined;
+        }
+        // A page that does not advance us would loop forever: stop.
+        if !more || n == 0 {
+            break;
+        }
+    }
+    loop {
+        let (ops, _) = store.ops_for(&x.their_vector, page).await?;
+        if ops.is_empty() {
+            break;
+        }
+        let resp = remote.push(ops).await?;
+        x.push_requests += 1;
+        x.pushed += resp.applied + resp.quarantined;
+        x.duplicates += resp.duplicates;
+        x.quarantined += resp.quarantined;
+        let progressed = lacking(&resp.vector, &x.their_vector) > 0;
+        x.their_vector = resp.vector;
+        if !progressed {
+            // It stored nothing new: it cannot take these ops (a hole in
+            // what we relay); stop rather than resend forever.
+            break;
+        }
+    }
+    Ok(x)
+}
+
 /// Ops held by `mine` and lacking from `peer` (both contiguous vectors).
 pub fn lacking(mine: &VersionVector, peer: &VersionVector) -> i64 {
     mine.iter()

@@ -41,9 +41,9 @@ pub mod pairing;
 use self::channel::Channel;
 use self::discovery::Advert;
 use self::pairing::{Pake, Role, SessionKeys};
-use super::node::lacking;
+use super::node::{exchange, Remote};
 use super::protocol::{
-    PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, MAX_PAGE_OPS, PROTOCOL_VERSION,
+    PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp, MAX_PAGE_OPS, PROTOCOL_VERSION,
 };
 use super::SyncKey;
 use crate::error::Error;
@@ -982,64 +982,51 @@ async fn join_session(
     // Visitors written from here on (`visitor.rev`) came with this exchange.
     let rev_before = store.rev().await?;
 
-    // Pull until the sharer has nothing more for us.
-    let mut their_vector;
-    loop {
-        let vector = store.vector().await?;
-        chan.send(&Msg::Pull(PullRequest { protocol: ours, vector, limit: page })).await?;
-        let resp = match recv_msg(chan, ours).await? {
-            Msg::Pulled(p) => p,
-            other => return Err(unexpected(&other)),
-        };
-        r.pull_requests += 1;
-        their_vector = resp.vector.clone();
-        let (n, more) = (resp.ops.len(), resp.more);
-        if n > 0 {
-            let applied = store.apply_pull(resp).await?;
-            r.pulled += applied.applied + applied.quarantined;
-            r.duplicates += applied.duplicates;
-            r.quarantined += applied.quarantined;
-        }
-        if !more || n == 0 {
-            break;
-        }
-    }
+    let mut remote = Sharer { chan: &mut *chan, ours, device_id: me.device_id };
+    let x = exchange(store, &mut remote, page).await?;
+    (r.pulled, r.pushed, r.duplicates, r.quarantined) = (x.pulled, x.pushed, x.duplicates, x.quarantined);
+    (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
 
-    // Push what the sharer lacks; each answer is its new vector.
-    loop {
-        let (ops, _) = store.ops_for(&their_vector, page).await?;
-        if ops.is_empty() {
-            break;
-        }
-        chan.send(&Msg::Push(PushRequest { protocol: ours, device_id: me.device_id, ops })).await?;
-        let resp = match recv_msg(chan, ours).await? {
-            Msg::Pushed(p) => p,
-            other => return Err(unexpected(&other)),
-        };
-        r.push_requests += 1;
-        r.pushed += resp.applied + resp.quarantined;
-        r.duplicates += resp.duplicates;
-        r.quarantined += resp.quarantined;
-        let progressed = lacking(&resp.vector, &their_vector) > 0;
-        their_vector = resp.vector;
-        if !progressed {
-            // It stored nothing new (a hole in what we relay): stop.
-            break;
-        }
-    }
-
+    // Goodbye: each side learns the other's final vector.
     let vector = store.vector().await?;
     chan.send(&Msg::Bye { device_id: me.device_id, vector, pulled: r.pulled, pushed: r.pushed }).await?;
-    match recv_msg(chan, ours).await? {
-        Msg::Bye { vector, .. } => their_vector = vector,
+    let their_vector = match recv_msg(chan, ours).await? {
+        Msg::Bye { vector, .. } => vector,
         other => return Err(unexpected(&other)),
-    }
+    };
     store.remember_peer(&format!("{PEER_PREFIX}{peer_id}"), &their_vector).await?;
     if r.pulled > 0 {
         r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before).await?;
     }
     r.took_ms = started.elapsed().as_millis() as u64;
     Ok(r)
+}
+
+/// The sharing laptop, as [`exchange`] drives it from the joiner.
+struct Sharer<'a> {
+    chan: &'a mut Channel<TcpStream>,
+    ours: u32,
+    device_id: Uuid,
+}
+
+impl Remote for Sharer<'_> {
+    type Error = PeerError;
+
+    async fn pull(&mut self, vector: VersionVector, limit: usize) -> Result<PullResponse, PeerError> {
+        self.chan.send(&Msg::Pull(PullRequest { protocol: self.ours, vector, limit })).await?;
+        match recv_msg(self.chan, self.ours).await? {
+            Msg::Pulled(p) => Ok(p),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    async fn push(&mut self, ops: Vec<WireOp>) -> Result<PushResponse, PeerError> {
+        self.chan.send(&Msg::Push(PushRequest { protocol: self.ours, device_id: self.device_id, ops })).await?;
+        match recv_msg(self.chan, self.ours).await? {
+            Msg::Pushed(p) => Ok(p),
+            other => Err(unexpected(&other)),
+        }
+    }
 }
 
 /// A sealed message; the peer's error message becomes our error.
