@@ -87,7 +87,7 @@ describe('the import wizard', () => {
 
     const between = [...seen].filter((v) => v > 0 && v < 100);
     expect(between.length, `the bar showed intermediate values, saw ${[...seen].join(', ')}`).toBeGreaterThan(3);
-    expect(text(TestId.ImportReport)).toMatch(/5\s000 nouvelles personnes/);
+    expect(text(TestId.ImportReport)).toMatch(/Nouvelles personnes : 5\s000/);
     expect(backend.count('importCommit')).toBe(1);
   });
 

@@ -350,7 +350,7 @@ export const en: Messages = {
   'import.progress': 'Import progress',
   'import.progressRows': '{n} rows read',
   'import.done': 'Import finished',
-  'import.doneText': '{new} new people, {known} already known, {skipped} rows left out.',
+  'import.doneText': 'New people: {new} · already known: {known} · rows left out: {skipped}.',
   'import.again': 'Import another file',
   'import.toDesk': 'Go to the desk',
   'import.changeFile': 'Change file',

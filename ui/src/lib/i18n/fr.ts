@@ -357,7 +357,7 @@ export const fr = {
   'import.progress': 'Progression de l’import',
   'import.progressRows': '{n} lignes lues',
   'import.done': 'Import terminé',
-  'import.doneText': '{new} nouvelles personnes, {known} déjà connues, {skipped} lignes écartées.',
+  'import.doneText': 'Nouvelles personnes : {new} · déjà connues : {known} · lignes écartées : {skipped}.',
   'import.again': 'Importer un autre fichier',
   'import.toDesk': 'Aller à l’accueil',
   'import.changeFile': 'Changer de fichier',
