@@ -178,7 +178,6 @@ mod id {
     ];
 }
 
-
 const ELOISE: &str = "Éloïse N'Diaye-Lefèvre";
 
 /// Three pre-registrations as French Excel saves them: UTF-8 with a BOM,
