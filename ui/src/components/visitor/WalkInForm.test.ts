@@ -13,6 +13,21 @@ async function openForm() {
 }
 
 describe('the walk-in registration form', () => {
+  it('keeps Tab and Shift+Tab inside the dialog', async () => {
+    const { user } = await openForm();
+    const dialog = screen.getByTestId(TestId.WalkInForm).closest('[role="dialog"]') as HTMLElement;
+    field(TestId.WalkInFirstName).focus();
+    for (let i = 0; i < 40; i++) {
+      await user.tab();
+      expect(dialog.contains(document.activeElement), `Tab #${i + 1} stays in the form`).toBe(true);
+    }
+    field(TestId.WalkInFirstName).focus();
+    for (let i = 0; i < 40; i++) {
+      await user.tab({ shift: true });
+      expect(dialog.contains(document.activeElement), `Shift+Tab #${i + 1} stays in the form`).toBe(true);
+    }
+  });
+
   it('shows a message per field on an empty submit and sends nothing', async () => {
     const { backend, user } = await openForm();
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
