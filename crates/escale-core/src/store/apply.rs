@@ -20,7 +20,19 @@ use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-const CHUNK: usize = 300;
+/// Bound parameters per statement (SQLite allows 32,766): a pull page of
+/// 5,000 ops is written in a handful of statements, since each statement is
+/// a round trip to sqlx's worker thread.
+const VARS: usize = 8_000;
+/// Ids per `IN (...)` list.
+const CHUNK: usize = VARS;
+
+/// Whether sqlx should keep a chunked statement prepared (it caches 100 per
+/// connection): full chunks and small ones recur, a big odd-sized last chunk
+/// would only fill the cache with a large program.
+pub(super) fn keep_prepared(len: usize, full: usize) -> bool {
+    len == full || len <= 32
+}
 
 /// What a batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,7 +63,10 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     for op in ops {
         if let Some(place) = known.get(&op.id) {
             if *place != (op.origin, op.seq) {
-                return Err(Error::CloneDetected { origin: op.origin, seq: op.seq });
+                return Err(Error::CloneDetected {
+                    origin: op.origin,
+                    seq: op.seq,
+                });
             }
         }
     }
@@ -100,7 +115,11 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
         state.erased = existing_ids(conn, "erased", "visitor_id", &subjects).await?;
     }
     state.voids = existing_ids(conn, "checkin_void", "checkin_id", &checkin_ids).await?;
-    let old_roots = if needs_graph { roots(state.merges.values(), &state.erased) } else { BTreeMap::new() };
+    let old_roots = if needs_graph {
+        roots(state.merges.values(), &state.erased)
+    } else {
+        BTreeMap::new()
+    };
 
     // 3. fold
     let mut ch = Changes::default();
@@ -145,9 +164,16 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
             "INSERT OR IGNORE INTO checkin_void (checkin_id) VALUES {}",
             vec!["(?)"; chunk.len()].join(", ")
         );
-        bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
-        let sql = format!("UPDATE checkin SET voided = 1 WHERE id IN ({})", placeholders(chunk.len()));
-        bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
+        bind_ids(sqlx::query(&sql), chunk)
+            .execute(&mut *conn)
+            .await?;
+        let sql = format!(
+            "UPDATE checkin SET voided = 1 WHERE id IN ({})",
+            placeholders(chunk.len())
+        );
+        bind_ids(sqlx::query(&sql), chunk)
+            .execute(&mut *conn)
+            .await?;
     }
     insert_consents(conn, &state, &ch.consents).await?;
     for id in &ch.merges {
@@ -192,11 +218,21 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     bump_rev(conn, &touched_visitors, rev).await?;
 
     // 6. version vector
-    let origins: BTreeSet<Uuid> = new_ops.iter().map(|o| o.origin).collect();
-    for origin in origins {
-        advance_vector(conn, origin).await?;
+    let mut seqs: BTreeMap<Uuid, BTreeSet<i64>> = BTreeMap::new();
+    for op in &new_ops {
+        seqs.entry(op.origin).or_default().insert(op.seq);
+    }
+    for (origin, seqs) in &seqs {
+        advance_vector(conn, *origin, seqs).await?;
     }
     Ok(report)
+}
+
+/// An id as stored (hyphenated lower-case text), without the formatting
+/// machinery of `to_string` (ids are most of what a batch binds).
+pub(super) fn id_text(id: &Uuid) -> String {
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    id.hyphenated().encode_lower(&mut buf).to_owned()
 }
 
 fn bind_ids<'q>(
@@ -204,9 +240,9 @@ fn bind_ids<'q>(
     ids: &[Uuid],
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
     for id in ids {
-        q = q.bind(id.to_string());
+        q = q.bind(id_text(id));
     }
-    q
+    q.persistent(keep_prepared(ids.len(), CHUNK))
 }
 
 async fn existing_ids(
@@ -217,8 +253,13 @@ async fn existing_ids(
 ) -> Result<BTreeSet<Uuid>> {
     let mut out = BTreeSet::new();
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!("SELECT {col} FROM {table} WHERE {col} IN ({})", placeholders(chunk.len()));
-        let rows: Vec<String> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk).fetch_all(&mut *conn).await?;
+        let sql = format!(
+            "SELECT {col} FROM {table} WHERE {col} IN ({})",
+            placeholders(chunk.len())
+        );
+        let rows: Vec<String> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk)
+            .fetch_all(&mut *conn)
+            .await?;
         for r in rows {
             out.insert(super::parse_uuid(&r)?);
         }
@@ -227,15 +268,26 @@ async fn existing_ids(
 }
 
 /// (origin, seq) of the given op ids already in the log.
-async fn existing_envelopes(conn: &mut SqliteConnection, ids: &[Uuid]) -> Result<BTreeMap<Uuid, (Uuid, i64)>> {
+async fn existing_envelopes(
+    conn: &mut SqliteConnection,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, (Uuid, i64)>> {
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!("SELECT id, origin, seq FROM op WHERE id IN ({})", placeholders(chunk.len()));
-        let rows = bind_ids(sqlx::query(&sql), chunk).fetch_all(&mut *conn).await?;
+        let sql = format!(
+            "SELECT id, origin, seq FROM op WHERE id IN ({})",
+            placeholders(chunk.len())
+        );
+        let rows = bind_ids(sqlx::query(&sql), chunk)
+            .fetch_all(&mut *conn)
+            .await?;
         for r in rows {
             out.insert(
                 super::parse_uuid(&r.try_get::<String, _>(0)?)?,
-                (super::parse_uuid(&r.try_get::<String, _>(1)?)?, r.try_get::<i64, _>(2)?),
+                (
+                    super::parse_uuid(&r.try_get::<String, _>(1)?)?,
+                    r.try_get::<i64, _>(2)?,
+                ),
             );
         }
     }
@@ -247,9 +299,9 @@ fn bind_ids_scalar<'q>(
     ids: &[Uuid],
 ) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments<'q>> {
     for id in ids {
-        q = q.bind(id.to_string());
+        q = q.bind(id_text(id));
     }
-    q
+    q.persistent(keep_prepared(ids.len(), CHUNK))
 }
 
 async fn all_ids(conn: &mut SqliteConnection, sql: &str) -> Result<BTreeSet<Uuid>> {
@@ -278,12 +330,12 @@ pub(crate) async fn load_merges(conn: &mut SqliteConnection) -> Result<BTreeMap<
 
 async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcome]) -> Result<()> {
     let pairs: Vec<(&&Op, &Outcome)> = ops.iter().zip(outcomes).collect();
-    for chunk in pairs.chunks(CHUNK / 8) {
+    for chunk in pairs.chunks(VARS / 8) {
         let sql = format!(
             "INSERT INTO op (id, origin, seq, hlc, kind, subject, body, status) VALUES {}",
             vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 8));
         for (op, outcome) in chunk {
             let (body, status) = match outcome {
                 Outcome::Applied => (op.body_json(), 0_i64),
@@ -291,12 +343,12 @@ async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcom
                 Outcome::Invalid(_) => (op.body_json(), 2),
             };
             q = q
-                .bind(op.id.to_string())
-                .bind(op.origin.to_string())
+                .bind(id_text(&op.id))
+                .bind(id_text(&op.origin))
                 .bind(op.seq)
                 .bind(op.hlc.0)
                 .bind(op.body.kind())
-                .bind(op.body.subject().map(|s| s.to_string()))
+                .bind(op.body.subject().map(|s| id_text(&s)))
                 .bind(body)
                 .bind(status);
         }
@@ -332,22 +384,25 @@ fn clone_or<'a>(e: sqlx::Error, ops: impl Iterator<Item = &'a Op>) -> Error {
 }
 
 async fn insert_checkins(conn: &mut SqliteConnection, state: &State, ids: &[Uuid]) -> Result<()> {
-    let facts: Vec<_> = ids.iter().filter_map(|id| state.checkins.get(id).map(|c| (id, c))).collect();
-    for chunk in facts.chunks(CHUNK / 10) {
+    let facts: Vec<_> = ids
+        .iter()
+        .filter_map(|id| state.checkins.get(id).map(|c| (id, c)))
+        .collect();
+    for chunk in facts.chunks(VARS / 10) {
         let sql = format!(
             "INSERT OR IGNORE INTO checkin (id, event_id, session_id, visitor_id, direction, at_ms, origin, method, code, voided) VALUES {}",
             vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 10));
         for (id, c) in chunk {
             q = q
-                .bind(id.to_string())
-                .bind(c.event_id.to_string())
-                .bind(c.session_id.map(|s| s.to_string()))
-                .bind(c.visitor_id.to_string())
+                .bind(id_text(id))
+                .bind(id_text(&c.event_id))
+                .bind(c.session_id.map(|s| id_text(&s)))
+                .bind(id_text(&c.visitor_id))
                 .bind(c.direction.as_str())
                 .bind(c.at_ms)
-                .bind(c.origin.to_string())
+                .bind(id_text(&c.origin))
                 .bind(c.method.as_str())
                 .bind(c.code.clone())
                 .bind(i64::from(c.voided));
@@ -358,18 +413,20 @@ async fn insert_checkins(conn: &mut SqliteConnection, state: &State, ids: &[Uuid
 }
 
 async fn insert_consents(conn: &mut SqliteConnection, state: &State, ids: &[Uuid]) -> Result<()> {
-    let facts: Vec<(&Uuid, &ConsentFact)> =
-        ids.iter().filter_map(|id| state.consents.get(id).map(|c| (id, c))).collect();
-    for chunk in facts.chunks(CHUNK / 7) {
+    let facts: Vec<(&Uuid, &ConsentFact)> = ids
+        .iter()
+        .filter_map(|id| state.consents.get(id).map(|c| (id, c)))
+        .collect();
+    for chunk in facts.chunks(VARS / 7) {
         let sql = format!(
             "INSERT OR IGNORE INTO consent (id, visitor_id, purpose, granted, wording_version, at_ms, stamp) VALUES {}",
             vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 7));
         for (id, c) in chunk {
             q = q
-                .bind(id.to_string())
-                .bind(c.visitor_id.to_string())
+                .bind(id_text(id))
+                .bind(id_text(&c.visitor_id))
                 .bind(c.purpose.clone())
                 .bind(i64::from(c.granted))
                 .bind(c.wording_version.clone())
@@ -416,7 +473,10 @@ async fn rewrite_aliases(
     let mut changed = BTreeSet::new();
     for (id, root) in old {
         if new.get(id) != Some(root) {
-            sqlx::query("DELETE FROM alias WHERE id = ?").bind(id.to_string()).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM alias WHERE id = ?")
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
             changed.insert(*id);
             changed.insert(*root);
         }
@@ -438,27 +498,46 @@ async fn rewrite_aliases(
 async fn bump_rev(conn: &mut SqliteConnection, ids: &BTreeSet<Uuid>, rev: i64) -> Result<()> {
     let ids: Vec<Uuid> = ids.iter().copied().collect();
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!("UPDATE visitor SET rev = ? WHERE id IN ({})", placeholders(chunk.len()));
-        bind_ids(sqlx::query(&sql).bind(rev), chunk).execute(&mut *conn).await?;
+        let sql = format!(
+            "UPDATE visitor SET rev = ? WHERE id IN ({})",
+            placeholders(chunk.len())
+        );
+        bind_ids(sqlx::query(&sql).bind(rev), chunk)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
 
-async fn advance_vector(conn: &mut SqliteConnection, origin: Uuid) -> Result<()> {
+/// `batch` holds the seqs of `origin` this batch just wrote: the walk goes
+/// through them without asking SQLite, which is only asked about what lies
+/// beyond (ops that arrived earlier, out of order).
+async fn advance_vector(
+    conn: &mut SqliteConnection,
+    origin: Uuid,
+    batch: &BTreeSet<i64>,
+) -> Result<()> {
     let o = origin.to_string();
     let mut cur: i64 = sqlx::query_scalar("SELECT seq FROM version_vector WHERE origin = ?")
         .bind(&o)
         .fetch_optional(&mut *conn)
         .await?
         .unwrap_or(0);
+    for seq in batch.range(cur + 1..) {
+        if *seq != cur + 1 {
+            break;
+        }
+        cur = *seq;
+    }
     // The new contiguous maximum is the first seq after `cur` whose successor
     // is missing — found by walking the (origin, seq) index inside SQLite,
     // without shipping every seq back (which cost more than the fold itself).
-    let has_next: Option<i64> = sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq = ?")
-        .bind(&o)
-        .bind(cur + 1)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let has_next: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq = ?")
+            .bind(&o)
+            .bind(cur + 1)
+            .fetch_optional(&mut *conn)
+            .await?;
     if has_next.is_some() {
         cur = sqlx::query_scalar(
             "SELECT min(a.seq) FROM op a WHERE a.origin = ?1 AND a.seq > ?2

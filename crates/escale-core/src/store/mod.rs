@@ -32,6 +32,13 @@ pub use apply::BatchReport;
 
 pub const DB_FILE: &str = "escale.db";
 
+/// WAL pages after which a commit checkpoints in the foreground.
+const WAL_AUTOCHECKPOINT: u32 = 10_000;
+
+/// A transaction that wrote at least this many ops is checkpointed in the
+/// background once committed.
+const BACKGROUND_CHECKPOINT_OPS: usize = 1_000;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Knobs for tests and benchmarks; the defaults are what the app uses.
@@ -77,7 +84,11 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-32000")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Big writes are checkpointed in the background after their
+            // commit (`WriteTx::commit`); the automatic checkpoint, run by the
+            // committing connection, stays as the bound on the WAL (40 MB).
+            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT.to_string());
         if let Some(n) = opts.max_page_count {
             co = co.pragma("max_page_count", n.to_string());
         }
@@ -153,17 +164,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        Self::begin_write(tx, Identity { org_id, device_id }).await
+        Self::begin_write(tx, Identity { org_id, device_id }, self.pool.clone()).await
     }
 
     /// Starts the one kind of write there is.
     pub async fn write(&self) -> Result<WriteTx> {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
         let tx = self.pool.begin().await?;
-        Self::begin_write(tx, ident).await
+        Self::begin_write(tx, ident, self.pool.clone()).await
     }
 
-    async fn begin_write(mut tx: Transaction<'static, Sqlite>, ident: Identity) -> Result<WriteTx> {
+    async fn begin_write(
+        mut tx: Transaction<'static, Sqlite>,
+        ident: Identity,
+        pool: SqlitePool,
+    ) -> Result<WriteTx> {
         // First statement is a write: takes the lock now (waiting up to the
         // busy timeout) instead of failing on upgrade later.
         let rev: i64 = sqlx::query_scalar(
@@ -180,6 +195,8 @@ impl Store {
             next_seq,
             clock: Clock { last: Hlc(hlc) },
             report: BatchReport::default(),
+            written: 0,
+            pool,
         })
     }
 
@@ -245,6 +262,9 @@ pub struct WriteTx {
     next_seq: i64,
     clock: Clock,
     report: BatchReport,
+    /// Ops handed to this transaction (appended or ingested).
+    written: usize,
+    pool: SqlitePool,
 }
 
 impl WriteTx {
@@ -275,6 +295,7 @@ impl WriteTx {
             })
             .collect();
         let r = apply::apply_batch(&mut self.tx, &ops, self.rev).await?;
+        self.written += ops.len();
         self.report.absorb(r);
         Ok(ops)
     }
@@ -285,6 +306,7 @@ impl WriteTx {
         for op in ops {
             self.clock.observe(op.hlc, now);
         }
+        self.written += ops.len();
         apply::apply_batch(&mut self.tx, ops, self.rev).await
     }
 
@@ -297,8 +319,25 @@ impl WriteTx {
         set_int_tx(&mut self.tx, "next_seq", self.next_seq).await?;
         set_int_tx(&mut self.tx, "hlc", self.clock.last.0).await?;
         self.tx.commit().await?;
+        if self.written >= BACKGROUND_CHECKPOINT_OPS {
+            checkpoint_in_background(&self.pool);
+        }
         Ok(())
     }
+}
+
+/// A big write (a pull page, an import) leaves thousands of pages in the
+/// WAL. Copying them into the database file and syncing it inside the commit
+/// made the caller wait for the disk twice; a passive checkpoint on another
+/// connection lets the next page's decoding and fold overlap with it. The
+/// commit is durable either way (`synchronous = FULL` syncs the WAL), and a
+/// checkpoint cut short (the process exits) is finished by a later one.
+fn checkpoint_in_background(pool: &SqlitePool) {
+    let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+    let pool = pool.clone();
+    rt.spawn(async move {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+    });
 }
 
 fn prepare_dir(dir: &Path) -> Result<()> {

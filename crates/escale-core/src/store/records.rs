@@ -17,8 +17,8 @@ use sqlx::{Row, SqliteConnection};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-
-const CHUNK: usize = 400;
+/// Bound parameters per statement (SQLite allows 32,766; see apply.rs).
+const VARS: usize = 8_000;
 
 /// Loads the given records of one kind (missing ids are simply absent).
 pub async fn load_records(
@@ -28,16 +28,16 @@ pub async fn load_records(
 ) -> Result<BTreeMap<Uuid, Record>> {
     let cols: Vec<&str> = entity.fields().iter().map(|f| f.name).collect();
     let mut out = BTreeMap::new();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(VARS) {
         let sql = format!(
             "SELECT id, {}, stamps FROM {} WHERE id IN ({})",
             cols.join(", "),
             entity.table(),
             placeholders(chunk.len())
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(super::apply::keep_prepared(chunk.len(), VARS));
         for id in chunk {
-            q = q.bind(id.to_string());
+            q = q.bind(super::apply::id_text(id));
         }
         for row in q.fetch_all(&mut *conn).await? {
             let (id, rec) = record_from_row(entity, &row)?;
@@ -56,7 +56,9 @@ pub fn record_from_row(entity: Entity, row: &SqliteRow) -> Result<(Uuid, Record)
         .map_err(|e| Error::Corrupt(format!("stamps of {id}: {e}")))?;
     let mut rec = Record::default();
     for (i, def) in entity.fields().iter().enumerate() {
-        let Some(stamp) = stamps.get(def.name) else { continue };
+        let Some(stamp) = stamps.get(def.name) else {
+            continue;
+        };
         let value = match def.ty {
             FieldType::Text => row
                 .try_get::<Option<String>, _>(i + 1)?
@@ -92,9 +94,13 @@ pub async fn write_records(
         cols.push("name_key");
         cols.push("rev");
     }
-    let updates: Vec<String> = cols[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let updates: Vec<String> = cols[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     let row_ph = format!("({})", placeholders(cols.len()));
-    for chunk in recs.chunks(CHUNK / 4) {
+    let rows = VARS / cols.len();
+    for chunk in recs.chunks(rows) {
         let sql = format!(
             "INSERT INTO {} ({}) VALUES {} ON CONFLICT(id) DO UPDATE SET {}",
             entity.table(),
@@ -102,9 +108,9 @@ pub async fn write_records(
             vec![row_ph.as_str(); chunk.len()].join(", "),
             updates.join(", ")
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(&sql).persistent(super::apply::keep_prepared(chunk.len(), rows));
         for (id, rec) in chunk {
-            q = q.bind(id.to_string());
+            q = q.bind(super::apply::id_text(id));
             let mut stamps: BTreeMap<&str, String> = BTreeMap::new();
             for def in defs {
                 let v = rec.fields.get(def.name);
