@@ -43,7 +43,7 @@ pub struct Desktop {
     driver: ChildGuard,
     port: u16,
     app: PathBuf,
-    _webkit_home: tempfile::TempDir,
+    webkit_home: tempfile::TempDir,
     env: Vec<(String, String)>,
     display: Rc<VirtualDisplay>,
     turn: Rc<MutexGuard<'static, ()>>,
@@ -137,9 +137,13 @@ impl Desktop {
             .env_remove("LC_MESSAGES")
             .env_remove("LANGUAGE")
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stdin(Stdio::null());
+        // What the driver, WebKitWebDriver and the app print, for the
+        // message of a start that fails.
+        let log_path = webkit_home.path().join("driver.log");
+        let log = std::fs::File::create(&log_path).map_err(|e| format!("driver log: {e}"))?;
+        let log2 = log.try_clone().map_err(|e| format!("driver log: {e}"))?;
+        command.stdout(log).stderr(log2);
         let mut driver = ChildGuard::spawn_group("tauri-driver", &mut command)?;
         wait_for_port(port, &mut driver, START)?;
         // tauri-driver accepts connections before WebKitWebDriver is up; a
@@ -149,7 +153,7 @@ impl Desktop {
             driver,
             port,
             app,
-            _webkit_home: webkit_home,
+            webkit_home: webkit_home,
             env,
             display,
             turn,
@@ -157,9 +161,30 @@ impl Desktop {
     }
 
     /// Starts the app on `data_dir`; dropping the session quits it.
+    ///
+    /// A session that does not start (seen rarely: WebKitWebDriver never
+    /// answers the new-session request) is asked for once more, after
+    /// printing what the driver and the app said, so the cause stays visible
+    /// in the test output.
     pub fn open(&self, data_dir: &Path) -> Result<Session, String> {
         let args = vec![String::from("--data-dir"), data_dir.display().to_string()];
-        Session::tauri_with_args(self.port, &self.app, &args)
+        let first = match Session::tauri_with_args(self.port, &self.app, &args) {
+            Ok(session) => return Ok(session),
+            Err(e) => format!("{e}\n--- tauri-driver, WebKitWebDriver and the app said:\n{}", self.log_tail()),
+        };
+        let note = format!("\n!!! the app's WebDriver session did not start; trying once more. First attempt:\n{first}\n");
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
+        std::thread::sleep(Duration::from_secs(1));
+        Session::tauri_with_args(self.port, &self.app, &args).map_err(|e| {
+            format!("{e} (after a first attempt that failed too: {first})\n--- then:\n{}", self.log_tail())
+        })
+    }
+
+    /// The last lines the driver, WebKitWebDriver and the app printed.
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.webkit_home.path().join("driver.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
     /// The running app and its helpers (WebKit's web and network
