@@ -314,6 +314,21 @@ fn enrol_laptop(hub_dir: &Path, db: &HubDb, org: &str, hub: &Hub, laptop: &Path,
     );
 }
 
+/// A hub on `db` with one organisation, laptops `a` and `b` enrolled with
+/// it, and an event titled `title` created on `a` (not yet synced);
+/// returns the organisation's id, the running hub and the event's id.
+fn enrolled_pair_with_event(hub_dir: &Path, db: &HubDb, a: &Path, b: &Path, title: &str) -> (String, Hub, String) {
+    let org = new_org(hub_dir, db);
+    let hub = Hub::start(hub_dir, db.url(), &[]);
+    enrol_laptop(hub_dir, db, &org, &hub, a, "Portable A");
+    enrol_laptop(hub_dir, db, &org, &hub, b, "Portable B");
+    let event = ok(a, &["event", "create", "--title", title, "--start", "2026-12-03 09:00"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (org, hub, event)
+}
+
 fn stats(laptop: &Path, event: &str) -> Value {
     ok(laptop, &["stats", "--event", event])
 }
@@ -336,24 +351,7 @@ fn temp() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
 fn two_laptops_working_offline_converge_through_a_sqlite_hub() {
     let (_t, hub_dir, a, b) = temp();
     let db = HubDb::sqlite(&hub_dir);
-    let org = new_org(&hub_dir, &db);
-    let hub = Hub::start(&hub_dir, db.url(), &[]);
-    enrol_laptop(&hub_dir, &db, &org, &hub, &a, "Portable A");
-    enrol_laptop(&hub_dir, &db, &org, &hub, &b, "Portable B");
-    let event = ok(
-        &a,
-        &[
-            "event",
-            "create",
-            "--title",
-            "Forum de l'emploi",
-            "--start",
-            "2026-12-03 09:00",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (org, hub, event) = enrolled_pair_with_event(&hub_dir, &db, &a, &b, "Forum de l'emploi");
     ok(&a, &["sync", "now"]);
     ok(&b, &["sync", "now"]);
     // The hub goes down; both laptops work offline all day.
@@ -481,24 +479,7 @@ fn two_laptops_working_offline_converge_through_a_sqlite_hub() {
 }
 
 fn hub_crash_after_commit(db: HubDb, hub_dir: &Path, a: &Path, b: &Path) {
-    let org = new_org(hub_dir, &db);
-    let hub = Hub::start(hub_dir, db.url(), &[]);
-    enrol_laptop(hub_dir, &db, &org, &hub, a, "Portable A");
-    enrol_laptop(hub_dir, &db, &org, &hub, b, "Portable B");
-    let event = ok(
-        a,
-        &[
-            "event",
-            "create",
-            "--title",
-            "Forum",
-            "--start",
-            "2026-12-03 09:00",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_org, hub, event) = enrolled_pair_with_event(hub_dir, &db, a, b, "Forum");
     for i in 0..5 {
         ok(
             a,
@@ -574,24 +555,7 @@ fn the_hub_killed_after_its_commit_loses_nothing_postgres() {
 fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
     let (_t, hub_dir, a, b) = temp();
     let db = HubDb::sqlite(&hub_dir);
-    let org = new_org(&hub_dir, &db);
-    let hub = Hub::start(&hub_dir, db.url(), &[]);
-    enrol_laptop(&hub_dir, &db, &org, &hub, &a, "Portable A");
-    enrol_laptop(&hub_dir, &db, &org, &hub, &b, "Portable B");
-    let event = ok(
-        &a,
-        &[
-            "event",
-            "create",
-            "--title",
-            "Forum",
-            "--start",
-            "2026-12-03 09:00",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_org, _hub, event) = enrolled_pair_with_event(&hub_dir, &db, &a, &b, "Forum");
     ok(&a, &["sync", "now"]);
     ok(&b, &["sync", "now"]);
     for i in 0..6 {
@@ -675,24 +639,7 @@ fn the_laptop_killed_before_committing_a_pull_pulls_again_idempotently() {
 fn the_same_person_registered_on_two_laptops_is_proposed_for_merge_after_sync() {
     let (_t, hub_dir, a, b) = temp();
     let db = HubDb::sqlite(&hub_dir);
-    let org = new_org(&hub_dir, &db);
-    let hub = Hub::start(&hub_dir, db.url(), &[]);
-    enrol_laptop(&hub_dir, &db, &org, &hub, &a, "Portable A");
-    enrol_laptop(&hub_dir, &db, &org, &hub, &b, "Portable B");
-    let event = ok(
-        &a,
-        &[
-            "event",
-            "create",
-            "--title",
-            "Forum",
-            "--start",
-            "2026-12-03 09:00",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_org, hub, event) = enrolled_pair_with_event(&hub_dir, &db, &a, &b, "Forum");
     ok(&a, &["sync", "now"]);
     ok(&b, &["sync", "now"]);
     // Both desks register the same person, each her own way; and two
