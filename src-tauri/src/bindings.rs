@@ -98,6 +98,9 @@ fn index(dir: &Path) -> Result<String, String> {
         .filter(|n| n != "index")
         .collect();
     names.sort();
-    let lines: Vec<String> = names.iter().map(|n| format!("export type {{ {n} }} from './{n}';")).collect();
+    let lines: Vec<String> = names
+        .iter()
+        .map(|n| format!("export type {{ {n} }} from './{n}';"))
+        .collect();
     Ok(format!("{HEADER}\n{}\n", lines.join("\n")))
 }

@@ -28,13 +28,17 @@ impl ErrorBody {
             eprintln!("escale-desktop: internal error: {detail}");
         }
         let field = match error {
-            Error::Required { field } | Error::TooLong { field, .. } | Error::Invalid { field, .. } => {
-                Some((*field).to_string())
-            }
+            Error::Required { field }
+            | Error::TooLong { field, .. }
+            | Error::Invalid { field, .. } => Some((*field).to_string()),
             Error::NameRequired => Some("first_name".to_string()),
             _ => None,
         };
-        ErrorBody { code: ErrorCode::of(error), message: error.message(lang), field }
+        ErrorBody {
+            code: ErrorCode::of(error),
+            message: error.message(lang),
+            field,
+        }
     }
 
     /// A failed enrolment or sync. Hub codes the desktop does not know are
@@ -45,15 +49,21 @@ impl ErrorBody {
             return ErrorBody::new(e, lang);
         }
         let code = error.code();
-        let code =
-            serde_json::from_value(serde_json::Value::String(code.to_string())).unwrap_or(ErrorCode::SyncRefused);
+        let code = serde_json::from_value(serde_json::Value::String(code.to_string()))
+            .unwrap_or(ErrorCode::SyncRefused);
         let field = match code {
             ErrorCode::SyncBadUrl => Some("url"),
-            ErrorCode::EnrollUnknownCode | ErrorCode::EnrollCodeExpired | ErrorCode::EnrollCodeUsed => Some("code"),
+            ErrorCode::EnrollUnknownCode
+            | ErrorCode::EnrollCodeExpired
+            | ErrorCode::EnrollCodeUsed => Some("code"),
             _ => None,
         };
         let message = desk_sync_message(code, lang).unwrap_or_else(|| error.message(lang));
-        ErrorBody { code, message, field: field.map(str::to_string) }
+        ErrorBody {
+            code,
+            message,
+            field: field.map(str::to_string),
+        }
     }
 
     /// A failed exchange between stand peers. Codes the desktop does not
@@ -69,10 +79,16 @@ impl ErrorBody {
             | ErrorCode::PeerWrongCode
             | ErrorCode::PeerCodeBurned
             | ErrorCode::PeerCodeExpired => Some("code"),
-            ErrorCode::PeerNotFound | ErrorCode::PeerAmbiguous | ErrorCode::PeerDiscovery => Some("address"),
+            ErrorCode::PeerNotFound | ErrorCode::PeerAmbiguous | ErrorCode::PeerDiscovery => {
+                Some("address")
+            }
             _ => None,
         };
-        ErrorBody { code, message: error.message(lang), field: field.map(str::to_string) }
+        ErrorBody {
+            code,
+            message: error.message(lang),
+            field: field.map(str::to_string),
+        }
     }
 
     /// A missing enrolment input (`url` or `code`).
@@ -83,7 +99,11 @@ impl ErrorBody {
             (_, Lang::Fr) => "Indiquez le code d'inscription donné par l'administrateur (ou scannez son QR code).",
             (_, Lang::En) => "Enter the enrolment code the administrator gave you (or scan its QR code).",
         };
-        ErrorBody { code: ErrorCode::InputRequired, message: message.to_string(), field: Some(field.to_string()) }
+        ErrorBody {
+            code: ErrorCode::InputRequired,
+            message: message.to_string(),
+            field: Some(field.to_string()),
+        }
     }
 }
 
@@ -296,8 +316,15 @@ mod tests {
             Error::Corrupt("c".into()),
             Error::Required { field: "title" },
             Error::NameRequired,
-            Error::TooLong { field: "first_name", len: 10_000, max: 100 },
-            Error::Invalid { field: "email", value: "x".into() },
+            Error::TooLong {
+                field: "first_name",
+                len: 10_000,
+                max: 100,
+            },
+            Error::Invalid {
+                field: "email",
+                value: "x".into(),
+            },
             Error::EventNotFound("e".into()),
             Error::SessionNotFound("s".into()),
             Error::VisitorNotFound("v".into()),
@@ -305,8 +332,13 @@ mod tests {
             Error::UnknownCode("ABC".into()),
             Error::MergeSelf,
             Error::NothingToUndo,
-            Error::CloneDetected { origin: uuid::Uuid::nil(), seq: 3 },
-            Error::Import(ImportError::Io(std::io::Error::from(std::io::ErrorKind::NotFound))),
+            Error::CloneDetected {
+                origin: uuid::Uuid::nil(),
+                seq: 3,
+            },
+            Error::Import(ImportError::Io(std::io::Error::from(
+                std::io::ErrorKind::NotFound,
+            ))),
             Error::Import(ImportError::Empty),
             Error::Import(ImportError::NotASpreadsheet),
             Error::Import(ImportError::CorruptXlsx("z".into())),
@@ -314,7 +346,10 @@ mod tests {
             Error::Import(ImportError::HeaderOnly),
             Error::Import(ImportError::NoNameColumn),
             Error::Import(ImportError::TooLarge { size: 1, limit: 0 }),
-            Error::Import(ImportError::MalformedCsv { line: 3, message: "m".into() }),
+            Error::Import(ImportError::MalformedCsv {
+                line: 3,
+                message: "m".into(),
+            }),
             Error::Import(ImportError::BadMapping(9)),
             Error::Export("x".into()),
             Error::Internal("secret detail".into()),
@@ -380,7 +415,8 @@ mod tests {
             let body = ErrorBody::new(&e, Lang::Fr);
             let json = serde_json::to_value(&body).unwrap();
             assert_eq!(
-                json["code"], e.code(),
+                json["code"],
+                e.code(),
                 "the UI branches on the core's code; ErrorCode must list {:?}",
                 e.code()
             );
@@ -397,23 +433,40 @@ mod tests {
             "ui/src/lib/backend/bindings/ErrorBody.ts reads exactly these keys"
         );
         let en = ErrorBody::new(&e, Lang::En);
-        assert_eq!(en.message, "The field \"title\" is required.", "set_language switches the messages");
+        assert_eq!(
+            en.message, "The field \"title\" is required.",
+            "set_language switches the messages"
+        );
         let unknown = ErrorBody::new(&Error::UnknownCode("E1234567".into()), Lang::Fr);
-        assert_eq!((unknown.code, unknown.field), (ErrorCode::CheckinUnknownCode, None));
+        assert_eq!(
+            (unknown.code, unknown.field),
+            (ErrorCode::CheckinUnknownCode, None)
+        );
     }
 
     #[test]
     fn internal_errors_never_leak_their_detail() {
-        let body = ErrorBody::new(&Error::Internal("SELECT * FROM visitor: secret detail".into()), Lang::En);
+        let body = ErrorBody::new(
+            &Error::Internal("SELECT * FROM visitor: secret detail".into()),
+            Lang::En,
+        );
         assert_eq!(body.code, ErrorCode::Internal);
-        assert!(!body.message.contains("secret"), "the detail goes to the log, not to the screen: {}", body.message);
+        assert!(
+            !body.message.contains("secret"),
+            "the detail goes to the log, not to the screen: {}",
+            body.message
+        );
     }
 
     #[test]
     fn sync_errors_keep_the_hubs_codes_and_point_at_the_enrolment_fields() {
         use escale_core::sync::http::HubCallError;
         let refused = |code: &str, status| {
-            SyncError::Hub(HubCallError::Refused { status, code: code.into(), message: "m".into() })
+            SyncError::Hub(HubCallError::Refused {
+                status,
+                code: code.into(),
+                message: "m".into(),
+            })
         };
         for code in [
             "auth.missing_token",
@@ -432,23 +485,51 @@ mod tests {
             "sync.batch_too_large",
         ] {
             let body = ErrorBody::of_sync(&refused(code, 400), Lang::Fr);
-            assert_eq!(serde_json::to_value(body.code).unwrap(), code, "the UI can branch on {code}");
+            assert_eq!(
+                serde_json::to_value(body.code).unwrap(),
+                code,
+                "the UI can branch on {code}"
+            );
         }
         let unknown = ErrorBody::of_sync(&refused("hub.new_thing", 400), Lang::En);
         assert_eq!(unknown.code, ErrorCode::SyncRefused);
-        assert!(unknown.message.contains("hub.new_thing"), "the hub's words are kept: {}", unknown.message);
+        assert!(
+            unknown.message.contains("hub.new_thing"),
+            "the hub's words are kept: {}",
+            unknown.message
+        );
 
         let code = ErrorBody::of_sync(&refused("enroll.code_used", 410), Lang::Fr);
-        assert_eq!(code.field.as_deref(), Some("code"), "the message goes under the code box");
+        assert_eq!(
+            code.field.as_deref(),
+            Some("code"),
+            "the message goes under the code box"
+        );
         assert!(code.message.contains("déjà servi"), "{}", code.message);
         let url = ErrorBody::of_sync(&SyncError::BadUrl("hub".into()), Lang::Fr);
-        assert_eq!((url.code, url.field.as_deref()), (ErrorCode::SyncBadUrl, Some("url")));
+        assert_eq!(
+            (url.code, url.field.as_deref()),
+            (ErrorCode::SyncBadUrl, Some("url"))
+        );
 
-        let offline = ErrorBody::of_sync(&SyncError::Hub(HubCallError::Network("tcp connect error: os error 111".into())), Lang::Fr);
+        let offline = ErrorBody::of_sync(
+            &SyncError::Hub(HubCallError::Network(
+                "tcp connect error: os error 111".into(),
+            )),
+            Lang::Fr,
+        );
         assert_eq!(offline.code, ErrorCode::SyncOffline);
-        assert!(!offline.message.contains("os error"), "plain words at the desk: {}", offline.message);
+        assert!(
+            !offline.message.contains("os error"),
+            "plain words at the desk: {}",
+            offline.message
+        );
         let revoked = ErrorBody::of_sync(&refused("auth.invalid_token", 401), Lang::Fr);
-        assert!(!revoked.message.contains("escale sync"), "no command line at the desk: {}", revoked.message);
+        assert!(
+            !revoked.message.contains("escale sync"),
+            "no command line at the desk: {}",
+            revoked.message
+        );
         let store = ErrorBody::of_sync(&SyncError::Store(Error::DiskFull), Lang::En);
         assert_eq!(store.code, ErrorCode::StoreDiskFull);
     }
@@ -471,23 +552,46 @@ mod tests {
             PeerError::TooLarge { len: 2, cap: 1 },
             PeerError::Version { ours: 1, theirs: 2 },
             PeerError::Discovery("d".into()),
-            PeerError::Refused { code: "peer.failed".into(), message: "m".into() },
+            PeerError::Refused {
+                code: "peer.failed".into(),
+                message: "m".into(),
+            },
         ];
         for e in &all {
             let body = ErrorBody::of_peer(e, Lang::Fr);
-            assert_eq!(serde_json::to_value(body.code).unwrap(), e.code(), "the UI can branch on {}", e.code());
+            assert_eq!(
+                serde_json::to_value(body.code).unwrap(),
+                e.code(),
+                "the UI can branch on {}",
+                e.code()
+            );
             assert_eq!(body.message, e.message(Lang::Fr));
         }
         let wrong = ErrorBody::of_peer(&PeerError::WrongCode, Lang::Fr);
         assert_eq!(wrong.field.as_deref(), Some("code"));
-        assert_eq!(ErrorBody::of_peer(&PeerError::NotFound, Lang::En).field.as_deref(), Some("address"));
-        let other = ErrorBody::of_peer(&PeerError::Refused { code: "peer.new".into(), message: "m".into() }, Lang::En);
+        assert_eq!(
+            ErrorBody::of_peer(&PeerError::NotFound, Lang::En)
+                .field
+                .as_deref(),
+            Some("address")
+        );
+        let other = ErrorBody::of_peer(
+            &PeerError::Refused {
+                code: "peer.new".into(),
+                message: "m".into(),
+            },
+            Lang::En,
+        );
         assert_eq!(other.code, ErrorCode::PeerRefused);
     }
 
     #[test]
     fn a_missing_name_points_at_the_first_name_field() {
         let body = ErrorBody::new(&Error::NameRequired, Lang::Fr);
-        assert_eq!(body.field.as_deref(), Some("first_name"), "the form shows the message under a name box");
+        assert_eq!(
+            body.field.as_deref(),
+            Some("first_name"),
+            "the form shows the message under a name box"
+        );
     }
 }

@@ -66,7 +66,9 @@ pub fn run() {
                     let ask = commands::sync::CloseRequest { unsynced_ops };
                     match window.emit(commands::sync::CLOSE_EVENT, ask) {
                         Ok(()) => api.prevent_close(),
-                        Err(e) => eprintln!("escale-desktop: cannot ask before closing ({e}); closing"),
+                        Err(e) => {
+                            eprintln!("escale-desktop: cannot ask before closing ({e}); closing")
+                        }
                     }
                 }
             }

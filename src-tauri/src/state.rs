@@ -71,7 +71,9 @@ impl AppState {
             .await
             .map_err(InitError::OpenStore)?;
         let lang = saved_lang(&options.data_dir).unwrap_or_else(|| {
-            sys_locale::get_locale().map(|l| Lang::from_locale(&l)).unwrap_or_default()
+            sys_locale::get_locale()
+                .map(|l| Lang::from_locale(&l))
+                .unwrap_or_default()
         });
         let sync = SyncControl::load(escale.store(), Timing::from_env()).await;
         Ok(Self {
@@ -84,13 +86,19 @@ impl AppState {
     }
 
     pub fn lang(&self) -> Lang {
-        *self.lang.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .lang
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Switches the language and remembers it for the next start (a failure
     /// to remember is logged, not fatal: the switch itself worked).
     pub fn set_lang(&self, lang: Lang) {
-        *self.lang.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = lang;
+        *self
+            .lang
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = lang;
         let text = match lang {
             Lang::Fr => "fr",
             Lang::En => "en",
@@ -113,7 +121,10 @@ impl AppState {
 }
 
 fn saved_lang(data_dir: &Path) -> Option<Lang> {
-    std::fs::read_to_string(data_dir.join(LANG_FILE)).ok()?.parse().ok()
+    std::fs::read_to_string(data_dir.join(LANG_FILE))
+        .ok()?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -129,20 +140,29 @@ mod tests {
         })
         .await
         .unwrap();
-        assert!(data_dir.join("escale.db").is_file(), "the embedded SQLite store lives in the data directory");
+        assert!(
+            data_dir.join("escale.db").is_file(),
+            "the embedded SQLite store lives in the data directory"
+        );
         assert_eq!(state.data_dir, data_dir);
     }
 
     #[tokio::test]
     async fn the_language_survives_a_restart() {
         let tmp = tempfile::tempdir().unwrap();
-        let options = LaunchOptions { data_dir: tmp.path().to_path_buf() };
+        let options = LaunchOptions {
+            data_dir: tmp.path().to_path_buf(),
+        };
         let state = AppState::init(options.clone()).await.unwrap();
         state.set_lang(Lang::En);
         state.set_lang(Lang::Fr);
         state.set_lang(Lang::En);
         drop(state);
         let again = AppState::init(options).await.unwrap();
-        assert_eq!(again.lang(), Lang::En, "the app reopens in the language it was left in");
+        assert_eq!(
+            again.lang(),
+            Lang::En,
+            "the app reopens in the language it was left in"
+        );
     }
 }

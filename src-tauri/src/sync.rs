@@ -89,14 +89,19 @@ impl Default for Timing {
 impl Timing {
     /// The defaults, with [`INTERVAL_ENV`] and [`MAX_BACKOFF_ENV`] applied.
     pub fn from_env() -> Timing {
-        Timing::with(std::env::var(INTERVAL_ENV).ok().as_deref(), std::env::var(MAX_BACKOFF_ENV).ok().as_deref())
+        Timing::with(
+            std::env::var(INTERVAL_ENV).ok().as_deref(),
+            std::env::var(MAX_BACKOFF_ENV).ok().as_deref(),
+        )
     }
 
     /// The defaults with an interval and a backoff cap given as text (ms);
     /// values that are not a number of milliseconds ≥ 100 are ignored.
     pub fn with(interval_ms: Option<&str>, max_backoff_ms: Option<&str>) -> Timing {
         let ms = |v: Option<&str>| {
-            v.and_then(|s| s.trim().parse::<u64>().ok()).filter(|n| *n >= 100).map(Duration::from_millis)
+            v.and_then(|s| s.trim().parse::<u64>().ok())
+                .filter(|n| *n >= 100)
+                .map(Duration::from_millis)
         };
         let mut t = Timing::default();
         if let Some(i) = ms(interval_ms) {
@@ -116,7 +121,9 @@ impl Timing {
     /// jitter: first_backoff × 2^(failures-1), capped.
     pub fn backoff(&self, failures: u32) -> Duration {
         let doubling = 2u32.saturating_pow(failures.saturating_sub(1).min(20));
-        self.first_backoff.saturating_mul(doubling).min(self.max_backoff)
+        self.first_backoff
+            .saturating_mul(doubling)
+            .min(self.max_backoff)
     }
 }
 
@@ -188,7 +195,9 @@ impl Schedule {
         }
         let periodic = self.last_run.map_or(now, |t| t + self.timing.interval);
         let pushed = match (self.dirty_since, self.last_write) {
-            (Some(first), Some(last)) => (last + self.timing.debounce).min(first + self.timing.max_debounce),
+            (Some(first), Some(last)) => {
+                (last + self.timing.debounce).min(first + self.timing.max_debounce)
+            }
             _ => periodic,
         };
         periodic.min(pushed).max(now)
@@ -206,7 +215,9 @@ impl Schedule {
                 self.retry_at = None;
                 // Writes made while the sync ran may have missed its push.
                 match self.last_write {
-                    Some(w) if w >= started && outcome == Outcome::Synced => self.dirty_since = Some(w),
+                    Some(w) if w >= started && outcome == Outcome::Synced => {
+                        self.dirty_since = Some(w)
+                    }
                     _ => {
                         self.dirty_since = None;
                         self.last_write = None;
@@ -215,7 +226,10 @@ impl Schedule {
             }
             Outcome::Failed => {
                 self.failures = self.failures.saturating_add(1);
-                let wait = self.timing.backoff(self.failures).mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0));
+                let wait = self
+                    .timing
+                    .backoff(self.failures)
+                    .mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0));
                 self.retry_at = Some(ended + wait);
             }
         }
@@ -265,8 +279,9 @@ struct Jitter(u64);
 
 impl Jitter {
     fn seeded() -> Jitter {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
         Jitter((nanos ^ u64::from(std::process::id()).rotate_left(32)) | 1)
     }
 
@@ -356,15 +371,23 @@ impl Live {
             unsynced_ops: self.unsynced_ops,
             skew_ms: self.skew_ms,
             clock_off: self.skew_ms.is_some_and(|s| s.abs() > SKEW_WARN_MS),
-            error: self.problem.as_ref().map(|p| if lang == Lang::Fr { p.fr.clone() } else { p.en.clone() }),
+            error: self.problem.as_ref().map(|p| {
+                if lang == Lang::Fr {
+                    p.fr.clone()
+                } else {
+                    p.en.clone()
+                }
+            }),
             duplicates: self.duplicates,
         }
     }
 
     /// The error of a failed attempt (`None` clears it).
     pub fn set_error(&mut self, error: Option<&SyncError>) {
-        self.problem =
-            error.map(|e| Problem { fr: ErrorBody::of_sync(e, Lang::Fr), en: ErrorBody::of_sync(e, Lang::En) });
+        self.problem = error.map(|e| Problem {
+            fr: ErrorBody::of_sync(e, Lang::Fr),
+            en: ErrorBody::of_sync(e, Lang::En),
+        });
     }
 
     /// What the store says (binding, last sync, unsynced count), without
@@ -568,7 +591,10 @@ impl<R: Runtime> Driver for AppDriver<R> {
     async fn wrote(&mut self) {
         let state = self.app.state::<AppState>();
         // A stand peer or a bundle may have brought other laptops' records.
-        state.sync.recount_duplicates_if_others_wrote(&state.escale).await;
+        state
+            .sync
+            .recount_duplicates_if_others_wrote(&state.escale)
+            .await;
         match state.sync.refresh(state.escale.store()).await {
             Ok(()) => publish(&self.app),
             Err(e) => eprintln!("escale-desktop: cannot count the operations to sync: {e}"),
@@ -617,7 +643,15 @@ pub async fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Outcome {
 
     // One try per call: the loop's own backoff handles an absent hub, and
     // "sync now" answers in a second instead of after the client's retries.
-    let result = http::sync_now(store, SyncOptions { page: PAGE, attempts: 1, ..SyncOptions::default() }).await;
+    let result = http::sync_now(
+        store,
+        SyncOptions {
+            page: PAGE,
+            attempts: 1,
+            ..SyncOptions::default()
+        },
+    )
+    .await;
     let after = http::status(store, false).await;
     if result.as_ref().is_ok_and(|r| r.pulled > 0) {
         // Duplicates met through the sync (or merged on another laptop).
@@ -686,17 +720,29 @@ mod tests {
         let t = Timing::with(Some("1000"), Some("2000"));
         assert_eq!(
             (t.interval, t.debounce, t.max_backoff),
-            (Duration::from_secs(1), Duration::from_secs(1), Duration::from_secs(2))
+            (
+                Duration::from_secs(1),
+                Duration::from_secs(1),
+                Duration::from_secs(2)
+            )
         );
         assert_eq!(t.first_backoff, Duration::from_secs(2));
-        assert_eq!(Timing::with(Some("soon"), Some("0")), Timing::default(), "not a duration: the defaults stay");
+        assert_eq!(
+            Timing::with(Some("soon"), Some("0")),
+            Timing::default(),
+            "not a duration: the defaults stay"
+        );
     }
 
     #[test]
     fn backoff_doubles_up_to_the_cap_and_jitter_only_shortens_it() {
         let waits: Vec<u64> = (1..=8).map(|n| T.backoff(n).as_secs()).collect();
         assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
-        assert_eq!(T.backoff(u32::MAX), T.max_backoff, "no overflow after a week offline");
+        assert_eq!(
+            T.backoff(u32::MAX),
+            T.max_backoff,
+            "no overflow after a week offline"
+        );
 
         let t0 = Instant::now();
         let mut s = Schedule::new(T);
@@ -704,7 +750,10 @@ mod tests {
         assert_eq!(s.next_run(t0), t0 + Duration::from_secs(2));
         s.ran(t0, t0, Outcome::Failed, 0.999);
         let at = s.next_run(t0) - t0;
-        assert!(at > Duration::from_secs(3) && at <= Duration::from_secs(4), "{at:?}: 4 s minus up to a quarter");
+        assert!(
+            at > Duration::from_secs(3) && at <= Duration::from_secs(4),
+            "{at:?}: 4 s minus up to a quarter"
+        );
     }
 
     #[test]
@@ -713,7 +762,11 @@ mod tests {
         let mut s = Schedule::new(T);
         assert_eq!(s.next_run(t0), t0, "the first sync is at start-up");
         s.ran(t0, t0, Outcome::Synced, 0.5);
-        assert_eq!(s.next_run(t0), t0 + T.interval, "then a pull every interval");
+        assert_eq!(
+            s.next_run(t0),
+            t0 + T.interval,
+            "then a pull every interval"
+        );
 
         let w = t0 + Duration::from_secs(5);
         s.wrote(w);
@@ -722,14 +775,26 @@ mod tests {
         for i in 1..20 {
             s.wrote(w + Duration::from_secs(i));
         }
-        assert_eq!(s.next_run(w + Duration::from_secs(19)), w + Duration::from_secs(19), "overdue: now");
+        assert_eq!(
+            s.next_run(w + Duration::from_secs(19)),
+            w + Duration::from_secs(19),
+            "overdue: now"
+        );
         assert_eq!(s.clone().next_run(w), w + T.max_debounce);
 
         // A write during a sync is not taken as pushed.
         let started = w + Duration::from_secs(20);
         s.wrote(started + Duration::from_millis(10));
-        s.ran(started, started + Duration::from_secs(1), Outcome::Synced, 0.0);
-        assert_eq!(s.next_run(started + Duration::from_secs(1)), started + Duration::from_millis(10) + T.debounce);
+        s.ran(
+            started,
+            started + Duration::from_secs(1),
+            Outcome::Synced,
+            0.0,
+        );
+        assert_eq!(
+            s.next_run(started + Duration::from_secs(1)),
+            started + Duration::from_millis(10) + T.debounce
+        );
     }
 
     #[test]
@@ -740,14 +805,29 @@ mod tests {
         s.ran(t0, t0 + Duration::from_secs(2), Outcome::Failed, 0.0);
         let retry = t0 + Duration::from_secs(6);
         s.wrote(t0 + Duration::from_secs(3));
-        assert_eq!(s.next_run(t0 + Duration::from_secs(3)), retry, "a write does not hammer an absent hub");
+        assert_eq!(
+            s.next_run(t0 + Duration::from_secs(3)),
+            retry,
+            "a write does not hammer an absent hub"
+        );
         s.force();
-        assert_eq!(s.next_run(t0 + Duration::from_secs(3)), t0 + Duration::from_secs(3));
+        assert_eq!(
+            s.next_run(t0 + Duration::from_secs(3)),
+            t0 + Duration::from_secs(3)
+        );
         s.ran(retry, retry, Outcome::Synced, 0.0);
         assert_eq!(s.failures(), 0);
-        assert_eq!(s.next_run(retry), retry + T.interval, "back to the periodic pull");
+        assert_eq!(
+            s.next_run(retry),
+            retry + T.interval,
+            "back to the periodic pull"
+        );
         s.ran(retry, retry, Outcome::Idle, 0.0);
-        assert_eq!(s.next_run(retry), retry + T.interval, "not enrolled: no backoff, a look now and then");
+        assert_eq!(
+            s.next_run(retry),
+            retry + T.interval,
+            "not enrolled: no backoff, a look now and then"
+        );
     }
 
     /// A driver that answers from a script and records when it was called.
@@ -759,7 +839,10 @@ mod tests {
 
     impl Driver for Fake {
         async fn sync(&mut self) -> Outcome {
-            self.runs.lock().unwrap().push((Instant::now() - self.origin).as_millis() as u64);
+            self.runs
+                .lock()
+                .unwrap()
+                .push((Instant::now() - self.origin).as_millis() as u64);
             tokio::time::sleep(Duration::from_millis(100)).await;
             if self.script.is_empty() {
                 Outcome::Synced
@@ -775,10 +858,18 @@ mod tests {
     async fn the_loop_retries_while_offline_then_pushes_writes_and_pulls_periodically() {
         let signals = Arc::new(Signals::default());
         let runs = Arc::new(Mutex::new(vec![]));
-        let timing = Timing { first_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(4), ..T };
+        let timing = Timing {
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(4),
+            ..T
+        };
         let origin = Instant::now();
         let ms = move |i: Instant| (i - origin).as_millis() as u64;
-        let mut fake = Fake { origin, script: vec![Outcome::Failed; 4], runs: runs.clone() };
+        let mut fake = Fake {
+            origin,
+            script: vec![Outcome::Failed; 4],
+            runs: runs.clone(),
+        };
         let sig = signals.clone();
         let task = tokio::spawn(async move { run_loop(&sig, timing, &mut fake).await });
 
@@ -789,7 +880,10 @@ mod tests {
         assert_eq!(seen[0], 0, "the first sync is at start-up");
         let gaps: Vec<u64> = seen.windows(2).map(|w| w[1] - w[0] - 100).collect();
         for (gap, full) in gaps.iter().zip([1000, 2000, 4000, 4000]) {
-            assert!(*gap <= full && *gap >= full * 3 / 4, "backoff with jitter: {gaps:?}");
+            assert!(
+                *gap <= full && *gap >= full * 3 / 4,
+                "backoff with jitter: {gaps:?}"
+            );
         }
 
         // The fifth run synced: a write is pushed 2 s after it...
@@ -798,7 +892,11 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(3)).await;
         let seen = runs.lock().unwrap().clone();
         assert_eq!(seen.len(), 6, "{seen:?}");
-        assert_eq!(seen[5] - wrote_at, 2000, "pushed once the desk was quiet for 2 s");
+        assert_eq!(
+            seen[5] - wrote_at,
+            2000,
+            "pushed once the desk was quiet for 2 s"
+        );
 
         // ...sync now runs at once...
         signals.now.notify_one();
@@ -809,28 +907,62 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(31)).await;
         let seen = runs.lock().unwrap().clone();
         assert_eq!(seen.len(), 8, "{seen:?}");
-        assert_eq!(seen[7] - seen[6], 30_100, "30 s after the previous run ended");
+        assert_eq!(
+            seen[7] - seen[6],
+            30_100,
+            "30 s after the previous run ended"
+        );
         task.abort();
     }
 
     #[test]
     fn a_view_translates_the_error_and_flags_a_clock_far_off() {
-        let mut live = Live { enrolled: true, skew_ms: Some(3 * 3600 * 1000), ..Live::default() };
+        let mut live = Live {
+            enrolled: true,
+            skew_ms: Some(3 * 3600 * 1000),
+            ..Live::default()
+        };
         live.set_error(Some(&SyncError::NotEnrolled));
         let fr = live.view(Lang::Fr);
         let en = live.view(Lang::En);
         assert!(fr.clock_off, "3 hours off is worth a warning");
-        assert_ne!(fr.error.as_ref().unwrap().message, en.error.as_ref().unwrap().message);
-        assert_eq!(fr.error.unwrap().code, crate::error::ErrorCode::SyncNotEnrolled);
+        assert_ne!(
+            fr.error.as_ref().unwrap().message,
+            en.error.as_ref().unwrap().message
+        );
+        assert_eq!(
+            fr.error.unwrap().code,
+            crate::error::ErrorCode::SyncNotEnrolled
+        );
         live.skew_ms = Some(-SKEW_WARN_MS);
-        assert!(!live.view(Lang::Fr).clock_off, "5 minutes exactly is tolerated");
+        assert!(
+            !live.view(Lang::Fr).clock_off,
+            "5 minutes exactly is tolerated"
+        );
     }
 
     #[test]
     fn closing_warns_only_an_enrolled_laptop_with_operations_to_send_until_it_chooses_to_quit() {
-        let control = |enrolled, unsynced_ops| SyncControl::new(Live { enrolled, unsynced_ops, ..Live::default() }, T);
-        assert_eq!(control(false, 12).close_warning(), None, "a laptop working alone always has some");
-        assert_eq!(control(true, 0).close_warning(), None, "everything is on the hub");
+        let control = |enrolled, unsynced_ops| {
+            SyncControl::new(
+                Live {
+                    enrolled,
+                    unsynced_ops,
+                    ..Live::default()
+                },
+                T,
+            )
+        };
+        assert_eq!(
+            control(false, 12).close_warning(),
+            None,
+            "a laptop working alone always has some"
+        );
+        assert_eq!(
+            control(true, 0).close_warning(),
+            None,
+            "everything is on the hub"
+        );
         let c = control(true, 3);
         assert_eq!(c.close_warning(), Some(3));
         c.set_quitting();

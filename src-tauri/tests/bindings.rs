@@ -11,7 +11,9 @@ use std::path::Path;
 use escale_desktop::bindings;
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
     entries
         .filter_map(Result::ok)
         .filter(|e| e.path().is_file())
@@ -77,14 +79,25 @@ fn tauri_ts_invokes_exactly_the_registered_commands() {
             },
             None => rest,
         };
-        let Some(rest) = rest.strip_prefix("('") else { continue };
+        let Some(rest) = rest.strip_prefix("('") else {
+            continue;
+        };
         if let Some(end) = rest.find('\'') {
             used.insert(rest[..end].to_string());
         }
     }
-    let registered: BTreeSet<String> = escale_desktop::commands::NAMES.iter().map(|s| s.to_string()).collect();
+    let registered: BTreeSet<String> = escale_desktop::commands::NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let unknown: Vec<_> = used.difference(&registered).collect();
     let unused: Vec<_> = registered.difference(&used).collect();
-    assert!(unknown.is_empty(), "tauri.ts invokes commands that generate_handler! does not register: {unknown:?}");
-    assert!(unused.is_empty(), "registered commands that tauri.ts never invokes (renamed on one side?): {unused:?}");
+    assert!(
+        unknown.is_empty(),
+        "tauri.ts invokes commands that generate_handler! does not register: {unknown:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "registered commands that tauri.ts never invokes (renamed on one side?): {unused:?}"
+    );
 }

@@ -6,7 +6,9 @@ use escale_desktop::launch::LaunchOptions;
 use escale_desktop::state::AppState;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
 
@@ -16,13 +18,18 @@ struct Ui {
 }
 
 fn ui(dir: &std::path::Path) -> Ui {
-    let state = tauri::async_runtime::block_on(AppState::init(LaunchOptions { data_dir: dir.to_path_buf() })).unwrap();
+    let state = tauri::async_runtime::block_on(AppState::init(LaunchOptions {
+        data_dir: dir.to_path_buf(),
+    }))
+    .unwrap();
     let app = mock_builder()
         .manage(state)
         .invoke_handler(escale_desktop::commands::handler())
         .build(mock_context(noop_assets()))
         .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
     Ui { _app: app, window }
 }
 
@@ -33,7 +40,13 @@ impl Ui {
             callback: CallbackFn(0),
             error: CallbackFn(1),
             // The app's own origin (Windows serves it over http).
-            url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
+            url: if cfg!(windows) {
+                "http://tauri.localhost"
+            } else {
+                "tauri://localhost"
+            }
+            .parse()
+            .unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
@@ -42,7 +55,8 @@ impl Ui {
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone()).unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
+        self.call(cmd, args.clone())
+            .unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
     }
 }
 
@@ -51,9 +65,19 @@ fn a_morning_at_the_desk_through_ipc() {
     let dir = tempfile::tempdir().unwrap();
     let ui = ui(dir.path());
 
-    assert_eq!(ui.ok("status", json!({}))["org_name"], Value::Null, "before the first run");
-    let status = ui.ok("first_run", json!({"orgName": "Passerelle", "deviceName": "Portable 1", "lang": "en"}));
-    assert_eq!((status["org_name"].as_str(), status["lang"].as_str()), (Some("Passerelle"), Some("en")));
+    assert_eq!(
+        ui.ok("status", json!({}))["org_name"],
+        Value::Null,
+        "before the first run"
+    );
+    let status = ui.ok(
+        "first_run",
+        json!({"orgName": "Passerelle", "deviceName": "Portable 1", "lang": "en"}),
+    );
+    assert_eq!(
+        (status["org_name"].as_str(), status["lang"].as_str()),
+        (Some("Passerelle"), Some("en"))
+    );
 
     let input = json!({"kind": null, "title": "Forum emploi", "place": "Gymnase", "timezone": null,
                        "starts_at": "2026-12-03 09:00", "ends_at": "2026-12-03 17:00", "series": null});
@@ -63,14 +87,23 @@ fn a_morning_at_the_desk_through_ipc() {
         "add_session",
         json!({"eventId": ev_id, "input": {"title": "Atelier CV", "room": "A", "starts_at": "10:00", "ends_at": "11:30", "capacity": 12}}),
     );
-    assert_eq!(ui.ok("list_sessions", json!({"eventId": ev_id})).as_array().unwrap().len(), 1);
+    assert_eq!(
+        ui.ok("list_sessions", json!({"eventId": ev_id}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     let walk_in = json!({"event_id": ev_id, "check_in": false,
         "visitor": {"first_name": "Éloïse", "last_name": "N'Diaye-Lefèvre", "email": "", "phone": "", "postcode": "",
                     "birth_year": null, "situation": "", "employment_id": "", "notes": ""},
         "consents": [{"purpose": "processing", "granted": true}]});
     let eloise = ui.ok("register_walk_in", json!({"walkIn": walk_in}))["visitor"].clone();
-    let hits = ui.ok("search", json!({"eventId": ev_id, "query": "lefevre", "limit": 10, "sessionId": null}));
+    let hits = ui.ok(
+        "search",
+        json!({"eventId": ev_id, "query": "lefevre", "limit": 10, "sessionId": null}),
+    );
     assert_eq!(hits[0]["visitor"]["id"], eloise["id"]);
 
     let check_in = json!({"eventId": ev_id, "visitorId": eloise["id"], "code": null, "sessionId": null, "method": "search"});
@@ -79,23 +112,41 @@ fn a_morning_at_the_desk_through_ipc() {
     let scan = json!({"eventId": ev_id, "visitorId": null, "code": eloise["badge_code"], "sessionId": session["id"], "method": "scan"});
     assert_eq!(ui.ok("check_in", scan.clone())["session_count"], 1);
     assert_eq!(ui.ok("check_out", scan)["status"], "checked_out");
-    assert_eq!(ui.ok("event_stats", json!({"eventId": ev_id}))["arrived"], 1, "two check-ins, one arrival");
-    ui.ok("undo_last", json!({"eventId": ev_id, "sessionId": session["id"]}));
+    assert_eq!(
+        ui.ok("event_stats", json!({"eventId": ev_id}))["arrived"],
+        1,
+        "two check-ins, one arrival"
+    );
+    ui.ok(
+        "undo_last",
+        json!({"eventId": ev_id, "sessionId": session["id"]}),
+    );
 
     let page = ui.ok(
         "registrations",
         json!({"eventId": ev_id, "filter": {"show": "arrived", "session_id": null, "query": "", "sort": "name", "offset": 0, "limit": 50}}),
     );
-    assert_eq!((page["total"].as_i64(), page["rows"][0]["kind"].as_str()), (Some(1), Some("walk_in")));
+    assert_eq!(
+        (page["total"].as_i64(), page["rows"][0]["kind"].as_str()),
+        (Some(1), Some("walk_in"))
+    );
 
     let unknown = ui.call("check_in", json!({"eventId": ev_id, "visitorId": null, "code": "EZZZZZZZ", "sessionId": null, "method": "scan"}));
     let err = unknown.unwrap_err();
     assert_eq!(err["code"], "checkin.unknown_code");
-    assert!(err["message"].as_str().unwrap().contains("walk-in"), "in English, as chosen at first run: {err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("walk-in"),
+        "in English, as chosen at first run: {err}"
+    );
     assert_eq!(err["field"], Value::Null);
 
     ui.ok("set_language", json!({"lang": "fr"}));
-    let err = ui.call("create_event", json!({"input": {"title": "", "place": "", "starts_at": "2026-12-03", "ends_at": ""}})).unwrap_err();
+    let err = ui
+        .call(
+            "create_event",
+            json!({"input": {"title": "", "place": "", "starts_at": "2026-12-03", "ends_at": ""}}),
+        )
+        .unwrap_err();
     assert_eq!(
         err,
         json!({"code": "input.required", "message": "Le champ « titre » est obligatoire.", "field": "title"}),
@@ -103,28 +154,65 @@ fn a_morning_at_the_desk_through_ipc() {
     );
 
     let csv = dir.path().join("inscrits.csv");
-    std::fs::write(&csv, "Prénom;Nom;E-mail\nChloé;Martin;chloe@example.org\nHugo;Petit;hugo@example.org\n").unwrap();
+    std::fs::write(
+        &csv,
+        "Prénom;Nom;E-mail\nChloé;Martin;chloe@example.org\nHugo;Petit;hugo@example.org\n",
+    )
+    .unwrap();
     let path = csv.display().to_string();
-    let preview = ui.ok("import_preview", json!({"eventId": ev_id, "path": path, "mapping": null}));
-    assert_eq!((preview["report"]["new_visitors"].as_i64(), preview["sample"].as_array().unwrap().len()), (Some(2), 2));
+    let preview = ui.ok(
+        "import_preview",
+        json!({"eventId": ev_id, "path": path, "mapping": null}),
+    );
+    assert_eq!(
+        (
+            preview["report"]["new_visitors"].as_i64(),
+            preview["sample"].as_array().unwrap().len()
+        ),
+        (Some(2), 2)
+    );
     let mapping = preview["report"]["detected"]["mapping"].clone();
-    let report = ui.ok("import_commit", json!({"eventId": ev_id, "path": path, "mapping": mapping}));
-    assert_eq!((report["dry_run"].as_bool(), report["new_visitors"].as_i64()), (Some(false), Some(2)));
+    let report = ui.ok(
+        "import_commit",
+        json!({"eventId": ev_id, "path": path, "mapping": mapping}),
+    );
+    assert_eq!(
+        (report["dry_run"].as_bool(), report["new_visitors"].as_i64()),
+        (Some(false), Some(2))
+    );
     let not_a_sheet = dir.path().join("photo.csv");
     std::fs::write(&not_a_sheet, [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
-    let err = ui.call("import_preview", json!({"eventId": ev_id, "path": not_a_sheet.display().to_string(), "mapping": null})).unwrap_err();
-    assert!(err["code"].as_str().unwrap().starts_with("import."), "{err}");
+    let err = ui
+        .call(
+            "import_preview",
+            json!({"eventId": ev_id, "path": not_a_sheet.display().to_string(), "mapping": null}),
+        )
+        .unwrap_err();
+    assert!(
+        err["code"].as_str().unwrap().starts_with("import."),
+        "{err}"
+    );
 
     let out = dir.path().join("forum.xlsx").display().to_string();
-    let exported = ui.ok("export_event", json!({"eventId": ev_id, "format": "xlsx", "path": out}));
+    let exported = ui.ok(
+        "export_event",
+        json!({"eventId": ev_id, "format": "xlsx", "path": out}),
+    );
     assert_eq!(exported["rows"], 3);
 
     let demo = ui.ok("load_demo", json!({"visitors": 5}));
     assert_eq!(ui.ok("list_events", json!({})).as_array().unwrap().len(), 2);
     ui.ok("archive_event", json!({"eventId": demo["event"]["id"]}));
     let events = ui.ok("list_events", json!({}));
-    assert_eq!(events.as_array().unwrap().len(), 1, "the archived demo event is gone: {events}");
-    assert_eq!(ui.ok("get_event", json!({"id": ev_id}))["title"], "Forum emploi");
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        1,
+        "the archived demo event is gone: {events}"
+    );
+    assert_eq!(
+        ui.ok("get_event", json!({"id": ev_id}))["title"],
+        "Forum emploi"
+    );
     let detail = ui.ok("visitor_detail", json!({"id": eloise["id"]}));
     assert_eq!(detail["registrations"].as_array().unwrap().len(), 1);
 }

@@ -16,7 +16,9 @@ use escale_desktop::state::AppState;
 use escale_hub::{admin, Db, HubConfig, HubState};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Listener, WebviewWindow};
 use uuid::Uuid;
@@ -39,12 +41,22 @@ impl Hub {
         let url = format!("sqlite://{}", dir.path().join("hub.db").display());
         let (db, org) = tauri::async_runtime::block_on(async {
             let db = Db::open(&url).await.unwrap();
-            let org = admin::create_org(&db, "Passerelle Numérique").await.unwrap().id;
+            let org = admin::create_org(&db, "Passerelle Numérique")
+                .await
+                .unwrap()
+                .id;
             (db, org)
         });
         let listener = escale_hub::serve::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let mut hub = Hub { db, org, addr, stop: None, served: None, _dir: dir };
+        let mut hub = Hub {
+            db,
+            org,
+            addr,
+            stop: None,
+            served: None,
+            _dir: dir,
+        };
         hub.serve(listener);
         hub
     }
@@ -54,9 +66,13 @@ impl Hub {
     }
 
     fn code(&self) -> String {
-        tauri::async_runtime::block_on(admin::create_enrol_code(&self.db, self.org, Duration::from_secs(900)))
-            .unwrap()
-            .code
+        tauri::async_runtime::block_on(admin::create_enrol_code(
+            &self.db,
+            self.org,
+            Duration::from_secs(900),
+        ))
+        .unwrap()
+        .code
     }
 
     fn serve(&mut self, listener: std::net::TcpListener) {
@@ -67,7 +83,9 @@ impl Hub {
             let shutdown = async move {
                 let _ = rx.await;
             };
-            escale_hub::serve::run(listener, state, None, shutdown).await.unwrap();
+            escale_hub::serve::run(listener, state, None, shutdown)
+                .await
+                .unwrap();
         }));
     }
 
@@ -81,7 +99,8 @@ impl Hub {
     }
 
     fn up(&mut self) {
-        let listener = escale_hub::serve::bind(&self.addr.to_string()).expect("the hub's port is free again");
+        let listener =
+            escale_hub::serve::bind(&self.addr.to_string()).expect("the hub's port is free again");
         self.serve(listener);
     }
 
@@ -102,13 +121,18 @@ fn ui(dir: &std::path::Path) -> Ui {
     std::env::set_var(escale_desktop::sync::MAX_BACKOFF_ENV, "500");
     // Stand peers advertise on loopback only.
     std::env::set_var(escale_core::sync::peer::INTERFACE_ENV, "lo");
-    let state = tauri::async_runtime::block_on(AppState::init(LaunchOptions { data_dir: dir.to_path_buf() })).unwrap();
+    let state = tauri::async_runtime::block_on(AppState::init(LaunchOptions {
+        data_dir: dir.to_path_buf(),
+    }))
+    .unwrap();
     let app = mock_builder()
         .manage(state)
         .invoke_handler(escale_desktop::commands::handler())
         .build(mock_context(noop_assets()))
         .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
     let events = Arc::new(Mutex::new(vec![]));
     for name in [
         escale_desktop::sync::STATUS_EVENT,
@@ -119,7 +143,11 @@ fn ui(dir: &std::path::Path) -> Ui {
         app.listen_any(name, move |_| seen.lock().unwrap().push(name.to_string()));
     }
     escale_desktop::sync::spawn(app.handle().clone());
-    Ui { app, window, events }
+    Ui {
+        app,
+        window,
+        events,
+    }
 }
 
 impl Ui {
@@ -128,7 +156,13 @@ impl Ui {
             cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
-            url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
+            url: if cfg!(windows) {
+                "http://tauri.localhost"
+            } else {
+                "tauri://localhost"
+            }
+            .parse()
+            .unwrap(),
             body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
@@ -137,7 +171,8 @@ impl Ui {
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args.clone()).unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
+        self.call(cmd, args.clone())
+            .unwrap_or_else(|e| panic!("{cmd} {args} failed: {e}"))
     }
 
     /// Polls `status` until `check` holds.
@@ -154,7 +189,12 @@ impl Ui {
     }
 
     fn saw(&self, event: &str) -> usize {
-        self.events.lock().unwrap().iter().filter(|e| *e == event).count()
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == event)
+            .count()
     }
 }
 
@@ -163,7 +203,10 @@ fn office_laptop(hub: &Hub, dir: &std::path::Path) -> String {
     let (url, code) = (hub.url(), hub.code());
     tauri::async_runtime::block_on(async {
         let office = Escale::open(dir).await.unwrap();
-        office.init("Passerelle Numérique", "Portable bureau").await.unwrap();
+        office
+            .init("Passerelle Numérique", "Portable bureau")
+            .await
+            .unwrap();
         let ev = office
             .create_event(&EventInput {
                 kind: None,
@@ -176,8 +219,12 @@ fn office_laptop(hub: &Hub, dir: &std::path::Path) -> String {
             })
             .await
             .unwrap();
-        http::enroll(office.store(), &url, &code, "Portable bureau", None).await.unwrap();
-        http::sync_now(office.store(), Default::default()).await.unwrap();
+        http::enroll(office.store(), &url, &code, "Portable bureau", None)
+            .await
+            .unwrap();
+        http::sync_now(office.store(), Default::default())
+            .await
+            .unwrap();
         office.store().close().await;
         ev.id.to_string()
     })
@@ -194,7 +241,11 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
     // Not enrolled: the desk works alone, "sync now" says why it cannot.
     let s = ui.ok("status", json!({}));
     assert_eq!(
-        (s["org_name"].clone(), s["enrolled"].clone(), s["online"].clone()),
+        (
+            s["org_name"].clone(),
+            s["enrolled"].clone(),
+            s["online"].clone()
+        ),
         (Value::Null, json!(false), json!(false))
     );
     let err = ui.call("sync_now", json!({})).unwrap_err();
@@ -202,30 +253,80 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
 
     // Errors come back per field, translated.
     ui.ok("set_language", json!({"lang": "fr"}));
-    let err = ui.call("sync_enroll", json!({"url": "", "code": "ABCD", "deviceName": "Portable 2"})).unwrap_err();
-    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("input.required"), Some("url")));
     let err = ui
-        .call("sync_enroll", json!({"url": hub.url(), "code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "deviceName": "Portable 2"}))
+        .call(
+            "sync_enroll",
+            json!({"url": "", "code": "ABCD", "deviceName": "Portable 2"}),
+        )
         .unwrap_err();
-    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("enroll.unknown_code"), Some("code")), "{err}");
-    assert!(err["message"].as_str().unwrap().starts_with("Code d'inscription inconnu"), "{err}");
-    let err = ui.call("sync_enroll", json!({"url": hub.url(), "code": hub.code(), "deviceName": "  "})).unwrap_err();
-    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("input.required"), Some("device")), "{err}");
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("input.required"), Some("url"))
+    );
+    let err = ui
+        .call(
+            "sync_enroll",
+            json!({"url": hub.url(), "code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "deviceName": "Portable 2"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("enroll.unknown_code"), Some("code")),
+        "{err}"
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Code d'inscription inconnu"),
+        "{err}"
+    );
+    let err = ui
+        .call(
+            "sync_enroll",
+            json!({"url": hub.url(), "code": hub.code(), "deviceName": "  "}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("input.required"), Some("device")),
+        "{err}"
+    );
 
     // The QR code's text, as a scanner types it into the code box.
     let qr = escale_hub::admin::qr_payload(&hub.code(), Some(&hub.url()));
-    let view = ui.ok("sync_enroll", json!({"url": "", "code": qr, "deviceName": "Portable 2"}));
-    assert_eq!((view["enrolled"].as_bool(), view["hub_url"].as_str()), (Some(true), Some(hub.url().as_str())));
+    let view = ui.ok(
+        "sync_enroll",
+        json!({"url": "", "code": qr, "deviceName": "Portable 2"}),
+    );
+    assert_eq!(
+        (view["enrolled"].as_bool(), view["hub_url"].as_str()),
+        (Some(true), Some(hub.url().as_str()))
+    );
     assert_eq!(view["org_name"], "Passerelle Numérique");
 
     // The first sync runs by itself and brings the office's event.
-    let s = ui.wait_status("the first sync", |s| s["online"] == true && s["syncing"] == false);
-    assert_eq!(s["org_name"], "Passerelle Numérique", "the new laptop sees its organisation");
-    assert_eq!(s["device_name"], "Portable 2", "and its own name: the store's identity is the joined one");
+    let s = ui.wait_status("the first sync", |s| {
+        s["online"] == true && s["syncing"] == false
+    });
+    assert_eq!(
+        s["org_name"], "Passerelle Numérique",
+        "the new laptop sees its organisation"
+    );
+    assert_eq!(
+        s["device_name"], "Portable 2",
+        "and its own name: the store's identity is the joined one"
+    );
     assert!(s["last_sync"].as_i64().unwrap() > 0);
     assert_eq!(ui.ok("list_events", json!({}))[0]["id"], event_id.as_str());
-    assert!(ui.saw(escale_desktop::sync::DATA_CHANGED_EVENT) >= 1, "the UI is told to reload what it shows");
-    assert!(ui.saw(escale_desktop::sync::STATUS_EVENT) >= 2, "syncing, then synced");
+    assert!(
+        ui.saw(escale_desktop::sync::DATA_CHANGED_EVENT) >= 1,
+        "the UI is told to reload what it shows"
+    );
+    assert!(
+        ui.saw(escale_desktop::sync::STATUS_EVENT) >= 2,
+        "syncing, then synced"
+    );
 
     // The hub goes away; the desk carries on and counts what waits.
     hub.down();
@@ -234,10 +335,21 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
                     "birth_year": null, "situation": "", "employment_id": "", "notes": ""},
         "consents": [{"purpose": "processing", "granted": true}]});
     let done = ui.ok("register_walk_in", json!({"walkIn": walk_in}));
-    assert_eq!(done["check_in"]["status"], "welcome", "an enrolled laptop writes under its joined identity: {done}");
-    let s = ui.wait_status("the hub is gone", |s| s["online"] == false && s["sync_error"]["code"] == "sync.offline");
+    assert_eq!(
+        done["check_in"]["status"], "welcome",
+        "an enrolled laptop writes under its joined identity: {done}"
+    );
+    let s = ui.wait_status("the hub is gone", |s| {
+        s["online"] == false && s["sync_error"]["code"] == "sync.offline"
+    });
     assert!(s["unsynced_ops"].as_i64().unwrap() > 0, "{s}");
-    assert!(!s["sync_error"]["message"].as_str().unwrap().contains("os error"), "plain words: {s}");
+    assert!(
+        !s["sync_error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("os error"),
+        "plain words: {s}"
+    );
     let view = ui.ok("sync_now", json!({}));
     assert_eq!(
         (view["online"].as_bool(), view["error"]["code"].as_str()),
@@ -248,11 +360,17 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
     // It comes back: the laptop notices by itself and sends everything.
     let before = hub.op_count();
     hub.up();
-    ui.wait_status("the hub is back", |s| s["online"] == true && s["unsynced_ops"] == 0 && s["sync_error"].is_null());
+    ui.wait_status("the hub is back", |s| {
+        s["online"] == true && s["unsynced_ops"] == 0 && s["sync_error"].is_null()
+    });
     assert!(hub.op_count() > before, "the walk-in reached the hub");
     let view = ui.ok("sync_status", json!({}));
     assert_eq!(
-        (view["online"].as_bool(), view["unsynced_ops"].as_i64(), view["clock_off"].as_bool()),
+        (
+            view["online"].as_bool(),
+            view["unsynced_ops"].as_i64(),
+            view["clock_off"].as_bool()
+        ),
         (Some(true), Some(0), Some(false))
     );
 
@@ -264,45 +382,105 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
 fn a_new_laptop_joins_a_sharing_one_at_the_stand_without_a_hub() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = ui(dir_a.path());
-    a.ok("first_run", json!({"orgName": "Passerelle Numérique", "deviceName": "Portable A", "lang": "fr"}));
+    a.ok(
+        "first_run",
+        json!({"orgName": "Passerelle Numérique", "deviceName": "Portable A", "lang": "fr"}),
+    );
     let input = json!({"kind": null, "title": "Forum emploi", "place": "Gymnase", "timezone": null,
                        "starts_at": "2030-03-14 09:00", "ends_at": "2030-03-14 17:00", "series": null});
-    let event_id = a.ok("create_event", json!({"input": input}))["id"].as_str().unwrap().to_string();
+    let event_id = a.ok("create_event", json!({"input": input}))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let shared = a.ok("peer_share_start", json!({}));
     let code = shared["code"].as_str().unwrap().to_string();
-    assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 8, "{shared}");
-    assert_eq!(a.ok("peer_share_start", json!({}))["code"], code.as_str(), "asking again shows the same code");
-    let port = shared["addresses"][0].as_str().unwrap().rsplit_once(':').unwrap().1.to_string();
+    assert_eq!(
+        code.chars().filter(char::is_ascii_digit).count(),
+        8,
+        "{shared}"
+    );
+    assert_eq!(
+        a.ok("peer_share_start", json!({}))["code"],
+        code.as_str(),
+        "asking again shows the same code"
+    );
+    let port = shared["addresses"][0]
+        .as_str()
+        .unwrap()
+        .rsplit_once(':')
+        .unwrap()
+        .1
+        .to_string();
     let address = format!("127.0.0.1:{port}");
 
     let b = ui(dir_b.path());
-    let err =
-        b.call("peer_join", json!({"code": "1111-1111", "address": address, "deviceName": "Portable B"})).unwrap_err();
-    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("peer.wrong_code"), Some("code")), "{err}");
-    assert_eq!(b.ok("status", json!({}))["org_name"], Value::Null, "a wrong code leaves the new laptop untouched");
     let err = b
-        .call("peer_join", json!({"code": code, "address": "not an address", "deviceName": "Portable B"}))
+        .call(
+            "peer_join",
+            json!({"code": "1111-1111", "address": address, "deviceName": "Portable B"}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("peer.wrong_code"), Some("code")),
+        "{err}"
+    );
+    assert_eq!(
+        b.ok("status", json!({}))["org_name"],
+        Value::Null,
+        "a wrong code leaves the new laptop untouched"
+    );
+    let err = b
+        .call(
+            "peer_join",
+            json!({"code": code, "address": "not an address", "deviceName": "Portable B"}),
+        )
         .unwrap_err();
     assert_eq!(err["field"], "address");
 
-    let report = b.ok("peer_join", json!({"code": code, "address": address, "deviceName": "Portable B"}));
-    assert_eq!((report["joined_org"].as_bool(), report["peer_device_name"].as_str()), (Some(true), Some("Portable A")));
+    let report = b.ok(
+        "peer_join",
+        json!({"code": code, "address": address, "deviceName": "Portable B"}),
+    );
+    assert_eq!(
+        (
+            report["joined_org"].as_bool(),
+            report["peer_device_name"].as_str()
+        ),
+        (Some(true), Some("Portable A"))
+    );
     assert!(report["pulled"].as_i64().unwrap() > 0, "{report}");
-    assert!(report["message"].as_str().unwrap().starts_with("Échange terminé avec Portable A"), "{report}");
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Échange terminé avec Portable A"),
+        "{report}"
+    );
     assert_eq!(b.ok("list_events", json!({}))[0]["id"], event_id.as_str());
     let s = b.ok("status", json!({}));
-    assert_eq!((s["org_name"].as_str(), s["device_name"].as_str()), (Some("Passerelle Numérique"), Some("Portable B")));
+    assert_eq!(
+        (s["org_name"].as_str(), s["device_name"].as_str()),
+        (Some("Passerelle Numérique"), Some("Portable B"))
+    );
     assert!(b.saw(escale_desktop::sync::DATA_CHANGED_EVENT) >= 1);
 
     let start = Instant::now();
     while a.saw(escale_desktop::commands::peer::PEER_EVENT) == 0 {
-        assert!(start.elapsed() < WAIT, "the sharing laptop hears about the joiner");
+        assert!(
+            start.elapsed() < WAIT,
+            "the sharing laptop hears about the joiner"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     a.ok("peer_share_stop", json!({}));
     let fresh = a.ok("peer_share_start", json!({}));
-    assert_ne!(fresh["code"], code.as_str(), "after stopping, sharing again gives a new code");
+    assert_ne!(
+        fresh["code"],
+        code.as_str(),
+        "after stopping, sharing again gives a new code"
+    );
     a.ok("peer_share_stop", json!({}));
     drop((a.app, b.app));
 }
@@ -318,16 +496,25 @@ fn desk_writes_during_a_first_pull_of_a_large_organisation() {
     let (url, code) = (hub.url(), hub.code());
     let ops = tauri::async_runtime::block_on(async {
         let app = Escale::open(office.path()).await.unwrap();
-        app.init("Passerelle Numérique", "Portable bureau").await.unwrap();
+        app.init("Passerelle Numérique", "Portable bureau")
+            .await
+            .unwrap();
         app.demo(10_000, 0.3, 7).await.unwrap();
-        http::enroll(app.store(), &url, &code, "Portable bureau", None).await.unwrap();
-        http::sync_now(app.store(), Default::default()).await.unwrap();
+        http::enroll(app.store(), &url, &code, "Portable bureau", None)
+            .await
+            .unwrap();
+        http::sync_now(app.store(), Default::default())
+            .await
+            .unwrap();
         app.store().op_count().await.unwrap()
     });
     let dir = tempfile::tempdir().unwrap();
     let ui = ui(dir.path());
     let started = Instant::now();
-    ui.ok("sync_enroll", json!({"url": hub.url(), "code": hub.code(), "deviceName": "Portable 2"}));
+    ui.ok(
+        "sync_enroll",
+        json!({"url": hub.url(), "code": hub.code(), "deviceName": "Portable 2"}),
+    );
     let input = json!({"kind": null, "title": "Atelier", "place": "Salle", "timezone": null,
                        "starts_at": "2030-03-14 09:00", "ends_at": "2030-03-14 17:00", "series": null});
     let mut waits = vec![];

@@ -88,7 +88,10 @@ impl Desktop {
             ));
         }
         let display = Rc::new(VirtualDisplay::start(1280, 800)?);
-        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Self::start_driver(app, env, display, Rc::new(turn))
     }
 
@@ -170,19 +173,26 @@ impl Desktop {
         let args = vec![String::from("--data-dir"), data_dir.display().to_string()];
         let first = match Session::tauri_with_args(self.port, &self.app, &args) {
             Ok(session) => return Ok(session),
-            Err(e) => format!("{e}\n--- tauri-driver, WebKitWebDriver and the app said:\n{}", self.log_tail()),
+            Err(e) => format!(
+                "{e}\n--- tauri-driver, WebKitWebDriver and the app said:\n{}",
+                self.log_tail()
+            ),
         };
         let note = format!("\n!!! the app's WebDriver session did not start; trying once more. First attempt:\n{first}\n");
         let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
         std::thread::sleep(Duration::from_secs(1));
         Session::tauri_with_args(self.port, &self.app, &args).map_err(|e| {
-            format!("{e} (after a first attempt that failed too: {first})\n--- then:\n{}", self.log_tail())
+            format!(
+                "{e} (after a first attempt that failed too: {first})\n--- then:\n{}",
+                self.log_tail()
+            )
         })
     }
 
     /// The last lines the driver, WebKitWebDriver and the app printed.
     fn log_tail(&self) -> String {
-        let log = std::fs::read_to_string(self.webkit_home.path().join("driver.log")).unwrap_or_default();
+        let log =
+            std::fs::read_to_string(self.webkit_home.path().join("driver.log")).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
         lines[lines.len().saturating_sub(30)..].join("\n")
     }

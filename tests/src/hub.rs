@@ -28,9 +28,16 @@ impl Hub {
     /// A hub directory with one organisation, on a free loopback port.
     pub fn create(org_name: &str) -> Hub {
         let dir = tempfile::tempdir().expect("a directory for the hub");
-        let mut hub = Hub { dir, port: free_port(), org_id: String::new() };
+        let mut hub = Hub {
+            dir,
+            port: free_port(),
+            org_id: String::new(),
+        };
         let org = hub.admin(&["hub", "org", "create", org_name]);
-        hub.org_id = org["id"].as_str().expect("the organisation's id").to_owned();
+        hub.org_id = org["id"]
+            .as_str()
+            .expect("the organisation's id")
+            .to_owned();
         hub
     }
 
@@ -55,12 +62,18 @@ impl Hub {
         command
             .args(["--json", "--lang", "en", "--data-dir"])
             .arg(self.dir.path())
-            .args(["hub", "serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .args([
+                "hub",
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", self.port),
+            ])
             .args(["--database-url", &self.database_url()])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        let mut server = ChildGuard::spawn("escale hub serve", &mut command).expect("the hub starts");
+        let mut server =
+            ChildGuard::spawn("escale hub serve", &mut command).expect("the hub starts");
         let stdout = server.take_stdout().expect("the hub's standard output");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -71,7 +84,10 @@ impl Hub {
         let line = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("the hub says where it listens within a minute");
-        assert!(line.contains(&self.url()), "the hub listens on its port: {line}");
+        assert!(
+            line.contains(&self.url()),
+            "the hub listens on its port: {line}"
+        );
         RunningHub { _server: server }
     }
 
@@ -86,7 +102,11 @@ impl Hub {
             .output()
             .expect("the escale binary runs");
         let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("`escale {}` printed no JSON ({e}): {}", args.join(" "), String::from_utf8_lossy(&out.stderr))
+            panic!(
+                "`escale {}` printed no JSON ({e}): {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            )
         });
         assert_eq!(doc["ok"], true, "`escale {}` failed: {doc}", args.join(" "));
         doc["data"].clone()

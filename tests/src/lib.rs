@@ -16,12 +16,12 @@
 pub mod cli;
 pub mod desktop;
 pub mod display;
+pub mod hub;
 pub mod paths;
 pub mod process;
 pub mod tools;
 pub mod ui;
 pub mod webdriver;
-pub mod hub;
 
 use std::time::{Duration, Instant};
 

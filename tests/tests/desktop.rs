@@ -47,10 +47,22 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
     // The CLI sets the laptop up in the same directory: the app must find
     // the same embedded store.
     let cli = Command::new(paths::binary("escale"))
-        .args(["--data-dir", &data_dir.path().display().to_string(), "init", "--org", "Passerelle Numérique", "--device", "Portable 1"])
+        .args([
+            "--data-dir",
+            &data_dir.path().display().to_string(),
+            "init",
+            "--org",
+            "Passerelle Numérique",
+            "--device",
+            "Portable 1",
+        ])
         .output()
         .expect("the escale CLI runs");
-    assert!(cli.status.success(), "escale init: {}", String::from_utf8_lossy(&cli.stderr));
+    assert!(
+        cli.status.success(),
+        "escale init: {}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
     let display = VirtualDisplay::start(1280, 800).expect("Xvfb starts on a free display");
     let port = free_port();
     let native_port = std::iter::repeat_with(free_port)

@@ -118,7 +118,13 @@ fn two_laptops_work_while_the_hub_is_down_and_show_the_same_counts_when_it_retur
     a.ok(&["sync", "now"]);
     // Laptop B is new: named, then enrolled from the app's sync screen.
     let b = Cli::new();
-    b.ok(&["init", "--org", "Passerelle Numérique", "--device", "Portable accueil B"]);
+    b.ok(&[
+        "init",
+        "--org",
+        "Passerelle Numérique",
+        "--device",
+        "Portable accueil B",
+    ]);
 
     let app_a = desktop.open(&a.data_dir()).expect("laptop A's app starts");
     let second = desktop.another().expect("a second driver starts");
@@ -141,7 +147,12 @@ fn two_laptops_work_while_the_hub_is_down_and_show_the_same_counts_when_it_retur
     open_only_event(&app_a);
     open_only_event(&app_b);
     for app in [&app_a, &app_b] {
-        wait_counter(app, id::COUNTER_EXPECTED, "3", "both laptops expect the three pre-registered");
+        wait_counter(
+            app,
+            id::COUNTER_EXPECTED,
+            "3",
+            "both laptops expect the three pre-registered",
+        );
         wait_counter(app, id::COUNTER_ARRIVED, "0", "nobody has arrived yet");
     }
 
@@ -158,7 +169,12 @@ fn two_laptops_work_while_the_hub_is_down_and_show_the_same_counts_when_it_retur
     // Marie is scanned on B too: one person, one arrival once merged.
     check_in(&app_b, "marie dup", "Marie Dupont");
     check_in(&app_b, "jean-pierre", "Jean-Pierre Martin");
-    wait_counter(&app_b, id::COUNTER_ARRIVED, "3", "B: its walk-in, Marie and Jean-Pierre");
+    wait_counter(
+        &app_b,
+        id::COUNTER_ARRIVED,
+        "3",
+        "B: its walk-in, Marie and Jean-Pierre",
+    );
     for app in [&app_a, &app_b] {
         let unsynced = app.text_of(id::STATUS_UNSYNCED).expect("the status bar");
         assert!(
@@ -170,12 +186,31 @@ fn two_laptops_work_while_the_hub_is_down_and_show_the_same_counts_when_it_retur
     // The hub comes back on the same address: both laptops catch up by themselves.
     let _running = hub.start();
     for (app, name) in [(&app_a, "A"), (&app_b, "B")] {
-        wait_counter_for(app, id::COUNTER_ARRIVED, "4", CONVERGE, &format!("{name} shows every arrival, Marie once"));
-        wait_counter_for(app, id::COUNTER_WALK_INS, "2", CONVERGE, &format!("{name} shows both walk-ins"));
-        wait_counter(app, id::COUNTER_EXPECTED, "3", "the pre-registered count is unchanged");
+        wait_counter_for(
+            app,
+            id::COUNTER_ARRIVED,
+            "4",
+            CONVERGE,
+            &format!("{name} shows every arrival, Marie once"),
+        );
+        wait_counter_for(
+            app,
+            id::COUNTER_WALK_INS,
+            "2",
+            CONVERGE,
+            &format!("{name} shows both walk-ins"),
+        );
+        wait_counter(
+            app,
+            id::COUNTER_EXPECTED,
+            "3",
+            "the pre-registered count is unchanged",
+        );
         wait_online(app, true, &format!("{name} is back online"));
-        app.wait_for_text(id::STATUS_UNSYNCED, CONVERGE, |t| t == "Tout est synchronisé")
-            .unwrap_or_else(|e| panic!("{name} has nothing left to send: {e}"));
+        app.wait_for_text(id::STATUS_UNSYNCED, CONVERGE, |t| {
+            t == "Tout est synchronisé"
+        })
+        .unwrap_or_else(|e| panic!("{name} has nothing left to send: {e}"));
     }
 
     // What the two laptops stored is the same, as the CLI reads it.
@@ -218,7 +253,9 @@ fn two_stand_peers_without_a_hub_exchange_what_each_did_and_show_the_same_counts
     click(&app_a, id::NAV_SYNC);
     click(&app_a, id::PEER_SHARE);
     let code = app_a
-        .wait_for_text(id::PEER_CODE, LOAD, |t| t.chars().filter(char::is_ascii_digit).count() >= 6)
+        .wait_for_text(id::PEER_CODE, LOAD, |t| {
+            t.chars().filter(char::is_ascii_digit).count() >= 6
+        })
         .expect("A shows a pairing code");
     click(&app_b, id::NAV_SYNC);
     set_value(&app_b, id::PEER_JOIN_CODE, &code);
@@ -230,13 +267,28 @@ fn two_stand_peers_without_a_hub_exchange_what_each_did_and_show_the_same_counts
     click(&app_a, id::NAV_DESK);
     click(&app_b, id::NAV_DESK);
     for (app, name) in [(&app_a, "A"), (&app_b, "B")] {
-        wait_counter_for(app, id::COUNTER_ARRIVED, "4", CONVERGE, &format!("{name} shows every arrival, Marie once"));
-        wait_counter(app, id::COUNTER_WALK_INS, "2", &format!("{name} shows both walk-ins"));
+        wait_counter_for(
+            app,
+            id::COUNTER_ARRIVED,
+            "4",
+            CONVERGE,
+            &format!("{name} shows every arrival, Marie once"),
+        );
+        wait_counter(
+            app,
+            id::COUNTER_WALK_INS,
+            "2",
+            &format!("{name} shows both walk-ins"),
+        );
     }
     let (sa, sb) = (stats(&a, &event), stats(&b, &event));
     assert_eq!(sa["arrived"], 4, "A's store: {sa}");
     assert_eq!(sa, sb, "both peers' stores give the same figures");
-    assert_eq!(a.op_count(), b.op_count(), "both peers hold the same operations");
+    assert_eq!(
+        a.op_count(),
+        b.op_count(),
+        "both peers hold the same operations"
+    );
 }
 
 #[test]
@@ -297,12 +349,27 @@ fn first_pairing(a: &Cli, b: &Cli) {
     BufReader::new(share.stdout.as_mut().unwrap())
         .read_line(&mut first)
         .unwrap();
-    let shared: Value = serde_json::from_str(&first).expect("peer share prints its code as JSON first");
-    let code = shared["data"]["code"].as_str().expect("a pairing code").to_owned();
+    let shared: Value =
+        serde_json::from_str(&first).expect("peer share prints its code as JSON first");
+    let code = shared["data"]["code"]
+        .as_str()
+        .expect("a pairing code")
+        .to_owned();
     let port = shared["data"]["port"].as_u64().expect("the sharing port");
     let addr = format!("127.0.0.1:{port}");
-    b.ok(&["peer", "join", &code, "--address", &addr, "--name", "Portable accueil B"]);
-    assert!(share.wait().unwrap().success(), "peer share --once ends after one exchange");
+    b.ok(&[
+        "peer",
+        "join",
+        &code,
+        "--address",
+        &addr,
+        "--name",
+        "Portable accueil B",
+    ]);
+    assert!(
+        share.wait().unwrap().success(),
+        "peer share --once ends after one exchange"
+    );
 }
 
 fn wait_online(app: &Session, online: bool, why: &str) {
@@ -312,20 +379,24 @@ fn wait_online(app: &Session, online: bool, why: &str) {
 }
 
 fn open_only_event(app: &Session) {
-    app.wait_for(id::EVENTS_SCREEN, LOAD).expect("the app shows the events list");
+    app.wait_for(id::EVENTS_SCREEN, LOAD)
+        .expect("the app shows the events list");
     click(app, id::EVENT_OPEN);
-    app.wait_for(id::DESK_SEARCH, LOAD).expect("opening the event shows the desk");
+    app.wait_for(id::DESK_SEARCH, LOAD)
+        .expect("opening the event shows the desk");
 }
 
 fn walk_in(app: &Session, first: &str, last: &str, email: &str) {
     click(app, id::DESK_WALK_IN);
-    app.wait_for(id::WALK_IN_FORM, REACT).expect("the walk-in form opens");
+    app.wait_for(id::WALK_IN_FORM, REACT)
+        .expect("the walk-in form opens");
     type_into(app, id::WALK_IN_FIRST_NAME, first);
     type_into(app, id::WALK_IN_LAST_NAME, last);
     type_into(app, id::WALK_IN_EMAIL, email);
     click(app, id::WALK_IN_CONSENT);
     type_into(app, id::WALK_IN_EMAIL, keys::ENTER);
-    app.wait_gone(id::WALK_IN_FORM, REACT).expect("a valid walk-in closes the form");
+    app.wait_gone(id::WALK_IN_FORM, REACT)
+        .expect("a valid walk-in closes the form");
     wait_feedback(app, "welcome", first);
 }
 

@@ -58,10 +58,18 @@ fn ops_quarantine_shows_an_administrator_what_was_received_but_not_applied() {
     use escale_core::sync::protocol::{PushRequest, WireOp, PROTOCOL_VERSION};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let run = |args: &[&str]| escale(&[&["--json", "--lang", "en", "--data-dir", data], args].concat());
-    assert!(run(&["init", "--org", "Asso", "--device", "Portable 1"]).status.success());
-    let empty: serde_json::Value = serde_json::from_slice(&run(&["ops", "quarantine"]).stdout).unwrap();
-    assert_eq!(empty["data"], serde_json::json!([]), "nothing in quarantine on a new laptop");
+    let run =
+        |args: &[&str]| escale(&[&["--json", "--lang", "en", "--data-dir", data], args].concat());
+    assert!(run(&["init", "--org", "Asso", "--device", "Portable 1"])
+        .status
+        .success());
+    let empty: serde_json::Value =
+        serde_json::from_slice(&run(&["ops", "quarantine"]).stdout).unwrap();
+    assert_eq!(
+        empty["data"],
+        serde_json::json!([]),
+        "nothing in quarantine on a new laptop"
+    );
 
     let newer = uuid::Uuid::now_v7();
     let body = serde_json::json!({"kind": "badge_print", "printer": "Zebra GK420d"});
@@ -74,21 +82,39 @@ fn ops_quarantine_shows_an_administrator_what_was_received_but_not_applied() {
         subject: None,
         body: Some(body),
     };
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let app = escale_core::Escale::open(dir.path()).await.unwrap();
-        let r = app
-            .store()
-            .apply_push(PushRequest { protocol: PROTOCOL_VERSION, device_id: newer, ops: vec![op] })
-            .await
-            .unwrap();
-        assert_eq!(r.quarantined, 1, "the op is acknowledged into quarantine");
-    });
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let app = escale_core::Escale::open(dir.path()).await.unwrap();
+            let r = app
+                .store()
+                .apply_push(PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    device_id: newer,
+                    ops: vec![op],
+                })
+                .await
+                .unwrap();
+            assert_eq!(r.quarantined, 1, "the op is acknowledged into quarantine");
+        });
 
-    let listed: serde_json::Value = serde_json::from_slice(&run(&["ops", "quarantine"]).stdout).unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_slice(&run(&["ops", "quarantine"]).stdout).unwrap();
     let q = &listed["data"][0];
     assert_eq!(q["kind"], "badge_print", "{listed}");
     assert_eq!(q["origin"], newer.to_string());
-    assert!(q["reason"].as_str().unwrap().contains("badge_print"), "the reason names the problem: {q}");
-    let text = String::from_utf8_lossy(&escale(&["--lang", "fr", "--data-dir", data, "ops", "quarantine"]).stdout).into_owned();
-    assert!(text.contains("Raison") && text.contains("badge_print"), "a French table: {text}");
+    assert!(
+        q["reason"].as_str().unwrap().contains("badge_print"),
+        "the reason names the problem: {q}"
+    );
+    let text = String::from_utf8_lossy(
+        &escale(&["--lang", "fr", "--data-dir", data, "ops", "quarantine"]).stdout,
+    )
+    .into_owned();
+    assert!(
+        text.contains("Raison") && text.contains("badge_print"),
+        "a French table: {text}"
+    );
 }

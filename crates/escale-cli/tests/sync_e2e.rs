@@ -317,12 +317,28 @@ fn enrol_laptop(hub_dir: &Path, db: &HubDb, org: &str, hub: &Hub, laptop: &Path,
 /// A hub on `db` with one organisation, laptops `a` and `b` enrolled with
 /// it, and an event titled `title` created on `a` (not yet synced);
 /// returns the organisation's id, the running hub and the event's id.
-fn enrolled_pair_with_event(hub_dir: &Path, db: &HubDb, a: &Path, b: &Path, title: &str) -> (String, Hub, String) {
+fn enrolled_pair_with_event(
+    hub_dir: &Path,
+    db: &HubDb,
+    a: &Path,
+    b: &Path,
+    title: &str,
+) -> (String, Hub, String) {
     let org = new_org(hub_dir, db);
     let hub = Hub::start(hub_dir, db.url(), &[]);
     enrol_laptop(hub_dir, db, &org, &hub, a, "Portable A");
     enrol_laptop(hub_dir, db, &org, &hub, b, "Portable B");
-    let event = ok(a, &["event", "create", "--title", title, "--start", "2026-12-03 09:00"])["id"]
+    let event = ok(
+        a,
+        &[
+            "event",
+            "create",
+            "--title",
+            title,
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    )["id"]
         .as_str()
         .unwrap()
         .to_string();

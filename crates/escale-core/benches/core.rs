@@ -17,10 +17,16 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let scenario = args.first().map(String::as_str).unwrap_or("help");
     let size: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     match scenario {
         "search" => rt.block_on(search(size)),
         "checkin" => rt.block_on(checkin()),
@@ -63,7 +69,10 @@ fn queries(rng: &mut StdRng, n: usize) -> Vec<(&'static str, String)> {
         let folded_last = escale_core::text::tokens(&last).join(" ");
         out.push(("3-letter prefix", folded_last.chars().take(3).collect()));
         out.push(("full name", format!("{first} {last}")));
-        out.push(("accent-less", escale_core::text::fold(&format!("{first} {last}"))));
+        out.push((
+            "accent-less",
+            escale_core::text::fold(&format!("{first} {last}")),
+        ));
         let mut chars: Vec<char> = folded_last.chars().collect();
         if chars.len() >= 4 {
             let i = rng.gen_range(1..chars.len());
@@ -119,11 +128,17 @@ async fn search(size: usize) {
         all_base.extend(b.iter().copied());
         let (p50, p99) = (pct(&mut s, 0.5), pct(&mut s, 0.99));
         let (b50, b99) = (pct(&mut b, 0.5), pct(&mut b, 0.99));
-        println!("| {kind} | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |", b50 / p50);
+        println!(
+            "| {kind} | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |",
+            b50 / p50
+        );
     }
     let (p50, p99) = (pct(&mut all, 0.5), pct(&mut all, 0.99));
     let (b50, b99) = (pct(&mut all_base, 0.5), pct(&mut all_base, 0.99));
-    println!("| **all** | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |", b50 / p50);
+    println!(
+        "| **all** | {p50:.2} | {p99:.2} | {b50:.1} | {b99:.1} | {:.0}× |",
+        b50 / p50
+    );
 }
 
 async fn checkin() {
@@ -136,28 +151,49 @@ async fn checkin() {
     let t0 = Instant::now();
     for c in &codes {
         let t = Instant::now();
-        app.check_in(&ev, CheckInTarget::Code(c.clone()), None, Method::Scan).await.unwrap();
+        app.check_in(&ev, CheckInTarget::Code(c.clone()), None, Method::Scan)
+            .await
+            .unwrap();
         lat.push(t.elapsed());
     }
     let total = t0.elapsed();
     // Baseline: a bare single-row insert transaction on the same durable store.
     let pool = app.store().pool();
-    sqlx::query("CREATE TABLE bench_bare (id INTEGER PRIMARY KEY, v TEXT)").execute(pool).await.unwrap();
+    sqlx::query("CREATE TABLE bench_bare (id INTEGER PRIMARY KEY, v TEXT)")
+        .execute(pool)
+        .await
+        .unwrap();
     let mut base = vec![];
     let b0 = Instant::now();
     for i in 0..2_000 {
         let t = Instant::now();
         let mut tx = pool.begin().await.unwrap();
-        sqlx::query("INSERT INTO bench_bare (v) VALUES (?)").bind(i.to_string()).execute(&mut *tx).await.unwrap();
+        sqlx::query("INSERT INTO bench_bare (v) VALUES (?)")
+            .bind(i.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         base.push(t.elapsed());
     }
     let btotal = b0.elapsed();
-    println!("check-in by scanned code, synchronous=FULL, 20,000 registered, 2,000 sequential scans");
+    println!(
+        "check-in by scanned code, synchronous=FULL, 20,000 registered, 2,000 sequential scans"
+    );
     println!("| | p50 (ms) | p99 (ms) | sustained (per s) |");
     println!("|---|---|---|---|");
-    println!("| escale check-in (resolve code, op, fold, commit) | {:.2} | {:.2} | {:.0} |", pct(&mut lat, 0.5), pct(&mut lat, 0.99), 2_000.0 / total.as_secs_f64());
-    println!("| baseline: bare 1-row insert transaction | {:.2} | {:.2} | {:.0} |", pct(&mut base, 0.5), pct(&mut base, 0.99), 2_000.0 / btotal.as_secs_f64());
+    println!(
+        "| escale check-in (resolve code, op, fold, commit) | {:.2} | {:.2} | {:.0} |",
+        pct(&mut lat, 0.5),
+        pct(&mut lat, 0.99),
+        2_000.0 / total.as_secs_f64()
+    );
+    println!(
+        "| baseline: bare 1-row insert transaction | {:.2} | {:.2} | {:.0} |",
+        pct(&mut base, 0.5),
+        pct(&mut base, 0.99),
+        2_000.0 / btotal.as_secs_f64()
+    );
 }
 
 async fn import(rows: usize) {
@@ -169,7 +205,12 @@ async fn import(rows: usize) {
         let mut rng = StdRng::seed_from_u64(11);
         for n in 0..rows {
             let (first, last, email, phone, _, _) = escale_core::demo::person(&mut rng, n);
-            writeln!(f, "{n};{last};{first};{email};{phone};750{:02};Validé\r", n % 20).unwrap();
+            writeln!(
+                f,
+                "{n};{last};{first};{email};{phone};750{:02};Validé\r",
+                n % 20
+            )
+            .unwrap();
         }
     }
     let size_mb = std::fs::metadata(&csv).unwrap().len() as f64 / 1_048_576.0;
@@ -178,19 +219,31 @@ async fn import(rows: usize) {
     let ev = app.demo(0, 0.0, 1).await.unwrap().event.id.to_string();
     let rss_before = peak_rss_mb();
     let t = Instant::now();
-    let r = app.import_file(&ev, &csv, &ImportOptions::default(), &|_| {}).await.unwrap();
+    let r = app
+        .import_file(&ev, &csv, &ImportOptions::default(), &|_| {})
+        .await
+        .unwrap();
     let took = t.elapsed();
     assert_eq!(r.new_visitors, rows);
     // Baseline: the same rows parsed and bulk-inserted raw (no detection,
     // matching, ops or fold) in one transaction.
     let pool = app.store().pool();
-    sqlx::query("CREATE TABLE bench_raw (a TEXT, b TEXT, c TEXT, d TEXT, e TEXT, f TEXT, g TEXT)").execute(pool).await.unwrap();
+    sqlx::query("CREATE TABLE bench_raw (a TEXT, b TEXT, c TEXT, d TEXT, e TEXT, f TEXT, g TEXT)")
+        .execute(pool)
+        .await
+        .unwrap();
     let t = Instant::now();
-    let mut rdr = csv::ReaderBuilder::new().delimiter(b';').from_path(&csv).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(&csv)
+        .unwrap();
     let mut tx = pool.begin().await.unwrap();
     let recs: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     for chunk in recs.chunks(100) {
-        let sql = format!("INSERT INTO bench_raw VALUES {}", vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(","));
+        let sql = format!(
+            "INSERT INTO bench_raw VALUES {}",
+            vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(",")
+        );
         let mut q = sqlx::query(&sql);
         for r in chunk {
             for c in r.iter() {
@@ -205,13 +258,19 @@ async fn import(rows: usize) {
     println!("| | time (s) | rows/s | peak RSS (MB) |");
     println!("|---|---|---|---|");
     println!("| escale import (detect, validate, match, {} ops, one transaction) | {:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
-    println!("| baseline: raw CSV parse + bulk insert, no fold | {:.2} | {:.0} | — |", raw.as_secs_f64(), rows as f64 / raw.as_secs_f64());
+    println!(
+        "| baseline: raw CSV parse + bulk insert, no fold | {:.2} | {:.0} | — |",
+        raw.as_secs_f64(),
+        rows as f64 / raw.as_secs_f64()
+    );
 }
 
 async fn rebuild(ops_target: usize) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let app = Escale::open_with(&data, &OpenOptions::default()).await.unwrap();
+    let app = Escale::open_with(&data, &OpenOptions::default())
+        .await
+        .unwrap();
     app.init("Bench", "bench").await.unwrap();
     // ~4 ops per demo visitor (visitor, consent, registration, half a check-in... )
     let visitors = ops_target * 2 / 7;
@@ -226,24 +285,63 @@ async fn rebuild(ops_target: usize) {
     assert_eq!(n, ops);
     // Baseline: copying the same op rows raw into a fresh SQLite file.
     let raw_dir = dir.path().join("raw");
-    let raw = Escale::open_with(&raw_dir, &OpenOptions { relaxed_durability: true, ..Default::default() }).await.unwrap();
-    let rows: Vec<(String, String, i64, i64, String, Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op").fetch_all(app.store().pool()).await.unwrap();
+    let raw = Escale::open_with(
+        &raw_dir,
+        &OpenOptions {
+            relaxed_durability: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let rows: Vec<(
+        String,
+        String,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op")
+        .fetch_all(app.store().pool())
+        .await
+        .unwrap();
     let t = Instant::now();
     let mut tx = raw.store().pool().begin().await.unwrap();
     for chunk in rows.chunks(100) {
-        let sql = format!("INSERT INTO op (id, origin, seq, hlc, kind, subject, body) VALUES {}", vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(","));
+        let sql = format!(
+            "INSERT INTO op (id, origin, seq, hlc, kind, subject, body) VALUES {}",
+            vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(",")
+        );
         let mut q = sqlx::query(&sql);
         for r in chunk {
-            q = q.bind(&r.0).bind(&r.1).bind(r.2).bind(r.3).bind(&r.4).bind(&r.5).bind(&r.6);
+            q = q
+                .bind(&r.0)
+                .bind(&r.1)
+                .bind(r.2)
+                .bind(r.3)
+                .bind(&r.4)
+                .bind(&r.5)
+                .bind(&r.6);
         }
         q.execute(&mut *tx).await.unwrap();
     }
     tx.commit().await.unwrap();
     let raw_t = t.elapsed();
-    println!("rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s)", fill.as_secs_f64());
+    println!(
+        "rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s)",
+        fill.as_secs_f64()
+    );
     println!("| | time (s) | ops/s |");
     println!("|---|---|---|");
-    println!("| escale rebuild (decode + fold + write state) | {:.1} | {:.0} |", took.as_secs_f64(), ops as f64 / took.as_secs_f64());
-    println!("| baseline: raw bulk insert of the op rows | {:.1} | {:.0} |", raw_t.as_secs_f64(), ops as f64 / raw_t.as_secs_f64());
+    println!(
+        "| escale rebuild (decode + fold + write state) | {:.1} | {:.0} |",
+        took.as_secs_f64(),
+        ops as f64 / took.as_secs_f64()
+    );
+    println!(
+        "| baseline: raw bulk insert of the op rows | {:.1} | {:.0} |",
+        raw_t.as_secs_f64(),
+        ops as f64 / raw_t.as_secs_f64()
+    );
 }

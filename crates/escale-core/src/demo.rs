@@ -9,7 +9,9 @@
 use crate::app::{EventInput, EventView, SessionInput};
 use crate::error::Result;
 use crate::import::badge_from_id;
-use crate::model::{Direction, Entity, EventKind, Method, RegistrationKind, CONSENT_PROCESSING, REG_ACTIVE};
+use crate::model::{
+    Direction, Entity, EventKind, Method, RegistrationKind, CONSENT_PROCESSING, REG_ACTIVE,
+};
 use crate::op::{Fields, OpBody, Value};
 use crate::Escale;
 use rand::rngs::StdRng;
@@ -18,26 +20,164 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Éloïse", "Chloé", "Léa", "Manon", "Camille", "Inès", "Jade", "Louise", "Zoé", "Léna", "Maëlys", "Anaïs",
-    "Océane", "Hélène", "Françoise", "Aïcha", "Fatoumata", "Yasmine", "Nour", "Amel", "Sofia", "Agnieszka",
-    "Thuy", "Mai", "Ngozi", "Marie", "Martine", "Nathalie", "Sylvie", "Isabelle", "Aurélie", "Émilie",
-    "Lucas", "Hugo", "Théo", "Nathan", "Mathis", "Enzo", "Louis", "Gabriel", "Raphaël", "Jérôme", "François",
-    "Noël", "Loïc", "Gaël", "Mehdi", "Karim", "Youssef", "Moussa", "Mamadou", "Ibrahima", "Łukasz", "Piotr",
-    "Ömer", "Mehmet", "Thanh", "Minh", "Jean-Baptiste", "Pierre", "Michel", "Stéphane", "Olivier", "Cédric",
+    "Éloïse",
+    "Chloé",
+    "Léa",
+    "Manon",
+    "Camille",
+    "Inès",
+    "Jade",
+    "Louise",
+    "Zoé",
+    "Léna",
+    "Maëlys",
+    "Anaïs",
+    "Océane",
+    "Hélène",
+    "Françoise",
+    "Aïcha",
+    "Fatoumata",
+    "Yasmine",
+    "Nour",
+    "Amel",
+    "Sofia",
+    "Agnieszka",
+    "Thuy",
+    "Mai",
+    "Ngozi",
+    "Marie",
+    "Martine",
+    "Nathalie",
+    "Sylvie",
+    "Isabelle",
+    "Aurélie",
+    "Émilie",
+    "Lucas",
+    "Hugo",
+    "Théo",
+    "Nathan",
+    "Mathis",
+    "Enzo",
+    "Louis",
+    "Gabriel",
+    "Raphaël",
+    "Jérôme",
+    "François",
+    "Noël",
+    "Loïc",
+    "Gaël",
+    "Mehdi",
+    "Karim",
+    "Youssef",
+    "Moussa",
+    "Mamadou",
+    "Ibrahima",
+    "Łukasz",
+    "Piotr",
+    "Ömer",
+    "Mehmet",
+    "Thanh",
+    "Minh",
+    "Jean-Baptiste",
+    "Pierre",
+    "Michel",
+    "Stéphane",
+    "Olivier",
+    "Cédric",
 ];
 
 pub const LAST_NAMES: &[&str] = &[
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
-    "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
-    "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier",
-    "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin",
-    "N'Diaye", "Diallo", "Traoré", "Koné", "Camara", "Sow", "Ben Ali", "Benali", "Haddad", "Mansouri",
-    "Nguyễn", "Trần", "Lê", "Phạm", "Kowalski", "Nowak", "Wiśniewski", "Yılmaz", "Öztürk", "Şahin",
-    "Da Silva", "Pereira", "Ferreira", "Le Gall", "Le Goff", "Kerbrat", "D'Almeida", "O'Connor", "Lefèvre-Martin",
-    "Château", "Bénard", "Crémieux", "Gaëtan", "Noël", "Pâris", "Brûlé", "Cœur", "Lœuillet",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "N'Diaye",
+    "Diallo",
+    "Traoré",
+    "Koné",
+    "Camara",
+    "Sow",
+    "Ben Ali",
+    "Benali",
+    "Haddad",
+    "Mansouri",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Yılmaz",
+    "Öztürk",
+    "Şahin",
+    "Da Silva",
+    "Pereira",
+    "Ferreira",
+    "Le Gall",
+    "Le Goff",
+    "Kerbrat",
+    "D'Almeida",
+    "O'Connor",
+    "Lefèvre-Martin",
+    "Château",
+    "Bénard",
+    "Crémieux",
+    "Gaëtan",
+    "Noël",
+    "Pâris",
+    "Brûlé",
+    "Cœur",
+    "Lœuillet",
 ];
 
-const SITUATIONS: &[&str] = &["job_seeker", "job_seeker", "job_seeker", "employed", "self_employed", "company_founder", "student", "other"];
+const SITUATIONS: &[&str] = &[
+    "job_seeker",
+    "job_seeker",
+    "job_seeker",
+    "employed",
+    "self_employed",
+    "company_founder",
+    "student",
+    "other",
+];
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
@@ -53,11 +193,29 @@ pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i6
     let first = FIRST_NAMES[rng.gen_range(0..FIRST_NAMES.len())];
     let last = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
     let ascii = |s: &str| crate::text::tokens(s).join("");
-    let email = format!("{}.{}{}@example.{}", ascii(first), ascii(last), n, if n % 2 == 0 { "org" } else { "net" });
-    let phone = format!("06 99 {:02} {:02} {:02}", rng.gen_range(0..100), rng.gen_range(0..100), rng.gen_range(0..100));
+    let email = format!(
+        "{}.{}{}@example.{}",
+        ascii(first),
+        ascii(last),
+        n,
+        if n % 2 == 0 { "org" } else { "net" }
+    );
+    let phone = format!(
+        "06 99 {:02} {:02} {:02}",
+        rng.gen_range(0..100),
+        rng.gen_range(0..100),
+        rng.gen_range(0..100)
+    );
     let year = rng.gen_range(1955..2007);
     let situation = SITUATIONS[rng.gen_range(0..SITUATIONS.len())];
-    (first.to_string(), last.to_string(), email, phone, year, situation)
+    (
+        first.to_string(),
+        last.to_string(),
+        email,
+        phone,
+        year,
+        situation,
+    )
 }
 
 impl Escale {
@@ -78,12 +236,39 @@ impl Escale {
             .await?;
         let eid = event.id.to_string();
         for (title, room, s, e, cap) in [
-            ("Atelier CV et lettre de motivation", "Salle A", "10:00", "11:30", 20),
-            ("Conférence : les métiers qui recrutent", "Amphithéâtre", "14:00", "15:00", 120),
-            ("Identité numérique et démarches en ligne", "Salle B", "15:30", "17:00", 15),
+            (
+                "Atelier CV et lettre de motivation",
+                "Salle A",
+                "10:00",
+                "11:30",
+                20,
+            ),
+            (
+                "Conférence : les métiers qui recrutent",
+                "Amphithéâtre",
+                "14:00",
+                "15:00",
+                120,
+            ),
+            (
+                "Identité numérique et démarches en ligne",
+                "Salle B",
+                "15:30",
+                "17:00",
+                15,
+            ),
         ] {
-            self.add_session(&eid, &SessionInput { title: title.into(), room: room.into(), starts_at: s.into(), ends_at: e.into(), capacity: Some(cap) })
-                .await?;
+            self.add_session(
+                &eid,
+                &SessionInput {
+                    title: title.into(),
+                    room: room.into(),
+                    starts_at: s.into(),
+                    ends_at: e.into(),
+                    capacity: Some(cap),
+                },
+            )
+            .await?;
         }
         let mut rng = StdRng::seed_from_u64(seed);
         let mut tx = self.store().write().await?;
@@ -97,21 +282,40 @@ impl Escale {
             f.insert("first_name".into(), Value::String(first));
             f.insert("last_name".into(), Value::String(last));
             f.insert("email".into(), Value::String(email));
-            f.insert("phone".into(), Value::String(format!("+33{}", phone.replace(' ', "")[1..].to_string())));
+            f.insert(
+                "phone".into(),
+                Value::String(format!("+33{}", phone.replace(' ', "")[1..].to_string())),
+            );
             f.insert("birth_year".into(), Value::from(year));
             f.insert("situation".into(), Value::String(situation.into()));
             f.insert("badge_code".into(), Value::String(badge_from_id(vid)));
-            pending.push(OpBody::Set { entity: Entity::Visitor, id: vid, fields: f });
-            pending.push(OpBody::Consent { visitor_id: vid, purpose: CONSENT_PROCESSING.into(), granted: true, wording_version: "demo".into() });
+            pending.push(OpBody::Set {
+                entity: Entity::Visitor,
+                id: vid,
+                fields: f,
+            });
+            pending.push(OpBody::Consent {
+                visitor_id: vid,
+                purpose: CONSENT_PROCESSING.into(),
+                granted: true,
+                wording_version: "demo".into(),
+            });
             let mut r = Fields::new();
             r.insert("event_id".into(), Value::String(eid.clone()));
             r.insert("visitor_id".into(), Value::String(vid.to_string()));
-            r.insert("kind".into(), Value::String(RegistrationKind::Pre.as_str().into()));
+            r.insert(
+                "kind".into(),
+                Value::String(RegistrationKind::Pre.as_str().into()),
+            );
             r.insert("source".into(), Value::String("demo".into()));
             r.insert("source_key".into(), Value::String(n.to_string()));
             r.insert("ticket_code".into(), Value::String(format!("DEMO-{n:07}")));
             r.insert("status".into(), Value::String(REG_ACTIVE.into()));
-            pending.push(OpBody::Set { entity: Entity::Registration, id: Uuid::now_v7(), fields: r });
+            pending.push(OpBody::Set {
+                entity: Entity::Registration,
+                id: Uuid::now_v7(),
+                fields: r,
+            });
             if rng.gen_bool(arrived_ratio.clamp(0.0, 1.0)) {
                 arrived += 1;
                 pending.push(OpBody::CheckIn {
@@ -131,6 +335,11 @@ impl Escale {
         ops += pending.len();
         tx.append(pending).await?;
         tx.commit().await?;
-        Ok(DemoReport { event, visitors, arrived, ops })
+        Ok(DemoReport {
+            event,
+            visitors,
+            arrived,
+            ops,
+        })
     }
 }

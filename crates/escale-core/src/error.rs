@@ -31,7 +31,11 @@ pub enum Error {
     #[error("a first name or a last name is required")]
     NameRequired,
     #[error("{field}: too long ({len} characters, limit {max})")]
-    TooLong { field: &'static str, len: usize, max: usize },
+    TooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
     #[error("{field}: invalid value {value:?}")]
     Invalid { field: &'static str, value: String },
     #[error("unknown event {0}")]
@@ -423,8 +427,15 @@ mod tests {
             Error::ReadOnly,
             Error::DiskFull,
             Error::NameRequired,
-            Error::TooLong { field: "first_name", len: 10_000, max: 100 },
-            Error::Invalid { field: "email", value: "x".repeat(500) },
+            Error::TooLong {
+                field: "first_name",
+                len: 10_000,
+                max: 100,
+            },
+            Error::Invalid {
+                field: "email",
+                value: "x".repeat(500),
+            },
             Error::EventNotFound("42".into()),
             Error::UnknownCode("ABC".into()),
             Error::Import(escale_import::ImportError::NotASpreadsheet),
@@ -440,7 +451,10 @@ mod tests {
         for e in samples {
             let (fr, en) = (e.message(Lang::Fr), e.message(Lang::En));
             assert_ne!(fr, en, "{} must be translated", e.code());
-            assert!(fr.len() < 400, "messages stay short even for absurd input: {fr}");
+            assert!(
+                fr.len() < 400,
+                "messages stay short even for absurd input: {fr}"
+            );
         }
     }
 

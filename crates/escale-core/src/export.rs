@@ -30,7 +30,10 @@ impl std::str::FromStr for ExportFormat {
         match s.to_ascii_lowercase().as_str() {
             "csv" => Ok(ExportFormat::Csv),
             "xlsx" => Ok(ExportFormat::Xlsx),
-            other => Err(Error::Invalid { field: "format", value: other.chars().take(20).collect() }),
+            other => Err(Error::Invalid {
+                field: "format",
+                value: other.chars().take(20).collect(),
+            }),
         }
     }
 }
@@ -75,13 +78,48 @@ impl Escale {
         .fetch_all(self.store().pool())
         .await?;
         let headers = match lang {
-            Lang::Fr => ["Nom", "Prénom", "E-mail", "Téléphone", "Code postal", "Année de naissance", "Situation", "Inscription", "Source", "Code billet", "Code badge", "Arrivé·e", "Heure d'arrivée", "Séances"],
-            Lang::En => ["Last name", "First name", "Email", "Phone", "Postcode", "Birth year", "Situation", "Registration", "Source", "Ticket code", "Badge code", "Arrived", "Arrival time", "Sessions"],
+            Lang::Fr => [
+                "Nom",
+                "Prénom",
+                "E-mail",
+                "Téléphone",
+                "Code postal",
+                "Année de naissance",
+                "Situation",
+                "Inscription",
+                "Source",
+                "Code billet",
+                "Code badge",
+                "Arrivé·e",
+                "Heure d'arrivée",
+                "Séances",
+            ],
+            Lang::En => [
+                "Last name",
+                "First name",
+                "Email",
+                "Phone",
+                "Postcode",
+                "Birth year",
+                "Situation",
+                "Registration",
+                "Source",
+                "Ticket code",
+                "Badge code",
+                "Arrived",
+                "Arrival time",
+                "Sessions",
+            ],
         };
         let mut out = vec![];
         for r in rows {
-            let s = |i: usize| -> Result<String> { Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default()) };
-            let situation = s(6)?.parse::<Situation>().map(|x| x.label(lang).to_string()).unwrap_or_default();
+            let s = |i: usize| -> Result<String> {
+                Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default())
+            };
+            let situation = s(6)?
+                .parse::<Situation>()
+                .map(|x| x.label(lang).to_string())
+                .unwrap_or_default();
             let kind = match (s(7)?.as_str(), lang) {
                 ("pre", Lang::Fr) => "Pré-inscrit·e",
                 ("pre", Lang::En) => "Pre-registered",
@@ -95,21 +133,36 @@ impl Escale {
                 s(2)?,
                 display_phone(&s(3)?),
                 s(4)?,
-                r.try_get::<Option<i64>, _>(5)?.map(|y| y.to_string()).unwrap_or_default(),
+                r.try_get::<Option<i64>, _>(5)?
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
                 situation,
                 kind.to_string(),
                 s(8)?,
                 s(9)?,
                 s(12)?,
-                lang.pick(if at.is_some() { "oui" } else { "non" }, if at.is_some() { "yes" } else { "no" }).to_string(),
+                lang.pick(
+                    if at.is_some() { "oui" } else { "non" },
+                    if at.is_some() { "yes" } else { "no" },
+                )
+                .to_string(),
                 at.map(|ms| format_local(ms, tz)).unwrap_or_default(),
                 s(11)?.replace(',', " | "),
             ]);
         }
-        Ok(Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: out })
+        Ok(Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: out,
+        })
     }
 
-    pub async fn export(&self, event_id: &str, format: ExportFormat, dest: &Path, lang: Lang) -> Result<ExportReport> {
+    pub async fn export(
+        &self,
+        event_id: &str,
+        format: ExportFormat,
+        dest: &Path,
+        lang: Lang,
+    ) -> Result<ExportReport> {
         let table = self.export_table(event_id, lang).await?;
         let tmp = dest.with_extension(format!("partial-{}", uuid::Uuid::now_v7().simple()));
         let written = match format {
@@ -123,7 +176,11 @@ impl Escale {
                 other => other,
             });
         }
-        Ok(ExportReport { path: dest.display().to_string(), rows: table.rows.len(), format })
+        Ok(ExportReport {
+            path: dest.display().to_string(),
+            rows: table.rows.len(),
+            format,
+        })
     }
 }
 
@@ -133,7 +190,11 @@ pub fn display_phone(p: &str) -> String {
     match p.strip_prefix("+33") {
         Some(rest) if rest.len() == 9 && rest.chars().all(|c| c.is_ascii_digit()) => {
             let d = format!("0{rest}");
-            d.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+            d.as_bytes()
+                .chunks(2)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
         }
         _ => p.to_string(),
     }
@@ -152,13 +213,20 @@ fn write_csv(t: &Table, path: &Path) -> Result<()> {
     let file = std::fs::File::create(path)?;
     let mut buf = std::io::BufWriter::new(file);
     buf.write_all(b"\xEF\xBB\xBF")?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(buf);
-    w.write_record(&t.headers).map_err(|e| Error::Export(e.to_string()))?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf);
+    w.write_record(&t.headers)
+        .map_err(|e| Error::Export(e.to_string()))?;
     for r in &t.rows {
-        w.write_record(r.iter().map(|c| defuse(c))).map_err(|e| Error::Export(e.to_string()))?;
+        w.write_record(r.iter().map(|c| defuse(c)))
+            .map_err(|e| Error::Export(e.to_string()))?;
     }
     let buf = w.into_inner().map_err(|e| Error::Export(e.to_string()))?;
-    buf.into_inner().map_err(|e| Error::Export(e.to_string()))?.sync_all()?;
+    buf.into_inner()
+        .map_err(|e| Error::Export(e.to_string()))?
+        .sync_all()?;
     Ok(())
 }
 
@@ -169,7 +237,8 @@ fn write_xlsx(t: &Table, path: &Path) -> Result<()> {
     let ws = wb.add_worksheet();
     let bold = Format::new().set_bold();
     for (c, h) in t.headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(err)?;
     }
     for (i, r) in t.rows.iter().enumerate() {
         for (c, v) in r.iter().enumerate() {

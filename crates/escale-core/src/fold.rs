@@ -146,7 +146,14 @@ impl State {
                 }
                 ch.records.insert((*entity, *id));
             }
-            OpBody::CheckIn { event_id, session_id, visitor_id, direction, method, code } => {
+            OpBody::CheckIn {
+                event_id,
+                session_id,
+                visitor_id,
+                direction,
+                method,
+                code,
+            } => {
                 if !self.checkins.contains_key(&op.id) {
                     self.checkins.insert(
                         op.id,
@@ -173,7 +180,12 @@ impl State {
                     c.voided = true;
                 }
             }
-            OpBody::Consent { visitor_id, purpose, granted, wording_version } => {
+            OpBody::Consent {
+                visitor_id,
+                purpose,
+                granted,
+                wording_version,
+            } => {
                 if !self.consents.contains_key(&op.id) {
                     self.consents.insert(
                         op.id,
@@ -191,7 +203,14 @@ impl State {
             }
             OpBody::Merge { loser, winner } => {
                 if !self.merges.contains_key(&op.id) {
-                    self.merges.insert(op.id, MergeEdge { loser: *loser, winner: *winner, stamp });
+                    self.merges.insert(
+                        op.id,
+                        MergeEdge {
+                            loser: *loser,
+                            winner: *winner,
+                            stamp,
+                        },
+                    );
                     ch.merges.push(op.id);
                     self.close_erasure(ch);
                 }
@@ -333,12 +352,16 @@ pub fn validate(body: &OpBody) -> Result<(), String> {
         }
         OpBody::Merge { loser, winner } if loser == winner => Err("merge into itself".into()),
         OpBody::NotDuplicate { a, b } if a == b => Err("not_duplicate of itself".into()),
-        OpBody::Consent { purpose, wording_version, .. }
-            if purpose.is_empty() || purpose.len() > 100 || wording_version.len() > 100 =>
-        {
+        OpBody::Consent {
+            purpose,
+            wording_version,
+            ..
+        } if purpose.is_empty() || purpose.len() > 100 || wording_version.len() > 100 => {
             Err("consent purpose or wording invalid".into())
         }
-        OpBody::CheckIn { code: Some(c), .. } if c.len() > 200 => Err("check-in code too long".into()),
+        OpBody::CheckIn { code: Some(c), .. } if c.len() > 200 => {
+            Err("check-in code too long".into())
+        }
         _ => Ok(()),
     }
 }

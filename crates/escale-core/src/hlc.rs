@@ -20,7 +20,9 @@ const COUNTER_MASK: i64 = (1 << COUNTER_BITS) - 1;
 /// How far ahead of the local wall clock a remote timestamp may pull our clock.
 pub const MAX_FORWARD_MS: i64 = 5 * 60 * 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Hlc(pub i64);
 
@@ -88,10 +90,15 @@ impl fmt::Display for Stamp {
 impl std::str::FromStr for Stamp {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (h, o) = s.split_once('/').ok_or_else(|| format!("bad stamp {s:?}"))?;
+        let (h, o) = s
+            .split_once('/')
+            .ok_or_else(|| format!("bad stamp {s:?}"))?;
         let hlc = i64::from_str_radix(h, 16).map_err(|e| e.to_string())?;
         let origin = Uuid::parse_str(o).map_err(|e| e.to_string())?;
-        Ok(Stamp { hlc: Hlc(hlc), origin })
+        Ok(Stamp {
+            hlc: Hlc(hlc),
+            origin,
+        })
     }
 }
 
@@ -119,20 +126,31 @@ mod tests {
 
     #[test]
     fn tick_is_strictly_monotonic_even_when_the_wall_clock_goes_back() {
-        let mut c = Clock { last: Hlc::default() };
+        let mut c = Clock {
+            last: Hlc::default(),
+        };
         let a = c.tick(1_000);
         let b = c.tick(900); // clock jumped back
         let d = c.tick(900);
-        assert!(a < b && b < d, "each local op must sort after the previous one");
+        assert!(
+            a < b && b < d,
+            "each local op must sort after the previous one"
+        );
         assert_eq!(b.ms(), 1_000, "the clock never goes back");
     }
 
     #[test]
     fn a_far_future_timestamp_is_not_adopted() {
-        let mut c = Clock { last: Hlc::new(1_000, 0) };
+        let mut c = Clock {
+            last: Hlc::new(1_000, 0),
+        };
         let future = Hlc::new(1_000 + 10 * 3_600_000, 0);
         assert!(!c.observe(future, 1_000));
-        assert_eq!(c.last, Hlc::new(1_000, 0), "a skewed laptop must not drag our clock hours ahead");
+        assert_eq!(
+            c.last,
+            Hlc::new(1_000, 0),
+            "a skewed laptop must not drag our clock hours ahead"
+        );
         assert!(c.observe(Hlc::new(2_000, 3), 1_500));
         assert_eq!(c.last, Hlc::new(2_000, 3));
     }
@@ -142,10 +160,22 @@ mod tests {
         let o1 = Uuid::from_u128(1);
         let o2 = Uuid::from_u128(2);
         let mut stamps = vec![
-            Stamp { hlc: Hlc::new(5, 0), origin: o2 },
-            Stamp { hlc: Hlc::new(5, 0), origin: o1 },
-            Stamp { hlc: Hlc::new(4, 9), origin: o2 },
-            Stamp { hlc: Hlc::new(400, 0), origin: o1 },
+            Stamp {
+                hlc: Hlc::new(5, 0),
+                origin: o2,
+            },
+            Stamp {
+                hlc: Hlc::new(5, 0),
+                origin: o1,
+            },
+            Stamp {
+                hlc: Hlc::new(4, 9),
+                origin: o2,
+            },
+            Stamp {
+                hlc: Hlc::new(400, 0),
+                origin: o1,
+            },
         ];
         let mut texts: Vec<String> = stamps.iter().map(|s| s.to_string()).collect();
         stamps.sort();

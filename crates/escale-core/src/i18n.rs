@@ -55,7 +55,11 @@ mod tests {
     fn locale_strings_pick_english_only_when_they_say_english() {
         assert_eq!(Lang::from_locale("en_GB.UTF-8"), Lang::En);
         assert_eq!(Lang::from_locale("fr_FR.UTF-8"), Lang::Fr);
-        assert_eq!(Lang::from_locale("de_DE"), Lang::Fr, "French is the fallback");
+        assert_eq!(
+            Lang::from_locale("de_DE"),
+            Lang::Fr,
+            "French is the fallback"
+        );
         assert_eq!(Lang::from_locale(""), Lang::Fr);
     }
 }

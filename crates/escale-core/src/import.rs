@@ -132,7 +132,14 @@ impl Known {
         Ok(k)
     }
 
-    fn add(&mut self, id: Uuid, email: Option<String>, key: String, by: Option<i64>, phone: Option<String>) {
+    fn add(
+        &mut self,
+        id: Uuid,
+        email: Option<String>,
+        key: String,
+        by: Option<i64>,
+        phone: Option<String>,
+    ) {
         if let Some(e) = email {
             self.by_email.entry(e.to_lowercase()).or_insert(id);
         }
@@ -163,16 +170,20 @@ impl Escale {
             reader = reader.with_mapping(m.clone())?;
         }
         let detected = reader.detected().clone();
-        let source = serde_json::to_value(detected.format)?.as_str().unwrap_or("generic").to_string();
+        let source = serde_json::to_value(detected.format)?
+            .as_str()
+            .unwrap_or("generic")
+            .to_string();
         let prog = reader.progress();
         let mut known = Known::load(self.store().pool()).await?;
-        let existing_regs: HashSet<Uuid> = sqlx::query_scalar::<_, String>("SELECT id FROM registration WHERE event_id = ?")
-            .bind(ev.id.to_string())
-            .fetch_all(self.store().pool())
-            .await?
-            .iter()
-            .filter_map(|s| Uuid::parse_str(s).ok())
-            .collect();
+        let existing_regs: HashSet<Uuid> =
+            sqlx::query_scalar::<_, String>("SELECT id FROM registration WHERE event_id = ?")
+                .bind(ev.id.to_string())
+                .fetch_all(self.store().pool())
+                .await?
+                .iter()
+                .filter_map(|s| Uuid::parse_str(s).ok())
+                .collect();
         let mut seen_regs: HashSet<Uuid> = HashSet::new();
 
         let mut report = ImportReport {
@@ -190,25 +201,42 @@ impl Escale {
             issues: vec![],
             issues_not_listed: 0,
         };
-        let mut tx = if opts.dry_run { None } else { Some(self.store().write().await?) };
+        let mut tx = if opts.dry_run {
+            None
+        } else {
+            Some(self.store().write().await?)
+        };
         let mut pending: Vec<OpBody> = Vec::new();
         for item in reader.rows() {
             let row = item?;
             report.rows += 1;
             if report.rows % 1_000 == 0 {
-                progress(ImportProgress { bytes_read: prog.bytes_read(), total_bytes: prog.total_bytes(), rows: report.rows });
+                progress(ImportProgress {
+                    bytes_read: prog.bytes_read(),
+                    total_bytes: prog.total_bytes(),
+                    rows: report.rows,
+                });
             }
             let rec = match row {
                 Row::Skipped(s) => {
                     let (code, detail) = skip_code(&s.reason);
                     report.skipped += 1;
                     *report.skipped_by_reason.entry(code.clone()).or_default() += 1;
-                    report.issue(RowIssue { line: s.line, kind: "skipped", code, detail, candidates: vec![] });
+                    report.issue(RowIssue {
+                        line: s.line,
+                        kind: "skipped",
+                        code,
+                        detail,
+                        candidates: vec![],
+                    });
                     continue;
                 }
                 Row::Record(r) => r,
             };
-            let reg_id = Uuid::new_v5(&IMPORT_NS, format!("reg/{}/{source}/{}", ev.id, rec.source_key).as_bytes());
+            let reg_id = Uuid::new_v5(
+                &IMPORT_NS,
+                format!("reg/{}/{source}/{}", ev.id, rec.source_key).as_bytes(),
+            );
             if existing_regs.contains(&reg_id) || !seen_regs.insert(reg_id) {
                 report.already_imported += 1;
                 continue;
@@ -221,53 +249,85 @@ impl Escale {
                     let code = e.code().to_string();
                     report.skipped += 1;
                     *report.skipped_by_reason.entry(code.clone()).or_default() += 1;
-                    report.issue(RowIssue { line: rec.line, kind: "skipped", code, detail: e.message(crate::Lang::En), candidates: vec![] });
+                    report.issue(RowIssue {
+                        line: rec.line,
+                        kind: "skipped",
+                        code,
+                        detail: e.message(crate::Lang::En),
+                        candidates: vec![],
+                    });
                     continue;
                 }
             };
             for w in &warnings {
                 report.warnings += 1;
-                report.issue(RowIssue { line: rec.line, kind: "warning", code: w.code.into(), detail: w.value.clone(), candidates: vec![] });
+                report.issue(RowIssue {
+                    line: rec.line,
+                    kind: "warning",
+                    code: w.code.into(),
+                    detail: w.value.clone(),
+                    candidates: vec![],
+                });
             }
-            let email = fields.get("email").and_then(|v| v.as_str()).map(str::to_string);
-            let phone = fields.get("phone").and_then(|v| v.as_str()).map(str::to_string);
+            let email = fields
+                .get("email")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            let phone = fields
+                .get("phone")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
             let birth_year = fields.get("birth_year").and_then(|v| v.as_i64());
             let key = name_key(&input.first_name, &input.last_name);
-            let visitor_id = match find(&known, email.as_deref(), &key, birth_year, phone.as_deref()) {
-                Match::Known(id) => {
-                    report.known_visitors += 1;
-                    id
-                }
-                other => {
-                    let id = Uuid::new_v5(&IMPORT_NS, format!("visitor/{}/{source}/{}", ev.id, rec.source_key).as_bytes());
-                    if let Match::NameOnly(c) = other {
-                        report.merges_proposed += 1;
-                        report.issue(RowIssue {
-                            line: rec.line,
-                            kind: "merge_proposed",
-                            code: "same_name".into(),
-                            detail: format!("{} {}", input.first_name, input.last_name),
-                            candidates: c,
-                        });
+            let visitor_id =
+                match find(&known, email.as_deref(), &key, birth_year, phone.as_deref()) {
+                    Match::Known(id) => {
+                        report.known_visitors += 1;
+                        id
                     }
-                    report.new_visitors += 1;
-                    known.add(id, email.clone(), key, birth_year, phone.clone());
-                    let mut vf: Fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-                    vf.insert("badge_code".into(), Value::String(badge_from_id(id)));
-                    pending.push(OpBody::Set { entity: Entity::Visitor, id, fields: vf });
-                    pending.push(OpBody::Consent {
-                        visitor_id: id,
-                        purpose: CONSENT_PROCESSING.into(),
-                        granted: true,
-                        wording_version: format!("import:{source}"),
-                    });
-                    id
-                }
-            };
+                    other => {
+                        let id = Uuid::new_v5(
+                            &IMPORT_NS,
+                            format!("visitor/{}/{source}/{}", ev.id, rec.source_key).as_bytes(),
+                        );
+                        if let Match::NameOnly(c) = other {
+                            report.merges_proposed += 1;
+                            report.issue(RowIssue {
+                                line: rec.line,
+                                kind: "merge_proposed",
+                                code: "same_name".into(),
+                                detail: format!("{} {}", input.first_name, input.last_name),
+                                candidates: c,
+                            });
+                        }
+                        report.new_visitors += 1;
+                        known.add(id, email.clone(), key, birth_year, phone.clone());
+                        let mut vf: Fields = fields
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), v))
+                            .collect();
+                        vf.insert("badge_code".into(), Value::String(badge_from_id(id)));
+                        pending.push(OpBody::Set {
+                            entity: Entity::Visitor,
+                            id,
+                            fields: vf,
+                        });
+                        pending.push(OpBody::Consent {
+                            visitor_id: id,
+                            purpose: CONSENT_PROCESSING.into(),
+                            granted: true,
+                            wording_version: format!("import:{source}"),
+                        });
+                        id
+                    }
+                };
             let mut rf = Fields::new();
             rf.insert("event_id".into(), Value::String(ev.id.to_string()));
             rf.insert("visitor_id".into(), Value::String(visitor_id.to_string()));
-            rf.insert("kind".into(), Value::String(RegistrationKind::Pre.as_str().into()));
+            rf.insert(
+                "kind".into(),
+                Value::String(RegistrationKind::Pre.as_str().into()),
+            );
             rf.insert("source".into(), Value::String(source.clone()));
             rf.insert("source_key".into(), Value::String(rec.source_key.clone()));
             rf.insert("status".into(), Value::String(REG_ACTIVE.into()));
@@ -275,9 +335,16 @@ impl Escale {
                 rf.insert("ticket_code".into(), Value::String(rec.ticket_code.clone()));
             }
             if !rec.registered_at.is_empty() {
-                rf.insert("registered_at".into(), Value::String(rec.registered_at.clone()));
+                rf.insert(
+                    "registered_at".into(),
+                    Value::String(rec.registered_at.clone()),
+                );
             }
-            pending.push(OpBody::Set { entity: Entity::Registration, id: reg_id, fields: rf });
+            pending.push(OpBody::Set {
+                entity: Entity::Registration,
+                id: reg_id,
+                fields: rf,
+            });
             if pending.len() >= OPS_PER_SLICE {
                 if let Some(tx) = tx.as_mut() {
                     tx.append(std::mem::take(&mut pending)).await?;
@@ -292,23 +359,43 @@ impl Escale {
             }
             tx.commit().await?;
         }
-        progress(ImportProgress { bytes_read: prog.total_bytes(), total_bytes: prog.total_bytes(), rows: report.rows });
+        progress(ImportProgress {
+            bytes_read: prog.total_bytes(),
+            total_bytes: prog.total_bytes(),
+            rows: report.rows,
+        });
         Ok(report)
     }
 }
 
 impl Escale {
     /// The import wizard's preview: a dry run plus the first records.
-    pub async fn import_preview(&self, event_id: &str, path: &Path, mapping: Option<ColumnMapping>) -> Result<ImportPreview> {
-        let opts = ImportOptions { dry_run: true, mapping: mapping.clone() };
+    pub async fn import_preview(
+        &self,
+        event_id: &str,
+        path: &Path,
+        mapping: Option<ColumnMapping>,
+    ) -> Result<ImportPreview> {
+        let opts = ImportOptions {
+            dry_run: true,
+            mapping: mapping.clone(),
+        };
         let report = self.import_file(event_id, path, &opts, &|_| {}).await?;
         let sample = first_records(path, mapping, PREVIEW_SAMPLE)?;
-        Ok(ImportPreview { headers: report.detected.headers.clone(), report, sample })
+        Ok(ImportPreview {
+            headers: report.detected.headers.clone(),
+            report,
+            sample,
+        })
     }
 }
 
 /// The first `n` records of a file (skipped rows are passed over).
-fn first_records(path: &Path, mapping: Option<ColumnMapping>, n: usize) -> Result<Vec<ImportRecord>> {
+fn first_records(
+    path: &Path,
+    mapping: Option<ColumnMapping>,
+    n: usize,
+) -> Result<Vec<ImportRecord>> {
     let mut reader = escale_import::open_path(path)?;
     if let Some(m) = mapping {
         reader = reader.with_mapping(m)?;
@@ -325,14 +412,22 @@ fn first_records(path: &Path, mapping: Option<ColumnMapping>, n: usize) -> Resul
     Ok(out)
 }
 
-fn find(known: &Known, email: Option<&str>, key: &str, by: Option<i64>, phone: Option<&str>) -> Match {
+fn find(
+    known: &Known,
+    email: Option<&str>,
+    key: &str,
+    by: Option<i64>,
+    phone: Option<&str>,
+) -> Match {
     if let Some(id) = email.and_then(|e| known.by_email.get(e)) {
         return Match::Known(*id);
     }
-    let Some(same_name) = known.by_name.get(key) else { return Match::New };
-    let corroborated = same_name.iter().find(|(_, b, p)| {
-        (by.is_some() && *b == by) || (phone.is_some() && p.as_deref() == phone)
-    });
+    let Some(same_name) = known.by_name.get(key) else {
+        return Match::New;
+    };
+    let corroborated = same_name
+        .iter()
+        .find(|(_, b, p)| (by.is_some() && *b == by) || (phone.is_some() && p.as_deref() == phone));
     match corroborated {
         Some((id, _, _)) => Match::Known(*id),
         None => Match::NameOnly(same_name.iter().map(|(id, _, _)| *id).take(5).collect()),
@@ -347,7 +442,10 @@ fn record_input(r: &ImportRecord) -> VisitorInput {
         phone: r.phone.clone(),
         postcode: r.postcode.clone(),
         birth_year: r.birth_year.map(i64::from),
-        situation: r.situation.map(|s| crate::model::Situation::from(s).as_str().to_string()).unwrap_or_default(),
+        situation: r
+            .situation
+            .map(|s| crate::model::Situation::from(s).as_str().to_string())
+            .unwrap_or_default(),
         employment_id: r.employment_id.clone(),
         notes: r.notes.clone(),
     }
@@ -373,7 +471,9 @@ fn skip_code(r: &SkipReason) -> (String, String) {
         SkipReason::Draft { status } => ("draft".into(), status.clone()),
         SkipReason::Empty => ("empty".into(), String::new()),
         SkipReason::NoName => ("no_name".into(), String::new()),
-        SkipReason::FieldTooLong { column, length } => ("field_too_long".into(), format!("{column}: {length}")),
+        SkipReason::FieldTooLong { column, length } => {
+            ("field_too_long".into(), format!("{column}: {length}"))
+        }
         SkipReason::Summary => ("summary".into(), String::new()),
     }
 }
@@ -392,7 +492,10 @@ pub fn issue_label(code: &str, lang: crate::Lang) -> String {
         "invalid_phone" => ("téléphone invalide", "invalid phone"),
         "invalid_postcode" => ("code postal invalide", "invalid postcode"),
         "invalid_birth_year" => ("année de naissance invalide", "invalid birth year"),
-        "same_name" => ("même nom qu'une fiche existante : fusion proposée", "same name as an existing record: merge proposed"),
+        "same_name" => (
+            "même nom qu'une fiche existante : fusion proposée",
+            "same name as an existing record: merge proposed",
+        ),
         "visitor.name_required" => ("sans nom", "no name"),
         "input.too_long" => ("champ trop long", "field too long"),
         other => return other.to_string(),

@@ -40,5 +40,7 @@ pub fn resolve_data_dir(explicit: Option<&std::path::Path>) -> std::path::PathBu
     if let Some(p) = std::env::var_os("ESCALE_DATA_DIR").filter(|p| !p.is_empty()) {
         return p.into();
     }
-    dirs::data_dir().unwrap_or_else(|| std::path::PathBuf::from(".")).join("escale")
+    dirs::data_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("escale")
 }

@@ -33,13 +33,22 @@ pub struct FieldDef {
 }
 
 const fn t(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Text }
+    FieldDef {
+        name,
+        ty: FieldType::Text,
+    }
 }
 const fn i(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Int }
+    FieldDef {
+        name,
+        ty: FieldType::Int,
+    }
 }
 const fn b(name: &'static str) -> FieldDef {
-    FieldDef { name, ty: FieldType::Bool }
+    FieldDef {
+        name,
+        ty: FieldType::Bool,
+    }
 }
 
 const ORG: &[FieldDef] = &[t("name")];

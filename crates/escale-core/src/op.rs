@@ -32,7 +32,11 @@ pub struct Op {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OpBody {
     /// Set some fields of a record (creates it if new). Per-field LWW.
-    Set { entity: Entity, id: Uuid, fields: Fields },
+    Set {
+        entity: Entity,
+        id: Uuid,
+        fields: Fields,
+    },
     /// A scan or a search-and-Enter at a desk: a fact, never a counter.
     CheckIn {
         event_id: Uuid,
@@ -47,7 +51,12 @@ pub enum OpBody {
     /// Undo: the named check-in no longer counts.
     VoidCheckIn { checkin_id: Uuid },
     /// A consent answer for one purpose, with the wording version shown.
-    Consent { visitor_id: Uuid, purpose: String, granted: bool, wording_version: String },
+    Consent {
+        visitor_id: Uuid,
+        purpose: String,
+        granted: bool,
+        wording_version: String,
+    },
     /// `loser` is the same person as `winner`.
     Merge { loser: Uuid, winner: Uuid },
     /// Right to erasure: forever.
@@ -62,7 +71,12 @@ pub enum OpBody {
     /// (unknown kind, wrong types). Kept word for word so it can be relayed
     /// and re-read by a newer version; the fold quarantines it.
     #[serde(skip)]
-    Undecodable { kind: String, subject: Option<Uuid>, body: String, reason: String },
+    Undecodable {
+        kind: String,
+        subject: Option<Uuid>,
+        body: String,
+        reason: String,
+    },
 }
 
 impl OpBody {
@@ -101,8 +115,16 @@ impl OpBody {
     /// erasure redacts by. A merge or a not-duplicate carries only ids and is kept.
     pub fn subject(&self) -> Option<Uuid> {
         match self {
-            OpBody::Set { entity: Entity::Visitor, id, .. } => Some(*id),
-            OpBody::Set { entity: Entity::Registration, fields, .. } => fields
+            OpBody::Set {
+                entity: Entity::Visitor,
+                id,
+                ..
+            } => Some(*id),
+            OpBody::Set {
+                entity: Entity::Registration,
+                fields,
+                ..
+            } => fields
                 .get("visitor_id")
                 .and_then(|v| v.as_str())
                 .and_then(|s| Uuid::parse_str(s).ok()),
@@ -118,7 +140,10 @@ impl OpBody {
 
 impl Op {
     pub fn stamp(&self) -> Stamp {
-        Stamp { hlc: self.hlc, origin: self.origin }
+        Stamp {
+            hlc: self.hlc,
+            origin: self.origin,
+        }
     }
 
     /// The JSON body stored in the log (None for a redacted op).
@@ -147,7 +172,13 @@ impl Op {
                 OpBody::decode(&kind, subject, value)
             }
         };
-        Ok(Op { id, origin, seq, hlc: Hlc(hlc), body })
+        Ok(Op {
+            id,
+            origin,
+            seq,
+            hlc: Hlc(hlc),
+            body,
+        })
     }
 }
 
@@ -173,12 +204,22 @@ mod tests {
 
     #[test]
     fn a_not_duplicate_travels_as_its_own_kind_and_carries_no_subject() {
-        let body = OpBody::NotDuplicate { a: Uuid::from_u128(1), b: Uuid::from_u128(2) };
+        let body = OpBody::NotDuplicate {
+            a: Uuid::from_u128(1),
+            b: Uuid::from_u128(2),
+        };
         let json = serde_json::to_string(&body).unwrap();
         assert!(json.contains(r#""kind":"not_duplicate""#), "{json}");
-        assert_eq!(OpBody::decode("not_duplicate", None, serde_json::from_str(&json).unwrap()), body);
+        assert_eq!(
+            OpBody::decode("not_duplicate", None, serde_json::from_str(&json).unwrap()),
+            body
+        );
         assert_eq!(body.kind(), "not_duplicate");
-        assert_eq!(body.subject(), None, "ids only: kept when either person is erased");
+        assert_eq!(
+            body.subject(),
+            None,
+            "ids only: kept when either person is erased"
+        );
     }
 
     #[test]
@@ -186,7 +227,15 @@ mod tests {
         let v = Uuid::from_u128(7);
         let mut fields = Fields::new();
         fields.insert("visitor_id".into(), Value::String(v.to_string()));
-        let body = OpBody::Set { entity: Entity::Registration, id: Uuid::from_u128(9), fields };
-        assert_eq!(body.subject(), Some(v), "erasing the visitor must redact their registrations");
+        let body = OpBody::Set {
+            entity: Entity::Registration,
+            id: Uuid::from_u128(9),
+            fields,
+        };
+        assert_eq!(
+            body.subject(),
+            Some(v),
+            "erasing the visitor must redact their registrations"
+        );
     }
 }

@@ -109,7 +109,13 @@ impl SearchIndex {
                 reload_roots.insert(parse_uuid(&root)?);
                 continue;
             }
-            live.push((id, first.unwrap_or_default(), last.unwrap_or_default(), email, phone));
+            live.push((
+                id,
+                first.unwrap_or_default(),
+                last.unwrap_or_default(),
+                email,
+                phone,
+            ));
         }
         // Roots whose merged-away records changed need their registrations again.
         let live_ids: HashSet<Uuid> = live.iter().map(|l| l.0).collect();
@@ -133,7 +139,9 @@ impl SearchIndex {
                 ));
             }
         }
-        let events = self.load_events(pool, &live, since < 0 || live.len() > 5_000).await?;
+        let events = self
+            .load_events(pool, &live, since < 0 || live.len() > 5_000)
+            .await?;
         for (id, first, last, email, phone) in live {
             let ev = events.get(&id).cloned().unwrap_or_default();
             self.upsert(id, &first, &last, email.as_deref(), phone.as_deref(), &ev);
@@ -151,12 +159,19 @@ impl SearchIndex {
     }
 
     /// Event ids each (root) visitor is actively registered for.
-    async fn load_events(&self, pool: &SqlitePool, live: &[LiveRow], all: bool) -> Result<HashMap<Uuid, Vec<Uuid>>> {
+    async fn load_events(
+        &self,
+        pool: &SqlitePool,
+        live: &[LiveRow],
+        all: bool,
+    ) -> Result<HashMap<Uuid, Vec<Uuid>>> {
         let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         let mut push = |rows: Vec<(Option<String>, Option<String>)>| -> Result<()> {
             for (v, e) in rows {
                 if let (Some(v), Some(e)) = (v, e) {
-                    out.entry(parse_uuid(&v)?).or_default().push(parse_uuid(&e)?);
+                    out.entry(parse_uuid(&v)?)
+                        .or_default()
+                        .push(parse_uuid(&e)?);
                 }
             }
             Ok(())
@@ -260,22 +275,36 @@ impl SearchIndex {
                 p.push(slot);
             }
         }
-        let email: Option<Box<str>> = email.filter(|e| !e.is_empty()).map(|e| e.to_lowercase().into());
+        let email: Option<Box<str>> = email
+            .filter(|e| !e.is_empty())
+            .map(|e| e.to_lowercase().into());
         if let Some(e) = &email {
             self.emails.entry(e.clone()).or_default().push(slot);
         }
-        let phone: Option<Box<str>> = phone.map(phone_digits).filter(|p| p.len() >= 4).map(Into::into);
+        let phone: Option<Box<str>> = phone
+            .map(phone_digits)
+            .filter(|p| p.len() >= 4)
+            .map(Into::into);
         if let Some(p) = &phone {
             self.phones.entry(p.clone()).or_default().push(slot);
         }
         let sort_key = format!("{} {}", fold(last), fold(first)).into();
-        self.entries[slot as usize] = Some(Entry { id, terms, email, phone, events, sort_key });
+        self.entries[slot as usize] = Some(Entry {
+            id,
+            terms,
+            email,
+            phone,
+            events,
+            sort_key,
+        });
         self.slot_of.insert(id, slot);
     }
 
     /// Removes a visitor (merged away, erased, or about to be re-added).
     pub fn remove(&mut self, id: Uuid) {
-        let Some(slot) = self.slot_of.remove(&id) else { return };
+        let Some(slot) = self.slot_of.remove(&id) else {
+            return;
+        };
         if let Some(e) = self.entries[slot as usize].take() {
             for t in &e.terms {
                 self.postings[*t as usize].retain(|s| *s != slot);
@@ -313,7 +342,11 @@ impl SearchIndex {
             }
             // "n diaye" also as "ndiaye", in case it was typed N'Diaye.
             let glued = glue_initials(qtoks.clone());
-            let qtoks = if glued.len() < qtoks.len() { glued } else { qtoks };
+            let qtoks = if glued.len() < qtoks.len() {
+                glued
+            } else {
+                qtoks
+            };
             for t in &qtoks {
                 per_token.push(self.token_matches(t));
             }
@@ -323,11 +356,17 @@ impl SearchIndex {
 
     fn prefix_map(&self, map: &BTreeMap<Box<str>, Vec<u32>>, q: &str) -> Vec<(u32, Quality)> {
         let mut out = Vec::new();
-        for (k, slots) in map.range::<str, _>((std::ops::Bound::Included(q), std::ops::Bound::Unbounded)) {
+        for (k, slots) in
+            map.range::<str, _>((std::ops::Bound::Included(q), std::ops::Bound::Unbounded))
+        {
             if !k.starts_with(q) {
                 break;
             }
-            let quality = if &**k == q { Quality::Exact } else { Quality::Prefix };
+            let quality = if &**k == q {
+                Quality::Exact
+            } else {
+                Quality::Prefix
+            };
             out.extend(slots.iter().map(|s| (*s, quality)));
         }
         out
@@ -339,13 +378,24 @@ impl SearchIndex {
         let mut exact_term = None;
         if let Some(id) = self.term_id.get(t) {
             exact_term = Some(*id);
-            out.extend(self.postings[*id as usize].iter().map(|s| (*s, Quality::Exact)));
+            out.extend(
+                self.postings[*id as usize]
+                    .iter()
+                    .map(|s| (*s, Quality::Exact)),
+            );
         }
-        for (k, id) in self.term_id.range::<str, _>((std::ops::Bound::Excluded(t), std::ops::Bound::Unbounded)) {
+        for (k, id) in self
+            .term_id
+            .range::<str, _>((std::ops::Bound::Excluded(t), std::ops::Bound::Unbounded))
+        {
             if !k.starts_with(t) {
                 break;
             }
-            out.extend(self.postings[*id as usize].iter().map(|s| (*s, Quality::Prefix)));
+            out.extend(
+                self.postings[*id as usize]
+                    .iter()
+                    .map(|s| (*s, Quality::Prefix)),
+            );
         }
         if t.chars().count() >= MIN_TYPO_LEN {
             let mut cands: Vec<u32> = Vec::new();
@@ -368,14 +418,23 @@ impl SearchIndex {
                     continue; // already a prefix hit
                 }
                 if osa_distance_le1(t, term) {
-                    out.extend(self.postings[id as usize].iter().map(|s| (*s, Quality::Typo)));
+                    out.extend(
+                        self.postings[id as usize]
+                            .iter()
+                            .map(|s| (*s, Quality::Typo)),
+                    );
                 }
             }
         }
         out
     }
 
-    fn rank(&mut self, per_token: Vec<Vec<(u32, Quality)>>, ev: Option<u32>, limit: usize) -> Vec<IndexHit> {
+    fn rank(
+        &mut self,
+        per_token: Vec<Vec<(u32, Quality)>>,
+        ev: Option<u32>,
+        limit: usize,
+    ) -> Vec<IndexHit> {
         let n = per_token.len() as u8;
         for (i, matches) in per_token.iter().enumerate() {
             let i = i as u8;
@@ -409,10 +468,15 @@ impl SearchIndex {
         self.touched.clear();
         let entries = &self.entries;
         let key = |c: &(bool, u8, u16, u32)| {
-            let sk = entries[c.3 as usize].as_ref().map(|e| &*e.sort_key).unwrap_or("");
+            let sk = entries[c.3 as usize]
+                .as_ref()
+                .map(|e| &*e.sort_key)
+                .unwrap_or("");
             (c.0, c.1, c.2, sk)
         };
-        let cmp = |a: &(bool, u8, u16, u32), b: &(bool, u8, u16, u32)| key(a).cmp(&key(b)).then(a.3.cmp(&b.3));
+        let cmp = |a: &(bool, u8, u16, u32), b: &(bool, u8, u16, u32)| {
+            key(a).cmp(&key(b)).then(a.3.cmp(&b.3))
+        };
         if cands.len() > limit {
             cands.select_nth_unstable_by(limit - 1, cmp);
             cands.truncate(limit);
@@ -437,7 +501,14 @@ impl SearchIndex {
 }
 
 type LiveRow = (Uuid, String, String, Option<String>, Option<String>);
-type VisitorRow = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type VisitorRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Visitors written since `since` (all on the first build), in pages.
 async fn changed_visitors(pool: &SqlitePool, since: i64) -> Result<Vec<VisitorRow>> {
@@ -483,23 +554,37 @@ async fn json_page<T: serde::de::DeserializeOwned>(
     const PAGE: i64 = 20_000;
     let sql = format!("WITH page(rid, j) AS ({select} ORDER BY 1 LIMIT {PAGE}) SELECT max(rid), json_group_array(json(j)) FROM page");
     let (last, doc): (Option<i64>, String) = if select.matches('?').count() == 2 {
-        sqlx::query_as(&sql).bind(after).bind(extra).fetch_one(pool).await?
+        sqlx::query_as(&sql)
+            .bind(after)
+            .bind(extra)
+            .fetch_one(pool)
+            .await?
     } else {
         sqlx::query_as(&sql).bind(after).fetch_one(pool).await?
     };
-    let rows: Vec<T> = serde_json::from_str(&doc).map_err(|e| crate::Error::Corrupt(format!("search page: {e}")))?;
+    let rows: Vec<T> = serde_json::from_str(&doc)
+        .map_err(|e| crate::Error::Corrupt(format!("search page: {e}")))?;
     Ok((rows, last))
 }
 
 fn is_phone_like(q: &str) -> bool {
     let digits = q.chars().filter(|c| c.is_ascii_digit()).count();
-    digits >= 4 && q.chars().all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+    digits >= 4
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
 }
 
 fn deletions(t: &str) -> Vec<String> {
     let chars: Vec<char> = t.chars().collect();
     (0..chars.len())
-        .map(|i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| *c).collect())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| *c)
+                .collect()
+        })
         .collect()
 }
 
@@ -517,7 +602,13 @@ mod tests {
         let mut ix = SearchIndex::new();
         let ev = Uuid::from_u128(99);
         let people = [
-            ("Éloïse", "N'Diaye-Lefèvre", Some("eloise.ndiaye@example.org"), Some("+33612345678"), true),
+            (
+                "Éloïse",
+                "N'Diaye-Lefèvre",
+                Some("eloise.ndiaye@example.org"),
+                Some("+33612345678"),
+                true,
+            ),
             ("Łukasz", "Nowak", None, None, false),
             ("Marie", "Martin", None, None, false),
             ("Martine", "Dubois", None, None, true),
@@ -537,9 +628,22 @@ mod tests {
     #[test]
     fn finds_eloise_by_every_part_of_her_name_without_accents() {
         let (mut ix, ids, ev) = index();
-        for q in ["eloise", "ELOÏSE", "ndiaye", "N'Diaye", "lefevre", "diaye", "elo", "eloise lefevre"] {
+        for q in [
+            "eloise",
+            "ELOÏSE",
+            "ndiaye",
+            "N'Diaye",
+            "lefevre",
+            "diaye",
+            "elo",
+            "eloise lefevre",
+        ] {
             let hits = ix.search(q, Some(ev), 10);
-            assert_eq!(hits.first().map(|h| h.visitor_id), Some(ids[0]), "query {q:?} must find Éloïse first: {hits:?}");
+            assert_eq!(
+                hits.first().map(|h| h.visitor_id),
+                Some(ids[0]),
+                "query {q:?} must find Éloïse first: {hits:?}"
+            );
         }
     }
 
@@ -554,20 +658,40 @@ mod tests {
     fn one_typo_is_tolerated_on_long_tokens_only() {
         let (mut ix, ids, _) = index();
         let hits = ix.search("nowka", None, 5);
-        assert_eq!(hits.first().map(|h| (h.visitor_id, h.quality)), Some((ids[1], Quality::Typo)));
-        assert!(ix.search("nwk", None, 5).is_empty(), "three letters: no typo tolerance");
-        assert!(ix.search("nowkaa", None, 5).is_empty(), "two typos are too many");
+        assert_eq!(
+            hits.first().map(|h| (h.visitor_id, h.quality)),
+            Some((ids[1], Quality::Typo))
+        );
+        assert!(
+            ix.search("nwk", None, 5).is_empty(),
+            "three letters: no typo tolerance"
+        );
+        assert!(
+            ix.search("nowkaa", None, 5).is_empty(),
+            "two typos are too many"
+        );
     }
 
     #[test]
     fn ranking_puts_registered_first_then_exact_before_prefix_before_typo() {
         let (mut ix, ids, ev) = index();
         let hits = ix.search("marti", Some(ev), 10);
-        assert_eq!(hits[0].visitor_id, ids[3], "Martine is registered for the event: first");
+        assert_eq!(
+            hits[0].visitor_id, ids[3],
+            "Martine is registered for the event: first"
+        );
         let hits = ix.search("martin", None, 10);
         let order: Vec<(Uuid, Quality)> = hits.iter().map(|h| (h.visitor_id, h.quality)).collect();
-        assert_eq!(order[0], (ids[2], Quality::Exact), "Martin exact first: {order:?}");
-        assert_eq!(order[1], (ids[3], Quality::Prefix), "then Martine by prefix");
+        assert_eq!(
+            order[0],
+            (ids[2], Quality::Exact),
+            "Martin exact first: {order:?}"
+        );
+        assert_eq!(
+            order[1],
+            (ids[3], Quality::Prefix),
+            "then Martine by prefix"
+        );
         assert_eq!(order[2], (ids[5], Quality::Typo), "then Marin by one typo");
     }
 
@@ -584,6 +708,10 @@ mod tests {
         ix.remove(ids[1]);
         assert!(ix.search("nowak", None, 5).is_empty());
         ix.upsert(ids[1], "Lukas", "Nowak", None, None, &[]);
-        assert_eq!(ix.search("nowak", None, 5).len(), 1, "re-added once, not twice");
+        assert_eq!(
+            ix.search("nowak", None, 5).len(),
+            1,
+            "re-added once, not twice"
+        );
     }
 }

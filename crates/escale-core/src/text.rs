@@ -110,7 +110,8 @@ pub fn osa_distance_le1(a: &str, b: &str) -> bool {
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
     if la == lb {
         // substitution, or transposition of the first differing pair
-        ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        ra[1..] == rb[1..]
+            || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
     } else if la > lb {
         ra[1..] == *rb
     } else {
@@ -148,14 +149,26 @@ mod tests {
         assert_eq!(fold("Nguyễn"), "nguyen");
         assert_eq!(fold("Ömer"), "omer");
         assert_eq!(tokens("N'Diaye-Lefèvre"), vec!["n", "diaye", "lefevre"]);
-        assert_eq!(tokens("O’Brien"), vec!["o", "brien"], "typographic apostrophe too");
+        assert_eq!(
+            tokens("O’Brien"),
+            vec!["o", "brien"],
+            "typographic apostrophe too"
+        );
     }
 
     #[test]
     fn clean_removes_control_characters_and_collapses_spaces() {
         assert_eq!(clean("  Jean\u{0}\u{7}   Paul\t\n"), "Jean Paul");
-        assert_eq!(clean("E\u{301}loi\u{308}se"), "Éloïse", "decomposed input is recomposed (NFC)");
-        assert_eq!(clean("\u{200B}Zoé\u{FEFF}"), "Zoé", "zero-width characters are dropped");
+        assert_eq!(
+            clean("E\u{301}loi\u{308}se"),
+            "Éloïse",
+            "decomposed input is recomposed (NFC)"
+        );
+        assert_eq!(
+            clean("\u{200B}Zoé\u{FEFF}"),
+            "Zoé",
+            "zero-width characters are dropped"
+        );
     }
 
     #[test]
@@ -175,7 +188,11 @@ mod tests {
             name_key("Éloïse", "N'Diaye-Lefèvre"),
             name_key("ELOISE", "NDIAYE LEFEVRE"),
         );
-        assert_eq!(name_key("Jean", "Dupont"), name_key("Dupont", "Jean"), "swapped columns still match");
+        assert_eq!(
+            name_key("Jean", "Dupont"),
+            name_key("Dupont", "Jean"),
+            "swapped columns still match"
+        );
     }
 
     #[test]

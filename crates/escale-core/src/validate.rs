@@ -39,10 +39,16 @@ impl Warning {
             ("invalid_email", Lang::En) => format!("Invalid email \"{v}\": not saved."),
             ("invalid_phone", Lang::Fr) => format!("Téléphone « {v} » invalide : non enregistré."),
             ("invalid_phone", Lang::En) => format!("Invalid phone number \"{v}\": not saved."),
-            ("invalid_postcode", Lang::Fr) => format!("Code postal « {v} » invalide : non enregistré."),
+            ("invalid_postcode", Lang::Fr) => {
+                format!("Code postal « {v} » invalide : non enregistré.")
+            }
             ("invalid_postcode", Lang::En) => format!("Invalid postcode \"{v}\": not saved."),
-            ("invalid_birth_year", Lang::Fr) => format!("Année de naissance « {v} » invraisemblable : non enregistrée."),
-            ("invalid_birth_year", Lang::En) => format!("Implausible birth year \"{v}\": not saved."),
+            ("invalid_birth_year", Lang::Fr) => {
+                format!("Année de naissance « {v} » invraisemblable : non enregistrée.")
+            }
+            ("invalid_birth_year", Lang::En) => {
+                format!("Implausible birth year \"{v}\": not saved.")
+            }
             (_, Lang::Fr) => format!("Valeur « {v} » ignorée ({})", self.field),
             (_, Lang::En) => format!("Value \"{v}\" ignored ({})", self.field),
         }
@@ -76,18 +82,26 @@ pub fn names(first: &str, last: &str) -> Result<(Option<String>, Option<String>)
 
 /// Lower-cased email if plausible, else a warning.
 pub fn email(raw: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>> {
-    let Some(v) = text("email", raw, MAX_EMAIL)? else { return Ok(None) };
+    let Some(v) = text("email", raw, MAX_EMAIL)? else {
+        return Ok(None);
+    };
     let v = v.to_lowercase();
     if is_plausible_email(&v) {
         Ok(Some(v))
     } else {
-        warnings.push(Warning { field: "email", code: "invalid_email", value: v });
+        warnings.push(Warning {
+            field: "email",
+            code: "invalid_email",
+            value: v,
+        });
         Ok(None)
     }
 }
 
 fn is_plausible_email(v: &str) -> bool {
-    let Some((local, domain)) = v.split_once('@') else { return false };
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && local.len() <= 64
         && !domain.contains('@')
@@ -95,17 +109,30 @@ fn is_plausible_email(v: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && !v.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+        && !v
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
 }
 
 /// Phone in a canonical form (`+33612345678` for French numbers), else a warning.
 pub fn phone(raw: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>> {
-    let Some(v) = text("phone", raw, 40)? else { return Ok(None) };
-    let allowed = v.chars().all(|c| c.is_ascii_digit() || " +.-()/".contains(c));
+    let Some(v) = text("phone", raw, 40)? else {
+        return Ok(None);
+    };
+    let allowed = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +.-()/".contains(c));
     let digits = phone_digits(&v);
-    let ok = allowed && (8..=15).contains(&digits.len()) && v.trim_start_matches('+').starts_with(|c: char| c.is_ascii_digit() || c == '(');
+    let ok = allowed
+        && (8..=15).contains(&digits.len())
+        && v.trim_start_matches('+')
+            .starts_with(|c: char| c.is_ascii_digit() || c == '(');
     if !ok {
-        warnings.push(Warning { field: "phone", code: "invalid_phone", value: v });
+        warnings.push(Warning {
+            field: "phone",
+            code: "invalid_phone",
+            value: v,
+        });
         return Ok(None);
     }
     Ok(Some(if digits.len() == 10 && digits.starts_with('0') {
@@ -119,15 +146,23 @@ pub fn phone(raw: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>> {
 
 /// French postcodes are five digits; other countries' are kept if short and alphanumeric.
 pub fn postcode(raw: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>> {
-    let Some(v) = text("postcode", raw, 20)? else { return Ok(None) };
+    let Some(v) = text("postcode", raw, 20)? else {
+        return Ok(None);
+    };
     let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = compact.len() <= 10
-        && compact.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
         && compact.chars().any(|c| c.is_ascii_digit());
     if ok {
         Ok(Some(v.to_uppercase()))
     } else {
-        warnings.push(Warning { field: "postcode", code: "invalid_postcode", value: v });
+        warnings.push(Warning {
+            field: "postcode",
+            code: "invalid_postcode",
+            value: v,
+        });
         Ok(None)
     }
 }
@@ -138,7 +173,11 @@ pub fn birth_year(year: Option<i64>, warnings: &mut Vec<Warning>) -> Option<i64>
     if (1900..=this_year).contains(&y) {
         Some(y)
     } else {
-        warnings.push(Warning { field: "birth_year", code: "invalid_birth_year", value: y.to_string() });
+        warnings.push(Warning {
+            field: "birth_year",
+            code: "invalid_birth_year",
+            value: y.to_string(),
+        });
         None
     }
 }
@@ -148,9 +187,10 @@ pub fn situation(raw: &str) -> Result<Option<Situation>> {
     if v.is_empty() {
         return Ok(None);
     }
-    v.parse()
-        .map(Some)
-        .map_err(|_| Error::Invalid { field: "situation", value: v.to_string() })
+    v.parse().map(Some).map_err(|_| Error::Invalid {
+        field: "situation",
+        value: v.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -160,7 +200,10 @@ mod tests {
     #[test]
     fn a_name_is_required_and_whitespace_is_not_a_name() {
         assert!(matches!(names("   ", "\t"), Err(Error::NameRequired)));
-        assert!(matches!(names("\u{0}\u{1}", ""), Err(Error::NameRequired)), "control characters are not a name");
+        assert!(
+            matches!(names("\u{0}\u{1}", ""), Err(Error::NameRequired)),
+            "control characters are not a name"
+        );
         assert_eq!(names(" Zoé ", "").unwrap(), (Some("Zoé".into()), None));
     }
 
@@ -186,8 +229,16 @@ mod tests {
         assert!(w[1].message(Lang::Fr).contains("Téléphone"));
         assert!(w[1].message(Lang::En).contains("phone"));
         let mut w = vec![];
-        assert_eq!(email(" Chloe.Martin@Example.ORG ", &mut w).unwrap().as_deref(), Some("chloe.martin@example.org"));
-        assert_eq!(phone("06 12 34 56 78", &mut w).unwrap().as_deref(), Some("+33612345678"));
+        assert_eq!(
+            email(" Chloe.Martin@Example.ORG ", &mut w)
+                .unwrap()
+                .as_deref(),
+            Some("chloe.martin@example.org")
+        );
+        assert_eq!(
+            phone("06 12 34 56 78", &mut w).unwrap().as_deref(),
+            Some("+33612345678")
+        );
         assert!(w.is_empty());
     }
 }

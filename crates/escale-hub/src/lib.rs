@@ -33,8 +33,8 @@ pub use serve::{serve, Tls};
 pub use state::{HubConfig, HubState};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::middleware::{self, Next};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -83,7 +83,8 @@ async fn deadline(State(s): State<HubState>, req: Request, next: Next) -> Respon
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => {
-            s.metrics().request("timeout", StatusCode::SERVICE_UNAVAILABLE.as_u16());
+            s.metrics()
+                .request("timeout", StatusCode::SERVICE_UNAVAILABLE.as_u16());
             error::HubError::Timeout(limit.as_secs()).into_response()
         }
     }

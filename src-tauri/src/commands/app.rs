@@ -74,7 +74,11 @@ impl AppStatus {
             org_name,
             device_name,
             ops,
-            unsynced_ops: if sync.enrolled { sync.unsynced_ops } else { own_ops },
+            unsynced_ops: if sync.enrolled {
+                sync.unsynced_ops
+            } else {
+                own_ops
+            },
             online: sync.enrolled && sync.online,
             last_sync: sync.last_success_ms,
             enrolled: sync.enrolled,
@@ -108,9 +112,11 @@ mod tests {
     #[tokio::test]
     async fn status_serialises_as_the_ui_expects() {
         let tmp = tempfile::tempdir().unwrap();
-        let state = AppState::init(crate::launch::LaunchOptions { data_dir: tmp.path().to_path_buf() })
-            .await
-            .unwrap();
+        let state = AppState::init(crate::launch::LaunchOptions {
+            data_dir: tmp.path().to_path_buf(),
+        })
+        .await
+        .unwrap();
         state.set_lang(Lang::Fr);
         let json = serde_json::to_value(AppStatus::of(&state).await.unwrap()).unwrap();
         let dir = tmp.path().display().to_string();
@@ -126,8 +132,18 @@ mod tests {
         );
         state.escale.init("Asso", "Portable 1").await.unwrap();
         let s = AppStatus::of(&state).await.unwrap();
-        assert_eq!((s.org_name.as_deref(), s.device_name.as_deref()), (Some("Asso"), Some("Portable 1")));
-        assert_eq!((s.ops, s.unsynced_ops), (2, 2), "init writes two ops, none synced yet");
-        assert!(!s.online && !s.enrolled, "a laptop working alone is offline, and that is fine");
+        assert_eq!(
+            (s.org_name.as_deref(), s.device_name.as_deref()),
+            (Some("Asso"), Some("Portable 1"))
+        );
+        assert_eq!(
+            (s.ops, s.unsynced_ops),
+            (2, 2),
+            "init writes two ops, none synced yet"
+        );
+        assert!(
+            !s.online && !s.enrolled,
+            "a laptop working alone is offline, and that is fine"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub async fn search(
     session_id: Option<String>,
 ) -> Result<Vec<SearchHit>, ErrorBody> {
     let limit = limit.clamp(1, 100) as usize;
-    state.escale.search_at(&event_id, session_id.as_deref(), &query, limit).await.map_err(|e| state.error(e))
+    state
+        .escale
+        .search_at(&event_id, session_id.as_deref(), &query, limit)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 /// A visitor id (picked from the results) or else a scanned code.
@@ -105,6 +109,13 @@ pub async fn undo_last(
 }
 
 #[tauri::command]
-pub async fn event_stats(state: State<'_, AppState>, event_id: String) -> Result<EventStats, ErrorBody> {
-    state.escale.stats(&event_id).await.map_err(|e| state.error(e))
+pub async fn event_stats(
+    state: State<'_, AppState>,
+    event_id: String,
+) -> Result<EventStats, ErrorBody> {
+    state
+        .escale
+        .stats(&event_id)
+        .await
+        .map_err(|e| state.error(e))
 }

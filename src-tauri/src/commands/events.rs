@@ -18,18 +18,42 @@ pub async fn get_event(state: State<'_, AppState>, id: String) -> Result<EventVi
 }
 
 #[tauri::command]
-pub async fn create_event(state: State<'_, AppState>, input: EventInput) -> Result<EventView, ErrorBody> {
-    state.escale.create_event(&input).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+pub async fn create_event(
+    state: State<'_, AppState>,
+    input: EventInput,
+) -> Result<EventView, ErrorBody> {
+    state
+        .escale
+        .create_event(&input)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
-pub async fn update_event(state: State<'_, AppState>, id: String, input: EventInput) -> Result<EventView, ErrorBody> {
-    state.escale.update_event(&id, &input).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+pub async fn update_event(
+    state: State<'_, AppState>,
+    id: String,
+    input: EventInput,
+) -> Result<EventView, ErrorBody> {
+    state
+        .escale
+        .update_event(&id, &input)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
-pub async fn list_sessions(state: State<'_, AppState>, event_id: String) -> Result<Vec<SessionView>, ErrorBody> {
-    state.escale.sessions(&event_id).await.map_err(|e| state.error(e))
+pub async fn list_sessions(
+    state: State<'_, AppState>,
+    event_id: String,
+) -> Result<Vec<SessionView>, ErrorBody> {
+    state
+        .escale
+        .sessions(&event_id)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
@@ -38,10 +62,24 @@ pub async fn add_session(
     event_id: String,
     input: SessionInput,
 ) -> Result<SessionView, ErrorBody> {
-    state.escale.add_session(&event_id, &input).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+    state
+        .escale
+        .add_session(&event_id, &input)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
-pub async fn update_session(state: State<'_, AppState>, id: String, input: SessionInput) -> Result<SessionView, ErrorBody> {
-    state.escale.update_session(&id, &input).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+pub async fn update_session(
+    state: State<'_, AppState>,
+    id: String,
+    input: SessionInput,
+) -> Result<SessionView, ErrorBody> {
+    state
+        .escale
+        .update_session(&id, &input)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }

@@ -17,5 +17,9 @@ pub async fn export_event(
     path: String,
 ) -> Result<ExportReport, ErrorBody> {
     let lang = state.lang();
-    state.escale.export(&event_id, format, &PathBuf::from(path), lang).await.map_err(|e| state.error(e))
+    state
+        .escale
+        .export(&event_id, format, &PathBuf::from(path), lang)
+        .await
+        .map_err(|e| state.error(e))
 }

@@ -21,7 +21,11 @@ pub async fn import_preview(
     path: String,
     mapping: Option<ColumnMapping>,
 ) -> Result<ImportPreview, ErrorBody> {
-    state.escale.import_preview(&event_id, &PathBuf::from(path), mapping).await.map_err(|e| state.error(e))
+    state
+        .escale
+        .import_preview(&event_id, &PathBuf::from(path), mapping)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 /// Imports `path` into the event, all or nothing, emitting
@@ -34,7 +38,10 @@ pub async fn import_commit<R: Runtime>(
     path: String,
     mapping: Option<ColumnMapping>,
 ) -> Result<ImportReport, ErrorBody> {
-    let opts = ImportOptions { dry_run: false, mapping };
+    let opts = ImportOptions {
+        dry_run: false,
+        mapping,
+    };
     let after = app.clone();
     let progress = move |p: ImportProgress| {
         // A lost progress event only delays the bar; the import goes on.

@@ -78,10 +78,19 @@ pub async fn peer_share_start<R: Runtime>(
     if let Some(old) = slot.take() {
         old.stop().await;
     }
-    let device_name = state.escale.info().await.map_err(|e| state.error(e))?.device_name;
-    let share = peer::share(state.escale.store().clone(), device_name, ShareOptions::default())
+    let device_name = state
+        .escale
+        .info()
         .await
-        .map_err(|e| ErrorBody::of_peer(&e, state.lang()))?;
+        .map_err(|e| state.error(e))?
+        .device_name;
+    let share = peer::share(
+        state.escale.store().clone(),
+        device_name,
+        ShareOptions::default(),
+    )
+    .await
+    .map_err(|e| ErrorBody::of_peer(&e, state.lang()))?;
     forward_events(app, share.subscribe(), share.code());
     let view = share_view(&share, state.lang());
     *slot = Some(share);
@@ -112,10 +121,12 @@ pub async fn peer_join<R: Runtime>(
     let lang = state.lang();
     let addr = match address.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
-        Some(a) => Some(
-            a.parse::<SocketAddr>()
-                .map_err(|_| state.error(Error::Invalid { field: "address", value: a.to_string() }))?,
-        ),
+        Some(a) => Some(a.parse::<SocketAddr>().map_err(|_| {
+            state.error(Error::Invalid {
+                field: "address",
+                value: a.to_string(),
+            })
+        })?),
     };
     let name = match state.escale.info().await {
         Ok(info) => info.device_name,
@@ -125,9 +136,15 @@ pub async fn peer_join<R: Runtime>(
         },
         Err(e) => return Err(state.error(e)),
     };
-    let report = peer::join(state.escale.store(), code.trim(), addr, &name, JoinOptions::default())
-        .await
-        .map_err(|e| ErrorBody::of_peer(&e, lang))?;
+    let report = peer::join(
+        state.escale.store(),
+        code.trim(),
+        addr,
+        &name,
+        JoinOptions::default(),
+    )
+    .await
+    .map_err(|e| ErrorBody::of_peer(&e, lang))?;
     if report.pulled > 0 {
         // Other laptops' operations: the screens reload, the hub gets them.
         let _ = app.emit(DATA_CHANGED_EVENT, ());
@@ -162,7 +179,11 @@ fn share_view(s: &PeerShare, _lang: Lang) -> PeerShareView {
 }
 
 /// Sends the sharing laptop's events to the UI until sharing ends.
-fn forward_events<R: Runtime>(app: AppHandle<R>, mut rx: tokio::sync::broadcast::Receiver<PeerEvent>, code: String) {
+fn forward_events<R: Runtime>(
+    app: AppHandle<R>,
+    mut rx: tokio::sync::broadcast::Receiver<PeerEvent>,
+    code: String,
+) {
     tauri::async_runtime::spawn(async move {
         loop {
             let event = match rx.recv().await {
@@ -198,18 +219,31 @@ fn forward_events<R: Runtime>(app: AppHandle<R>, mut rx: tokio::sync::broadcast:
 pub fn event_view(e: &PeerEvent, lang: Lang) -> PeerEventView {
     let message = e.message(lang);
     match e {
-        PeerEvent::Joined { device_name, received, sent, .. } => PeerEventView {
+        PeerEvent::Joined {
+            device_name,
+            received,
+            sent,
+            ..
+        } => PeerEventView {
             event: "joined".into(),
             message,
             device_name: Some(device_name.clone()),
             received: *received as i64,
             sent: *sent as i64,
         },
-        PeerEvent::Failed { device_name, .. } => {
-            PeerEventView { event: "failed".into(), message, device_name: device_name.clone(), received: 0, sent: 0 }
-        }
-        PeerEvent::Closed { .. } => {
-            PeerEventView { event: "closed".into(), message, device_name: None, received: 0, sent: 0 }
-        }
+        PeerEvent::Failed { device_name, .. } => PeerEventView {
+            event: "failed".into(),
+            message,
+            device_name: device_name.clone(),
+            received: 0,
+            sent: 0,
+        },
+        PeerEvent::Closed { .. } => PeerEventView {
+            event: "closed".into(),
+            message,
+            device_name: None,
+            received: 0,
+            sent: 0,
+        },
     }
 }

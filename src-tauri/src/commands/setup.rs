@@ -22,7 +22,11 @@ pub async fn first_run(
     lang: Lang,
 ) -> Result<AppStatus, ErrorBody> {
     state.set_lang(lang);
-    state.escale.init(&org_name, &device_name).await.map_err(|e| state.error(e))?;
+    state
+        .escale
+        .init(&org_name, &device_name)
+        .await
+        .map_err(|e| state.error(e))?;
     state.wrote();
     AppStatus::of(&state).await.map_err(|e| state.error(e))
 }
@@ -32,13 +36,27 @@ pub async fn first_run(
 #[tauri::command]
 pub async fn load_demo(state: State<'_, AppState>, visitors: u32) -> Result<DemoReport, ErrorBody> {
     if visitors > DEMO_MAX_VISITORS {
-        return Err(state.error(Error::Invalid { field: "visitors", value: visitors.to_string() }));
+        return Err(state.error(Error::Invalid {
+            field: "visitors",
+            value: visitors.to_string(),
+        }));
     }
-    state.escale.demo(visitors as usize, 0.0, DEMO_SEED).await.inspect(|_| state.wrote()).map_err(|e| state.error(e))
+    state
+        .escale
+        .demo(visitors as usize, 0.0, DEMO_SEED)
+        .await
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }
 
 /// Hides an event from the list; its data stays in the log.
 #[tauri::command]
 pub async fn archive_event(state: State<'_, AppState>, event_id: String) -> Result<(), ErrorBody> {
-    state.escale.archive_event(&event_id).await.map(|_| ()).inspect(|_| state.wrote()).map_err(|e| state.error(e))
+    state
+        .escale
+        .archive_event(&event_id)
+        .await
+        .map(|_| ())
+        .inspect(|_| state.wrote())
+        .map_err(|e| state.error(e))
 }

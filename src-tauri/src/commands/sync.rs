@@ -65,7 +65,9 @@ pub async fn sync_enroll<R: Runtime>(
         },
         Err(e) => return Err(state.error(e)),
     };
-    http::enroll(state.escale.store(), &url, &code, &name, None).await.map_err(|e| ErrorBody::of_sync(&e, lang))?;
+    http::enroll(state.escale.store(), &url, &code, &name, None)
+        .await
+        .map_err(|e| ErrorBody::of_sync(&e, lang))?;
     refresh(&state).await?;
     publish(&app);
     state.sync.request_now();
@@ -76,7 +78,10 @@ pub async fn sync_enroll<R: Runtime>(
 /// over; a failed sync is not an error of the command: the view says why.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncView, ErrorBody> {
-    let enrolled = http::load_binding(state.escale.store()).await.map_err(|e| state.error(e))?.is_some();
+    let enrolled = http::load_binding(state.escale.store())
+        .await
+        .map_err(|e| state.error(e))?
+        .is_some();
     if !enrolled {
         return Err(ErrorBody::of_sync(&SyncError::NotEnrolled, state.lang()));
     }
@@ -86,7 +91,10 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncView, ErrorBody>
 
 /// Quits for real (the UI asked, or the person chose "quit anyway").
 #[tauri::command]
-pub async fn quit_app<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<(), ErrorBody> {
+pub async fn quit_app<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ErrorBody> {
     state.sync.set_quitting();
     app.exit(0);
     Ok(())
@@ -137,7 +145,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -161,8 +173,12 @@ mod tests {
 
     #[test]
     fn a_scanned_qr_code_fills_in_the_hub_and_the_code() {
-        let link = "escale://enroll?hub=https%3A%2F%2Fhub.example.org%3A8787&code=ABCD-EFGH-JKMN-PQRS";
-        let want = ("https://hub.example.org:8787".to_string(), "ABCD-EFGH-JKMN-PQRS".to_string());
+        let link =
+            "escale://enroll?hub=https%3A%2F%2Fhub.example.org%3A8787&code=ABCD-EFGH-JKMN-PQRS";
+        let want = (
+            "https://hub.example.org:8787".to_string(),
+            "ABCD-EFGH-JKMN-PQRS".to_string(),
+        );
         assert_eq!(enrolment_input("", link), want, "scanned into the code box");
         assert_eq!(enrolment_input(link, ""), want, "scanned into the URL box");
         assert_eq!(
@@ -172,7 +188,10 @@ mod tests {
         );
         assert_eq!(
             enrolment_input(" https://hub.example.org ", " abcd-efgh "),
-            ("https://hub.example.org".to_string(), "abcd-efgh".to_string()),
+            (
+                "https://hub.example.org".to_string(),
+                "abcd-efgh".to_string()
+            ),
             "typed: trimmed, the hub ignores dashes and case"
         );
         assert_eq!(

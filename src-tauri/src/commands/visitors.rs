@@ -7,8 +7,8 @@
 //! sync state, so the status bar's count stays true.
 
 use escale_core::app::{
-    DismissedPair, DuplicatePair, MergeResult, RegistrationFilter, RegistrationPage, Similar, VisitorDetail,
-    VisitorInput, VisitorView, WalkIn, WalkInResult,
+    DismissedPair, DuplicatePair, MergeResult, RegistrationFilter, RegistrationPage, Similar,
+    VisitorDetail, VisitorInput, VisitorView, WalkIn, WalkInResult,
 };
 use escale_core::validate::Warning;
 use escale_core::Escale;
@@ -62,7 +62,11 @@ pub async fn register_walk_in<R: Runtime>(
     state: State<'_, AppState>,
     walk_in: WalkIn,
 ) -> Result<WalkInResult, ErrorBody> {
-    let r = state.escale.register_walk_in(&walk_in).await.map_err(|e| state.error(e))?;
+    let r = state
+        .escale
+        .register_walk_in(&walk_in)
+        .await
+        .map_err(|e| state.error(e))?;
     state.wrote();
     recount_later(app);
     Ok(r)
@@ -70,13 +74,27 @@ pub async fn register_walk_in<R: Runtime>(
 
 /// Live records that look like the person being typed ("use this record instead?").
 #[tauri::command]
-pub async fn similar(state: State<'_, AppState>, input: VisitorInput) -> Result<Vec<Similar>, ErrorBody> {
-    state.escale.similar(&input).await.map_err(|e| state.error(e))
+pub async fn similar(
+    state: State<'_, AppState>,
+    input: VisitorInput,
+) -> Result<Vec<Similar>, ErrorBody> {
+    state
+        .escale
+        .similar(&input)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
-pub async fn visitor_detail(state: State<'_, AppState>, id: String) -> Result<VisitorDetail, ErrorBody> {
-    state.escale.visitor_detail(&id).await.map_err(|e| state.error(e))
+pub async fn visitor_detail(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<VisitorDetail, ErrorBody> {
+    state
+        .escale
+        .visitor_detail(&id)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 #[tauri::command]
@@ -86,7 +104,11 @@ pub async fn update_visitor<R: Runtime>(
     id: String,
     input: VisitorInput,
 ) -> Result<UpdateVisitorResult, ErrorBody> {
-    let (visitor, warnings) = state.escale.update_visitor(&id, &input).await.map_err(|e| state.error(e))?;
+    let (visitor, warnings) = state
+        .escale
+        .update_visitor(&id, &input)
+        .await
+        .map_err(|e| state.error(e))?;
     state.wrote();
     recount_later(app);
     Ok(UpdateVisitorResult { visitor, warnings })
@@ -100,7 +122,11 @@ pub async fn merge_visitors<R: Runtime>(
     loser: String,
     winner: String,
 ) -> Result<MergeResult, ErrorBody> {
-    let r = state.escale.merge(&loser, &winner).await.map_err(|e| state.error(e))?;
+    let r = state
+        .escale
+        .merge(&loser, &winner)
+        .await
+        .map_err(|e| state.error(e))?;
     state.wrote();
     recount(&app, &state).await;
     Ok(r)
@@ -114,11 +140,18 @@ pub async fn duplicate_candidates(
     state: State<'_, AppState>,
     event_id: Option<String>,
 ) -> Result<Vec<DuplicateView>, ErrorBody> {
-    let pairs =
-        state.escale.duplicate_candidates(event_id.as_deref(), DUPLICATES_MAX).await.map_err(|e| state.error(e))?;
+    let pairs = state
+        .escale
+        .duplicate_candidates(event_id.as_deref(), DUPLICATES_MAX)
+        .await
+        .map_err(|e| state.error(e))?;
     let mut out = Vec::with_capacity(pairs.len());
     for p in pairs {
-        out.push(duplicate_view(&state.escale, p).await.map_err(|e| state.error(e))?);
+        out.push(
+            duplicate_view(&state.escale, p)
+                .await
+                .map_err(|e| state.error(e))?,
+        );
     }
     Ok(out)
 }
@@ -132,16 +165,28 @@ pub async fn not_duplicate<R: Runtime>(
     a: String,
     b: String,
 ) -> Result<DismissedPair, ErrorBody> {
-    let r = state.escale.not_duplicate(&a, &b).await.map_err(|e| state.error(e))?;
+    let r = state
+        .escale
+        .not_duplicate(&a, &b)
+        .await
+        .map_err(|e| state.error(e))?;
     state.wrote();
     recount(&app, &state).await;
     Ok(r)
 }
 
 /// A pair with each side's registrations, arrivals and sources.
-pub async fn duplicate_view(escale: &Escale, p: DuplicatePair) -> escale_core::Result<DuplicateView> {
+pub async fn duplicate_view(
+    escale: &Escale,
+    p: DuplicatePair,
+) -> escale_core::Result<DuplicateView> {
     let (a, b) = (side(escale, p.a).await?, side(escale, p.b).await?);
-    Ok(DuplicateView { a, b, reason: p.reason, score: p.score })
+    Ok(DuplicateView {
+        a,
+        b,
+        reason: p.reason,
+        score: p.score,
+    })
 }
 
 async fn side(escale: &Escale, visitor: VisitorView) -> escale_core::Result<DuplicateSide> {
@@ -185,7 +230,11 @@ pub async fn registrations(
     event_id: String,
     filter: RegistrationFilter,
 ) -> Result<RegistrationPage, ErrorBody> {
-    state.escale.registrations(&event_id, &filter).await.map_err(|e| state.error(e))
+    state
+        .escale
+        .registrations(&event_id, &filter)
+        .await
+        .map_err(|e| state.error(e))
 }
 
 #[cfg(test)]
@@ -193,7 +242,14 @@ mod tests {
     use super::*;
     use escale_core::app::{ConsentInput, EventInput};
 
-    async fn walk_in(state: &AppState, event_id: &str, first: &str, last: &str, email: &str, check_in: bool) -> String {
+    async fn walk_in(
+        state: &AppState,
+        event_id: &str,
+        first: &str,
+        last: &str,
+        email: &str,
+        check_in: bool,
+    ) -> String {
         let w = WalkIn {
             event_id: event_id.to_string(),
             visitor: VisitorInput {
@@ -203,17 +259,34 @@ mod tests {
                 birth_year: Some(1990),
                 ..VisitorInput::default()
             },
-            consents: vec![ConsentInput { purpose: "processing".into(), granted: true }],
+            consents: vec![ConsentInput {
+                purpose: "processing".into(),
+                granted: true,
+            }],
             check_in,
         };
-        state.escale.register_walk_in(&w).await.unwrap().visitor.id.to_string()
+        state
+            .escale
+            .register_walk_in(&w)
+            .await
+            .unwrap()
+            .visitor
+            .id
+            .to_string()
     }
 
     #[tokio::test]
     async fn the_duplicates_count_follows_walk_ins_merges_and_dismissals() {
         let tmp = tempfile::tempdir().unwrap();
-        let state = AppState::init(crate::launch::LaunchOptions { data_dir: tmp.path().to_path_buf() }).await.unwrap();
-        assert!(!state.sync.recount_duplicates(&state.escale).await, "not set up: nothing to count, no error");
+        let state = AppState::init(crate::launch::LaunchOptions {
+            data_dir: tmp.path().to_path_buf(),
+        })
+        .await
+        .unwrap();
+        assert!(
+            !state.sync.recount_duplicates(&state.escale).await,
+            "not set up: nothing to count, no error"
+        );
         state.escale.init("Passerelle", "Portable 1").await.unwrap();
         let input = EventInput {
             kind: None,
@@ -224,35 +297,85 @@ mod tests {
             ends_at: "2026-12-03 17:00".into(),
             series: None,
         };
-        let ev = state.escale.create_event(&input).await.unwrap().id.to_string();
-        let elodie = walk_in(&state, &ev, "Élodie", "Martin", "elodie.martin@example.org", true).await;
-        let again = walk_in(&state, &ev, "elodie", "MARTIN", "elodie.martin@example.org", false).await;
+        let ev = state
+            .escale
+            .create_event(&input)
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        let elodie = walk_in(
+            &state,
+            &ev,
+            "Élodie",
+            "Martin",
+            "elodie.martin@example.org",
+            true,
+        )
+        .await;
+        let again = walk_in(
+            &state,
+            &ev,
+            "elodie",
+            "MARTIN",
+            "elodie.martin@example.org",
+            false,
+        )
+        .await;
         let karim = walk_in(&state, &ev, "Karim", "Haddad", "karim.h@example.org", false).await;
         let karim2 = walk_in(&state, &ev, "Karim", "Haddad", "", false).await;
 
         assert!(state.sync.recount_duplicates(&state.escale).await);
         assert_eq!(state.sync.view(escale_core::Lang::Fr).duplicates, 2);
         assert!(
-            !state.sync.recount_duplicates_if_others_wrote(&state.escale).await,
+            !state
+                .sync
+                .recount_duplicates_if_others_wrote(&state.escale)
+                .await,
             "only this laptop wrote since: no recount"
         );
 
-        let pairs = state.escale.duplicate_candidates(None, DUPLICATES_MAX).await.unwrap();
-        let first = duplicate_view(&state.escale, pairs[0].clone()).await.unwrap();
-        assert_eq!((first.reason.as_str(), first.score), ("name_email", 97), "same name, email and birth year");
-        let (arrived, other) =
-            if first.a.visitor.id.to_string() == elodie { (&first.a, &first.b) } else { (&first.b, &first.a) };
+        let pairs = state
+            .escale
+            .duplicate_candidates(None, DUPLICATES_MAX)
+            .await
+            .unwrap();
+        let first = duplicate_view(&state.escale, pairs[0].clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.reason.as_str(), first.score),
+            ("name_email", 97),
+            "same name, email and birth year"
+        );
+        let (arrived, other) = if first.a.visitor.id.to_string() == elodie {
+            (&first.a, &first.b)
+        } else {
+            (&first.b, &first.a)
+        };
         assert_eq!(other.visitor.id.to_string(), again);
-        assert_eq!((arrived.registrations, arrived.arrivals), (1, 1), "checked in at the walk-in");
+        assert_eq!(
+            (arrived.registrations, arrived.arrivals),
+            (1, 1),
+            "checked in at the walk-in"
+        );
         assert_eq!((other.registrations, other.arrivals), (1, 0));
         assert_eq!(arrived.sources, ["desk"]);
         assert_eq!(arrived.last_event.as_deref(), Some("Forum emploi"));
 
         state.escale.not_duplicate(&karim2, &karim).await.unwrap();
         assert!(state.sync.recount_duplicates(&state.escale).await);
-        assert_eq!(state.sync.view(escale_core::Lang::En).duplicates, 1, "dismissed: no longer proposed");
+        assert_eq!(
+            state.sync.view(escale_core::Lang::En).duplicates,
+            1,
+            "dismissed: no longer proposed"
+        );
         state.escale.merge(&again, &elodie).await.unwrap();
         assert!(state.sync.recount_duplicates(&state.escale).await);
-        assert_eq!(state.sync.live().duplicates, 0, "merged: nothing left to review");
+        assert_eq!(
+            state.sync.live().duplicates,
+            0,
+            "merged: nothing left to review"
+        );
     }
 }

@@ -19,11 +19,22 @@ pub async fn run(app: &Escale, c: OpsCommand, ui: Ui) -> Result<Reply, Failure> 
         OpsCommand::Quarantine { limit } => {
             let ops = app.store().quarantined(limit).await?;
             let text = if ops.is_empty() {
-                ui.t("Aucune opération en quarantaine.\n", "No quarantined operation.\n").to_string()
+                ui.t(
+                    "Aucune opération en quarantaine.\n",
+                    "No quarantined operation.\n",
+                )
+                .to_string()
             } else {
                 let rows: Vec<Vec<String>> = ops
                     .iter()
-                    .map(|q| vec![q.origin.to_string(), q.seq.to_string(), q.kind.clone(), q.reason.clone()])
+                    .map(|q| {
+                        vec![
+                            q.origin.to_string(),
+                            q.seq.to_string(),
+                            q.kind.clone(),
+                            q.reason.clone(),
+                        ]
+                    })
                     .collect();
                 table(
                     &[

@@ -58,7 +58,8 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
-        self.record_scan(event_id, target, session_id, method, Direction::In).await
+        self.record_scan(event_id, target, session_id, method, Direction::In)
+            .await
     }
 
     pub async fn check_out(
@@ -68,7 +69,8 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
-        self.record_scan(event_id, target, session_id, method, Direction::Out).await
+        self.record_scan(event_id, target, session_id, method, Direction::Out)
+            .await
     }
 
     async fn record_scan(
@@ -91,11 +93,20 @@ impl Escale {
             None => None,
         };
         let (visitor_id, code) = match target {
-            CheckInTarget::Visitor(v) => (self.resolve(parse_id(&v, Error::VisitorNotFound)?).await?, None),
-            CheckInTarget::Code(c) => (self.code_to_visitor(ev.id, &c).await?, Some(c.trim().to_string())),
+            CheckInTarget::Visitor(v) => (
+                self.resolve(parse_id(&v, Error::VisitorNotFound)?).await?,
+                None,
+            ),
+            CheckInTarget::Code(c) => (
+                self.code_to_visitor(ev.id, &c).await?,
+                Some(c.trim().to_string()),
+            ),
             CheckInTarget::Either(s) => match Uuid::parse_str(s.trim()) {
                 Ok(id) => (self.resolve(id).await?, None),
-                Err(_) => (self.code_to_visitor(ev.id, &s).await?, Some(s.trim().to_string())),
+                Err(_) => (
+                    self.code_to_visitor(ev.id, &s).await?,
+                    Some(s.trim().to_string()),
+                ),
             },
         };
         let visitor = self.root_visitor(visitor_id).await?;
@@ -126,7 +137,10 @@ impl Escale {
                 [
                     ("event_id", Value::String(ev.id.to_string())),
                     ("visitor_id", Value::String(visitor_id.to_string())),
-                    ("kind", Value::String(RegistrationKind::WalkIn.as_str().into())),
+                    (
+                        "kind",
+                        Value::String(RegistrationKind::WalkIn.as_str().into()),
+                    ),
                     ("source", Value::String("desk".into())),
                     ("status", Value::String(REG_ACTIVE.into())),
                 ],
@@ -141,7 +155,10 @@ impl Escale {
             code,
         });
         let ops = tx.append(bodies).await?;
-        let this = ops.last().map(|o| (o.id, o.hlc.ms())).ok_or_else(|| Error::Internal("no op".into()))?;
+        let this = ops
+            .last()
+            .map(|o| (o.id, o.hlc.ms()))
+            .ok_or_else(|| Error::Internal("no op".into()))?;
         let session_count = match &session {
             Some(s) => Some(session_inside(tx.conn(), s.id).await?),
             None => None,
@@ -173,7 +190,11 @@ impl Escale {
     }
 
     /// Undoes this laptop's latest check-in at the event (or session).
-    pub async fn undo_last_check_in(&self, event_id: &str, session_id: Option<&str>) -> Result<Uuid> {
+    pub async fn undo_last_check_in(
+        &self,
+        event_id: &str,
+        session_id: Option<&str>,
+    ) -> Result<Uuid> {
         let ev = self.event(event_id).await?;
         let ident = self.identity().await?;
         let sid = match session_id {
@@ -201,7 +222,8 @@ impl Escale {
                 .bind(&visitor)
                 .fetch_optional(tx.conn())
                 .await?;
-            let members = member_ids(tx.conn(), parse_uuid(root.as_deref().unwrap_or(&visitor))?).await?;
+            let members =
+                member_ids(tx.conn(), parse_uuid(root.as_deref().unwrap_or(&visitor))?).await?;
             let others: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT id FROM checkin WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({})
                    AND direction = 'in' AND voided = 0 ORDER BY id",
@@ -219,7 +241,12 @@ impl Escale {
                 }
             }
         }
-        tx.append(void.into_iter().map(|checkin_id| OpBody::VoidCheckIn { checkin_id }).collect()).await?;
+        tx.append(
+            void.into_iter()
+                .map(|checkin_id| OpBody::VoidCheckIn { checkin_id })
+                .collect(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -236,7 +263,12 @@ async fn member_ids(conn: &mut sqlx::SqliteConnection, root: Uuid) -> Result<Vec
 }
 
 /// Earliest non-voided check-in (ms) of a person (all their records) at an event or session.
-async fn earliest(conn: &mut sqlx::SqliteConnection, event: Uuid, session: Option<&str>, members: &[String]) -> Result<Option<i64>> {
+async fn earliest(
+    conn: &mut sqlx::SqliteConnection,
+    event: Uuid,
+    session: Option<&str>,
+    members: &[String],
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT min(at_ms) FROM checkin
          WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({}) AND direction = 'in' AND voided = 0",
@@ -254,7 +286,9 @@ trait BindAll<'q> {
     fn bind_all(self, ids: &'q [String]) -> Self;
 }
 
-impl<'q, O> BindAll<'q> for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+impl<'q, O> BindAll<'q>
+    for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>
+{
     fn bind_all(mut self, ids: &'q [String]) -> Self {
         for id in ids {
             self = self.bind(id.as_str());
@@ -264,7 +298,10 @@ impl<'q, O> BindAll<'q> for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::
 }
 
 /// People currently inside a session: their latest scan there is "in".
-pub(crate) async fn session_inside(conn: &mut sqlx::SqliteConnection, session: Uuid) -> Result<i64> {
+pub(crate) async fn session_inside(
+    conn: &mut sqlx::SqliteConnection,
+    session: Uuid,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM (
            SELECT COALESCE(a.root, c.visitor_id) AS v, c.direction,

@@ -66,7 +66,8 @@ const CHUNK: usize = 300;
 /// What the comparison needs of a record (the full record is read only for
 /// the pairs shown). Read as one JSON document built by SQLite: handing
 /// 100,000 rows over one by one cost more than the query (see `ops_after`).
-const LIGHT: &str = "json_group_array(json_array(id, first_name, last_name, name_key, email, phone, birth_year))";
+const LIGHT: &str =
+    "json_group_array(json_array(id, first_name, last_name, name_key, email, phone, birth_year))";
 
 struct Rec {
     first: String,
@@ -90,7 +91,11 @@ impl Escale {
     /// Pairs of live records that are probably the same person, most certain
     /// first, at most `limit`. With an event, only pairs where at least one
     /// side is registered at that event.
-    pub async fn duplicate_candidates(&self, event_id: Option<&str>, limit: usize) -> Result<Vec<DuplicatePair>> {
+    pub async fn duplicate_candidates(
+        &self,
+        event_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DuplicatePair>> {
         let pool = self.store.pool();
         let around = match event_id {
             Some(e) => {
@@ -104,7 +109,12 @@ impl Escale {
         }
         let mut found = candidates(pool, around.as_ref()).await?;
         found.truncate(limit);
-        let ids: Vec<Uuid> = found.iter().flat_map(|f| [f.a, f.b]).collect::<BTreeSet<_>>().into_iter().collect();
+        let ids: Vec<Uuid> = found
+            .iter()
+            .flat_map(|f| [f.a, f.b])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let views = self.visitors_by_id(&ids).await?;
         Ok(found
             .into_iter()
@@ -124,10 +134,14 @@ impl Escale {
     pub async fn not_duplicate(&self, a: &str, b: &str) -> Result<DismissedPair> {
         let (va, vb) = (self.visitor(a).await?, self.visitor(b).await?);
         if va.id == vb.id {
-            return Err(Error::Invalid { field: "id", value: b.chars().take(60).collect() });
+            return Err(Error::Invalid {
+                field: "id",
+                value: b.chars().take(60).collect(),
+            });
         }
         let (va, vb) = if va.id < vb.id { (va, vb) } else { (vb, va) };
-        self.commit(vec![OpBody::NotDuplicate { a: va.id, b: vb.id }]).await?;
+        self.commit(vec![OpBody::NotDuplicate { a: va.id, b: vb.id }])
+            .await?;
         Ok(DismissedPair { a: va, b: vb })
     }
 }
@@ -137,11 +151,12 @@ impl Escale {
 /// bundle import, the duplicates it brought.
 pub async fn proposed_since(store: &Store, rev: i64) -> Result<usize> {
     let pool = store.pool();
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM visitor WHERE rev > ? AND id NOT IN (SELECT id FROM alias)")
-            .bind(rev)
-            .fetch_all(pool)
-            .await?;
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM visitor WHERE rev > ? AND id NOT IN (SELECT id FROM alias)",
+    )
+    .bind(rev)
+    .fetch_all(pool)
+    .await?;
     if ids.is_empty() {
         return Ok(0);
     }
@@ -160,7 +175,9 @@ async fn candidates(pool: &SqlitePool, around: Option<&BTreeSet<Uuid>>) -> Resul
     let mut found: BTreeMap<(Uuid, Uuid), (&'static str, u8)> = BTreeMap::new();
     let mut keep = |x: Uuid, y: Uuid, m: (&'static str, u8)| {
         let pair = (x.min(y), x.max(y));
-        if around.is_some_and(|ids| !ids.contains(&pair.0) && !ids.contains(&pair.1)) || dismissed.contains(&pair) {
+        if around.is_some_and(|ids| !ids.contains(&pair.0) && !ids.contains(&pair.1))
+            || dismissed.contains(&pair)
+        {
             return;
         }
         let e = found.entry(pair).or_insert(m);
@@ -197,14 +214,30 @@ async fn candidates(pool: &SqlitePool, around: Option<&BTreeSet<Uuid>>) -> Resul
             }
         }
     }
-    let sort_name =
-        |id: &Uuid| recs.get(id).map(|r| (r.last.to_lowercase(), r.first.to_lowercase())).unwrap_or_default();
+    let sort_name = |id: &Uuid| {
+        recs.get(id)
+            .map(|r| (r.last.to_lowercase(), r.first.to_lowercase()))
+            .unwrap_or_default()
+    };
     let mut out: Vec<(Found, (String, String))> = found
         .into_iter()
-        .map(|((a, b), (reason, score))| (Found { a, b, reason, score: score.min(100) }, sort_name(&a)))
+        .map(|((a, b), (reason, score))| {
+            (
+                Found {
+                    a,
+                    b,
+                    reason,
+                    score: score.min(100),
+                },
+                sort_name(&a),
+            )
+        })
         .collect();
     out.sort_by(|(x, xn), (y, yn)| {
-        y.score.cmp(&x.score).then_with(|| xn.cmp(yn)).then_with(|| (x.a, x.b).cmp(&(y.a, y.b)))
+        y.score
+            .cmp(&x.score)
+            .then_with(|| xn.cmp(yn))
+            .then_with(|| (x.a, x.b).cmp(&(y.a, y.b)))
     });
     Ok(out.into_iter().map(|(f, _)| f).collect())
 }
@@ -214,11 +247,14 @@ fn same_name(a: &Rec, b: &Rec) -> Option<(&'static str, u8)> {
     if years_differ(a, b) {
         return None;
     }
-    let matches: Vec<&'static str> =
-        [(same_email(a, b), "name_email"), (same_phone(a, b), "name_phone"), (same_year(a, b), "name_birth_year")]
-            .into_iter()
-            .filter_map(|(m, r)| m.then_some(r))
-            .collect();
+    let matches: Vec<&'static str> = [
+        (same_email(a, b), "name_email"),
+        (same_phone(a, b), "name_phone"),
+        (same_year(a, b), "name_birth_year"),
+    ]
+    .into_iter()
+    .filter_map(|(m, r)| m.then_some(r))
+    .collect();
     let base = |r: &str| match r {
         "name_email" => 95,
         "name_phone" => 90,
@@ -227,7 +263,8 @@ fn same_name(a: &Rec, b: &Rec) -> Option<(&'static str, u8)> {
     if let Some(first) = matches.first() {
         return Some((first, base(first) + 2 * (matches.len() as u8 - 1)));
     }
-    let comparable = (a.email.is_some() && b.email.is_some()) || (a.phone.is_some() && b.phone.is_some());
+    let comparable =
+        (a.email.is_some() && b.email.is_some()) || (a.phone.is_some() && b.phone.is_some());
     // Both have emails or phones and they differ: namesakes.
     (!comparable).then_some(("name", 50))
 }
@@ -252,9 +289,15 @@ fn years_differ(a: &Rec, b: &Rec) -> bool {
 /// email: every token of the shorter key matches a distinct token of the
 /// other, exactly or — for one of them at most — with one typo.
 pub(crate) fn close_names(a: &str, b: &str) -> bool {
-    let (ta, tb): (Vec<&str>, Vec<&str>) =
-        (a.split(' ').filter(|t| !t.is_empty()).collect(), b.split(' ').filter(|t| !t.is_empty()).collect());
-    let (short, long) = if ta.len() <= tb.len() { (ta, tb) } else { (tb, ta) };
+    let (ta, tb): (Vec<&str>, Vec<&str>) = (
+        a.split(' ').filter(|t| !t.is_empty()).collect(),
+        b.split(' ').filter(|t| !t.is_empty()).collect(),
+    );
+    let (short, long) = if ta.len() <= tb.len() {
+        (ta, tb)
+    } else {
+        (tb, ta)
+    };
     if short.is_empty() {
         return false;
     }
@@ -263,13 +306,21 @@ pub(crate) fn close_names(a: &str, b: &str) -> bool {
     // Exact matches first, so that a typo match never takes a token an exact one needs.
     let mut rest = vec![];
     for t in &short {
-        match long.iter().enumerate().position(|(i, l)| !used[i] && l == t) {
+        match long
+            .iter()
+            .enumerate()
+            .position(|(i, l)| !used[i] && l == t)
+        {
             Some(i) => used[i] = true,
             None => rest.push(*t),
         }
     }
     for t in rest {
-        match long.iter().enumerate().position(|(i, l)| !used[i] && t.chars().count() > 2 && osa_distance_le1(t, l)) {
+        match long
+            .iter()
+            .enumerate()
+            .position(|(i, l)| !used[i] && t.chars().count() > 2 && osa_distance_le1(t, l))
+        {
             Some(i) => {
                 used[i] = true;
                 typos += 1;
@@ -281,8 +332,21 @@ pub(crate) fn close_names(a: &str, b: &str) -> bool {
 }
 
 /// Runs a `SELECT {LIGHT} FROM visitor WHERE …` and decodes its one document.
-async fn load_light(pool: &SqlitePool, sql: &str, binds: &[String], out: &mut BTreeMap<Uuid, Rec>) -> Result<()> {
-    type Row = (String, Option<String>, Option<String>, String, Option<String>, Option<String>, Option<i64>);
+async fn load_light(
+    pool: &SqlitePool,
+    sql: &str,
+    binds: &[String],
+    out: &mut BTreeMap<Uuid, Rec>,
+) -> Result<()> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
     let mut q = sqlx::query_scalar::<_, Option<String>>(sql);
     for b in binds {
         q = q.bind(b);
@@ -294,7 +358,14 @@ async fn load_light(pool: &SqlitePool, sql: &str, binds: &[String], out: &mut BT
         let phone = phone.as_deref().map(phone_digits).filter(|d| !d.is_empty());
         out.insert(
             parse_uuid(&id)?,
-            Rec { first: first.unwrap_or_default(), last: last.unwrap_or_default(), key, email, phone, year },
+            Rec {
+                first: first.unwrap_or_default(),
+                last: last.unwrap_or_default(),
+                key,
+                email,
+                phone,
+                year,
+            },
         );
     }
     Ok(())
@@ -352,7 +423,10 @@ async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
     .await?;
     let mut out = BTreeSet::new();
     for r in rows {
-        let (a, b) = (parse_uuid(&r.try_get::<String, _>(0)?)?, parse_uuid(&r.try_get::<String, _>(1)?)?);
+        let (a, b) = (
+            parse_uuid(&r.try_get::<String, _>(0)?)?,
+            parse_uuid(&r.try_get::<String, _>(1)?)?,
+        );
         out.insert((a.min(b), a.max(b)));
     }
     Ok(out)
@@ -378,11 +452,26 @@ mod tests {
     #[test]
     fn close_names_allow_one_typo_or_a_missing_name() {
         let k = |f: &str, l: &str| name_key(f, l);
-        assert!(close_names(&k("Élodie", "Martin"), &k("Elodie", "Martin-Durand")), "a second last name");
-        assert!(close_names(&k("Élodie", "Martin"), &k("Elodei", "Martin")), "one typo");
-        assert!(close_names(&k("Élodie", "Martin"), &k("", "Martin")), "only the last name on one side");
-        assert!(!close_names(&k("Élodie", "Martin"), &k("Jean", "Martin")), "a family sharing an email");
-        assert!(!close_names(&k("Élodie", "Martin"), &k("Elodei", "Matrin")), "two typos are another person");
+        assert!(
+            close_names(&k("Élodie", "Martin"), &k("Elodie", "Martin-Durand")),
+            "a second last name"
+        );
+        assert!(
+            close_names(&k("Élodie", "Martin"), &k("Elodei", "Martin")),
+            "one typo"
+        );
+        assert!(
+            close_names(&k("Élodie", "Martin"), &k("", "Martin")),
+            "only the last name on one side"
+        );
+        assert!(
+            !close_names(&k("Élodie", "Martin"), &k("Jean", "Martin")),
+            "a family sharing an email"
+        );
+        assert!(
+            !close_names(&k("Élodie", "Martin"), &k("Elodei", "Matrin")),
+            "two typos are another person"
+        );
         assert!(!close_names("", &k("Jean", "Martin")));
     }
 }

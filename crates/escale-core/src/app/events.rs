@@ -85,7 +85,12 @@ impl Escale {
     /// deleted from the desk.
     pub async fn archive_event(&self, id: &str) -> Result<EventView> {
         let ev = self.event(id).await?;
-        self.commit(vec![set(Entity::Event, ev.id, [("archived", Value::Bool(true))])]).await?;
+        self.commit(vec![set(
+            Entity::Event,
+            ev.id,
+            [("archived", Value::Bool(true))],
+        )])
+        .await?;
         self.event(id).await
     }
 
@@ -155,7 +160,8 @@ impl Escale {
 }
 
 fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
-    let title = text("title", &input.title, MAX_TITLE)?.ok_or(Error::Required { field: "title" })?;
+    let title =
+        text("title", &input.title, MAX_TITLE)?.ok_or(Error::Required { field: "title" })?;
     let place = text("place", &input.place, MAX_TITLE)?.unwrap_or_default();
     let tz = parse_tz(input.timezone.as_deref())?;
     let starts = parse_datetime("starts_at", &input.starts_at, tz)?;
@@ -165,7 +171,10 @@ fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
         parse_datetime("ends_at", &input.ends_at, tz)?
     };
     if ends < starts {
-        return Err(Error::Invalid { field: "ends_at", value: input.ends_at.clone() });
+        return Err(Error::Invalid {
+            field: "ends_at",
+            value: input.ends_at.clone(),
+        });
     }
     let series = match &input.series {
         Some(s) => text("series", s, MAX_SHORT)?,
@@ -175,7 +184,10 @@ fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
         Entity::Event,
         id,
         [
-            ("kind", Value::String(input.kind.unwrap_or(EventKind::Fair).as_str().into())),
+            (
+                "kind",
+                Value::String(input.kind.unwrap_or(EventKind::Fair).as_str().into()),
+            ),
             ("title", Value::String(title)),
             ("place", Value::String(place)),
             ("timezone", Value::String(tz.name().into())),
@@ -187,20 +199,36 @@ fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
 }
 
 fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate::op::OpBody> {
-    let title = text("title", &input.title, MAX_TITLE)?.ok_or(Error::Required { field: "title" })?;
+    let title =
+        text("title", &input.title, MAX_TITLE)?.ok_or(Error::Required { field: "title" })?;
     let room = text("room", &input.room, MAX_SHORT)?.unwrap_or_default();
     let tz = parse_tz(Some(&ev.timezone))?;
     // "14:00" alone means that time on the event's first day.
-    let day = stored_to_local(&ev.starts_at, tz).chars().take(10).collect::<String>();
-    let with_day = |s: &str| if s.trim().len() <= 5 && s.contains(':') { format!("{day} {}", s.trim()) } else { s.to_string() };
+    let day = stored_to_local(&ev.starts_at, tz)
+        .chars()
+        .take(10)
+        .collect::<String>();
+    let with_day = |s: &str| {
+        if s.trim().len() <= 5 && s.contains(':') {
+            format!("{day} {}", s.trim())
+        } else {
+            s.to_string()
+        }
+    };
     let starts = parse_datetime("starts_at", &with_day(&input.starts_at), tz)?;
     let ends = parse_datetime("ends_at", &with_day(&input.ends_at), tz)?;
     if ends < starts {
-        return Err(Error::Invalid { field: "ends_at", value: input.ends_at.clone() });
+        return Err(Error::Invalid {
+            field: "ends_at",
+            value: input.ends_at.clone(),
+        });
     }
     if let Some(c) = input.capacity {
         if !(0..=100_000).contains(&c) {
-            return Err(Error::Invalid { field: "capacity", value: c.to_string() });
+            return Err(Error::Invalid {
+                field: "capacity",
+                value: c.to_string(),
+            });
         }
     }
     Ok(set(
@@ -212,13 +240,18 @@ fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate:
             ("room", Value::String(room)),
             ("starts_at", Value::String(to_storage(starts))),
             ("ends_at", Value::String(to_storage(ends))),
-            ("capacity", input.capacity.map(Value::from).unwrap_or(Value::Null)),
+            (
+                "capacity",
+                input.capacity.map(Value::from).unwrap_or(Value::Null),
+            ),
         ],
     ))
 }
 
 fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
-    let tzname: String = r.try_get::<Option<String>, _>(4)?.unwrap_or_else(|| super::time::DEFAULT_TZ.into());
+    let tzname: String = r
+        .try_get::<Option<String>, _>(4)?
+        .unwrap_or_else(|| super::time::DEFAULT_TZ.into());
     let tz = parse_tz(Some(&tzname))?;
     let starts_at: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
     let ends_at: String = r.try_get::<Option<String>, _>(6)?.unwrap_or_default();

@@ -22,7 +22,8 @@ pub use people::{
     VisitorView, WalkIn, WalkInResult,
 };
 pub use registrations::{
-    RegistrationFilter, RegistrationPage, RegistrationRow, RegistrationShow, RegistrationSort, MAX_PAGE,
+    RegistrationFilter, RegistrationPage, RegistrationRow, RegistrationShow, RegistrationSort,
+    MAX_PAGE,
 };
 pub use stats::{EventStats, HourCount, SessionStats};
 pub use time::{format_local, parse_datetime};
@@ -64,7 +65,11 @@ impl Escale {
 
     pub async fn open_with(data_dir: &Path, opts: &OpenOptions) -> Result<Escale> {
         let store = Store::open(data_dir, opts).await?;
-        Ok(Escale { store, search: Mutex::new(SearchIndex::new()), data_dir: data_dir.to_path_buf() })
+        Ok(Escale {
+            store,
+            search: Mutex::new(SearchIndex::new()),
+            data_dir: data_dir.to_path_buf(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -82,14 +87,23 @@ impl Escale {
     /// First run: names the organisation and this device.
     pub async fn init(&self, org_name: &str, device_name: &str) -> Result<Info> {
         let org = crate::validate::text("organisation", org_name, crate::validate::MAX_TITLE)?
-            .ok_or(Error::Required { field: "organisation" })?;
+            .ok_or(Error::Required {
+                field: "organisation",
+            })?;
         let dev = crate::validate::text("device", device_name, crate::validate::MAX_SHORT)?
             .ok_or(Error::Required { field: "device" })?;
-        let mut tx = self.store.init_identity(Uuid::now_v7(), Uuid::now_v7()).await?;
+        let mut tx = self
+            .store
+            .init_identity(Uuid::now_v7(), Uuid::now_v7())
+            .await?;
         let ident = tx.identity();
         tx.append(vec![
             set(Entity::Org, ident.org_id, [("name", Value::String(org))]),
-            set(Entity::Device, ident.device_id, [("name", Value::String(dev))]),
+            set(
+                Entity::Device,
+                ident.device_id,
+                [("name", Value::String(dev))],
+            ),
         ])
         .await?;
         tx.commit().await?;
@@ -104,11 +118,12 @@ impl Escale {
             .fetch_optional(pool)
             .await?
             .flatten();
-        let device_name: Option<String> = sqlx::query_scalar("SELECT name FROM device WHERE id = ?")
-            .bind(ident.device_id.to_string())
-            .fetch_optional(pool)
-            .await?
-            .flatten();
+        let device_name: Option<String> =
+            sqlx::query_scalar("SELECT name FROM device WHERE id = ?")
+                .bind(ident.device_id.to_string())
+                .fetch_optional(pool)
+                .await?
+                .flatten();
         let ops = self.store.op_count().await?;
         // Until sync exists nothing has been acknowledged by a peer: every
         // op made here is still to be synced.
@@ -152,7 +167,14 @@ impl Escale {
 
 /// A `Set` op body from (field, value) pairs.
 pub(crate) fn set<const N: usize>(entity: Entity, id: Uuid, fields: [(&str, Value); N]) -> OpBody {
-    OpBody::Set { entity, id, fields: fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Fields>() }
+    OpBody::Set {
+        entity,
+        id,
+        fields: fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<Fields>(),
+    }
 }
 
 pub(crate) fn opt_text(v: Option<String>) -> Value {

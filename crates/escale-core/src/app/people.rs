@@ -132,18 +132,38 @@ pub struct MergeResult {
 }
 
 /// Validated visitor fields, with warnings for values left out.
-pub(crate) fn visitor_fields(input: &VisitorInput, warnings: &mut Vec<Warning>) -> Result<BTreeMap<&'static str, Value>> {
+pub(crate) fn visitor_fields(
+    input: &VisitorInput,
+    warnings: &mut Vec<Warning>,
+) -> Result<BTreeMap<&'static str, Value>> {
     let (first, last) = validate::names(&input.first_name, &input.last_name)?;
     let mut f = BTreeMap::new();
     f.insert("first_name", opt_text(first));
     f.insert("last_name", opt_text(last));
     f.insert("email", opt_text(validate::email(&input.email, warnings)?));
     f.insert("phone", opt_text(validate::phone(&input.phone, warnings)?));
-    f.insert("postcode", opt_text(validate::postcode(&input.postcode, warnings)?));
-    f.insert("birth_year", validate::birth_year(input.birth_year, warnings).map(Value::from).unwrap_or(Value::Null));
-    f.insert("situation", opt_text(validate::situation(&input.situation)?.map(|s| s.as_str().to_string())));
-    f.insert("employment_id", opt_text(validate::text("employment_id", &input.employment_id, 40)?));
-    f.insert("notes", opt_text(validate::text("notes", &input.notes, validate::MAX_NOTES)?));
+    f.insert(
+        "postcode",
+        opt_text(validate::postcode(&input.postcode, warnings)?),
+    );
+    f.insert(
+        "birth_year",
+        validate::birth_year(input.birth_year, warnings)
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+    );
+    f.insert(
+        "situation",
+        opt_text(validate::situation(&input.situation)?.map(|s| s.as_str().to_string())),
+    );
+    f.insert(
+        "employment_id",
+        opt_text(validate::text("employment_id", &input.employment_id, 40)?),
+    );
+    f.insert(
+        "notes",
+        opt_text(validate::text("notes", &input.notes, validate::MAX_NOTES)?),
+    );
     Ok(f)
 }
 
@@ -151,7 +171,9 @@ pub(crate) fn visitor_fields(input: &VisitorInput, warnings: &mut Vec<Warning>) 
 pub(crate) fn new_badge_code() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let mut rng = rand::thread_rng();
-    let tail: String = (0..7).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let tail: String = (0..7)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("E{tail}")
 }
 
@@ -162,32 +184,53 @@ impl Escale {
         let ev = self.event(&w.event_id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(&w.visitor, &mut warnings)?;
-        let processing = w.consents.iter().any(|c| c.purpose == CONSENT_PROCESSING && c.granted);
+        let processing = w
+            .consents
+            .iter()
+            .any(|c| c.purpose == CONSENT_PROCESSING && c.granted);
         if !processing {
             return Err(Error::Required { field: "consent" });
         }
         let vid = Uuid::now_v7();
         let rid = Uuid::now_v7();
-        let mut vf: Fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut vf: Fields = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         vf.insert("badge_code".into(), Value::String(new_badge_code()));
         let mut bodies = vec![
-            OpBody::Set { entity: Entity::Visitor, id: vid, fields: vf },
+            OpBody::Set {
+                entity: Entity::Visitor,
+                id: vid,
+                fields: vf,
+            },
             set(
                 Entity::Registration,
                 rid,
                 [
                     ("event_id", Value::String(ev.id.to_string())),
                     ("visitor_id", Value::String(vid.to_string())),
-                    ("kind", Value::String(RegistrationKind::WalkIn.as_str().into())),
+                    (
+                        "kind",
+                        Value::String(RegistrationKind::WalkIn.as_str().into()),
+                    ),
                     ("source", Value::String("desk".into())),
                     ("status", Value::String(REG_ACTIVE.into())),
-                    ("registered_at", Value::String(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+                    (
+                        "registered_at",
+                        Value::String(
+                            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        ),
+                    ),
                 ],
             ),
         ];
         for c in &w.consents {
             if c.purpose.trim().is_empty() || c.purpose.len() > 100 {
-                return Err(Error::Invalid { field: "purpose", value: c.purpose.clone() });
+                return Err(Error::Invalid {
+                    field: "purpose",
+                    value: c.purpose.clone(),
+                });
             }
             bodies.push(OpBody::Consent {
                 visitor_id: vid,
@@ -198,16 +241,33 @@ impl Escale {
         }
         self.commit(bodies).await?;
         let check_in = if w.check_in {
-            Some(self.check_in(&ev.id.to_string(), super::CheckInTarget::Visitor(vid.to_string()), None, crate::model::Method::Search).await?)
+            Some(
+                self.check_in(
+                    &ev.id.to_string(),
+                    super::CheckInTarget::Visitor(vid.to_string()),
+                    None,
+                    crate::model::Method::Search,
+                )
+                .await?,
+            )
         } else {
             None
         };
-        Ok(WalkInResult { visitor: self.visitor(&vid.to_string()).await?, registration_id: rid, warnings, check_in })
+        Ok(WalkInResult {
+            visitor: self.visitor(&vid.to_string()).await?,
+            registration_id: rid,
+            warnings,
+            check_in,
+        })
     }
 
     /// Edits a visitor: only the fields that changed become ops, so two
     /// laptops editing different fields both keep their edit.
-    pub async fn update_visitor(&self, id: &str, input: &VisitorInput) -> Result<(VisitorView, Vec<Warning>)> {
+    pub async fn update_visitor(
+        &self,
+        id: &str,
+        input: &VisitorInput,
+    ) -> Result<(VisitorView, Vec<Warning>)> {
         let current = self.visitor(id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(input, &mut warnings)?;
@@ -218,7 +278,12 @@ impl Escale {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         if !changed.is_empty() {
-            self.commit(vec![OpBody::Set { entity: Entity::Visitor, id: current.id, fields: changed }]).await?;
+            self.commit(vec![OpBody::Set {
+                entity: Entity::Visitor,
+                id: current.id,
+                fields: changed,
+            }])
+            .await?;
         }
         Ok((self.visitor(id).await?, warnings))
     }
@@ -244,10 +309,11 @@ impl Escale {
     /// Follows merges to the record that stands for `id`; refuses erased ids.
     pub(crate) async fn resolve(&self, id: Uuid) -> Result<Uuid> {
         let pool = self.store.pool();
-        let erased: Option<String> = sqlx::query_scalar("SELECT visitor_id FROM erased WHERE visitor_id = ?")
-            .bind(id.to_string())
-            .fetch_optional(pool)
-            .await?;
+        let erased: Option<String> =
+            sqlx::query_scalar("SELECT visitor_id FROM erased WHERE visitor_id = ?")
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?;
         if erased.is_some() {
             return Err(Error::VisitorErased(id));
         }
@@ -255,17 +321,20 @@ impl Escale {
             .bind(id.to_string())
             .fetch_optional(pool)
             .await?;
-        root.map(|r| parse_uuid(&r)).transpose().map(|r| r.unwrap_or(id))
+        root.map(|r| parse_uuid(&r))
+            .transpose()
+            .map(|r| r.unwrap_or(id))
     }
 
     pub async fn visitor_detail(&self, id: &str) -> Result<VisitorDetail> {
         let visitor = self.visitor(id).await?;
         let pool = self.store.pool();
         let vid = visitor.id.to_string();
-        let merged: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ? ORDER BY id")
-            .bind(&vid)
-            .fetch_all(pool)
-            .await?;
+        let merged: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM alias WHERE root = ? ORDER BY id")
+                .bind(&vid)
+                .fetch_all(pool)
+                .await?;
         let rows = sqlx::query(
             "SELECT r.id, r.event_id, e.title, e.starts_at, e.timezone, r.kind, r.source, r.ticket_code, r.status,
                     (SELECT min(c.at_ms) FROM checkin c
@@ -286,7 +355,10 @@ impl Escale {
                 id: parse_uuid(&r.try_get::<String, _>(0)?)?,
                 event_id: parse_uuid(&r.try_get::<String, _>(1)?)?,
                 event_title: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                event_starts_local: super::time::stored_to_local(&r.try_get::<Option<String>, _>(3)?.unwrap_or_default(), tz),
+                event_starts_local: super::time::stored_to_local(
+                    &r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                    tz,
+                ),
                 kind: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
                 source: r.try_get(6)?,
                 ticket_code: r.try_get(7)?,
@@ -309,24 +381,41 @@ impl Escale {
         }
         Ok(VisitorDetail {
             visitor,
-            merged_ids: merged.iter().map(|m| parse_uuid(m)).collect::<Result<_>>()?,
+            merged_ids: merged
+                .iter()
+                .map(|m| parse_uuid(m))
+                .collect::<Result<_>>()?,
             registrations,
-            consents: latest.into_iter().map(|(purpose, granted)| ConsentInput { purpose, granted }).collect(),
+            consents: latest
+                .into_iter()
+                .map(|(purpose, granted)| ConsentInput { purpose, granted })
+                .collect(),
         })
     }
 
     /// The check-in desk search. A badge/ticket code typed exactly comes first.
-    pub async fn search(&self, event_id: Option<&str>, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    pub async fn search(
+        &self,
+        event_id: Option<&str>,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
         let ev = match event_id {
             Some(e) => Some(self.event(e).await?),
             None => None,
         };
         let query: String = query.chars().take(200).collect();
         let mut ids: Vec<(Uuid, String, bool)> = vec![];
-        if let Some(v) = self.visitor_by_code(ev.as_ref().map(|e| e.id), &query).await? {
+        if let Some(v) = self
+            .visitor_by_code(ev.as_ref().map(|e| e.id), &query)
+            .await?
+        {
             ids.push((v, "code".into(), false));
         }
-        let hits = self.index().await?.search(&query, ev.as_ref().map(|e| e.id), limit);
+        let hits = self
+            .index()
+            .await?
+            .search(&query, ev.as_ref().map(|e| e.id), limit);
         for h in hits {
             if !ids.iter().any(|(id, _, _)| *id == h.visitor_id) {
                 let q = match h.quality {
@@ -338,13 +427,21 @@ impl Escale {
             }
         }
         ids.truncate(limit);
-        let views = self.visitors_by_id(&ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?;
+        let views = self
+            .visitors_by_id(&ids.iter().map(|i| i.0).collect::<Vec<_>>())
+            .await?;
         let arrivals = match &ev {
-            Some(e) => self.arrivals_of(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?,
+            Some(e) => {
+                self.arrivals_of(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>())
+                    .await?
+            }
             None => BTreeMap::new(),
         };
         let registered = match &ev {
-            Some(e) => self.registered_among(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>()).await?,
+            Some(e) => {
+                self.registered_among(e.id, &ids.iter().map(|i| i.0).collect::<Vec<_>>())
+                    .await?
+            }
             None => Default::default(),
         };
         let tz = parse_tz(ev.as_ref().map(|e| e.timezone.as_str()))?;
@@ -363,16 +460,21 @@ impl Escale {
     }
 
     /// A visitor by badge code or by ticket code (this event's first).
-    pub(crate) async fn visitor_by_code(&self, event: Option<Uuid>, code: &str) -> Result<Option<Uuid>> {
+    pub(crate) async fn visitor_by_code(
+        &self,
+        event: Option<Uuid>,
+        code: &str,
+    ) -> Result<Option<Uuid>> {
         let code = code.trim();
         if code.len() < 4 || code.len() > 128 || code.contains(char::is_whitespace) {
             return Ok(None);
         }
         let pool = self.store.pool();
-        let by_badge: Option<String> = sqlx::query_scalar("SELECT id FROM visitor WHERE badge_code = ?")
-            .bind(code.to_uppercase())
-            .fetch_optional(pool)
-            .await?;
+        let by_badge: Option<String> =
+            sqlx::query_scalar("SELECT id FROM visitor WHERE badge_code = ?")
+                .bind(code.to_uppercase())
+                .fetch_optional(pool)
+                .await?;
         let found = match by_badge {
             Some(v) => Some(v),
             None => sqlx::query_scalar(
@@ -398,7 +500,10 @@ impl Escale {
     pub(crate) async fn visitors_by_id(&self, ids: &[Uuid]) -> Result<BTreeMap<Uuid, VisitorView>> {
         let mut out = BTreeMap::new();
         for chunk in ids.chunks(300) {
-            let sql = format!("{VISITOR_SELECT} WHERE id IN ({})", vec!["?"; chunk.len()].join(","));
+            let sql = format!(
+                "{VISITOR_SELECT} WHERE id IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());
@@ -413,8 +518,16 @@ impl Escale {
 
     /// The desk search at a session: as [`Escale::search`] within the event,
     /// but `arrived_at` is each person's first check-in at that session.
-    pub async fn search_at(&self, event_id: &str, session_id: Option<&str>, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let Some(sid) = session_id else { return self.search(Some(event_id), query, limit).await };
+    pub async fn search_at(
+        &self,
+        event_id: &str,
+        session_id: Option<&str>,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        let Some(sid) = session_id else {
+            return self.search(Some(event_id), query, limit).await;
+        };
         let ev = self.event(event_id).await?;
         let session = self.session(sid).await?;
         if session.event_id != ev.id {
@@ -431,13 +544,22 @@ impl Escale {
     }
 
     /// Earliest arrival (ms) at the event of each given root visitor.
-    pub(crate) async fn arrivals_of(&self, event: Uuid, roots: &[Uuid]) -> Result<BTreeMap<Uuid, i64>> {
+    pub(crate) async fn arrivals_of(
+        &self,
+        event: Uuid,
+        roots: &[Uuid],
+    ) -> Result<BTreeMap<Uuid, i64>> {
         self.arrivals_at(event, None, roots).await
     }
 
     /// Earliest check-in (ms) at the event's entrance (`session` None) or at a
     /// session, of each given root visitor.
-    pub(crate) async fn arrivals_at(&self, event: Uuid, session: Option<Uuid>, roots: &[Uuid]) -> Result<BTreeMap<Uuid, i64>> {
+    pub(crate) async fn arrivals_at(
+        &self,
+        event: Uuid,
+        session: Option<Uuid>,
+        roots: &[Uuid],
+    ) -> Result<BTreeMap<Uuid, i64>> {
         let members = self.members_of(roots).await?;
         let ids: Vec<Uuid> = members.keys().copied().collect();
         let mut out: BTreeMap<Uuid, i64> = BTreeMap::new();
@@ -451,7 +573,9 @@ impl Escale {
                  GROUP BY c.visitor_id",
                 vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query(&sql).bind(event.to_string()).bind(session.map(|s| s.to_string()));
+            let mut q = sqlx::query(&sql)
+                .bind(event.to_string())
+                .bind(session.map(|s| s.to_string()));
             for id in chunk {
                 q = q.bind(id.to_string());
             }
@@ -472,19 +596,29 @@ impl Escale {
     async fn members_of(&self, roots: &[Uuid]) -> Result<BTreeMap<Uuid, Uuid>> {
         let mut out: BTreeMap<Uuid, Uuid> = roots.iter().map(|r| (*r, *r)).collect();
         for chunk in roots.chunks(300) {
-            let sql = format!("SELECT id, root FROM alias WHERE root IN ({})", vec!["?"; chunk.len()].join(","));
+            let sql = format!(
+                "SELECT id, root FROM alias WHERE root IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                out.insert(parse_uuid(&r.try_get::<String, _>(0)?)?, parse_uuid(&r.try_get::<String, _>(1)?)?);
+                out.insert(
+                    parse_uuid(&r.try_get::<String, _>(0)?)?,
+                    parse_uuid(&r.try_get::<String, _>(1)?)?,
+                );
             }
         }
         Ok(out)
     }
 
-    pub(crate) async fn registered_among(&self, event: Uuid, roots: &[Uuid]) -> Result<std::collections::BTreeSet<Uuid>> {
+    pub(crate) async fn registered_among(
+        &self,
+        event: Uuid,
+        roots: &[Uuid],
+    ) -> Result<std::collections::BTreeSet<Uuid>> {
         let members = self.members_of(roots).await?;
         let ids: Vec<Uuid> = members.keys().copied().collect();
         let mut out = std::collections::BTreeSet::new();
@@ -516,7 +650,11 @@ impl Escale {
         let key = name_key(&input.first_name, &input.last_name);
         let pool = self.store.pool();
         let sql = format!("{VISITOR_SELECT} WHERE (email = ? OR (name_key = ? AND name_key <> '')) AND id NOT IN (SELECT id FROM alias) LIMIT 20");
-        let rows = sqlx::query(&sql).bind(email.clone()).bind(&key).fetch_all(pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(email.clone())
+            .bind(&key)
+            .fetch_all(pool)
+            .await?;
         let mut out = vec![];
         for r in rows {
             let v = visitor_from_row(&r)?;
@@ -529,7 +667,10 @@ impl Escale {
             } else {
                 "name"
             };
-            out.push(Similar { visitor: v, reason: reason.into() });
+            out.push(Similar {
+                visitor: v,
+                reason: reason.into(),
+            });
         }
         out.sort_by_key(|s| match s.reason.as_str() {
             "email" => 0,
@@ -560,11 +701,22 @@ impl Escale {
         let mut bodies = vec![];
         let fields_copied: Vec<String> = copied.keys().cloned().collect();
         if !copied.is_empty() {
-            bodies.push(OpBody::Set { entity: Entity::Visitor, id: w.id, fields: copied });
+            bodies.push(OpBody::Set {
+                entity: Entity::Visitor,
+                id: w.id,
+                fields: copied,
+            });
         }
-        bodies.push(OpBody::Merge { loser: l.id, winner: w.id });
+        bodies.push(OpBody::Merge {
+            loser: l.id,
+            winner: w.id,
+        });
         self.commit(bodies).await?;
-        Ok(MergeResult { winner: self.visitor(&w.id.to_string()).await?, loser_id: l.id, fields_copied })
+        Ok(MergeResult {
+            winner: self.visitor(&w.id.to_string()).await?,
+            loser_id: l.id,
+            fields_copied,
+        })
     }
 
     /// Erases a person (and every record merged into them). Forever.
@@ -578,14 +730,22 @@ impl Escale {
         for m in merged {
             ids.push(parse_uuid(&m)?);
         }
-        self.commit(ids.iter().map(|id| OpBody::Erase { visitor_id: *id }).collect()).await?;
+        self.commit(
+            ids.iter()
+                .map(|id| OpBody::Erase { visitor_id: *id })
+                .collect(),
+        )
+        .await?;
         Ok(ids)
     }
 }
 
 /// Equal for editing purposes: absent, null and "" are all "no value".
 fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
-    let norm = |v: Option<&Value>| v.filter(|v| !(v.is_null() || v.as_str() == Some(""))).cloned();
+    let norm = |v: Option<&Value>| {
+        v.filter(|v| !(v.is_null() || v.as_str() == Some("")))
+            .cloned()
+    };
     norm(a) == norm(b)
 }
 

@@ -106,7 +106,8 @@ pub struct RegistrationPage {
     pub rows: Vec<RegistrationRow>,
 }
 
-const VISITOR_COLS: &str = "v.id, v.first_name, v.last_name, v.email, v.phone, v.postcode, v.birth_year, v.situation,
+const VISITOR_COLS: &str =
+    "v.id, v.first_name, v.last_name, v.email, v.phone, v.postcode, v.birth_year, v.situation,
      v.employment_id, v.notes, v.badge_code";
 /// Matches the `visitor_by_name` index, so the walk needs no sort.
 const NAME_ORDER: &str = "v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.id";
@@ -129,9 +130,16 @@ fn least_for_person(table: &str, col: &str, expr: &str, cond: &str) -> String {
     format!("min(coalesce({own}, {merged}), coalesce({merged}, {own}))")
 }
 
-const REG: (&str, &str, &str) = ("registration r", "r.visitor_id", "r.event_id = ?1 AND r.status = 'active'");
-const ENTRANCE: (&str, &str, &str) =
-    ("checkin c", "c.visitor_id", "c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0");
+const REG: (&str, &str, &str) = (
+    "registration r",
+    "r.visitor_id",
+    "r.event_id = ?1 AND r.status = 'active'",
+);
+const ENTRANCE: (&str, &str, &str) = (
+    "checkin c",
+    "c.visitor_id",
+    "c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0",
+);
 
 fn registered() -> String {
     for_person(REG.0, REG.1, REG.2)
@@ -181,7 +189,11 @@ impl Conditions {
     /// Roots registered at the event, matching the text and session filters
     /// (not the `show` filter, which callers add).
     fn new(event: Uuid, session: Option<Uuid>, query: &str) -> Conditions {
-        let mut c = Conditions { terms: vec![], binds: vec![event.to_string()], plain: true };
+        let mut c = Conditions {
+            terms: vec![],
+            binds: vec![event.to_string()],
+            plain: true,
+        };
         // Cheap terms first: SQLite evaluates them in order.
         c.terms.push("v.id NOT IN (SELECT id FROM alias)".into());
         let query: String = query.chars().take(200).collect();
@@ -189,7 +201,10 @@ impl Conditions {
         if !query.is_empty() {
             c.plain = false;
             let words = crate::text::glue_initials(crate::text::tokens(query));
-            let mut name: Vec<String> = words.iter().map(|w| format!("v.name_key LIKE {}", c.bind(format!("%{w}%")))).collect();
+            let mut name: Vec<String> = words
+                .iter()
+                .map(|w| format!("v.name_key LIKE {}", c.bind(format!("%{w}%"))))
+                .collect();
             if name.is_empty() {
                 name.push("0".into());
             }
@@ -219,7 +234,11 @@ impl Conditions {
     }
 
     fn with(&self, term: String) -> Conditions {
-        let mut c = Conditions { terms: self.terms.clone(), binds: self.binds.clone(), plain: self.plain };
+        let mut c = Conditions {
+            terms: self.terms.clone(),
+            binds: self.binds.clone(),
+            plain: self.plain,
+        };
         c.terms.push(term);
         c
     }
@@ -240,8 +259,14 @@ fn name_page(shown: &Conditions, limit: i64, offset: i64) -> String {
 fn row(r: &sqlx::sqlite::SqliteRow, tz: chrono_tz::Tz) -> Result<RegistrationRow> {
     Ok(RegistrationRow {
         visitor: visitor_from_row(r)?,
-        kind: if r.try_get::<bool, _>(11)? { RegistrationKind::Pre } else { RegistrationKind::WalkIn },
-        arrived_at: r.try_get::<Option<i64>, _>(12)?.map(|ms| format_local(ms, tz)),
+        kind: if r.try_get::<bool, _>(11)? {
+            RegistrationKind::Pre
+        } else {
+            RegistrationKind::WalkIn
+        },
+        arrived_at: r
+            .try_get::<Option<i64>, _>(12)?
+            .map(|ms| format_local(ms, tz)),
         sessions: vec![],
         ticket_code: r.try_get(13)?,
     })
@@ -249,10 +274,19 @@ fn row(r: &sqlx::sqlite::SqliteRow, tz: chrono_tz::Tz) -> Result<RegistrationRow
 
 impl Escale {
     /// One page of an event's registrations (see the module docs).
-    pub async fn registrations(&self, event_id: &str, filter: &RegistrationFilter) -> Result<RegistrationPage> {
+    pub async fn registrations(
+        &self,
+        event_id: &str,
+        filter: &RegistrationFilter,
+    ) -> Result<RegistrationPage> {
         let ev = self.event(event_id).await?;
         let tz = parse_tz(Some(&ev.timezone))?;
-        let session = match filter.session_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let session = match filter
+            .session_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(s) => {
                 let session = self.session(s).await?;
                 if session.event_id != ev.id {
@@ -263,19 +297,27 @@ impl Escale {
             None => None,
         };
         if filter.limit > MAX_PAGE {
-            return Err(Error::Invalid { field: "limit", value: filter.limit.to_string() });
+            return Err(Error::Invalid {
+                field: "limit",
+                value: filter.limit.to_string(),
+            });
         }
         let base = Conditions::new(ev.id, session, &filter.query);
         let shown = match filter.show {
             RegistrationShow::All => base.with("1".into()),
             RegistrationShow::Arrived => base.with(arrived()),
             RegistrationShow::NotArrived => base.with(format!("NOT {}", arrived())),
-            RegistrationShow::WalkIns => base.with(WITH_WALK_IN.into()).with(format!("NOT {}", pre_registered())),
+            RegistrationShow::WalkIns => base
+                .with(WITH_WALK_IN.into())
+                .with(format!("NOT {}", pre_registered())),
         };
         let total = self.count(&base, &shown, filter.show).await?;
         let (limit, offset) = (i64::from(filter.limit), i64::from(filter.offset));
         let mut rows = match filter.sort {
-            RegistrationSort::Name => self.page_rows(&name_page(&shown, limit, offset), &shown.binds, tz).await?,
+            RegistrationSort::Name => {
+                self.page_rows(&name_page(&shown, limit, offset), &shown.binds, tz)
+                    .await?
+            }
             RegistrationSort::Registered => {
                 // From the event's registrations (grouped per person), not the walk.
                 let sql = format!(
@@ -288,9 +330,17 @@ impl Escale {
                 );
                 self.page_rows(&sql, &shown.binds, tz).await?
             }
-            RegistrationSort::Arrival => self.by_arrival(&base, filter.show, total, limit, offset, tz).await?,
+            RegistrationSort::Arrival => {
+                self.by_arrival(&base, filter.show, total, limit, offset, tz)
+                    .await?
+            }
         };
-        let titles = self.session_titles(ev.id, &rows.iter().map(|r| r.visitor.id).collect::<Vec<_>>()).await?;
+        let titles = self
+            .session_titles(
+                ev.id,
+                &rows.iter().map(|r| r.visitor.id).collect::<Vec<_>>(),
+            )
+            .await?;
         for r in &mut rows {
             r.sessions = titles.get(&r.visitor.id).cloned().unwrap_or_default();
         }
@@ -309,7 +359,9 @@ impl Escale {
         tz: chrono_tz::Tz,
     ) -> Result<Vec<RegistrationRow>> {
         let walk_ins = match show {
-            RegistrationShow::WalkIns => base.with(WITH_WALK_IN.into()).with(format!("NOT {}", pre_registered())),
+            RegistrationShow::WalkIns => base
+                .with(WITH_WALK_IN.into())
+                .with(format!("NOT {}", pre_registered())),
             _ => base.with("1".into()),
         };
         let n_arrived = match show {
@@ -348,7 +400,12 @@ impl Escale {
 
     /// People matching `shown`; from aggregates over the event's
     /// registrations and arrivals when no session or text filter applies.
-    async fn count(&self, base: &Conditions, shown: &Conditions, show: RegistrationShow) -> Result<i64> {
+    async fn count(
+        &self,
+        base: &Conditions,
+        shown: &Conditions,
+        show: RegistrationShow,
+    ) -> Result<i64> {
         // Distinct registered records that are roots, plus the roots of
         // merged records registered when the root itself is not.
         let everyone = "SELECT
@@ -361,10 +418,15 @@ impl Escale {
         match (base.plain, show) {
             (true, RegistrationShow::All) => self.scalar(everyone, &base.binds).await,
             (true, RegistrationShow::Arrived) => self.scalar(&arrived, &base.binds).await,
-            (true, RegistrationShow::NotArrived) => {
-                Ok(self.scalar(everyone, &base.binds).await? - self.scalar(&arrived, &base.binds).await?)
+            (true, RegistrationShow::NotArrived) => Ok(self.scalar(everyone, &base.binds).await?
+                - self.scalar(&arrived, &base.binds).await?),
+            _ => {
+                self.scalar(
+                    &format!("SELECT count(*) FROM visitor v WHERE {}", shown.sql()),
+                    &shown.binds,
+                )
+                .await
             }
-            _ => self.scalar(&format!("SELECT count(*) FROM visitor v WHERE {}", shown.sql()), &shown.binds).await,
         }
     }
 
@@ -376,22 +438,39 @@ impl Escale {
         Ok(q.fetch_one(self.store().pool()).await?)
     }
 
-    async fn page_rows(&self, sql: &str, binds: &[String], tz: chrono_tz::Tz) -> Result<Vec<RegistrationRow>> {
+    async fn page_rows(
+        &self,
+        sql: &str,
+        binds: &[String],
+        tz: chrono_tz::Tz,
+    ) -> Result<Vec<RegistrationRow>> {
         let mut q = sqlx::query(sql);
         for b in binds {
             q = q.bind(b);
         }
-        q.fetch_all(self.store().pool()).await?.iter().map(|r| row(r, tz)).collect()
+        q.fetch_all(self.store().pool())
+            .await?
+            .iter()
+            .map(|r| row(r, tz))
+            .collect()
     }
 
     /// Titles of the sessions of `event` each root visitor checked into.
-    async fn session_titles(&self, event: Uuid, roots: &[Uuid]) -> Result<BTreeMap<Uuid, Vec<String>>> {
+    async fn session_titles(
+        &self,
+        event: Uuid,
+        roots: &[Uuid],
+    ) -> Result<BTreeMap<Uuid, Vec<String>>> {
         let pool = self.store().pool();
         // Each root and the records merged into it, so the check-in look-up
         // is a plain `visitor_id IN (...)` on the index.
-        let mut root_of: BTreeMap<String, Uuid> = roots.iter().map(|r| (r.to_string(), *r)).collect();
+        let mut root_of: BTreeMap<String, Uuid> =
+            roots.iter().map(|r| (r.to_string(), *r)).collect();
         for chunk in roots.chunks(300) {
-            let sql = format!("SELECT id, root FROM alias WHERE root IN ({})", vec!["?"; chunk.len()].join(","));
+            let sql = format!(
+                "SELECT id, root FROM alias WHERE root IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());
@@ -416,7 +495,11 @@ impl Escale {
             for r in q.fetch_all(pool).await? {
                 let id: String = r.try_get(0)?;
                 if let Some(root) = root_of.get(&id) {
-                    found.push((*root, r.try_get::<Option<String>, _>(2)?.unwrap_or_default(), r.try_get::<Option<String>, _>(1)?.unwrap_or_default()));
+                    found.push((
+                        *root,
+                        r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                        r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                    ));
                 }
             }
         }
@@ -434,7 +517,9 @@ impl Escale {
 
 /// `%`, `_` and `\` match literally in a `LIKE … ESCAPE '\'` pattern.
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -449,7 +534,10 @@ mod tests {
             q = q.bind(b);
         }
         let rows = q.fetch_all(app.store().pool()).await.unwrap();
-        rows.iter().map(|r| r.get::<String, _>(3)).collect::<Vec<_>>().join("\n")
+        rows.iter()
+            .map(|r| r.get::<String, _>(3))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     #[tokio::test]
@@ -463,9 +551,18 @@ mod tests {
             Conditions::new(event, None, "").with(format!("NOT {}", arrived())),
         ] {
             let plan = plan(&app, &c).await;
-            assert!(plan.contains("visitor_by_name"), "the walk follows the name index:\n{plan}");
-            assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "100,000 people must not be sorted for one page:\n{plan}");
-            assert!(!plan.contains("SCAN r") && !plan.contains("SCAN c"), "per-person probes, never scans:\n{plan}");
+            assert!(
+                plan.contains("visitor_by_name"),
+                "the walk follows the name index:\n{plan}"
+            );
+            assert!(
+                !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                "100,000 people must not be sorted for one page:\n{plan}"
+            );
+            assert!(
+                !plan.contains("SCAN r") && !plan.contains("SCAN c"),
+                "per-person probes, never scans:\n{plan}"
+            );
         }
     }
 }

@@ -48,7 +48,8 @@ pub struct HourCount {
 }
 
 /// Root visitors with an active registration of a kind: the SQL shared by counts.
-const REGISTERED: &str = "SELECT DISTINCT COALESCE(a.root, r.visitor_id) AS v, r.kind FROM registration r
+const REGISTERED: &str =
+    "SELECT DISTINCT COALESCE(a.root, r.visitor_id) AS v, r.kind FROM registration r
      LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.event_id = ?1 AND r.status = 'active'";
 const ARRIVALS: &str = "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS at FROM checkin c
      LEFT JOIN alias a ON a.id = c.visitor_id
@@ -86,7 +87,9 @@ impl Escale {
         let mut hours: BTreeMap<String, i64> = BTreeMap::new();
         for ms in times {
             if let Some(d) = Utc.timestamp_millis_opt(ms).single() {
-                *hours.entry(d.with_timezone(&tz).format("%Y-%m-%d %H:00").to_string()).or_default() += 1;
+                *hours
+                    .entry(d.with_timezone(&tz).format("%Y-%m-%d %H:00").to_string())
+                    .or_default() += 1;
             }
         }
 
@@ -101,7 +104,13 @@ impl Escale {
             .await?;
             let mut conn = pool.acquire().await?;
             let inside = super::checkin::session_inside(&mut conn, s.id).await?;
-            sessions.push(SessionStats { session_id: s.id, title: s.title, capacity: s.capacity, attended, inside });
+            sessions.push(SessionStats {
+                session_id: s.id,
+                title: s.title,
+                capacity: s.capacity,
+                attended,
+                inside,
+            });
         }
         Ok(EventStats {
             event_id: ev.id,
@@ -112,7 +121,10 @@ impl Escale {
             arrived_pre_registered: arrived_pre,
             no_shows: pre - arrived_pre,
             sessions,
-            per_hour: hours.into_iter().map(|(hour, arrivals)| HourCount { hour, arrivals }).collect(),
+            per_hour: hours
+                .into_iter()
+                .map(|(hour, arrivals)| HourCount { hour, arrivals })
+                .collect(),
         })
     }
 }

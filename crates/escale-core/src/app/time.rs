@@ -7,31 +7,46 @@ use chrono_tz::Tz;
 pub const DEFAULT_TZ: &str = "Europe/Paris";
 
 pub fn parse_tz(s: Option<&str>) -> Result<Tz> {
-    let name = s.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(DEFAULT_TZ);
-    name.parse::<Tz>().map_err(|_| Error::Invalid { field: "timezone", value: name.to_string() })
+    let name = s
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_TZ);
+    name.parse::<Tz>().map_err(|_| Error::Invalid {
+        field: "timezone",
+        value: name.to_string(),
+    })
 }
 
 /// Accepts RFC 3339 (`2026-12-03T09:00:00+01:00`), or a local
 /// `2026-12-03 09:00` / `2026-12-03T09:00` / `2026-12-03` in `tz`. Returns UTC.
 pub fn parse_datetime(field: &'static str, s: &str, tz: Tz) -> Result<DateTime<Utc>> {
     let s = s.trim();
-    let bad = || Error::Invalid { field, value: s.to_string() };
+    let bad = || Error::Invalid {
+        field,
+        value: s.to_string(),
+    };
     if s.len() > 40 {
         return Err(bad());
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| {
-            ["%Y-%m-%d", "%d/%m/%Y"]
-                .iter()
-                .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(bad)?;
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        ["%Y-%m-%d", "%d/%m/%Y"]
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(bad)?;
     tz.from_local_datetime(&naive)
         .earliest()
         .map(|d| d.with_timezone(&Utc))
@@ -66,7 +81,11 @@ mod tests {
     fn local_times_are_read_in_the_event_timezone_and_stored_in_utc() {
         let tz = parse_tz(None).unwrap();
         let d = parse_datetime("starts_at", "2026-12-03 09:00", tz).unwrap();
-        assert_eq!(to_storage(d), "2026-12-03T08:00:00Z", "Paris is UTC+1 in December");
+        assert_eq!(
+            to_storage(d),
+            "2026-12-03T08:00:00Z",
+            "Paris is UTC+1 in December"
+        );
         let d = parse_datetime("starts_at", "2026-07-03 09:00", tz).unwrap();
         assert_eq!(to_storage(d), "2026-07-03T07:00:00Z", "and UTC+2 in summer");
         assert_eq!(format_local(d.timestamp_millis(), tz), "2026-07-03 09:00");

@@ -50,13 +50,27 @@ impl Escale {
             .filter(|(a, b)| a != b)
             .map(|(a, _)| a.0.clone())
             .collect();
-        Ok(VerifyReport { ops, equal: live.total == rebuilt.total, live, rebuilt, differing, millis: started.elapsed().as_millis() })
+        Ok(VerifyReport {
+            ops,
+            equal: live.total == rebuilt.total,
+            live,
+            rebuilt,
+            differing,
+            millis: started.elapsed().as_millis(),
+        })
     }
 
     /// Folds this store's whole log into a new store in `dir`, and returns
     /// how many ops it replayed and the (open) rebuilt store.
     pub async fn rebuild_into(&self, dir: &Path) -> Result<(i64, Store)> {
-        let target = Store::open(dir, &OpenOptions { relaxed_durability: true, ..Default::default() }).await?;
+        let target = Store::open(
+            dir,
+            &OpenOptions {
+                relaxed_durability: true,
+                ..Default::default()
+            },
+        )
+        .await?;
         let ident = self.identity().await?;
         let mut tx = target.init_identity(ident.org_id, ident.device_id).await?;
         let mut count = 0_i64;
@@ -66,7 +80,10 @@ impl Escale {
         let mut page = self.store.ops_after(("", 0), REBUILD_BATCH).await?;
         while let Some(tail) = page.last() {
             let after = (tail.origin.to_string(), tail.seq);
-            let (next, applied) = tokio::join!(self.store.ops_after((&after.0, after.1), REBUILD_BATCH), tx.ingest(&page));
+            let (next, applied) = tokio::join!(
+                self.store.ops_after((&after.0, after.1), REBUILD_BATCH),
+                tx.ingest(&page)
+            );
             applied?;
             count += page.len() as i64;
             page = next?;

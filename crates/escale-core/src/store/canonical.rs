@@ -67,5 +67,8 @@ pub async fn state_hash(conn: &mut SqliteConnection) -> Result<StateHash> {
         total.update(digest.as_bytes());
         tables.push((table.to_string(), digest, rows.len() as i64));
     }
-    Ok(StateHash { total: hex::encode(total.finalize()), tables })
+    Ok(StateHash {
+        total: hex::encode(total.finalize()),
+        tables,
+    })
 }

@@ -29,7 +29,6 @@ use uuid::Uuid;
 
 pub use apply::BatchReport;
 
-
 pub const DB_FILE: &str = "escale.db";
 
 /// WAL pages after which a commit checkpoints in the foreground.
@@ -98,7 +97,11 @@ impl Store {
             .connect_with(co)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, path, ident: Default::default() })
+        Ok(Store {
+            pool,
+            path,
+            ident: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -121,7 +124,10 @@ impl Store {
         let dev = get_text(&self.pool, "device_id").await?;
         Ok(match (org, dev) {
             (Some(o), Some(d)) => {
-                let i = Identity { org_id: parse_uuid(&o)?, device_id: parse_uuid(&d)? };
+                let i = Identity {
+                    org_id: parse_uuid(&o)?,
+                    device_id: parse_uuid(&d)?,
+                };
                 Some(*self.ident.get_or_init(|| i))
             }
             _ => None,
@@ -144,7 +150,10 @@ impl Store {
         if existing.is_some() {
             return Err(Error::AlreadyInitialised);
         }
-        for (k, v) in [("org_id", org_id.to_string()), ("device_id", device_id.to_string())] {
+        for (k, v) in [
+            ("org_id", org_id.to_string()),
+            ("device_id", device_id.to_string()),
+        ] {
             sqlx::query("INSERT INTO local (key, text_value) VALUES (?, ?)")
                 .bind(k)
                 .bind(v)
@@ -207,9 +216,11 @@ impl Store {
 
     /// Every op in the log, in (origin, seq) order.
     pub async fn all_ops(&self) -> Result<Vec<Op>> {
-        let rows = sqlx::query("SELECT id, origin, seq, hlc, kind, subject, body FROM op ORDER BY origin, seq")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, origin, seq, hlc, kind, subject, body FROM op ORDER BY origin, seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(op_from_row).collect()
     }
 
@@ -229,7 +240,15 @@ impl Store {
         .bind(limit as i64)
         .fetch_one(&self.pool)
         .await?;
-        type Row = (String, String, i64, i64, String, Option<String>, Option<String>);
+        type Row = (
+            String,
+            String,
+            i64,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+        );
         let rows: Vec<Row> = serde_json::from_str(page.as_deref().unwrap_or("[]"))
             .map_err(|e| Error::Corrupt(format!("op page: {e}")))?;
         rows.into_iter()
@@ -250,7 +269,9 @@ impl Store {
 
     /// Number of ops in the log.
     pub async fn op_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM op").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM op")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
@@ -333,16 +354,23 @@ impl WriteTx {
 /// commit is durable either way (`synchronous = FULL` syncs the WAL), and a
 /// checkpoint cut short (the process exits) is finished by a later one.
 fn checkpoint_in_background(pool: &SqlitePool) {
-    let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
     let pool = pool.clone();
     rt.spawn(async move {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+        let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await;
     });
 }
 
 fn prepare_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::DataDir(format!("{} is not a directory", dir.display())));
+        return Err(Error::DataDir(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
     }
     std::fs::create_dir_all(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
@@ -359,7 +387,9 @@ fn prepare_dir(dir: &Path) -> Result<()> {
             Ok(())
         }
         Err(e) => match e.kind() {
-            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Err(Error::ReadOnly),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                Err(Error::ReadOnly)
+            }
             std::io::ErrorKind::StorageFull => Err(Error::DiskFull),
             _ => Err(Error::DataDir(format!("{}: {e}", dir.display()))),
         },
@@ -388,27 +418,33 @@ pub(crate) fn op_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Op> {
 }
 
 async fn get_text(pool: &SqlitePool, key: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
-        .bind(key)
-        .fetch_optional(pool)
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+    )
 }
 
 async fn get_int(pool: &SqlitePool, key: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
-        .bind(key)
-        .fetch_optional(pool)
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+            .flatten(),
+    )
 }
 
 async fn get_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten(),
+    )
 }
 
 async fn set_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str, v: i64) -> Result<()> {

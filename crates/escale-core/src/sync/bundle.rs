@@ -88,7 +88,11 @@ pub struct BundleImport {
 impl Store {
     /// Writes the ops a peer with vector `since` lacks (all ops when `None`)
     /// to one encrypted bundle at `path`.
-    pub async fn export_bundle(&self, path: &Path, since: Option<&VersionVector>) -> Result<BundleExport> {
+    pub async fn export_bundle(
+        &self,
+        path: &Path,
+        since: Option<&VersionVector>,
+    ) -> Result<BundleExport> {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
         let key = self.sync_key().await?;
         let base = since.cloned().unwrap_or_default();
@@ -121,7 +125,9 @@ impl Store {
         }
         tx.rollback().await?;
         if written != total {
-            return Err(Error::Internal(format!("bundle: {written} ops read, {total} expected")));
+            return Err(Error::Internal(format!(
+                "bundle: {written} ops read, {total} expected"
+            )));
         }
         let mut sealed = z.finish()?;
 
@@ -154,12 +160,15 @@ impl Store {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
         let key = self.sync_key().await?;
         let data = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory => Error::BundleNotABundle,
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory => {
+                Error::BundleNotABundle
+            }
             _ => e.into(),
         })?;
         let plain = open_sealed(data, ident.org_id, &key)?;
 
-        let mut lines = std::io::BufReader::new(flate2::read::DeflateDecoder::new(&plain[..])).lines();
+        let mut lines =
+            std::io::BufReader::new(flate2::read::DeflateDecoder::new(&plain[..])).lines();
         let meta: BundleMeta = match lines.next() {
             Some(Ok(l)) => serde_json::from_str(&l).map_err(|_| Error::BundleTampered)?,
             _ => return Err(Error::BundleTampered),
@@ -175,7 +184,10 @@ impl Store {
         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
         let mut count = 0u64;
         loop {
-            let line = lines.next().transpose().map_err(|_| Error::BundleTampered)?;
+            let line = lines
+                .next()
+                .transpose()
+                .map_err(|_| Error::BundleTampered)?;
             let done = line.is_none();
             if let Some(l) = line {
                 let w: WireOp = serde_json::from_str(&l).map_err(|_| Error::BundleTampered)?;
@@ -198,7 +210,9 @@ impl Store {
         tx.commit().await?;
         // Advice only: the import is committed whatever happens here.
         let duplicates_proposed = if report.applied > 0 {
-            crate::app::duplicates::proposed_since(self, rev_before).await.unwrap_or(0)
+            crate::app::duplicates::proposed_since(self, rev_before)
+                .await
+                .unwrap_or(0)
         } else {
             0
         };

@@ -16,8 +16,8 @@
 
 use super::node::{exchange, lacking, Remote};
 use super::protocol::{
-    PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, VersionVector, WireErrorBody, WireOp,
-    MAX_PAGE_OPS, PROTOCOL_VERSION,
+    PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, VersionVector, WireErrorBody,
+    WireOp, MAX_PAGE_OPS, PROTOCOL_VERSION,
 };
 use super::SyncKey;
 use crate::error::Error;
@@ -78,7 +78,11 @@ pub enum HubCallError {
     Network(String),
     /// The hub answered with an error `{code, message}`.
     #[error("the hub refused ({status}): {message} [{code}]")]
-    Refused { status: u16, code: String, message: String },
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// The hub answered something that is not the protocol.
     #[error("the hub's answer is not understood: {0}")]
     BadResponse(String),
@@ -113,7 +117,11 @@ pub struct Retry {
 
 impl Default for Retry {
     fn default() -> Self {
-        Retry { attempts: 5, first_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        Retry {
+            attempts: 5,
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -144,8 +152,16 @@ impl HubClient {
                 .map_err(|e| HubCallError::BadResponse(format!("CA certificate: {e}")))?;
             b = b.add_root_certificate(cert);
         }
-        let http = b.build().map_err(|e| HubCallError::Network(e.to_string()))?;
-        Ok(HubClient { http, base: base.trim_end_matches('/').to_string(), token: None, org: None, retry: Retry::default() })
+        let http = b
+            .build()
+            .map_err(|e| HubCallError::Network(e.to_string()))?;
+        Ok(HubClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            token: None,
+            org: None,
+            retry: Retry::default(),
+        })
     }
 
     /// The same client, authenticated as an enrolled device of `org`.
@@ -159,28 +175,62 @@ impl HubClient {
         &self.base
     }
 
-    pub async fn enroll(&self, code: &str, device_name: &str, device_id: Option<Uuid>) -> Result<EnrollResponse, HubCallError> {
-        let body = EnrollRequest { protocol: PROTOCOL_VERSION, code: code.to_string(), device_name: device_name.to_string(), device_id };
+    pub async fn enroll(
+        &self,
+        code: &str,
+        device_name: &str,
+        device_id: Option<Uuid>,
+    ) -> Result<EnrollResponse, HubCallError> {
+        let body = EnrollRequest {
+            protocol: PROTOCOL_VERSION,
+            code: code.to_string(),
+            device_name: device_name.to_string(),
+            device_id,
+        };
         // Not retried: a code is single-use, and a lost answer must be
         // settled by a new code rather than by guessing.
-        self.call_once(reqwest::Method::POST, "/v1/enroll", Some(&body)).await
+        self.call_once(reqwest::Method::POST, "/v1/enroll", Some(&body))
+            .await
     }
 
-    pub async fn push(&self, device_id: Uuid, ops: Vec<WireOp>) -> Result<PushResponse, HubCallError> {
-        let body = PushRequest { protocol: PROTOCOL_VERSION, device_id, ops };
-        self.call(reqwest::Method::POST, "/v1/push", Some(&body)).await
+    pub async fn push(
+        &self,
+        device_id: Uuid,
+        ops: Vec<WireOp>,
+    ) -> Result<PushResponse, HubCallError> {
+        let body = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            device_id,
+            ops,
+        };
+        self.call(reqwest::Method::POST, "/v1/push", Some(&body))
+            .await
     }
 
-    pub async fn pull(&self, vector: &VersionVector, limit: usize) -> Result<PullResponse, HubCallError> {
-        let body = PullRequest { protocol: PROTOCOL_VERSION, vector: vector.clone(), limit };
-        self.call(reqwest::Method::POST, "/v1/pull", Some(&body)).await
+    pub async fn pull(
+        &self,
+        vector: &VersionVector,
+        limit: usize,
+    ) -> Result<PullResponse, HubCallError> {
+        let body = PullRequest {
+            protocol: PROTOCOL_VERSION,
+            vector: vector.clone(),
+            limit,
+        };
+        self.call(reqwest::Method::POST, "/v1/pull", Some(&body))
+            .await
     }
 
     pub async fn time(&self) -> Result<ServerTime, HubCallError> {
-        self.call::<(), _>(reqwest::Method::GET, "/v1/time", None).await
+        self.call::<(), _>(reqwest::Method::GET, "/v1/time", None)
+            .await
     }
 
-    pub async fn snapshot(&self, after: Option<&str>, limit: usize) -> Result<SnapshotPage, HubCallError> {
+    pub async fn snapshot(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<SnapshotPage, HubCallError> {
         let path = match after {
             Some(a) => format!("/v1/snapshot?limit={limit}&after={a}"),
             None => format!("/v1/snapshot?limit={limit}"),
@@ -229,9 +279,15 @@ impl HubClient {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let resp = req.send().await.map_err(|e| HubCallError::Network(describe(&e)))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| HubCallError::Network(describe(&e)))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| HubCallError::Network(describe(&e)))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| HubCallError::Network(describe(&e)))?;
         if status.is_success() {
             serde_json::from_slice(&bytes).map_err(|e| HubCallError::BadResponse(e.to_string()))
         } else {
@@ -239,7 +295,11 @@ impl HubClient {
                 Ok(b) => (b.code, b.message),
                 Err(_) => ("sync.http_error".to_string(), format!("HTTP {status}")),
             };
-            Err(HubCallError::Refused { status: status.as_u16(), code, message })
+            Err(HubCallError::Refused {
+                status: status.as_u16(),
+                code,
+                message,
+            })
         }
     }
 }
@@ -255,7 +315,6 @@ fn describe(e: &reqwest::Error) -> String {
     }
     s
 }
-
 
 // ---------------------------------------------------------------------------
 // The laptop's side: binding, sync, status.
@@ -276,7 +335,10 @@ pub const FAILPOINT_BEFORE_COMMIT: &str = "sync_before_commit";
 
 /// The line a process prints on stderr when it reaches the failpoint `name`.
 pub fn failpoint_line(name: &str) -> String {
-    format!("escale: failpoint {name} reached (pid {}), waiting to be killed", std::process::id())
+    format!(
+        "escale: failpoint {name} reached (pid {}), waiting to be killed",
+        std::process::id()
+    )
 }
 
 /// Test-only crash points (`*_CRASH_*` environment switches): says on stderr
@@ -316,7 +378,10 @@ impl std::fmt::Debug for HubBinding {
 
 impl HubBinding {
     pub fn client(&self) -> Result<HubClient, SyncError> {
-        Ok(HubClient::new(&self.url, self.ca_pem.as_deref().map(str::as_bytes))?.with_token(&self.token, self.org_id))
+        Ok(
+            HubClient::new(&self.url, self.ca_pem.as_deref().map(str::as_bytes))?
+                .with_token(&self.token, self.org_id),
+        )
     }
 }
 
@@ -422,10 +487,11 @@ impl SyncError {
 }
 
 async fn local_get(store: &Store, key: &str) -> Result<Option<String>, Error> {
-    let v: Option<Option<String>> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await?;
+    let v: Option<Option<String>> =
+        sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?;
     Ok(v.flatten())
 }
 
@@ -442,7 +508,9 @@ async fn local_set(store: &Store, key: &str, value: &str) -> Result<(), Error> {
 
 pub async fn load_binding(store: &Store) -> Result<Option<HubBinding>, Error> {
     match local_get(store, BINDING_KEY).await? {
-        Some(t) => serde_json::from_str(&t).map(Some).map_err(|e| Error::Corrupt(format!("hub binding: {e}"))),
+        Some(t) => serde_json::from_str(&t)
+            .map(Some)
+            .map_err(|e| Error::Corrupt(format!("hub binding: {e}"))),
         None => Ok(None),
     }
 }
@@ -452,7 +520,10 @@ pub async fn save_binding(store: &Store, b: &HubBinding) -> Result<(), Error> {
 }
 
 pub async fn last_sync(store: &Store) -> Result<LastSync, Error> {
-    Ok(local_get(store, LAST_KEY).await?.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
+    Ok(local_get(store, LAST_KEY)
+        .await?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
 }
 
 async fn save_last(store: &Store, last: &LastSync) -> Result<(), Error> {
@@ -462,7 +533,8 @@ async fn save_last(store: &Store, last: &LastSync) -> Result<(), Error> {
 fn check_url(url: &str) -> Result<String, SyncError> {
     let u = url.trim().trim_end_matches('/');
     let ok = (u.starts_with("https://") || u.starts_with("http://"))
-        && u.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains(char::is_whitespace));
+        && u.split_once("://")
+            .is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains(char::is_whitespace));
     if ok {
         Ok(u.to_string())
     } else {
@@ -494,7 +566,9 @@ pub async fn enroll(
     match ident {
         Some(_) => store.set_sync_key(&key).await?,
         None => {
-            store.join_org(resp.org_id, device_id, &key, device_name).await?;
+            store
+                .join_org(resp.org_id, device_id, &key, device_name)
+                .await?;
         }
     }
     let binding = HubBinding {
@@ -525,7 +599,11 @@ pub struct SyncOptions {
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        SyncOptions { page: 2_000, crash_before_commit: false, attempts: Retry::default().attempts }
+        SyncOptions {
+            page: 2_000,
+            crash_before_commit: false,
+            attempts: Retry::default().attempts,
+        }
     }
 }
 
@@ -578,14 +656,21 @@ pub async fn sync_now(store: &Store, opts: SyncOptions) -> Result<SyncReport, Sy
             last.skew_ms = Some(r.skew_ms);
         }
         Err(e) => {
-            last.last_error = Some(WireErrorBody { code: e.code().to_string(), message: e.to_string() });
+            last.last_error = Some(WireErrorBody {
+                code: e.code().to_string(),
+                message: e.to_string(),
+            });
         }
     }
     save_last(store, &last).await?;
     outcome
 }
 
-async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<SyncReport, SyncError> {
+async fn run_sync(
+    store: &Store,
+    b: &HubBinding,
+    opts: SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let mut client = b.client()?;
     client.retry.attempts = opts.attempts.max(1);
@@ -609,16 +694,23 @@ async fn run_sync(store: &Store, b: &HubBinding, opts: SyncOptions) -> Result<Sy
     let time = client.time().await?;
     r.skew_ms = time.now_ms - (t0 + now_ms()) / 2;
 
-    let mut remote = HubRemote { client: &client, device_id: b.device_id, crash_before_commit: opts.crash_before_commit };
+    let mut remote = HubRemote {
+        client: &client,
+        device_id: b.device_id,
+        crash_before_commit: opts.crash_before_commit,
+    };
     let x = exchange(store, &mut remote, page).await?;
-    (r.pulled, r.pushed, r.duplicates, r.quarantined) = (x.pulled, x.pushed, x.duplicates, x.quarantined);
+    (r.pulled, r.pushed, r.duplicates, r.quarantined) =
+        (x.pulled, x.pushed, x.duplicates, x.quarantined);
     (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
     let hub_vector = x.their_vector;
     store.remember_peer(HUB_PEER, &hub_vector).await?;
     r.unsynced = lacking(&store.vector().await?, &hub_vector);
     if r.pulled > 0 {
         // Advice only: the sync itself succeeded whatever happens here.
-        r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before).await.unwrap_or(0);
+        r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before)
+            .await
+            .unwrap_or(0);
     }
     r.took_ms = started.elapsed().as_millis() as u64;
     Ok(r)
@@ -634,7 +726,11 @@ struct HubRemote<'a> {
 impl Remote for HubRemote<'_> {
     type Error = SyncError;
 
-    async fn pull(&mut self, vector: VersionVector, limit: usize) -> Result<PullResponse, SyncError> {
+    async fn pull(
+        &mut self,
+        vector: VersionVector,
+        limit: usize,
+    ) -> Result<PullResponse, SyncError> {
         Ok(self.client.pull(&vector, limit).await?)
     }
 
@@ -672,7 +768,11 @@ pub struct SyncStatus {
 pub async fn status(store: &Store, probe: bool) -> Result<SyncStatus, SyncError> {
     let binding = load_binding(store).await?;
     let last = last_sync(store).await?;
-    let hub_vector = store.peer_state(HUB_PEER).await?.map(|p| p.vector).unwrap_or_default();
+    let hub_vector = store
+        .peer_state(HUB_PEER)
+        .await?
+        .map(|p| p.vector)
+        .unwrap_or_default();
     let unsynced_ops = lacking(&store.vector().await?, &hub_vector);
     let (mut online, mut skew_ms) = (None, last.skew_ms);
     if let (true, Some(b)) = (probe, &binding) {
@@ -708,15 +808,31 @@ mod tests {
     #[test]
     fn transient_failures_are_the_network_and_the_hubs_own() {
         assert!(HubCallError::Network("refused".into()).is_transient());
-        let refused = |status| HubCallError::Refused { status, code: "x".into(), message: String::new() };
-        assert!(refused(503).is_transient(), "a hub restarting is worth waiting for");
-        assert!(!refused(401).is_transient(), "a bad token never becomes good by retrying");
-        assert!(!refused(409).is_transient(), "a cloned device is not a network hiccup");
+        let refused = |status| HubCallError::Refused {
+            status,
+            code: "x".into(),
+            message: String::new(),
+        };
+        assert!(
+            refused(503).is_transient(),
+            "a hub restarting is worth waiting for"
+        );
+        assert!(
+            !refused(401).is_transient(),
+            "a bad token never becomes good by retrying"
+        );
+        assert!(
+            !refused(409).is_transient(),
+            "a cloned device is not a network hiccup"
+        );
     }
 
     #[test]
     fn hub_urls_are_checked_before_any_call() {
-        assert_eq!(check_url("https://hub.example.org:8787/").unwrap(), "https://hub.example.org:8787");
+        assert_eq!(
+            check_url("https://hub.example.org:8787/").unwrap(),
+            "https://hub.example.org:8787"
+        );
         assert!(check_url("hub.example.org").is_err(), "a scheme is needed");
         assert!(check_url("https://").is_err());
     }
@@ -732,12 +848,16 @@ mod tests {
             ca_pem: None,
             enrolled_at_ms: 0,
         };
-        assert!(!format!("{b:?}").contains("SECRET"), "logs must not carry the token");
+        assert!(
+            !format!("{b:?}").contains("SECRET"),
+            "logs must not carry the token"
+        );
     }
 
     #[test]
     fn enroll_requests_without_a_device_id_still_parse() {
-        let r: EnrollRequest = serde_json::from_str(r#"{"protocol":1,"code":"AB","device_name":"x"}"#).unwrap();
+        let r: EnrollRequest =
+            serde_json::from_str(r#"{"protocol":1,"code":"AB","device_name":"x"}"#).unwrap();
         assert_eq!(r.device_id, None);
     }
 }

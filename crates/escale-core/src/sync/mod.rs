@@ -47,8 +47,11 @@ impl SyncKey {
     }
 
     pub fn from_hex(s: &str) -> Result<SyncKey> {
-        let bytes = hex::decode(s.trim()).map_err(|_| Error::Corrupt("sync key is not hex".into()))?;
-        let k: [u8; 32] = bytes.try_into().map_err(|_| Error::Corrupt("sync key must be 32 bytes".into()))?;
+        let bytes =
+            hex::decode(s.trim()).map_err(|_| Error::Corrupt("sync key is not hex".into()))?;
+        let k: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::Corrupt("sync key must be 32 bytes".into()))?;
         Ok(SyncKey(k))
     }
 }

@@ -97,7 +97,11 @@ impl Store {
         let mine = read_vector(&mut tx).await?;
         let (ops, more) = page_for(&mut tx, &mine, &req.vector, req.limit).await?;
         tx.rollback().await?;
-        Ok(PullResponse { ops, more, vector: mine })
+        Ok(PullResponse {
+            ops,
+            more,
+            vector: mine,
+        })
     }
 
     /// Applies a peer's push. Idempotent; answers with our vector after it.
@@ -106,7 +110,10 @@ impl Store {
         let me = self.identity().await?.ok_or(Error::NotInitialised)?;
         if req.device_id == me.device_id {
             // Another machine presents itself with our device id.
-            return Err(Error::CloneDetected { origin: req.device_id, seq: 0 });
+            return Err(Error::CloneDetected {
+                origin: req.device_id,
+                seq: 0,
+            });
         }
         self.ingest_wire(req.ops).await
     }
@@ -133,9 +140,10 @@ impl Store {
 
     /// Per origin, the most its clock was seen ahead of ours (largest first).
     pub async fn clock_skew(&self) -> Result<Vec<ClockSkew>> {
-        let rows = sqlx::query("SELECT text_value FROM local WHERE key >= 'skew/' AND key < 'skew0'")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT text_value FROM local WHERE key >= 'skew/' AND key < 'skew0'")
+                .fetch_all(self.pool())
+                .await?;
         let mut out: Vec<ClockSkew> = rows
             .iter()
             .filter_map(|r| r.try_get::<Option<String>, _>(0).ok().flatten())
@@ -172,7 +180,10 @@ impl Store {
 
     /// Remembers a peer's vector after a successful exchange.
     pub async fn remember_peer(&self, peer: &str, vector: &VersionVector) -> Result<()> {
-        let state = PeerState { vector: vector.clone(), synced_at_ms: now_ms() };
+        let state = PeerState {
+            vector: vector.clone(),
+            synced_at_ms: now_ms(),
+        };
         sqlx::query(
             "INSERT INTO local (key, text_value) VALUES (?, ?)
              ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
@@ -186,10 +197,11 @@ impl Store {
 
     /// What [`Store::remember_peer`] last stored for `peer`.
     pub async fn peer_state(&self, peer: &str) -> Result<Option<PeerState>> {
-        let text: Option<Option<String>> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
-            .bind(format!("peer/{peer}"))
-            .fetch_optional(self.pool())
-            .await?;
+        let text: Option<Option<String>> =
+            sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+                .bind(format!("peer/{peer}"))
+                .fetch_optional(self.pool())
+                .await?;
         Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
     }
 
@@ -200,9 +212,10 @@ impl Store {
             .bind(super::SyncKey::random().to_hex())
             .execute(self.pool())
             .await?;
-        let hex: Option<String> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = 'sync_key'")
-            .fetch_one(self.pool())
-            .await?;
+        let hex: Option<String> =
+            sqlx::query_scalar("SELECT text_value FROM local WHERE key = 'sync_key'")
+                .fetch_one(self.pool())
+                .await?;
         super::SyncKey::from_hex(&hex.unwrap_or_default())
     }
 
@@ -238,15 +251,22 @@ impl Store {
         let ident = tx.identity();
         let mut fields = crate::op::Fields::new();
         fields.insert("name".into(), crate::op::Value::String(name));
-        tx.append(vec![crate::op::OpBody::Set { entity: crate::model::Entity::Device, id: device_id, fields }])
-            .await?;
+        tx.append(vec![crate::op::OpBody::Set {
+            entity: crate::model::Entity::Device,
+            id: device_id,
+            fields,
+        }])
+        .await?;
         tx.commit().await?;
         Ok(ident)
     }
 }
 
 fn protocol(theirs: u32) -> Result<()> {
-    check_protocol(theirs).map_err(|_| Error::ProtocolMismatch { theirs, ours: PROTOCOL_VERSION })
+    check_protocol(theirs).map_err(|_| Error::ProtocolMismatch {
+        theirs,
+        ours: PROTOCOL_VERSION,
+    })
 }
 
 pub(crate) fn response(report: &BatchReport, vector: VersionVector) -> PushResponse {
@@ -303,7 +323,11 @@ pub struct Exchanged {
 /// Pulls every page the remote has for us (each committed on its own, so
 /// an interrupted exchange keeps what it got), then pushes, page by page,
 /// what the remote lacks. Replays change nothing on either side.
-pub async fn exchange<R: Remote>(store: &Store, remote: &mut R, page: usize) -> std::result::Result<Exchanged, R::Error> {
+pub async fn exchange<R: Remote>(
+    store: &Store,
+    remote: &mut R,
+    page: usize,
+) -> std::result::Result<Exchanged, R::Error> {
     let page = page.clamp(1, MAX_PAGE_OPS);
     let mut x = Exchanged::default();
     loop {
@@ -396,7 +420,10 @@ async fn refuse_our_clones(tx: &mut WriteTx, ops: &[Op]) -> Result<()> {
         }
         let held: BTreeSet<String> = q.fetch_all(tx.conn()).await?.into_iter().collect();
         if let Some(o) = chunk.iter().find(|o| !held.contains(&o.id.to_string())) {
-            return Err(Error::CloneDetected { origin: me, seq: o.seq });
+            return Err(Error::CloneDetected {
+                origin: me,
+                seq: o.seq,
+            });
         }
     }
     Ok(())
@@ -415,15 +442,20 @@ async fn note_skew(conn: &mut SqliteConnection, ops: &[Op]) -> Result<()> {
     }
     for (origin, a) in ahead {
         let key = format!("skew/{origin}");
-        let old: Option<Option<String>> = sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
-            .bind(&key)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let old: Option<Option<String>> =
+            sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+                .bind(&key)
+                .fetch_optional(&mut *conn)
+                .await?;
         let old: Option<ClockSkew> = old.flatten().and_then(|t| serde_json::from_str(&t).ok());
         if old.as_ref().is_some_and(|o| o.ahead_ms >= a) {
             continue;
         }
-        let v = ClockSkew { origin, ahead_ms: a, seen_at_ms: now };
+        let v = ClockSkew {
+            origin,
+            ahead_ms: a,
+            seen_at_ms: now,
+        };
         sqlx::query(
             "INSERT INTO local (key, text_value) VALUES (?, ?)
              ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
@@ -442,7 +474,10 @@ pub(crate) async fn read_vector(conn: &mut SqliteConnection) -> Result<VersionVe
         .await?;
     let mut v = VersionVector::new();
     for r in rows {
-        v.insert(crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?, r.try_get(1)?);
+        v.insert(
+            crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?,
+            r.try_get(1)?,
+        );
     }
     Ok(v)
 }
@@ -524,7 +559,15 @@ mod tests {
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let mine = VersionVector::from([(a, 10), (b, 3)]);
         let peer = VersionVector::from([(a, 4), (b, 9)]);
-        assert_eq!(lacking(&mine, &peer), 6, "a peer ahead on one origin does not offset another");
-        assert_eq!(lacking(&mine, &VersionVector::new()), 13, "a new peer lacks everything");
+        assert_eq!(
+            lacking(&mine, &peer),
+            6,
+            "a peer ahead on one origin does not offset another"
+        );
+        assert_eq!(
+            lacking(&mine, &VersionVector::new()),
+            13,
+            "a new peer lacks everything"
+        );
     }
 }

@@ -90,15 +90,41 @@ impl WireOp {
             return Err(WireError::BadKind);
         }
         let (body, problem) = match self.body {
-            None => (OpBody::Redacted { kind: self.kind, subject: self.subject }, None),
+            None => (
+                OpBody::Redacted {
+                    kind: self.kind,
+                    subject: self.subject,
+                },
+                None,
+            ),
             Some(v) => match OpBody::decode(&self.kind, self.subject, v) {
-                OpBody::Undecodable { kind, subject, body, reason } => {
-                    (OpBody::Undecodable { kind, subject, body, reason: reason.clone() }, Some(reason))
-                }
+                OpBody::Undecodable {
+                    kind,
+                    subject,
+                    body,
+                    reason,
+                } => (
+                    OpBody::Undecodable {
+                        kind,
+                        subject,
+                        body,
+                        reason: reason.clone(),
+                    },
+                    Some(reason),
+                ),
                 b => (b, None),
             },
         };
-        Ok((Op { id: self.id, origin: self.origin, seq: self.seq, hlc: Hlc(self.hlc), body }, problem))
+        Ok((
+            Op {
+                id: self.id,
+                origin: self.origin,
+                seq: self.seq,
+                hlc: Hlc(self.hlc),
+                body,
+            },
+            problem,
+        ))
     }
 }
 
@@ -179,28 +205,69 @@ mod tests {
     #[test]
     fn an_op_survives_the_wire_unchanged() {
         let mut fields = crate::op::Fields::new();
-        fields.insert("first_name".into(), serde_json::Value::String("Éloïse".into()));
-        let op = Op { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 3, hlc: Hlc::new(1_700_000_000_000, 2), body: OpBody::Set { entity: Entity::Visitor, id: Uuid::now_v7(), fields } };
+        fields.insert(
+            "first_name".into(),
+            serde_json::Value::String("Éloïse".into()),
+        );
+        let op = Op {
+            id: Uuid::now_v7(),
+            origin: Uuid::now_v7(),
+            seq: 3,
+            hlc: Hlc::new(1_700_000_000_000, 2),
+            body: OpBody::Set {
+                entity: Entity::Visitor,
+                id: Uuid::now_v7(),
+                fields,
+            },
+        };
         let json = serde_json::to_string(&WireOp::from(&op)).unwrap();
-        let (back, problem) = serde_json::from_str::<WireOp>(&json).unwrap().into_op().unwrap();
+        let (back, problem) = serde_json::from_str::<WireOp>(&json)
+            .unwrap()
+            .into_op()
+            .unwrap();
         assert_eq!(back, op);
         assert!(problem.is_none());
     }
 
     #[test]
     fn an_unknown_kind_is_stored_for_quarantine_not_rejected() {
-        let w = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 1, hlc: 5, kind: "teleport".into(), subject: None, body: Some(serde_json::json!({"kind": "teleport"})) };
+        let w = WireOp {
+            id: Uuid::now_v7(),
+            origin: Uuid::now_v7(),
+            seq: 1,
+            hlc: 5,
+            kind: "teleport".into(),
+            subject: None,
+            body: Some(serde_json::json!({"kind": "teleport"})),
+        };
         let (op, problem) = w.into_op().unwrap();
-        assert!(problem.is_some(), "the decode problem is reported for the quarantine");
-        assert!(matches!(op.body, OpBody::Undecodable { .. }), "kept word for word, to be quarantined");
-        let bad = WireOp { id: Uuid::now_v7(), origin: Uuid::now_v7(), seq: 0, hlc: 5, kind: "x".into(), subject: None, body: None };
+        assert!(
+            problem.is_some(),
+            "the decode problem is reported for the quarantine"
+        );
+        assert!(
+            matches!(op.body, OpBody::Undecodable { .. }),
+            "kept word for word, to be quarantined"
+        );
+        let bad = WireOp {
+            id: Uuid::now_v7(),
+            origin: Uuid::now_v7(),
+            seq: 0,
+            hlc: 5,
+            kind: "x".into(),
+            subject: None,
+            body: None,
+        };
         assert_eq!(bad.into_op().unwrap_err(), WireError::BadSeq(0));
     }
 
     #[test]
     fn protocol_versions_are_checked_both_ways() {
         assert_eq!(check_protocol(PROTOCOL_VERSION), Ok(()));
-        assert_eq!(check_protocol(PROTOCOL_VERSION + 1), Err("sync.protocol_too_new"));
+        assert_eq!(
+            check_protocol(PROTOCOL_VERSION + 1),
+            Err("sync.protocol_too_new")
+        );
         assert_eq!(check_protocol(0), Err("sync.protocol_too_old"));
     }
 }

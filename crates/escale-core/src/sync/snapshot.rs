@@ -44,20 +44,30 @@ impl Store {
         let tmp = sibling(path, "snapshot-tmp");
         let _ = std::fs::remove_file(&tmp);
         let result = async {
-            let target = tmp.to_str().ok_or_else(|| Error::DataDir(format!("{}: not UTF-8", tmp.display())))?;
+            let target = tmp
+                .to_str()
+                .ok_or_else(|| Error::DataDir(format!("{}: not UTF-8", tmp.display())))?;
             // One consistent read of everything, written compactly.
-            sqlx::query("VACUUM INTO ?").bind(target).execute(self.pool()).await?;
+            sqlx::query("VACUUM INTO ?")
+                .bind(target)
+                .execute(self.pool())
+                .await?;
             let pool = open_plain(&tmp).await?;
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM local").execute(&mut *tx).await?;
-            for (k, v) in [("snapshot.org_id", ident.org_id.to_string()), ("snapshot.sync_key", key.to_hex())] {
+            for (k, v) in [
+                ("snapshot.org_id", ident.org_id.to_string()),
+                ("snapshot.sync_key", key.to_hex()),
+            ] {
                 sqlx::query("INSERT INTO local (key, text_value) VALUES (?, ?)")
                     .bind(k)
                     .bind(v)
                     .execute(&mut *tx)
                     .await?;
             }
-            let ops: i64 = sqlx::query_scalar("SELECT count(*) FROM op").fetch_one(&mut *tx).await?;
+            let ops: i64 = sqlx::query_scalar("SELECT count(*) FROM op")
+                .fetch_one(&mut *tx)
+                .await?;
             let vector = read_vector(&mut tx).await?;
             tx.commit().await?;
             pool.close().await;
@@ -86,14 +96,24 @@ impl Store {
     /// Creates the store of a new device of the snapshot's organisation in
     /// `dir` (which must not hold a store yet) from a snapshot file, which is
     /// copied (the file stays as it was).
-    pub async fn import_snapshot(dir: &Path, file: &Path, device_name: &str, opts: &OpenOptions) -> Result<Store> {
+    pub async fn import_snapshot(
+        dir: &Path,
+        file: &Path,
+        device_name: &str,
+        opts: &OpenOptions,
+    ) -> Result<Store> {
         Self::start_from_snapshot(dir, file, device_name, opts, false).await
     }
 
     /// Like [`Store::import_snapshot`], but takes the file over (moved into
     /// place when it is on the same file system, which saves copying a
     /// gigabyte): for a snapshot just downloaded to a temporary file.
-    pub async fn adopt_snapshot(dir: &Path, file: &Path, device_name: &str, opts: &OpenOptions) -> Result<Store> {
+    pub async fn adopt_snapshot(
+        dir: &Path,
+        file: &Path,
+        device_name: &str,
+        opts: &OpenOptions,
+    ) -> Result<Store> {
         Self::start_from_snapshot(dir, file, device_name, opts, true).await
     }
 
@@ -113,7 +133,9 @@ impl Store {
         let tmp = dir.join(format!("{DB_FILE}.snapshot-{}", Uuid::now_v7()));
         let result = async {
             let not_found = |e: std::io::Error| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::SnapshotInvalid(format!("{}: not found", file.display())),
+                std::io::ErrorKind::NotFound => {
+                    Error::SnapshotInvalid(format!("{}: not found", file.display()))
+                }
                 _ => e.into(),
             };
             if !(consume && std::fs::rename(file, &tmp).is_ok()) {
@@ -139,7 +161,10 @@ impl Store {
                 Error::Internal(d) => Error::SnapshotInvalid(d),
                 other => other,
             })?;
-            if let Err(e) = store.join_org(org_id, Uuid::now_v7(), &key, device_name).await {
+            if let Err(e) = store
+                .join_org(org_id, Uuid::now_v7(), &key, device_name)
+                .await
+            {
                 store.close().await;
                 return Err(e);
             }
@@ -198,12 +223,18 @@ async fn open_plain(path: &Path) -> Result<SqlitePool> {
         .filename(path)
         .create_if_missing(false)
         .journal_mode(SqliteJournalMode::Delete);
-    Ok(SqlitePoolOptions::new().max_connections(1).connect_with(co).await?)
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(co)
+        .await?)
 }
 
 /// `dir/.name.<tag>-<uuid>`: a temporary file on the same file system as
 /// `path`, so the final rename is atomic.
 pub(crate) fn sibling(path: &Path, tag: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{tag}-{}", Uuid::now_v7()))
 }

@@ -60,15 +60,33 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
             Gen::SetVisitor { v, field, value } => {
                 let name = ["first_name", "last_name", "email"][*field as usize];
                 let mut f = Fields::new();
-                f.insert(name.into(), if *value == 0 { Value::Null } else { Value::String(format!("{name}-{value}")) });
-                OpBody::Set { entity: Entity::Visitor, id: visitor(*v), fields: f }
+                f.insert(
+                    name.into(),
+                    if *value == 0 {
+                        Value::Null
+                    } else {
+                        Value::String(format!("{name}-{value}"))
+                    },
+                );
+                OpBody::Set {
+                    entity: Entity::Visitor,
+                    id: visitor(*v),
+                    fields: f,
+                }
             }
             Gen::SetRegistration { r, v, status } => {
                 let mut f = Fields::new();
                 f.insert("event_id".into(), Value::String(event().to_string()));
                 f.insert("visitor_id".into(), Value::String(visitor(*v).to_string()));
-                f.insert("status".into(), Value::String(if *status { "active" } else { "cancelled" }.into()));
-                OpBody::Set { entity: Entity::Registration, id: Uuid::from_u128(0xC000 + r * 16 + v), fields: f }
+                f.insert(
+                    "status".into(),
+                    Value::String(if *status { "active" } else { "cancelled" }.into()),
+                );
+                OpBody::Set {
+                    entity: Entity::Registration,
+                    id: Uuid::from_u128(0xC000 + r * 16 + v),
+                    fields: f,
+                }
             }
             Gen::CheckIn { v, session, out } => OpBody::CheckIn {
                 event_id: event(),
@@ -79,11 +97,16 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                 code: None,
             },
             Gen::Void { target } => {
-                let checkins: Vec<Uuid> =
-                    ops.iter().filter(|o| matches!(o.body, OpBody::CheckIn { .. })).map(|o| o.id).collect();
+                let checkins: Vec<Uuid> = ops
+                    .iter()
+                    .filter(|o| matches!(o.body, OpBody::CheckIn { .. }))
+                    .map(|o| o.id)
+                    .collect();
                 match checkins.get(target % checkins.len().max(1)) {
                     Some(id) => OpBody::VoidCheckIn { checkin_id: *id },
-                    None => OpBody::VoidCheckIn { checkin_id: Uuid::from_u128(0xF00D) },
+                    None => OpBody::VoidCheckIn {
+                        checkin_id: Uuid::from_u128(0xF00D),
+                    },
                 }
             }
             Gen::Consent { v, granted } => OpBody::Consent {
@@ -92,10 +115,22 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                 granted: *granted,
                 wording_version: "t".into(),
             },
-            Gen::Merge { loser, winner } => OpBody::Merge { loser: visitor(*loser), winner: visitor(*winner) },
-            Gen::Erase { v } => OpBody::Erase { visitor_id: visitor(*v) },
-            Gen::NotDuplicate { a, b } => OpBody::NotDuplicate { a: visitor(*a), b: visitor(*b) },
-            Gen::Junk => OpBody::Set { entity: Entity::Visitor, id: visitor(0), fields: Fields::new() },
+            Gen::Merge { loser, winner } => OpBody::Merge {
+                loser: visitor(*loser),
+                winner: visitor(*winner),
+            },
+            Gen::Erase { v } => OpBody::Erase {
+                visitor_id: visitor(*v),
+            },
+            Gen::NotDuplicate { a, b } => OpBody::NotDuplicate {
+                a: visitor(*a),
+                b: visitor(*b),
+            },
+            Gen::Junk => OpBody::Set {
+                entity: Entity::Visitor,
+                id: visitor(0),
+                fields: Fields::new(),
+            },
         };
         ops.push(Op {
             id: Uuid::from_u128(0x1_0000 + i as u128),
@@ -153,12 +188,30 @@ proptest! {
 
 async fn fold_in_store(ops: &[Op], batches: &[usize]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), &OpenOptions { relaxed_durability: true, ..Default::default() }).await.unwrap();
-    store.init_identity(Uuid::from_u128(1), Uuid::from_u128(2)).await.unwrap().commit().await.unwrap();
+    let store = Store::open(
+        dir.path(),
+        &OpenOptions {
+            relaxed_durability: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    store
+        .init_identity(Uuid::from_u128(1), Uuid::from_u128(2))
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
     let mut rest = ops;
     let mut i = 0;
     while !rest.is_empty() {
-        let n = batches.get(i).copied().unwrap_or(rest.len()).clamp(1, rest.len());
+        let n = batches
+            .get(i)
+            .copied()
+            .unwrap_or(rest.len())
+            .clamp(1, rest.len());
         let mut tx = store.write().await.unwrap();
         tx.ingest(&rest[..n]).await.unwrap();
         tx.commit().await.unwrap();
@@ -166,7 +219,10 @@ async fn fold_in_store(ops: &[Op], batches: &[usize]) -> String {
         i += 1;
     }
     let mut conn = store.pool().acquire().await.unwrap();
-    escale_core::store::canonical::state_hash(&mut conn).await.unwrap().total
+    escale_core::store::canonical::state_hash(&mut conn)
+        .await
+        .unwrap()
+        .total
 }
 
 proptest! {

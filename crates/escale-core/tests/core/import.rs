@@ -8,11 +8,24 @@ use escale_core::model::Method;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../escale-import/tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../escale-import/tests/fixtures")
+        .join(name)
 }
 
 async fn import(d: &Desk, file: &std::path::Path, dry_run: bool) -> ImportReport {
-    d.app.import_file(&d.event, file, &ImportOptions { dry_run, mapping: None }, &|_| {}).await.unwrap()
+    d.app
+        .import_file(
+            &d.event,
+            file,
+            &ImportOptions {
+                dry_run,
+                mapping: None,
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -31,15 +44,35 @@ async fn every_fixture_imports_and_a_second_import_adds_nothing() {
         let got = serde_json::to_value(first.detected.format).unwrap();
         assert_eq!(got, format, "{file}: detected format");
         let imported = first.new_visitors + first.known_visitors;
-        assert!(imported >= 2, "{file}: at least two people imported, got {first:?}");
+        assert!(
+            imported >= 2,
+            "{file}: at least two people imported, got {first:?}"
+        );
         let stats = d.app.stats(&d.event).await.unwrap();
-        assert_eq!(stats.pre_registered as usize, first.new_visitors, "{file}: one pre-registration per new person");
+        assert_eq!(
+            stats.pre_registered as usize, first.new_visitors,
+            "{file}: one pre-registration per new person"
+        );
         let ops = d.app.store().op_count().await.unwrap();
         let again = import(&d, &fixture(file), false).await;
-        assert_eq!((again.new_visitors, again.known_visitors), (0, 0), "{file}: re-import creates nobody");
-        assert_eq!(again.already_imported, imported, "{file}: every record is recognised as already imported");
-        assert_eq!(d.app.store().op_count().await.unwrap(), ops, "{file}: re-import writes no op");
-        assert!(d.app.verify().await.unwrap().equal, "{file}: state is still the fold of the log");
+        assert_eq!(
+            (again.new_visitors, again.known_visitors),
+            (0, 0),
+            "{file}: re-import creates nobody"
+        );
+        assert_eq!(
+            again.already_imported, imported,
+            "{file}: every record is recognised as already imported"
+        );
+        assert_eq!(
+            d.app.store().op_count().await.unwrap(),
+            ops,
+            "{file}: re-import writes no op"
+        );
+        assert!(
+            d.app.verify().await.unwrap().equal,
+            "{file}: state is still the fold of the log"
+        );
     }
 }
 
@@ -47,9 +80,18 @@ async fn every_fixture_imports_and_a_second_import_adds_nothing() {
 async fn cancelled_refunded_and_draft_rows_are_skipped_with_reasons() {
     let d = desk().await;
     let r = import(&d, &fixture("helloasso_billetterie.csv"), false).await;
-    assert!(r.skipped > 0, "the HelloAsso fixture has refunded/cancelled rows: {r:?}");
+    assert!(
+        r.skipped > 0,
+        "the HelloAsso fixture has refunded/cancelled rows: {r:?}"
+    );
     assert_eq!(r.skipped, r.skipped_by_reason.values().sum::<usize>());
-    assert!(r.issues.iter().filter(|i| i.kind == "skipped").all(|i| i.line > 1), "skips point at their line");
+    assert!(
+        r.issues
+            .iter()
+            .filter(|i| i.kind == "skipped")
+            .all(|i| i.line > 1),
+        "skips point at their line"
+    );
 }
 
 #[tokio::test]
@@ -57,11 +99,25 @@ async fn a_dry_run_reports_what_a_commit_would_do_and_writes_nothing() {
     let d = desk().await;
     let before = d.app.store().op_count().await.unwrap();
     let dry = import(&d, &fixture("eventbrite_attendees.csv"), true).await;
-    assert_eq!(d.app.store().op_count().await.unwrap(), before, "a dry run writes nothing");
+    assert_eq!(
+        d.app.store().op_count().await.unwrap(),
+        before,
+        "a dry run writes nothing"
+    );
     let real = import(&d, &fixture("eventbrite_attendees.csv"), false).await;
     assert_eq!(
-        (dry.new_visitors, dry.known_visitors, dry.skipped, dry.merges_proposed),
-        (real.new_visitors, real.known_visitors, real.skipped, real.merges_proposed),
+        (
+            dry.new_visitors,
+            dry.known_visitors,
+            dry.skipped,
+            dry.merges_proposed
+        ),
+        (
+            real.new_visitors,
+            real.known_visitors,
+            real.skipped,
+            real.merges_proposed
+        ),
         "the preview must match the commit"
     );
 }
@@ -72,15 +128,33 @@ async fn rows_matching_existing_people_are_attached_not_duplicated() {
     // Same email, different case: the same person.
     let by_email = d
         .app
-        .register_walk_in(&walk_in(&d.event, VisitorInput { email: "ELOISE.NDIAYE@example.org".into(), ..person("Eloise", "Ndiaye") }, false))
+        .register_walk_in(&walk_in(
+            &d.event,
+            VisitorInput {
+                email: "ELOISE.NDIAYE@example.org".into(),
+                ..person("Eloise", "Ndiaye")
+            },
+            false,
+        ))
         .await
         .unwrap();
     // Same name, no corroborating field: a new record and a proposed merge.
-    d.app.register_walk_in(&walk_in(&d.event, person("Chloé", "Martin"), false)).await.unwrap();
+    d.app
+        .register_walk_in(&walk_in(&d.event, person("Chloé", "Martin"), false))
+        .await
+        .unwrap();
     let r = import(&d, &fixture("eventbrite_attendees.csv"), false).await;
     assert!(r.known_visitors >= 1, "Éloïse matched by email: {r:?}");
-    let detail = d.app.visitor_detail(&by_email.visitor.id.to_string()).await.unwrap();
-    assert_eq!(detail.registrations.len(), 2, "her import row became a second registration on her record");
+    let detail = d
+        .app
+        .visitor_detail(&by_email.visitor.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.registrations.len(),
+        2,
+        "her import row became a second registration on her record"
+    );
     let hits = d.app.search(Some(&d.event), "eloise", 10).await.unwrap();
     assert_eq!(hits.len(), 1, "no duplicate Éloïse");
 }
@@ -88,42 +162,85 @@ async fn rows_matching_existing_people_are_attached_not_duplicated() {
 #[tokio::test]
 async fn a_name_only_match_is_proposed_for_merge() {
     let d = desk().await;
-    let chloe = d.app.register_walk_in(&walk_in(&d.event, person("Chloé", "Martin"), false)).await.unwrap();
+    let chloe = d
+        .app
+        .register_walk_in(&walk_in(&d.event, person("Chloé", "Martin"), false))
+        .await
+        .unwrap();
     let r = import(&d, &fixture("helloasso_billetterie.csv"), false).await;
     let proposal = r.issues.iter().find(|i| i.kind == "merge_proposed");
-    assert!(proposal.is_some_and(|p| p.candidates.contains(&chloe.visitor.id)), "Chloé Martin without email or birth year: propose, don't guess. {r:?}");
+    assert!(
+        proposal.is_some_and(|p| p.candidates.contains(&chloe.visitor.id)),
+        "Chloé Martin without email or birth year: propose, don't guess. {r:?}"
+    );
 }
 
 #[tokio::test]
 async fn imported_ticket_codes_check_people_in() {
     let d = desk().await;
     import(&d, &fixture("eventbrite_attendees.csv"), false).await;
-    let out = d.app.check_in(&d.event, CheckInTarget::Code("987654321011223344010001".into()), None, Method::Scan).await.unwrap();
+    let out = d
+        .app
+        .check_in(
+            &d.event,
+            CheckInTarget::Code("987654321011223344010001".into()),
+            None,
+            Method::Scan,
+        )
+        .await
+        .unwrap();
     assert_eq!(out.status, CheckInStatus::Welcome);
-    assert_eq!(out.visitor.last_name, "N'Diaye-Lefèvre", "the Eventbrite barcode leads to its attendee");
+    assert_eq!(
+        out.visitor.last_name, "N'Diaye-Lefèvre",
+        "the Eventbrite barcode leads to its attendee"
+    );
     assert!(!out.walk_in_created, "she was pre-registered");
 }
 
 #[tokio::test]
 async fn two_laptops_importing_the_same_file_converge_without_duplicates() {
     let a = desk().await;
-    let b = escale_core::Escale::open(&a.dir.path().join("laptop-b")).await.unwrap();
-    b.init("Association Passerelle Numérique", "Portable 2").await.unwrap();
+    let b = escale_core::Escale::open(&a.dir.path().join("laptop-b"))
+        .await
+        .unwrap();
+    b.init("Association Passerelle Numérique", "Portable 2")
+        .await
+        .unwrap();
     // Laptop B learns the event from A first (as sync will do), then both import.
     let mut tx = b.store().write().await.unwrap();
-    tx.ingest(&a.app.store().all_ops().await.unwrap()).await.unwrap();
+    tx.ingest(&a.app.store().all_ops().await.unwrap())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     import(&a, &fixture("pretix_orders.csv"), false).await;
-    b.import_file(&a.event, &fixture("pretix_orders.csv"), &ImportOptions::default(), &|_| {}).await.unwrap();
+    b.import_file(
+        &a.event,
+        &fixture("pretix_orders.csv"),
+        &ImportOptions::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
     for (from, to) in [(&a.app, &b), (&b, &a.app)] {
         let mut tx = to.store().write().await.unwrap();
-        tx.ingest(&from.store().all_ops().await.unwrap()).await.unwrap();
+        tx.ingest(&from.store().all_ops().await.unwrap())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
-    let (sa, sb) = (a.app.stats(&a.event).await.unwrap(), b.stats(&a.event).await.unwrap());
+    let (sa, sb) = (
+        a.app.stats(&a.event).await.unwrap(),
+        b.stats(&a.event).await.unwrap(),
+    );
     assert_eq!(sa.registered, sb.registered);
-    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM visitor").fetch_one(b.store().pool()).await.unwrap();
-    assert_eq!(people, sa.registered, "the same rows got the same ids on both laptops: nobody is duplicated");
+    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM visitor")
+        .fetch_one(b.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        people, sa.registered,
+        "the same rows got the same ids on both laptops: nobody is duplicated"
+    );
 }
 
 #[tokio::test]
@@ -132,14 +249,40 @@ async fn a_file_that_is_not_a_spreadsheet_is_refused_and_nothing_is_written() {
     let png = d.dir.path().join("photo.csv");
     std::fs::write(&png, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10").unwrap();
     let before = d.app.store().op_count().await.unwrap();
-    let err = d.app.import_file(&d.event, &png, &ImportOptions::default(), &|_| {}).await.unwrap_err();
+    let err = d
+        .app
+        .import_file(&d.event, &png, &ImportOptions::default(), &|_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "import.not_a_spreadsheet");
     assert!(err.message(escale_core::Lang::Fr).contains("tableur"));
     let empty = d.dir.path().join("vide.csv");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(d.app.import_file(&d.event, &empty, &ImportOptions::default(), &|_| {}).await.unwrap_err().code(), "import.empty");
-    let missing = d.app.import_file(&d.event, &d.dir.path().join("absent.csv"), &ImportOptions::default(), &|_| {}).await.unwrap_err();
-    assert!(missing.message(escale_core::Lang::Fr).contains("introuvable"), "{}", missing.message(escale_core::Lang::Fr));
+    assert_eq!(
+        d.app
+            .import_file(&d.event, &empty, &ImportOptions::default(), &|_| {})
+            .await
+            .unwrap_err()
+            .code(),
+        "import.empty"
+    );
+    let missing = d
+        .app
+        .import_file(
+            &d.event,
+            &d.dir.path().join("absent.csv"),
+            &ImportOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        missing
+            .message(escale_core::Lang::Fr)
+            .contains("introuvable"),
+        "{}",
+        missing.message(escale_core::Lang::Fr)
+    );
     assert_eq!(d.app.store().op_count().await.unwrap(), before);
 }
 
@@ -150,8 +293,16 @@ async fn invalid_cells_become_warnings_and_the_person_is_still_imported() {
     std::fs::write(&f, "\u{feff}Nom;Prénom;E-mail;Téléphone\r\nRoux;Anne;anne.roux@@exemple;06 12 34 56 78\r\nPetit;Zoé;zoe@example.org;appelez-moi\r\n").unwrap();
     let r = import(&d, &f, false).await;
     assert_eq!(r.new_visitors, 2);
-    let codes: Vec<&str> = r.issues.iter().filter(|i| i.kind == "warning").map(|i| i.code.as_str()).collect();
+    let codes: Vec<&str> = r
+        .issues
+        .iter()
+        .filter(|i| i.kind == "warning")
+        .map(|i| i.code.as_str())
+        .collect();
     assert_eq!(codes, vec!["invalid_email", "invalid_phone"]);
     let anne = &d.app.search(Some(&d.event), "anne roux", 1).await.unwrap()[0].visitor;
-    assert_eq!((anne.email.as_deref(), anne.phone.as_deref()), (None, Some("+33612345678")));
+    assert_eq!(
+        (anne.email.as_deref(), anne.phone.as_deref()),
+        (None, Some("+33612345678"))
+    );
 }

@@ -10,7 +10,9 @@ use super::support::{person, walk_in};
 use super::sync_net::{founder, full_sync, joiner, opts, org, Node};
 use escale_core::app::CheckInTarget;
 use escale_core::model::Method;
-use escale_core::sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, PeerShare, ShareOptions};
+use escale_core::sync::peer::{
+    self, JoinOptions, PeerError, PeerEvent, PeerReport, PeerShare, ShareOptions,
+};
 use escale_core::sync::protocol::PROTOCOL_VERSION;
 use escale_core::sync::VersionVector;
 use escale_core::Escale;
@@ -45,7 +47,14 @@ async fn join_at(node: &Node, code: &str, addr: SocketAddr) -> Result<PeerReport
         Ok(_) => node.app.info().await.unwrap().device_name,
         Err(_) => "Portable 9".into(),
     };
-    peer::join(node.store(), code, Some(addr), &name, JoinOptions::default()).await
+    peer::join(
+        node.store(),
+        code,
+        Some(addr),
+        &name,
+        JoinOptions::default(),
+    )
+    .await
 }
 
 async fn event(s: &mut PeerShare) -> PeerEvent {
@@ -57,7 +66,11 @@ async fn event(s: &mut PeerShare) -> PeerEvent {
 
 /// What must not change when a session is refused.
 async fn footprint(n: &Node) -> (Vec<Uuid>, VersionVector, String) {
-    (n.op_ids().await, n.store().vector().await.unwrap(), n.hash().await)
+    (
+        n.op_ids().await,
+        n.store().vector().await.unwrap(),
+        n.hash().await,
+    )
 }
 
 fn wrong(code: &str) -> String {
@@ -78,37 +91,86 @@ async fn two_stands_work_apart_then_converge_over_the_lan() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     // Someone registered before the stands split up...
-    let p = a.app.register_walk_in(&walk_in(&ev, person("Éloïse", "N'Diaye-Lefèvre"), false)).await.unwrap();
+    let p = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Éloïse", "N'Diaye-Lefèvre"), false))
+        .await
+        .unwrap();
     full_sync(&nodes, 50).await;
     // ...is scanned at both stands; each stand also registers walk-ins.
     let id = p.visitor.id.to_string();
-    a.app.check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Search).await.unwrap();
-    b.app.check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Scan).await.unwrap();
+    a.app
+        .check_in(
+            &ev,
+            CheckInTarget::Visitor(id.clone()),
+            None,
+            Method::Search,
+        )
+        .await
+        .unwrap();
+    b.app
+        .check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Scan)
+        .await
+        .unwrap();
     for i in 0..5 {
-        a.app.register_walk_in(&walk_in(&ev, person("Ana", &format!("Martin{i}")), true)).await.unwrap();
-        b.app.register_walk_in(&walk_in(&ev, person("Bao", &format!("Nguyen{i}")), i % 2 == 0)).await.unwrap();
+        a.app
+            .register_walk_in(&walk_in(&ev, person("Ana", &format!("Martin{i}")), true))
+            .await
+            .unwrap();
+        b.app
+            .register_walk_in(&walk_in(
+                &ev,
+                person("Bao", &format!("Nguyen{i}")),
+                i % 2 == 0,
+            ))
+            .await
+            .unwrap();
     }
     // One person registered at both stands while apart: a duplicate to check.
-    let elodie =
-        || escale_core::app::VisitorInput { email: "elodie.martin@example.org".into(), ..person("Élodie", "Martin") };
-    a.app.register_walk_in(&walk_in(&ev, elodie(), false)).await.unwrap();
-    b.app.register_walk_in(&walk_in(&ev, elodie(), false)).await.unwrap();
+    let elodie = || escale_core::app::VisitorInput {
+        email: "elodie.martin@example.org".into(),
+        ..person("Élodie", "Martin")
+    };
+    a.app
+        .register_walk_in(&walk_in(&ev, elodie(), false))
+        .await
+        .unwrap();
+    b.app
+        .register_walk_in(&walk_in(&ev, elodie(), false))
+        .await
+        .unwrap();
     assert_ne!(a.hash().await, b.hash().await);
     let (a_ops, b_ops) = (a.op_ids().await.len(), b.op_ids().await.len());
 
     let mut s = start(a, local()).await;
-    let r = join_at(b, &s.code(), s.addr()).await.expect("the exchange succeeds");
+    let r = join_at(b, &s.code(), s.addr())
+        .await
+        .expect("the exchange succeeds");
     assert!(!r.joined_org);
     assert_eq!(r.peer_device_id, a.device().await);
     assert_eq!(r.peer_device_name, "Portable 1");
     let all = a.op_ids().await.len();
     assert_eq!(r.pulled, all - b_ops, "B received exactly what it lacked");
     assert_eq!(r.pushed, all - a_ops, "A received exactly what it lacked");
-    assert_eq!(r.duplicates_proposed, 1, "Élodie registered twice is proposed on B");
+    assert_eq!(
+        r.duplicates_proposed, 1,
+        "Élodie registered twice is proposed on B"
+    );
     match event(&mut s).await {
-        PeerEvent::Joined { device_id, received, sent, new_device, duplicates_proposed, .. } => {
+        PeerEvent::Joined {
+            device_id,
+            received,
+            sent,
+            new_device,
+            duplicates_proposed,
+            ..
+        } => {
             assert_eq!(device_id, b.device().await);
-            assert_eq!((received, sent, new_device), (r.pushed, r.pulled, false), "both sides count the same");
+            assert_eq!(
+                (received, sent, new_device),
+                (r.pushed, r.pulled, false),
+                "both sides count the same"
+            );
             assert_eq!(duplicates_proposed, 1, "and on A");
         }
         other => panic!("expected a join, got {other:?}"),
@@ -116,19 +178,44 @@ async fn two_stands_work_apart_then_converge_over_the_lan() {
 
     assert_eq!(a.op_ids().await, b.op_ids().await, "the same op set");
     assert_eq!(a.hash().await, b.hash().await, "the same state");
-    let (sa, sb) = (a.app.stats(&ev).await.unwrap(), b.app.stats(&ev).await.unwrap());
-    assert_eq!(serde_json::to_value(&sa).unwrap(), serde_json::to_value(&sb).unwrap(), "the same figures");
+    let (sa, sb) = (
+        a.app.stats(&ev).await.unwrap(),
+        b.app.stats(&ev).await.unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&sa).unwrap(),
+        serde_json::to_value(&sb).unwrap(),
+        "the same figures"
+    );
     assert_eq!(sa.registered, 13);
-    assert_eq!(sa.arrived, 1 + 5 + 3, "the person scanned at both stands arrived once");
+    assert_eq!(
+        sa.arrived,
+        1 + 5 + 3,
+        "the person scanned at both stands arrived once"
+    );
     // Each remembers the other's vector (ops not yet synced with it: 0).
     let va = a.store().vector().await.unwrap();
-    let seen_by_a = a.store().peer_state(&format!("peer:{}", b.device().await)).await.unwrap().unwrap();
-    let seen_by_b = b.store().peer_state(&format!("peer:{}", a.device().await)).await.unwrap().unwrap();
+    let seen_by_a = a
+        .store()
+        .peer_state(&format!("peer:{}", b.device().await))
+        .await
+        .unwrap()
+        .unwrap();
+    let seen_by_b = b
+        .store()
+        .peer_state(&format!("peer:{}", a.device().await))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((&seen_by_a.vector, &seen_by_b.vector), (&va, &va));
 
     // The same code again, at once: nothing new either way.
     let again = join_at(b, &s.code(), s.addr()).await.unwrap();
-    assert_eq!((again.pulled, again.pushed), (0, 0), "a repeated exchange changes nothing");
+    assert_eq!(
+        (again.pulled, again.pushed),
+        (0, 0),
+        "a repeated exchange changes nothing"
+    );
     s.stop().await;
 }
 
@@ -138,13 +225,22 @@ async fn an_empty_laptop_joins_the_organisation_and_gets_everything() {
     let a = &nodes[0];
     let mut waiting = None;
     for i in 0..30 {
-        let w =
-            a.app.register_walk_in(&walk_in(&ev, person("Chloé", &format!("Durand{i}")), i % 3 == 0)).await.unwrap();
+        let w = a
+            .app
+            .register_walk_in(&walk_in(
+                &ev,
+                person("Chloé", &format!("Durand{i}")),
+                i % 3 == 0,
+            ))
+            .await
+            .unwrap();
         waiting = Some(w.visitor.id.to_string());
     }
     let new = empty_node().await;
     let mut s = start(a, local()).await;
-    let r = join_at(&new, &s.code(), s.addr()).await.expect("a new laptop joins");
+    let r = join_at(&new, &s.code(), s.addr())
+        .await
+        .expect("a new laptop joins");
     assert!(r.joined_org, "it became a device of the organisation");
     let ident = new.app.identity().await.expect("it is initialised now");
     let theirs = a.app.identity().await.unwrap();
@@ -158,11 +254,20 @@ async fn an_empty_laptop_joins_the_organisation_and_gets_everything() {
     assert_eq!(a.hash().await, new.hash().await);
     assert_eq!(new.app.stats(&ev).await.unwrap().registered, 30);
     assert_eq!(new.app.info().await.unwrap().device_name, "Portable 9");
-    assert!(matches!(event(&mut s).await, PeerEvent::Joined { new_device: true, .. }));
+    assert!(matches!(
+        event(&mut s).await,
+        PeerEvent::Joined {
+            new_device: true,
+            ..
+        }
+    ));
 
     // It works at once like any device, and syncs again as a member.
     let waiting = waiting.unwrap(); // Durand29: not arrived yet
-    new.app.check_in(&ev, CheckInTarget::Visitor(waiting), None, Method::Scan).await.unwrap();
+    new.app
+        .check_in(&ev, CheckInTarget::Visitor(waiting), None, Method::Scan)
+        .await
+        .unwrap();
     let r = join_at(&new, &s.code(), s.addr()).await.unwrap();
     assert!(!r.joined_org);
     assert_eq!(r.pushed, 1, "its check-in went across");
@@ -174,7 +279,10 @@ async fn an_empty_laptop_joins_the_organisation_and_gets_everything() {
 async fn a_wrong_code_is_refused_on_both_sides_and_burned_after_three() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    b.app.register_walk_in(&walk_in(&ev, person("Inès", "Haddad"), true)).await.unwrap();
+    b.app
+        .register_walk_in(&walk_in(&ev, person("Inès", "Haddad"), true))
+        .await
+        .unwrap();
     let new = empty_node().await;
     let before = (footprint(a).await, footprint(b).await);
     let mut s = start(a, local()).await;
@@ -183,22 +291,51 @@ async fn a_wrong_code_is_refused_on_both_sides_and_burned_after_three() {
     let e = join_at(b, &bad, s.addr()).await.unwrap_err();
     assert!(matches!(e, PeerError::WrongCode), "{e:?}");
     assert_eq!(e.code(), "peer.wrong_code");
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code"));
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code")
+    );
     let e = join_at(&new, &bad, s.addr()).await.unwrap_err();
-    assert!(matches!(e, PeerError::WrongCode), "an empty laptop gets nothing either: {e:?}");
-    assert!(new.app.identity().await.is_err(), "the empty laptop is still empty");
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code"));
+    assert!(
+        matches!(e, PeerError::WrongCode),
+        "an empty laptop gets nothing either: {e:?}"
+    );
+    assert!(
+        new.app.identity().await.is_err(),
+        "the empty laptop is still empty"
+    );
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code")
+    );
 
     // The third wrong code burns it: even the right code no longer works.
     let e = join_at(b, &bad, s.addr()).await.unwrap_err();
     assert!(matches!(e, PeerError::CodeBurned), "{e:?}");
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code"));
-    assert!(matches!(event(&mut s).await, PeerEvent::Closed { ref reason } if reason == "code_burned"));
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.wrong_code")
+    );
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Closed { ref reason } if reason == "code_burned")
+    );
     let e = join_at(b, &s.code(), s.addr()).await.unwrap_err();
-    assert!(matches!(e, PeerError::NotFound | PeerError::CodeBurned | PeerError::Network(_)), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            PeerError::NotFound | PeerError::CodeBurned | PeerError::Network(_)
+        ),
+        "{e:?}"
+    );
 
-    assert_eq!((footprint(a).await, footprint(b).await), before, "nothing was written on either side");
-    assert!(a.store().peer_state(&format!("peer:{}", b.device().await)).await.unwrap().is_none());
+    assert_eq!(
+        (footprint(a).await, footprint(b).await),
+        before,
+        "nothing was written on either side"
+    );
+    assert!(a
+        .store()
+        .peer_state(&format!("peer:{}", b.device().await))
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -210,13 +347,25 @@ async fn a_laptop_of_another_organisation_is_refused() {
     let mut s = start(a, local()).await;
     let e = join_at(&stranger, &s.code(), s.addr()).await.unwrap_err();
     assert!(matches!(e, PeerError::OtherOrg), "{e:?}");
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.other_org"));
-    assert_eq!((footprint(a).await, footprint(&stranger).await), before, "nothing exchanged");
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.other_org")
+    );
+    assert_eq!(
+        (footprint(a).await, footprint(&stranger).await),
+        before,
+        "nothing exchanged"
+    );
 
     // Two laptops set up apart then enrolled with the same hub hold the
     // hub organisation's key: for peers that is the same organisation.
-    stranger.store().set_sync_key(&a.store().sync_key().await.unwrap()).await.unwrap();
-    let r = join_at(&stranger, &s.code(), s.addr()).await.expect("same key, same organisation");
+    stranger
+        .store()
+        .set_sync_key(&a.store().sync_key().await.unwrap())
+        .await
+        .unwrap();
+    let r = join_at(&stranger, &s.code(), s.addr())
+        .await
+        .expect("same key, same organisation");
     assert!(r.pulled > 0 && r.pushed > 0);
     assert_eq!(a.op_ids().await, stranger.op_ids().await);
     s.stop().await;
@@ -227,27 +376,52 @@ async fn another_protocol_version_is_refused_before_pairing_and_costs_no_attempt
     let (nodes, _) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     let before = footprint(b).await;
-    let mut s = start(a, ShareOptions { max_failures: 1, ..local() }).await;
-    let newer = JoinOptions { protocol: PROTOCOL_VERSION + 1, ..JoinOptions::default() };
-    let e = peer::join(b.store(), &s.code(), Some(s.addr()), "Portable 2", newer).await.unwrap_err();
+    let mut s = start(
+        a,
+        ShareOptions {
+            max_failures: 1,
+            ..local()
+        },
+    )
+    .await;
+    let newer = JoinOptions {
+        protocol: PROTOCOL_VERSION + 1,
+        ..JoinOptions::default()
+    };
+    let e = peer::join(b.store(), &s.code(), Some(s.addr()), "Portable 2", newer)
+        .await
+        .unwrap_err();
     assert!(
         matches!(e, PeerError::Version { ours, theirs } if ours == PROTOCOL_VERSION + 1 && theirs == PROTOCOL_VERSION),
         "{e:?}"
     );
     assert_eq!(e.code(), "peer.version_mismatch");
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.version_mismatch"));
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.version_mismatch")
+    );
     assert_eq!(footprint(b).await, before);
     // Even with a single attempt allowed, the code still works.
-    join_at(b, &s.code(), s.addr()).await.expect("the right version then pairs");
+    join_at(b, &s.code(), s.addr())
+        .await
+        .expect("the right version then pairs");
 
     // An older sharer, this time.
-    let mut s = start(a, ShareOptions { protocol: PROTOCOL_VERSION + 1, ..local() }).await;
+    let mut s = start(
+        a,
+        ShareOptions {
+            protocol: PROTOCOL_VERSION + 1,
+            ..local()
+        },
+    )
+    .await;
     let e = join_at(b, &s.code(), s.addr()).await.unwrap_err();
     assert!(
         matches!(e, PeerError::Version { ours, theirs } if ours == PROTOCOL_VERSION && theirs == PROTOCOL_VERSION + 1),
         "{e:?}"
     );
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.version_mismatch"));
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.version_mismatch")
+    );
 }
 
 /// What the relay does to the frames it carries.
@@ -321,14 +495,21 @@ async fn altered_or_replayed_frames_stop_the_session_and_nothing_is_applied() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     for i in 0..4 {
-        a.app.register_walk_in(&walk_in(&ev, person("Lucas", &format!("Petit{i}")), true)).await.unwrap();
+        a.app
+            .register_walk_in(&walk_in(&ev, person("Lucas", &format!("Petit{i}")), true))
+            .await
+            .unwrap();
     }
     let before = (footprint(a).await, footprint(b).await);
     let mut s = start(a, local()).await;
     // Sharer → joiner frames: 0 pair_reply, 1 confirm, 2 hello, 3 org_proof,
     // 4 the first page of ops. Joiner → sharer: 0 pair, 1 confirm, 2 hello,
     // 3 org_proof, 4 the first pull.
-    for fault in [Fault::FlipToJoiner(2), Fault::FlipToJoiner(4), Fault::ReplayToJoiner(2)] {
+    for fault in [
+        Fault::FlipToJoiner(2),
+        Fault::FlipToJoiner(4),
+        Fault::ReplayToJoiner(2),
+    ] {
         let via = relay(s.addr(), fault).await;
         let e = join_at(b, &s.code(), via).await.unwrap_err();
         assert!(matches!(e, PeerError::Tampered), "{e:?}");
@@ -337,14 +518,22 @@ async fn altered_or_replayed_frames_stop_the_session_and_nothing_is_applied() {
     }
     let via = relay(s.addr(), Fault::FlipToSharer(3)).await;
     assert!(join_at(b, &s.code(), via).await.is_err());
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.tampered"));
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.tampered")
+    );
     // A flipped handshake frame is a failed pairing, not a silent success.
     let via = relay(s.addr(), Fault::FlipToSharer(1)).await;
     assert!(join_at(b, &s.code(), via).await.is_err());
     assert!(matches!(event(&mut s).await, PeerEvent::Failed { .. }));
-    assert_eq!((footprint(a).await, footprint(b).await), before, "no page was applied");
+    assert_eq!(
+        (footprint(a).await, footprint(b).await),
+        before,
+        "no page was applied"
+    );
     // The direct way still works (the flipped confirmation burned one try of three).
-    join_at(b, &s.code(), s.addr()).await.expect("an intact session succeeds");
+    join_at(b, &s.code(), s.addr())
+        .await
+        .expect("an intact session succeeds");
     assert_eq!(a.op_ids().await, b.op_ids().await);
 }
 
@@ -352,19 +541,34 @@ async fn altered_or_replayed_frames_stop_the_session_and_nothing_is_applied() {
 async fn an_oversized_frame_or_a_silent_peer_is_dropped_and_sharing_goes_on() {
     let (nodes, _) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    let mut s = start(a, ShareOptions { io_timeout: Duration::from_secs(4), ..local() }).await;
+    let mut s = start(
+        a,
+        ShareOptions {
+            io_timeout: Duration::from_secs(4),
+            ..local()
+        },
+    )
+    .await;
 
     // 4 GiB announced before pairing: refused at once, nothing allocated.
     let mut raw = TcpStream::connect(s.addr()).await.unwrap();
     raw.write_all(&u32::MAX.to_be_bytes()).await.unwrap();
     let t = std::time::Instant::now();
-    assert!(matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.too_large"));
-    assert!(t.elapsed() < Duration::from_millis(2500), "not after the 4 s timeout: {:?}", t.elapsed());
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Failed { ref code, .. } if code == "peer.too_large")
+    );
+    assert!(
+        t.elapsed() < Duration::from_millis(2500),
+        "not after the 4 s timeout: {:?}",
+        t.elapsed()
+    );
 
     // A connection that never speaks does not hold the code: someone else
     // pairs meanwhile, and the silent one times out.
     let _silent = TcpStream::connect(s.addr()).await.unwrap();
-    join_at(b, &s.code(), s.addr()).await.expect("pairs while another connection is silent");
+    join_at(b, &s.code(), s.addr())
+        .await
+        .expect("pairs while another connection is silent");
     let mut codes = Vec::new();
     for _ in 0..2 {
         match event(&mut s).await {
@@ -381,10 +585,22 @@ async fn an_oversized_frame_or_a_silent_peer_is_dropped_and_sharing_goes_on() {
 async fn an_expired_code_is_refused() {
     let (nodes, _) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    let mut s = start(a, ShareOptions { code_ttl: Duration::from_millis(300), ..local() }).await;
-    assert!(matches!(event(&mut s).await, PeerEvent::Closed { ref reason } if reason == "code_expired"));
+    let mut s = start(
+        a,
+        ShareOptions {
+            code_ttl: Duration::from_millis(300),
+            ..local()
+        },
+    )
+    .await;
+    assert!(
+        matches!(event(&mut s).await, PeerEvent::Closed { ref reason } if reason == "code_expired")
+    );
     let e = join_at(b, &s.code(), s.addr()).await.unwrap_err();
-    assert!(matches!(e, PeerError::NotFound), "the sharer stopped listening: {e:?}");
+    assert!(
+        matches!(e, PeerError::NotFound),
+        "the sharer stopped listening: {e:?}"
+    );
 }
 
 /// mDNS needs the MULTICAST flag on `lo` (off in some containers; root can
@@ -398,7 +614,9 @@ fn loopback_multicast() -> bool {
             .unwrap_or(false)
     };
     if !has() {
-        let _ = std::process::Command::new("ip").args(["link", "set", "lo", "multicast", "on"]).status();
+        let _ = std::process::Command::new("ip")
+            .args(["link", "set", "lo", "multicast", "on"])
+            .status();
     }
     if has() {
         return true;
@@ -419,28 +637,49 @@ async fn a_sharer_is_found_by_mdns_on_loopback_and_joined_without_an_address() {
     }
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    a.app.register_walk_in(&walk_in(&ev, person("Zoé", "Moreau"), true)).await.unwrap();
-    let s = start(a, ShareOptions { advertise: true, ..local() }).await;
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Zoé", "Moreau"), true))
+        .await
+        .unwrap();
+    let s = start(
+        a,
+        ShareOptions {
+            advertise: true,
+            ..local()
+        },
+    )
+    .await;
     assert_eq!(s.discovery_error(), None, "advertising on lo works");
     let found = peer::browse(Duration::from_secs(2)).await.unwrap();
     let device = a.device().await;
-    let me =
-        found.iter().find(|f| f.device_id == Some(device)).unwrap_or_else(|| panic!("the sharer is found: {found:?}"));
+    let me = found
+        .iter()
+        .find(|f| f.device_id == Some(device))
+        .unwrap_or_else(|| panic!("the sharer is found: {found:?}"));
     assert_eq!(me.name, "Portable 1");
     assert_eq!(me.org_id, Some(a.app.identity().await.unwrap().org_id));
     assert_eq!(me.protocol, Some(PROTOCOL_VERSION));
     assert_eq!(me.addr, s.addr(), "reachable where it listens");
 
-    let r = peer::join(b.store(), &s.code(), None, "Portable 2", JoinOptions::default())
-        .await
-        .expect("joins the one sharer of its organisation found on the network");
+    let r = peer::join(
+        b.store(),
+        &s.code(),
+        None,
+        "Portable 2",
+        JoinOptions::default(),
+    )
+    .await
+    .expect("joins the one sharer of its organisation found on the network");
     assert_eq!(r.peer_addr, s.addr());
     assert_eq!(a.op_ids().await, b.op_ids().await);
 
     // Stopped: it says goodbye and is no longer found.
     s.stop().await;
     let found = peer::browse(Duration::from_millis(1500)).await.unwrap();
-    assert!(found.iter().all(|f| f.device_id != Some(device)), "withdrawn: {found:?}");
+    assert!(
+        found.iter().all(|f| f.device_id != Some(device)),
+        "withdrawn: {found:?}"
+    );
 }
 
 #[tokio::test]
@@ -456,8 +695,21 @@ async fn joining_by_mdns_with_nobody_sharing_says_so() {
         peer_name: Some("Nobody by this name".into()),
         ..JoinOptions::default()
     };
-    let e = peer::join(lonely.store(), "1234-5678", None, "Portable 2", opts).await.unwrap_err();
+    let e = peer::join(lonely.store(), "1234-5678", None, "Portable 2", opts)
+        .await
+        .unwrap_err();
     assert!(matches!(e, PeerError::NotFound), "{e:?}");
-    let e = peer::join(lonely.store(), "1234-567", None, "Portable 2", JoinOptions::default()).await.unwrap_err();
-    assert!(matches!(e, PeerError::BadCode), "a malformed code is refused before any network: {e:?}");
+    let e = peer::join(
+        lonely.store(),
+        "1234-567",
+        None,
+        "Portable 2",
+        JoinOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, PeerError::BadCode),
+        "a malformed code is refused before any network: {e:?}"
+    );
 }

@@ -12,7 +12,9 @@ pub struct Desk {
 pub async fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let app = Escale::open(dir.path()).await.unwrap();
-    app.init("Association Passerelle Numérique", "Portable 1").await.unwrap();
+    app.init("Association Passerelle Numérique", "Portable 1")
+        .await
+        .unwrap();
     let ev = app
         .create_event(&EventInput {
             kind: None,
@@ -25,23 +27,37 @@ pub async fn desk() -> Desk {
         })
         .await
         .unwrap();
-    Desk { app, dir, event: ev.id.to_string() }
+    Desk {
+        app,
+        dir,
+        event: ev.id.to_string(),
+    }
 }
 
 pub fn person(first: &str, last: &str) -> VisitorInput {
-    VisitorInput { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    VisitorInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        ..Default::default()
+    }
 }
 
 pub fn walk_in(event: &str, v: VisitorInput, check_in: bool) -> WalkIn {
     WalkIn {
         event_id: event.into(),
         visitor: v,
-        consents: vec![ConsentInput { purpose: "processing".into(), granted: true }],
+        consents: vec![ConsentInput {
+            purpose: "processing".into(),
+            granted: true,
+        }],
         check_in,
     }
 }
 
 pub async fn state_hash(app: &Escale) -> String {
     let mut conn = app.store().pool().acquire().await.unwrap();
-    escale_core::store::canonical::state_hash(&mut conn).await.unwrap().total
+    escale_core::store::canonical::state_hash(&mut conn)
+        .await
+        .unwrap()
+        .total
 }

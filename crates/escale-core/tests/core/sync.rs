@@ -9,41 +9,87 @@ use escale_core::app::CheckInTarget;
 use escale_core::hlc::{now_ms, Hlc};
 use escale_core::model::Method;
 use escale_core::store::Store;
-use escale_core::sync::protocol::{PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION};
+use escale_core::sync::protocol::{
+    PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION,
+};
 use escale_core::sync::VersionVector;
 use serde_json::json;
 use uuid::Uuid;
 
 fn wire(origin: Uuid, seq: i64, hlc: Hlc, body: serde_json::Value) -> WireOp {
-    let kind = body.get("kind").and_then(|k| k.as_str()).unwrap_or("x").to_string();
-    WireOp { id: Uuid::now_v7(), origin, seq, hlc: hlc.0, kind, subject: None, body: Some(body) }
+    let kind = body
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or("x")
+        .to_string();
+    WireOp {
+        id: Uuid::now_v7(),
+        origin,
+        seq,
+        hlc: hlc.0,
+        kind,
+        subject: None,
+        body: Some(body),
+    }
 }
 
 fn set_notes(visitor: Uuid, notes: &str) -> serde_json::Value {
     json!({"kind": "set", "entity": "visitor", "id": visitor, "fields": {"notes": notes}})
 }
 
-async fn push_ops(to: &Node, from_device: Uuid, ops: Vec<WireOp>) -> escale_core::Result<escale_core::sync::protocol::PushResponse> {
-    to.store().apply_push(PushRequest { protocol: PROTOCOL_VERSION, device_id: from_device, ops }).await
+async fn push_ops(
+    to: &Node,
+    from_device: Uuid,
+    ops: Vec<WireOp>,
+) -> escale_core::Result<escale_core::sync::protocol::PushResponse> {
+    to.store()
+        .apply_push(PushRequest {
+            protocol: PROTOCOL_VERSION,
+            device_id: from_device,
+            ops,
+        })
+        .await
 }
 
 #[tokio::test]
 async fn a_person_checked_in_on_two_laptops_counts_once_after_sync() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Éloïse", "N'Diaye-Lefèvre"), false)).await.unwrap();
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Éloïse", "N'Diaye-Lefèvre"), false))
+        .await
+        .unwrap();
     full_sync(&nodes, 3).await;
     let id = x.visitor.id.to_string();
-    a.app.check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Search).await.unwrap();
-    b.app.check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Scan).await.unwrap();
+    a.app
+        .check_in(
+            &ev,
+            CheckInTarget::Visitor(id.clone()),
+            None,
+            Method::Search,
+        )
+        .await
+        .unwrap();
+    b.app
+        .check_in(&ev, CheckInTarget::Visitor(id.clone()), None, Method::Scan)
+        .await
+        .unwrap();
     full_sync(&nodes, 2).await;
     for n in &nodes {
         let s = n.app.stats(&ev).await.unwrap();
         assert_eq!(s.arrived, 1, "two scans on two laptops are one arrival");
     }
-    assert_eq!(a.hash().await, b.hash().await, "both laptops hold the same state");
+    assert_eq!(
+        a.hash().await,
+        b.hash().await,
+        "both laptops hold the same state"
+    );
     assert_eq!(a.op_ids().await, b.op_ids().await, "and the same op set");
-    let checkins: i64 = sqlx::query_scalar("SELECT count(*) FROM checkin").fetch_one(a.store().pool()).await.unwrap();
+    let checkins: i64 = sqlx::query_scalar("SELECT count(*) FROM checkin")
+        .fetch_one(a.store().pool())
+        .await
+        .unwrap();
     assert_eq!(checkins, 2, "both scans are kept as facts");
 }
 
@@ -52,31 +98,65 @@ async fn pages_follow_the_vector_for_every_origin_including_unknown_ones() {
     let (nodes, ev) = org(3).await;
     let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
     for i in 0..7 {
-        a.app.register_walk_in(&walk_in(&ev, person("Ana", &format!("A{i}")), true)).await.unwrap();
-        b.app.register_walk_in(&walk_in(&ev, person("Bea", &format!("B{i}")), false)).await.unwrap();
+        a.app
+            .register_walk_in(&walk_in(&ev, person("Ana", &format!("A{i}")), true))
+            .await
+            .unwrap();
+        b.app
+            .register_walk_in(&walk_in(&ev, person("Bea", &format!("B{i}")), false))
+            .await
+            .unwrap();
     }
     // C has never seen B's device: B's ops reach it through A.
     pull(b, a, 4).await;
-    let lacking = a.store().unsynced_count(&c.store().vector().await.unwrap()).await.unwrap();
+    let lacking = a
+        .store()
+        .unsynced_count(&c.store().vector().await.unwrap())
+        .await
+        .unwrap();
     assert!(lacking > 20, "C lacks the ops of two origins: {lacking}");
     let mut served = 0;
     let pages = loop {
-        let (ops, more) = a.store().ops_for(&c.store().vector().await.unwrap(), 5).await.unwrap();
+        let (ops, more) = a
+            .store()
+            .ops_for(&c.store().vector().await.unwrap(), 5)
+            .await
+            .unwrap();
         assert!(ops.len() <= 5, "a page never exceeds the limit");
         let mut sorted = ops.clone();
         sorted.sort_by_key(|o| (o.origin, o.seq));
         assert_eq!(sorted, ops, "ops come in (origin, seq) order");
         served += ops.len();
-        c.store().apply_pull(PullResponse { ops, more, vector: VersionVector::new() }).await.unwrap();
+        c.store()
+            .apply_pull(PullResponse {
+                ops,
+                more,
+                vector: VersionVector::new(),
+            })
+            .await
+            .unwrap();
         if !more {
             break served.div_ceil(5);
         }
     };
     assert_eq!(served as i64, lacking, "exactly what C lacked was served");
     assert!(pages >= 5);
-    assert_eq!(a.store().unsynced_count(&c.store().vector().await.unwrap()).await.unwrap(), 0);
-    assert_eq!(c.store().vector().await.unwrap(), a.store().vector().await.unwrap());
-    let (ops, more) = a.store().ops_for(&c.store().vector().await.unwrap(), 5).await.unwrap();
+    assert_eq!(
+        a.store()
+            .unsynced_count(&c.store().vector().await.unwrap())
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        c.store().vector().await.unwrap(),
+        a.store().vector().await.unwrap()
+    );
+    let (ops, more) = a
+        .store()
+        .ops_for(&c.store().vector().await.unwrap(), 5)
+        .await
+        .unwrap();
     assert!(ops.is_empty() && !more, "nothing new means an empty page");
 }
 
@@ -85,18 +165,35 @@ async fn replaying_a_page_changes_nothing() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     for i in 0..3 {
-        a.app.register_walk_in(&walk_in(&ev, person("Léa", &format!("L{i}")), true)).await.unwrap();
+        a.app
+            .register_walk_in(&walk_in(&ev, person("Léa", &format!("L{i}")), true))
+            .await
+            .unwrap();
     }
-    let req = PullRequest { protocol: PROTOCOL_VERSION, vector: b.store().vector().await.unwrap(), limit: 100 };
+    let req = PullRequest {
+        protocol: PROTOCOL_VERSION,
+        vector: b.store().vector().await.unwrap(),
+        limit: 100,
+    };
     let page = a.store().serve_pull(&req).await.unwrap();
     let first = b.store().apply_pull(page.clone()).await.unwrap();
     let hash = b.hash().await;
     let again = b.store().apply_pull(page.clone()).await.unwrap();
     assert!(first.applied > 0);
-    assert_eq!((again.applied, again.duplicates), (0, page.ops.len()), "a replayed page is all duplicates");
+    assert_eq!(
+        (again.applied, again.duplicates),
+        (0, page.ops.len()),
+        "a replayed page is all duplicates"
+    );
     assert_eq!(b.hash().await, hash, "and changes nothing");
-    let pushed = push_ops(b, a.device().await, page.ops.clone()).await.unwrap();
-    assert_eq!(pushed.duplicates, page.ops.len(), "a retried push is acknowledged as duplicates");
+    let pushed = push_ops(b, a.device().await, page.ops.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        pushed.duplicates,
+        page.ops.len(),
+        "a retried push is acknowledged as duplicates"
+    );
     assert_eq!(b.hash().await, hash);
 }
 
@@ -112,24 +209,44 @@ async fn an_impossible_envelope_is_refused_and_nothing_is_written() {
     for bad in [
         wire(other, 0, now, set_notes(x, "seq zero")),
         wire(other, 2, Hlc(-5), set_notes(x, "negative clock")),
-        WireOp { kind: String::new(), ..wire(other, 2, now, set_notes(x, "no kind")) },
-        WireOp { id: Uuid::nil(), ..wire(other, 2, now, set_notes(x, "nil id")) },
+        WireOp {
+            kind: String::new(),
+            ..wire(other, 2, now, set_notes(x, "no kind"))
+        },
+        WireOp {
+            id: Uuid::nil(),
+            ..wire(other, 2, now, set_notes(x, "nil id"))
+        },
     ] {
-        let err = push_ops(&a, other, vec![good.clone(), bad]).await.unwrap_err();
+        let err = push_ops(&a, other, vec![good.clone(), bad])
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "sync.bad_op", "{err}");
     }
-    assert_eq!(a.store().op_count().await.unwrap(), count, "not even the good op of a refused batch is kept");
+    assert_eq!(
+        a.store().op_count().await.unwrap(),
+        count,
+        "not even the good op of a refused batch is kept"
+    );
     assert_eq!(a.hash().await, hash);
 
     let err = a
         .store()
-        .apply_push(PushRequest { protocol: PROTOCOL_VERSION + 1, device_id: other, ops: vec![good.clone()] })
+        .apply_push(PushRequest {
+            protocol: PROTOCOL_VERSION + 1,
+            device_id: other,
+            ops: vec![good.clone()],
+        })
         .await
         .unwrap_err();
     assert_eq!(err.code(), "sync.protocol_too_new");
     let err = a
         .store()
-        .serve_pull(&PullRequest { protocol: 0, vector: VersionVector::new(), limit: 10 })
+        .serve_pull(&PullRequest {
+            protocol: 0,
+            vector: VersionVector::new(),
+            limit: 10,
+        })
         .await
         .unwrap_err();
     assert_eq!(err.code(), "sync.protocol_too_old");
@@ -140,44 +257,105 @@ async fn an_impossible_envelope_is_refused_and_nothing_is_written() {
 async fn an_undecodable_op_is_quarantined_acknowledged_relayed_and_does_not_block_its_device() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Ömer", "Yılmaz"), false)).await.unwrap().visitor.id;
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Ömer", "Yılmaz"), false))
+        .await
+        .unwrap()
+        .visitor
+        .id;
     full_sync(&nodes, 10).await;
     // A device running a newer app, with an op kind this version does not know.
     let newer = Uuid::now_v7();
     let now = Hlc::new(now_ms(), 0);
-    let unknown = json!({"kind": "badge_print", "visitor_id": x, "printer": "Zebra GK420d", "copies": 2});
+    let unknown =
+        json!({"kind": "badge_print", "visitor_id": x, "printer": "Zebra GK420d", "copies": 2});
     let ops = vec![
-        WireOp { subject: Some(x), ..wire(newer, 1, now, unknown.clone()) },
-        wire(newer, 2, Hlc(now.0 + 1), json!({"kind": "check_in", "event_id": "not-a-uuid", "visitor_id": x, "direction": "in", "method": "scan"})),
-        wire(newer, 3, Hlc(now.0 + 2), set_notes(x, "vu par le nouveau portable")),
+        WireOp {
+            subject: Some(x),
+            ..wire(newer, 1, now, unknown.clone())
+        },
+        wire(
+            newer,
+            2,
+            Hlc(now.0 + 1),
+            json!({"kind": "check_in", "event_id": "not-a-uuid", "visitor_id": x, "direction": "in", "method": "scan"}),
+        ),
+        wire(
+            newer,
+            3,
+            Hlc(now.0 + 2),
+            set_notes(x, "vu par le nouveau portable"),
+        ),
     ];
     let resp = push_ops(a, newer, ops.clone()).await.unwrap();
-    assert_eq!((resp.applied, resp.quarantined, resp.duplicates), (1, 2, 0), "bad ops are stored and acknowledged, the good one applied");
-    assert_eq!(resp.vector.get(&newer), Some(&3), "the quarantined ops do not leave a hole in the vector");
-    assert_eq!(a.app.visitor(&x.to_string()).await.unwrap().notes.as_deref(), Some("vu par le nouveau portable"));
+    assert_eq!(
+        (resp.applied, resp.quarantined, resp.duplicates),
+        (1, 2, 0),
+        "bad ops are stored and acknowledged, the good one applied"
+    );
+    assert_eq!(
+        resp.vector.get(&newer),
+        Some(&3),
+        "the quarantined ops do not leave a hole in the vector"
+    );
+    assert_eq!(
+        a.app
+            .visitor(&x.to_string())
+            .await
+            .unwrap()
+            .notes
+            .as_deref(),
+        Some("vu par le nouveau portable")
+    );
 
     let q = a.store().quarantined(10).await.unwrap();
     assert_eq!(q.len(), 2, "visible to an administrator: {q:?}");
     let badge = q.iter().find(|o| o.seq == 1).unwrap();
     assert_eq!(badge.kind, "badge_print");
-    assert!(badge.reason.contains("badge_print"), "the reason names the problem: {}", badge.reason);
+    assert!(
+        badge.reason.contains("badge_print"),
+        "the reason names the problem: {}",
+        badge.reason
+    );
     let kept: serde_json::Value = serde_json::from_str(badge.body.as_deref().unwrap()).unwrap();
     assert_eq!(kept, unknown, "the body is kept word for word");
 
     // Relayed unchanged; the next node quarantines it the same way.
     pull(a, b, 2).await;
-    assert_eq!(a.hash().await, b.hash().await, "quarantine is deterministic");
+    assert_eq!(
+        a.hash().await,
+        b.hash().await,
+        "quarantine is deterministic"
+    );
     assert_eq!(b.store().quarantined(10).await.unwrap(), q);
     for n in &nodes {
-        assert!(n.app.verify().await.unwrap().equal, "the log rebuilds to the same state, quarantine included");
+        assert!(
+            n.app.verify().await.unwrap().equal,
+            "the log rebuilds to the same state, quarantine included"
+        );
     }
     // Later ops from that device still flow.
-    let later = push_ops(b, newer, vec![wire(newer, 4, Hlc(now.0 + 3), set_notes(x, "encore"))]).await.unwrap();
+    let later = push_ops(
+        b,
+        newer,
+        vec![wire(newer, 4, Hlc(now.0 + 3), set_notes(x, "encore"))],
+    )
+    .await
+    .unwrap();
     assert_eq!(later.applied, 1);
     assert_eq!(later.vector.get(&newer), Some(&4));
     // Erasing the person redacts the quarantined op about them too.
     b.app.erase(&x.to_string()).await.unwrap();
-    assert!(b.store().quarantined(10).await.unwrap().iter().all(|o| o.seq != 1), "no personal data stays in quarantine");
+    assert!(
+        b.store()
+            .quarantined(10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.seq != 1),
+        "no personal data stays in quarantine"
+    );
     full_sync(&nodes, 3).await;
     assert_eq!(a.hash().await, b.hash().await);
 }
@@ -196,20 +374,44 @@ async fn two_laptops_with_the_same_device_id_are_detected() {
             std::fs::copy(f.path(), clone_dir.path().join(f.file_name())).unwrap();
         }
     }
-    let a = Node { app: escale_core::Escale::open_with(a.dir.path(), &super::sync_net::opts()).await.unwrap(), dir: a.dir };
-    let a2 = Node { app: escale_core::Escale::open_with(clone_dir.path(), &super::sync_net::opts()).await.unwrap(), dir: clone_dir };
+    let a = Node {
+        app: escale_core::Escale::open_with(a.dir.path(), &super::sync_net::opts())
+            .await
+            .unwrap(),
+        dir: a.dir,
+    };
+    let a2 = Node {
+        app: escale_core::Escale::open_with(clone_dir.path(), &super::sync_net::opts())
+            .await
+            .unwrap(),
+        dir: clone_dir,
+    };
     assert_eq!(a.device().await, a2.device().await);
-    a.app.register_walk_in(&walk_in(&ev, person("Karim", "Haddad"), true)).await.unwrap();
-    a2.app.register_walk_in(&walk_in(&ev, person("Zoé", "Martin"), true)).await.unwrap();
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Karim", "Haddad"), true))
+        .await
+        .unwrap();
+    a2.app
+        .register_walk_in(&walk_in(&ev, person("Zoé", "Martin"), true))
+        .await
+        .unwrap();
 
     pull(&a, &b, 100).await;
     let count = b.store().op_count().await.unwrap();
     let hash = b.hash().await;
-    let req = PullRequest { protocol: PROTOCOL_VERSION, vector: VersionVector::new(), limit: 1000 };
+    let req = PullRequest {
+        protocol: PROTOCOL_VERSION,
+        vector: VersionVector::new(),
+        limit: 1000,
+    };
     let page = a2.store().serve_pull(&req).await.unwrap();
     let err = b.store().apply_pull(page.clone()).await.unwrap_err();
     assert_eq!(err.code(), "sync.clone_detected", "{err}");
-    assert_eq!(b.store().op_count().await.unwrap(), count, "the conflicting batch is rolled back whole");
+    assert_eq!(
+        b.store().op_count().await.unwrap(),
+        count,
+        "the conflicting batch is rolled back whole"
+    );
     assert_eq!(b.hash().await, hash);
 
     // The clone's ops claim A's id: A never made them.
@@ -230,8 +432,20 @@ async fn two_laptops_with_the_same_device_id_are_detected() {
 async fn an_erasure_racing_an_offline_edit_relayed_through_a_third_laptop_never_resurrects() {
     let (nodes, ev) = org(3).await;
     let (a, b, c) = (&nodes[0], &nodes[1], &nodes[2]);
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Fatoumata", "Diallo"), true)).await.unwrap().visitor.id;
-    let keep = a.app.register_walk_in(&walk_in(&ev, person("Piotr", "Nowak"), true)).await.unwrap().visitor.id;
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Fatoumata", "Diallo"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
+    let keep = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Piotr", "Nowak"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
     full_sync(&nodes, 4).await;
     // Offline: A erases X; B edits X and checks them in again.
     a.app.erase(&x.to_string()).await.unwrap();
@@ -239,7 +453,15 @@ async fn an_erasure_racing_an_offline_edit_relayed_through_a_third_laptop_never_
     input.notes = "a demandé un atelier CV".into();
     input.email = "fatou.diallo@example.org".into();
     b.app.update_visitor(&x.to_string(), &input).await.unwrap();
-    b.app.check_in(&ev, CheckInTarget::Visitor(x.to_string()), None, Method::Scan).await.unwrap();
+    b.app
+        .check_in(
+            &ev,
+            CheckInTarget::Visitor(x.to_string()),
+            None,
+            Method::Scan,
+        )
+        .await
+        .unwrap();
     // B's edit reaches A only through C.
     pull(b, c, 2).await;
     assert!(c.app.visitor(&x.to_string()).await.is_ok());
@@ -249,10 +471,12 @@ async fn an_erasure_racing_an_offline_edit_relayed_through_a_third_laptop_never_
     for n in &nodes {
         let err = n.app.visitor(&x.to_string()).await.unwrap_err();
         assert_eq!(err.code(), "visitor.erased", "erasure wins on every node");
-        let leaks: i64 = sqlx::query_scalar("SELECT count(*) FROM op WHERE body LIKE '%Diallo%' OR body LIKE '%fatou.diallo%'")
-            .fetch_one(n.store().pool())
-            .await
-            .unwrap();
+        let leaks: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM op WHERE body LIKE '%Diallo%' OR body LIKE '%fatou.diallo%'",
+        )
+        .fetch_one(n.store().pool())
+        .await
+        .unwrap();
         assert_eq!(leaks, 0, "no op keeps the erased person's data");
         let s = n.app.stats(&ev).await.unwrap();
         assert_eq!(s.arrived, 1, "only the other person still counts");
@@ -266,36 +490,94 @@ async fn an_erasure_racing_an_offline_edit_relayed_through_a_third_laptop_never_
 async fn a_laptop_hours_ahead_is_stored_but_does_not_drag_the_clocks() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Minh", "Trần"), false)).await.unwrap().visitor.id;
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Minh", "Trần"), false))
+        .await
+        .unwrap()
+        .visitor
+        .id;
     full_sync(&nodes, 10).await;
     let skewed = Uuid::now_v7();
     let hours = 6 * 3_600_000;
     let future = Hlc::new(now_ms() + hours, 0);
-    let resp = push_ops(a, skewed, vec![wire(skewed, 1, future, set_notes(x, "écrit par un portable en avance"))]).await.unwrap();
+    let resp = push_ops(
+        a,
+        skewed,
+        vec![wire(
+            skewed,
+            1,
+            future,
+            set_notes(x, "écrit par un portable en avance"),
+        )],
+    )
+    .await
+    .unwrap();
     assert_eq!(resp.applied, 1, "skew never rejects data");
 
     let skew = a.store().clock_skew().await.unwrap();
     assert_eq!(skew.len(), 1);
     assert_eq!(skew[0].origin, skewed);
-    assert!(skew[0].ahead_ms > hours - 60_000, "the skew is remembered for the status bar: {skew:?}");
+    assert!(
+        skew[0].ahead_ms > hours - 60_000,
+        "the skew is remembered for the status bar: {skew:?}"
+    );
 
     // A's own next op is stamped at A's time, not six hours ahead.
-    a.app.register_walk_in(&walk_in(&ev, person("Thanh", "Lê"), false)).await.unwrap();
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Thanh", "Lê"), false))
+        .await
+        .unwrap();
     pull(a, b, 2).await;
-    b.app.register_walk_in(&walk_in(&ev, person("Mai", "Phạm"), false)).await.unwrap();
+    b.app
+        .register_walk_in(&walk_in(&ev, person("Mai", "Phạm"), false))
+        .await
+        .unwrap();
     let limit = now_ms() + escale_core::hlc::MAX_FORWARD_MS;
     for n in [a, b] {
         let me = n.device().await;
-        let last = n.store().all_ops().await.unwrap().into_iter().filter(|o| o.origin == me).max_by_key(|o| o.seq).unwrap();
-        assert!(last.hlc.ms() <= limit, "{me}'s clock was dragged to {}", last.hlc.ms());
+        let last = n
+            .store()
+            .all_ops()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.origin == me)
+            .max_by_key(|o| o.seq)
+            .unwrap();
+        assert!(
+            last.hlc.ms() <= limit,
+            "{me}'s clock was dragged to {}",
+            last.hlc.ms()
+        );
     }
     // A timestamp a little ahead (within tolerance) is adopted: the clock stays monotonic.
     let near = Hlc::new(now_ms() + 60_000, 7);
-    push_ops(a, skewed, vec![wire(skewed, 2, near, set_notes(x, "proche"))]).await.unwrap();
-    a.app.register_walk_in(&walk_in(&ev, person("Noël", "Cœur"), false)).await.unwrap();
+    push_ops(
+        a,
+        skewed,
+        vec![wire(skewed, 2, near, set_notes(x, "proche"))],
+    )
+    .await
+    .unwrap();
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Noël", "Cœur"), false))
+        .await
+        .unwrap();
     let me = a.device().await;
-    let last = a.store().all_ops().await.unwrap().into_iter().filter(|o| o.origin == me).max_by_key(|o| o.seq).unwrap();
-    assert!(last.hlc > near, "a local op sorts after everything seen within tolerance");
+    let last = a
+        .store()
+        .all_ops()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.origin == me)
+        .max_by_key(|o| o.seq)
+        .unwrap();
+    assert!(
+        last.hlc > near,
+        "a local op sorts after everything seen within tolerance"
+    );
     full_sync(&nodes, 3).await;
     assert_eq!(a.hash().await, b.hash().await);
 }
@@ -307,16 +589,31 @@ async fn a_laptop_offline_for_ninety_days_catches_up_by_pages() {
     // C stays in a cupboard while A and B run weeks of events.
     a.app.demo(1_000, 0.6, 7).await.unwrap();
     for i in 0..40 {
-        b.app.register_walk_in(&walk_in(&ev, person("Sylvie", &format!("Roux {i}")), true)).await.unwrap();
+        b.app
+            .register_walk_in(&walk_in(&ev, person("Sylvie", &format!("Roux {i}")), true))
+            .await
+            .unwrap();
     }
     pull(b, a, 500).await;
     pull(a, b, 500).await;
-    let behind = a.store().unsynced_count(&c.store().vector().await.unwrap()).await.unwrap();
+    let behind = a
+        .store()
+        .unsynced_count(&c.store().vector().await.unwrap())
+        .await
+        .unwrap();
     assert!(behind > 3_000, "C is thousands of ops behind: {behind}");
     let started = std::time::Instant::now();
     let pages = pull(a, c, 500).await;
-    assert_eq!(pages as i64, (behind + 499) / 500, "pages of 500 until done, no empty last page");
-    assert!(started.elapsed().as_secs() < 60, "catching up stays quick: {:?}", started.elapsed());
+    assert_eq!(
+        pages as i64,
+        (behind + 499) / 500,
+        "pages of 500 until done, no empty last page"
+    );
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "catching up stays quick: {:?}",
+        started.elapsed()
+    );
     pull(c, a, 500).await;
     full_sync(&nodes, 500).await;
     assert_eq!(a.hash().await, c.hash().await);
@@ -329,32 +626,82 @@ async fn a_new_laptop_starts_from_a_snapshot_and_then_syncs_normally() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     a.app.demo(200, 0.5, 3).await.unwrap();
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Agnieszka", "Wiśniewski"), true)).await.unwrap().visitor.id;
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Agnieszka", "Wiśniewski"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
     a.app.erase(&x.to_string()).await.unwrap();
     let file = a.dir.path().join("new-laptop.snapshot");
     let info = a.store().export_snapshot(&file).await.unwrap();
     assert_eq!(info.ops, a.store().op_count().await.unwrap());
     assert_eq!(info.vector, a.store().vector().await.unwrap());
-    let leftovers: Vec<_> = std::fs::read_dir(a.dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains("tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(a.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary file is left behind");
 
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::import_snapshot(dir.path(), &file, "Portable 3", &super::sync_net::opts()).await.unwrap();
+    let store = Store::import_snapshot(dir.path(), &file, "Portable 3", &super::sync_net::opts())
+        .await
+        .unwrap();
     store.close().await;
-    let d = Node { app: escale_core::Escale::open_with(dir.path(), &super::sync_net::opts()).await.unwrap(), dir };
-    let (ia, id) = (a.app.identity().await.unwrap(), d.app.identity().await.unwrap());
+    let d = Node {
+        app: escale_core::Escale::open_with(dir.path(), &super::sync_net::opts())
+            .await
+            .unwrap(),
+        dir,
+    };
+    let (ia, id) = (
+        a.app.identity().await.unwrap(),
+        d.app.identity().await.unwrap(),
+    );
     assert_eq!(ia.org_id, id.org_id, "same organisation");
-    assert_ne!(ia.device_id, id.device_id, "a new device, never a clone of the exporter");
-    assert_eq!(d.store().sync_key().await.unwrap(), a.store().sync_key().await.unwrap());
-    assert_eq!(d.store().op_count().await.unwrap(), info.ops + 1, "the log came along, plus the op naming the new device");
-    assert!(d.app.verify().await.unwrap().equal, "the copied state is exactly what the copied log says");
-    assert_eq!(d.app.stats(&ev).await.unwrap(), a.app.stats(&ev).await.unwrap());
-    assert!(!d.app.search(None, "mar", 5).await.unwrap().is_empty(), "the desk can search right away");
+    assert_ne!(
+        ia.device_id, id.device_id,
+        "a new device, never a clone of the exporter"
+    );
+    assert_eq!(
+        d.store().sync_key().await.unwrap(),
+        a.store().sync_key().await.unwrap()
+    );
+    assert_eq!(
+        d.store().op_count().await.unwrap(),
+        info.ops + 1,
+        "the log came along, plus the op naming the new device"
+    );
+    assert!(
+        d.app.verify().await.unwrap().equal,
+        "the copied state is exactly what the copied log says"
+    );
+    assert_eq!(
+        d.app.stats(&ev).await.unwrap(),
+        a.app.stats(&ev).await.unwrap()
+    );
+    assert!(
+        !d.app.search(None, "mar", 5).await.unwrap().is_empty(),
+        "the desk can search right away"
+    );
 
-    d.app.register_walk_in(&walk_in(&ev, person("Hugo", "Petit"), true)).await.unwrap();
+    d.app
+        .register_walk_in(&walk_in(&ev, person("Hugo", "Petit"), true))
+        .await
+        .unwrap();
     let ops = d.store().all_ops().await.unwrap();
-    let mine: Vec<i64> = ops.iter().filter(|o| o.origin == id.device_id).map(|o| o.seq).collect();
-    assert_eq!(mine.first(), Some(&1), "the new device's own sequence starts at 1");
+    let mine: Vec<i64> = ops
+        .iter()
+        .filter(|o| o.origin == id.device_id)
+        .map(|o| o.seq)
+        .collect();
+    assert_eq!(
+        mine.first(),
+        Some(&1),
+        "the new device's own sequence starts at 1"
+    );
     pull(&d, a, 100).await;
     pull(a, &d, 100).await;
     pull(a, b, 100).await;
@@ -366,20 +713,35 @@ async fn a_new_laptop_starts_from_a_snapshot_and_then_syncs_normally() {
     let copy = downloaded.path().join("dl.snapshot");
     std::fs::copy(&file, &copy).unwrap();
     let third = tempfile::tempdir().unwrap();
-    let s3 = Store::adopt_snapshot(&third.path().join("data"), &copy, "Portable 4", &super::sync_net::opts()).await.unwrap();
+    let s3 = Store::adopt_snapshot(
+        &third.path().join("data"),
+        &copy,
+        "Portable 4",
+        &super::sync_net::opts(),
+    )
+    .await
+    .unwrap();
     assert_eq!(s3.op_count().await.unwrap(), info.ops + 1);
     assert!(!copy.exists(), "the downloaded file was moved into place");
     s3.close().await;
 
     // Refusals leave nothing behind.
-    let err = Store::import_snapshot(d.dir.path(), &file, "x", &super::sync_net::opts()).await.unwrap_err();
+    let err = Store::import_snapshot(d.dir.path(), &file, "x", &super::sync_net::opts())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "store.already_initialised");
     let junk = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(junk.path(), b"not a database at all, just text").unwrap();
     let empty = tempfile::tempdir().unwrap();
-    let err = Store::import_snapshot(empty.path(), junk.path(), "x", &super::sync_net::opts()).await.unwrap_err();
+    let err = Store::import_snapshot(empty.path(), junk.path(), "x", &super::sync_net::opts())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "snapshot.invalid", "{err}");
-    assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0, "nothing is left in the directory");
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "nothing is left in the directory"
+    );
 }
 
 #[tokio::test]
@@ -387,35 +749,65 @@ async fn a_bundle_carries_everything_and_replaying_it_changes_nothing() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
     a.app.demo(60, 0.5, 11).await.unwrap();
-    let x = a.app.register_walk_in(&walk_in(&ev, person("Łukasz", "Kowalski"), true)).await.unwrap().visitor.id;
+    let x = a
+        .app
+        .register_walk_in(&walk_in(&ev, person("Łukasz", "Kowalski"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
     a.app.erase(&x.to_string()).await.unwrap();
     let usb = tempfile::tempdir().unwrap();
     let file = usb.path().join("stand-1.escale");
     let out = a.store().export_bundle(&file, None).await.unwrap();
     assert_eq!(out.ops as i64, a.store().op_count().await.unwrap());
-    assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 1, "only the bundle, no temporary file");
+    assert_eq!(
+        std::fs::read_dir(usb.path()).unwrap().count(),
+        1,
+        "only the bundle, no temporary file"
+    );
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[..8], b"ESCALEB1");
-    assert!(!String::from_utf8_lossy(&bytes).contains("Kowalski"), "nothing readable in the file");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("Kowalski"),
+        "nothing readable in the file"
+    );
 
     let r = b.store().import_bundle(&file).await.unwrap();
     assert_eq!(r.ops, out.ops);
     assert_eq!(r.exporter, a.device().await);
     let hash = b.hash().await;
     let again = b.store().import_bundle(&file).await.unwrap();
-    assert_eq!((again.result.applied, again.result.duplicates), (0, out.ops as usize), "replaying a bundle is all duplicates");
+    assert_eq!(
+        (again.result.applied, again.result.duplicates),
+        (0, out.ops as usize),
+        "replaying a bundle is all duplicates"
+    );
     assert_eq!(b.hash().await, hash, "and changes nothing");
-    assert_eq!(b.app.stats(&ev).await.unwrap(), a.app.stats(&ev).await.unwrap());
+    assert_eq!(
+        b.app.stats(&ev).await.unwrap(),
+        a.app.stats(&ev).await.unwrap()
+    );
 
     // The way back, with only what A lacks.
-    b.app.register_walk_in(&walk_in(&ev, person("Inès", "Benali"), true)).await.unwrap();
+    b.app
+        .register_walk_in(&walk_in(&ev, person("Inès", "Benali"), true))
+        .await
+        .unwrap();
     let back = usb.path().join("retour.escale");
     let since = a.store().vector().await.unwrap();
     let out = b.store().export_bundle(&back, Some(&since)).await.unwrap();
-    assert_eq!(out.ops as i64, b.store().unsynced_count(&since).await.unwrap());
+    assert_eq!(
+        out.ops as i64,
+        b.store().unsynced_count(&since).await.unwrap()
+    );
     assert!(out.ops < 10, "only the new ops travel: {}", out.ops);
     a.store().import_bundle(&back).await.unwrap();
-    assert_eq!(a.hash().await, b.hash().await, "both laptops converge through the stick");
+    assert_eq!(
+        a.hash().await,
+        b.hash().await,
+        "both laptops converge through the stick"
+    );
     assert!(b.app.verify().await.unwrap().equal);
 }
 
@@ -423,7 +815,10 @@ async fn a_bundle_carries_everything_and_replaying_it_changes_nothing() {
 async fn a_tampered_foreign_or_foreign_looking_bundle_is_refused_and_nothing_is_written() {
     let (nodes, ev) = org(2).await;
     let (a, b) = (&nodes[0], &nodes[1]);
-    a.app.register_walk_in(&walk_in(&ev, person("Jade", "Faure"), true)).await.unwrap();
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Jade", "Faure"), true))
+        .await
+        .unwrap();
     let usb = tempfile::tempdir().unwrap();
     let file = usb.path().join("b.escale");
     a.store().export_bundle(&file, None).await.unwrap();
@@ -449,7 +844,10 @@ async fn a_tampered_foreign_or_foreign_looking_bundle_is_refused_and_nothing_is_
     cases.push((v, "bundle.too_new"));
     cases.push((good[..good.len() - 20].to_vec(), "bundle.tampered")); // copy interrupted
     cases.push((good[..20].to_vec(), "bundle.tampered"));
-    cases.push(("Nom;Prénom\nDupont;Marie\n".as_bytes().to_vec(), "bundle.not_a_bundle"));
+    cases.push((
+        "Nom;Prénom\nDupont;Marie\n".as_bytes().to_vec(),
+        "bundle.not_a_bundle",
+    ));
     cases.push((vec![], "bundle.not_a_bundle"));
     let mut o = good.clone();
     o[12] ^= 0x40; // the organisation id
@@ -458,9 +856,16 @@ async fn a_tampered_foreign_or_foreign_looking_bundle_is_refused_and_nothing_is_
         let p = try_import(bytes, &format!("case-{i}.escale"));
         let err = b.store().import_bundle(&p).await.unwrap_err();
         assert_eq!(err.code(), code, "case {i}: {err}");
-        assert_ne!(err.message(escale_core::Lang::Fr), err.message(escale_core::Lang::En));
+        assert_ne!(
+            err.message(escale_core::Lang::Fr),
+            err.message(escale_core::Lang::En)
+        );
     }
-    let err = b.store().import_bundle(&usb.path().join("absent.escale")).await.unwrap_err();
+    let err = b
+        .store()
+        .import_bundle(&usb.path().join("absent.escale"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "bundle.not_a_bundle");
 
     // The same organisation name elsewhere is another organisation.
@@ -469,13 +874,32 @@ async fn a_tampered_foreign_or_foreign_looking_bundle_is_refused_and_nothing_is_
     assert_eq!(err.code(), "bundle.wrong_org");
     // A device of the organisation with the wrong key cannot read it either.
     let wrong_key = joiner(a, "Portable 9").await;
-    wrong_key.store().set_sync_key(&escale_core::sync::SyncKey::random()).await.unwrap();
-    assert_eq!(wrong_key.store().import_bundle(&file).await.unwrap_err().code(), "bundle.tampered");
+    wrong_key
+        .store()
+        .set_sync_key(&escale_core::sync::SyncKey::random())
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_key
+            .store()
+            .import_bundle(&file)
+            .await
+            .unwrap_err()
+            .code(),
+        "bundle.tampered"
+    );
 
-    assert_eq!(b.store().op_count().await.unwrap(), count, "nothing was written");
+    assert_eq!(
+        b.store().op_count().await.unwrap(),
+        count,
+        "nothing was written"
+    );
     assert_eq!(b.hash().await, hash);
     b.store().import_bundle(&file).await.unwrap();
-    assert!(b.store().op_count().await.unwrap() > count, "the intact bundle still imports");
+    assert!(
+        b.store().op_count().await.unwrap() > count,
+        "the intact bundle still imports"
+    );
 }
 
 #[tokio::test]
@@ -483,7 +907,14 @@ async fn pushing_and_pulling_converge_the_same_way() {
     let (nodes, ev) = org(3).await;
     for (i, n) in nodes.iter().enumerate() {
         for j in 0..4 {
-            n.app.register_walk_in(&walk_in(&ev, person("Nour", &format!("N{i}-{j}")), j % 2 == 0)).await.unwrap();
+            n.app
+                .register_walk_in(&walk_in(
+                    &ev,
+                    person("Nour", &format!("N{i}-{j}")),
+                    j % 2 == 0,
+                ))
+                .await
+                .unwrap();
         }
     }
     push(&nodes[1], &nodes[0], 3).await;
@@ -522,7 +953,10 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
     let usb = tempfile::tempdir().unwrap();
     let file = usb.path().join("big.escale");
     let total = source.store().export_bundle(&file, None).await.unwrap().ops as i64;
-    eprintln!("crash test: bundle of {total} ops ready after {:?}", t0.elapsed());
+    eprintln!(
+        "crash test: bundle of {total} ops ready after {:?}",
+        t0.elapsed()
+    );
 
     let template = joiner(&source, "Portable 2").await;
     let before = template.store().op_count().await.unwrap();
@@ -571,10 +1005,20 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
         let killed = killed && std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
         let app = escale_core::Escale::open(dir.path()).await.unwrap();
         let count = app.store().op_count().await.unwrap();
-        assert!(count == before || count == before + total, "attempt {attempt}: {count} ops, neither {before} nor {}", before + total);
-        assert!(app.verify().await.unwrap().equal, "attempt {attempt}: the state agrees with the log");
+        assert!(
+            count == before || count == before + total,
+            "attempt {attempt}: {count} ops, neither {before} nor {}",
+            before + total
+        );
+        assert!(
+            app.verify().await.unwrap().equal,
+            "attempt {attempt}: the state agrees with the log"
+        );
         if !killed {
-            assert!(status.success(), "attempt {attempt}: the uninterrupted import succeeds");
+            assert!(
+                status.success(),
+                "attempt {attempt}: the uninterrupted import succeeds"
+            );
             assert_eq!(count, before + total);
         }
         // Whatever happened, importing again completes it exactly once.
@@ -584,7 +1028,12 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
         eprintln!("crash test attempt {attempt}: killed={killed} after {:?}, ops {count} (before {before}, bundle {total})", started.elapsed());
         outcomes.push((killed, count == before));
     }
-    assert!(outcomes.iter().any(|(killed, untouched)| *killed && *untouched), "at least one kill landed mid-transaction: {outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .any(|(killed, untouched)| *killed && *untouched),
+        "at least one kill landed mid-transaction: {outcomes:?}"
+    );
 }
 
 /// The `escale` binary of this build: next to the test executable's
@@ -601,7 +1050,10 @@ fn escale_binary() -> Option<std::path::PathBuf> {
     if bin.is_file() {
         return Some(bin);
     }
-    let msg = format!("{} is missing: build it with `cargo build -p escale-cli`", bin.display());
+    let msg = format!(
+        "{} is missing: build it with `cargo build -p escale-cli`",
+        bin.display()
+    );
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("{msg}");
     }

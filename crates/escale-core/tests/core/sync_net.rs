@@ -5,7 +5,9 @@
 
 use escale_core::app::EventInput;
 use escale_core::store::OpenOptions;
-use escale_core::sync::protocol::{PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION};
+use escale_core::sync::protocol::{
+    PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION,
+};
 use escale_core::sync::VersionVector;
 use escale_core::Escale;
 use uuid::Uuid;
@@ -26,7 +28,14 @@ impl Node {
         super::support::state_hash(&self.app).await
     }
     pub async fn op_ids(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self.store().all_ops().await.unwrap().iter().map(|o| o.id).collect();
+        let mut ids: Vec<Uuid> = self
+            .store()
+            .all_ops()
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.id)
+            .collect();
         ids.sort();
         ids
     }
@@ -34,14 +43,19 @@ impl Node {
 
 /// Durability is relaxed in tests: the crash test uses the real settings.
 pub fn opts() -> OpenOptions {
-    OpenOptions { relaxed_durability: true, ..Default::default() }
+    OpenOptions {
+        relaxed_durability: true,
+        ..Default::default()
+    }
 }
 
 /// The first device of a new organisation.
 pub async fn founder() -> Node {
     let dir = tempfile::tempdir().unwrap();
     let app = Escale::open_with(dir.path(), &opts()).await.unwrap();
-    app.init("Association Passerelle Numérique", "Portable 1").await.unwrap();
+    app.init("Association Passerelle Numérique", "Portable 1")
+        .await
+        .unwrap();
     Node { app, dir }
 }
 
@@ -51,7 +65,10 @@ pub async fn joiner(of: &Node, name: &str) -> Node {
     let app = Escale::open_with(dir.path(), &opts()).await.unwrap();
     let ident = of.app.identity().await.unwrap();
     let key = of.store().sync_key().await.unwrap();
-    app.store().join_org(ident.org_id, Uuid::now_v7(), &key, name).await.unwrap();
+    app.store()
+        .join_org(ident.org_id, Uuid::now_v7(), &key, name)
+        .await
+        .unwrap();
     Node { app, dir }
 }
 
@@ -84,7 +101,11 @@ pub async fn org(n: usize) -> (Vec<Node>, String) {
 pub async fn pull(from: &Node, to: &Node, limit: usize) -> usize {
     let mut pages = 0;
     loop {
-        let req = PullRequest { protocol: PROTOCOL_VERSION, vector: to.store().vector().await.unwrap(), limit };
+        let req = PullRequest {
+            protocol: PROTOCOL_VERSION,
+            vector: to.store().vector().await.unwrap(),
+            limit,
+        };
         let resp = from.store().serve_pull(&req).await.unwrap();
         let more = resp.more;
         let before = to.store().vector().await.unwrap();
@@ -95,7 +116,11 @@ pub async fn pull(from: &Node, to: &Node, limit: usize) -> usize {
             return pages;
         }
         assert!(n > 0, "a page announcing more must not be empty");
-        assert_ne!(to.store().vector().await.unwrap(), before, "every page advances the puller's vector (no loop)");
+        assert_ne!(
+            to.store().vector().await.unwrap(),
+            before,
+            "every page advances the puller's vector (no loop)"
+        );
         assert!(pages < 1_000_000);
     }
 }
@@ -108,10 +133,18 @@ pub async fn push(from: &Node, to: &Node, limit: usize) {
         let (ops, more) = from.store().ops_for(&theirs, limit).await.unwrap();
         let resp = to
             .store()
-            .apply_push(PushRequest { protocol: PROTOCOL_VERSION, device_id: from.device().await, ops })
+            .apply_push(PushRequest {
+                protocol: PROTOCOL_VERSION,
+                device_id: from.device().await,
+                ops,
+            })
             .await
             .unwrap();
-        assert_eq!(resp.vector, to.store().vector().await.unwrap(), "the response carries the receiver's vector");
+        assert_eq!(
+            resp.vector,
+            to.store().vector().await.unwrap(),
+            "the response carries the receiver's vector"
+        );
         if !more {
             return;
         }
@@ -130,14 +163,23 @@ pub async fn full_sync(nodes: &[Node], limit: usize) {
 
 /// The pages `from` would serve to `to`, computed ahead (as if `to` had
 /// asked for each page while earlier ones were still in flight).
-pub async fn pages_ahead(from: &Node, to: &Node, limit: usize, max_pages: usize) -> Vec<Vec<WireOp>> {
+pub async fn pages_ahead(
+    from: &Node,
+    to: &Node,
+    limit: usize,
+    max_pages: usize,
+) -> Vec<Vec<WireOp>> {
     let mut v: VersionVector = to.store().vector().await.unwrap();
     let mut pages = Vec::new();
     while pages.len() < max_pages {
         let (ops, more) = from.store().ops_for(&v, limit).await.unwrap();
         for op in &ops {
             let e = v.entry(op.origin).or_insert(0);
-            assert_eq!(op.seq, *e + 1, "a page continues each origin right after the vector");
+            assert_eq!(
+                op.seq,
+                *e + 1,
+                "a page continues each origin right after the vector"
+            );
             *e = op.seq;
         }
         pages.push(ops);
@@ -150,17 +192,31 @@ pub async fn pages_ahead(from: &Node, to: &Node, limit: usize, max_pages: usize)
 
 /// Delivers pages to `to` in the given order (indices may repeat: duplicate
 /// deliveries; may be missing: lost pages).
-pub async fn deliver(to: &Node, pages: &[Vec<WireOp>], order: &[usize], sender: Uuid, via_push: bool) {
+pub async fn deliver(
+    to: &Node,
+    pages: &[Vec<WireOp>],
+    order: &[usize],
+    sender: Uuid,
+    via_push: bool,
+) {
     for &i in order {
         let ops = pages[i % pages.len()].clone();
         if via_push {
             to.store()
-                .apply_push(PushRequest { protocol: PROTOCOL_VERSION, device_id: sender, ops })
+                .apply_push(PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    device_id: sender,
+                    ops,
+                })
                 .await
                 .unwrap();
         } else {
             to.store()
-                .apply_pull(PullResponse { ops, more: false, vector: VersionVector::new() })
+                .apply_pull(PullResponse {
+                    ops,
+                    more: false,
+                    vector: VersionVector::new(),
+                })
                 .await
                 .unwrap();
         }

@@ -127,8 +127,18 @@ fn gen_op() -> impl Strategy<Value = Gen> {
 
 #[derive(Debug, Clone)]
 enum Act {
-    Make { node: usize, gen: Gen, dt: i64 },
-    Sync { from: usize, to: usize, limit: usize, max_pages: usize, order: Vec<usize> },
+    Make {
+        node: usize,
+        gen: Gen,
+        dt: i64,
+    },
+    Sync {
+        from: usize,
+        to: usize,
+        limit: usize,
+        max_pages: usize,
+        order: Vec<usize>,
+    },
 }
 
 fn act() -> impl Strategy<Value = Act> {
@@ -142,14 +152,29 @@ fn act() -> impl Strategy<Value = Act> {
 fn make(node: &mut Mem, g: &Gen, t: i64, checkins: &[Uuid]) -> Op {
     node.seq += 1;
     // Device 2's clock is six hours ahead: its ops must converge all the same.
-    let skew = if node.origin == Uuid::from_u128(0xA002) { 6 * 3_600_000 } else { 0 };
+    let skew = if node.origin == Uuid::from_u128(0xA002) {
+        6 * 3_600_000
+    } else {
+        0
+    };
     let hlc = Hlc::new(1_000 + t + skew, node.seq % 3);
     let body = match g {
         Gen::SetVisitor { v, field, value } => {
             let name = ["first_name", "last_name", "notes"][*field as usize];
             let mut f = Fields::new();
-            f.insert(name.into(), if *value == 0 { Value::Null } else { Value::String(format!("{name}-{value}")) });
-            OpBody::Set { entity: Entity::Visitor, id: visitor(*v), fields: f }
+            f.insert(
+                name.into(),
+                if *value == 0 {
+                    Value::Null
+                } else {
+                    Value::String(format!("{name}-{value}"))
+                },
+            );
+            OpBody::Set {
+                entity: Entity::Visitor,
+                id: visitor(*v),
+                fields: f,
+            }
         }
         Gen::CheckIn { v, out } => OpBody::CheckIn {
             event_id: event(),
@@ -160,11 +185,23 @@ fn make(node: &mut Mem, g: &Gen, t: i64, checkins: &[Uuid]) -> Op {
             code: None,
         },
         Gen::Void { target } => OpBody::VoidCheckIn {
-            checkin_id: checkins.get(target % checkins.len().max(1)).copied().unwrap_or(Uuid::from_u128(0xF00D)),
+            checkin_id: checkins
+                .get(target % checkins.len().max(1))
+                .copied()
+                .unwrap_or(Uuid::from_u128(0xF00D)),
         },
-        Gen::Merge { loser, winner } => OpBody::Merge { loser: visitor(*loser), winner: visitor(*winner) },
-        Gen::Erase { v } => OpBody::Erase { visitor_id: visitor(*v) },
-        Gen::Malformed => OpBody::Set { entity: Entity::Visitor, id: visitor(0), fields: Fields::new() },
+        Gen::Merge { loser, winner } => OpBody::Merge {
+            loser: visitor(*loser),
+            winner: visitor(*winner),
+        },
+        Gen::Erase { v } => OpBody::Erase {
+            visitor_id: visitor(*v),
+        },
+        Gen::Malformed => OpBody::Set {
+            entity: Entity::Visitor,
+            id: visitor(0),
+            fields: Fields::new(),
+        },
         Gen::Undecodable { v } => {
             let w = WireOp {
                 id: Uuid::nil(),
@@ -178,14 +215,23 @@ fn make(node: &mut Mem, g: &Gen, t: i64, checkins: &[Uuid]) -> Op {
             w.into_op().unwrap().0.body
         }
     };
-    let op = Op { id: Uuid::now_v7(), origin: node.origin, seq: node.seq, hlc, body };
+    let op = Op {
+        id: Uuid::now_v7(),
+        origin: node.origin,
+        seq: node.seq,
+        hlc,
+        body,
+    };
     node.log.insert((op.origin, op.seq), op.clone());
     op
 }
 
 fn run_in_memory(acts: &[Act]) -> Result<(), TestCaseError> {
     let mut nodes: Vec<Mem> = (0..NODES)
-        .map(|i| Mem { origin: Uuid::from_u128(0xA000 + i as u128), ..Default::default() })
+        .map(|i| Mem {
+            origin: Uuid::from_u128(0xA000 + i as u128),
+            ..Default::default()
+        })
         .collect();
     let mut made: Vec<Op> = Vec::new();
     let mut t = 0;
@@ -193,12 +239,21 @@ fn run_in_memory(acts: &[Act]) -> Result<(), TestCaseError> {
         match a {
             Act::Make { node, gen, dt } => {
                 t += dt;
-                let checkins: Vec<Uuid> =
-                    made.iter().filter(|o| matches!(o.body, OpBody::CheckIn { .. })).map(|o| o.id).collect();
+                let checkins: Vec<Uuid> = made
+                    .iter()
+                    .filter(|o| matches!(o.body, OpBody::CheckIn { .. }))
+                    .map(|o| o.id)
+                    .collect();
                 let op = make(&mut nodes[*node], gen, t, &checkins);
                 made.push(op);
             }
-            Act::Sync { from, to, limit, max_pages, order } => {
+            Act::Sync {
+                from,
+                to,
+                limit,
+                max_pages,
+                order,
+            } => {
                 if from == to {
                     continue;
                 }
@@ -236,7 +291,11 @@ fn run_in_memory(acts: &[Act]) -> Result<(), TestCaseError> {
                     let v = nodes[to].vector();
                     let lack = lacking(&nodes[from].vector(), &v);
                     let (ops, more) = nodes[from].ops_for(&v, 3);
-                    prop_assert_eq!(ops.len() as i64, lack.min(3), "a page serves what is lacking");
+                    prop_assert_eq!(
+                        ops.len() as i64,
+                        lack.min(3),
+                        "a page serves what is lacking"
+                    );
                     nodes[to].apply(&ops);
                     requests += 1;
                     prop_assert!(requests <= made.len() + 2, "paging by vector never loops");
@@ -254,12 +313,23 @@ fn run_in_memory(acts: &[Act]) -> Result<(), TestCaseError> {
     let want = reference.state();
     let keys: Vec<_> = reference.log.keys().copied().collect();
     for n in &nodes {
-        prop_assert_eq!(n.log.keys().copied().collect::<Vec<_>>(), keys.clone(), "every device holds every op");
+        prop_assert_eq!(
+            n.log.keys().copied().collect::<Vec<_>>(),
+            keys.clone(),
+            "every device holds every op"
+        );
         prop_assert_eq!(n.vector(), reference.vector());
-        prop_assert_eq!(&n.state(), &want, "and the same state, whatever the deliveries");
+        prop_assert_eq!(
+            &n.state(),
+            &want,
+            "and the same state, whatever the deliveries"
+        );
     }
     for id in &want.erased {
-        prop_assert!(!want.records.contains_key(&(Entity::Visitor, *id)), "an erased person keeps no record");
+        prop_assert!(
+            !want.records.contains_key(&(Entity::Visitor, *id)),
+            "an erased person keeps no record"
+        );
         prop_assert!(want.checkins.values().all(|c| c.visitor_id != *id));
     }
     Ok(())
@@ -278,15 +348,47 @@ proptest! {
 
 #[derive(Debug, Clone)]
 enum Step {
-    WalkIn { node: usize, name: u8, check_in: bool },
-    Edit { node: usize, pick: usize, field: u8, value: u8 },
-    CheckIn { node: usize, pick: usize },
-    Undo { node: usize },
-    Merge { node: usize, loser: usize, winner: usize },
-    Erase { node: usize, pick: usize },
+    WalkIn {
+        node: usize,
+        name: u8,
+        check_in: bool,
+    },
+    Edit {
+        node: usize,
+        pick: usize,
+        field: u8,
+        value: u8,
+    },
+    CheckIn {
+        node: usize,
+        pick: usize,
+    },
+    Undo {
+        node: usize,
+    },
+    Merge {
+        node: usize,
+        loser: usize,
+        winner: usize,
+    },
+    Erase {
+        node: usize,
+        pick: usize,
+    },
     /// An op from a device running a newer app (undecodable) or six hours ahead.
-    Foreign { node: usize, pick: usize, newer: bool },
-    Sync { from: usize, to: usize, limit: usize, max_pages: usize, order: Vec<usize>, via_push: bool },
+    Foreign {
+        node: usize,
+        pick: usize,
+        newer: bool,
+    },
+    Sync {
+        from: usize,
+        to: usize,
+        limit: usize,
+        max_pages: usize,
+        order: Vec<usize>,
+        via_push: bool,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -321,7 +423,10 @@ fn expected_refusal(e: &escale_core::Error) -> bool {
 }
 
 async fn pick(n: &Node, i: usize) -> Option<String> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY id").fetch_all(n.store().pool()).await.unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY id")
+        .fetch_all(n.store().pool())
+        .await
+        .unwrap();
     (!ids.is_empty()).then(|| ids[i % ids.len()].clone())
 }
 
@@ -330,14 +435,34 @@ async fn run_stores(steps: Vec<Step>) {
     let foreign = Uuid::now_v7();
     let mut foreign_seq = 0;
     let mut foreign_log: Vec<WireOp> = Vec::new();
-    let names = ["Éloïse", "Łukasz", "Nguyễn", "Ömer", "Aïcha", "Jean-Baptiste"];
+    let names = [
+        "Éloïse",
+        "Łukasz",
+        "Nguyễn",
+        "Ömer",
+        "Aïcha",
+        "Jean-Baptiste",
+    ];
     for s in steps {
         let r: escale_core::Result<()> = match s {
-            Step::WalkIn { node, name, check_in } => {
+            Step::WalkIn {
+                node,
+                name,
+                check_in,
+            } => {
                 let p = person(names[name as usize], "Dupont");
-                nodes[node].app.register_walk_in(&walk_in(&ev, p, check_in)).await.map(|_| ())
+                nodes[node]
+                    .app
+                    .register_walk_in(&walk_in(&ev, p, check_in))
+                    .await
+                    .map(|_| ())
             }
-            Step::Edit { node, pick: i, field, value } => match pick(&nodes[node], i).await {
+            Step::Edit {
+                node,
+                pick: i,
+                field,
+                value,
+            } => match pick(&nodes[node], i).await {
                 None => Ok(()),
                 Some(id) => match nodes[node].app.visitor(&id).await {
                     Err(e) => Err(e),
@@ -355,7 +480,11 @@ async fn run_stores(steps: Vec<Step>) {
                             1 => input.notes = format!("note {value}"),
                             _ => input.email = format!("p{value}@example.org"),
                         }
-                        nodes[node].app.update_visitor(&id, &input).await.map(|_| ())
+                        nodes[node]
+                            .app
+                            .update_visitor(&id, &input)
+                            .await
+                            .map(|_| ())
                     }
                 },
             },
@@ -367,9 +496,20 @@ async fn run_stores(steps: Vec<Step>) {
                     .await
                     .map(|_| ()),
             },
-            Step::Undo { node } => nodes[node].app.undo_last_check_in(&ev, None).await.map(|_| ()),
-            Step::Merge { node, loser, winner } => {
-                match (pick(&nodes[node], loser).await, pick(&nodes[node], winner).await) {
+            Step::Undo { node } => nodes[node]
+                .app
+                .undo_last_check_in(&ev, None)
+                .await
+                .map(|_| ()),
+            Step::Merge {
+                node,
+                loser,
+                winner,
+            } => {
+                match (
+                    pick(&nodes[node], loser).await,
+                    pick(&nodes[node], winner).await,
+                ) {
                     (Some(l), Some(w)) => nodes[node].app.merge(&l, &w).await.map(|_| ()),
                     _ => Ok(()),
                 }
@@ -378,7 +518,11 @@ async fn run_stores(steps: Vec<Step>) {
                 None => Ok(()),
                 Some(id) => nodes[node].app.erase(&id).await.map(|_| ()),
             },
-            Step::Foreign { node, pick: i, newer } => match pick(&nodes[node], i).await {
+            Step::Foreign {
+                node,
+                pick: i,
+                newer,
+            } => match pick(&nodes[node], i).await {
                 None => Ok(()),
                 Some(id) => {
                     // The foreign device reaches one laptop at a time and
@@ -387,7 +531,10 @@ async fn run_stores(steps: Vec<Step>) {
                     foreign_seq += 1;
                     let vid = Uuid::parse_str(&id).unwrap();
                     let (hlc, body) = if newer {
-                        (Hlc::new(now_ms(), 0), serde_json::json!({"kind": "badge_print", "visitor_id": vid}))
+                        (
+                            Hlc::new(now_ms(), 0),
+                            serde_json::json!({"kind": "badge_print", "visitor_id": vid}),
+                        )
                     } else {
                         (
                             Hlc::new(now_ms() + 6 * 3_600_000, 0),
@@ -395,17 +542,47 @@ async fn run_stores(steps: Vec<Step>) {
                         )
                     };
                     let kind = body["kind"].as_str().unwrap().to_string();
-                    foreign_log.push(WireOp { id: Uuid::now_v7(), origin: foreign, seq: foreign_seq, hlc: hlc.0, kind, subject: Some(vid), body: Some(body) });
-                    let has = nodes[node].store().vector().await.unwrap().get(&foreign).copied().unwrap_or(0);
-                    let ops: Vec<WireOp> = foreign_log.iter().filter(|w| w.seq > has).cloned().collect();
+                    foreign_log.push(WireOp {
+                        id: Uuid::now_v7(),
+                        origin: foreign,
+                        seq: foreign_seq,
+                        hlc: hlc.0,
+                        kind,
+                        subject: Some(vid),
+                        body: Some(body),
+                    });
+                    let has = nodes[node]
+                        .store()
+                        .vector()
+                        .await
+                        .unwrap()
+                        .get(&foreign)
+                        .copied()
+                        .unwrap_or(0);
+                    let ops: Vec<WireOp> = foreign_log
+                        .iter()
+                        .filter(|w| w.seq > has)
+                        .cloned()
+                        .collect();
                     nodes[node]
                         .store()
-                        .apply_push(PushRequest { protocol: PROTOCOL_VERSION, device_id: foreign, ops })
+                        .apply_push(PushRequest {
+                            protocol: PROTOCOL_VERSION,
+                            device_id: foreign,
+                            ops,
+                        })
                         .await
                         .map(|_| ())
                 }
             },
-            Step::Sync { from, to, limit, max_pages, order, via_push } => {
+            Step::Sync {
+                from,
+                to,
+                limit,
+                max_pages,
+                order,
+                via_push,
+            } => {
                 if from != to {
                     let pages = pages_ahead(&nodes[from], &nodes[to], limit, max_pages).await;
                     let sender = nodes[from].device().await;
@@ -426,7 +603,11 @@ async fn run_stores(steps: Vec<Step>) {
     for (i, n) in nodes.iter().enumerate() {
         assert_eq!(n.hash().await, hash, "node {i}: same canonical state");
         assert_eq!(n.op_ids().await, ids, "node {i}: same op set");
-        assert_eq!(n.app.stats(&ev).await.unwrap(), stats, "node {i}: same figures");
+        assert_eq!(
+            n.app.stats(&ev).await.unwrap(),
+            stats,
+            "node {i}: same figures"
+        );
     }
     // Arrivals are people (merge roots), counted once however many laptops scanned them.
     let pool = nodes[0].store().pool();
@@ -446,12 +627,17 @@ async fn run_stores(steps: Vec<Step>) {
     .await
     .unwrap();
     assert_eq!(leaks, 0, "erased people left no op body behind");
-    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM visitor WHERE id IN (SELECT visitor_id FROM erased)")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM visitor WHERE id IN (SELECT visitor_id FROM erased)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     assert_eq!(live, 0, "nothing resurrects an erased person");
-    assert!(nodes[2].app.verify().await.unwrap().equal, "the log rebuilds to the same state");
+    assert!(
+        nodes[2].app.verify().await.unwrap().equal,
+        "the log rebuilds to the same state"
+    );
 }
 
 proptest! {

@@ -455,9 +455,14 @@ async fn a_body_that_never_finishes_arriving_gets_503_after_the_request_timeout(
     let listener = escale_hub::serve::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(escale_hub::serve::run(listener, h.state.clone(), None, async {
-        let _ = stop_rx.await;
-    }));
+    let server = tokio::spawn(escale_hub::serve::run(
+        listener,
+        h.state.clone(),
+        None,
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
 
     let body = serde_json::to_string(&json!({
         "protocol": PROTOCOL_VERSION, "device_id": h.device, "ops": ops::many(h.device, 1, 10)
@@ -473,7 +478,9 @@ async fn a_body_that_never_finishes_arriving_gets_503_after_the_request_timeout(
     );
     conn.write_all(head.as_bytes()).await.unwrap();
     // Half the body, then silence.
-    conn.write_all(&body.as_bytes()[..body.len() / 2]).await.unwrap();
+    conn.write_all(&body.as_bytes()[..body.len() / 2])
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
     let mut answer = Vec::new();
     let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
@@ -490,10 +497,23 @@ async fn a_body_that_never_finishes_arriving_gets_503_after_the_request_timeout(
     .await;
     assert!(read.is_ok(), "the hub answers instead of waiting forever");
     let text = String::from_utf8_lossy(&answer);
-    assert!(text.starts_with("HTTP/1.1 503"), "503, which a laptop retries: {text}");
-    assert!(text.contains("hub.timeout"), "with a code that says why: {text}");
-    assert!(started.elapsed() >= std::time::Duration::from_millis(250), "not before the timeout");
-    assert_eq!(h.op_count().await, 0, "nothing of the abandoned push is stored");
+    assert!(
+        text.starts_with("HTTP/1.1 503"),
+        "503, which a laptop retries: {text}"
+    );
+    assert!(
+        text.contains("hub.timeout"),
+        "with a code that says why: {text}"
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(250),
+        "not before the timeout"
+    );
+    assert_eq!(
+        h.op_count().await,
+        0,
+        "nothing of the abandoned push is stored"
+    );
     let _ = stop_tx.send(());
     let _ = server.await;
     h.finish().await;

@@ -41,14 +41,20 @@ struct Direction {
 
 impl Direction {
     fn new(key: &[u8; 32]) -> Direction {
-        Direction { cipher: ChaCha20Poly1305::new(Key::from_slice(key)), counter: 0 }
+        Direction {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
+            counter: 0,
+        }
     }
 
     fn nonce(&mut self) -> Result<[u8; 12], PeerError> {
         let mut n = [0u8; 12];
         n[4..].copy_from_slice(&self.counter.to_be_bytes());
         // Never reuse a nonce (2⁶⁴ frames will not happen, but never wrap).
-        self.counter = self.counter.checked_add(1).ok_or(PeerError::Protocol("frame counter exhausted".into()))?;
+        self.counter = self
+            .counter
+            .checked_add(1)
+            .ok_or(PeerError::Protocol("frame counter exhausted".into()))?;
         Ok(n)
     }
 }
@@ -63,7 +69,12 @@ pub struct Channel<S> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     pub fn new(io: S, timeout: Duration) -> Channel<S> {
-        Channel { io, timeout, send: None, recv: None }
+        Channel {
+            io,
+            timeout,
+            send: None,
+            recv: None,
+        }
     }
 
     /// From now on every frame is sealed: `send_key` for ours, `recv_key`
@@ -75,7 +86,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
 
     /// Sends one message: sealed once keys are set, plain before.
     pub async fn send<T: Serialize>(&mut self, msg: &T) -> Result<(), PeerError> {
-        let mut payload = serde_json::to_vec(msg).map_err(|e| PeerError::Protocol(format!("encode: {e}")))?;
+        let mut payload =
+            serde_json::to_vec(msg).map_err(|e| PeerError::Protocol(format!("encode: {e}")))?;
         let cap = match &mut self.send {
             Some(dir) => {
                 let nonce = dir.nonce()?;
@@ -87,7 +99,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
             None => MAX_PLAIN_FRAME,
         };
         if payload.len() > cap {
-            return Err(PeerError::TooLarge { len: payload.len() as u64, cap: cap as u64 });
+            return Err(PeerError::TooLarge {
+                len: payload.len() as u64,
+                cap: cap as u64,
+            });
         }
         self.write_frame(&payload).await
     }
@@ -95,7 +110,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
     /// Receives one message (sealed once keys are set, plain before).
     pub async fn recv<T: DeserializeOwned>(&mut self) -> Result<T, PeerError> {
         let sealed = self.recv.is_some();
-        let mut payload = self.read_frame(if sealed { MAX_FRAME } else { MAX_PLAIN_FRAME }).await?;
+        let mut payload = self
+            .read_frame(if sealed { MAX_FRAME } else { MAX_PLAIN_FRAME })
+            .await?;
         if let Some(dir) = &mut self.recv {
             if payload.len() < TAG_LEN {
                 return Err(PeerError::Tampered);
@@ -105,14 +122,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
                 .decrypt_in_place(Nonce::from_slice(&nonce), AAD, &mut payload)
                 .map_err(|_| PeerError::Tampered)?;
         }
-        serde_json::from_slice(&payload).map_err(|e| PeerError::Protocol(format!("unexpected message: {e}")))
+        serde_json::from_slice(&payload)
+            .map_err(|e| PeerError::Protocol(format!("unexpected message: {e}")))
     }
 
     /// Writes raw bytes as one frame (tests use it to send what a broken or
     /// hostile peer would).
     pub async fn write_frame(&mut self, payload: &[u8]) -> Result<(), PeerError> {
-        let len = u32::try_from(payload.len())
-            .map_err(|_| PeerError::TooLarge { len: payload.len() as u64, cap: u32::MAX as u64 })?;
+        let len = u32::try_from(payload.len()).map_err(|_| PeerError::TooLarge {
+            len: payload.len() as u64,
+            cap: u32::MAX as u64,
+        })?;
         let io = &mut self.io;
         let write = async {
             io.write_all(&len.to_be_bytes()).await?;
@@ -132,7 +152,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
         self.read_exact(&mut len).await?;
         let len = u32::from_be_bytes(len) as usize;
         if len > cap {
-            return Err(PeerError::TooLarge { len: len as u64, cap: cap as u64 });
+            return Err(PeerError::TooLarge {
+                len: len as u64,
+                cap: cap as u64,
+            });
         }
         let mut buf = vec![0u8; len];
         self.read_exact(&mut buf).await?;
@@ -154,7 +177,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Channel<S> {
 
 fn io_error(e: std::io::Error) -> PeerError {
     match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => PeerError::Network("the other laptop closed the connection".into()),
+        std::io::ErrorKind::UnexpectedEof => {
+            PeerError::Network("the other laptop closed the connection".into())
+        }
         _ => PeerError::Network(e.to_string()),
     }
 }
@@ -166,7 +191,10 @@ mod tests {
 
     const T: Duration = Duration::from_secs(5);
 
-    fn pair() -> (Channel<tokio::io::DuplexStream>, Channel<tokio::io::DuplexStream>) {
+    fn pair() -> (
+        Channel<tokio::io::DuplexStream>,
+        Channel<tokio::io::DuplexStream>,
+    ) {
         let (a, b) = tokio::io::duplex(1 << 16);
         let (mut a, mut b) = (Channel::new(a, T), Channel::new(b, T));
         a.set_keys(&[1; 32], &[2; 32]);
@@ -175,7 +203,10 @@ mod tests {
     }
 
     /// A raw end that sees the sealed frames as they travel.
-    fn tap() -> (Channel<tokio::io::DuplexStream>, Channel<tokio::io::DuplexStream>) {
+    fn tap() -> (
+        Channel<tokio::io::DuplexStream>,
+        Channel<tokio::io::DuplexStream>,
+    ) {
         let (a, b) = tokio::io::duplex(1 << 16);
         let mut a = Channel::new(a, T);
         a.set_keys(&[1; 32], &[2; 32]);
@@ -193,16 +224,25 @@ mod tests {
         let (mut a, mut raw) = tap();
         a.send(&json!({"first_name": "Léna"})).await.unwrap();
         let frame = raw.read_frame(MAX_FRAME).await.unwrap();
-        assert!(!String::from_utf8_lossy(&frame).contains("Léna"), "encrypted on the wire");
+        assert!(
+            !String::from_utf8_lossy(&frame).contains("Léna"),
+            "encrypted on the wire"
+        );
     }
 
     /// Sends two sealed frames from a real end, captures them raw, then
     /// replays `order` (with an optional flipped byte) to a real receiver.
-    async fn deliver(order: &[usize], flip: Option<(usize, usize)>) -> Vec<Result<Value, PeerError>> {
+    async fn deliver(
+        order: &[usize],
+        flip: Option<(usize, usize)>,
+    ) -> Vec<Result<Value, PeerError>> {
         let (mut a, mut raw) = tap();
         a.send(&json!({"page": 0})).await.unwrap();
         a.send(&json!({"page": 1})).await.unwrap();
-        let frames = [raw.read_frame(MAX_FRAME).await.unwrap(), raw.read_frame(MAX_FRAME).await.unwrap()];
+        let frames = [
+            raw.read_frame(MAX_FRAME).await.unwrap(),
+            raw.read_frame(MAX_FRAME).await.unwrap(),
+        ];
         let (x, y) = tokio::io::duplex(1 << 16);
         let mut w = Channel::new(x, T);
         let mut r = Channel::new(y, T);
@@ -224,15 +264,28 @@ mod tests {
     #[tokio::test]
     async fn replayed_reordered_and_altered_frames_are_refused() {
         let ok = deliver(&[0, 1], None).await;
-        assert!(ok.iter().all(|r| r.is_ok()), "in order and intact: accepted");
+        assert!(
+            ok.iter().all(|r| r.is_ok()),
+            "in order and intact: accepted"
+        );
         let replay = deliver(&[0, 0], None).await;
         assert!(replay[0].is_ok());
-        assert!(matches!(replay[1], Err(PeerError::Tampered)), "a replayed frame: {:?}", replay[1]);
+        assert!(
+            matches!(replay[1], Err(PeerError::Tampered)),
+            "a replayed frame: {:?}",
+            replay[1]
+        );
         let reorder = deliver(&[1, 0], None).await;
-        assert!(matches!(reorder[0], Err(PeerError::Tampered)), "a frame out of order");
+        assert!(
+            matches!(reorder[0], Err(PeerError::Tampered)),
+            "a frame out of order"
+        );
         for byte in [0, 5, 20] {
             let flipped = deliver(&[0], Some((0, byte))).await;
-            assert!(matches!(flipped[0], Err(PeerError::Tampered)), "one flipped bit at byte {byte}");
+            assert!(
+                matches!(flipped[0], Err(PeerError::Tampered)),
+                "one flipped bit at byte {byte}"
+            );
         }
     }
 
@@ -246,10 +299,15 @@ mod tests {
         let io = &mut w.io;
         io.write_all(&(1u32 << 30).to_be_bytes()).await.unwrap();
         let e = r.read_frame(MAX_FRAME).await.unwrap_err();
-        assert!(matches!(e, PeerError::TooLarge { len, .. } if len == 1 << 30), "{e:?}");
+        assert!(
+            matches!(e, PeerError::TooLarge { len, .. } if len == 1 << 30),
+            "{e:?}"
+        );
         let (x, y) = tokio::io::duplex(1 << 16);
         let (mut w, mut r) = (Channel::new(x, T), Channel::new(y, T));
-        w.write_frame(&vec![b' '; MAX_PLAIN_FRAME + 1]).await.unwrap();
+        w.write_frame(&vec![b' '; MAX_PLAIN_FRAME + 1])
+            .await
+            .unwrap();
         assert!(
             matches!(r.recv::<Value>().await, Err(PeerError::TooLarge { .. })),
             "before pairing, frames are capped at 4 KiB"

@@ -92,8 +92,11 @@ impl Iface {
 /// The interfaces mDNS may use: [`INTERFACE_ENV`]'s only when set, else
 /// every non-loopback IPv4 interface that is up.
 pub fn interfaces() -> Result<Vec<Iface>, PeerError> {
-    let only = std::env::var(INTERFACE_ENV).ok().filter(|v| !v.trim().is_empty());
-    let all = if_addrs::get_if_addrs().map_err(|e| PeerError::Discovery(format!("network interfaces: {e}")))?;
+    let only = std::env::var(INTERFACE_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let all = if_addrs::get_if_addrs()
+        .map_err(|e| PeerError::Discovery(format!("network interfaces: {e}")))?;
     let chosen: Vec<Iface> = all
         .iter()
         .filter(|i| match &only {
@@ -101,7 +104,10 @@ pub fn interfaces() -> Result<Vec<Iface>, PeerError> {
             None => i.is_oper_up() && !i.is_loopback() && !i.is_p2p(),
         })
         .filter_map(|i| match &i.addr {
-            if_addrs::IfAddr::V4(a) => Some(Iface { ip: a.ip, netmask: a.netmask }),
+            if_addrs::IfAddr::V4(a) => Some(Iface {
+                ip: a.ip,
+                netmask: a.netmask,
+            }),
             _ => None,
         })
         .collect();
@@ -117,7 +123,11 @@ pub fn interfaces() -> Result<Vec<Iface>, PeerError> {
 /// The addresses a sharer bound to `0.0.0.0:port` can be reached at (for
 /// people to type with `--address`).
 pub fn reachable_at(port: u16) -> Vec<SocketAddr> {
-    interfaces().unwrap_or_default().into_iter().map(|i| SocketAddr::V4(SocketAddrV4::new(i.ip, port))).collect()
+    interfaces()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| SocketAddr::V4(SocketAddrV4::new(i.ip, port)))
+        .collect()
 }
 
 /// A running advertisement; [`Advertiser::stop`] (or drop) says goodbye.
@@ -193,7 +203,10 @@ pub async fn advertise(ad: Advert) -> Result<Advertiser, PeerError> {
             send_multicast(&socket, *i, &pkt).await;
         }
     });
-    Ok(Advertiser { stop: Some(tx), task: Some(task) })
+    Ok(Advertiser {
+        stop: Some(tx),
+        task: Some(task),
+    })
 }
 
 /// Looks for sharing laptops for `window`; one entry per laptop.
@@ -227,14 +240,17 @@ async fn query_on(socket: UdpSocket, window: Duration) -> Vec<(Vec<Record>, Sock
     let mut out = Vec::new();
     while tokio::time::Instant::now() < deadline {
         if tokio::time::Instant::now() >= next_query {
-            let _ = socket.send_to(&query, SocketAddrV4::new(GROUP, MDNS_PORT)).await;
+            let _ = socket
+                .send_to(&query, SocketAddrV4::new(GROUP, MDNS_PORT))
+                .await;
             next_query = tokio::time::Instant::now() + Duration::from_secs(1);
         }
         match tokio::time::timeout_at(next_query.min(deadline), socket.recv_from(&mut buf)).await {
             Ok(Ok((n, src))) => {
                 if let Some(records) = parse_response(&buf[..n]) {
                     if out.is_empty() && !records.is_empty() {
-                        deadline = deadline.min(tokio::time::Instant::now() + Duration::from_millis(700));
+                        deadline =
+                            deadline.min(tokio::time::Instant::now() + Duration::from_millis(700));
                     }
                     out.push((records, src));
                 }
@@ -250,17 +266,21 @@ async fn query_on(socket: UdpSocket, window: Duration) -> Vec<(Vec<Record>, Sock
 fn responder_socket(ifaces: &[Iface]) -> Result<UdpSocket, PeerError> {
     use socket2::{Domain, Protocol, Socket, Type};
     let err = |what: &str, e: std::io::Error| PeerError::Discovery(format!("mDNS {what}: {e}"));
-    let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(|e| err("socket", e))?;
-    s.set_reuse_address(true).map_err(|e| err("SO_REUSEADDR", e))?;
+    let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+        .map_err(|e| err("socket", e))?;
+    s.set_reuse_address(true)
+        .map_err(|e| err("SO_REUSEADDR", e))?;
     #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
     s.set_reuse_port(true).map_err(|e| err("SO_REUSEPORT", e))?;
     // Linux otherwise delivers every group's traffic joined by anyone on any
     // interface to a socket bound to 0.0.0.0.
     #[cfg(target_os = "linux")]
-    s.set_multicast_all_v4(false).map_err(|e| err("IP_MULTICAST_ALL", e))?;
+    s.set_multicast_all_v4(false)
+        .map_err(|e| err("IP_MULTICAST_ALL", e))?;
     s.set_multicast_ttl_v4(255).map_err(|e| err("TTL", e))?;
     s.set_multicast_loop_v4(true).map_err(|e| err("loop", e))?;
-    s.set_nonblocking(true).map_err(|e| err("non-blocking", e))?;
+    s.set_nonblocking(true)
+        .map_err(|e| err("non-blocking", e))?;
     s.bind(&SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, MDNS_PORT)).into())
         .map_err(|e| err("bind 5353", e))?;
     let mut joined = 0;
@@ -270,7 +290,9 @@ fn responder_socket(ifaces: &[Iface]) -> Result<UdpSocket, PeerError> {
         }
     }
     if joined == 0 {
-        return Err(PeerError::Discovery("cannot join the mDNS group on any chosen interface".into()));
+        return Err(PeerError::Discovery(
+            "cannot join the mDNS group on any chosen interface".into(),
+        ));
     }
     UdpSocket::from_std(s.into()).map_err(|e| err("socket", e))
 }
@@ -278,20 +300,26 @@ fn responder_socket(ifaces: &[Iface]) -> Result<UdpSocket, PeerError> {
 fn querier_socket(i: Iface) -> Result<UdpSocket, PeerError> {
     use socket2::{Domain, Protocol, Socket, Type};
     let err = |what: &str, e: std::io::Error| PeerError::Discovery(format!("mDNS {what}: {e}"));
-    let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(|e| err("socket", e))?;
-    s.set_multicast_if_v4(&i.ip).map_err(|e| err("IP_MULTICAST_IF", e))?;
+    let s = Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))
+        .map_err(|e| err("socket", e))?;
+    s.set_multicast_if_v4(&i.ip)
+        .map_err(|e| err("IP_MULTICAST_IF", e))?;
     s.set_multicast_ttl_v4(255).map_err(|e| err("TTL", e))?;
     s.set_multicast_loop_v4(true).map_err(|e| err("loop", e))?;
-    s.set_nonblocking(true).map_err(|e| err("non-blocking", e))?;
+    s.set_nonblocking(true)
+        .map_err(|e| err("non-blocking", e))?;
     // Bound to the interface's own address: nothing leaves by another one.
-    s.bind(&SocketAddr::V4(SocketAddrV4::new(i.ip, 0)).into()).map_err(|e| err("bind", e))?;
+    s.bind(&SocketAddr::V4(SocketAddrV4::new(i.ip, 0)).into())
+        .map_err(|e| err("bind", e))?;
     UdpSocket::from_std(s.into()).map_err(|e| err("socket", e))
 }
 
 async fn send_multicast(socket: &UdpSocket, i: Iface, pkt: &[u8]) {
     let s = socket2::SockRef::from(socket);
     if s.set_multicast_if_v4(&i.ip).is_ok() {
-        let _ = socket.send_to(pkt, SocketAddrV4::new(GROUP, MDNS_PORT)).await;
+        let _ = socket
+            .send_to(pkt, SocketAddrV4::new(GROUP, MDNS_PORT))
+            .await;
     }
 }
 
@@ -335,15 +363,22 @@ impl Names {
     }
 
     fn answers(&self, labels: &[String], qtype: u16) -> bool {
-        let is =
-            |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y));
+        let is = |a: &[String], b: &[String]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+        };
         let service: Vec<String> = SERVICE_LABELS.iter().map(|s| s.to_string()).collect();
         (is(labels, &service) && matches!(qtype, TYPE_PTR | TYPE_ANY))
             || (is(labels, &self.instance) && matches!(qtype, TYPE_SRV | TYPE_TXT | TYPE_ANY))
     }
 
     /// PTR (answer) + SRV, TXT, A (additional), for interface `i`.
-    fn response(&self, id: u16, question: Option<(Vec<String>, u16)>, i: Iface, ttl: u32) -> Vec<u8> {
+    fn response(
+        &self,
+        id: u16,
+        question: Option<(Vec<String>, u16)>,
+        i: Iface,
+        ttl: u32,
+    ) -> Vec<u8> {
         let mut p = Vec::with_capacity(512);
         p.extend_from_slice(&id.to_be_bytes());
         p.extend_from_slice(&0x8400u16.to_be_bytes()); // response, authoritative
@@ -366,7 +401,14 @@ impl Names {
         rdata.extend_from_slice(&0u16.to_be_bytes());
         rdata.extend_from_slice(&self.port.to_be_bytes());
         put_name(&mut rdata, &self.host);
-        put_rr(&mut p, &self.instance, TYPE_SRV, CLASS_IN | CACHE_FLUSH, ttl, &rdata);
+        put_rr(
+            &mut p,
+            &self.instance,
+            TYPE_SRV,
+            CLASS_IN | CACHE_FLUSH,
+            ttl,
+            &rdata,
+        );
 
         let mut rdata = Vec::new();
         for t in &self.txt {
@@ -375,9 +417,23 @@ impl Names {
             rdata.push(b.len() as u8);
             rdata.extend_from_slice(b);
         }
-        put_rr(&mut p, &self.instance, TYPE_TXT, CLASS_IN | CACHE_FLUSH, ttl, &rdata);
+        put_rr(
+            &mut p,
+            &self.instance,
+            TYPE_TXT,
+            CLASS_IN | CACHE_FLUSH,
+            ttl,
+            &rdata,
+        );
 
-        put_rr(&mut p, &self.host, TYPE_A, CLASS_IN | CACHE_FLUSH, ttl, &i.ip.octets());
+        put_rr(
+            &mut p,
+            &self.host,
+            TYPE_A,
+            CLASS_IN | CACHE_FLUSH,
+            ttl,
+            &i.ip.octets(),
+        );
         p
     }
 }
@@ -470,10 +526,23 @@ fn parse_query(b: &[u8]) -> Option<Query> {
 /// A resource record we care about.
 #[derive(Debug, Clone, PartialEq)]
 enum Record {
-    Ptr { name: Vec<String>, target: Vec<String> },
-    Srv { name: Vec<String>, port: u16, target: Vec<String> },
-    Txt { name: Vec<String>, entries: Vec<String> },
-    A { name: Vec<String>, ip: Ipv4Addr },
+    Ptr {
+        name: Vec<String>,
+        target: Vec<String>,
+    },
+    Srv {
+        name: Vec<String>,
+        port: u16,
+        target: Vec<String>,
+    },
+    Txt {
+        name: Vec<String>,
+        entries: Vec<String>,
+    },
+    A {
+        name: Vec<String>,
+        ip: Ipv4Addr,
+    },
 }
 
 fn parse_response(b: &[u8]) -> Option<Vec<Record>> {
@@ -501,21 +570,30 @@ fn parse_response(b: &[u8]) -> Option<Vec<Record>> {
             continue; // a goodbye
         }
         match rtype {
-            TYPE_PTR => out.push(Record::Ptr { name, target: read_name(b, start)?.0 }),
-            TYPE_SRV => out.push(Record::Srv { name, port: u16_at(rdata, 4)?, target: read_name(b, start + 6)?.0 }),
+            TYPE_PTR => out.push(Record::Ptr {
+                name,
+                target: read_name(b, start)?.0,
+            }),
+            TYPE_SRV => out.push(Record::Srv {
+                name,
+                port: u16_at(rdata, 4)?,
+                target: read_name(b, start + 6)?.0,
+            }),
             TYPE_TXT => {
                 let mut entries = Vec::new();
                 let mut i = 0;
                 while i < rdata.len() {
                     let l = rdata[i] as usize;
-                    entries.push(String::from_utf8_lossy(rdata.get(i + 1..i + 1 + l)?).into_owned());
+                    entries
+                        .push(String::from_utf8_lossy(rdata.get(i + 1..i + 1 + l)?).into_owned());
                     i += 1 + l;
                 }
                 out.push(Record::Txt { name, entries });
             }
-            TYPE_A if len == 4 => {
-                out.push(Record::A { name, ip: Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]) })
-            }
+            TYPE_A if len == 4 => out.push(Record::A {
+                name,
+                ip: Ipv4Addr::new(rdata[0], rdata[1], rdata[2], rdata[3]),
+            }),
             _ => {}
         }
     }
@@ -543,7 +621,11 @@ impl Partial {
             .map(IpAddr::V4)
             .or(self.ip.map(IpAddr::V4))
             .or(self.source)?;
-        let get = |k: &str| self.txt.iter().find_map(|e| e.strip_prefix(k).and_then(|r| r.strip_prefix('=')));
+        let get = |k: &str| {
+            self.txt
+                .iter()
+                .find_map(|e| e.strip_prefix(k).and_then(|r| r.strip_prefix('=')))
+        };
         Some(Found {
             name: get("name").unwrap_or_default().to_string(),
             org_id: get("org").and_then(|s| Uuid::parse_str(s).ok()),
@@ -610,11 +692,21 @@ mod tests {
     #[test]
     fn an_answer_parses_back_into_what_was_advertised() {
         let names = Names::new(&ad());
-        let iface = Iface { ip: Ipv4Addr::new(192, 168, 1, 12), netmask: Ipv4Addr::new(255, 255, 255, 0) };
+        let iface = Iface {
+            ip: Ipv4Addr::new(192, 168, 1, 12),
+            netmask: Ipv4Addr::new(255, 255, 255, 0),
+        };
         let q = parse_query(&build_query()).unwrap();
-        assert!(names.answers(&q.questions[0].0, q.questions[0].1), "we answer our own query");
+        assert!(
+            names.answers(&q.questions[0].0, q.questions[0].1),
+            "we answer our own query"
+        );
         let pkt = names.response(7, Some(q.questions[0].clone()), iface, LEGACY_TTL);
-        assert_eq!(u16_at(&pkt, 0), Some(7), "a one-shot answer repeats the query's id");
+        assert_eq!(
+            u16_at(&pkt, 0),
+            Some(7),
+            "a one-shot answer repeats the query's id"
+        );
         let records = parse_response(&pkt).unwrap();
         let mut found = BTreeMap::new();
         absorb(&mut found, records, "192.168.1.12:5353".parse().unwrap());
@@ -634,7 +726,10 @@ mod tests {
     #[test]
     fn goodbyes_and_other_services_are_not_found() {
         let names = Names::new(&ad());
-        let iface = Iface { ip: Ipv4Addr::new(10, 0, 0, 2), netmask: Ipv4Addr::new(255, 0, 0, 0) };
+        let iface = Iface {
+            ip: Ipv4Addr::new(10, 0, 0, 2),
+            netmask: Ipv4Addr::new(255, 0, 0, 0),
+        };
         let bye = names.response(0, None, iface, 0);
         assert_eq!(parse_response(&bye).unwrap(), vec![], "TTL 0 is a goodbye");
         let other = vec!["_http".to_string(), "_tcp".into(), "local".into()];
@@ -661,12 +756,17 @@ mod tests {
         a.device_name = "é".repeat(80);
         let n = Names::new(&a);
         assert!(n.instance[0].len() <= 63);
-        assert!(n.instance[0].ends_with(&format!("({})", &a.device_id.simple().to_string()[24..28])));
+        assert!(
+            n.instance[0].ends_with(&format!("({})", &a.device_id.simple().to_string()[24..28]))
+        );
     }
 
     #[test]
     fn interfaces_contain_their_network_only() {
-        let lo = Iface { ip: Ipv4Addr::new(127, 0, 0, 1), netmask: Ipv4Addr::new(255, 0, 0, 0) };
+        let lo = Iface {
+            ip: Ipv4Addr::new(127, 0, 0, 1),
+            netmask: Ipv4Addr::new(255, 0, 0, 0),
+        };
         assert!(lo.contains(Ipv4Addr::new(127, 0, 0, 9)));
         assert!(!lo.contains(Ipv4Addr::new(192, 0, 2, 2)));
     }

@@ -43,7 +43,8 @@ use self::discovery::Advert;
 use self::pairing::{Pake, Role, SessionKeys};
 use super::node::{exchange, Remote};
 use super::protocol::{
-    PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp, MAX_PAGE_OPS, PROTOCOL_VERSION,
+    PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp, MAX_PAGE_OPS,
+    PROTOCOL_VERSION,
 };
 use super::SyncKey;
 use crate::error::Error;
@@ -234,10 +235,14 @@ impl PeerError {
             | PeerError::Version { .. }
             | PeerError::Protocol(_)
             | PeerError::TooLarge { .. } => Some((self.code().to_string(), self.to_string())),
-            PeerError::Store(e @ (Error::CloneDetected { .. } | Error::BadOp(_) | Error::ProtocolMismatch { .. })) => {
-                Some((e.code().to_string(), e.to_string()))
-            }
-            PeerError::Store(_) => Some(("peer.failed".into(), "the other laptop could not store the exchange".into())),
+            PeerError::Store(
+                e
+                @ (Error::CloneDetected { .. } | Error::BadOp(_) | Error::ProtocolMismatch { .. }),
+            ) => Some((e.code().to_string(), e.to_string())),
+            PeerError::Store(_) => Some((
+                "peer.failed".into(),
+                "the other laptop could not store the exchange".into(),
+            )),
             _ => None,
         }
     }
@@ -249,8 +254,14 @@ impl PeerError {
             "peer.code_burned" => PeerError::CodeBurned,
             "peer.code_expired" => PeerError::CodeExpired,
             "peer.other_org" => PeerError::OtherOrg,
-            "peer.version_mismatch" => PeerError::Version { ours, theirs: theirs.unwrap_or(0) },
-            _ => PeerError::Refused { code: code.to_string(), message: message.to_string() },
+            "peer.version_mismatch" => PeerError::Version {
+                ours,
+                theirs: theirs.unwrap_or(0),
+            },
+            _ => PeerError::Refused {
+                code: code.to_string(),
+                message: message.to_string(),
+            },
         }
     }
 }
@@ -299,14 +310,27 @@ struct Hello {
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Msg {
     Hello(Hello),
-    OrgProof { mac: String },
-    Welcome { org_id: Uuid, sync_key: String },
+    OrgProof {
+        mac: String,
+    },
+    Welcome {
+        org_id: Uuid,
+        sync_key: String,
+    },
     Pull(PullRequest),
     Pulled(PullResponse),
     Push(PushRequest),
     Pushed(PushResponse),
-    Bye { device_id: Uuid, vector: VersionVector, pulled: usize, pushed: usize },
-    Error { code: String, message: String },
+    Bye {
+        device_id: Uuid,
+        vector: VersionVector,
+        pulled: usize,
+        pushed: usize,
+    },
+    Error {
+        code: String,
+        message: String,
+    },
 }
 
 // ---------------------------------------------------------------------------
@@ -382,14 +406,26 @@ impl PeerEvent {
     pub fn message(&self, lang: Lang) -> String {
         let l = |fr: String, en: String| if lang == Lang::Fr { fr } else { en };
         match self {
-            PeerEvent::Joined { device_name, new_device, received, sent, .. } => {
-                let (nfr, nen) = if *new_device { (" (nouvel appareil)", " (new device)") } else { ("", "") };
+            PeerEvent::Joined {
+                device_name,
+                new_device,
+                received,
+                sent,
+                ..
+            } => {
+                let (nfr, nen) = if *new_device {
+                    (" (nouvel appareil)", " (new device)")
+                } else {
+                    ("", "")
+                };
                 l(
                     format!("{device_name}{nfr} a rejoint (opérations envoyées : {sent}, reçues : {received})."),
                     format!("{device_name}{nen} joined (operations sent: {sent}, received: {received})."),
                 )
             }
-            PeerEvent::Failed { device_name, error, .. } => match device_name {
+            PeerEvent::Failed {
+                device_name, error, ..
+            } => match device_name {
                 Some(n) => format!("{n} : {}", error.message(lang)),
                 None => error.message(lang),
             },
@@ -502,12 +538,20 @@ impl Drop for PeerShare {
 }
 
 /// Starts sharing `store` (which must be initialised) on the local network.
-pub async fn share(store: Store, device_name: String, opts: ShareOptions) -> Result<PeerShare, PeerError> {
+pub async fn share(
+    store: Store,
+    device_name: String,
+    opts: ShareOptions,
+) -> Result<PeerShare, PeerError> {
     let ident = store.identity().await?.ok_or(Error::NotInitialised)?;
     // Created now if this store predates sync keys, before anyone asks.
     store.sync_key().await?;
-    let listener = TcpListener::bind(opts.listen).await.map_err(|e| PeerError::Listen(e.to_string()))?;
-    let addr = listener.local_addr().map_err(|e| PeerError::Listen(e.to_string()))?;
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| PeerError::Listen(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| PeerError::Listen(e.to_string()))?;
     let (mut advertiser, mut discovery_error) = (None, None);
     if opts.advertise {
         let ad = Advert {
@@ -533,12 +577,26 @@ pub async fn share(store: Store, device_name: String, opts: ShareOptions) -> Res
         device_name,
         expires: tokio::time::Instant::now() + opts.code_ttl,
         opts,
-        pairing: Mutex::new(Pairing { failures: 0, burned: false }),
+        pairing: Mutex::new(Pairing {
+            failures: 0,
+            burned: false,
+        }),
         events: events.clone(),
         burned,
     });
-    let task = tokio::spawn(accept_loop(shared, listener, advertiser, stop_rx, burned_rx));
-    Ok(PeerShare { code, addr, expires_at_ms, discovery_error, events, rx, stop, task: Some(task) })
+    let task = tokio::spawn(accept_loop(
+        shared, listener, advertiser, stop_rx, burned_rx,
+    ));
+    Ok(PeerShare {
+        code,
+        addr,
+        expires_at_ms,
+        discovery_error,
+        events,
+        rx,
+        stop,
+        task: Some(task),
+    })
 }
 
 async fn accept_loop(
@@ -577,7 +635,9 @@ async fn accept_loop(
             _ = stop.changed() => sessions.abort_all(),
         }
     }
-    let _ = shared.events.send(PeerEvent::Closed { reason: reason.to_string() });
+    let _ = shared.events.send(PeerEvent::Closed {
+        reason: reason.to_string(),
+    });
 }
 
 async fn serve_one(shared: Arc<Shared>, stream: TcpStream) {
@@ -587,7 +647,11 @@ async fn serve_one(shared: Arc<Shared>, stream: TcpStream) {
     chan.shutdown().await;
     let event = match outcome {
         Ok(ev) => ev,
-        Err(e) => PeerEvent::Failed { code: e.code().to_string(), device_name: name, error: Arc::new(e) },
+        Err(e) => PeerEvent::Failed {
+            code: e.code().to_string(),
+            device_name: name,
+            error: Arc::new(e),
+        },
     };
     let _ = shared.events.send(event);
 }
@@ -601,15 +665,23 @@ async fn serve_session(
     let started = Instant::now();
     let ours = sh.opts.protocol;
     let (their_protocol, their_pake) = match chan.recv::<Plain>().await? {
-        Plain::Pair { magic, protocol, pake } if magic == MAGIC => (protocol, pake),
+        Plain::Pair {
+            magic,
+            protocol,
+            pake,
+        } if magic == MAGIC => (protocol, pake),
         _ => return Err(PeerError::Protocol("not an Escale peer".into())),
     };
     if their_protocol != ours {
-        let e = PeerError::Version { ours, theirs: their_protocol };
+        let e = PeerError::Version {
+            ours,
+            theirs: their_protocol,
+        };
         refuse_plain(chan, &e, Some(ours)).await;
         return Err(e);
     }
-    let their_pake = hex::decode(&their_pake).map_err(|_| PeerError::Protocol("pairing message".into()))?;
+    let their_pake =
+        hex::decode(&their_pake).map_err(|_| PeerError::Protocol("pairing message".into()))?;
 
     // One pairing at a time: the count of wrong codes is exact even when
     // an attacker opens many connections at once.
@@ -624,15 +696,21 @@ async fn serve_session(
             return Err(PeerError::CodeExpired);
         }
         let pake = Pake::start(&sh.code, Role::Sharer);
-        chan.send(&Plain::PairReply { protocol: ours, pake: hex::encode(&pake.message) }).await?;
+        chan.send(&Plain::PairReply {
+            protocol: ours,
+            pake: hex::encode(&pake.message),
+        })
+        .await?;
         let (secret, transcript) = pake.finish(&their_pake, ours)?;
         let keys = SessionKeys::derive(&secret, transcript, None);
         let mac = match chan.recv::<Plain>().await? {
             Plain::Confirm { mac } => hex::decode(mac).unwrap_or_default(),
             // The joiner gave up (e.g. it speaks another version): no guess was made.
-            Plain::Error { code, message, protocol } => {
-                return Err(PeerError::from_peer(&code, &message, ours, protocol))
-            }
+            Plain::Error {
+                code,
+                message,
+                protocol,
+            } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
             _ => return Err(PeerError::Protocol("expected a confirmation".into())),
         };
         if !keys.check_confirmation(Role::Joiner, &mac) {
@@ -648,7 +726,10 @@ async fn serve_session(
             // Either way this joiner had the wrong code.
             return Err(PeerError::WrongCode);
         }
-        chan.send(&Plain::Confirm { mac: hex::encode(keys.confirmation(Role::Sharer)) }).await?;
+        chan.send(&Plain::Confirm {
+            mac: hex::encode(keys.confirmation(Role::Sharer)),
+        })
+        .await?;
         (secret, keys)
     };
     let (secret, keys) = keys;
@@ -670,7 +751,10 @@ async fn serve_session(
     }))
     .await?;
     if theirs.device_id == Some(ident.device_id) {
-        let e = PeerError::Store(Error::CloneDetected { origin: ident.device_id, seq: 0 });
+        let e = PeerError::Store(Error::CloneDetected {
+            origin: ident.device_id,
+            seq: 0,
+        });
         refuse(chan, &e).await;
         return Err(e);
     }
@@ -687,9 +771,16 @@ async fn serve_session(
             return Err(PeerError::OtherOrg);
         }
         let mac = pairing::org_proof(&org_key, &transcript, Role::Sharer);
-        chan.send(&Msg::OrgProof { mac: hex::encode(mac) }).await?;
+        chan.send(&Msg::OrgProof {
+            mac: hex::encode(mac),
+        })
+        .await?;
     } else {
-        chan.send(&Msg::Welcome { org_id: ident.org_id, sync_key: org_key.to_hex() }).await?;
+        chan.send(&Msg::Welcome {
+            org_id: ident.org_id,
+            sync_key: org_key.to_hex(),
+        })
+        .await?;
     }
     let keys = SessionKeys::derive(&secret, transcript, Some(&org_key));
     chan.set_keys(&keys.sharer_to_joiner, &keys.joiner_to_sharer);
@@ -713,13 +804,28 @@ async fn serve_session(
                 }
                 Err(e) => return Err(refused(chan, e).await),
             },
-            Msg::Bye { device_id, vector, pulled, pushed: _ } => {
-                sh.store.remember_peer(&format!("{PEER_PREFIX}{device_id}"), &vector).await?;
-                let mine = sh.store.vector().await?;
-                chan.send(&Msg::Bye { device_id: ident.device_id, vector: mine, pulled: received, pushed: pulled })
+            Msg::Bye {
+                device_id,
+                vector,
+                pulled,
+                pushed: _,
+            } => {
+                sh.store
+                    .remember_peer(&format!("{PEER_PREFIX}{device_id}"), &vector)
                     .await?;
-                let duplicates_proposed =
-                    if received > 0 { crate::app::duplicates::proposed_since(&sh.store, rev_before).await? } else { 0 };
+                let mine = sh.store.vector().await?;
+                chan.send(&Msg::Bye {
+                    device_id: ident.device_id,
+                    vector: mine,
+                    pulled: received,
+                    pushed: pulled,
+                })
+                .await?;
+                let duplicates_proposed = if received > 0 {
+                    crate::app::duplicates::proposed_since(&sh.store, rev_before).await?
+                } else {
+                    0
+                };
                 return Ok(PeerEvent::Joined {
                     device_id,
                     device_name: theirs.device_name,
@@ -732,7 +838,9 @@ async fn serve_session(
                     took_ms: started.elapsed().as_millis() as u64,
                 });
             }
-            Msg::Error { code, message } => return Err(PeerError::from_peer(&code, &message, ours, None)),
+            Msg::Error { code, message } => {
+                return Err(PeerError::from_peer(&code, &message, ours, None))
+            }
             other => return Err(unexpected(&other)),
         }
     }
@@ -741,12 +849,21 @@ async fn serve_session(
 /// Tells the peer why we stop (best effort), before keys exist.
 async fn refuse_plain(chan: &mut Channel<TcpStream>, e: &PeerError, protocol: Option<u32>) {
     if let Some((code, message)) = e.for_peer() {
-        let _ = chan.send(&Plain::Error { code, message, protocol }).await;
+        let _ = chan
+            .send(&Plain::Error {
+                code,
+                message,
+                protocol,
+            })
+            .await;
     }
 }
 
 /// Tells the peer why we stop (best effort), on the sealed channel.
-async fn refuse<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(chan: &mut Channel<S>, e: &PeerError) {
+async fn refuse<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    chan: &mut Channel<S>,
+    e: &PeerError,
+) {
     if let Some((code, message)) = e.for_peer() {
         let _ = chan.send(&Msg::Error { code, message }).await;
     }
@@ -838,13 +955,18 @@ pub async fn join(
     let ident = store.identity().await?;
     let addr = match addr {
         Some(a) => a,
-        None => {
-            pick(discovery::browse(opts.browse).await?, ident.map(|i| i.org_id), ident.map(|i| i.device_id), &opts)?
-        }
+        None => pick(
+            discovery::browse(opts.browse).await?,
+            ident.map(|i| i.org_id),
+            ident.map(|i| i.device_id),
+            &opts,
+        )?,
     };
     let stream = match tokio::time::timeout(opts.io_timeout, TcpStream::connect(addr)).await {
         Err(_) => return Err(PeerError::Timeout),
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Err(PeerError::NotFound),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            return Err(PeerError::NotFound)
+        }
         Ok(Err(e)) => return Err(PeerError::Network(e.to_string())),
         Ok(Ok(s)) => s,
     };
@@ -859,8 +981,16 @@ pub async fn join(
 }
 
 /// Chooses the sharer to join among those found.
-fn pick(found: Vec<Found>, org: Option<Uuid>, me: Option<Uuid>, opts: &JoinOptions) -> Result<SocketAddr, PeerError> {
-    let mut c: Vec<Found> = found.into_iter().filter(|f| me.is_none() || f.device_id != me).collect();
+fn pick(
+    found: Vec<Found>,
+    org: Option<Uuid>,
+    me: Option<Uuid>,
+    opts: &JoinOptions,
+) -> Result<SocketAddr, PeerError> {
+    let mut c: Vec<Found> = found
+        .into_iter()
+        .filter(|f| me.is_none() || f.device_id != me)
+        .collect();
     if let Some(n) = &opts.peer_name {
         let n = n.to_lowercase();
         c.retain(|f| f.name.to_lowercase().contains(&n));
@@ -888,20 +1018,35 @@ async fn join_session(
 ) -> Result<PeerReport, PeerError> {
     let ours = opts.protocol;
     let pake = Pake::start(&code, Role::Joiner);
-    chan.send(&Plain::Pair { magic: MAGIC.into(), protocol: ours, pake: hex::encode(&pake.message) }).await?;
+    chan.send(&Plain::Pair {
+        magic: MAGIC.into(),
+        protocol: ours,
+        pake: hex::encode(&pake.message),
+    })
+    .await?;
     let their_pake = match chan.recv::<Plain>().await? {
         Plain::PairReply { protocol, .. } if protocol != ours => {
-            return Err(PeerError::Version { ours, theirs: protocol })
+            return Err(PeerError::Version {
+                ours,
+                theirs: protocol,
+            })
         }
         Plain::PairReply { pake, .. } => {
             hex::decode(pake).map_err(|_| PeerError::Protocol("pairing message".into()))?
         }
-        Plain::Error { code, message, protocol } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
+        Plain::Error {
+            code,
+            message,
+            protocol,
+        } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
         _ => return Err(PeerError::Protocol("expected the pairing reply".into())),
     };
     let (secret, transcript) = pake.finish(&their_pake, ours)?;
     let keys = SessionKeys::derive(&secret, transcript, None);
-    chan.send(&Plain::Confirm { mac: hex::encode(keys.confirmation(Role::Joiner)) }).await?;
+    chan.send(&Plain::Confirm {
+        mac: hex::encode(keys.confirmation(Role::Joiner)),
+    })
+    .await?;
     match chan.recv::<Plain>().await? {
         Plain::Confirm { mac } => {
             if !keys.check_confirmation(Role::Sharer, &hex::decode(mac).unwrap_or_default()) {
@@ -909,7 +1054,11 @@ async fn join_session(
                 return Err(PeerError::WrongCode);
             }
         }
-        Plain::Error { code, message, protocol } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
+        Plain::Error {
+            code,
+            message,
+            protocol,
+        } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
         _ => return Err(PeerError::Protocol("expected a confirmation".into())),
     }
     chan.set_keys(&keys.joiner_to_sharer, &keys.sharer_to_joiner);
@@ -929,9 +1078,14 @@ async fn join_session(
         Msg::Hello(h) => h,
         other => return Err(unexpected(&other)),
     };
-    let peer_id = theirs.device_id.ok_or(PeerError::Protocol("the sharer has no device id".into()))?;
+    let peer_id = theirs
+        .device_id
+        .ok_or(PeerError::Protocol("the sharer has no device id".into()))?;
     if ident.is_some_and(|i| i.device_id == peer_id) {
-        return Err(PeerError::Store(Error::CloneDetected { origin: peer_id, seq: 0 }));
+        return Err(PeerError::Store(Error::CloneDetected {
+            origin: peer_id,
+            seq: 0,
+        }));
     }
 
     // The organisation: prove we hold its key, or receive it.
@@ -939,11 +1093,18 @@ async fn join_session(
         Some(_) => {
             let key = store.sync_key().await?;
             let mac = pairing::org_proof(&key, &transcript, Role::Joiner);
-            chan.send(&Msg::OrgProof { mac: hex::encode(mac) }).await?;
+            chan.send(&Msg::OrgProof {
+                mac: hex::encode(mac),
+            })
+            .await?;
             match recv_msg(chan, ours).await? {
                 Msg::OrgProof { mac } => {
-                    if !pairing::check_org_proof(&key, &transcript, Role::Sharer, &hex::decode(mac).unwrap_or_default())
-                    {
+                    if !pairing::check_org_proof(
+                        &key,
+                        &transcript,
+                        Role::Sharer,
+                        &hex::decode(mac).unwrap_or_default(),
+                    ) {
                         return Err(PeerError::OtherOrg);
                     }
                 }
@@ -953,8 +1114,11 @@ async fn join_session(
         }
         None => match recv_msg(chan, ours).await? {
             Msg::Welcome { org_id, sync_key } => {
-                let key = SyncKey::from_hex(&sync_key).map_err(|_| PeerError::Protocol("organisation key".into()))?;
-                store.join_org(org_id, Uuid::now_v7(), &key, device_name).await?;
+                let key = SyncKey::from_hex(&sync_key)
+                    .map_err(|_| PeerError::Protocol("organisation key".into()))?;
+                store
+                    .join_org(org_id, Uuid::now_v7(), &key, device_name)
+                    .await?;
                 key
             }
             other => return Err(unexpected(&other)),
@@ -982,19 +1146,32 @@ async fn join_session(
     // Visitors written from here on (`visitor.rev`) came with this exchange.
     let rev_before = store.rev().await?;
 
-    let mut remote = Sharer { chan: &mut *chan, ours, device_id: me.device_id };
+    let mut remote = Sharer {
+        chan: &mut *chan,
+        ours,
+        device_id: me.device_id,
+    };
     let x = exchange(store, &mut remote, page).await?;
-    (r.pulled, r.pushed, r.duplicates, r.quarantined) = (x.pulled, x.pushed, x.duplicates, x.quarantined);
+    (r.pulled, r.pushed, r.duplicates, r.quarantined) =
+        (x.pulled, x.pushed, x.duplicates, x.quarantined);
     (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
 
     // Goodbye: each side learns the other's final vector.
     let vector = store.vector().await?;
-    chan.send(&Msg::Bye { device_id: me.device_id, vector, pulled: r.pulled, pushed: r.pushed }).await?;
+    chan.send(&Msg::Bye {
+        device_id: me.device_id,
+        vector,
+        pulled: r.pulled,
+        pushed: r.pushed,
+    })
+    .await?;
     let their_vector = match recv_msg(chan, ours).await? {
         Msg::Bye { vector, .. } => vector,
         other => return Err(unexpected(&other)),
     };
-    store.remember_peer(&format!("{PEER_PREFIX}{peer_id}"), &their_vector).await?;
+    store
+        .remember_peer(&format!("{PEER_PREFIX}{peer_id}"), &their_vector)
+        .await?;
     if r.pulled > 0 {
         r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before).await?;
     }
@@ -1012,8 +1189,18 @@ struct Sharer<'a> {
 impl Remote for Sharer<'_> {
     type Error = PeerError;
 
-    async fn pull(&mut self, vector: VersionVector, limit: usize) -> Result<PullResponse, PeerError> {
-        self.chan.send(&Msg::Pull(PullRequest { protocol: self.ours, vector, limit })).await?;
+    async fn pull(
+        &mut self,
+        vector: VersionVector,
+        limit: usize,
+    ) -> Result<PullResponse, PeerError> {
+        self.chan
+            .send(&Msg::Pull(PullRequest {
+                protocol: self.ours,
+                vector,
+                limit,
+            }))
+            .await?;
         match recv_msg(self.chan, self.ours).await? {
             Msg::Pulled(p) => Ok(p),
             other => Err(unexpected(&other)),
@@ -1021,7 +1208,13 @@ impl Remote for Sharer<'_> {
     }
 
     async fn push(&mut self, ops: Vec<WireOp>) -> Result<PushResponse, PeerError> {
-        self.chan.send(&Msg::Push(PushRequest { protocol: self.ours, device_id: self.device_id, ops })).await?;
+        self.chan
+            .send(&Msg::Push(PushRequest {
+                protocol: self.ours,
+                device_id: self.device_id,
+                ops,
+            }))
+            .await?;
         match recv_msg(self.chan, self.ours).await? {
             Msg::Pushed(p) => Ok(p),
             other => Err(unexpected(&other)),
@@ -1055,13 +1248,34 @@ mod tests {
     fn a_joiner_picks_the_one_sharer_of_its_organisation_or_asks() {
         let opts = JoinOptions::default();
         let two = vec![found("Portable 1", 1, 1001), found("Portable 2", 2, 1002)];
-        assert_eq!(pick(two.clone(), Some(Uuid::from_u128(2)), None, &opts).unwrap().port(), 1002);
-        assert!(matches!(pick(two.clone(), None, None, &opts), Err(PeerError::Ambiguous(l)) if l.len() == 2));
-        let named = JoinOptions { peer_name: Some("portable 1".into()), ..JoinOptions::default() };
-        assert_eq!(pick(two.clone(), None, None, &named).unwrap().port(), 1001);
-        assert!(matches!(pick(vec![], None, None, &opts), Err(PeerError::NotFound)));
+        assert_eq!(
+            pick(two.clone(), Some(Uuid::from_u128(2)), None, &opts)
+                .unwrap()
+                .port(),
+            1002
+        );
         assert!(
-            matches!(pick(vec![found("Moi", 1, 7)], None, Some(Uuid::from_u128(7)), &opts), Err(PeerError::NotFound)),
+            matches!(pick(two.clone(), None, None, &opts), Err(PeerError::Ambiguous(l)) if l.len() == 2)
+        );
+        let named = JoinOptions {
+            peer_name: Some("portable 1".into()),
+            ..JoinOptions::default()
+        };
+        assert_eq!(pick(two.clone(), None, None, &named).unwrap().port(), 1001);
+        assert!(matches!(
+            pick(vec![], None, None, &opts),
+            Err(PeerError::NotFound)
+        ));
+        assert!(
+            matches!(
+                pick(
+                    vec![found("Moi", 1, 7)],
+                    None,
+                    Some(Uuid::from_u128(7)),
+                    &opts
+                ),
+                Err(PeerError::NotFound)
+            ),
             "never ourselves"
         );
     }
@@ -1084,24 +1298,45 @@ mod tests {
             PeerError::TooLarge { len: 2, cap: 1 },
             PeerError::Version { ours: 2, theirs: 1 },
             PeerError::Version { ours: 1, theirs: 2 },
-            PeerError::Refused { code: "sync.clone_detected".into(), message: "x".into() },
+            PeerError::Refused {
+                code: "sync.clone_detected".into(),
+                message: "x".into(),
+            },
             PeerError::Discovery("x".into()),
         ];
         for e in &all {
-            assert!(e.code().starts_with("peer.") || e.code().starts_with("sync."), "{e:?}");
+            assert!(
+                e.code().starts_with("peer.") || e.code().starts_with("sync."),
+                "{e:?}"
+            );
             assert_ne!(e.message(Lang::Fr), e.message(Lang::En), "{e:?}");
         }
-        assert_ne!(all[13].message(Lang::En), all[14].message(Lang::En), "says which laptop to update");
+        assert_ne!(
+            all[13].message(Lang::En),
+            all[14].message(Lang::En),
+            "says which laptop to update"
+        );
     }
 
     #[test]
     fn errors_told_to_the_peer_come_back_as_the_same_error() {
-        for e in [PeerError::WrongCode, PeerError::CodeBurned, PeerError::CodeExpired, PeerError::OtherOrg] {
+        for e in [
+            PeerError::WrongCode,
+            PeerError::CodeBurned,
+            PeerError::CodeExpired,
+            PeerError::OtherOrg,
+        ] {
             let (code, message) = e.for_peer().unwrap();
-            assert_eq!(PeerError::from_peer(&code, &message, 1, None).code(), e.code());
+            assert_eq!(
+                PeerError::from_peer(&code, &message, 1, None).code(),
+                e.code()
+            );
         }
         let v = PeerError::from_peer("peer.version_mismatch", "", 1, Some(2));
         assert!(matches!(v, PeerError::Version { ours: 1, theirs: 2 }));
-        assert!(PeerError::Tampered.for_peer().is_none(), "nothing is said on a channel we no longer trust");
+        assert!(
+            PeerError::Tampered.for_peer().is_none(),
+            "nothing is said on a channel we no longer trust"
+        );
     }
 }

@@ -50,7 +50,10 @@ impl PairingCode {
     /// Reads a typed code: spaces and dashes do not matter; anything but
     /// eight digits is `peer.bad_code`.
     pub fn parse(s: &str) -> Result<PairingCode, PeerError> {
-        let digits: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let digits: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         if digits.len() == CODE_DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
             Ok(PairingCode(digits))
         } else {
@@ -93,7 +96,11 @@ impl Pake {
             Role::Joiner => Spake2::<Ed25519Group>::start_a(&password, &a, &b),
             Role::Sharer => Spake2::<Ed25519Group>::start_b(&password, &a, &b),
         };
-        Pake { state, role, message }
+        Pake {
+            state,
+            role,
+            message,
+        }
     }
 
     /// Finishes with the peer's message: the shared secret and the
@@ -105,7 +112,10 @@ impl Pake {
             Role::Sharer => (theirs, self.message.as_slice()),
         };
         let t = transcript(protocol, joiner_msg, sharer_msg);
-        let key = self.state.finish(theirs).map_err(|e| PeerError::Protocol(format!("pairing message: {e:?}")))?;
+        let key = self
+            .state
+            .finish(theirs)
+            .map_err(|e| PeerError::Protocol(format!("pairing message: {e:?}")))?;
         Ok((key, t))
     }
 }
@@ -149,7 +159,8 @@ impl SessionKeys {
         let expand = |label: &[u8]| {
             let mut out = [0u8; 32];
             let info = [DOMAIN, b" ", stage, b" ", label].concat();
-            hk.expand(&info, &mut out).expect("32 bytes is a valid HKDF-SHA256 length");
+            hk.expand(&info, &mut out)
+                .expect("32 bytes is a valid HKDF-SHA256 length");
             out
         };
         SessionKeys {
@@ -192,7 +203,11 @@ pub fn org_proof(key: &SyncKey, transcript: &[u8; 32], role: Role) -> [u8; 32] {
 
 /// Checks a peer's [`org_proof`] against our own key (constant time).
 pub fn check_org_proof(key: &SyncKey, transcript: &[u8; 32], from: Role, theirs: &[u8]) -> bool {
-    verify(&key.0, &[b"org proof ", role_label(from), transcript], theirs)
+    verify(
+        &key.0,
+        &[b"org proof ", role_label(from), transcript],
+        theirs,
+    )
 }
 
 fn role_label(role: Role) -> &'static [u8] {
@@ -229,7 +244,10 @@ mod tests {
         let (jk, jt) = j.finish(&sm, 1).unwrap();
         let (sk, st) = s.finish(&jm, 1).unwrap();
         assert_eq!(jt, st, "both sides hash the same transcript");
-        (SessionKeys::derive(&jk, jt, None), SessionKeys::derive(&sk, st, None))
+        (
+            SessionKeys::derive(&jk, jt, None),
+            SessionKeys::derive(&sk, st, None),
+        )
     }
 
     #[test]
@@ -237,7 +255,10 @@ mod tests {
         let (j, s) = pair("4827-1953", "48271953");
         assert_eq!(j.joiner_to_sharer, s.joiner_to_sharer);
         assert_eq!(j.sharer_to_joiner, s.sharer_to_joiner);
-        assert_ne!(j.joiner_to_sharer, j.sharer_to_joiner, "one key per direction");
+        assert_ne!(
+            j.joiner_to_sharer, j.sharer_to_joiner,
+            "one key per direction"
+        );
         assert!(s.check_confirmation(Role::Joiner, &j.confirmation(Role::Joiner)));
         assert!(j.check_confirmation(Role::Sharer, &s.confirmation(Role::Sharer)));
         assert!(
@@ -261,8 +282,14 @@ mod tests {
         let t = j.transcript();
         let p = org_proof(&k1, &t, Role::Joiner);
         assert!(check_org_proof(&k1, &t, Role::Joiner, &p));
-        assert!(!check_org_proof(&k2, &t, Role::Joiner, &p), "another organisation's key");
-        assert!(!check_org_proof(&k1, &[0; 32], Role::Joiner, &p), "bound to the session");
+        assert!(
+            !check_org_proof(&k2, &t, Role::Joiner, &p),
+            "another organisation's key"
+        );
+        assert!(
+            !check_org_proof(&k1, &[0; 32], Role::Joiner, &p),
+            "bound to the session"
+        );
         let a = SessionKeys::derive(b"secret", t, Some(&k1));
         let b = SessionKeys::derive(b"secret", t, None);
         assert_ne!(a.joiner_to_sharer, b.joiner_to_sharer);
@@ -270,9 +297,15 @@ mod tests {
 
     #[test]
     fn codes_are_eight_digits_typed_any_way() {
-        assert_eq!(PairingCode::parse(" 4827 1953 ").unwrap().display(), "4827-1953");
+        assert_eq!(
+            PairingCode::parse(" 4827 1953 ").unwrap().display(),
+            "4827-1953"
+        );
         for bad in ["", "4827-195", "4827-19533", "4827-195a", "٤٨٢٧١٩٥٣"] {
-            assert!(matches!(PairingCode::parse(bad), Err(PeerError::BadCode)), "{bad:?}");
+            assert!(
+                matches!(PairingCode::parse(bad), Err(PeerError::BadCode)),
+                "{bad:?}"
+            );
         }
         let c = PairingCode::random();
         assert_eq!(PairingCode::parse(&c.display()).unwrap(), c);
