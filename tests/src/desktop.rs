@@ -156,7 +156,7 @@ impl Desktop {
             driver,
             port,
             app,
-            webkit_home: webkit_home,
+            webkit_home,
             env,
             display,
             turn,

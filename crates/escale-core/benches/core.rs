@@ -294,7 +294,7 @@ async fn rebuild(ops_target: usize) {
     )
     .await
     .unwrap();
-    let rows: Vec<(
+    type OpRow = (
         String,
         String,
         i64,
@@ -302,10 +302,12 @@ async fn rebuild(ops_target: usize) {
         String,
         Option<String>,
         Option<String>,
-    )> = sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op")
-        .fetch_all(app.store().pool())
-        .await
-        .unwrap();
+    );
+    let rows: Vec<OpRow> =
+        sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op")
+            .fetch_all(app.store().pool())
+            .await
+            .unwrap();
     let t = Instant::now();
     let mut tx = raw.store().pool().begin().await.unwrap();
     for chunk in rows.chunks(100) {

@@ -198,7 +198,7 @@ pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i6
         ascii(first),
         ascii(last),
         n,
-        if n % 2 == 0 { "org" } else { "net" }
+        if n.is_multiple_of(2) { "org" } else { "net" }
     );
     let phone = format!(
         "06 99 {:02} {:02} {:02}",
@@ -284,7 +284,7 @@ impl Escale {
             f.insert("email".into(), Value::String(email));
             f.insert(
                 "phone".into(),
-                Value::String(format!("+33{}", phone.replace(' ', "")[1..].to_string())),
+                Value::String(format!("+33{}", &phone.replace(' ', "")[1..])),
             );
             f.insert("birth_year".into(), Value::from(year));
             f.insert("situation".into(), Value::String(situation.into()));

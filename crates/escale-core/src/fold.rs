@@ -186,31 +186,25 @@ impl State {
                 granted,
                 wording_version,
             } => {
-                if !self.consents.contains_key(&op.id) {
-                    self.consents.insert(
-                        op.id,
-                        ConsentFact {
-                            visitor_id: *visitor_id,
-                            purpose: purpose.clone(),
-                            granted: *granted,
-                            wording_version: wording_version.clone(),
-                            at_ms: op.hlc.ms(),
-                            stamp,
-                        },
-                    );
+                if let std::collections::btree_map::Entry::Vacant(e) = self.consents.entry(op.id) {
+                    e.insert(ConsentFact {
+                        visitor_id: *visitor_id,
+                        purpose: purpose.clone(),
+                        granted: *granted,
+                        wording_version: wording_version.clone(),
+                        at_ms: op.hlc.ms(),
+                        stamp,
+                    });
                     ch.consents.push(op.id);
                 }
             }
             OpBody::Merge { loser, winner } => {
-                if !self.merges.contains_key(&op.id) {
-                    self.merges.insert(
-                        op.id,
-                        MergeEdge {
-                            loser: *loser,
-                            winner: *winner,
-                            stamp,
-                        },
-                    );
+                if let std::collections::btree_map::Entry::Vacant(e) = self.merges.entry(op.id) {
+                    e.insert(MergeEdge {
+                        loser: *loser,
+                        winner: *winner,
+                        stamp,
+                    });
                     ch.merges.push(op.id);
                     self.close_erasure(ch);
                 }

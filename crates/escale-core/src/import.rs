@@ -35,7 +35,7 @@ pub const MAX_REPORTED: usize = 1_000;
 const OPS_PER_SLICE: usize = 3_000;
 
 /// Namespace for ids derived from import keys (UUIDv5).
-const IMPORT_NS: Uuid = Uuid::from_u128(0x5b1e_7a3c_44d2_4f0e_9a61_0c3e_5cA1_e001);
+const IMPORT_NS: Uuid = Uuid::from_u128(0x5b1e_7a3c_44d2_4f0e_9a61_0c3e_5ca1_e001);
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -108,11 +108,14 @@ pub struct ImportPreview {
 
 pub const PREVIEW_SAMPLE: usize = 20;
 
+/// A live visitor known by name: id, birth year, phone.
+type NameMatch = (Uuid, Option<i64>, Option<String>);
+
 /// Live visitors, for matching: built once per import.
 #[derive(Default)]
 struct Known {
     by_email: HashMap<String, Uuid>,
-    by_name: HashMap<String, Vec<(Uuid, Option<i64>, Option<String>)>>,
+    by_name: HashMap<String, Vec<NameMatch>>,
 }
 
 impl Known {
@@ -210,7 +213,7 @@ impl Escale {
         for item in reader.rows() {
             let row = item?;
             report.rows += 1;
-            if report.rows % 1_000 == 0 {
+            if report.rows.is_multiple_of(1_000) {
                 progress(ImportProgress {
                     bytes_read: prog.bytes_read(),
                     total_bytes: prog.total_bytes(),

@@ -145,13 +145,10 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
             by_entity.entry(key.0).or_default().push((key.1, rec));
             // Visitor rows written here get the new `rev` with the row itself;
             // only visitors touched through a registration need a bump.
-            match key.0 {
-                Entity::Registration => {
-                    if let Some(v) = rec.uuid("visitor_id") {
-                        touched_visitors.insert(v);
-                    }
+            if key.0 == Entity::Registration {
+                if let Some(v) = rec.uuid("visitor_id") {
+                    touched_visitors.insert(v);
                 }
-                _ => {}
             }
         }
     }
