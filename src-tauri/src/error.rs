@@ -6,9 +6,9 @@
 //! form can put the message under the right box. Internal errors are logged
 //! with their detail; the UI gets only the generic message.
 
-use escale_core::sync::http::SyncError;
-use escale_core::sync::peer::PeerError;
 use escale_core::{Error, Lang};
+use escale_sync::hub::SyncError;
+use escale_sync::peer::PeerError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -460,7 +460,7 @@ mod tests {
 
     #[test]
     fn sync_errors_keep_the_hubs_codes_and_point_at_the_enrolment_fields() {
-        use escale_core::sync::http::HubCallError;
+        use escale_sync::hub::HubCallError;
         let refused = |code: &str, status| {
             SyncError::Hub(HubCallError::Refused {
                 status,

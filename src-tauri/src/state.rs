@@ -12,7 +12,8 @@ use escale_core::{Escale, Lang};
 
 use crate::error::ErrorBody;
 use crate::launch::LaunchOptions;
-use crate::sync::{SyncControl, Timing};
+use crate::sync::SyncControl;
+use escale_sync::schedule::Timing;
 
 /// The file in the data directory that remembers the UI's language, so the
 /// app restarts in the language it was left in.
@@ -28,7 +29,7 @@ pub struct AppState {
     pub sync: SyncControl,
     /// This laptop sharing with stand peers, while it does
     /// ([`crate::commands::peer`]).
-    pub peer: tokio::sync::Mutex<Option<escale_core::sync::peer::PeerShare>>,
+    pub peer: tokio::sync::Mutex<Option<escale_sync::peer::PeerShare>>,
     /// The UI's language: messages sent to the UI are in it.
     lang: Mutex<Lang>,
 }

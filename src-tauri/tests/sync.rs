@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use escale_core::app::EventInput;
-use escale_core::sync::http;
 use escale_core::Escale;
 use escale_desktop::launch::LaunchOptions;
 use escale_desktop::state::AppState;
 use escale_hub::{admin, Db, HubConfig, HubState};
+use escale_sync::hub;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
@@ -117,10 +117,10 @@ struct Ui {
 
 fn ui(dir: &std::path::Path) -> Ui {
     // Brisk for the test: a pull every 300 ms, at most 500 ms between retries.
-    std::env::set_var(escale_desktop::sync::INTERVAL_ENV, "300");
-    std::env::set_var(escale_desktop::sync::MAX_BACKOFF_ENV, "500");
+    std::env::set_var(escale_sync::schedule::INTERVAL_ENV, "300");
+    std::env::set_var(escale_sync::schedule::MAX_BACKOFF_ENV, "500");
     // Stand peers advertise on loopback only.
-    std::env::set_var(escale_core::sync::peer::INTERFACE_ENV, "lo");
+    std::env::set_var(escale_sync::peer::INTERFACE_ENV, "lo");
     let state = tauri::async_runtime::block_on(AppState::init(LaunchOptions {
         data_dir: dir.to_path_buf(),
     }))
@@ -219,10 +219,10 @@ fn office_laptop(hub: &Hub, dir: &std::path::Path) -> String {
             })
             .await
             .unwrap();
-        http::enroll(office.store(), &url, &code, "Portable bureau", None)
+        hub::enroll(office.store(), &url, &code, "Portable bureau", None)
             .await
             .unwrap();
-        http::sync_now(office.store(), Default::default())
+        hub::sync_now(office.store(), Default::default())
             .await
             .unwrap();
         office.store().close().await;
@@ -500,10 +500,10 @@ fn desk_writes_during_a_first_pull_of_a_large_organisation() {
             .await
             .unwrap();
         app.demo(10_000, 0.3, 7).await.unwrap();
-        http::enroll(app.store(), &url, &code, "Portable bureau", None)
+        hub::enroll(app.store(), &url, &code, "Portable bureau", None)
             .await
             .unwrap();
-        http::sync_now(app.store(), Default::default())
+        hub::sync_now(app.store(), Default::default())
             .await
             .unwrap();
         app.store().op_count().await.unwrap()

@@ -55,7 +55,7 @@ fn version_is_the_package_version() {
 /// applied, and an administrator sees it with `ops quarantine`.
 #[test]
 fn ops_quarantine_shows_an_administrator_what_was_received_but_not_applied() {
-    use escale_core::sync::protocol::{PushRequest, WireOp, PROTOCOL_VERSION};
+    use escale_protocol::wire::{PushRequest, WireOp, PROTOCOL_VERSION};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let run =

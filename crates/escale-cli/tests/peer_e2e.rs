@@ -142,31 +142,6 @@ impl Drop for Sharer {
     }
 }
 
-/// mDNS on `lo` needs its MULTICAST flag (root may set it).
-fn loopback_multicast() -> bool {
-    let has = || {
-        Command::new("ip")
-            .args(["link", "show", "lo"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains("MULTICAST"))
-            .unwrap_or(false)
-    };
-    if !has() {
-        let _ = Command::new("ip")
-            .args(["link", "set", "lo", "multicast", "on"])
-            .status();
-    }
-    if has() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI: lo has no MULTICAST flag and `ip link set lo multicast on` failed"
-    );
-    eprintln!("\n*** NOTE: joining by mDNS NOT tested: lo has no MULTICAST flag ***\n");
-    false
-}
-
 fn add(dir: &Path, ev: &str, first: &str, last: &str, checkin: bool) -> String {
     let mut args = vec![
         "visitor", "add", "--event", ev, "--first", first, "--last", last,
@@ -260,7 +235,7 @@ fn two_stands_without_a_hub_end_with_the_same_figures() {
 
     // Together again: found on the network this time (loopback only).
     let s = Sharer::start(&a, &["--once"]);
-    let r = if loopback_multicast() {
+    let r = if escale_testkit::net::loopback_multicast("joining by mDNS") {
         ok(&b, &["peer", "join", &s.code])
     } else {
         ok(&b, &["peer", "join", &s.code, "--address", &s.address()])

@@ -23,8 +23,8 @@
 
 use escale_core::hlc::{now_ms, Hlc};
 use escale_core::store::{OpenOptions, Store};
-use escale_core::sync::protocol::WireOp;
 use escale_core::Escale;
+use escale_protocol::wire::WireOp;
 use serde_json::json;
 use std::time::Instant;
 use uuid::Uuid;

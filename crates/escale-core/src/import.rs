@@ -447,7 +447,7 @@ fn record_input(r: &ImportRecord) -> VisitorInput {
         birth_year: r.birth_year.map(i64::from),
         situation: r
             .situation
-            .map(|s| crate::model::Situation::from(s).as_str().to_string())
+            .map(|s| s.as_str().to_string())
             .unwrap_or_default(),
         employment_id: r.employment_id.clone(),
         notes: r.notes.clone(),

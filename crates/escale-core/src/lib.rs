@@ -1,7 +1,8 @@
 //! Escale's core: everything the front desk does, without any user interface.
 //!
-//! - [`op`], [`hlc`], [`fold`]: the operation log and the deterministic fold
-//!   that turns it into state (rules in `docs/operation-log.md`);
+//! - [`op`], [`hlc`], [`fold`] (from `escale-protocol`): the operation log
+//!   and the deterministic fold that turns it into state (rules in
+//!   `docs/operation-log.md`);
 //! - [`store`]: the SQLite store (one file, WAL, full durability) that keeps
 //!   the log and its materialised state, with a single write path;
 //! - [`search`]: the in-memory, accent- and typo-tolerant desk search;
@@ -15,17 +16,14 @@ pub mod app;
 pub mod demo;
 pub mod error;
 pub mod export;
-pub mod fold;
-pub mod hlc;
-pub mod i18n;
 pub mod import;
-pub mod model;
-pub mod op;
 pub mod search;
 pub mod store;
 pub mod sync;
-pub mod text;
 pub mod validate;
+
+// The vocabulary the core is built on, defined once in `escale-protocol`.
+pub use escale_protocol::{fold, hlc, i18n, model, op, text};
 
 pub use app::Escale;
 pub use error::{Error, Result};

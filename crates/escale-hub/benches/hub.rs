@@ -12,9 +12,9 @@
 //! database dropped afterwards) and on SQLite (a temporary file).
 //! `cargo bench -p escale-hub` prints a Markdown table.
 
-use escale_core::sync::http::{self, HubClient, SyncOptions};
-use escale_core::sync::protocol::{VersionVector, WireOp};
 use escale_hub::{admin, Db, HubConfig, HubState};
+use escale_protocol::wire::{VersionVector, WireOp};
+use escale_sync::hub::{self, HubClient, SyncOptions};
 use serde_json::json;
 use sqlx::Connection;
 use std::time::{Duration, Instant};
@@ -138,10 +138,10 @@ async fn measure(db: Db) -> Figures {
         .await
         .unwrap()
         .code;
-    http::enroll(&store, &server.url, &code, "bench-laptop", None)
+    hub::enroll(&store, &server.url, &code, "bench-laptop", None)
         .await
         .unwrap();
-    http::sync_now(
+    hub::sync_now(
         &store,
         SyncOptions {
             page: 5_000,
@@ -153,9 +153,7 @@ async fn measure(db: Db) -> Figures {
     let mut lat = Vec::new();
     for _ in 0..30 {
         let t = Instant::now();
-        let r = http::sync_now(&store, SyncOptions::default())
-            .await
-            .unwrap();
+        let r = hub::sync_now(&store, SyncOptions::default()).await.unwrap();
         lat.push(t.elapsed());
         assert_eq!((r.pulled, r.pushed), (0, 0));
     }

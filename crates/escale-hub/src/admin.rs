@@ -5,7 +5,7 @@
 use crate::db::{Db, DeviceRow, OrgRow};
 use crate::error::{HubError, Result};
 use crate::secrets;
-use escale_core::hlc::now_ms;
+use escale_protocol::hlc::now_ms;
 use qrcode::render::{svg, unicode};
 use qrcode::QrCode;
 use rand::RngCore;

@@ -12,7 +12,7 @@ use crate::state::HubState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use escale_core::sync::http::ORG_HEADER;
+use escale_protocol::wire::ORG_HEADER;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
@@ -64,7 +64,11 @@ impl FromRequestParts<HubState> for Device {
                 return Err(HubError::WrongOrg);
             }
         }
-        if let Err(e) = state.db().touch(dev.id, escale_core::hlc::now_ms()).await {
+        if let Err(e) = state
+            .db()
+            .touch(dev.id, escale_protocol::hlc::now_ms())
+            .await
+        {
             tracing::warn!(error = %e, "could not record last_seen");
         }
         Ok(Device {

@@ -9,7 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use escale_core::sync::protocol::WireErrorBody;
+use escale_protocol::wire::WireErrorBody;
 use uuid::Uuid;
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;
@@ -26,9 +26,9 @@ pub enum HubError {
     DeviceMismatch,
     #[error("the token belongs to another organisation than the one this laptop syncs")]
     WrongOrg,
-    #[error("this app speaks sync protocol {0}, older than the hub's {hub}: update the app", hub = escale_core::sync::protocol::PROTOCOL_VERSION)]
+    #[error("this app speaks sync protocol {0}, older than the hub's {hub}: update the app", hub = escale_protocol::wire::PROTOCOL_VERSION)]
     ProtocolTooOld(u32),
-    #[error("this app speaks sync protocol {0}, newer than the hub's {hub}: update the hub", hub = escale_core::sync::protocol::PROTOCOL_VERSION)]
+    #[error("this app speaks sync protocol {0}, newer than the hub's {hub}: update the hub", hub = escale_protocol::wire::PROTOCOL_VERSION)]
     ProtocolTooNew(u32),
     #[error("the request does not say which sync protocol it speaks ({0})")]
     ProtocolMissing(&'static str),
@@ -40,7 +40,7 @@ pub enum HubError {
     BadOp { index: usize, reason: String },
     #[error("the request body is larger than {0} bytes: send smaller batches")]
     PayloadTooLarge(usize),
-    #[error("{0} operations in one push; the limit is {max}: send smaller batches", max = escale_core::sync::protocol::MAX_PAGE_OPS)]
+    #[error("{0} operations in one push; the limit is {max}: send smaller batches", max = escale_protocol::wire::MAX_PAGE_OPS)]
     BatchTooLarge(usize),
     #[error("device {origin} sent a different operation numbered {seq} than the one the hub holds: this laptop was probably cloned; enrol it again as a new device")]
     CloneDetected { origin: Uuid, seq: i64 },

@@ -17,9 +17,9 @@
 
 use crate::db::{Db, Edge, NewOp, OpsTx, QUARANTINED, REDACTED, STORED};
 use crate::error::{HubError, Result};
-use escale_core::fold::{erased_closure, validate};
-use escale_core::op::OpBody;
-use escale_core::sync::protocol::{PushResponse, WireOp};
+use escale_protocol::fold::{erased_closure, validate};
+use escale_protocol::op::OpBody;
+use escale_protocol::wire::{PushResponse, WireOp};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 

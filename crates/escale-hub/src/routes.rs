@@ -16,11 +16,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use escale_core::hlc::now_ms;
-use escale_core::sync::http::{EnrollRequest, EnrollResponse, SnapshotPage, PROTOCOL_HEADER};
-use escale_core::sync::protocol::{
+use escale_protocol::hlc::now_ms;
+use escale_protocol::wire::{
     check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, MAX_PAGE_OPS,
 };
+use escale_protocol::wire::{EnrollRequest, EnrollResponse, SnapshotPage, PROTOCOL_HEADER};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -150,7 +150,7 @@ pub async fn push(
     let resp = push::store(s.db(), device.org_id, prepared, now_ms()).await?;
     if s.config().crash_after_commit {
         // Test switch: committed, never answered — the test kills us here.
-        escale_core::sync::http::wait_to_be_killed(crate::state::FAILPOINT_AFTER_COMMIT).await;
+        escale_protocol::failpoint::wait_to_be_killed(crate::state::FAILPOINT_AFTER_COMMIT).await;
     }
     s.metrics().pushed(
         resp.applied + resp.quarantined,

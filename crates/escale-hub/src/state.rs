@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
-use escale_core::sync::protocol::MAX_BODY_BYTES;
+use escale_protocol::wire::MAX_BODY_BYTES;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -141,18 +141,8 @@ impl ColumnMapping {
     }
 }
 
-/// Professional situation as understood by Escale.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Situation {
-    JobSeeker,
-    Employed,
-    SelfEmployed,
-    CompanyFounder,
-    Student,
-    Other,
-}
+/// Professional situation as understood by Escale (the vocabulary's own enum).
+pub use escale_protocol::model::Situation;
 
 /// One participant (one ticket) read from a file. Strings are trimmed,
 /// NFC-normalised, stripped of control characters and capped in length; no

@@ -1,7 +1,7 @@
 //! Commands about the app itself: what the status bar shows, the language.
 
-use escale_core::sync::http::SyncError;
 use escale_core::{Error, Lang};
+use escale_sync::hub::SyncError;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;

@@ -1,13 +1,13 @@
 //! Stand peers, without a hub: this laptop shares (shows a pairing code,
 //! lists who joined) or joins another one with its code. The exchange is
-//! the core's (`escale_core::sync::peer`); what arrives is announced like a
+//! the core's (`escale_sync::peer`); what arrives is announced like a
 //! hub sync's (`data-changed`) and relayed to the hub by the background sync.
 
 use std::net::SocketAddr;
 
 use escale_core::hlc::now_ms;
-use escale_core::sync::peer::{self, JoinOptions, PeerEvent, PeerShare, ShareOptions};
 use escale_core::{Error, Lang};
+use escale_sync::peer::{self, JoinOptions, PeerEvent, PeerShare, ShareOptions};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tokio::sync::broadcast::error::RecvError;

@@ -1,12 +1,12 @@
 //! The sync screen and quitting: the live sync state, enrolment with the
 //! organisation's hub, "sync now", and the warning when the window closes
 //! with operations the hub does not have yet. The work is the core's
-//! (`escale_core::sync::http`) and the background task's ([`crate::sync`]).
+//! (`escale_sync::hub`) and the background task's ([`crate::sync`]).
 
 use std::time::Duration;
 
-use escale_core::sync::http::{self, SyncError};
 use escale_core::Error;
+use escale_sync::hub::{self, SyncError};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -65,7 +65,7 @@ pub async fn sync_enroll<R: Runtime>(
         },
         Err(e) => return Err(state.error(e)),
     };
-    http::enroll(state.escale.store(), &url, &code, &name, None)
+    hub::enroll(state.escale.store(), &url, &code, &name, None)
         .await
         .map_err(|e| ErrorBody::of_sync(&e, lang))?;
     refresh(&state).await?;
@@ -78,7 +78,7 @@ pub async fn sync_enroll<R: Runtime>(
 /// over; a failed sync is not an error of the command: the view says why.
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncView, ErrorBody> {
-    let enrolled = http::load_binding(state.escale.store())
+    let enrolled = hub::load_binding(state.escale.store())
         .await
         .map_err(|e| state.error(e))?
         .is_some();

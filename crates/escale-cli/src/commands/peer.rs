@@ -1,11 +1,11 @@
 //! `escale peer share|join`: two laptops sync on the local network, without
 //! a hub. Pairing, encryption, discovery and the exchange are the core's
-//! (`escale_core::sync::peer`); this file parses, prints and waits.
+//! (`escale_sync::peer`); this file parses, prints and waits.
 
 use crate::args::{PeerJoinArgs, PeerShareArgs};
 use crate::output::{fields, Failure, Reply, Ui};
-use escale_core::sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, ShareOptions};
 use escale_core::Escale;
+use escale_sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, ShareOptions};
 use serde_json::json;
 use std::io::Write;
 use std::net::SocketAddr;

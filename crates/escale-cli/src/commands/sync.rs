@@ -1,10 +1,10 @@
 //! `escale sync enroll|now|status`: this laptop and the organisation's hub.
-//! All of it is `escale_core::sync::http`; this file parses and renders.
+//! All of it is `escale_sync::hub`; this file parses and renders.
 
 use crate::args::{SyncCommand, SyncEnrollArgs};
 use crate::output::{fields, Failure, Reply, Ui};
-use escale_core::sync::http::{self, SyncError, SyncOptions, SyncReport, SyncStatus};
 use escale_core::{Escale, Lang};
+use escale_sync::hub::{self, SyncError, SyncOptions, SyncReport, SyncStatus};
 use std::path::Path;
 
 /// Clock skew above which `status` warns (the desk's rule of thumb).
@@ -35,7 +35,7 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
             .unwrap_or_else(|_| "Escale".into()),
         (None, None) => "Escale".into(),
     };
-    let outcome = http::enroll(app.store(), &a.hub_url, &a.code, &name, ca_pem).await;
+    let outcome = hub::enroll(app.store(), &a.hub_url, &a.code, &name, ca_pem).await;
     app.store().close().await;
     if outcome.is_err() && !store_existed {
         // A failed first enrolment leaves nothing behind.
@@ -79,13 +79,13 @@ pub async fn run(app: &Escale, c: SyncCommand, ui: Ui) -> Result<Reply, Failure>
     match c {
         SyncCommand::Enroll(_) => unreachable!("enrol is handled before the store is opened"),
         SyncCommand::Now => {
-            let r = http::sync_now(app.store(), SyncOptions::from_env())
+            let r = hub::sync_now(app.store(), SyncOptions::from_env())
                 .await
                 .map_err(|e| failure(e, ui.lang))?;
             Reply::new(&r, render_report(&r, ui))
         }
         SyncCommand::Status(a) => {
-            let s = http::status(app.store(), !a.offline)
+            let s = hub::status(app.store(), !a.offline)
                 .await
                 .map_err(|e| failure(e, ui.lang))?;
             Reply::new(&s, render_status(&s, ui))

@@ -214,6 +214,29 @@ impl Store {
         Ok(get_int(&self.pool, "rev").await?.unwrap_or(0))
     }
 
+    /// A text value of this laptop's own settings (the `local` table: never
+    /// synced, not part of the state), e.g. the hub binding.
+    pub async fn local_text(&self, key: &str) -> Result<Option<String>> {
+        let v: Option<Option<String>> =
+            sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.flatten())
+    }
+
+    /// Sets a text value of this laptop's own settings (see [`Store::local_text`]).
+    pub async fn set_local_text(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO local (key, text_value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Every op in the log, in (origin, seq) order.
     pub async fn all_ops(&self) -> Result<Vec<Op>> {
         let rows = sqlx::query(

@@ -25,13 +25,13 @@
 //! nothing, a replayed bundle changes nothing.
 
 use super::node::{decode_one, ingest_ops, read_vector, response};
-use super::protocol::{PushResponse, VersionVector, WireOp, MAX_PAGE_OPS};
 use super::SyncKey;
 use crate::error::{Error, Result};
 use crate::hlc::now_ms;
 use crate::store::Store;
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use escale_protocol::wire::{PushResponse, VersionVector, WireOp, MAX_PAGE_OPS};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -210,7 +210,7 @@ impl Store {
         tx.commit().await?;
         // Advice only: the import is committed whatever happens here.
         let duplicates_proposed = if report.applied > 0 {
-            crate::app::duplicates::proposed_since(self, rev_before)
+            crate::app::proposed_since(self, rev_before)
                 .await
                 .unwrap_or(0)
         } else {

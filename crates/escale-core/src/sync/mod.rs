@@ -1,29 +1,25 @@
-//! Offline sync: the protocol shared by every transport (hub, LAN peers, USB
-//! bundles) and the node-side operations that serve and apply it.
+//! Offline sync, the node's side: what a store serves and applies, whatever
+//! the transport. The wire types are `escale_protocol::wire`; the network
+//! transports (the hub client, stand peers) are the `escale-sync` crate.
 //!
-//! - [`protocol`]: wire types (`WireOp`, push/pull messages, version vectors);
 //! - [`node`]: what a node serves and applies — `Store::vector`,
 //!   `Store::ops_for`, `Store::apply_push`, `Store::apply_pull`, clone
 //!   detection, clock skew — all through `WriteTx::ingest`, the one write path;
 //! - [`snapshot`]: a new device starts from a copy of the state and the log;
 //! - [`bundle`]: one encrypted file carrying ops to any device of the
 //!   organisation;
-//! - [`peer`]: two laptops on a LAN, without a hub (pairing code, encrypted
-//!   channel, mDNS discovery).
 //!
-//! The node API opens no socket: the transports (`http` to a hub, `peer`
-//! on a LAN, `bundle` through a file) only move its types around. The rules are in `docs/sync-protocol.md`.
+//! The node API opens no socket: the transports (`escale_sync::hub`,
+//! `escale_sync::peer`, [`bundle`] through a file) only move its types
+//! around. The rules are in `docs/sync-protocol.md`.
 
 pub mod bundle;
-pub mod http;
 pub mod node;
-pub mod peer;
-pub mod protocol;
 pub mod snapshot;
 
 pub use bundle::{BundleExport, BundleImport};
+pub use escale_protocol::wire::VersionVector;
 pub use node::{ClockSkew, PeerState, QuarantinedOp};
-pub use protocol::VersionVector;
 pub use snapshot::SnapshotInfo;
 
 use crate::error::{Error, Result};

@@ -23,14 +23,14 @@
 //! commit. We also remember, per origin, the most its clock was seen ahead
 //! of ours ([`Store::clock_skew`]) for the status bar.
 
-use super::protocol::{
-    check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp,
-    MAX_PAGE_OPS, PROTOCOL_VERSION,
-};
 use crate::error::{Error, Result};
 use crate::hlc::now_ms;
 use crate::op::Op;
 use crate::store::{BatchReport, Store, WriteTx};
+use escale_protocol::wire::{
+    check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp,
+    MAX_PAGE_OPS, PROTOCOL_VERSION,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};

@@ -15,10 +15,10 @@
 //! it must only travel encrypted (TLS to the hub, an encrypted peer session).
 
 use super::node::read_vector;
-use super::protocol::VersionVector;
 use super::SyncKey;
 use crate::error::{Error, Result};
 use crate::store::{OpenOptions, Store, DB_FILE};
+use escale_protocol::wire::VersionVector;
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::path::{Path, PathBuf};

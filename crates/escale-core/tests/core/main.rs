@@ -1,15 +1,15 @@
 //! Integration tests of the core, one module per area of `src/`.
 
-mod support;
+// Shared set-up (escale-testkit), under the names the modules use.
+use escale_testkit::desk as support;
+use escale_testkit::nodes as sync_net;
 
 mod checkin;
 mod duplicates;
 mod fold_props;
 mod import;
-mod peer;
 mod people;
 mod registrations;
 mod store;
 mod sync;
-mod sync_net;
 mod sync_props;

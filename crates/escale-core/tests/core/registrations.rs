@@ -201,7 +201,7 @@ async fn the_session_filter_lists_who_checked_into_it_with_session_titles() {
         "a session check-in is not an arrival at the entrance"
     );
 
-    let other = d.desk_event().await;
+    let other = another_event(&d).await;
     let err = d
         .app
         .registrations(
@@ -610,20 +610,18 @@ async fn an_archived_event_leaves_the_list_but_keeps_its_data() {
     );
 }
 
-impl Desk {
-    /// Another event in the same store.
-    async fn desk_event(&self) -> String {
-        let ev = self
-            .app
-            .create_event(&escale_core::app::EventInput {
-                title: "Atelier CV".into(),
-                starts_at: "2026-12-10 14:00".into(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        ev.id.to_string()
-    }
+/// Another event in the same store.
+async fn another_event(d: &Desk) -> String {
+    let ev = d
+        .app
+        .create_event(&escale_core::app::EventInput {
+            title: "Atelier CV".into(),
+            starts_at: "2026-12-10 14:00".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    ev.id.to_string()
 }
 
 /// Timing on a big store: `escale --data-dir D demo --visitors 100000`, then

@@ -9,10 +9,8 @@ use escale_core::app::CheckInTarget;
 use escale_core::hlc::{now_ms, Hlc};
 use escale_core::model::Method;
 use escale_core::store::Store;
-use escale_core::sync::protocol::{
-    PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION,
-};
 use escale_core::sync::VersionVector;
+use escale_protocol::wire::{PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -41,7 +39,7 @@ async fn push_ops(
     to: &Node,
     from_device: Uuid,
     ops: Vec<WireOp>,
-) -> escale_core::Result<escale_core::sync::protocol::PushResponse> {
+) -> escale_core::Result<escale_protocol::wire::PushResponse> {
     to.store()
         .apply_push(PushRequest {
             protocol: PROTOCOL_VERSION,

@@ -5,9 +5,9 @@
 
 use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
 use crate::error::{HubError, Result};
-use escale_core::fold::MergeEdge;
-use escale_core::hlc::{Hlc, Stamp};
-use escale_core::sync::protocol::{VersionVector, WireOp};
+use escale_protocol::fold::MergeEdge;
+use escale_protocol::hlc::{Hlc, Stamp};
+use escale_protocol::wire::{VersionVector, WireOp};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,

@@ -12,8 +12,8 @@ mod lite;
 mod pg;
 
 use crate::error::{HubError, Result};
-use escale_core::fold::MergeEdge;
-use escale_core::sync::protocol::{VersionVector, WireOp};
+use escale_protocol::fold::MergeEdge;
+use escale_protocol::wire::{VersionVector, WireOp};
 use std::collections::BTreeSet;
 use std::path::Path;
 use uuid::Uuid;

@@ -4,9 +4,9 @@
 
 use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
 use crate::error::{HubError, Result};
-use escale_core::fold::MergeEdge;
-use escale_core::hlc::{Hlc, Stamp};
-use escale_core::sync::protocol::{VersionVector, WireOp};
+use escale_protocol::fold::MergeEdge;
+use escale_protocol::hlc::{Hlc, Stamp};
+use escale_protocol::wire::{VersionVector, WireOp};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};

@@ -5,8 +5,8 @@ use crate::both_backends;
 use crate::support::ops;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use escale_core::sync::protocol::PROTOCOL_VERSION;
 use escale_hub::admin;
+use escale_protocol::wire::PROTOCOL_VERSION;
 use serde_json::{json, Value};
 use uuid::Uuid;
 

@@ -5,8 +5,8 @@
 //! push latency.
 
 use crate::support::{ops, Backend, TestHub};
-use escale_core::sync::http::HubClient;
 use escale_hub::HubConfig;
+use escale_sync::hub::HubClient;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 

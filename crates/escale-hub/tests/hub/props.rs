@@ -5,7 +5,7 @@
 
 use crate::support::{ops, Backend, TestHub};
 use axum::http::StatusCode;
-use escale_core::sync::protocol::PROTOCOL_VERSION;
+use escale_protocol::wire::PROTOCOL_VERSION;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -8,9 +8,9 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use escale_core::sync::protocol::{WireOp, PROTOCOL_VERSION};
 use escale_hub::db::Db;
 use escale_hub::{admin, app, HubConfig, HubState};
+use escale_protocol::wire::{WireOp, PROTOCOL_VERSION};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use sqlx::Connection;

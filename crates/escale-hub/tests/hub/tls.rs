@@ -2,8 +2,8 @@
 //! random loopback port, the laptop's client trusting that certificate.
 
 use crate::support::{ops, Backend, TestHub};
-use escale_core::sync::http::HubClient;
 use escale_hub::Tls;
+use escale_sync::hub::HubClient;
 use std::process::Command;
 use std::time::Duration;
 

@@ -18,7 +18,7 @@
 //!    under a key that needs both the code and the organisation's key.
 
 use super::PeerError;
-use crate::sync::SyncKey;
+use escale_core::sync::SyncKey;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

@@ -188,6 +188,50 @@ pub struct WireErrorBody {
     pub message: String,
 }
 
+// --- the hub's HTTP API (laptop <-> hub only) -------------------------------
+
+/// Every call carries the protocol it speaks in this header (push and pull
+/// also in their body's `protocol`).
+pub const PROTOCOL_HEADER: &str = "escale-protocol";
+/// The organisation the laptop believes it syncs; a token of another
+/// organisation is refused (403 `auth.wrong_org`).
+pub const ORG_HEADER: &str = "escale-org";
+
+/// `POST /v1/enroll`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub protocol: u32,
+    /// The one-time code the administrator printed (dashes and case ignored).
+    pub code: String,
+    pub device_name: String,
+    /// The laptop's own device id (the `origin` of its ops); the hub
+    /// generates one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    pub org_id: Uuid,
+    pub org_name: String,
+    /// Shown once; the hub keeps only its SHA-256.
+    pub token: String,
+    /// The organisation's shared key (hex, 32 bytes: `SyncKey::from_hex`) for LAN sync and
+    /// USB bundles, which only enrolled devices hold.
+    pub org_key: String,
+}
+
+/// `GET /v1/snapshot?after=ORIGIN:SEQ&limit=N`: every op the hub serves, in
+/// (origin, seq) order; `next` is the cursor of the following page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotPage {
+    pub ops: Vec<WireOp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    pub vector: VersionVector,
+}
+
 /// Checks a peer's protocol version against ours.
 pub fn check_protocol(theirs: u32) -> Result<(), &'static str> {
     match theirs.cmp(&PROTOCOL_VERSION) {

@@ -1,7 +1,5 @@
 //! The laptop's side of the hub's HTTP API:
 //!
-//! - the hub-only wire types (enrolment, snapshot pages, headers), shared
-//!   with `escale-hub`;
 //! - [`HubClient`], a small reqwest client (rustls with ring, no OpenSSL)
 //!   that retries network failures with exponential backoff;
 //! - the laptop's use of it: [`enroll`] (stores the hub binding in the
@@ -14,61 +12,21 @@
 //! node API's business (`sync::node`: `ops_for`, `apply_pull`), which goes
 //! through the one write path.
 
-use super::node::{exchange, lacking, Remote};
-use super::protocol::{
-    PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, VersionVector, WireErrorBody,
-    WireOp, MAX_PAGE_OPS, PROTOCOL_VERSION,
+use escale_core::error::Error;
+use escale_core::store::Store;
+use escale_core::sync::node::{exchange, lacking, Remote};
+use escale_core::sync::SyncKey;
+use escale_protocol::failpoint::wait_to_be_killed;
+use escale_protocol::hlc::now_ms;
+use escale_protocol::i18n::Lang;
+use escale_protocol::wire::{
+    EnrollRequest, EnrollResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+    ServerTime, SnapshotPage, VersionVector, WireErrorBody, WireOp, MAX_PAGE_OPS, ORG_HEADER,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
-use super::SyncKey;
-use crate::error::Error;
-use crate::hlc::now_ms;
-use crate::i18n::Lang;
-use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
-
-/// Every call carries the protocol it speaks in this header (push and pull
-/// also in their body's `protocol`).
-pub const PROTOCOL_HEADER: &str = "escale-protocol";
-/// The organisation the laptop believes it syncs; a token of another
-/// organisation is refused (403 `auth.wrong_org`).
-pub const ORG_HEADER: &str = "escale-org";
-
-/// `POST /v1/enroll`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnrollRequest {
-    pub protocol: u32,
-    /// The one-time code the administrator printed (dashes and case ignored).
-    pub code: String,
-    pub device_name: String,
-    /// The laptop's own device id (the `origin` of its ops); the hub
-    /// generates one when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<Uuid>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnrollResponse {
-    pub device_id: Uuid,
-    pub org_id: Uuid,
-    pub org_name: String,
-    /// Shown once; the hub keeps only its SHA-256.
-    pub token: String,
-    /// The organisation's shared key (hex, 32 bytes: `SyncKey::from_hex`) for LAN sync and
-    /// USB bundles, which only enrolled devices hold.
-    pub org_key: String,
-}
-
-/// `GET /v1/snapshot?after=ORIGIN:SEQ&limit=N`: every op the hub serves, in
-/// (origin, seq) order; `next` is the cursor of the following page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SnapshotPage {
-    pub ops: Vec<WireOp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    pub vector: VersionVector,
-}
 
 /// Why a call to the hub failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -333,24 +291,6 @@ pub const CRASH_BEFORE_COMMIT_ENV: &str = "ESCALE_SYNC_CRASH_BEFORE_COMMIT";
 /// The laptop's failpoint: a pulled page received, not committed.
 pub const FAILPOINT_BEFORE_COMMIT: &str = "sync_before_commit";
 
-/// The line a process prints on stderr when it reaches the failpoint `name`.
-pub fn failpoint_line(name: &str) -> String {
-    format!(
-        "escale: failpoint {name} reached (pid {}), waiting to be killed",
-        std::process::id()
-    )
-}
-
-/// Test-only crash points (`*_CRASH_*` environment switches): says on stderr
-/// that the process reached `name` ([`failpoint_line`]), then waits forever
-/// without doing anything else, so the crash tests can kill it (`SIGKILL`)
-/// in exactly that state: nothing after the point runs, not even a
-/// destructor or a rollback.
-pub async fn wait_to_be_killed(name: &str) {
-    eprintln!("{}", failpoint_line(name));
-    std::future::pending::<()>().await;
-}
-
 /// What enrolment leaves on the laptop: where the hub is and how to prove
 /// who we are. The token is only here and never printed.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -486,28 +426,8 @@ impl SyncError {
     }
 }
 
-async fn local_get(store: &Store, key: &str) -> Result<Option<String>, Error> {
-    let v: Option<Option<String>> =
-        sqlx::query_scalar("SELECT text_value FROM local WHERE key = ?")
-            .bind(key)
-            .fetch_optional(store.pool())
-            .await?;
-    Ok(v.flatten())
-}
-
-async fn local_set(store: &Store, key: &str, value: &str) -> Result<(), Error> {
-    sqlx::query(
-        "INSERT INTO local (key, text_value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(store.pool())
-    .await?;
-    Ok(())
-}
-
 pub async fn load_binding(store: &Store) -> Result<Option<HubBinding>, Error> {
-    match local_get(store, BINDING_KEY).await? {
+    match store.local_text(BINDING_KEY).await? {
         Some(t) => serde_json::from_str(&t)
             .map(Some)
             .map_err(|e| Error::Corrupt(format!("hub binding: {e}"))),
@@ -516,18 +436,23 @@ pub async fn load_binding(store: &Store) -> Result<Option<HubBinding>, Error> {
 }
 
 pub async fn save_binding(store: &Store, b: &HubBinding) -> Result<(), Error> {
-    local_set(store, BINDING_KEY, &serde_json::to_string(b)?).await
+    store
+        .set_local_text(BINDING_KEY, &serde_json::to_string(b)?)
+        .await
 }
 
 pub async fn last_sync(store: &Store) -> Result<LastSync, Error> {
-    Ok(local_get(store, LAST_KEY)
+    Ok(store
+        .local_text(LAST_KEY)
         .await?
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default())
 }
 
 async fn save_last(store: &Store, last: &LastSync) -> Result<(), Error> {
-    local_set(store, LAST_KEY, &serde_json::to_string(last)?).await
+    store
+        .set_local_text(LAST_KEY, &serde_json::to_string(last)?)
+        .await
 }
 
 fn check_url(url: &str) -> Result<String, SyncError> {
@@ -708,7 +633,7 @@ async fn run_sync(
     r.unsynced = lacking(&store.vector().await?, &hub_vector);
     if r.pulled > 0 {
         // Advice only: the sync itself succeeded whatever happens here.
-        r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before)
+        r.duplicates_proposed = escale_core::app::proposed_since(store, rev_before)
             .await
             .unwrap_or(0);
     }

@@ -41,16 +41,16 @@ pub mod pairing;
 use self::channel::Channel;
 use self::discovery::Advert;
 use self::pairing::{Pake, Role, SessionKeys};
-use super::node::{exchange, Remote};
-use super::protocol::{
+use escale_core::error::Error;
+use escale_core::store::Store;
+use escale_core::sync::node::{exchange, Remote};
+use escale_core::sync::SyncKey;
+use escale_protocol::hlc::now_ms;
+use escale_protocol::i18n::Lang;
+use escale_protocol::wire::{
     PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp, MAX_PAGE_OPS,
     PROTOCOL_VERSION,
 };
-use super::SyncKey;
-use crate::error::Error;
-use crate::hlc::now_ms;
-use crate::i18n::Lang;
-use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -822,7 +822,7 @@ async fn serve_session(
                 })
                 .await?;
                 let duplicates_proposed = if received > 0 {
-                    crate::app::duplicates::proposed_since(&sh.store, rev_before).await?
+                    escale_core::app::proposed_since(&sh.store, rev_before).await?
                 } else {
                     0
                 };
@@ -1173,7 +1173,7 @@ async fn join_session(
         .remember_peer(&format!("{PEER_PREFIX}{peer_id}"), &their_vector)
         .await?;
     if r.pulled > 0 {
-        r.duplicates_proposed = crate::app::duplicates::proposed_since(store, rev_before).await?;
+        r.duplicates_proposed = escale_core::app::proposed_since(store, rev_before).await?;
     }
     r.took_ms = started.elapsed().as_millis() as u64;
     Ok(r)

@@ -5,11 +5,9 @@
 
 use escale_core::app::EventInput;
 use escale_core::store::OpenOptions;
-use escale_core::sync::protocol::{
-    PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION,
-};
 use escale_core::sync::VersionVector;
 use escale_core::Escale;
+use escale_protocol::wire::{PullRequest, PullResponse, PushRequest, WireOp, PROTOCOL_VERSION};
 use uuid::Uuid;
 
 pub struct Node {
@@ -25,7 +23,7 @@ impl Node {
         self.app.identity().await.unwrap().device_id
     }
     pub async fn hash(&self) -> String {
-        super::support::state_hash(&self.app).await
+        crate::desk::state_hash(&self.app).await
     }
     pub async fn op_ids(&self) -> Vec<Uuid> {
         let mut ids: Vec<Uuid> = self

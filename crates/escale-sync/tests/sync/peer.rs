@@ -6,16 +6,17 @@
 //! runs mDNS on the loopback interface only (`ESCALE_MDNS_INTERFACE=lo`,
 //! set by every test here).
 
-use super::support::{person, walk_in};
-use super::sync_net::{founder, full_sync, joiner, opts, org, Node};
 use escale_core::app::CheckInTarget;
 use escale_core::model::Method;
-use escale_core::sync::peer::{
-    self, JoinOptions, PeerError, PeerEvent, PeerReport, PeerShare, ShareOptions,
-};
-use escale_core::sync::protocol::PROTOCOL_VERSION;
 use escale_core::sync::VersionVector;
 use escale_core::Escale;
+use escale_protocol::wire::PROTOCOL_VERSION;
+use escale_sync::peer::{
+    self, JoinOptions, PeerError, PeerEvent, PeerReport, PeerShare, ShareOptions,
+};
+use escale_testkit::desk::{person, walk_in};
+use escale_testkit::net::loopback_multicast;
+use escale_testkit::nodes::{founder, full_sync, joiner, opts, org, Node};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -603,36 +604,10 @@ async fn an_expired_code_is_refused() {
     );
 }
 
-/// mDNS needs the MULTICAST flag on `lo` (off in some containers; root can
-/// set it). Returns false when discovery cannot be tested here.
-fn loopback_multicast() -> bool {
-    let has = || {
-        std::process::Command::new("ip")
-            .args(["link", "show", "lo"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).contains("MULTICAST"))
-            .unwrap_or(false)
-    };
-    if !has() {
-        let _ = std::process::Command::new("ip")
-            .args(["link", "set", "lo", "multicast", "on"])
-            .status();
-    }
-    if has() {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI: the loopback interface has no MULTICAST flag and `ip link set lo multicast on` failed"
-    );
-    eprintln!("\n*** NOTE: mDNS discovery NOT tested: lo has no MULTICAST flag (run as root: ip link set lo multicast on) ***\n");
-    false
-}
-
 #[tokio::test]
 async fn a_sharer_is_found_by_mdns_on_loopback_and_joined_without_an_address() {
     lo_only();
-    if !loopback_multicast() {
+    if !loopback_multicast(module_path!()) {
         return;
     }
     let (nodes, ev) = org(2).await;
@@ -685,7 +660,7 @@ async fn a_sharer_is_found_by_mdns_on_loopback_and_joined_without_an_address() {
 #[tokio::test]
 async fn joining_by_mdns_with_nobody_sharing_says_so() {
     lo_only();
-    if !loopback_multicast() {
+    if !loopback_multicast(module_path!()) {
         return;
     }
     let (nodes, _) = org(1).await;

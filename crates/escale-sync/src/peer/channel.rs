@@ -17,9 +17,9 @@
 //! (`peer.timeout`), so a silent peer never hangs a session.
 
 use super::PeerError;
-use crate::sync::protocol::MAX_BODY_BYTES;
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use escale_protocol::wire::MAX_BODY_BYTES;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;

@@ -185,6 +185,7 @@ text_enum!(
 
 text_enum!(
     /// A visitor's professional situation.
+    #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
     Situation {
         JobSeeker = "job_seeker",
         Employed = "employed",
@@ -238,20 +239,6 @@ impl Situation {
             (Student, crate::Lang::En) => "Student",
             (Other, crate::Lang::Fr) => "Autre",
             (Other, crate::Lang::En) => "Other",
-        }
-    }
-}
-
-impl From<escale_import::Situation> for Situation {
-    fn from(s: escale_import::Situation) -> Self {
-        use escale_import::Situation as I;
-        match s {
-            I::JobSeeker => Situation::JobSeeker,
-            I::Employed => Situation::Employed,
-            I::SelfEmployed => Situation::SelfEmployed,
-            I::CompanyFounder => Situation::CompanyFounder,
-            I::Student => Situation::Student,
-            I::Other => Situation::Other,
         }
     }
 }

@@ -1,0 +1,23 @@
+//! Escale's vocabulary: what every node — laptop, hub, stand peer — agrees on.
+//!
+//! - [`model`]: the record kinds, their fields and the closed enums;
+//! - [`op`], [`hlc`]: operations and the hybrid logical clock that orders them;
+//! - [`fold`]: the pure, deterministic fold of operations into state, and the
+//!   structural validation every node applies identically;
+//! - [`wire`]: the sync protocol's messages (push, pull, enrolment, snapshot
+//!   pages), for every transport;
+//! - [`text`], [`i18n`]: text cleaning and folding; the two languages.
+//!
+//! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
+//! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
+
+pub mod failpoint;
+pub mod fold;
+pub mod hlc;
+pub mod i18n;
+pub mod model;
+pub mod op;
+pub mod text;
+pub mod wire;
+
+pub use i18n::Lang;

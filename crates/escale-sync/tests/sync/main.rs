@@ -1,0 +1,3 @@
+//! Integration tests of the laptop's sync transports, one module per area of `src/`.
+
+mod peer;

@@ -1,0 +1,13 @@
+//! Test set-up shared by the workspace's test suites. Only ever a
+//! dev-dependency.
+//!
+//! - [`desk`]: a fresh initialised store with an event, and small builders
+//!   (a person, a walk-in);
+//! - [`nodes`]: several devices of one organisation and the exchanges
+//!   between them through the node API (partial, shuffled, duplicated
+//!   deliveries);
+//! - [`net`]: what network tests need of the machine (multicast on `lo`).
+
+pub mod desk;
+pub mod net;
+pub mod nodes;
