@@ -191,6 +191,8 @@ pub enum ErrorCode {
     ImportMalformedCsv,
     #[serde(rename = "import.bad_mapping")]
     ImportBadMapping,
+    #[serde(rename = "import.unknown_field")]
+    ImportUnknownField,
     #[serde(rename = "export.failed")]
     ExportFailed,
     #[serde(rename = "internal")]
@@ -393,7 +395,8 @@ mod tests {
                 | Error::BundleTooNew(_)
                 | Error::SnapshotInvalid(_) => {}
                 Error::Import(i) => match i {
-                    ImportError::Io(_)
+                    ImportError::UnknownField(_)
+                    | ImportError::Io(_)
                     | ImportError::Empty
                     | ImportError::NotASpreadsheet
                     | ImportError::CorruptXlsx(_)

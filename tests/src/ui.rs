@@ -61,3 +61,30 @@ pub fn wait_counter_for(app: &Session, test_id: &str, value: &str, timeout: Dura
     app.wait_for_text(test_id, timeout, |t| t == value)
         .unwrap_or_else(|e| panic!("{why} ({test_id} should read {value}): {e}"));
 }
+
+/// Fails unless every test id a test relies on is still in the UI's list
+/// (`ui/src/lib/testIds.ts`), by name — or, for a visitor field's input
+/// (`walk-in-first-name`), named from the field registry.
+pub fn assert_test_ids_exist(ids: &[&str]) {
+    let path = crate::paths::workspace_root().join("ui/src/lib/testIds.ts");
+    let list = std::fs::read_to_string(&path).expect("ui/src/lib/testIds.ts is readable");
+    for test_id in ids {
+        let field = test_id
+            .strip_prefix("walk-in-")
+            .map(|f| f.replace('-', "_"))
+            .filter(|f| escale_testkit::registry_has_visitor_field(f));
+        if field.is_some() {
+            assert!(
+                list.contains("`walk-in-${field.replaceAll('_', '-')}`"),
+                "{test_id}: visitor fields are no longer named walk-in-<field> in {}",
+                path.display()
+            );
+            continue;
+        }
+        assert!(
+            list.contains(&format!("'{test_id}'")),
+            "{test_id} is not in {}: the UI renamed a test id this test relies on",
+            path.display()
+        );
+    }
+}

@@ -875,15 +875,9 @@ fn bad_input_gets_a_specific_message_and_nothing_is_half_saved() {
 
 #[test]
 fn the_test_ids_used_here_exist_in_the_ui_list() {
-    let path = paths::workspace_root().join("ui/src/lib/testIds.ts");
-    let list = std::fs::read_to_string(&path).expect("ui/src/lib/testIds.ts is readable");
-    for test_id in id::ALL {
-        assert!(
-            list.contains(&format!("'{test_id}'")),
-            "{test_id} is not in {}: the UI renamed a test id this test relies on",
-            path.display()
-        );
-    }
+    escale_tests::ui::assert_test_ids_exist(id::ALL);
+    let list =
+        std::fs::read_to_string(paths::workspace_root().join("ui/src/lib/testIds.ts")).unwrap();
     assert!(
         list.contains("`field-error-${field}`"),
         "per-field messages are still named field-error-<field>"

@@ -293,15 +293,7 @@ fn two_stand_peers_without_a_hub_exchange_what_each_did_and_show_the_same_counts
 
 #[test]
 fn the_test_ids_used_here_exist_in_the_ui_list() {
-    let path = paths::workspace_root().join("ui/src/lib/testIds.ts");
-    let list = std::fs::read_to_string(&path).expect("ui/src/lib/testIds.ts is readable");
-    for test_id in id::ALL {
-        assert!(
-            list.contains(&format!("'{test_id}'")),
-            "{test_id} is not in {}: the UI renamed a test id this test relies on",
-            path.display()
-        );
-    }
+    escale_tests::ui::assert_test_ids_exist(id::ALL);
 }
 
 // ---------------------------------------------------------------- helpers

@@ -5,7 +5,8 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use escale_core::model::{EventKind, Situation};
+use escale_core::fields::{Field, FieldType, Kind, VisitorRaw};
+use escale_core::model::{Entity, EventKind};
 use std::path::PathBuf;
 
 /// Escale: the front desk of job fairs and workshops, from a terminal.
@@ -226,36 +227,77 @@ pub struct NotDuplicateArgs {
     pub second: String,
 }
 
-/// The person's fields; all optional so `edit` can change only some.
-#[derive(Debug, Args, Default)]
-pub struct PersonFields {
-    /// First name.
-    #[arg(long = "first")]
-    pub first: Option<String>,
-    /// Last name.
-    #[arg(long = "last")]
-    pub last: Option<String>,
-    /// Email (an implausible one is left out with a warning).
-    #[arg(long)]
-    pub email: Option<String>,
-    /// Phone number, e.g. "06 12 34 56 78".
-    #[arg(long)]
-    pub phone: Option<String>,
-    /// Postcode.
-    #[arg(long)]
-    pub postcode: Option<String>,
-    /// Year of birth, e.g. 1990.
-    #[arg(long)]
-    pub birth_year: Option<i64>,
-    /// Professional situation.
-    #[arg(long, value_parser = situation_parser())]
-    pub situation: Option<Situation>,
-    /// Employment-service id (France Travail).
-    #[arg(long)]
-    pub employment_id: Option<String>,
-    /// Staff notes.
-    #[arg(long)]
-    pub notes: Option<String>,
+/// The person's fields, one flag per registry field that has one
+/// (`escale_protocol::fields`: `--first`, `--email`, `--postcode`…); all
+/// optional, so `edit` changes only the ones given.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFields(pub VisitorRaw);
+
+/// The registry fields that have a flag.
+fn flagged() -> impl Iterator<Item = (&'static Field, &'static str)> {
+    Entity::Visitor
+        .fields()
+        .iter()
+        .filter_map(|f| f.cli.map(|flag| (f, flag)))
+}
+
+/// A flag's help: the field's English label, and what to expect of its kind.
+fn flag_help(f: &Field) -> String {
+    let label = f.label.en;
+    match f.kind {
+        Kind::Email => format!("{label} (an implausible one is left out with a warning)"),
+        Kind::Phone => format!("{label}, e.g. \"06 12 34 56 78\""),
+        Kind::BirthYear => format!("{label}, e.g. 1990"),
+        _ => match f.hint {
+            Some(h) => format!("{label} ({})", h.en),
+            None => label.to_string(),
+        },
+    }
+}
+
+impl clap::Args for PersonFields {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for (f, flag) in flagged() {
+            let arg = clap::Arg::new(f.name)
+                .long(flag)
+                .value_name(flag.to_uppercase().replace('-', "_"))
+                .help(flag_help(f));
+            let arg = match (f.kind, f.ty()) {
+                (Kind::Choice(choices), _) => {
+                    arg.value_parser(PossibleValuesParser::new(choices.iter().map(|c| c.value)))
+                }
+                (_, FieldType::Int) => arg.value_parser(clap::value_parser!(i64)),
+                _ => arg,
+            };
+            cmd = cmd.arg(arg);
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl clap::FromArgMatches for PersonFields {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut p = PersonFields::default();
+        p.update_from_arg_matches(m)?;
+        Ok(p)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for (f, _) in flagged() {
+            if f.ty() == FieldType::Int {
+                if let Some(n) = m.get_one::<i64>(f.name) {
+                    self.0.set(f.name, *n);
+                }
+            } else if let Some(v) = m.get_one::<String>(f.name) {
+                self.0.set(f.name, v.as_str());
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -579,11 +621,6 @@ pub struct DemoArgs {
 fn kind_parser() -> impl TypedValueParser<Value = EventKind> {
     PossibleValuesParser::new(EventKind::ALL.iter().map(|k| k.as_str()))
         .map(|s| s.parse::<EventKind>().unwrap_or(EventKind::Other))
-}
-
-fn situation_parser() -> impl TypedValueParser<Value = Situation> {
-    PossibleValuesParser::new(Situation::ALL.iter().map(|s| s.as_str()))
-        .map(|s| s.parse::<Situation>().unwrap_or(Situation::Other))
 }
 
 fn parse_ratio(s: &str) -> Result<f64, String> {

@@ -8,6 +8,8 @@ mod args;
 mod commands;
 mod lang;
 mod output;
+#[cfg(test)]
+mod registry_reach;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -253,47 +253,12 @@ fn shorten(s: &str) -> String {
     }
 }
 
-fn field_fr(field: &str) -> &str {
-    match field {
-        "first_name" => "prénom",
-        "last_name" => "nom",
-        "email" => "e-mail",
-        "phone" => "téléphone",
-        "postcode" => "code postal",
-        "birth_year" => "année de naissance",
-        "situation" => "situation",
-        "employment_id" => "identifiant France Travail",
-        "notes" => "notes",
-        "title" => "titre",
-        "place" => "lieu",
-        "room" => "salle",
-        "timezone" => "fuseau horaire",
-        "starts_at" => "début",
-        "ends_at" => "fin",
-        "capacity" => "capacité",
-        "kind" => "type",
-        "name" => "nom",
-        "organisation" => "organisation",
-        "device" => "appareil",
-        "purpose" => "finalité",
-        "id" => "identifiant",
-        "consent" => "consentement au traitement des données",
-        "format" => "format",
-        other => other,
-    }
+fn field_fr(field: &str) -> String {
+    escale_protocol::fields::input_label(field, Lang::Fr)
 }
 
-fn field_en(field: &str) -> &str {
-    match field {
-        "first_name" => "first name",
-        "last_name" => "last name",
-        "birth_year" => "birth year",
-        "employment_id" => "employment-service id",
-        "starts_at" => "start",
-        "ends_at" => "end",
-        "consent" => "consent to data processing",
-        other => other,
-    }
+fn field_en(field: &str) -> String {
+    escale_protocol::fields::input_label(field, Lang::En)
 }
 
 fn import_message(e: &escale_import::ImportError, lang: Lang) -> String {
@@ -346,6 +311,10 @@ fn import_message(e: &escale_import::ImportError, lang: Lang) -> String {
         I::MalformedCsv { line, message } => l(
             format!("CSV mal formé à la ligne {line} : {message}."),
             format!("Malformed CSV at line {line}: {message}."),
+        ),
+        I::UnknownField(name) => l(
+            format!("La correspondance des colonnes désigne un champ inconnu : « {} ».", shorten(name)),
+            format!("The column mapping names an unknown field: \"{}\".", shorten(name)),
         ),
         I::BadMapping(i) => l(
             format!("La colonne n° {} n'existe pas dans ce fichier.", i + 1),
@@ -407,6 +376,18 @@ fn io_error(e: &std::io::Error) -> Error {
         PermissionDenied | ReadOnlyFilesystem => Error::ReadOnly,
         StorageFull => Error::DiskFull,
         _ => Error::Internal(e.to_string()),
+    }
+}
+
+impl From<escale_protocol::validate::InputError> for Error {
+    fn from(e: escale_protocol::validate::InputError) -> Self {
+        use escale_protocol::validate::InputError as I;
+        match e {
+            I::Required { field } => Error::Required { field },
+            I::NameRequired => Error::NameRequired,
+            I::TooLong { field, len, max } => Error::TooLong { field, len, max },
+            I::Invalid { field, value } => Error::Invalid { field, value },
+        }
     }
 }
 

@@ -8,11 +8,14 @@
 
 use crate::app::time::{format_local, parse_tz};
 use crate::error::{Error, Result};
+use crate::fields::{choice_label, Field, Kind, Label, REGISTRATION_KINDS};
 use crate::i18n::Lang;
-use crate::model::Situation;
+use crate::model::Entity;
+use crate::op::Value;
 use crate::Escale;
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -52,106 +55,205 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A column of an export that is not a visitor field: about the person's
+/// registration and arrival at the event.
+#[derive(Clone, Copy)]
+enum Extra {
+    Kind,
+    Sources,
+    Tickets,
+    Arrived,
+    ArrivalTime,
+    Sessions,
+}
+
+/// The extra columns, with their rank among the registry's (`Field::export`)
+/// and their headers.
+const EXTRAS: &[(Extra, u16, Label)] = &[
+    (
+        Extra::Kind,
+        80,
+        Label {
+            fr: "Inscription",
+            en: "Registration",
+        },
+    ),
+    (
+        Extra::Sources,
+        90,
+        Label {
+            fr: "Source",
+            en: "Source",
+        },
+    ),
+    (
+        Extra::Tickets,
+        100,
+        Label {
+            fr: "Code billet",
+            en: "Ticket code",
+        },
+    ),
+    (
+        Extra::Arrived,
+        120,
+        Label {
+            fr: "Arrivé·e",
+            en: "Arrived",
+        },
+    ),
+    (
+        Extra::ArrivalTime,
+        130,
+        Label {
+            fr: "Heure d'arrivée",
+            en: "Arrival time",
+        },
+    ),
+    (
+        Extra::Sessions,
+        140,
+        Label {
+            fr: "Séances",
+            en: "Sessions",
+        },
+    ),
+];
+
+/// One export column: a visitor field or an extra.
+#[derive(Clone, Copy)]
+enum Column {
+    Field(&'static Field),
+    Extra(Extra),
+}
+
+/// The export's columns in order: every registry field with an export rank
+/// and the extras, by rank.
+fn columns() -> Vec<(Column, Label)> {
+    let mut cols: Vec<(u16, Column, Label)> = Entity::Visitor
+        .fields()
+        .iter()
+        .filter_map(|f| f.export.map(|rank| (rank, Column::Field(f), f.label)))
+        .chain(
+            EXTRAS
+                .iter()
+                .map(|(e, rank, label)| (*rank, Column::Extra(*e), *label)),
+        )
+        .collect();
+    cols.sort_by_key(|(rank, _, _)| *rank);
+    cols.into_iter().map(|(_, c, l)| (c, l)).collect()
+}
+
+/// A visitor field as a spreadsheet shows it.
+fn cell(field: &Field, value: Option<&Value>, lang: Lang) -> String {
+    let Some(value) = value else {
+        return String::new();
+    };
+    match (field.kind, value) {
+        (Kind::Phone, Value::String(p)) => display_phone(p),
+        (Kind::Choice(choices), Value::String(v)) => choice_label(choices, v, lang),
+        (_, Value::String(v)) => v.clone(),
+        (_, Value::Null) => String::new(),
+        (_, v) => v.to_string(),
+    }
+}
+
 impl Escale {
+    /// The export of an event: one row per person registered (merged
+    /// records count once), in name order. Three indexed queries (people,
+    /// arrivals, sessions) joined in memory, so the cost grows linearly
+    /// with the crowd.
     pub async fn export_table(&self, event_id: &str, lang: Lang) -> Result<Table> {
         let ev = self.event(event_id).await?;
         let tz = parse_tz(Some(&ev.timezone))?;
-        let rows = sqlx::query(
-            "WITH arr AS (
-               SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS at FROM checkin c
-               LEFT JOIN alias a ON a.id = c.visitor_id
-               WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0 GROUP BY v),
-             sess AS (
-               SELECT COALESCE(a.root, c.visitor_id) AS v, group_concat(DISTINCT s.title) AS titles FROM checkin c
-               LEFT JOIN alias a ON a.id = c.visitor_id JOIN session s ON s.id = c.session_id
-               WHERE c.event_id = ?1 AND c.direction = 'in' AND c.voided = 0 GROUP BY v)
-             SELECT v.last_name, v.first_name, v.email, v.phone, v.postcode, v.birth_year, v.situation,
-                    min(r.kind), group_concat(DISTINCT r.source), group_concat(DISTINCT r.ticket_code),
-                    arr.at, sess.titles, v.badge_code
+        let pool = self.store().pool();
+        let fields: Vec<String> = Entity::Visitor
+            .fields()
+            .iter()
+            .map(|f| format!("v.{}", f.name))
+            .collect();
+        let people = sqlx::query(&format!(
+            "SELECT v.id, {}, min(r.kind) AS reg_kind, group_concat(DISTINCT r.source) AS sources,
+                    group_concat(DISTINCT r.ticket_code) AS tickets
              FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
              JOIN visitor v ON v.id = COALESCE(a.root, r.visitor_id)
-             LEFT JOIN arr ON arr.v = v.id LEFT JOIN sess ON sess.v = v.id
              WHERE r.event_id = ?1 AND r.status = 'active'
              GROUP BY v.id ORDER BY v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.id",
+            fields.join(", ")
+        ))
+        .bind(ev.id.to_string())
+        .fetch_all(pool)
+        .await?;
+        let arrivals: HashMap<String, i64> = sqlx::query(
+            "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS at FROM checkin c
+             LEFT JOIN alias a ON a.id = c.visitor_id
+             WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
+             GROUP BY v",
         )
         .bind(ev.id.to_string())
-        .fetch_all(self.store().pool())
-        .await?;
-        let headers = match lang {
-            Lang::Fr => [
-                "Nom",
-                "Prénom",
-                "E-mail",
-                "Téléphone",
-                "Code postal",
-                "Année de naissance",
-                "Situation",
-                "Inscription",
-                "Source",
-                "Code billet",
-                "Code badge",
-                "Arrivé·e",
-                "Heure d'arrivée",
-                "Séances",
-            ],
-            Lang::En => [
-                "Last name",
-                "First name",
-                "Email",
-                "Phone",
-                "Postcode",
-                "Birth year",
-                "Situation",
-                "Registration",
-                "Source",
-                "Ticket code",
-                "Badge code",
-                "Arrived",
-                "Arrival time",
-                "Sessions",
-            ],
-        };
-        let mut out = vec![];
-        for r in rows {
-            let s = |i: usize| -> Result<String> {
-                Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default())
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("v")?, r.try_get("at")?)))
+        .collect::<Result<_>>()?;
+        let mut sessions: HashMap<String, Vec<String>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT DISTINCT COALESCE(a.root, c.visitor_id) AS v, s.title AS title FROM checkin c
+             LEFT JOIN alias a ON a.id = c.visitor_id JOIN session s ON s.id = c.session_id
+             WHERE c.event_id = ?1 AND c.direction = 'in' AND c.voided = 0
+             ORDER BY v, s.starts_at, s.title",
+        )
+        .bind(ev.id.to_string())
+        .fetch_all(pool)
+        .await?
+        {
+            let title: Option<String> = r.try_get("title")?;
+            sessions
+                .entry(r.try_get("v")?)
+                .or_default()
+                .push(title.unwrap_or_default());
+        }
+        let cols = columns();
+        let mut out = Vec::with_capacity(people.len());
+        for r in &people {
+            let id: String = r.try_get("id")?;
+            let values = crate::store::records::values_from_row(Entity::Visitor, r)?;
+            let text = |name: &str| -> Result<String> {
+                Ok(r.try_get::<Option<String>, _>(name)?.unwrap_or_default())
             };
-            let situation = s(6)?
-                .parse::<Situation>()
-                .map(|x| x.label(lang).to_string())
-                .unwrap_or_default();
-            let kind = match (s(7)?.as_str(), lang) {
-                ("pre", Lang::Fr) => "Pré-inscrit·e",
-                ("pre", Lang::En) => "Pre-registered",
-                (_, Lang::Fr) => "Sur place",
-                (_, Lang::En) => "Walk-in",
-            };
-            let at: Option<i64> = r.try_get(10)?;
-            out.push(vec![
-                s(0)?,
-                s(1)?,
-                s(2)?,
-                display_phone(&s(3)?),
-                s(4)?,
-                r.try_get::<Option<i64>, _>(5)?
-                    .map(|y| y.to_string())
-                    .unwrap_or_default(),
-                situation,
-                kind.to_string(),
-                s(8)?,
-                s(9)?,
-                s(12)?,
-                lang.pick(
-                    if at.is_some() { "oui" } else { "non" },
-                    if at.is_some() { "yes" } else { "no" },
-                )
-                .to_string(),
-                at.map(|ms| format_local(ms, tz)).unwrap_or_default(),
-                s(11)?.replace(',', " | "),
-            ]);
+            let at = arrivals.get(&id).copied();
+            let mut row = Vec::with_capacity(cols.len());
+            for (col, _) in &cols {
+                row.push(match col {
+                    Column::Field(f) => cell(f, values.get(f.name), lang),
+                    Column::Extra(Extra::Kind) => {
+                        let kind = if text("reg_kind")? == "pre" {
+                            "pre"
+                        } else {
+                            "walk_in"
+                        };
+                        choice_label(REGISTRATION_KINDS, kind, lang)
+                    }
+                    Column::Extra(Extra::Sources) => text("sources")?,
+                    Column::Extra(Extra::Tickets) => text("tickets")?,
+                    Column::Extra(Extra::Arrived) => lang
+                        .pick(
+                            if at.is_some() { "oui" } else { "non" },
+                            if at.is_some() { "yes" } else { "no" },
+                        )
+                        .to_string(),
+                    Column::Extra(Extra::ArrivalTime) => {
+                        at.map(|ms| format_local(ms, tz)).unwrap_or_default()
+                    }
+                    Column::Extra(Extra::Sessions) => {
+                        sessions.get(&id).map(|t| t.join(" | ")).unwrap_or_default()
+                    }
+                });
+            }
+            out.push(row);
         }
         Ok(Table {
-            headers: headers.iter().map(|h| h.to_string()).collect(),
+            headers: cols.iter().map(|(_, l)| l.get(lang).to_string()).collect(),
             rows: out,
         })
     }

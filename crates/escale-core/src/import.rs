@@ -127,10 +127,16 @@ impl Known {
         .await?;
         let mut k = Known::default();
         for r in rows {
-            let id = crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?;
-            let email: Option<String> = r.try_get(1)?;
-            let key: String = r.try_get(2)?;
-            k.add(id, email, key, r.try_get(3)?, r.try_get(4)?);
+            let id = crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?;
+            let email: Option<String> = r.try_get("email")?;
+            let key: String = r.try_get("name_key")?;
+            k.add(
+                id,
+                email,
+                key,
+                r.try_get("birth_year")?,
+                r.try_get("phone")?,
+            );
         }
         Ok(k)
     }
@@ -246,7 +252,14 @@ impl Escale {
             }
             let mut warnings = vec![];
             let input = record_input(&rec);
-            let fields = match visitor_fields(&input, &mut warnings) {
+            let cleaned = visitor_fields(&input, &mut warnings).and_then(|f| {
+                crate::validate::require_a_name(
+                    f.get("first_name").and_then(|v| v.as_str()),
+                    f.get("last_name").and_then(|v| v.as_str()),
+                )?;
+                Ok(f)
+            });
+            let fields = match cleaned {
                 Ok(f) => f,
                 Err(e) => {
                     let code = e.code().to_string();
@@ -281,7 +294,7 @@ impl Escale {
                 .and_then(|v| v.as_str())
                 .map(str::to_string);
             let birth_year = fields.get("birth_year").and_then(|v| v.as_i64());
-            let key = name_key(&input.first_name, &input.last_name);
+            let key = name_key(&input.text("first_name"), &input.text("last_name"));
             let visitor_id =
                 match find(&known, email.as_deref(), &key, birth_year, phone.as_deref()) {
                     Match::Known(id) => {
@@ -299,16 +312,17 @@ impl Escale {
                                 line: rec.line,
                                 kind: "merge_proposed",
                                 code: "same_name".into(),
-                                detail: format!("{} {}", input.first_name, input.last_name),
+                                detail: format!(
+                                    "{} {}",
+                                    input.text("first_name"),
+                                    input.text("last_name")
+                                ),
                                 candidates: c,
                             });
                         }
                         report.new_visitors += 1;
                         known.add(id, email.clone(), key, birth_year, phone.clone());
-                        let mut vf: Fields = fields
-                            .into_iter()
-                            .map(|(k, v)| (k.to_string(), v))
-                            .collect();
+                        let mut vf: Fields = fields;
                         vf.insert("badge_code".into(), Value::String(badge_from_id(id)));
                         pending.push(OpBody::Set {
                             entity: Entity::Visitor,
@@ -438,20 +452,12 @@ fn find(
 }
 
 fn record_input(r: &ImportRecord) -> VisitorInput {
-    VisitorInput {
-        first_name: r.first_name.clone(),
-        last_name: r.last_name.clone(),
-        email: r.email.clone(),
-        phone: r.phone.clone(),
-        postcode: r.postcode.clone(),
-        birth_year: r.birth_year.map(i64::from),
-        situation: r
-            .situation
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
-        employment_id: r.employment_id.clone(),
-        notes: r.notes.clone(),
-    }
+    crate::fields::VisitorRaw(
+        r.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// A badge code derived from the visitor id, so two laptops importing the

@@ -20,10 +20,9 @@ pub mod import;
 pub mod search;
 pub mod store;
 pub mod sync;
-pub mod validate;
 
 // The vocabulary the core is built on, defined once in `escale-protocol`.
-pub use escale_protocol::{fold, hlc, i18n, model, op, text};
+pub use escale_protocol::{fields, fold, hlc, i18n, model, op, text, validate};
 
 pub use app::Escale;
 pub use error::{Error, Result};

@@ -131,11 +131,13 @@ impl SearchIndex {
             }
             for r in q.fetch_all(pool).await? {
                 live.push((
-                    parse_uuid(&r.try_get::<String, _>(0)?)?,
-                    r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-                    r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                    r.try_get(3)?,
-                    r.try_get(4)?,
+                    parse_uuid(&r.try_get::<String, _>("id")?)?,
+                    r.try_get::<Option<String>, _>("first_name")?
+                        .unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("last_name")?
+                        .unwrap_or_default(),
+                    r.try_get("email")?,
+                    r.try_get("phone")?,
                 ));
             }
         }

@@ -8,19 +8,14 @@
 use crate::normalize::{fold_header, has_phrase, has_word_prefix};
 use crate::ColumnMapping;
 
-/// What a column can feed.
+/// What a column can feed: a visitor's field (by registry name), or what an
+/// import needs beyond them (a full name to split, ids, statuses, the payer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Field {
-    FirstName,
-    LastName,
+    /// A visitor field of the registry (`escale_protocol::fields`).
+    Visitor(&'static str),
     FullName,
-    Email,
-    Phone,
-    Postcode,
-    BirthYear,
     BirthDate,
-    Situation,
-    EmploymentId,
     /// An id unique per ticket / response.
     TicketId,
     /// An id shared by the tickets of one order.
@@ -33,54 +28,47 @@ pub(crate) enum Field {
     PayerLastName,
     PayerFullName,
     PayerEmail,
-    Notes,
     RegisteredAt,
 }
+
+const FIRST_NAME: Field = Field::Visitor("first_name");
+const LAST_NAME: Field = Field::Visitor("last_name");
+const EMAIL: Field = Field::Visitor("email");
+const PHONE: Field = Field::Visitor("phone");
+const POSTCODE: Field = Field::Visitor("postcode");
+const BIRTH_YEAR: Field = Field::Visitor("birth_year");
+const SITUATION: Field = Field::Visitor("situation");
+const EMPLOYMENT_ID: Field = Field::Visitor("employment_id");
+const NOTES: Field = Field::Visitor("notes");
 
 use Field::*;
 
 /// Exact aliases: (folded header, field, priority). A participant-qualified
 /// alias (3) beats a plain one (2), which beats a word rule (1).
+/// The plain synonyms of each visitor field are the registry's (`import`);
+/// these are what only an import knows: participant-qualified headers of
+/// ticketing exports, and the columns that are not a visitor's field.
 const ALIASES: &[(&str, Field, u8)] = &[
     // First name
-    ("prenom participant", FirstName, 3),
-    ("prenom du participant", FirstName, 3),
-    ("prenom adherent", FirstName, 3),
-    ("prenom de l adherent", FirstName, 3),
-    ("prenom beneficiaire", FirstName, 3),
-    ("prenom du beneficiaire", FirstName, 3),
-    ("attendee first name", FirstName, 3),
-    ("participant first name", FirstName, 3),
-    ("attendee name given name", FirstName, 3),
-    ("prenom", FirstName, 2),
-    ("prenoms", FirstName, 2),
-    ("prenom usuel", FirstName, 2),
-    ("votre prenom", FirstName, 2),
-    ("first name", FirstName, 2),
-    ("firstname", FirstName, 2),
-    ("first", FirstName, 2),
-    ("given name", FirstName, 2),
-    ("forename", FirstName, 2),
+    ("prenom participant", FIRST_NAME, 3),
+    ("prenom du participant", FIRST_NAME, 3),
+    ("prenom adherent", FIRST_NAME, 3),
+    ("prenom de l adherent", FIRST_NAME, 3),
+    ("prenom beneficiaire", FIRST_NAME, 3),
+    ("prenom du beneficiaire", FIRST_NAME, 3),
+    ("attendee first name", FIRST_NAME, 3),
+    ("participant first name", FIRST_NAME, 3),
+    ("attendee name given name", FIRST_NAME, 3),
     // Last name
-    ("nom participant", LastName, 3),
-    ("nom du participant", LastName, 3),
-    ("nom adherent", LastName, 3),
-    ("nom de l adherent", LastName, 3),
-    ("nom beneficiaire", LastName, 3),
-    ("nom du beneficiaire", LastName, 3),
-    ("attendee last name", LastName, 3),
-    ("participant last name", LastName, 3),
-    ("attendee name family name", LastName, 3),
-    ("nom", LastName, 2),
-    ("nom de famille", LastName, 2),
-    ("nom d usage", LastName, 2),
-    ("nom de naissance", LastName, 2),
-    ("votre nom", LastName, 2),
-    ("last name", LastName, 2),
-    ("lastname", LastName, 2),
-    ("last", LastName, 2),
-    ("surname", LastName, 2),
-    ("family name", LastName, 2),
+    ("nom participant", LAST_NAME, 3),
+    ("nom du participant", LAST_NAME, 3),
+    ("nom adherent", LAST_NAME, 3),
+    ("nom de l adherent", LAST_NAME, 3),
+    ("nom beneficiaire", LAST_NAME, 3),
+    ("nom du beneficiaire", LAST_NAME, 3),
+    ("attendee last name", LAST_NAME, 3),
+    ("participant last name", LAST_NAME, 3),
+    ("attendee name family name", LAST_NAME, 3),
     // Single name column
     ("attendee name", FullName, 3),
     ("participant name", FullName, 3),
@@ -102,68 +90,18 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("participant", FullName, 2),
     ("attendee", FullName, 2),
     ("identite", FullName, 2),
-    // Email
-    ("attendee email", Email, 3),
-    ("attendee e mail", Email, 3),
-    ("participant email", Email, 3),
-    ("email participant", Email, 3),
-    ("e mail participant", Email, 3),
-    ("email du participant", Email, 3),
-    ("adresse email du participant", Email, 3),
-    ("email adherent", Email, 3),
-    ("email", Email, 2),
-    ("e mail", Email, 2),
-    ("mail", Email, 2),
-    ("courriel", Email, 2),
-    ("adresse mail", Email, 2),
-    ("adresse e mail", Email, 2),
-    ("adresse email", Email, 2),
-    ("adresse courriel", Email, 2),
-    ("adresse electronique", Email, 2),
-    ("email address", Email, 2),
-    ("e mail address", Email, 2),
-    ("votre email", Email, 2),
-    ("votre e mail", Email, 2),
-    ("votre adresse email", Email, 2),
-    ("votre adresse e mail", Email, 2),
-    ("votre courriel", Email, 2),
-    // Phone
-    ("telephone", Phone, 2),
-    ("tel", Phone, 2),
-    ("portable", Phone, 2),
-    ("mobile", Phone, 2),
-    ("gsm", Phone, 2),
-    ("phone", Phone, 2),
-    ("phone number", Phone, 2),
-    ("cell phone", Phone, 2),
-    ("mobile phone", Phone, 2),
-    ("home phone", Phone, 2),
-    ("telephone portable", Phone, 2),
-    ("telephone mobile", Phone, 2),
-    ("tel portable", Phone, 2),
-    ("numero de telephone", Phone, 2),
-    ("numero de portable", Phone, 2),
-    ("n de telephone", Phone, 2),
-    ("n telephone", Phone, 2),
-    ("n portable", Phone, 2),
-    ("votre telephone", Phone, 2),
-    ("votre numero de telephone", Phone, 2),
-    // Postcode
-    ("code postal", Postcode, 2),
-    ("cp", Postcode, 2),
-    ("zip", Postcode, 2),
-    ("zip code", Postcode, 2),
-    ("zipcode", Postcode, 2),
-    ("postcode", Postcode, 2),
-    ("postal code", Postcode, 2),
-    ("home zip", Postcode, 2),
-    ("votre code postal", Postcode, 2),
+    // EMAIL
+    ("attendee email", EMAIL, 3),
+    ("attendee e mail", EMAIL, 3),
+    ("participant email", EMAIL, 3),
+    ("email participant", EMAIL, 3),
+    ("e mail participant", EMAIL, 3),
+    ("email du participant", EMAIL, 3),
+    ("adresse email du participant", EMAIL, 3),
+    ("email adherent", EMAIL, 3),
+    // PHONE
+    // POSTCODE
     // Birth
-    ("annee de naissance", BirthYear, 2),
-    ("annee naissance", BirthYear, 2),
-    ("votre annee de naissance", BirthYear, 2),
-    ("birth year", BirthYear, 2),
-    ("year of birth", BirthYear, 2),
     ("date de naissance", BirthDate, 2),
     ("date naissance", BirthDate, 2),
     ("votre date de naissance", BirthDate, 2),
@@ -175,31 +113,8 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("birthdate", BirthDate, 2),
     ("date of birth", BirthDate, 2),
     ("dob", BirthDate, 2),
-    // Situation
-    ("situation", Situation, 2),
-    ("situation professionnelle", Situation, 2),
-    ("statut professionnel", Situation, 2),
-    ("situation actuelle", Situation, 2),
-    ("votre situation", Situation, 2),
-    ("votre situation professionnelle", Situation, 2),
-    ("situation vis a vis de l emploi", Situation, 2),
-    ("vous etes", Situation, 2),
-    ("profil", Situation, 2),
-    ("csp", Situation, 2),
-    ("categorie socio professionnelle", Situation, 2),
-    ("employment status", Situation, 2),
-    ("occupation", Situation, 2),
+    // SITUATION
     // Employment-service id
-    ("identifiant france travail", EmploymentId, 2),
-    ("id france travail", EmploymentId, 2),
-    ("numero france travail", EmploymentId, 2),
-    ("n france travail", EmploymentId, 2),
-    ("numero pole emploi", EmploymentId, 2),
-    ("n pole emploi", EmploymentId, 2),
-    ("identifiant pole emploi", EmploymentId, 2),
-    ("n demandeur d emploi", EmploymentId, 2),
-    ("numero de demandeur d emploi", EmploymentId, 2),
-    ("numero demandeur d emploi", EmploymentId, 2),
     // Ticket-level ids
     ("numero de billet", TicketId, 3),
     ("numero du billet", TicketId, 3),
@@ -308,21 +223,7 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("purchaser email", PayerEmail, 2),
     ("billing email", PayerEmail, 2),
     ("order email", PayerEmail, 2),
-    // Notes
-    ("commentaire", Notes, 2),
-    ("commentaires", Notes, 2),
-    ("remarque", Notes, 2),
-    ("remarques", Notes, 2),
-    ("notes", Notes, 2),
-    ("note", Notes, 2),
-    ("comment", Notes, 2),
-    ("comments", Notes, 2),
-    ("observation", Notes, 2),
-    ("observations", Notes, 2),
-    ("order comment", Notes, 2),
-    ("message", Notes, 2),
-    ("precisions", Notes, 2),
-    ("informations complementaires", Notes, 2),
+    // NOTES
     // Registration date
     ("date de la commande", RegisteredAt, 3),
     ("date de commande", RegisteredAt, 3),
@@ -432,13 +333,13 @@ fn classify_by_words(h: &str) -> Option<Field> {
         };
     }
     if email && !about_other {
-        return Some(Email);
+        return Some(EMAIL);
     }
     if (first || last) && !about_other {
         return Some(match (first, last) {
             (true, true) => FullName,
-            (true, false) => FirstName,
-            _ => LastName,
+            (true, false) => FIRST_NAME,
+            _ => LAST_NAME,
         });
     }
     let phone = has_any_word(
@@ -446,14 +347,14 @@ fn classify_by_words(h: &str) -> Option<Field> {
         &["telephone", "tel", "portable", "phone", "mobile", "gsm"],
     );
     if phone && !about_other {
-        return Some(Phone);
+        return Some(PHONE);
     }
     if has_phrase(h, "code postal") || has_any_word(h, &["postal", "zip", "postcode", "cp"]) {
-        return Some(Postcode);
+        return Some(POSTCODE);
     }
     if (has_word_prefix(h, "naissance") || has_word_prefix(h, "birth")) && !about_other {
         return Some(if has_any_word(h, &["annee", "year"]) {
-            BirthYear
+            BIRTH_YEAR
         } else {
             BirthDate
         });
@@ -462,21 +363,21 @@ fn classify_by_words(h: &str) -> Option<Field> {
         || has_phrase(h, "france travail")
         || has_phrase(h, "demandeur d emploi");
     if employment_service && has_any_word(h, &["numero", "identifiant", "id", "n", "no", "num"]) {
-        return Some(EmploymentId);
+        return Some(EMPLOYMENT_ID);
     }
     if has_word_prefix(h, "situation")
         || has_phrase(h, "statut professionnel")
         || has_phrase(h, "activite professionnelle")
         || has_word_prefix(h, "employment")
     {
-        return Some(Situation);
+        return Some(SITUATION);
     }
     // Not the bare word "comment": in French it means "how" ("Comment avez-vous connu...").
     if has_word_prefix(h, "commentaire")
         || has_word_prefix(h, "remarque")
         || has_phrase(h, "comments")
     {
-        return Some(Notes);
+        return Some(NOTES);
     }
     None
 }
@@ -489,6 +390,10 @@ pub(crate) fn classify(header: &str) -> Option<(Field, u8)> {
     }
     if let Some((_, field, prio)) = ALIASES.iter().find(|(alias, _, _)| *alias == h) {
         return Some((*field, *prio));
+    }
+    let registry = escale_protocol::fields::of(escale_protocol::model::Entity::Visitor);
+    if let Some(f) = registry.iter().find(|f| f.import.contains(&h.as_str())) {
+        return Some((Field::Visitor(f.name), 2));
     }
     classify_by_words(&h).map(|f| (f, 1))
 }
@@ -513,7 +418,7 @@ pub(crate) fn header_score(row: &[String]) -> usize {
 /// Whether one of the row's cells names a participant name column.
 pub(crate) fn has_name_column(row: &[String]) -> bool {
     row.iter()
-        .any(|c| matches!(classify(c), Some((FirstName | LastName | FullName, _))))
+        .any(|c| matches!(classify(c), Some((FIRST_NAME | LAST_NAME | FullName, _))))
 }
 
 /// Best column for each field: highest priority, then leftmost.
@@ -564,16 +469,16 @@ impl Classified {
     /// The generic mapping, before format fix-ups.
     pub(crate) fn mapping(&self) -> ColumnMapping {
         let mut m = ColumnMapping {
-            first_name: self.get(FirstName),
-            last_name: self.get(LastName),
+            fields: self
+                .best
+                .iter()
+                .filter_map(|(f, i, _)| match f {
+                    Field::Visitor(name) => Some((name.to_string(), *i)),
+                    _ => None,
+                })
+                .collect(),
             full_name: self.get(FullName),
-            email: self.get(Email),
-            phone: self.get(Phone),
-            postcode: self.get(Postcode),
-            birth_year: self.get(BirthYear),
             birth_date: self.get(BirthDate),
-            situation: self.get(Situation),
-            employment_id: self.get(EmploymentId),
             source_key: None,
             source_key_extra: None,
             ticket_code: self.get(TicketCode),
@@ -582,7 +487,6 @@ impl Classified {
             payer_last_name: self.get(PayerLastName),
             payer_full_name: self.get(PayerFullName),
             payer_email: self.get(PayerEmail),
-            notes: self.get(Notes),
             registered_at: self.get(RegisteredAt),
         };
         if let Some(ticket) = self.get(TicketId) {
@@ -591,28 +495,28 @@ impl Classified {
             m.source_key = Some(order);
             m.source_key_extra = self.get(PositionId);
         }
-        // A participant-qualified email won; a plain "Email" beside it is the
+        // A participant-qualified email won; a plain "EMAIL" beside it is the
         // order's (pretix), i.e. the payer's.
         if m.payer_email.is_none() {
             let winner = self
                 .best
                 .iter()
-                .find(|(f, _, _)| *f == Email)
+                .find(|(f, _, _)| *f == EMAIL)
                 .map(|(_, i, p)| (*i, *p));
             if let Some((wi, 3)) = winner {
                 m.payer_email = self
                     .all
                     .iter()
-                    .find(|(i, f, _)| *f == Email && *i != wi)
+                    .find(|(i, f, _)| *f == EMAIL && *i != wi)
                     .map(|(i, _, _)| *i);
             }
         }
         // A lone "Nom" column with no first-name column usually holds full names.
-        if m.first_name.is_none() && m.full_name.is_none() {
-            if let Some(i) = m.last_name {
+        if m.get("first_name").is_none() && m.full_name.is_none() {
+            if let Some(i) = m.get("last_name") {
                 if self.folded.get(i).is_some_and(|h| h == "nom") {
                     m.full_name = Some(i);
-                    m.last_name = None;
+                    m.set("last_name", None);
                 }
             }
         }
@@ -631,27 +535,27 @@ mod tests {
     #[test]
     fn french_and_english_headers_are_recognised() {
         let cases = [
-            ("Prénom", FirstName),
-            ("First Name", FirstName),
-            ("Given name", FirstName),
-            ("NOM", LastName),
-            ("Nom de famille", LastName),
-            ("Surname", LastName),
+            ("Prénom", FIRST_NAME),
+            ("First Name", FIRST_NAME),
+            ("Given name", FIRST_NAME),
+            ("NOM", LAST_NAME),
+            ("Nom de famille", LAST_NAME),
+            ("Surname", LAST_NAME),
             ("Nom complet", FullName),
             ("Attendee name", FullName),
-            ("Adresse e-mail", Email),
-            ("Courriel", Email),
-            ("Email Address", Email),
-            ("Tél.", Phone),
-            ("Portable", Phone),
-            ("CP", Postcode),
-            ("Code Postal", Postcode),
-            ("Année de naissance", BirthYear),
+            ("Adresse e-mail", EMAIL),
+            ("Courriel", EMAIL),
+            ("EMAIL Address", EMAIL),
+            ("Tél.", PHONE),
+            ("Portable", PHONE),
+            ("CP", POSTCODE),
+            ("Code Postal", POSTCODE),
+            ("Année de naissance", BIRTH_YEAR),
             ("Date of birth", BirthDate),
-            ("Situation professionnelle", Situation),
-            ("Identifiant France Travail", EmploymentId),
-            ("N° Pôle emploi", EmploymentId),
-            ("Remarques", Notes),
+            ("SITUATION professionnelle", SITUATION),
+            ("Identifiant France Travail", EMPLOYMENT_ID),
+            ("N° Pôle emploi", EMPLOYMENT_ID),
+            ("Remarques", NOTES),
             ("Horodateur", RegisteredAt),
             ("Nom payeur", PayerLastName),
             ("Barcode #", TicketCode),
@@ -665,20 +569,20 @@ mod tests {
 
     #[test]
     fn question_headers_are_recognised_by_their_words() {
-        assert_eq!(field("Quel est votre prénom ?"), Some(FirstName));
-        assert_eq!(field("Votre nom de famille"), Some(LastName));
+        assert_eq!(field("Quel est votre prénom ?"), Some(FIRST_NAME));
+        assert_eq!(field("Votre nom de famille"), Some(LAST_NAME));
         assert_eq!(
             field("Votre adresse mail (pour la confirmation)"),
-            Some(Email)
+            Some(EMAIL)
         );
-        assert_eq!(field("Votre numéro de téléphone portable"), Some(Phone));
+        assert_eq!(field("Votre numéro de téléphone portable"), Some(PHONE));
         assert_eq!(
             field("Quelle est votre situation actuelle ?"),
-            Some(Situation)
+            Some(SITUATION)
         );
         assert_eq!(
             field("Votre numéro d'identifiant France Travail"),
-            Some(EmploymentId)
+            Some(EMPLOYMENT_ID)
         );
     }
 
@@ -701,12 +605,12 @@ mod tests {
 
     #[test]
     fn participant_email_wins_and_plain_email_becomes_payer() {
-        let headers: Vec<String> = ["Order code", "Email", "Attendee name", "Attendee email"]
+        let headers: Vec<String> = ["Order code", "EMAIL", "Attendee name", "Attendee email"]
             .map(String::from)
             .to_vec();
         let m = Classified::new(&headers).mapping();
         assert_eq!(
-            m.email,
+            m.get("email"),
             Some(3),
             "the attendee's email identifies the participant"
         );
@@ -719,8 +623,8 @@ mod tests {
 
     #[test]
     fn lone_nom_column_is_read_as_full_name() {
-        let headers: Vec<String> = ["Nom", "Email"].map(String::from).to_vec();
+        let headers: Vec<String> = ["Nom", "EMAIL"].map(String::from).to_vec();
         let m = Classified::new(&headers).mapping();
-        assert_eq!((m.full_name, m.last_name), (Some(0), None));
+        assert_eq!((m.full_name, m.get("last_name")), (Some(0), None));
     }
 }

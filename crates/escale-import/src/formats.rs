@@ -254,8 +254,8 @@ pub(crate) fn adjust_mapping(
         SourceFormat::Framaforms | SourceFormat::GoogleForms => {
             // Forms have no order status: a "Statut" question is the person's
             // professional status, and only Webform's draft flag says "skip".
-            if m.situation.is_none() {
-                m.situation = c.find(&["statut", "status", "statut actuel"]);
+            if m.get("situation").is_none() {
+                m.set("situation", c.find(&["statut", "status", "statut actuel"]));
             }
             m.status = c.find(&["draft", "brouillon"]);
             if format == SourceFormat::Framaforms {

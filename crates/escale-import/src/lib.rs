@@ -21,7 +21,9 @@
 //! let progress = reader.progress(); // poll from the UI while reading
 //! for row in reader.rows() {
 //!     match row? {
-//!         escale_import::Row::Record(r) => println!("{} {}", r.first_name, r.last_name),
+//!         escale_import::Row::Record(r) => {
+//!             println!("{} {}", r.field("first_name"), r.field("last_name"))
+//!         }
 //!         escale_import::Row::Skipped(s) => println!("line {}: {:?}", s.line, s.reason),
 //!     }
 //! }
@@ -53,6 +55,7 @@ pub use normalize::fold_header;
 pub use reader::{open_bytes, open_path, Progress, Reader, Rows};
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What the reader detected about a file, shown in the import preview.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -78,18 +81,13 @@ pub struct Detected {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ColumnMapping {
-    pub first_name: Option<usize>,
-    pub last_name: Option<usize>,
+    /// Columns feeding a visitor's fields, by registry name (`first_name`,
+    /// `email`, `postcode`…: see `escale_protocol::fields`).
+    pub fields: BTreeMap<String, usize>,
     /// A single "Nom complet" / "Name" column, split when first/last are absent.
     pub full_name: Option<usize>,
-    pub email: Option<usize>,
-    pub phone: Option<usize>,
-    pub postcode: Option<usize>,
-    pub birth_year: Option<usize>,
     /// A full birth date column (year is extracted).
     pub birth_date: Option<usize>,
-    pub situation: Option<usize>,
-    pub employment_id: Option<usize>,
     /// Ticket / order / response id: the stable key of a row within its source.
     pub source_key: Option<usize>,
     /// A second key column that makes `source_key` unique per ticket (e.g. a ticket line number).
@@ -104,41 +102,62 @@ pub struct ColumnMapping {
     pub payer_email: Option<usize>,
     /// A single payer name column (pretix "Invoice address name"), split like `full_name`.
     pub payer_full_name: Option<usize>,
-    /// Free text kept as a staff note (e.g. "Commentaire").
-    pub notes: Option<usize>,
     /// Registration date as written in the file (kept as text).
     pub registered_at: Option<usize>,
 }
 
 impl ColumnMapping {
-    /// Every column index the mapping uses, in field order (one list, so a
-    /// new field cannot be validated in one place and forgotten in another).
-    pub fn columns(&self) -> impl Iterator<Item = usize> {
-        [
-            self.first_name,
-            self.last_name,
-            self.full_name,
-            self.email,
-            self.phone,
-            self.postcode,
-            self.birth_year,
-            self.birth_date,
-            self.situation,
-            self.employment_id,
-            self.source_key,
-            self.source_key_extra,
-            self.ticket_code,
-            self.status,
-            self.payer_first_name,
-            self.payer_last_name,
-            self.payer_full_name,
-            self.payer_email,
-            self.notes,
-            self.registered_at,
-        ]
-        .into_iter()
-        .flatten()
+    /// The column feeding a visitor field (registry name).
+    pub fn get(&self, field: &str) -> Option<usize> {
+        self.fields.get(field).copied()
     }
+
+    /// Sets (or with `None` removes) the column feeding a visitor field.
+    pub fn set(&mut self, field: &str, column: Option<usize>) {
+        match column {
+            Some(c) => {
+                self.fields.insert(field.to_string(), c);
+            }
+            None => {
+                self.fields.remove(field);
+            }
+        }
+    }
+
+    /// Every column index the mapping uses (one list, so a new field cannot
+    /// be validated in one place and forgotten in another).
+    pub fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.fields.values().copied().chain(
+            [
+                self.full_name,
+                self.birth_date,
+                self.source_key,
+                self.source_key_extra,
+                self.ticket_code,
+                self.status,
+                self.payer_first_name,
+                self.payer_last_name,
+                self.payer_full_name,
+                self.payer_email,
+                self.registered_at,
+            ]
+            .into_iter()
+            .flatten(),
+        )
+    }
+
+    /// A visitor field the mapping names that is not one an import feeds.
+    pub fn unknown_field(&self) -> Option<&str> {
+        self.fields
+            .keys()
+            .find(|name| !importable(name))
+            .map(String::as_str)
+    }
+}
+
+/// Whether a visitor field (registry name) can be fed by an import column.
+pub fn importable(name: &str) -> bool {
+    escale_protocol::fields::visitor(name).is_some_and(|f| f.max > 0)
 }
 
 /// Professional situation as understood by Escale (the vocabulary's own enum).
@@ -147,30 +166,45 @@ pub use escale_protocol::model::Situation;
 /// One participant (one ticket) read from a file. Strings are trimmed,
 /// NFC-normalised, stripped of control characters and capped in length; no
 /// validation of email/phone beyond that happens here (the core validates and
-/// warns).
+/// warns, as for what is typed at the desk).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRecord {
     /// 1-based line (CSV) or row (XLSX) number in the file, for the report.
     pub line: usize,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub postcode: String,
-    pub birth_year: Option<i32>,
-    pub situation: Option<Situation>,
+    /// A visitor's fields by registry name, as read: names (split from a
+    /// full name, or the payer's when the participant's are empty), the
+    /// birth year as digits (from a year or a date column), the situation
+    /// as its value (`job_seeker`…), every other mapped field as its cell.
+    /// Empty cells are left out.
+    pub fields: BTreeMap<String, String>,
     /// The raw situation text when it could not be mapped (kept for the report).
     pub situation_raw: String,
-    pub employment_id: String,
     /// Stable per-ticket key within the source (never empty: falls back to a
     /// hash of the row's identifying cells when the file has no id column).
     pub source_key: String,
     pub ticket_code: String,
-    pub notes: String,
+    /// Registration date as written in the file.
     pub registered_at: String,
     /// Set when the participant's names were empty and the payer's were used.
     pub from_payer: bool,
+}
+
+impl ImportRecord {
+    /// A field's text ("" when the file had none).
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    /// The birth year found (from a year or a date column).
+    pub fn birth_year(&self) -> Option<i32> {
+        self.field("birth_year").parse().ok()
+    }
+
+    /// The situation, when the cell could be mapped to one.
+    pub fn situation(&self) -> Option<Situation> {
+        self.field("situation").parse().ok()
+    }
 }
 
 /// Why a row was not turned into a record.
@@ -224,6 +258,8 @@ pub enum ImportError {
     MalformedCsv { line: usize, message: String },
     #[error("column index {0} is out of range for this file")]
     BadMapping(usize),
+    #[error("no visitor field is named {0:?}")]
+    UnknownField(String),
 }
 
 impl ImportError {
@@ -240,6 +276,7 @@ impl ImportError {
             ImportError::TooLarge { .. } => "import.too_large",
             ImportError::MalformedCsv { .. } => "import.malformed_csv",
             ImportError::BadMapping(_) => "import.bad_mapping",
+            ImportError::UnknownField(_) => "import.unknown_field",
         }
     }
 }

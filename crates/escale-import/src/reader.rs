@@ -265,8 +265,8 @@ fn detect_columns(
 
 fn has_name(m: &ColumnMapping) -> bool {
     [
-        m.first_name,
-        m.last_name,
+        m.get("first_name"),
+        m.get("last_name"),
         m.full_name,
         m.payer_first_name,
         m.payer_last_name,
@@ -331,6 +331,9 @@ impl Reader {
 fn validate_mapping(m: &ColumnMapping, width: usize) -> Result<(), ImportError> {
     if let Some(bad) = m.columns().find(|i| *i >= width) {
         return Err(ImportError::BadMapping(bad));
+    }
+    if let Some(name) = m.unknown_field() {
+        return Err(ImportError::UnknownField(name.chars().take(60).collect()));
     }
     if !has_name(m) {
         return Err(ImportError::NoNameColumn);

@@ -12,6 +12,7 @@ use crate::names::split_full_name;
 use crate::normalize::{clean_cell, fold_value, is_blank};
 use crate::situation::map_situation;
 use crate::{ColumnMapping, ImportRecord, Row, Situation, SkipReason, Skipped, MAX_CELL_CHARS};
+use std::collections::BTreeMap;
 
 /// Everything needed to build records for one file.
 pub(crate) struct RowBuilder {
@@ -88,7 +89,8 @@ impl RowBuilder {
             }
         }
 
-        let (mut first_name, mut last_name) = (get(m.first_name), get(m.last_name));
+        let field = |name: &str| get(m.get(name));
+        let (mut first_name, mut last_name) = (field("first_name"), field("last_name"));
         if first_name.is_empty() && last_name.is_empty() {
             (first_name, last_name) = split_full_name(&get(m.full_name));
         }
@@ -106,7 +108,7 @@ impl RowBuilder {
             return skipped(SkipReason::NoName);
         }
 
-        let mut email = get(m.email).to_lowercase();
+        let mut email = field("email").to_lowercase();
         if email.is_empty() {
             // The payer's email is the participant's only when they are the
             // same person; otherwise it would reach someone else.
@@ -119,11 +121,12 @@ impl RowBuilder {
         }
 
         let birth_year = {
-            let from_year = parse_birth_year(&get(m.birth_year), self.numeric_dates, self.max_year);
+            let from_year =
+                parse_birth_year(&field("birth_year"), self.numeric_dates, self.max_year);
             from_year
                 .or_else(|| parse_birth_year(&get(m.birth_date), self.numeric_dates, self.max_year))
         };
-        let situation_text = get(m.situation);
+        let situation_text = field("situation");
         let situation = map_situation(&situation_text);
         let situation_raw = if situation == Some(Situation::Other) {
             situation_text
@@ -150,20 +153,32 @@ impl RowBuilder {
         };
         let source_key = self.keys.allocate(key);
 
+        // Every mapped field as read; the ones read above as they came out.
+        let mut fields: BTreeMap<String, String> = m
+            .fields
+            .keys()
+            .map(|name| (name.clone(), field(name)))
+            .collect();
+        fields.insert("first_name".into(), first_name);
+        fields.insert("last_name".into(), last_name);
+        fields.insert("email".into(), email);
+        fields.insert(
+            "birth_year".into(),
+            birth_year.map(|y| y.to_string()).unwrap_or_default(),
+        );
+        fields.insert(
+            "situation".into(),
+            situation
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        fields.retain(|_, v| !v.is_empty());
         Row::Record(ImportRecord {
             line,
-            first_name,
-            last_name,
-            email,
-            phone: get(m.phone),
-            postcode: get(m.postcode),
-            birth_year,
-            situation,
+            fields,
             situation_raw,
-            employment_id: get(m.employment_id),
             source_key,
             ticket_code: get(m.ticket_code),
-            notes: get(m.notes),
             registered_at,
             from_payer,
         })
@@ -190,11 +205,9 @@ mod tests {
 
     #[test]
     fn identical_rows_get_distinct_but_stable_keys() {
-        let mapping = ColumnMapping {
-            first_name: Some(0),
-            last_name: Some(1),
-            ..Default::default()
-        };
+        let mut mapping = ColumnMapping::default();
+        mapping.set("first_name", Some(0));
+        mapping.set("last_name", Some(1));
         let keys = |b: &mut RowBuilder| -> Vec<String> {
             (0..3)
                 .filter_map(|i| match b.build(i + 2, &cells(&["Chloé", "Martin"])) {
@@ -216,13 +229,16 @@ mod tests {
 
     #[test]
     fn payer_email_is_used_only_for_the_payer_themself() {
-        let mapping = ColumnMapping {
-            first_name: Some(0),
-            last_name: Some(1),
-            payer_first_name: Some(2),
-            payer_last_name: Some(3),
-            payer_email: Some(4),
-            ..Default::default()
+        let mapping = {
+            let mut m = ColumnMapping {
+                payer_first_name: Some(2),
+                payer_last_name: Some(3),
+                payer_email: Some(4),
+                ..Default::default()
+            };
+            m.set("first_name", Some(0));
+            m.set("last_name", Some(1));
+            m
         };
         let mut b = builder(
             &[
@@ -241,7 +257,8 @@ mod tests {
             panic!("a named row is a record")
         };
         assert_eq!(
-            same.email, "chloe@example.org",
+            same.field("email"),
+            "chloe@example.org",
             "the payer registered herself"
         );
         let Row::Record(other) = b.build(
@@ -251,7 +268,8 @@ mod tests {
             panic!("a named row is a record")
         };
         assert_eq!(
-            other.email, "",
+            other.field("email"),
+            "",
             "another person's email must not be attached to Ömer"
         );
         assert!(!other.from_payer);
@@ -259,9 +277,12 @@ mod tests {
 
     #[test]
     fn totals_line_is_a_summary() {
-        let mapping = ColumnMapping {
-            last_name: Some(0),
-            ..Default::default()
+        let mapping = {
+            let mut m = ColumnMapping {
+                ..Default::default()
+            };
+            m.set("last_name", Some(0));
+            m
         };
         let mut b = builder(&["Nom"], mapping);
         assert_eq!(

@@ -20,8 +20,9 @@
 //! batch touches (loaded on demand) and writes the [`Changes`] back; the
 //! property tests run it on a whole in-memory `State`.
 
+use crate::fields::FieldType;
 use crate::hlc::Stamp;
-use crate::model::{Direction, Entity, FieldType, Method};
+use crate::model::{Direction, Entity, Method};
 use crate::op::{Op, OpBody, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -74,9 +75,70 @@ pub struct MergeEdge {
     pub stamp: Stamp,
 }
 
+/// The fields this node knows: the registry's, minus `hidden` (a test
+/// plays an older version by hiding the fields it did not have yet).
+///
+/// A `Set` naming a field this node does not know (one added by a newer
+/// version) is applied for the fields it knows and kept whole in the log;
+/// the store remembers what it could not apply (`op_pending`) and folds it
+/// again once an upgrade knows the field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vocabulary {
+    pub hidden: BTreeSet<(Entity, String)>,
+}
+
+impl Vocabulary {
+    /// This version's vocabulary: the whole registry.
+    pub fn current() -> Vocabulary {
+        Vocabulary::default()
+    }
+
+    /// The registry without some fields (what an older version knew).
+    pub fn without(fields: &[(Entity, &str)]) -> Vocabulary {
+        Vocabulary {
+            hidden: fields.iter().map(|(e, f)| (*e, f.to_string())).collect(),
+        }
+    }
+
+    pub fn knows(&self, entity: Entity, field: &str) -> bool {
+        entity.field(field).is_some() && !self.hidden.contains(&(entity, field.to_string()))
+    }
+
+    /// The fields of a `Set` this node does not know (sorted; empty for
+    /// any other op).
+    pub fn unknown_fields(&self, body: &OpBody) -> Vec<String> {
+        match body {
+            OpBody::Set { entity, fields, .. } => fields
+                .keys()
+                .filter(|f| !self.knows(*entity, f))
+                .cloned()
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Changes whenever what this node can apply changes (a field or an op
+    /// kind added by an upgrade): the store folds again what it set aside.
+    pub fn fingerprint(&self) -> String {
+        let mut parts: Vec<String> = vec![format!("ops:{}", OpBody::KINDS.join(","))];
+        for e in Entity::ALL {
+            let known: Vec<&str> = e
+                .fields()
+                .iter()
+                .map(|f| f.name)
+                .filter(|f| self.knows(e, f))
+                .collect();
+            parts.push(format!("{}:{}", e.table(), known.join(",")));
+        }
+        parts.join(";")
+    }
+}
+
 /// The materialised view (or, in the store, the part of it a batch touches).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
+    /// What this node can apply (the whole registry but in tests).
+    pub vocabulary: Vocabulary,
     pub records: BTreeMap<(Entity, Uuid), Record>,
     pub checkins: BTreeMap<Uuid, CheckInFact>,
     pub voids: BTreeSet<Uuid>,
@@ -131,14 +193,26 @@ impl State {
         if let OpBody::Undecodable { reason, .. } = &op.body {
             return Outcome::Invalid(reason.clone());
         }
-        if let Err(reason) = validate(&op.body) {
+        if let Err(reason) = validate_with(&op.body, &self.vocabulary) {
             return Outcome::Invalid(reason);
         }
         let stamp = op.stamp();
         match &op.body {
             OpBody::Set { entity, id, fields } => {
-                let rec = self.records.entry((*entity, *id)).or_default();
+                let State {
+                    records,
+                    vocabulary,
+                    ..
+                } = self;
+                if !fields.keys().any(|name| vocabulary.knows(*entity, name)) {
+                    // Only fields of a newer version: nothing to apply yet.
+                    return Outcome::Applied;
+                }
+                let rec = records.entry((*entity, *id)).or_default();
                 for (name, value) in fields {
+                    if !vocabulary.knows(*entity, name) {
+                        continue;
+                    }
                     let newer = rec.fields.get(name).is_none_or(|(_, s)| stamp > *s);
                     if newer {
                         rec.fields.insert(name.clone(), (value.clone(), stamp));
@@ -314,18 +388,30 @@ pub fn roots<'a>(
 }
 
 /// Structural checks every node applies identically, so an invalid op is
-/// quarantined everywhere rather than half-applied somewhere.
+/// quarantined everywhere rather than half-applied somewhere. A field this
+/// version does not know is not an error (see [`Vocabulary`]).
 pub fn validate(body: &OpBody) -> Result<(), String> {
+    validate_with(body, &Vocabulary::current())
+}
+
+/// [`validate`] for a node that knows `vocabulary`.
+pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), String> {
     match body {
         OpBody::Set { entity, fields, .. } => {
             if fields.is_empty() {
                 return Err("set without fields".into());
             }
             for (name, value) in fields {
-                let def = entity
-                    .field(name)
-                    .ok_or_else(|| format!("unknown field {name} on {}", entity.table()))?;
-                let ok = match (def.ty, value) {
+                if !vocabulary.knows(*entity, name) {
+                    if name.is_empty() || name.len() > 64 {
+                        return Err(format!("field name of {} bytes", name.len()));
+                    }
+                    continue;
+                }
+                let Some(def) = entity.field(name) else {
+                    continue;
+                };
+                let ok = match (def.ty(), value) {
                     (_, Value::Null) => true,
                     (FieldType::Text, Value::String(s)) => s.len() <= 20_000,
                     (FieldType::Int, Value::Number(n)) => n.is_i64(),

@@ -1,6 +1,9 @@
 //! Escale's vocabulary: what every node — laptop, hub, stand peer — agrees on.
 //!
-//! - [`model`]: the record kinds, their fields and the closed enums;
+//! - [`model`]: the record kinds and the closed enums;
+//! - [`fields`]: the field registry — every field of every record kind,
+//!   defined once, and what is derived from it;
+//! - [`validate`]: cleaning and checking what people type, by field kind;
 //! - [`op`], [`hlc`]: operations and the hybrid logical clock that orders them;
 //! - [`fold`]: the pure, deterministic fold of operations into state, and the
 //!   structural validation every node applies identically;
@@ -12,12 +15,14 @@
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
 pub mod failpoint;
+pub mod fields;
 pub mod fold;
 pub mod hlc;
 pub mod i18n;
 pub mod model;
 pub mod op;
 pub mod text;
+pub mod validate;
 pub mod wire;
 
 pub use i18n::Lang;

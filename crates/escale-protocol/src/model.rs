@@ -1,11 +1,13 @@
-//! The domain vocabulary: the record kinds that carry last-writer-wins fields,
-//! their field schemas, and the closed enums (event kinds, situations,
-//! check-in directions, registration kinds).
+//! The domain vocabulary: the record kinds that carry last-writer-wins
+//! fields, and the closed enums (event kinds, situations, check-in
+//! directions, registration kinds).
 //!
-//! The schema here is shared by the fold (which validates incoming fields),
-//! the store (which maps fields to columns) and the adapters. Adding a field
-//! means adding it here and in a migration.
+//! The fields of each record kind are in the registry ([`crate::fields`]),
+//! shared by the fold (which type-checks incoming fields), the store (which
+//! maps fields to columns) and the adapters. Adding a field means adding it
+//! there and in a migration.
 
+use crate::fields::Field;
 use serde::{Deserialize, Serialize};
 
 /// Records whose scalar fields are merged per field by last-writer-wins.
@@ -20,81 +22,6 @@ pub enum Entity {
     Registration,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    Text,
-    Int,
-    Bool,
-}
-
-pub struct FieldDef {
-    pub name: &'static str,
-    pub ty: FieldType,
-}
-
-const fn t(name: &'static str) -> FieldDef {
-    FieldDef {
-        name,
-        ty: FieldType::Text,
-    }
-}
-const fn i(name: &'static str) -> FieldDef {
-    FieldDef {
-        name,
-        ty: FieldType::Int,
-    }
-}
-const fn b(name: &'static str) -> FieldDef {
-    FieldDef {
-        name,
-        ty: FieldType::Bool,
-    }
-}
-
-const ORG: &[FieldDef] = &[t("name")];
-const DEVICE: &[FieldDef] = &[t("name")];
-const EVENT: &[FieldDef] = &[
-    t("kind"),
-    t("title"),
-    t("place"),
-    t("timezone"),
-    t("starts_at"),
-    t("ends_at"),
-    t("series"),
-    b("archived"),
-];
-const SESSION: &[FieldDef] = &[
-    t("event_id"),
-    t("title"),
-    t("room"),
-    t("starts_at"),
-    t("ends_at"),
-    i("capacity"),
-    b("archived"),
-];
-const VISITOR: &[FieldDef] = &[
-    t("first_name"),
-    t("last_name"),
-    t("email"),
-    t("phone"),
-    t("postcode"),
-    i("birth_year"),
-    t("situation"),
-    t("employment_id"),
-    t("notes"),
-    t("badge_code"),
-];
-const REGISTRATION: &[FieldDef] = &[
-    t("event_id"),
-    t("visitor_id"),
-    t("kind"),
-    t("source"),
-    t("source_key"),
-    t("ticket_code"),
-    t("status"),
-    t("registered_at"),
-];
-
 impl Entity {
     pub const ALL: [Entity; 6] = [
         Entity::Org,
@@ -105,19 +32,13 @@ impl Entity {
         Entity::Registration,
     ];
 
-    pub fn fields(self) -> &'static [FieldDef] {
-        match self {
-            Entity::Org => ORG,
-            Entity::Device => DEVICE,
-            Entity::Event => EVENT,
-            Entity::Session => SESSION,
-            Entity::Visitor => VISITOR,
-            Entity::Registration => REGISTRATION,
-        }
+    /// The record kind's fields, from the registry ([`crate::fields`]).
+    pub fn fields(self) -> &'static [Field] {
+        crate::fields::of(self)
     }
 
-    pub fn field(self, name: &str) -> Option<&'static FieldDef> {
-        self.fields().iter().find(|f| f.name == name)
+    pub fn field(self, name: &str) -> Option<&'static Field> {
+        crate::fields::get(self, name)
     }
 
     /// The SQL table holding this record kind.
@@ -225,21 +146,10 @@ text_enum!(
 
 impl Situation {
     pub fn label(self, lang: crate::Lang) -> &'static str {
-        use Situation::*;
-        match (self, lang) {
-            (JobSeeker, crate::Lang::Fr) => "Demandeur·se d'emploi",
-            (JobSeeker, crate::Lang::En) => "Job seeker",
-            (Employed, crate::Lang::Fr) => "Salarié·e",
-            (Employed, crate::Lang::En) => "Employed",
-            (SelfEmployed, crate::Lang::Fr) => "Indépendant·e",
-            (SelfEmployed, crate::Lang::En) => "Self-employed",
-            (CompanyFounder, crate::Lang::Fr) => "Créateur·rice d'entreprise",
-            (CompanyFounder, crate::Lang::En) => "Company founder",
-            (Student, crate::Lang::Fr) => "Étudiant·e",
-            (Student, crate::Lang::En) => "Student",
-            (Other, crate::Lang::Fr) => "Autre",
-            (Other, crate::Lang::En) => "Other",
-        }
+        crate::fields::SITUATIONS
+            .iter()
+            .find(|c| c.value == self.as_str())
+            .map_or(self.as_str(), |c| c.label.get(lang))
     }
 }
 

@@ -89,7 +89,7 @@ impl OpBody {
         match <OpBody as Deserialize>::deserialize(&body) {
             Ok(b) => b,
             Err(e) => OpBody::Undecodable {
-                kind: kind.to_string(),
+                kind: OpBody::normalise_kind(kind.to_string()),
                 subject,
                 body: body.to_string(),
                 reason: format!("undecodable body: {e}"),
@@ -97,12 +97,35 @@ impl OpBody {
         }
     }
 
-    /// Short kind name as stored in the log's `kind` column.
+    /// Every kind this version can decode, as the log's `kind` column and
+    /// the body's `kind` tag spell it (the same word).
+    pub const KINDS: &'static [&'static str] = &[
+        "set",
+        "check_in",
+        "void_check_in",
+        "consent",
+        "merge",
+        "erase",
+        "not_duplicate",
+    ];
+
+    /// The log's `kind` column as written before version 0.2 (`checkin`,
+    /// `void_checkin`): still accepted from older laptops, read as today's.
+    pub fn normalise_kind(kind: String) -> String {
+        match kind.as_str() {
+            "checkin" => "check_in".into(),
+            "void_checkin" => "void_check_in".into(),
+            _ => kind,
+        }
+    }
+
+    /// Short kind name as stored in the log's `kind` column: the body's tag
+    /// (`check_in`…), `set.<table>` for a `set`.
     pub fn kind(&self) -> String {
         match self {
             OpBody::Set { entity, .. } => format!("set.{}", entity.table()),
-            OpBody::CheckIn { .. } => "checkin".into(),
-            OpBody::VoidCheckIn { .. } => "void_checkin".into(),
+            OpBody::CheckIn { .. } => "check_in".into(),
+            OpBody::VoidCheckIn { .. } => "void_check_in".into(),
             OpBody::Consent { .. } => "consent".into(),
             OpBody::Merge { .. } => "merge".into(),
             OpBody::Erase { .. } => "erase".into(),
@@ -165,6 +188,7 @@ impl Op {
         subject: Option<Uuid>,
         body: Option<&str>,
     ) -> Result<Op, String> {
+        let kind = OpBody::normalise_kind(kind);
         let body = match body {
             None => OpBody::Redacted { kind, subject },
             Some(text) => {

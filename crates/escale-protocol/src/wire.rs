@@ -92,7 +92,7 @@ impl WireOp {
         let (body, problem) = match self.body {
             None => (
                 OpBody::Redacted {
-                    kind: self.kind,
+                    kind: OpBody::normalise_kind(self.kind),
                     subject: self.subject,
                 },
                 None,

@@ -35,11 +35,7 @@ pub async fn desk() -> Desk {
 }
 
 pub fn person(first: &str, last: &str) -> VisitorInput {
-    VisitorInput {
-        first_name: first.into(),
-        last_name: last.into(),
-        ..Default::default()
-    }
+    VisitorInput::named(first, last)
 }
 
 pub fn walk_in(event: &str, v: VisitorInput, check_in: bool) -> WalkIn {

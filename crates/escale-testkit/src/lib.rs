@@ -11,3 +11,9 @@
 pub mod desk;
 pub mod net;
 pub mod nodes;
+
+/// Whether the field registry has this visitor field (for end-to-end tests
+/// that name a field's input).
+pub fn registry_has_visitor_field(name: &str) -> bool {
+    escale_core::fields::visitor(name).is_some()
+}

@@ -47,6 +47,7 @@ commands![
     desk::event_stats,
     visitors::register_walk_in,
     visitors::similar,
+    visitors::suggest_values,
     visitors::visitor_detail,
     visitors::update_visitor,
     visitors::merge_visitors,

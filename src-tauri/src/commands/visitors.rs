@@ -10,6 +10,7 @@ use escale_core::app::{
     DismissedPair, DuplicatePair, MergeResult, RegistrationFilter, RegistrationPage, Similar,
     VisitorDetail, VisitorInput, VisitorView, WalkIn, WalkInResult,
 };
+use escale_core::fields::Suggestion;
 use escale_core::validate::Warning;
 use escale_core::Escale;
 use serde::Serialize;
@@ -223,6 +224,20 @@ pub(crate) fn recount_later<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
+/// Values to offer while a visitor field is typed (a town from the postcode).
+#[tauri::command]
+pub async fn suggest_values(
+    state: State<'_, AppState>,
+    field: String,
+    text: String,
+    context: VisitorInput,
+) -> Result<Vec<Suggestion>, ErrorBody> {
+    state
+        .escale
+        .suggest(&field, &text, &context, 12)
+        .map_err(|e| state.error(e))
+}
+
 /// One page of the event's people, filtered and sorted.
 #[tauri::command]
 pub async fn registrations(
@@ -252,13 +267,11 @@ mod tests {
     ) -> String {
         let w = WalkIn {
             event_id: event_id.to_string(),
-            visitor: VisitorInput {
-                first_name: first.into(),
-                last_name: last.into(),
-                email: email.into(),
-                birth_year: Some(1990),
-                ..VisitorInput::default()
-            },
+            visitor: VisitorInput::default()
+                .with("first_name", first)
+                .with("last_name", last)
+                .with("email", email)
+                .with("birth_year", 1990),
             consents: vec![ConsentInput {
                 purpose: "processing".into(),
                 granted: true,

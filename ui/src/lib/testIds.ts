@@ -114,15 +114,6 @@ export const TestId = {
 
   // walk-in form and visitor fields
   WalkInForm: 'walk-in-form',
-  WalkInFirstName: 'walk-in-first-name',
-  WalkInLastName: 'walk-in-last-name',
-  WalkInEmail: 'walk-in-email',
-  WalkInPhone: 'walk-in-phone',
-  WalkInPostcode: 'walk-in-postcode',
-  WalkInBirthYear: 'walk-in-birth-year',
-  WalkInSituation: 'walk-in-situation',
-  WalkInEmploymentId: 'walk-in-employment-id',
-  WalkInNotes: 'walk-in-notes',
   WalkInConsent: 'walk-in-consent',
   WalkInConsentText: 'walk-in-consent-text',
   WalkInPurposeNewsletter: 'walk-in-purpose-newsletter',
@@ -248,6 +239,12 @@ export const TestId = {
 } as const;
 
 export type TestId = (typeof TestId)[keyof typeof TestId];
+
+/**
+ * A visitor field's input, in the walk-in form and the visitor record alike
+ * (`walk-in-first-name`, `walk-in-postcode`): one id per registry field.
+ */
+export const visitorFieldId = (_form: string, field: string): string => `walk-in-${field.replaceAll('_', '-')}`;
 
 /** Per-field message under a visitor field: `field-error-email`. */
 export const fieldErrorId = (field: string): string => `field-error-${field}`;

@@ -1,103 +1,111 @@
-// The visitor form's values (as typed) and the checks made before anything is
-// sent: a name, sane lengths, a plausible birth year. Bad optional values
-// that pass these checks are judged by Rust and come back as warnings.
-import type { VisitorInput, VisitorView, Warning } from './backend/types';
+// The visitor form: its fields come from the field registry (Rust,
+// escale-protocol/src/fields.rs, generated into bindings/registry.ts), so a
+// new field reaches the walk-in form and the visitor record with no line
+// here. This file keeps the values as typed and the checks made before
+// anything is sent (lengths and a name, from the registry's limits); what
+// can only be judged by Rust comes back as warnings.
+import { VISITOR_FIELDS } from './backend/bindings/registry';
+import type { FieldSpec, VisitorInput, VisitorView, Warning } from './backend/types';
 import type { I18n } from './i18n/index.svelte';
 
-export interface VisitorFormValues {
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  postcode: string;
-  birth_year: string;
-  situation: string;
-  employment_id: string;
-  notes: string;
+/** A visitor field's name. */
+export type VisitorField = string;
+
+/** What the form holds: one text per field it shows. */
+export type VisitorFormValues = Record<VisitorField, string>;
+
+/**
+ * The fields the forms show, in order: every field asked always, and each
+ * optional one the organisation switched on (`switchedOn`; by default, those
+ * on by default).
+ */
+export function formFields(switchedOn?: readonly string[]): FieldSpec[] {
+  return VISITOR_FIELDS.filter((f) => {
+    switch (f.ask.ask) {
+      case 'never':
+        return false;
+      case 'always':
+        return true;
+      case 'optional':
+        return switchedOn ? switchedOn.includes(f.name) : f.ask.default_on;
+    }
+  });
 }
 
-export type VisitorField = keyof VisitorFormValues;
+/** Every field the forms may show, in order. */
+export const VISITOR_FORM_FIELDS: readonly FieldSpec[] = formFields();
 
-export const VISITOR_FIELDS: readonly VisitorField[] = [
-  'first_name',
-  'last_name',
-  'email',
-  'phone',
-  'postcode',
-  'birth_year',
-  'situation',
-  'employment_id',
-  'notes',
-];
+/** The names of the fields the forms show. */
+export const VISITOR_FIELD_NAMES: readonly VisitorField[] = VISITOR_FORM_FIELDS.map((f) => f.name);
 
-/** Longest value Rust accepts per field (core validate.rs). */
-export const MAX_LENGTH: Partial<Record<VisitorField, number>> = {
-  first_name: 100,
-  last_name: 100,
-  email: 254,
-  phone: 40,
-  postcode: 20,
-  employment_id: 40,
-  notes: 2000,
-};
+/** A field's spec by name (any visitor field, shown in forms or not). */
+export function fieldSpec(name: string): FieldSpec | undefined {
+  return VISITOR_FIELDS.find((f) => f.name === name);
+}
+
+/** A field's label in the UI's language ("Notes (visibles de l’équipe uniquement)"). */
+export function fieldLabel(spec: FieldSpec, lang: 'fr' | 'en', withHint = false): string {
+  const label = spec.label[lang];
+  return withHint && spec.hint ? `${label} (${spec.hint[lang]})` : label;
+}
+
+/** The label of a field by name, or the name itself. */
+export function labelOf(name: string, lang: 'fr' | 'en'): string {
+  const spec = fieldSpec(name);
+  return spec ? fieldLabel(spec, lang) : name;
+}
+
+/** A stored value as a person reads it (a closed list's label, a year as digits). */
+export function displayValue(name: string, value: string | number | null | undefined, lang: 'fr' | 'en'): string {
+  if (value === null || value === undefined) return '';
+  const spec = fieldSpec(name);
+  const choice = spec?.choices.find((c) => c.value === value);
+  return choice ? choice.label[lang] : String(value);
+}
 
 export function emptyValues(first = '', last = ''): VisitorFormValues {
-  return {
-    first_name: first,
-    last_name: last,
-    email: '',
-    phone: '',
-    postcode: '',
-    birth_year: '',
-    situation: '',
-    employment_id: '',
-    notes: '',
-  };
+  const v: VisitorFormValues = {};
+  for (const f of VISITOR_FIELD_NAMES) v[f] = '';
+  v.first_name = first;
+  v.last_name = last;
+  return v;
 }
 
-export function valuesOf(v: VisitorView): VisitorFormValues {
-  return {
-    first_name: v.first_name,
-    last_name: v.last_name,
-    email: v.email ?? '',
-    phone: v.phone ?? '',
-    postcode: v.postcode ?? '',
-    birth_year: v.birth_year == null ? '' : String(v.birth_year),
-    situation: v.situation ?? '',
-    employment_id: v.employment_id ?? '',
-    notes: v.notes ?? '',
-  };
+export function valuesOf(view: VisitorView): VisitorFormValues {
+  const v = emptyValues();
+  const record = view as unknown as Record<string, string | number | null>;
+  for (const f of VISITOR_FIELD_NAMES) {
+    const value = record[f];
+    v[f] = value === null || value === undefined ? '' : String(value);
+  }
+  return v;
 }
 
+/** What is sent: every field the form shows, trimmed ("" clears a field). */
 export function toInput(v: VisitorFormValues): VisitorInput {
-  const year = v.birth_year.trim();
-  return {
-    first_name: v.first_name.trim(),
-    last_name: v.last_name.trim(),
-    email: v.email.trim(),
-    phone: v.phone.trim(),
-    postcode: v.postcode.trim(),
-    birth_year: year === '' ? null : Number(year),
-    situation: v.situation,
-    employment_id: v.employment_id.trim(),
-    notes: v.notes.trim(),
-  };
+  const input: Record<string, string> = {};
+  for (const f of VISITOR_FORM_FIELDS) {
+    const value = (v[f.name] ?? '').trim();
+    input[f.name] = f.input === 'choice' ? v[f.name] ?? '' : value;
+  }
+  return input as VisitorInput;
 }
 
 /** Per-field messages, in the UI language; empty when the form may be sent. */
 export function validate(v: VisitorFormValues, i18n: I18n, thisYear = new Date().getFullYear()): Partial<Record<VisitorField, string>> {
   const errors: Partial<Record<VisitorField, string>> = {};
-  for (const f of VISITOR_FIELDS) {
-    const max = MAX_LENGTH[f];
-    const len = [...v[f].trim()].length;
-    if (max !== undefined && len > max) errors[f] = i18n.t('validation.tooLong', { len, max });
+  for (const f of VISITOR_FORM_FIELDS) {
+    const len = [...(v[f.name] ?? '').trim()].length;
+    if (f.max > 0 && len > f.max) errors[f.name] = i18n.t('validation.tooLong', { len, max: f.max });
   }
-  if (!errors.first_name && !errors.last_name && v.first_name.trim() === '' && v.last_name.trim() === '') {
+  if (!errors.first_name && !errors.last_name && (v.first_name ?? '').trim() === '' && (v.last_name ?? '').trim() === '') {
     errors.first_name = i18n.t('validation.nameRequired');
   }
-  const year = v.birth_year.trim();
-  if (year !== '' && (!/^\d{4}$/.test(year) || +year < 1900 || +year > thisYear)) {
-    errors.birth_year = i18n.t('validation.birthYear', { year: thisYear });
+  for (const f of VISITOR_FORM_FIELDS.filter((s) => s.input === 'year')) {
+    const year = (v[f.name] ?? '').trim();
+    if (!errors[f.name] && year !== '' && (!/^\d{4}$/.test(year) || +year < 1900 || +year > thisYear)) {
+      errors[f.name] = i18n.t('validation.birthYear', { year: thisYear });
+    }
   }
   return errors;
 }
@@ -110,6 +118,6 @@ export function warningMessage(w: Warning, i18n: I18n): string {
 
 export function warningsByField(ws: Warning[], i18n: I18n): Partial<Record<VisitorField, string>> {
   const out: Partial<Record<VisitorField, string>> = {};
-  for (const w of ws) out[w.field as VisitorField] = warningMessage(w, i18n);
+  for (const w of ws) out[w.field] = warningMessage(w, i18n);
   return out;
 }

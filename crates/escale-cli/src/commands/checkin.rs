@@ -40,7 +40,7 @@ fn hits_table(hits: &[SearchHit], ui: Ui) -> String {
         .map(|h| {
             vec![
                 name(&h.visitor),
-                or_dash(h.visitor.email.as_deref()),
+                or_dash(h.visitor.text("email")),
                 ui.t(
                     if h.registered { "oui" } else { "non" },
                     if h.registered { "yes" } else { "no" },
@@ -48,7 +48,7 @@ fn hits_table(hits: &[SearchHit], ui: Ui) -> String {
                 .into(),
                 or_dash(h.arrived_at.as_deref()),
                 quality(&h.quality, ui).into(),
-                or_dash(h.visitor.badge_code.as_deref()),
+                or_dash(h.visitor.text("badge_code")),
                 h.visitor.id.to_string(),
             ]
         })

@@ -6,14 +6,16 @@
 //! reported, never merged here: merging is staff's explicit decision.
 
 use crate::args::{
-    EraseArgs, MergeArgs, NotDuplicateArgs, PersonFields, VisitorAddArgs, VisitorCommand,
-    VisitorDuplicatesArgs, VisitorEditArgs,
+    EraseArgs, MergeArgs, NotDuplicateArgs, VisitorAddArgs, VisitorCommand, VisitorDuplicatesArgs,
+    VisitorEditArgs,
 };
 use crate::output::{fields, full_name, or_dash, table, Failure, Reply, Ui};
 use escale_core::app::{
-    ConsentInput, DuplicatePair, RegistrationView, Similar, VisitorInput, VisitorView, WalkIn,
+    ConsentInput, DuplicatePair, RegistrationView, Similar, VisitorView, WalkIn,
 };
-use escale_core::model::CONSENT_PROCESSING;
+use escale_core::fields::{choice_label, Ask, Kind};
+use escale_core::model::{Entity, CONSENT_PROCESSING};
+use escale_core::op::Value;
 use escale_core::validate::Warning;
 use escale_core::{Escale, Lang};
 use serde_json::json;
@@ -65,9 +67,9 @@ async fn duplicate_pairs(
 fn duplicate_pair(p: &DuplicatePair, ui: Ui) -> String {
     let who = |v: &VisitorView| {
         let details: Vec<String> = [
-            v.email.clone(),
-            v.phone.clone(),
-            v.birth_year.map(|y| y.to_string()),
+            v.text("email").map(str::to_string),
+            v.text("phone").map(str::to_string),
+            v.int("birth_year").map(|y| y.to_string()),
         ]
         .into_iter()
         .flatten()
@@ -130,7 +132,7 @@ async fn not_duplicate(app: &Escale, a: &NotDuplicateArgs, ui: Ui) -> Result<Rep
 }
 
 async fn add(app: &Escale, a: &VisitorAddArgs, ui: Ui) -> Result<Reply, Failure> {
-    let input = overlay(VisitorInput::default(), &a.person);
+    let input = a.person.0.clone();
     let walk_in = WalkIn {
         event_id: a.event.event.clone(),
         visitor: input.clone(),
@@ -190,11 +192,9 @@ async fn show(app: &Escale, id: &str, ui: Ui) -> Result<Reply, Failure> {
     Reply::new(&d, text)
 }
 
-/// Reads the current record so that only the given flags change.
+/// Only the given flags change.
 async fn edit(app: &Escale, a: &VisitorEditArgs, ui: Ui) -> Result<Reply, Failure> {
-    let current = app.visitor(&a.id).await?;
-    let input = overlay(input_of(&current), &a.person);
-    let (v, w) = app.update_visitor(&a.id, &input).await?;
+    let (v, w) = app.update_visitor(&a.id, &a.person.0).await?;
     let mut text = format!(
         "{} {}\n",
         ui.t("Fiche modifiée :", "Record updated:"),
@@ -280,46 +280,8 @@ fn confirm_erase(v: &VisitorView, ui: Ui) -> Result<(), Failure> {
     }
 }
 
-/// Applies the given flags over `base`.
-fn overlay(mut base: VisitorInput, p: &PersonFields) -> VisitorInput {
-    let set = |slot: &mut String, v: &Option<String>| {
-        if let Some(v) = v {
-            slot.clone_from(v);
-        }
-    };
-    set(&mut base.first_name, &p.first);
-    set(&mut base.last_name, &p.last);
-    set(&mut base.email, &p.email);
-    set(&mut base.phone, &p.phone);
-    set(&mut base.postcode, &p.postcode);
-    set(&mut base.employment_id, &p.employment_id);
-    set(&mut base.notes, &p.notes);
-    if let Some(s) = p.situation {
-        base.situation = s.as_str().into();
-    }
-    if p.birth_year.is_some() {
-        base.birth_year = p.birth_year;
-    }
-    base
-}
-
-fn input_of(v: &VisitorView) -> VisitorInput {
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    VisitorInput {
-        first_name: v.first_name.clone(),
-        last_name: v.last_name.clone(),
-        email: s(&v.email),
-        phone: s(&v.phone),
-        postcode: s(&v.postcode),
-        birth_year: v.birth_year,
-        situation: s(&v.situation),
-        employment_id: s(&v.employment_id),
-        notes: s(&v.notes),
-    }
-}
-
 pub fn name(v: &VisitorView) -> String {
-    full_name(&v.first_name, &v.last_name)
+    full_name(v.first_name(), v.last_name())
 }
 
 fn identity_fields(v: &VisitorView, ui: Ui) -> String {
@@ -328,51 +290,33 @@ fn identity_fields(v: &VisitorView, ui: Ui) -> String {
         &[
             (
                 ui.t("Code badge", "Badge code"),
-                or_dash(v.badge_code.as_deref()),
+                or_dash(v.text("badge_code")),
             ),
             ("ID", v.id.to_string()),
         ],
     )
 }
 
+/// Every field of the record, by the registry's labels.
 fn person_fields(v: &VisitorView, ui: Ui) -> String {
-    let situation = v
-        .situation
-        .as_deref()
-        .and_then(|s| s.parse::<escale_core::model::Situation>().ok());
-    fields(
-        ui,
-        &[
-            (ui.t("Prénom", "First name"), or_dash(Some(&v.first_name))),
-            (ui.t("Nom", "Last name"), or_dash(Some(&v.last_name))),
-            (ui.t("E-mail", "Email"), or_dash(v.email.as_deref())),
-            (ui.t("Téléphone", "Phone"), or_dash(v.phone.as_deref())),
-            (
-                ui.t("Code postal", "Postcode"),
-                or_dash(v.postcode.as_deref()),
-            ),
-            (
-                ui.t("Année de naissance", "Birth year"),
-                v.birth_year
-                    .map(|y| y.to_string())
-                    .unwrap_or_else(|| "—".into()),
-            ),
-            (
-                ui.t("Situation", "Situation"),
-                or_dash(situation.map(|s| s.label(ui.lang))),
-            ),
-            (
-                ui.t("Identifiant France Travail", "Employment-service id"),
-                or_dash(v.employment_id.as_deref()),
-            ),
-            (ui.t("Notes", "Notes"), or_dash(v.notes.as_deref())),
-            (
-                ui.t("Code badge", "Badge code"),
-                or_dash(v.badge_code.as_deref()),
-            ),
-            ("ID", v.id.to_string()),
-        ],
-    )
+    let mut pairs: Vec<(&str, String)> = Entity::Visitor
+        .fields()
+        .iter()
+        .filter(|f| f.ask != Ask::Never || f.export.is_some())
+        .map(|f| {
+            let value = match (f.kind, v.values.get(f.name)) {
+                (_, None) => or_dash(None),
+                (Kind::Choice(choices), Some(Value::String(s))) => {
+                    choice_label(choices, s, ui.lang)
+                }
+                (_, Some(Value::String(s))) => or_dash(Some(s)),
+                (_, Some(other)) => other.to_string(),
+            };
+            (f.label.get(ui.lang), value)
+        })
+        .collect();
+    pairs.push(("ID", v.id.to_string()));
+    fields(ui, &pairs)
 }
 
 fn registrations(regs: &[RegistrationView], ui: Ui) -> String {
@@ -445,7 +389,7 @@ fn duplicates(new: &VisitorView, similar: &[Similar], ui: Ui) -> String {
             "{} {} ({reason}, {}) — ID {}\n",
             ui.t("Doublon possible :", "Possible duplicate of"),
             name(&s.visitor),
-            or_dash(s.visitor.email.as_deref()),
+            or_dash(s.visitor.text("email")),
             s.visitor.id
         );
     }

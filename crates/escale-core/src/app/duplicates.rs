@@ -415,8 +415,8 @@ async fn load_around(pool: &SqlitePool, ids: &BTreeSet<Uuid>) -> Result<BTreeMap
 /// Dismissed pairs, each id read through merges (smaller id first).
 async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
     let rows = sqlx::query(
-        "SELECT coalesce((SELECT root FROM alias WHERE id = d.a), d.a),
-                coalesce((SELECT root FROM alias WHERE id = d.b), d.b)
+        "SELECT coalesce((SELECT root FROM alias WHERE id = d.a), d.a) AS a,
+                coalesce((SELECT root FROM alias WHERE id = d.b), d.b) AS b
          FROM duplicate_dismissal d",
     )
     .fetch_all(pool)
@@ -424,8 +424,8 @@ async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
     let mut out = BTreeSet::new();
     for r in rows {
         let (a, b) = (
-            parse_uuid(&r.try_get::<String, _>(0)?)?,
-            parse_uuid(&r.try_get::<String, _>(1)?)?,
+            parse_uuid(&r.try_get::<String, _>("a")?)?,
+            parse_uuid(&r.try_get::<String, _>("b")?)?,
         );
         out.insert((a.min(b), a.max(b)));
     }

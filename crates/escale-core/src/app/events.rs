@@ -250,39 +250,47 @@ fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate:
 
 fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
     let tzname: String = r
-        .try_get::<Option<String>, _>(4)?
+        .try_get::<Option<String>, _>("timezone")?
         .unwrap_or_else(|| super::time::DEFAULT_TZ.into());
     let tz = parse_tz(Some(&tzname))?;
-    let starts_at: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
-    let ends_at: String = r.try_get::<Option<String>, _>(6)?.unwrap_or_default();
+    let starts_at: String = r
+        .try_get::<Option<String>, _>("starts_at")?
+        .unwrap_or_default();
+    let ends_at: String = r
+        .try_get::<Option<String>, _>("ends_at")?
+        .unwrap_or_default();
     Ok(EventView {
-        id: crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?,
-        kind: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-        title: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-        place: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+        id: crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?,
+        kind: r.try_get::<Option<String>, _>("kind")?.unwrap_or_default(),
+        title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+        place: r.try_get::<Option<String>, _>("place")?.unwrap_or_default(),
         starts_local: stored_to_local(&starts_at, tz),
         ends_local: stored_to_local(&ends_at, tz),
         timezone: tzname,
         starts_at,
         ends_at,
-        series: r.try_get(7)?,
-        archived: r.try_get::<Option<i64>, _>(8)?.unwrap_or(0) != 0,
+        series: r.try_get("series")?,
+        archived: r.try_get::<Option<i64>, _>("archived")?.unwrap_or(0) != 0,
     })
 }
 
 fn session_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SessionView> {
-    let tz = parse_tz(r.try_get::<Option<String>, _>(7)?.as_deref())?;
-    let starts_at: String = r.try_get::<Option<String>, _>(4)?.unwrap_or_default();
-    let ends_at: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
+    let tz = parse_tz(r.try_get::<Option<String>, _>("timezone")?.as_deref())?;
+    let starts_at: String = r
+        .try_get::<Option<String>, _>("starts_at")?
+        .unwrap_or_default();
+    let ends_at: String = r
+        .try_get::<Option<String>, _>("ends_at")?
+        .unwrap_or_default();
     Ok(SessionView {
-        id: crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?,
-        event_id: crate::store::parse_uuid(&r.try_get::<String, _>(1)?)?,
-        title: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-        room: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+        id: crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?,
+        event_id: crate::store::parse_uuid(&r.try_get::<String, _>("event_id")?)?,
+        title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+        room: r.try_get::<Option<String>, _>("room")?.unwrap_or_default(),
         starts_local: stored_to_local(&starts_at, tz),
         ends_local: stored_to_local(&ends_at, tz),
         starts_at,
         ends_at,
-        capacity: r.try_get(6)?,
+        capacity: r.try_get("capacity")?,
     })
 }

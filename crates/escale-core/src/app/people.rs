@@ -3,8 +3,9 @@
 
 use super::checkin::CheckInOutcome;
 use super::time::{format_local, parse_tz};
-use super::{opt_text, parse_id, set, Escale};
+use super::{parse_id, set, Escale};
 use crate::error::{Error, Result};
+use crate::fields::VisitorValues;
 use crate::model::{
     Entity, RegistrationKind, CONSENT_PROCESSING, CONSENT_WORDING_VERSION, REG_ACTIVE,
 };
@@ -19,26 +20,9 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct VisitorInput {
-    pub first_name: String,
-    pub last_name: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub postcode: String,
-    #[serde(default)]
-    pub birth_year: Option<i64>,
-    #[serde(default)]
-    pub situation: String,
-    #[serde(default)]
-    pub employment_id: String,
-    #[serde(default)]
-    pub notes: String,
-}
+/// What a person typed for a visitor, by registry field name (see
+/// [`crate::fields::VisitorRaw`]).
+pub type VisitorInput = crate::fields::VisitorRaw;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -56,20 +40,34 @@ pub struct WalkIn {
     pub check_in: bool,
 }
 
+/// A visitor's record: the id, then every registry field by name
+/// (flattened: `{"id": …, "first_name": …, …}`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct VisitorView {
     pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub postcode: Option<String>,
-    pub birth_year: Option<i64>,
-    pub situation: Option<String>,
-    pub employment_id: Option<String>,
-    pub notes: Option<String>,
-    pub badge_code: Option<String>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub values: VisitorValues,
+}
+
+impl VisitorView {
+    pub fn first_name(&self) -> &str {
+        self.values.text("first_name").unwrap_or("")
+    }
+
+    pub fn last_name(&self) -> &str {
+        self.values.text("last_name").unwrap_or("")
+    }
+
+    /// A text field, `None` when unset.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.values.text(name).filter(|s| !s.is_empty())
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.values.int(name)
+    }
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -131,40 +129,22 @@ pub struct MergeResult {
     pub fields_copied: Vec<String>,
 }
 
-/// Validated visitor fields, with warnings for values left out.
-pub(crate) fn visitor_fields(
-    input: &VisitorInput,
-    warnings: &mut Vec<Warning>,
-) -> Result<BTreeMap<&'static str, Value>> {
-    let (first, last) = validate::names(&input.first_name, &input.last_name)?;
-    let mut f = BTreeMap::new();
-    f.insert("first_name", opt_text(first));
-    f.insert("last_name", opt_text(last));
-    f.insert("email", opt_text(validate::email(&input.email, warnings)?));
-    f.insert("phone", opt_text(validate::phone(&input.phone, warnings)?));
-    f.insert(
-        "postcode",
-        opt_text(validate::postcode(&input.postcode, warnings)?),
-    );
-    f.insert(
-        "birth_year",
-        validate::birth_year(input.birth_year, warnings)
-            .map(Value::from)
-            .unwrap_or(Value::Null),
-    );
-    f.insert(
-        "situation",
-        opt_text(validate::situation(&input.situation)?.map(|s| s.as_str().to_string())),
-    );
-    f.insert(
-        "employment_id",
-        opt_text(validate::text("employment_id", &input.employment_id, 40)?),
-    );
-    f.insert(
-        "notes",
-        opt_text(validate::text("notes", &input.notes, validate::MAX_NOTES)?),
-    );
-    Ok(f)
+/// Validated visitor fields (only those typed), with warnings for values
+/// left out.
+pub(crate) fn visitor_fields(input: &VisitorInput, warnings: &mut Vec<Warning>) -> Result<Fields> {
+    Ok(validate::clean_record(Entity::Visitor, &input.0, warnings)?)
+}
+
+/// A person needs a first or a last name once `changes` are applied to `current`.
+fn require_a_name(current: Option<&VisitorView>, changes: &Fields) -> Result<()> {
+    let value = |name: &str| match changes.get(name) {
+        Some(v) => v.as_str().map(str::to_string),
+        None => current.and_then(|c| c.text(name)).map(str::to_string),
+    };
+    Ok(validate::require_a_name(
+        value("first_name").as_deref(),
+        value("last_name").as_deref(),
+    )?)
 }
 
 /// A short code for badges: unambiguous letters and digits, typed by a scanner.
@@ -184,6 +164,7 @@ impl Escale {
         let ev = self.event(&w.event_id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(&w.visitor, &mut warnings)?;
+        require_a_name(None, &fields)?;
         let processing = w
             .consents
             .iter()
@@ -193,10 +174,7 @@ impl Escale {
         }
         let vid = Uuid::now_v7();
         let rid = Uuid::now_v7();
-        let mut vf: Fields = fields
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let mut vf = fields;
         vf.insert("badge_code".into(), Value::String(new_badge_code()));
         let mut bodies = vec![
             OpBody::Set {
@@ -271,11 +249,10 @@ impl Escale {
         let current = self.visitor(id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(input, &mut warnings)?;
-        let now = serde_json::to_value(&current)?;
+        require_a_name(Some(&current), &fields)?;
         let changed: Fields = fields
             .into_iter()
-            .filter(|(k, v)| !same_value(now.get(*k), Some(v)))
-            .map(|(k, v)| (k.to_string(), v))
+            .filter(|(k, v)| !same_value(current.values.get(k), Some(v)))
             .collect();
         if !changed.is_empty() {
             self.commit(vec![OpBody::Set {
@@ -298,7 +275,7 @@ impl Escale {
     /// The record of an id already resolved to its root (no second look-up
     /// of merges and erasure on the check-in path).
     pub(crate) async fn root_visitor(&self, root: Uuid) -> Result<VisitorView> {
-        let row = sqlx::query(VISITOR_SELECT_BY_ID)
+        let row = sqlx::query(&format!("{} WHERE id = ?", *VISITOR_SELECT))
             .bind(root.to_string())
             .fetch_optional(self.store.pool())
             .await?
@@ -336,10 +313,11 @@ impl Escale {
                 .fetch_all(pool)
                 .await?;
         let rows = sqlx::query(
-            "SELECT r.id, r.event_id, e.title, e.starts_at, e.timezone, r.kind, r.source, r.ticket_code, r.status,
+            "SELECT r.id, r.event_id, e.title AS event_title, e.starts_at AS event_starts_at, e.timezone,
+                    r.kind, r.source, r.ticket_code, r.status,
                     (SELECT min(c.at_ms) FROM checkin c
                       WHERE (c.visitor_id = ?1 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
-                        AND c.event_id = r.event_id AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0)
+                        AND c.event_id = r.event_id AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0) AS arrived_ms
              FROM registration r JOIN event e ON e.id = r.event_id
              WHERE (r.visitor_id = ?1 OR r.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
              ORDER BY e.starts_at DESC",
@@ -349,20 +327,25 @@ impl Escale {
         .await?;
         let mut registrations = vec![];
         for r in rows {
-            let tz = parse_tz(r.try_get::<Option<String>, _>(4)?.as_deref())?;
-            let arrived: Option<i64> = r.try_get(9)?;
+            let tz = parse_tz(r.try_get::<Option<String>, _>("timezone")?.as_deref())?;
+            let arrived: Option<i64> = r.try_get("arrived_ms")?;
             registrations.push(RegistrationView {
-                id: parse_uuid(&r.try_get::<String, _>(0)?)?,
-                event_id: parse_uuid(&r.try_get::<String, _>(1)?)?,
-                event_title: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+                id: parse_uuid(&r.try_get::<String, _>("id")?)?,
+                event_id: parse_uuid(&r.try_get::<String, _>("event_id")?)?,
+                event_title: r
+                    .try_get::<Option<String>, _>("event_title")?
+                    .unwrap_or_default(),
                 event_starts_local: super::time::stored_to_local(
-                    &r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                    &r.try_get::<Option<String>, _>("event_starts_at")?
+                        .unwrap_or_default(),
                     tz,
                 ),
-                kind: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
-                source: r.try_get(6)?,
-                ticket_code: r.try_get(7)?,
-                status: r.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
+                kind: r.try_get::<Option<String>, _>("kind")?.unwrap_or_default(),
+                source: r.try_get("source")?,
+                ticket_code: r.try_get("ticket_code")?,
+                status: r
+                    .try_get::<Option<String>, _>("status")?
+                    .unwrap_or_default(),
                 arrived_at: arrived.map(|ms| format_local(ms, tz)),
             });
         }
@@ -377,7 +360,7 @@ impl Escale {
         .await?;
         let mut latest: BTreeMap<String, bool> = BTreeMap::new();
         for c in consents {
-            latest.insert(c.try_get(0)?, c.try_get::<i64, _>(1)? != 0);
+            latest.insert(c.try_get("purpose")?, c.try_get::<i64, _>("granted")? != 0);
         }
         Ok(VisitorDetail {
             visitor,
@@ -501,7 +484,8 @@ impl Escale {
         let mut out = BTreeMap::new();
         for chunk in ids.chunks(300) {
             let sql = format!(
-                "{VISITOR_SELECT} WHERE id IN ({})",
+                "{} WHERE id IN ({})",
+                *VISITOR_SELECT,
                 vec!["?"; chunk.len()].join(",")
             );
             let mut q = sqlx::query(&sql);
@@ -567,7 +551,7 @@ impl Escale {
             // Plain `visitor_id IN (...)` with the event and session: a range
             // on the (event_id, session_id, visitor_id) index, never a scan.
             let sql = format!(
-                "SELECT c.visitor_id, min(c.at_ms) FROM checkin c
+                "SELECT c.visitor_id, min(c.at_ms) AS at_ms FROM checkin c
                  WHERE c.event_id = ? AND c.session_id IS ? AND c.visitor_id IN ({})
                    AND c.direction = 'in' AND c.voided = 0
                  GROUP BY c.visitor_id",
@@ -580,8 +564,8 @@ impl Escale {
                 q = q.bind(id.to_string());
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                let member = parse_uuid(&r.try_get::<String, _>(0)?)?;
-                let at: i64 = r.try_get(1)?;
+                let member = parse_uuid(&r.try_get::<String, _>("visitor_id")?)?;
+                let at: i64 = r.try_get("at_ms")?;
                 if let Some(root) = members.get(&member) {
                     let e = out.entry(*root).or_insert(at);
                     *e = (*e).min(at);
@@ -606,8 +590,8 @@ impl Escale {
             }
             for r in q.fetch_all(self.store.pool()).await? {
                 out.insert(
-                    parse_uuid(&r.try_get::<String, _>(0)?)?,
-                    parse_uuid(&r.try_get::<String, _>(1)?)?,
+                    parse_uuid(&r.try_get::<String, _>("id")?)?,
+                    parse_uuid(&r.try_get::<String, _>("root")?)?,
                 );
             }
         }
@@ -645,11 +629,12 @@ impl Escale {
     /// instead?" warning and for import matching).
     pub async fn similar(&self, input: &VisitorInput) -> Result<Vec<Similar>> {
         let mut w = vec![];
-        let email = validate::email(&input.email, &mut w).ok().flatten();
-        let phone = validate::phone(&input.phone, &mut w).ok().flatten();
-        let key = name_key(&input.first_name, &input.last_name);
+        let email = validate::email(&input.text("email"), &mut w).ok().flatten();
+        let phone = validate::phone(&input.text("phone"), &mut w).ok().flatten();
+        let birth_year = input.text("birth_year").trim().parse::<i64>().ok();
+        let key = name_key(&input.text("first_name"), &input.text("last_name"));
         let pool = self.store.pool();
-        let sql = format!("{VISITOR_SELECT} WHERE (email = ? OR (name_key = ? AND name_key <> '')) AND id NOT IN (SELECT id FROM alias) LIMIT 20");
+        let sql = format!("{} WHERE (email = ? OR (name_key = ? AND name_key <> '')) AND id NOT IN (SELECT id FROM alias) LIMIT 20", *VISITOR_SELECT);
         let rows = sqlx::query(&sql)
             .bind(email.clone())
             .bind(&key)
@@ -658,11 +643,11 @@ impl Escale {
         let mut out = vec![];
         for r in rows {
             let v = visitor_from_row(&r)?;
-            let reason = if email.is_some() && v.email == email {
+            let reason = if email.is_some() && v.text("email") == email.as_deref() {
                 "email"
-            } else if input.birth_year.is_some() && v.birth_year == input.birth_year {
+            } else if birth_year.is_some() && v.int("birth_year") == birth_year {
                 "name_birth_year"
-            } else if phone.is_some() && v.phone == phone {
+            } else if phone.is_some() && v.text("phone") == phone.as_deref() {
                 "name_phone"
             } else {
                 "name"
@@ -680,6 +665,33 @@ impl Escale {
         Ok(out)
     }
 
+    /// Values to offer while a person types `text` into the visitor field
+    /// `field` (a town, from its name or the postcode already typed), given
+    /// the form's other values: what the registry's field kind suggests;
+    /// nothing for the fields that suggest nothing.
+    pub fn suggest(
+        &self,
+        field: &str,
+        text: &str,
+        context: &VisitorInput,
+        limit: usize,
+    ) -> Result<Vec<crate::fields::Suggestion>> {
+        let f = crate::fields::visitor(field).ok_or_else(|| Error::Invalid {
+            field: "field",
+            value: field.chars().take(60).collect(),
+        })?;
+        let text: String = text.chars().take(f.max.max(1) * 2).collect();
+        let lookup = |name: &str| context.0.contains_key(name).then(|| context.text(name));
+        let ctx = crate::fields::CleanCtx { raw: &lookup };
+        Ok(match f.kind {
+            crate::fields::Kind::Custom(c) => c
+                .suggest
+                .map(|suggest| suggest(&text, &ctx, limit.clamp(1, 50)))
+                .unwrap_or_default(),
+            _ => vec![],
+        })
+    }
+
     /// Merges `loser` into `winner`: the winner keeps its fields and gains the
     /// loser's where it had none; the loser's registrations and check-ins
     /// count for the winner on every node.
@@ -689,11 +701,9 @@ impl Escale {
         if l.id == w.id {
             return Err(Error::MergeSelf);
         }
-        let lv = serde_json::to_value(&l)?;
-        let wv = serde_json::to_value(&w)?;
         let mut copied = Fields::new();
         for def in Entity::Visitor.fields() {
-            let (a, b) = (wv.get(def.name), lv.get(def.name));
+            let (a, b) = (w.values.get(def.name), l.values.get(def.name));
             if same_value(a, None) && !same_value(b, None) {
                 copied.insert(def.name.to_string(), b.cloned().unwrap_or(Value::Null));
             }
@@ -749,21 +759,16 @@ fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
     norm(a) == norm(b)
 }
 
-const VISITOR_SELECT: &str = "SELECT id, first_name, last_name, email, phone, postcode, birth_year, situation, employment_id, notes, badge_code FROM visitor";
-const VISITOR_SELECT_BY_ID: &str = "SELECT id, first_name, last_name, email, phone, postcode, birth_year, situation, employment_id, notes, badge_code FROM visitor WHERE id = ?";
+/// `SELECT id, <every visitor field> FROM visitor`, from the registry.
+static VISITOR_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let cols: Vec<&str> = Entity::Visitor.fields().iter().map(|f| f.name).collect();
+    format!("SELECT id, {} FROM visitor", cols.join(", "))
+});
 
+/// A visitor view from a row of [`VISITOR_SELECT`], read by column name.
 pub(crate) fn visitor_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<VisitorView> {
     Ok(VisitorView {
-        id: parse_uuid(&r.try_get::<String, _>(0)?)?,
-        first_name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
-        last_name: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-        email: r.try_get(3)?,
-        phone: r.try_get(4)?,
-        postcode: r.try_get(5)?,
-        birth_year: r.try_get(6)?,
-        situation: r.try_get(7)?,
-        employment_id: r.try_get(8)?,
-        notes: r.try_get(9)?,
-        badge_code: r.try_get(10)?,
+        id: parse_uuid(&r.try_get::<String, _>("id")?)?,
+        values: crate::store::records::values_from_row(Entity::Visitor, r)?,
     })
 }

@@ -21,7 +21,7 @@ use super::people::{visitor_from_row, VisitorView};
 use super::time::{format_local, parse_tz};
 use super::Escale;
 use crate::error::{Error, Result};
-use crate::model::RegistrationKind;
+use crate::model::{Entity, RegistrationKind};
 use crate::store::parse_uuid;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -106,9 +106,20 @@ pub struct RegistrationPage {
     pub rows: Vec<RegistrationRow>,
 }
 
-const VISITOR_COLS: &str =
-    "v.id, v.first_name, v.last_name, v.email, v.phone, v.postcode, v.birth_year, v.situation,
-     v.employment_id, v.notes, v.badge_code";
+/// `v.id, v.<every visitor field>`, from the registry.
+fn visitor_cols() -> &'static str {
+    static COLS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut cols = vec!["v.id".to_string()];
+        cols.extend(
+            Entity::Visitor
+                .fields()
+                .iter()
+                .map(|f| format!("v.{}", f.name)),
+        );
+        cols.join(", ")
+    });
+    &COLS
+}
 /// Matches the `visitor_by_name` index, so the walk needs no sort.
 const NAME_ORDER: &str = "v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.id";
 
@@ -247,28 +258,29 @@ impl Conditions {
 /// A page in name order: the walk of the `visitor_by_name` index.
 fn name_page(shown: &Conditions, limit: i64, offset: i64) -> String {
     format!(
-        "SELECT {VISITOR_COLS}, {}, {}, {} FROM visitor v WHERE {} ORDER BY {NAME_ORDER} LIMIT {limit} OFFSET {offset}",
+        "SELECT {cols}, {} AS pre, {} AS at, {} AS ticket FROM visitor v WHERE {} ORDER BY {NAME_ORDER} LIMIT {limit} OFFSET {offset}",
         pre_registered(),
         arrival(),
         ticket(),
-        shown.sql()
+        shown.sql(),
+        cols = visitor_cols(),
     )
 }
 
-/// One row of a page: the visitor columns then `pre`, `at`, `ticket`.
+/// One row of a page: the visitor columns and `pre`, `at`, `ticket`, by name.
 fn row(r: &sqlx::sqlite::SqliteRow, tz: chrono_tz::Tz) -> Result<RegistrationRow> {
     Ok(RegistrationRow {
         visitor: visitor_from_row(r)?,
-        kind: if r.try_get::<bool, _>(11)? {
+        kind: if r.try_get::<bool, _>("pre")? {
             RegistrationKind::Pre
         } else {
             RegistrationKind::WalkIn
         },
         arrived_at: r
-            .try_get::<Option<i64>, _>(12)?
+            .try_get::<Option<i64>, _>("at")?
             .map(|ms| format_local(ms, tz)),
         sessions: vec![],
-        ticket_code: r.try_get(13)?,
+        ticket_code: r.try_get("ticket")?,
     })
 }
 
@@ -321,12 +333,13 @@ impl Escale {
             RegistrationSort::Registered => {
                 // From the event's registrations (grouped per person), not the walk.
                 let sql = format!(
-                    "WITH reg AS ({FIRST_REGISTRATION}) SELECT {VISITOR_COLS}, {}, {}, {} FROM reg JOIN visitor v ON v.id = reg.rv
+                    "WITH reg AS ({FIRST_REGISTRATION}) SELECT {cols}, {} AS pre, {} AS at, {} AS ticket FROM reg JOIN visitor v ON v.id = reg.rv
                      WHERE {} ORDER BY reg.at IS NULL, reg.at DESC, {NAME_ORDER} LIMIT {limit} OFFSET {offset}",
                     pre_registered(),
                     arrival(),
                     ticket(),
-                    shown.sql()
+                    shown.sql(),
+                    cols = visitor_cols(),
                 );
                 self.page_rows(&sql, &shown.binds, tz).await?
             }
@@ -374,12 +387,13 @@ impl Escale {
         let mut rows = vec![];
         if offset < n_arrived {
             let sql = format!(
-                "WITH arr AS ({ARRIVALS}) SELECT {VISITOR_COLS}, {}, arr.at, {} FROM arr JOIN visitor v ON v.id = arr.rv
+                "WITH arr AS ({ARRIVALS}) SELECT {cols}, {} AS pre, arr.at AS at, {} AS ticket FROM arr JOIN visitor v ON v.id = arr.rv
                  WHERE {} ORDER BY arr.at DESC, v.id LIMIT {} OFFSET {offset}",
                 pre_registered(),
                 ticket(),
                 walk_ins.sql(),
-                limit.min(n_arrived - offset)
+                limit.min(n_arrived - offset),
+                cols = visitor_cols(),
             );
             rows = self.page_rows(&sql, &walk_ins.binds, tz).await?;
         }
@@ -387,11 +401,12 @@ impl Escale {
         if rest > 0 && show != RegistrationShow::Arrived && total > n_arrived {
             let not_arrived = walk_ins.with(format!("NOT {}", arrived()));
             let sql = format!(
-                "SELECT {VISITOR_COLS}, {}, NULL, {} FROM visitor v WHERE {} ORDER BY {NAME_ORDER} LIMIT {rest} OFFSET {}",
+                "SELECT {cols}, {} AS pre, NULL AS at, {} AS ticket FROM visitor v WHERE {} ORDER BY {NAME_ORDER} LIMIT {rest} OFFSET {}",
                 pre_registered(),
                 ticket(),
                 not_arrived.sql(),
-                (offset - n_arrived).max(0)
+                (offset - n_arrived).max(0),
+                cols = visitor_cols(),
             );
             rows.extend(self.page_rows(&sql, &not_arrived.binds, tz).await?);
         }
@@ -476,7 +491,10 @@ impl Escale {
                 q = q.bind(id.to_string());
             }
             for r in q.fetch_all(pool).await? {
-                root_of.insert(r.try_get(0)?, parse_uuid(&r.try_get::<String, _>(1)?)?);
+                root_of.insert(
+                    r.try_get("id")?,
+                    parse_uuid(&r.try_get::<String, _>("root")?)?,
+                );
             }
         }
         let ids: Vec<&String> = root_of.keys().collect();
@@ -493,12 +511,13 @@ impl Escale {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(pool).await? {
-                let id: String = r.try_get(0)?;
+                let id: String = r.try_get("visitor_id")?;
                 if let Some(root) = root_of.get(&id) {
                     found.push((
                         *root,
-                        r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
-                        r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                        r.try_get::<Option<String>, _>("starts_at")?
+                            .unwrap_or_default(),
+                        r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
                     ));
                 }
             }

@@ -64,20 +64,20 @@ impl Escale {
             "WITH reg AS ({REGISTERED}), arr AS ({ARRIVALS}),
                   pre AS (SELECT DISTINCT v FROM reg WHERE kind = 'pre'),
                   walk AS (SELECT DISTINCT v FROM reg WHERE kind <> 'pre' AND v NOT IN (SELECT v FROM pre))
-             SELECT (SELECT count(DISTINCT v) FROM reg),
-                    (SELECT count(*) FROM pre),
-                    (SELECT count(*) FROM walk),
-                    (SELECT count(*) FROM arr),
-                    (SELECT count(*) FROM arr WHERE v IN (SELECT v FROM pre))"
+             SELECT (SELECT count(DISTINCT v) FROM reg) AS registered,
+                    (SELECT count(*) FROM pre) AS pre,
+                    (SELECT count(*) FROM walk) AS walk_ins,
+                    (SELECT count(*) FROM arr) AS arrived,
+                    (SELECT count(*) FROM arr WHERE v IN (SELECT v FROM pre)) AS arrived_pre"
         ))
         .bind(&e)
         .fetch_one(pool)
         .await?;
-        let registered: i64 = counts.try_get(0)?;
-        let pre: i64 = counts.try_get(1)?;
-        let walk_ins: i64 = counts.try_get(2)?;
-        let arrived: i64 = counts.try_get(3)?;
-        let arrived_pre: i64 = counts.try_get(4)?;
+        let registered: i64 = counts.try_get("registered")?;
+        let pre: i64 = counts.try_get("pre")?;
+        let walk_ins: i64 = counts.try_get("walk_ins")?;
+        let arrived: i64 = counts.try_get("arrived")?;
+        let arrived_pre: i64 = counts.try_get("arrived_pre")?;
 
         let tz = parse_tz(Some(&ev.timezone))?;
         let times: Vec<i64> = sqlx::query_scalar(&format!("SELECT at FROM ({ARRIVALS})"))

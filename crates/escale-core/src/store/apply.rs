@@ -12,7 +12,7 @@
 
 use super::records::{load_records, placeholders, write_records};
 use crate::error::{Error, Result};
-use crate::fold::{roots, Changes, ConsentFact, MergeEdge, Outcome, State};
+use crate::fold::{roots, Changes, ConsentFact, MergeEdge, Outcome, State, Vocabulary};
 use crate::hlc::Stamp;
 use crate::model::Entity;
 use crate::op::{Op, OpBody};
@@ -54,7 +54,12 @@ impl BatchReport {
     }
 }
 
-pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> Result<BatchReport> {
+pub async fn apply_batch(
+    conn: &mut SqliteConnection,
+    ops: &[Op],
+    rev: i64,
+    vocabulary: &Vocabulary,
+) -> Result<BatchReport> {
     let mut report = BatchReport::default();
     // 1. idempotence: an op already in the log is a duplicate — but only if
     // it is the same op at the same place in its device's sequence.
@@ -80,14 +85,37 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     if new_ops.is_empty() {
         return Ok(report);
     }
+    fold_and_write(conn, &new_ops, rev, vocabulary, Log::Insert, &mut report).await?;
+    Ok(report)
+}
 
+/// Whether [`fold_and_write`] adds the ops to the log (new ops) or they are
+/// in it already (folded again after an upgrade).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Log {
+    Insert,
+    Present,
+}
+
+/// Steps 2 to 6 of [`apply_batch`] for ops not yet folded.
+async fn fold_and_write(
+    conn: &mut SqliteConnection,
+    new_ops: &[&Op],
+    rev: i64,
+    vocabulary: &Vocabulary,
+    log: Log,
+    report: &mut BatchReport,
+) -> Result<()> {
     // 2. load context
-    let mut state = State::default();
+    let mut state = State {
+        vocabulary: vocabulary.clone(),
+        ..State::default()
+    };
     let mut record_ids: BTreeMap<Entity, BTreeSet<Uuid>> = BTreeMap::new();
     let mut subjects = BTreeSet::new();
     let mut checkin_ids = Vec::new();
     let mut needs_graph = false;
-    for op in &new_ops {
+    for op in new_ops {
         if let Some(s) = op.body.subject() {
             subjects.insert(s);
         }
@@ -124,7 +152,7 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     // 3. fold
     let mut ch = Changes::default();
     let mut outcomes = Vec::with_capacity(new_ops.len());
-    for op in &new_ops {
+    for op in new_ops {
         let o = state.apply(op, &mut ch);
         match &o {
             Outcome::Applied => report.applied += 1,
@@ -134,8 +162,11 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
         outcomes.push(o);
     }
 
-    // 4. the log
-    insert_ops(conn, &new_ops, &outcomes).await?;
+    // 4. the log, and what this version could not apply of each op
+    if log == Log::Insert {
+        insert_ops(conn, new_ops, &outcomes).await?;
+    }
+    set_pending(conn, new_ops, &outcomes, vocabulary).await?;
 
     // 5. write back
     let mut touched_visitors: BTreeSet<Uuid> = BTreeSet::new();
@@ -215,13 +246,83 @@ pub async fn apply_batch(conn: &mut SqliteConnection, ops: &[Op], rev: i64) -> R
     bump_rev(conn, &touched_visitors, rev).await?;
 
     // 6. version vector
-    let mut seqs: BTreeMap<Uuid, BTreeSet<i64>> = BTreeMap::new();
-    for op in &new_ops {
-        seqs.entry(op.origin).or_default().insert(op.seq);
+    if log == Log::Insert {
+        let mut seqs: BTreeMap<Uuid, BTreeSet<i64>> = BTreeMap::new();
+        for op in new_ops {
+            seqs.entry(op.origin).or_default().insert(op.seq);
+        }
+        for (origin, seqs) in &seqs {
+            advance_vector(conn, *origin, seqs).await?;
+        }
     }
-    for (origin, seqs) in &seqs {
-        advance_vector(conn, *origin, seqs).await?;
+    Ok(())
+}
+
+/// Records, per applied op, the fields this version could not apply (a
+/// newer version's): they are folded again after an upgrade.
+async fn set_pending(
+    conn: &mut SqliteConnection,
+    ops: &[&Op],
+    outcomes: &[Outcome],
+    vocabulary: &Vocabulary,
+) -> Result<()> {
+    for (op, outcome) in ops.iter().zip(outcomes) {
+        let unknown = vocabulary.unknown_fields(&op.body);
+        if *outcome != Outcome::Applied || unknown.is_empty() {
+            sqlx::query("DELETE FROM op_pending WHERE op_id = ?")
+                .bind(id_text(&op.id))
+                .execute(&mut *conn)
+                .await?;
+            continue;
+        }
+        sqlx::query("INSERT OR REPLACE INTO op_pending (op_id, fields) VALUES (?, ?)")
+            .bind(id_text(&op.id))
+            .bind(unknown.join(","))
+            .execute(&mut *conn)
+            .await?;
     }
+    Ok(())
+}
+
+/// After an upgrade: folds again the ops whose fields were set aside
+/// (`op_pending`) and the quarantined ops that this version can now read.
+/// What they resolve leaves `op_pending` and `quarantine` (both are part of
+/// the canonical hash: two laptops of the same version must agree).
+pub(super) async fn refold_set_aside(
+    conn: &mut SqliteConnection,
+    rev: i64,
+    vocabulary: &Vocabulary,
+) -> Result<BatchReport> {
+    let sql = "SELECT id, origin, seq, hlc, kind, subject, body FROM op
+               WHERE id IN (SELECT op_id FROM op_pending UNION SELECT op_id FROM quarantine)
+               ORDER BY origin, seq";
+    let rows = sqlx::query(sql).fetch_all(&mut *conn).await?;
+    let mut ops = Vec::with_capacity(rows.len());
+    for r in &rows {
+        ops.push(super::op_from_row(r)?);
+    }
+    let readable: Vec<&Op> = ops
+        .iter()
+        .filter(|op| !matches!(op.body, OpBody::Undecodable { .. }))
+        .filter(|op| crate::fold::validate_with(&op.body, vocabulary).is_ok())
+        .collect();
+    let mut report = BatchReport::default();
+    if readable.is_empty() {
+        return Ok(report);
+    }
+    let ids: Vec<Uuid> = readable.iter().map(|o| o.id).collect();
+    for chunk in ids.chunks(CHUNK) {
+        let ph = placeholders(chunk.len());
+        for sql in [
+            format!("DELETE FROM quarantine WHERE op_id IN ({ph})"),
+            format!("UPDATE op SET status = 0 WHERE id IN ({ph}) AND status = 2"),
+        ] {
+            bind_ids(sqlx::query(&sql), chunk)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    fold_and_write(conn, &readable, rev, vocabulary, Log::Present, &mut report).await?;
     Ok(report)
 }
 
@@ -280,10 +381,10 @@ async fn existing_envelopes(
             .await?;
         for r in rows {
             out.insert(
-                super::parse_uuid(&r.try_get::<String, _>(0)?)?,
+                super::parse_uuid(&r.try_get::<String, _>("id")?)?,
                 (
-                    super::parse_uuid(&r.try_get::<String, _>(1)?)?,
-                    r.try_get::<i64, _>(2)?,
+                    super::parse_uuid(&r.try_get::<String, _>("origin")?)?,
+                    r.try_get::<i64, _>("seq")?,
                 ),
             );
         }
@@ -312,12 +413,12 @@ pub(crate) async fn load_merges(conn: &mut SqliteConnection) -> Result<BTreeMap<
         .await?;
     let mut out = BTreeMap::new();
     for r in rows {
-        let stamp: String = r.try_get(3)?;
+        let stamp: String = r.try_get("stamp")?;
         out.insert(
-            super::parse_uuid(&r.try_get::<String, _>(0)?)?,
+            super::parse_uuid(&r.try_get::<String, _>("op_id")?)?,
             MergeEdge {
-                loser: super::parse_uuid(&r.try_get::<String, _>(1)?)?,
-                winner: super::parse_uuid(&r.try_get::<String, _>(2)?)?,
+                loser: super::parse_uuid(&r.try_get::<String, _>("loser")?)?,
+                winner: super::parse_uuid(&r.try_get::<String, _>("winner")?)?,
                 stamp: stamp.parse::<Stamp>().map_err(Error::Corrupt)?,
             },
         );
@@ -445,6 +546,7 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
             format!("DELETE FROM checkin WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM consent WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM quarantine WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),
+            format!("DELETE FROM op_pending WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),
             format!("UPDATE op SET body = NULL, status = 1 WHERE subject IN ({ph}) AND kind <> 'erase'"),
         ] {
             bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;

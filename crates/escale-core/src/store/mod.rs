@@ -13,9 +13,10 @@
 
 mod apply;
 pub mod canonical;
-mod records;
+pub mod records;
 
 use crate::error::{Error, Result};
+use crate::fold::Vocabulary;
 use crate::hlc::{now_ms, Clock, Hlc};
 use crate::op::{Op, OpBody};
 use sqlx::sqlite::{
@@ -40,6 +41,9 @@ const BACKGROUND_CHECKPOINT_OPS: usize = 1_000;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// The `local` key remembering the vocabulary the store was last folded with.
+const VOCABULARY_KEY: &str = "vocabulary";
+
 /// Knobs for tests and benchmarks; the defaults are what the app uses.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
@@ -47,6 +51,9 @@ pub struct OpenOptions {
     pub max_page_count: Option<u64>,
     /// `synchronous = NORMAL` instead of FULL (benchmark baselines only).
     pub relaxed_durability: bool,
+    /// The fields this store's fold knows (the whole registry; a test plays
+    /// an older version by hiding some).
+    pub vocabulary: Vocabulary,
 }
 
 /// This device's identity, set by `init`.
@@ -63,6 +70,7 @@ pub struct Store {
     /// The identity never changes once set: read it once (it sits on every
     /// write path, check-ins included).
     ident: std::sync::Arc<std::sync::OnceLock<Identity>>,
+    vocabulary: std::sync::Arc<Vocabulary>,
 }
 
 impl Store {
@@ -97,11 +105,39 @@ impl Store {
             .connect_with(co)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             path,
             ident: Default::default(),
-        })
+            vocabulary: std::sync::Arc::new(opts.vocabulary.clone()),
+        };
+        store.refold_after_upgrade().await?;
+        Ok(store)
+    }
+
+    /// After an upgrade (this version knows fields or op kinds the previous
+    /// one did not), folds again what was set aside: the fields of `set`
+    /// ops it could not apply (`op_pending`) and the quarantined ops that
+    /// now decode. Cheap when nothing changed: one read of the local key.
+    async fn refold_after_upgrade(&self) -> Result<()> {
+        let fingerprint = self.vocabulary.fingerprint();
+        if get_text(&self.pool, VOCABULARY_KEY).await?.as_deref() == Some(&fingerprint) {
+            return Ok(());
+        }
+        if self.identity().await?.is_some() {
+            let mut w = self.write().await?;
+            apply::refold_set_aside(&mut w.tx, w.rev, &self.vocabulary).await?;
+            w.commit().await?;
+        }
+        sqlx::query(
+            "INSERT INTO local (key, text_value) VALUES (?, ?)
+             ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+        )
+        .bind(VOCABULARY_KEY)
+        .bind(&fingerprint)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -173,20 +209,27 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        Self::begin_write(tx, Identity { org_id, device_id }, self.pool.clone()).await
+        Self::begin_write(
+            tx,
+            Identity { org_id, device_id },
+            self.pool.clone(),
+            self.vocabulary.clone(),
+        )
+        .await
     }
 
     /// Starts the one kind of write there is.
     pub async fn write(&self) -> Result<WriteTx> {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
         let tx = self.pool.begin().await?;
-        Self::begin_write(tx, ident, self.pool.clone()).await
+        Self::begin_write(tx, ident, self.pool.clone(), self.vocabulary.clone()).await
     }
 
     async fn begin_write(
         mut tx: Transaction<'static, Sqlite>,
         ident: Identity,
         pool: SqlitePool,
+        vocabulary: std::sync::Arc<Vocabulary>,
     ) -> Result<WriteTx> {
         // First statement is a write: takes the lock now (waiting up to the
         // busy timeout) instead of failing on upgrade later.
@@ -206,6 +249,7 @@ impl Store {
             report: BatchReport::default(),
             written: 0,
             pool,
+            vocabulary,
         })
     }
 
@@ -235,6 +279,12 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The canonical hash of the state (see [`canonical`]).
+    pub async fn state_hash(&self) -> Result<canonical::StateHash> {
+        let mut conn = self.pool.acquire().await?;
+        canonical::state_hash(&mut conn).await
     }
 
     /// Every op in the log, in (origin, seq) order.
@@ -309,6 +359,7 @@ pub struct WriteTx {
     /// Ops handed to this transaction (appended or ingested).
     written: usize,
     pool: SqlitePool,
+    vocabulary: std::sync::Arc<Vocabulary>,
 }
 
 impl WriteTx {
@@ -338,7 +389,7 @@ impl WriteTx {
                 op
             })
             .collect();
-        let r = apply::apply_batch(&mut self.tx, &ops, self.rev).await?;
+        let r = apply::apply_batch(&mut self.tx, &ops, self.rev, &self.vocabulary).await?;
         self.written += ops.len();
         self.report.absorb(r);
         Ok(ops)
@@ -351,7 +402,7 @@ impl WriteTx {
             self.clock.observe(op.hlc, now);
         }
         self.written += ops.len();
-        apply::apply_batch(&mut self.tx, ops, self.rev).await
+        apply::apply_batch(&mut self.tx, ops, self.rev, &self.vocabulary).await
     }
 
     /// What this transaction applied so far.
@@ -424,16 +475,16 @@ pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {
 }
 
 pub(crate) fn op_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Op> {
-    let id: String = r.try_get(0)?;
-    let origin: String = r.try_get(1)?;
-    let subject: Option<String> = r.try_get(5)?;
-    let body: Option<String> = r.try_get(6)?;
+    let id: String = r.try_get("id")?;
+    let origin: String = r.try_get("origin")?;
+    let subject: Option<String> = r.try_get("subject")?;
+    let body: Option<String> = r.try_get("body")?;
     Op::from_row(
         parse_uuid(&id)?,
         parse_uuid(&origin)?,
-        r.try_get(2)?,
-        r.try_get(3)?,
-        r.try_get(4)?,
+        r.try_get("seq")?,
+        r.try_get("hlc")?,
+        r.try_get("kind")?,
         subject.as_deref().map(parse_uuid).transpose()?,
         body.as_deref(),
     )

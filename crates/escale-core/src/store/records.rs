@@ -7,9 +7,10 @@
 //! `rev` cache column.
 
 use crate::error::{Error, Result};
+use crate::fields::{Field, FieldType, Kind, VisitorValues};
 use crate::fold::Record;
 use crate::hlc::Stamp;
-use crate::model::{Entity, FieldType};
+use crate::model::Entity;
 use crate::op::Value;
 use crate::text::name_key;
 use sqlx::sqlite::SqliteRow;
@@ -48,34 +49,52 @@ pub async fn load_records(
 }
 
 pub fn record_from_row(entity: Entity, row: &SqliteRow) -> Result<(Uuid, Record)> {
-    let id: String = row.try_get(0)?;
+    let id: String = row.try_get("id")?;
     let id = super::parse_uuid(&id)?;
-    let n = entity.fields().len();
-    let stamps_text: String = row.try_get(n + 1)?;
+    let stamps_text: String = row.try_get("stamps")?;
     let stamps: BTreeMap<String, Stamp> = serde_json::from_str(&stamps_text)
         .map_err(|e| Error::Corrupt(format!("stamps of {id}: {e}")))?;
     let mut rec = Record::default();
-    for (i, def) in entity.fields().iter().enumerate() {
+    for def in entity.fields() {
         let Some(stamp) = stamps.get(def.name) else {
             continue;
         };
-        let value = match def.ty {
-            FieldType::Text => row
-                .try_get::<Option<String>, _>(i + 1)?
-                .map(Value::String)
-                .unwrap_or(Value::Null),
-            FieldType::Int => row
-                .try_get::<Option<i64>, _>(i + 1)?
-                .map(Value::from)
-                .unwrap_or(Value::Null),
-            FieldType::Bool => row
-                .try_get::<Option<i64>, _>(i + 1)?
-                .map(|v| Value::Bool(v != 0))
-                .unwrap_or(Value::Null),
-        };
-        rec.fields.insert(def.name.to_string(), (value, *stamp));
+        rec.fields
+            .insert(def.name.to_string(), (column_value(row, def)?, *stamp));
     }
     Ok((id, rec))
+}
+
+/// A field's value in a row, read by its column name and registry type.
+pub fn column_value(row: &SqliteRow, def: &Field) -> Result<Value> {
+    Ok(match def.ty() {
+        FieldType::Text => row
+            .try_get::<Option<String>, _>(def.name)?
+            .map(Value::String)
+            .unwrap_or(Value::Null),
+        FieldType::Int => row
+            .try_get::<Option<i64>, _>(def.name)?
+            .map(Value::from)
+            .unwrap_or(Value::Null),
+        FieldType::Bool => row
+            .try_get::<Option<i64>, _>(def.name)?
+            .map(|v| Value::Bool(v != 0))
+            .unwrap_or(Value::Null),
+    })
+}
+
+/// Every field of a visitor row (a `SELECT` naming every registry column),
+/// names as "" rather than null, as views carry them.
+pub fn values_from_row(entity: Entity, row: &SqliteRow) -> Result<VisitorValues> {
+    let mut values = crate::op::Fields::new();
+    for def in entity.fields() {
+        let v = match (column_value(row, def)?, def.kind) {
+            (Value::Null, Kind::Name) => Value::String(String::new()),
+            (v, _) => v,
+        };
+        values.insert(def.name.to_string(), v);
+    }
+    Ok(VisitorValues(values))
 }
 
 /// Upserts whole records of one kind. `rev` is the visitor cache counter.
@@ -118,7 +137,7 @@ pub async fn write_records(
                     stamps.insert(def.name, s.to_string());
                 }
                 let v = v.map(|(v, _)| v);
-                q = match (def.ty, v) {
+                q = match (def.ty(), v) {
                     (FieldType::Text, Some(Value::String(s))) => q.bind(Some(s.clone())),
                     (FieldType::Int, Some(Value::Number(n))) => q.bind(n.as_i64()),
                     (FieldType::Bool, Some(Value::Bool(b))) => q.bind(Some(i64::from(*b))),

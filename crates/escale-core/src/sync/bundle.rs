@@ -282,12 +282,12 @@ async fn write_raw_page(
     let origin = origin.to_string();
     let mut last = from;
     for r in &rows {
-        let id: &str = r.try_get(0)?;
-        let seq: i64 = r.try_get(1)?;
-        let hlc: i64 = r.try_get(2)?;
-        let kind: &str = r.try_get(3)?;
-        let subject: Option<&str> = r.try_get(4)?;
-        let body: Option<&str> = r.try_get(5)?;
+        let id: &str = r.try_get("id")?;
+        let seq: i64 = r.try_get("seq")?;
+        let hlc: i64 = r.try_get("hlc")?;
+        let kind: &str = r.try_get("kind")?;
+        let subject: Option<&str> = r.try_get("subject")?;
+        let body: Option<&str> = r.try_get("body")?;
         // Same shape and field order as `WireOp`'s serialisation.
         w.write_all(b"{\"id\":")?;
         serde_json::to_writer(&mut *w, id)?;

@@ -146,7 +146,7 @@ impl Store {
                 .await?;
         let mut out: Vec<ClockSkew> = rows
             .iter()
-            .filter_map(|r| r.try_get::<Option<String>, _>(0).ok().flatten())
+            .filter_map(|r| r.try_get::<Option<String>, _>("text_value").ok().flatten())
             .filter_map(|t| serde_json::from_str(&t).ok())
             .collect();
         out.sort_by(|a: &ClockSkew, b| b.ahead_ms.cmp(&a.ahead_ms).then(a.origin.cmp(&b.origin)));
@@ -166,13 +166,13 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(QuarantinedOp {
-                    id: parse(&r.try_get::<String, _>(0)?)?,
-                    origin: parse(&r.try_get::<String, _>(1)?)?,
-                    seq: r.try_get(2)?,
-                    hlc: r.try_get(3)?,
-                    kind: r.try_get(4)?,
-                    reason: r.try_get(5)?,
-                    body: r.try_get(6)?,
+                    id: parse(&r.try_get::<String, _>("id")?)?,
+                    origin: parse(&r.try_get::<String, _>("origin")?)?,
+                    seq: r.try_get("seq")?,
+                    hlc: r.try_get("hlc")?,
+                    kind: r.try_get("kind")?,
+                    reason: r.try_get("reason")?,
+                    body: r.try_get("body")?,
                 })
             })
             .collect()
@@ -475,8 +475,8 @@ pub(crate) async fn read_vector(conn: &mut SqliteConnection) -> Result<VersionVe
     let mut v = VersionVector::new();
     for r in rows {
         v.insert(
-            crate::store::parse_uuid(&r.try_get::<String, _>(0)?)?,
-            r.try_get(1)?,
+            crate::store::parse_uuid(&r.try_get::<String, _>("origin")?)?,
+            r.try_get("seq")?,
         );
     }
     Ok(v)
@@ -535,14 +535,14 @@ pub(crate) async fn origin_range(
 /// this version cannot read is relayed unchanged.
 fn wire_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<WireOp> {
     let parse = crate::store::parse_uuid;
-    let subject: Option<String> = r.try_get(5)?;
-    let body: Option<String> = r.try_get(6)?;
+    let subject: Option<String> = r.try_get("subject")?;
+    let body: Option<String> = r.try_get("body")?;
     Ok(WireOp {
-        id: parse(&r.try_get::<String, _>(0)?)?,
-        origin: parse(&r.try_get::<String, _>(1)?)?,
-        seq: r.try_get(2)?,
-        hlc: r.try_get(3)?,
-        kind: r.try_get(4)?,
+        id: parse(&r.try_get::<String, _>("id")?)?,
+        origin: parse(&r.try_get::<String, _>("origin")?)?,
+        seq: r.try_get("seq")?,
+        hlc: r.try_get("hlc")?,
+        kind: r.try_get("kind")?,
         subject: subject.as_deref().map(parse).transpose()?,
         body: body
             .map(|t| serde_json::from_str(&t).map_err(|e| Error::Corrupt(format!("op body: {e}"))))

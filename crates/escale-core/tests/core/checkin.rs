@@ -58,7 +58,7 @@ async fn a_badge_code_typed_by_a_scanner_checks_in() {
         .register_walk_in(&walk_in(&d.event, person("Łukasz", "Nowak"), false))
         .await
         .unwrap();
-    let code = r.visitor.badge_code.clone().unwrap();
+    let code = r.visitor.text("badge_code").unwrap().to_string();
     let out = d
         .app
         .check_in(

@@ -30,12 +30,10 @@ fn sorted(x: Uuid, y: Uuid) -> (Uuid, Uuid) {
 }
 
 fn with(email: &str, phone: &str, year: Option<i64>, v: VisitorInput) -> VisitorInput {
-    VisitorInput {
-        email: email.into(),
-        phone: phone.into(),
-        birth_year: year,
-        ..v
-    }
+    v.with("email", email).with("phone", phone).with(
+        "birth_year",
+        year.map_or(serde_json::Value::Null, serde_json::Value::from),
+    )
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Visitors: validation, per-field edits, duplicates, merge and erasure.
 
 use crate::support::*;
-use escale_core::app::{CheckInTarget, VisitorInput};
+use escale_core::app::CheckInTarget;
 use escale_core::hlc::Hlc;
 use escale_core::model::{Entity, Method};
 use escale_core::op::{Fields, Op, OpBody, Value};
@@ -16,17 +16,11 @@ async fn bad_input_is_refused_with_specific_codes_and_nothing_is_written() {
         (person(&"é".repeat(10_000), "Martin"), "input.too_long"),
         (person("\u{0}\u{1}\u{7f}", ""), "visitor.name_required"),
         (
-            VisitorInput {
-                notes: "x".repeat(10_000),
-                ..person("Anne", "Roux")
-            },
+            person("Anne", "Roux").with("notes", "x".repeat(10_000)),
             "input.too_long",
         ),
         (
-            VisitorInput {
-                situation: "astronaut".into(),
-                ..person("Anne", "Roux")
-            },
+            person("Anne", "Roux").with("situation", "astronaut"),
             "input.invalid",
         ),
     ];
@@ -72,20 +66,22 @@ async fn bad_input_is_refused_with_specific_codes_and_nothing_is_written() {
 #[tokio::test]
 async fn invalid_email_and_phone_are_kept_out_with_warnings() {
     let d = desk().await;
-    let input = VisitorInput {
-        email: "chloe.martin@@example".into(),
-        phone: "appelle-moi".into(),
-        postcode: "75011".into(),
-        ..person("Chloé", "Martin")
-    };
+    let input = person("Chloé", "Martin")
+        .with("email", "chloe.martin@@example")
+        .with("phone", "appelle-moi")
+        .with("postcode", "75011");
     let r = d
         .app
         .register_walk_in(&walk_in(&d.event, input, false))
         .await
         .unwrap();
-    assert_eq!(r.visitor.email, None, "an impossible email is not stored");
-    assert_eq!(r.visitor.phone, None);
-    assert_eq!(r.visitor.postcode.as_deref(), Some("75011"));
+    assert_eq!(
+        r.visitor.text("email"),
+        None,
+        "an impossible email is not stored"
+    );
+    assert_eq!(r.visitor.text("phone"), None);
+    assert_eq!(r.visitor.text("postcode"), Some("75011"));
     let codes: Vec<&str> = r.warnings.iter().map(|w| w.code).collect();
     assert_eq!(codes, vec!["invalid_email", "invalid_phone"]);
 }
@@ -97,20 +93,15 @@ async fn an_edit_only_writes_the_fields_that_changed() {
         .app
         .register_walk_in(&walk_in(
             &d.event,
-            VisitorInput {
-                email: "a@example.org".into(),
-                ..person("Anne", "Roux")
-            },
+            person("Anne", "Roux").with("email", "a@example.org"),
             false,
         ))
         .await
         .unwrap();
     let id = r.visitor.id.to_string();
-    let input = VisitorInput {
-        email: "a@example.org".into(),
-        postcode: "13001".into(),
-        ..person("Anne", "Roux")
-    };
+    let input = person("Anne", "Roux")
+        .with("email", "a@example.org")
+        .with("postcode", "13001");
     let before = d.app.store().op_count().await.unwrap();
     d.app.update_visitor(&id, &input).await.unwrap();
     let ops = d.app.store().all_ops().await.unwrap();
@@ -162,23 +153,21 @@ async fn concurrent_edits_merge_per_field() {
     tx.ingest(&ops).await.unwrap();
     tx.commit().await.unwrap();
     let v = d.app.visitor(&vid.to_string()).await.unwrap();
-    assert_eq!(v.postcode.as_deref(), Some("69001"));
+    assert_eq!(v.text("postcode"), Some("69001"));
     assert_eq!(
-        v.employment_id.as_deref(),
+        v.text("employment_id"),
         Some("FT-123"),
         "an edit of another field survives"
     );
-    assert_eq!(v.first_name, "Anna", "same field: (HLC, origin) decides");
+    assert_eq!(v.first_name(), "Anna", "same field: (HLC, origin) decides");
 }
 
 #[tokio::test]
 async fn similar_people_are_found_by_email_or_by_name_with_birth_year() {
     let d = desk().await;
-    let input = VisitorInput {
-        email: "Eloise.NDiaye@example.org".into(),
-        birth_year: Some(1990),
-        ..person("Éloïse", "N'Diaye-Lefèvre")
-    };
+    let input = person("Éloïse", "N'Diaye-Lefèvre")
+        .with("email", "Eloise.NDiaye@example.org")
+        .with("birth_year", 1990);
     let first = d
         .app
         .register_walk_in(&walk_in(&d.event, input, false))
@@ -186,10 +175,7 @@ async fn similar_people_are_found_by_email_or_by_name_with_birth_year() {
         .unwrap();
     let by_email = d
         .app
-        .similar(&VisitorInput {
-            email: "eloise.ndiaye@EXAMPLE.org".into(),
-            ..person("E", "N")
-        })
+        .similar(&person("E", "N").with("email", "eloise.ndiaye@EXAMPLE.org"))
         .await
         .unwrap();
     assert_eq!(
@@ -198,10 +184,7 @@ async fn similar_people_are_found_by_email_or_by_name_with_birth_year() {
     );
     let by_name = d
         .app
-        .similar(&VisitorInput {
-            birth_year: Some(1990),
-            ..person("ELOISE", "NDIAYE LEFEVRE")
-        })
+        .similar(&person("ELOISE", "NDIAYE LEFEVRE").with("birth_year", 1990))
         .await
         .unwrap();
     assert_eq!(
@@ -229,10 +212,7 @@ async fn a_merge_folds_check_ins_and_registrations_into_the_winner() {
         .app
         .register_walk_in(&walk_in(
             &d.event,
-            VisitorInput {
-                email: "e@example.org".into(),
-                ..person("Eloise", "Ndiaye")
-            },
+            person("Eloise", "Ndiaye").with("email", "e@example.org"),
             true,
         ))
         .await
@@ -282,10 +262,7 @@ async fn a_merge_folds_check_ins_and_registrations_into_the_winner() {
 #[tokio::test]
 async fn erasure_removes_personal_data_redacts_the_log_and_refuses_later_ops() {
     let d = desk().await;
-    let input = VisitorInput {
-        email: "omer@example.org".into(),
-        ..person("Ömer", "Yılmaz")
-    };
+    let input = person("Ömer", "Yılmaz").with("email", "omer@example.org");
     let r = d
         .app
         .register_walk_in(&walk_in(&d.event, input, true))

@@ -21,7 +21,7 @@ async fn page(app: &Escale, event: &str, f: RegistrationFilter) -> RegistrationP
 fn names(p: &RegistrationPage) -> Vec<String> {
     p.rows
         .iter()
-        .map(|r| format!("{} {}", r.visitor.first_name, r.visitor.last_name))
+        .map(|r| format!("{} {}", r.visitor.first_name(), r.visitor.last_name()))
         .collect()
 }
 
@@ -238,7 +238,7 @@ async fn sorting_and_paging_happen_in_the_query() {
     let last: Vec<String> = all
         .rows
         .iter()
-        .map(|r| r.visitor.last_name.to_lowercase())
+        .map(|r| r.visitor.last_name().to_lowercase())
         .filter(|n| n.is_ascii())
         .collect();
     assert!(
@@ -532,7 +532,7 @@ async fn the_text_filter_is_accent_and_case_insensitive_and_matches_codes() {
         );
         assert_eq!(p.total as usize, expected.len());
     }
-    let code = eloise.badge_code.clone().unwrap();
+    let code = eloise.text("badge_code").unwrap().to_string();
     let by_badge = page(
         &d.app,
         &ev,

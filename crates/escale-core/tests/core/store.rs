@@ -256,7 +256,8 @@ async fn two_different_ops_with_the_same_origin_and_seq_reveal_a_cloned_device()
             .visitor(&Uuid::from_u128(77).to_string())
             .await
             .unwrap()
-            .first_name,
+            .first_name()
+            .to_string(),
         "Anne",
         "the rejected batch changed nothing"
     );

@@ -298,12 +298,7 @@ async fn an_undecodable_op_is_quarantined_acknowledged_relayed_and_does_not_bloc
         "the quarantined ops do not leave a hole in the vector"
     );
     assert_eq!(
-        a.app
-            .visitor(&x.to_string())
-            .await
-            .unwrap()
-            .notes
-            .as_deref(),
+        a.app.visitor(&x.to_string()).await.unwrap().text("notes"),
         Some("vu par le nouveau portable")
     );
 
@@ -448,8 +443,8 @@ async fn an_erasure_racing_an_offline_edit_relayed_through_a_third_laptop_never_
     // Offline: A erases X; B edits X and checks them in again.
     a.app.erase(&x.to_string()).await.unwrap();
     let mut input = person("Fatoumata", "Diallo");
-    input.notes = "a demandé un atelier CV".into();
-    input.email = "fatou.diallo@example.org".into();
+    input.set("notes", "a demandé un atelier CV");
+    input.set("email", "fatou.diallo@example.org");
     b.app.update_visitor(&x.to_string(), &input).await.unwrap();
     b.app
         .check_in(

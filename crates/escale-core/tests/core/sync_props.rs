@@ -467,18 +467,16 @@ async fn run_stores(steps: Vec<Step>) {
                 Some(id) => match nodes[node].app.visitor(&id).await {
                     Err(e) => Err(e),
                     Ok(v) => {
-                        let mut input = VisitorInput {
-                            first_name: v.first_name.clone(),
-                            last_name: v.last_name.clone(),
-                            postcode: v.postcode.clone().unwrap_or_default(),
-                            notes: v.notes.clone().unwrap_or_default(),
-                            email: v.email.clone().unwrap_or_default(),
-                            ..Default::default()
-                        };
+                        let mut input = VisitorInput::new()
+                            .with("first_name", v.first_name())
+                            .with("last_name", v.last_name())
+                            .with("postcode", v.text("postcode").unwrap_or_default())
+                            .with("notes", v.text("notes").unwrap_or_default())
+                            .with("email", v.text("email").unwrap_or_default());
                         match field {
-                            0 => input.postcode = format!("7501{value}"),
-                            1 => input.notes = format!("note {value}"),
-                            _ => input.email = format!("p{value}@example.org"),
+                            0 => input.set("postcode", format!("7501{value}")),
+                            1 => input.set("notes", format!("note {value}")),
+                            _ => input.set("email", format!("p{value}@example.org")),
                         }
                         nodes[node]
                             .app

@@ -29,7 +29,7 @@ impl ReadAll {
         let found: Vec<&ImportRecord> = self
             .records
             .iter()
-            .filter(|r| r.last_name == last)
+            .filter(|r| r.field("last_name") == last)
             .collect();
         assert_eq!(
             found.len(),

@@ -15,8 +15,8 @@ fn file_without_name_column_opens_but_rows_refuse() {
     let d = reader.detected().clone();
     assert_eq!(
         (
-            d.mapping.first_name,
-            d.mapping.last_name,
+            d.mapping.get("first_name"),
+            d.mapping.get("last_name"),
             d.mapping.full_name
         ),
         (None, None, None)
@@ -33,11 +33,14 @@ fn file_without_name_column_opens_but_rows_refuse() {
 #[test]
 fn user_mapping_is_applied() {
     let reader = open_bytes(CSV.as_bytes().to_vec(), "a.csv").expect("opens");
-    let mapping = ColumnMapping {
-        first_name: Some(0),
-        last_name: Some(1),
-        email: Some(2),
-        ..reader.detected().mapping.clone()
+    let mapping = {
+        let mut m = ColumnMapping {
+            ..reader.detected().mapping.clone()
+        };
+        m.set("first_name", Some(0));
+        m.set("last_name", Some(1));
+        m.set("email", Some(2));
+        m
     };
     let reader = reader.with_mapping(mapping.clone()).expect("valid mapping");
     assert_eq!(
@@ -46,18 +49,21 @@ fn user_mapping_is_applied() {
         "the detected view reflects the user's choice"
     );
     let read = read_all(reader);
-    assert_eq!(read.person("Nowak").first_name, "Łukasz");
-    assert_eq!(read.person("Martin").email, "c@example.org");
+    assert_eq!(read.person("Nowak").field("first_name"), "Łukasz");
+    assert_eq!(read.person("Martin").field("email"), "c@example.org");
 }
 
 #[test]
 fn out_of_range_column_is_a_bad_mapping() {
     let reader = open_bytes(CSV.as_bytes().to_vec(), "a.csv").expect("opens");
     let err = reader
-        .with_mapping(ColumnMapping {
-            first_name: Some(0),
-            phone: Some(99),
-            ..Default::default()
+        .with_mapping({
+            let mut m = ColumnMapping {
+                ..Default::default()
+            };
+            m.set("first_name", Some(0));
+            m.set("phone", Some(99));
+            m
         })
         .expect_err("no column 99");
     assert!(matches!(err, ImportError::BadMapping(99)), "got {err:?}");
@@ -68,9 +74,12 @@ fn out_of_range_column_is_a_bad_mapping() {
 fn mapping_without_any_name_is_refused() {
     let reader = open_bytes(CSV.as_bytes().to_vec(), "a.csv").expect("opens");
     let err = reader
-        .with_mapping(ColumnMapping {
-            email: Some(2),
-            ..Default::default()
+        .with_mapping({
+            let mut m = ColumnMapping {
+                ..Default::default()
+            };
+            m.set("email", Some(2));
+            m
         })
         .expect_err("no name");
     assert!(matches!(err, ImportError::NoNameColumn), "got {err:?}");
@@ -78,19 +87,22 @@ fn mapping_without_any_name_is_refused() {
 
 #[test]
 fn mapping_roundtrips_through_json_and_tolerates_missing_fields() {
-    let m = ColumnMapping {
-        first_name: Some(1),
-        payer_full_name: Some(4),
-        ..Default::default()
+    let m = {
+        let mut m = ColumnMapping {
+            payer_full_name: Some(4),
+            ..Default::default()
+        };
+        m.set("first_name", Some(1));
+        m
     };
     let json = serde_json::to_string(&m).expect("serialise");
     assert_eq!(
         serde_json::from_str::<ColumnMapping>(&json).expect("parse"),
         m
     );
-    let partial: ColumnMapping =
-        serde_json::from_str(r#"{"last_name": 2}"#).expect("older UIs send fewer fields");
-    assert_eq!(partial.last_name, Some(2));
+    let partial: ColumnMapping = serde_json::from_str(r#"{"fields": {"last_name": 2}}"#)
+        .expect("older UIs send fewer fields");
+    assert_eq!(partial.get("last_name"), Some(2));
 }
 
 #[test]
@@ -98,10 +110,11 @@ fn swapped_first_and_last_name_by_the_user() {
     let text = "Nom;Prénom\nChloé;Martin\n";
     let reader = open_bytes(text.as_bytes().to_vec(), "inverse.csv").expect("opens");
     let detected = reader.detected().mapping.clone();
-    let swapped = ColumnMapping {
-        first_name: detected.last_name,
-        last_name: detected.first_name,
-        ..detected
+    let swapped = {
+        let mut m = detected.clone();
+        m.set("first_name", detected.get("last_name"));
+        m.set("last_name", detected.get("first_name"));
+        m
     };
     let rows: Vec<Row> = reader
         .with_mapping(swapped)
@@ -111,7 +124,7 @@ fn swapped_first_and_last_name_by_the_user() {
         .collect();
     match &rows[..] {
         [Row::Record(r)] => assert_eq!(
-            (r.first_name.as_str(), r.last_name.as_str()),
+            (r.field("first_name"), r.field("last_name")),
             ("Chloé", "Martin")
         ),
         other => panic!("expected one record, got {other:?}"),

@@ -128,10 +128,7 @@ async fn two_stands_work_apart_then_converge_over_the_lan() {
             .unwrap();
     }
     // One person registered at both stands while apart: a duplicate to check.
-    let elodie = || escale_core::app::VisitorInput {
-        email: "elodie.martin@example.org".into(),
-        ..person("Élodie", "Martin")
-    };
+    let elodie = || person("Élodie", "Martin").with("email", "elodie.martin@example.org");
     a.app
         .register_walk_in(&walk_in(&ev, elodie(), false))
         .await

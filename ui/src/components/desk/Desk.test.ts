@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TestId } from '../../lib/testIds';
+import { TestId, visitorFieldId } from '../../lib/testIds';
 import { openApp, resultNames, text } from '../../test/helpers';
 
 const search = () => screen.getByTestId(TestId.DeskSearch) as HTMLInputElement;
@@ -101,8 +101,8 @@ describe('the check-in desk', () => {
     await user.keyboard('{Enter}');
     const form = await screen.findByTestId(TestId.WalkInForm);
     expect(form).toBeTruthy();
-    expect((screen.getByTestId(TestId.WalkInFirstName) as HTMLInputElement).value).toBe('Jean');
-    expect((screen.getByTestId(TestId.WalkInLastName) as HTMLInputElement).value).toBe('Dupont-Moreau');
+    expect((screen.getByTestId(visitorFieldId('walk-in', 'first_name')) as HTMLInputElement).value).toBe('Jean');
+    expect((screen.getByTestId(visitorFieldId('walk-in', 'last_name')) as HTMLInputElement).value).toBe('Dupont-Moreau');
   });
 
   it('says "unknown" for a scanned code nobody has', async () => {
@@ -176,7 +176,7 @@ describe('the check-in desk', () => {
 
     await user.keyboard('{F2}');
     await screen.findByTestId(TestId.WalkInForm);
-    expect(document.activeElement, 'the walk-in form takes the focus').toBe(screen.getByTestId(TestId.WalkInFirstName));
+    expect(document.activeElement, 'the walk-in form takes the focus').toBe(screen.getByTestId(visitorFieldId('walk-in', 'first_name')));
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId(TestId.WalkInForm)).toBeNull());
     await waitFor(() => expect(document.activeElement, 'Escape returns to the search box').toBe(search()));

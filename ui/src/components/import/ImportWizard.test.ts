@@ -48,9 +48,9 @@ describe('the import wizard', () => {
     await user.selectOptions(screen.getByTestId(importMapId('email')), '');
 
     await waitFor(() => expect(backend.count('importPreview')).toBe(2));
-    const mapping = backend.lastArgs('importPreview')![2] as { email: number | null; first_name: number | null };
-    expect(mapping.email, 'the changed mapping is sent').toBeNull();
-    expect(mapping.first_name, 'the rest of the mapping is kept').toBe(4);
+    const mapping = backend.lastArgs('importPreview')![2] as { fields: Record<string, number> };
+    expect(mapping.fields.email ?? null, 'the changed mapping is sent').toBeNull();
+    expect(mapping.fields.first_name, 'the rest of the mapping is kept').toBe(4);
     await waitFor(() => expect(text(TestId.ImportKnown), 'without emails nobody is matched by email').toBe('0'));
   });
 

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { fieldErrorId, TestId } from '../../lib/testIds';
+import { fieldErrorId, TestId, visitorFieldId } from '../../lib/testIds';
 import { openApp, text } from '../../test/helpers';
 
 async function openList(extra = 0) {
@@ -47,7 +47,7 @@ describe('the registrations list', () => {
     await waitFor(() => expect(within(panel).getAllByTestId(TestId.VisitorHistoryItem)).toHaveLength(1));
     expect(text(TestId.VisitorHistory)).toContain('[DÉMO] Forum emploi & numérique');
 
-    const phone = within(panel).getByTestId(TestId.WalkInPhone);
+    const phone = within(panel).getByTestId(visitorFieldId('walk-in', 'phone'));
     await user.clear(phone);
     await user.type(phone, 'appeler le matin');
     await user.click(within(panel).getByTestId(TestId.VisitorSave));

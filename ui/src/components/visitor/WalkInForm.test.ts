@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { fieldErrorId, TestId } from '../../lib/testIds';
+import { fieldErrorId, TestId, visitorFieldId } from '../../lib/testIds';
 import { openApp, text } from '../../test/helpers';
 
 const field = (id: string) => screen.getByTestId(id) as HTMLInputElement;
@@ -16,12 +16,12 @@ describe('the walk-in registration form', () => {
   it('keeps Tab and Shift+Tab inside the dialog', async () => {
     const { user } = await openForm();
     const dialog = screen.getByTestId(TestId.WalkInForm).closest('[role="dialog"]') as HTMLElement;
-    field(TestId.WalkInFirstName).focus();
+    field(visitorFieldId('walk-in', 'first_name')).focus();
     for (let i = 0; i < 40; i++) {
       await user.tab();
       expect(dialog.contains(document.activeElement), `Tab #${i + 1} stays in the form`).toBe(true);
     }
-    field(TestId.WalkInFirstName).focus();
+    field(visitorFieldId('walk-in', 'first_name')).focus();
     for (let i = 0; i < 40; i++) {
       await user.tab({ shift: true });
       expect(dialog.contains(document.activeElement), `Shift+Tab #${i + 1} stays in the form`).toBe(true);
@@ -34,9 +34,9 @@ describe('the walk-in registration form', () => {
 
     expect(text(fieldErrorId('first_name'))).toBe('Indiquez au moins un prénom ou un nom.');
     expect(text(fieldErrorId('consent'))).toContain('Sans cet accord');
-    expect(field(TestId.WalkInFirstName).getAttribute('aria-invalid')).toBe('true');
+    expect(field(visitorFieldId('walk-in', 'first_name')).getAttribute('aria-invalid')).toBe('true');
     expect(text(TestId.WalkInFormError)).toBe('Corrigez les champs signalés en rouge.');
-    expect(document.activeElement, 'the first field at fault gets the focus').toBe(field(TestId.WalkInFirstName));
+    expect(document.activeElement, 'the first field at fault gets the focus').toBe(field(visitorFieldId('walk-in', 'first_name')));
     expect(backend.count('registerWalkIn'), 'nothing half-saved: no call at all').toBe(0);
   });
 
@@ -45,7 +45,7 @@ describe('the walk-in registration form', () => {
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
     expect(text(fieldErrorId('first_name'))).toBe('Indiquez au moins un prénom ou un nom.');
 
-    await user.type(field(TestId.WalkInLastName), 'Martin');
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Martin');
     await user.click(screen.getByTestId(TestId.WalkInConsent));
 
     expect(screen.queryByTestId(fieldErrorId('first_name')), 'a name is now given: the old message must go').toBeNull();
@@ -54,8 +54,8 @@ describe('the walk-in registration form', () => {
 
   it('refuses a 10,000-character name with a specific message', async () => {
     const { backend, user } = await openForm();
-    await fireEvent.input(field(TestId.WalkInFirstName), { target: { value: 'a'.repeat(10_000) } });
-    await user.type(field(TestId.WalkInLastName), 'Martin');
+    await fireEvent.input(field(visitorFieldId('walk-in', 'first_name')), { target: { value: 'a'.repeat(10_000) } });
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Martin');
     await user.click(screen.getByTestId(TestId.WalkInConsent));
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
 
@@ -65,9 +65,9 @@ describe('the walk-in registration form', () => {
 
   it('shows the server warning under the email when the email cannot be right, the person being registered anyway', async () => {
     const { backend, user } = await openForm();
-    await user.type(field(TestId.WalkInFirstName), 'Zoé');
-    await user.type(field(TestId.WalkInLastName), 'Perrin');
-    await user.type(field(TestId.WalkInEmail), 'zoe.perrin@');
+    await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Zoé');
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Perrin');
+    await user.type(field(visitorFieldId('walk-in', 'email')), 'zoe.perrin@');
     await user.click(screen.getByTestId(TestId.WalkInConsent));
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
 
@@ -76,8 +76,8 @@ describe('the walk-in registration form', () => {
     expect(backend.count('registerWalkIn')).toBe(1);
 
     // Correct it on the spot: the record is updated, the form closes.
-    await user.clear(field(TestId.WalkInEmail));
-    await user.type(field(TestId.WalkInEmail), 'zoe.perrin@example.org{Enter}');
+    await user.clear(field(visitorFieldId('walk-in', 'email')));
+    await user.type(field(visitorFieldId('walk-in', 'email')), 'zoe.perrin@example.org{Enter}');
     await waitFor(() => expect(screen.queryByTestId(TestId.WalkInForm)).toBeNull());
     const zoe = [...backend.visitors.values()].find((v) => v.first_name === 'Zoé')!;
     expect(zoe.email, 'the corrected email is saved').toBe('zoe.perrin@example.org');
@@ -88,8 +88,8 @@ describe('the walk-in registration form', () => {
     const { backend, user } = await openForm();
     expect(text(TestId.WalkInConsentText)).toContain('Passerelle Numérique enregistre ces informations');
     expect(text(TestId.WalkInConsentText)).toContain('anonymisées au plus tard 3 ans');
-    await user.type(field(TestId.WalkInFirstName), 'Noël');
-    await user.type(field(TestId.WalkInLastName), 'Bénard');
+    await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Noël');
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Bénard');
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
     expect(text(fieldErrorId('consent'))).toContain('Sans cet accord');
     expect(backend.count('registerWalkIn')).toBe(0);
@@ -109,9 +109,9 @@ describe('the walk-in registration form', () => {
 
   it('registers and checks in on Enter, and the walk-in is counted', async () => {
     const { user } = await openForm();
-    await user.type(field(TestId.WalkInFirstName), 'Ngozi');
+    await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Ngozi');
     await user.click(screen.getByTestId(TestId.WalkInConsent));
-    await user.type(field(TestId.WalkInLastName), 'Okafor{Enter}');
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Okafor{Enter}');
 
     await waitFor(() => expect(screen.queryByTestId(TestId.WalkInForm)).toBeNull());
     expect(text(TestId.DeskFeedbackTitle)).toBe('Bienvenue, Ngozi Okafor');
@@ -121,8 +121,8 @@ describe('the walk-in registration form', () => {
 
   it('offers an existing similar person, and choosing them checks them in instead', async () => {
     const { backend, user } = await openForm();
-    await user.type(field(TestId.WalkInFirstName), 'Eloise');
-    await user.type(field(TestId.WalkInLastName), "N'Diaye-Lefevre");
+    await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Eloise');
+    await user.type(field(visitorFieldId('walk-in', 'last_name')), "N'Diaye-Lefevre");
 
     const offer = await screen.findByTestId(TestId.WalkInSimilar, {}, { timeout: 2000 });
     expect(offer.textContent).toContain("Éloïse N'Diaye-Lefèvre");
@@ -137,7 +137,7 @@ describe('the walk-in registration form', () => {
   it('puts a message Rust sends for a field under that field', async () => {
     const { backend, user } = await openForm();
     backend.failNext('registerWalkIn', { code: 'input.invalid', message: 'Valeur invalide pour « code postal » : ???', field: 'postcode' });
-    await user.type(field(TestId.WalkInFirstName), 'Léa');
+    await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Léa');
     await user.click(screen.getByTestId(TestId.WalkInConsent));
     await user.click(screen.getByTestId(TestId.WalkInSubmit));
     await waitFor(() => expect(text(fieldErrorId('postcode'))).toBe('Valeur invalide pour « code postal » : ???'));

@@ -33,6 +33,7 @@ import type {
   SessionInput,
   SessionView,
   Similar,
+  Suggestion,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -105,6 +106,12 @@ export interface Backend {
   registerWalkIn(walkIn: WalkIn): Promise<WalkInResult>;
   /** `similar`: live records that look like the same person. */
   similar(input: VisitorInput): Promise<Similar[]>;
+  /**
+   * `suggest_values`: what to offer while a visitor field is typed (a town
+   * from its name or the postcode already typed); each suggestion sets one
+   * or more fields. Empty for fields that suggest nothing.
+   */
+  suggest(field: string, text: string, context: Record<string, string>): Promise<Suggestion[]>;
   /** `visitor_detail`: fields, registrations across events, consents, merged ids. */
   visitorDetail(id: string): Promise<VisitorDetail>;
   /** `update_visitor`: only changed fields are written; bad optional values come back as warnings. */

@@ -43,6 +43,7 @@ import type {
   SessionInput,
   SessionView,
   Similar,
+  Suggestion,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -182,6 +183,22 @@ export class MockError implements BackendError {
 }
 
 let counter = 0;
+/** The column feeding a visitor field in a mapping (null when none). */
+function mapped(m: ColumnMapping, field: string): number | null {
+  return m.fields[field] ?? null;
+}
+
+/** Sets a mapping's column for a visitor field or an import-only target. */
+function setMapped(m: ColumnMapping, key: string, column: number): void {
+  if (key in m && key !== 'fields') (m as unknown as Record<string, number>)[key] = column;
+  else m.fields[key] = column;
+}
+
+/** A typed value as text ("" when absent). */
+function str(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
 function uid(): string {
   counter += 1;
   const hex = counter.toString(16).padStart(12, '0');
@@ -674,8 +691,8 @@ export class MockBackend implements Backend {
   }
 
   private visitorFields(input: VisitorInput, warnings: Warning[]): Omit<VisitorView, 'id' | 'badge_code'> {
-    const first = this.text('first_name', input.first_name, MAX_NAME);
-    const last = this.text('last_name', input.last_name, MAX_NAME);
+    const first = this.text('first_name', str(input.first_name), MAX_NAME);
+    const last = this.text('last_name', str(input.last_name), MAX_NAME);
     if (!first && !last) {
       throw new MockError(
         'visitor.name_required',
@@ -683,12 +700,12 @@ export class MockBackend implements Backend {
         'first_name',
       );
     }
-    let email = this.text('email', input.email, MAX_EMAIL)?.toLowerCase() ?? null;
+    let email = this.text('email', str(input.email), MAX_EMAIL)?.toLowerCase() ?? null;
     if (email && !/^[^@\s,;<>]{1,64}@[^@\s,;<>.][^@\s,;<>]*\.[^@\s,;<>]*[^@\s,;<>.]$/.test(email)) {
       warnings.push({ field: 'email', code: 'invalid_email', value: email });
       email = null;
     }
-    let phone = this.text('phone', input.phone, 40);
+    let phone = this.text('phone', str(input.phone), 40);
     if (phone) {
       const digits = phone.replace(/\D/g, '');
       if (!/^[\d +.\-()/]+$/.test(phone) || digits.length < 8 || digits.length > 15) {
@@ -698,18 +715,18 @@ export class MockBackend implements Backend {
         phone = `+33${digits.slice(1)}`;
       }
     }
-    let postcode = this.text('postcode', input.postcode, 20);
+    let postcode = this.text('postcode', str(input.postcode), 20);
     if (postcode && !/^[A-Za-z0-9-]{1,10}$/.test(postcode.replace(/\s/g, ''))) {
       warnings.push({ field: 'postcode', code: 'invalid_postcode', value: postcode });
       postcode = null;
     }
-    let birth_year = input.birth_year;
+    let birth_year = input.birth_year == null || input.birth_year === '' ? null : Number(input.birth_year);
     const year = new Date(this.now()).getUTCFullYear();
     if (birth_year != null && (birth_year < 1900 || birth_year > year)) {
       warnings.push({ field: 'birth_year', code: 'invalid_birth_year', value: String(birth_year) });
       birth_year = null;
     }
-    const situation = input.situation.trim();
+    const situation = str(input.situation).trim();
     if (situation && !(SITUATIONS as readonly string[]).includes(situation)) throw this.invalid('situation', situation);
     return {
       first_name: first ?? '',
@@ -719,8 +736,8 @@ export class MockBackend implements Backend {
       postcode: postcode?.toUpperCase() ?? null,
       birth_year,
       situation: situation || null,
-      employment_id: this.text('employment_id', input.employment_id, 40),
-      notes: this.text('notes', input.notes, MAX_NOTES),
+      employment_id: this.text('employment_id', str(input.employment_id), 40),
+      notes: this.text('notes', str(input.notes), MAX_NOTES),
     };
   }
 
@@ -1047,11 +1064,16 @@ export class MockBackend implements Backend {
     return { visitor: { ...v }, registration_id: reg.id, warnings, check_in };
   }
 
+  async suggest(field: string, text: string, context: Record<string, string>): Promise<Suggestion[]> {
+    await this.enter('suggest', [field, text, context]);
+    return [];
+  }
+
   async similar(input: VisitorInput): Promise<Similar[]> {
     await this.enter('similar', [input]);
-    const email = input.email.trim().toLowerCase();
-    const key = nameKey(input.first_name, input.last_name);
-    const phone = input.phone.replace(/\D/g, '');
+    const email = str(input.email).trim().toLowerCase();
+    const key = nameKey(str(input.first_name), str(input.last_name));
+    const phone = str(input.phone).replace(/\D/g, '');
     const out: Similar[] = [];
     for (const v of this.live()) {
       const sameEmail = email !== '' && v.email === email;
@@ -1059,7 +1081,7 @@ export class MockBackend implements Backend {
       if (!sameEmail && !sameName) continue;
       const reason = sameEmail
         ? 'email'
-        : input.birth_year != null && v.birth_year === input.birth_year
+        : input.birth_year != null && input.birth_year !== '' && v.birth_year === Number(input.birth_year)
           ? 'name_birth_year'
           : phone !== '' && (v.phone ?? '').replace(/\D/g, '').endsWith(phone.slice(1))
             ? 'name_phone'
@@ -1303,15 +1325,15 @@ export class MockBackend implements Backend {
 
   private mappingOf(f: MockFile, given?: ColumnMapping | null): ColumnMapping {
     const m = emptyMapping();
-    const src = given ?? f.mapping;
+    const src: Record<string, number | null | undefined> = given ? { ...given.fields, ...given, fields: undefined } as never : f.mapping;
     for (const [k, v] of Object.entries(src)) {
-      if (v === null || v === undefined) continue;
+      if (v === null || v === undefined || typeof v !== 'number') continue;
       if (v < 0 || v >= f.headers.length) {
         throw new MockError('import.bad_mapping', this.l(`La colonne n° ${v + 1} n'existe pas dans ce fichier.`, `Column number ${v + 1} does not exist in this file.`));
       }
-      (m as unknown as Record<string, number>)[k] = v;
+      setMapped(m, k, v);
     }
-    if (m.first_name === null && m.last_name === null && m.full_name === null) {
+    if (mapped(m, 'first_name') === null && mapped(m, 'last_name') === null && m.full_name === null) {
       throw new MockError(
         'import.no_name_column',
         this.l(
@@ -1380,8 +1402,8 @@ export class MockBackend implements Backend {
         skip(line, 'cancelled', cell(row, m.status));
         continue;
       }
-      let first = cell(row, m.first_name);
-      let last = cell(row, m.last_name);
+      let first = cell(row, mapped(m, 'first_name'));
+      let last = cell(row, mapped(m, 'last_name'));
       if (!first && !last && m.full_name !== null) {
         const parts = cell(row, m.full_name).split(/\s+/).filter(Boolean);
         first = parts[0] ?? '';
@@ -1404,13 +1426,13 @@ export class MockBackend implements Backend {
           {
             first_name: first,
             last_name: last,
-            email: cell(row, m.email),
-            phone: cell(row, m.phone),
-            postcode: cell(row, m.postcode),
-            birth_year: m.birth_year === null ? null : Number(cell(row, m.birth_year)) || null,
+            email: cell(row, mapped(m, 'email')),
+            phone: cell(row, mapped(m, 'phone')),
+            postcode: cell(row, mapped(m, 'postcode')),
+            birth_year: mapped(m, 'birth_year') === null ? null : Number(cell(row, mapped(m, 'birth_year'))) || null,
             situation: '',
-            employment_id: cell(row, m.employment_id),
-            notes: cell(row, m.notes),
+            employment_id: cell(row, mapped(m, 'employment_id')),
+            notes: cell(row, mapped(m, 'notes')),
           },
           warnings,
         );
@@ -1453,27 +1475,23 @@ export class MockBackend implements Backend {
     const m = report.detected.mapping;
     const cell = (row: string[], i: number | null) => (i === null ? '' : (row[i] ?? '').trim());
     const sample: ImportRecord[] = f.rows.slice(0, 8).map((row, i) => {
-      let first = cell(row, m.first_name);
-      let last = cell(row, m.last_name);
+      let first = cell(row, mapped(m, 'first_name'));
+      let last = cell(row, mapped(m, 'last_name'));
       if (!first && !last && m.full_name !== null) {
         const parts = cell(row, m.full_name).split(/\s+/).filter(Boolean);
         first = parts[0] ?? '';
         last = parts.slice(1).join(' ');
       }
+      const fields: Record<string, string> = { first_name: first, last_name: last };
+      for (const name of Object.keys(m.fields)) {
+        if (name !== 'first_name' && name !== 'last_name') fields[name] = cell(row, mapped(m, name));
+      }
       return {
         line: f.header_row + i + 2,
-        first_name: first,
-        last_name: last,
-        email: cell(row, m.email),
-        phone: cell(row, m.phone),
-        postcode: cell(row, m.postcode),
-        birth_year: m.birth_year === null ? null : Number(cell(row, m.birth_year)) || null,
-        situation: null,
-        situation_raw: cell(row, m.situation),
-        employment_id: cell(row, m.employment_id),
+        fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')),
+        situation_raw: '',
         source_key: cell(row, m.source_key),
         ticket_code: cell(row, m.ticket_code),
-        notes: cell(row, m.notes),
         registered_at: cell(row, m.registered_at),
         from_payer: false,
       };

@@ -44,6 +44,7 @@ import type {
   SessionInput,
   SessionView,
   Similar,
+  Suggestion,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -180,6 +181,10 @@ export class TauriBackend implements Backend {
 
   similar(input: VisitorInput): Promise<Similar[]> {
     return call<Similar[]>('similar', { input });
+  }
+
+  suggest(field: string, text: string, context: Record<string, string>): Promise<Suggestion[]> {
+    return call<Suggestion[]>('suggest_values', { field, text, context });
   }
 
   visitorDetail(id: string): Promise<VisitorDetail> {

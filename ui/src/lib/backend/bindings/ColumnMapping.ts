@@ -4,15 +4,20 @@
  * Which column (0-based index into `headers`) feeds which field. Editable by
  * the user in the import wizard and passed back to [`Reader::with_mapping`].
  */
-export type ColumnMapping = { first_name: number | null, last_name: number | null, 
+export type ColumnMapping = { 
+/**
+ * Columns feeding a visitor's fields, by registry name (`first_name`,
+ * `email`, `postcode`…: see `escale_protocol::fields`).
+ */
+fields: { [key in string]: number }, 
 /**
  * A single "Nom complet" / "Name" column, split when first/last are absent.
  */
-full_name: number | null, email: number | null, phone: number | null, postcode: number | null, birth_year: number | null, 
+full_name: number | null, 
 /**
  * A full birth date column (year is extracted).
  */
-birth_date: number | null, situation: number | null, employment_id: number | null, 
+birth_date: number | null, 
 /**
  * Ticket / order / response id: the stable key of a row within its source.
  */
@@ -37,10 +42,6 @@ payer_first_name: number | null, payer_last_name: number | null, payer_email: nu
  * A single payer name column (pretix "Invoice address name"), split like `full_name`.
  */
 payer_full_name: number | null, 
-/**
- * Free text kept as a staff note (e.g. "Commentaire").
- */
-notes: number | null, 
 /**
  * Registration date as written in the file (kept as text).
  */

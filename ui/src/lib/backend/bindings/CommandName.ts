@@ -29,6 +29,7 @@ export type CommandName =
   | "set_language"
   | "similar"
   | "status"
+  | "suggest_values"
   | "sync_enroll"
   | "sync_now"
   | "sync_status"
