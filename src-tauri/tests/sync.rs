@@ -294,7 +294,18 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
     );
 
     // The QR code's text, as a scanner types it into the code box.
-    let qr = escale_hub::admin::qr_payload(&hub.code(), Some(&hub.url()));
+    let code = hub.code();
+    let qr = escale_hub::admin::qr_payload(&code, Some(&hub.url()));
+    assert_eq!(
+        ui.ok("read_enrolment_link", json!({ "text": format!(" {qr}\n") })),
+        json!({"hub": hub.url(), "code": code}),
+        "the UI asks Rust to read what the scanner typed"
+    );
+    assert_eq!(
+        ui.ok("read_enrolment_link", json!({ "text": hub.url() })),
+        Value::Null,
+        "a plain URL is left as typed"
+    );
     let view = ui.ok(
         "sync_enroll",
         json!({"url": "", "code": qr, "deviceName": "Portable 2"}),
