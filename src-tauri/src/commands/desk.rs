@@ -70,7 +70,6 @@ pub async fn check_in(
         .escale
         .check_in(&event_id, target, session_id.as_deref(), method.into())
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -88,7 +87,6 @@ pub async fn check_out(
         .escale
         .check_out(&event_id, target, session_id.as_deref(), method.into())
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -104,7 +102,6 @@ pub async fn undo_last(
         .undo_last_check_in(&event_id, session_id.as_deref())
         .await
         .map(|id| id.to_string())
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 

@@ -160,7 +160,7 @@ export interface Backend {
   quitApp(): Promise<void>;
   /** The `sync-status` event: the sync state changed. Resolves to an unsubscribe function. */
   onSyncStatus(handler: (view: SyncView) => void): Promise<() => void>;
-  /** The `data-changed` event: a sync stored other laptops' operations (reload what is shown). */
+  /** The `data-changed` event: the store changed (this app, the CLI on the same data directory, a sync, a stand peer): reload what is shown. */
   onDataChanged(handler: () => void): Promise<() => void>;
   /** The `close-requested` event: the window was asked to close with operations not yet on the hub. */
   onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void>;

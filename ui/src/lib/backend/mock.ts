@@ -333,6 +333,16 @@ export class MockBackend implements Backend {
 
   // ------------------------------------------------------------ test helpers
 
+  /**
+   * Another process (the CLI) wrote `ops` operations to the same data
+   * directory: the shell's watcher sees the store's change counter move and
+   * emits `data-changed`.
+   */
+  wroteElsewhere(ops: number): void {
+    this.bump(ops);
+    for (const h of this.dataListeners) h();
+  }
+
   /** The next call of `method` rejects with `error`. */
   failNext(method: keyof Backend, error: BackendError): void {
     this.oneShotFailures.set(method, error);
