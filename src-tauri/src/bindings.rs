@@ -68,6 +68,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         escale_core::export::ExportReport,
         crate::sync::SyncView,
         sync::CloseRequest,
+        escale_protocol::enrolment::EnrolmentLink,
         peer::PeerShareView,
         peer::PeerEventView,
         peer::PeerJoinView,

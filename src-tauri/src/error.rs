@@ -25,7 +25,7 @@ pub struct ErrorBody {
 impl ErrorBody {
     pub fn new(error: &Error, lang: Lang) -> Self {
         if let Error::Internal(detail) = error {
-            eprintln!("escale-desktop: internal error: {detail}");
+            tracing::error!("internal error: {detail}");
         }
         let field = match error {
             Error::Required { field }
@@ -293,7 +293,7 @@ impl ErrorCode {
     pub fn of(error: &Error) -> ErrorCode {
         let code = error.code();
         serde_json::from_value(serde_json::Value::String(code.to_string())).unwrap_or_else(|_| {
-            eprintln!("escale-desktop: error code {code:?} is not in ErrorCode; sent as internal");
+            tracing::error!("error code {code:?} is not in ErrorCode; sent as internal");
             ErrorCode::Internal
         })
     }

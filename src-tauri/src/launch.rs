@@ -101,7 +101,7 @@ impl LaunchOptions {
                 Some(other) if other.starts_with("--data-dir=") => {
                     from_args = Some(OsString::from(&other["--data-dir=".len()..]));
                 }
-                _ => eprintln!("escale-desktop: ignoring unknown argument {arg:?}"),
+                _ => tracing::warn!("ignoring unknown argument {arg:?}"),
             }
         }
 

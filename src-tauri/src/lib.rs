@@ -5,7 +5,9 @@
 //! ([`launch`]) and the state built once at start-up ([`state::AppState`]);
 //! commands ([`commands`], one file per domain) take that state, call into it
 //! and convert the result for the wire; errors cross as [`error::ErrorBody`];
-//! [`bindings`] generates the TypeScript wire types the UI compiles against.
+//! [`bindings`] generates the TypeScript wire types the UI compiles against;
+//! [`sync`] runs the background sync and the store's watcher; [`logging`]
+//! sends `tracing` events to stderr.
 //! It must not hold business rules: those belong to the core crates, which
 //! never depend on Tauri.
 
@@ -13,6 +15,7 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod launch;
+pub mod logging;
 pub mod state;
 pub mod sync;
 
@@ -24,6 +27,7 @@ use tauri::{Emitter, Manager};
 /// environment (`ESCALE_DATA_DIR`); bad options print a message and exit with
 /// status 2 before any window opens.
 pub fn run() {
+    logging::init();
     let options = match launch::LaunchOptions::from_env() {
         Ok(launch::Launch::Run(options)) => options,
         Ok(launch::Launch::Help) => {
@@ -31,7 +35,10 @@ pub fn run() {
             return;
         }
         Err(error) => {
-            eprintln!("escale-desktop: {error}\n\n{}", launch::USAGE);
+            tracing::error!("{error}");
+            // The usage is the program's answer to a person at a terminal,
+            // not a log line (like `--help` on stdout).
+            eprintln!("\n{}", launch::USAGE);
             std::process::exit(2);
         }
     };
@@ -50,7 +57,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<state::AppState>();
                 if let Err(e) = state.escale.warm_search().await {
-                    eprintln!("escale-desktop: search index not built at start-up: {e}");
+                    tracing::warn!("search index not built at start-up: {e}");
                 }
             });
             // The app syncs by itself with the hub, once enrolled.
@@ -67,7 +74,7 @@ pub fn run() {
                     match window.emit(commands::sync::CLOSE_EVENT, ask) {
                         Ok(()) => api.prevent_close(),
                         Err(e) => {
-                            eprintln!("escale-desktop: cannot ask before closing ({e}); closing")
+                            tracing::warn!("cannot ask before closing ({e}); closing")
                         }
                     }
                 }

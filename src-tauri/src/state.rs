@@ -105,19 +105,13 @@ impl AppState {
             Lang::En => "en",
         };
         if let Err(e) = std::fs::write(self.data_dir.join(LANG_FILE), text) {
-            eprintln!("escale-desktop: cannot remember the language: {e}");
+            tracing::warn!("cannot remember the language: {e}");
         }
     }
 
     /// A core error as the UI receives it, in the current language.
     pub fn error(&self, error: escale_core::Error) -> ErrorBody {
         ErrorBody::new(&error, self.lang())
-    }
-
-    /// A command wrote to the log: the background sync pushes it soon.
-    /// (Every command that writes calls this after it succeeded.)
-    pub fn wrote(&self) {
-        self.sync.wrote();
     }
 }
 

@@ -294,7 +294,18 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
     );
 
     // The QR code's text, as a scanner types it into the code box.
-    let qr = escale_hub::admin::qr_payload(&hub.code(), Some(&hub.url()));
+    let code = hub.code();
+    let qr = escale_hub::admin::qr_payload(&code, Some(&hub.url()));
+    assert_eq!(
+        ui.ok("read_enrolment_link", json!({ "text": format!(" {qr}\n") })),
+        json!({"hub": hub.url(), "code": code}),
+        "the UI asks Rust to read what the scanner typed"
+    );
+    assert_eq!(
+        ui.ok("read_enrolment_link", json!({ "text": hub.url() })),
+        Value::Null,
+        "a plain URL is left as typed"
+    );
     let view = ui.ok(
         "sync_enroll",
         json!({"url": "", "code": qr, "deviceName": "Portable 2"}),
@@ -375,6 +386,56 @@ fn an_empty_laptop_enrols_from_the_app_then_syncs_by_itself_through_an_outage() 
     );
 
     hub.down();
+    drop(ui.app);
+}
+
+#[test]
+fn a_write_by_the_cli_on_the_same_data_directory_reaches_the_ui() {
+    use escale_desktop::sync::{watch::WATCH_EVERY, DATA_CHANGED_EVENT, STATUS_EVENT};
+    let dir = tempfile::tempdir().unwrap();
+    let ui = ui(dir.path());
+    ui.ok(
+        "first_run",
+        json!({"orgName": "Passerelle Numérique", "deviceName": "Portable A", "lang": "fr"}),
+    );
+    // Let the watcher take the app's own write into account first.
+    std::thread::sleep(WATCH_EVERY * 3);
+    let (changed, published) = (ui.saw(DATA_CHANGED_EVENT), ui.saw(STATUS_EVENT));
+    let ops = ui.ok("status", json!({}))["ops"].as_i64().unwrap();
+
+    // `escale event create …` in a terminal: another handle on the same files.
+    tauri::async_runtime::block_on(async {
+        let cli = Escale::open(dir.path()).await.unwrap();
+        cli.create_event(&EventInput {
+            kind: None,
+            title: "Atelier CV".into(),
+            place: "Médiathèque".into(),
+            timezone: None,
+            starts_at: "2030-04-02 14:00".into(),
+            ends_at: "2030-04-02 16:00".into(),
+            series: None,
+        })
+        .await
+        .unwrap();
+        cli.store().close().await;
+    });
+
+    let start = Instant::now();
+    while ui.saw(DATA_CHANGED_EVENT) == changed {
+        assert!(
+            start.elapsed() < WAIT,
+            "the store's change counter moved: the UI must be told to reload"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        ui.saw(STATUS_EVENT) > published,
+        "the status bar's view is published again"
+    );
+    assert!(
+        ui.ok("status", json!({}))["ops"].as_i64().unwrap() > ops,
+        "what the About panel reloads counts the CLI's operation"
+    );
     drop(ui.app);
 }
 

@@ -101,4 +101,16 @@ describe('the shell', () => {
     expect(text(TestId.AppDataDir)).toBe('/data/escale');
     expect(text(TestId.AppStore)).toMatch(/^Passerelle Numérique · Portable 1 — \d+ opérations enregistrées$/);
   });
+
+  it('follows writes made by the CLI on the same data directory in the status bar and the About panel', async () => {
+    const { backend, user } = await openApp({ enrolled: true });
+    await user.click(screen.getByTestId(TestId.NavEvents));
+    await screen.findByTestId(TestId.EventsScreen);
+    const ops = Number(/— (\d+) opérations/.exec(text(TestId.AppStore))?.[1]);
+    expect(text(TestId.StatusUnsynced)).toBe('Tout est synchronisé');
+
+    backend.wroteElsewhere(3);
+    await waitFor(() => expect(text(TestId.StatusUnsynced), 'the status bar reloads on data-changed').toBe('3 opérations à synchroniser'));
+    expect(text(TestId.AppStore), 'so does the About panel').toContain(`— ${ops + 3} opérations`);
+  });
 });

@@ -542,10 +542,13 @@ pub enum SyncCommand {
 
 #[derive(Debug, Args)]
 pub struct SyncEnrollArgs {
-    /// The hub's URL, e.g. https://hub.example.org:8787.
+    /// The hub's URL, e.g. https://hub.example.org:8787, or the whole
+    /// enrolment link of the code's QR code (escale://enroll?hub=…&code=…).
+    #[arg(value_name = "HUB_URL|LINK")]
     pub hub_url: String,
-    /// The one-time enrolment code, e.g. K7QM-2XZP-4HNB-9TRA.
-    pub code: String,
+    /// The one-time enrolment code, e.g. K7QM-2XZP-4HNB-9TRA (not needed
+    /// after a link).
+    pub code: Option<String>,
     /// This device's name on the hub (default: the name given at init, else "Escale").
     #[arg(long)]
     pub name: Option<String>,

@@ -479,6 +479,28 @@ fn two_laptops_working_offline_converge_through_a_sqlite_hub() {
         &["hub", "devices", "--org", &org, "--database-url", db.url()],
     );
     assert_eq!(devices.as_array().unwrap().len(), 3);
+    // The QR code's link, as a scanner types it, stands for the URL and the code.
+    let d = hub_dir.parent().unwrap().join("laptop-d");
+    let qr = ok(
+        &hub_dir,
+        &[
+            "hub",
+            "enroll",
+            "--org",
+            &org,
+            "--url",
+            &hub.url,
+            "--database-url",
+            db.url(),
+        ],
+    );
+    let link = format!("{}\n", qr["qr_payload"].as_str().unwrap());
+    let enrolled = ok(&d, &["sync", "enroll", &link, "--name", "Portable D"]);
+    assert_eq!(
+        enrolled["hub_url"].as_str(),
+        Some(hub.url.as_str()),
+        "the link carried the hub's URL: {enrolled}"
+    );
     // Revoked, it can no longer sync, and says so plainly.
     let b_id = ok(&b, &["sync", "status", "--offline"])["device_id"]
         .as_str()
@@ -758,6 +780,25 @@ fn sync_commands_fail_clearly_without_a_hub() {
     assert_eq!(doc["error"]["code"], "sync.offline", "{doc}");
     let (_, doc) = escale(&a, &["sync", "enroll", "hub.example.org", "AAAA"], &[]);
     assert_eq!(doc["error"]["code"], "sync.bad_url", "{doc}");
+    let (success, doc) = escale(
+        &a,
+        &[
+            "sync",
+            "enroll",
+            "ESCALE://enroll?hub=http%3A%2F%2F127.0.0.1%3A9&code=AAAA-BBBB-CCCC-DDDD",
+        ],
+        &[],
+    );
+    assert!(!success);
+    assert_eq!(
+        doc["error"]["code"], "sync.offline",
+        "the link alone names the hub and the code: {doc}"
+    );
+    let (_, doc) = escale(&a, &["sync", "enroll", "http://127.0.0.1:9"], &[]);
+    assert_eq!(
+        doc["error"]["code"], "input.required",
+        "a URL without a code: {doc}"
+    );
     // A first enrolment that fails leaves no stray data directory.
     let fresh = _t.path().join("fresh");
     let (success, doc) = escale(

@@ -5,6 +5,7 @@
 use crate::db::{Db, DeviceRow, OrgRow};
 use crate::error::{HubError, Result};
 use crate::secrets;
+use escale_protocol::enrolment::EnrolmentLink;
 use escale_protocol::hlc::now_ms;
 use qrcode::render::{svg, unicode};
 use qrcode::QrCode;
@@ -78,7 +79,11 @@ pub async fn revoke(db: &Db, device: Uuid) -> Result<DeviceRow> {
 /// so that scanning it fills in both.
 pub fn qr_payload(code: &str, hub_url: Option<&str>) -> String {
     match hub_url {
-        Some(u) => format!("escale://enroll?hub={}&code={code}", percent(u)),
+        Some(u) => EnrolmentLink {
+            hub: u.to_string(),
+            code: code.to_string(),
+        }
+        .to_link(),
         None => code.to_string(),
     }
 }
@@ -125,17 +130,6 @@ pub fn parse_ttl(s: &str) -> Result<Duration> {
         return Err(bad());
     }
     Ok(Duration::from_secs(secs))
-}
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

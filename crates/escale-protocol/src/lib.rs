@@ -8,12 +8,14 @@
 //! - [`fold`]: the pure, deterministic fold of operations into state, and the
 //!   structural validation every node applies identically;
 //! - [`wire`]: the sync protocol's messages (push, pull, enrolment, snapshot
-//!   pages), for every transport;
+//!   pages), for every transport; [`enrolment`]: the enrolment link a QR
+//!   code carries (`escale://enroll?hub=…&code=…`);
 //! - [`text`], [`i18n`]: text cleaning and folding; the two languages.
 //!
 //! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
+pub mod enrolment;
 pub mod failpoint;
 pub mod fields;
 pub mod fold;

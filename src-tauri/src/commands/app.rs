@@ -59,7 +59,7 @@ impl AppStatus {
         match state.sync.refresh(state.escale.store()).await {
             Ok(()) => {}
             Err(SyncError::Store(e)) => return Err(e),
-            Err(e) => eprintln!("escale-desktop: cannot read the sync state: {e}"),
+            Err(e) => tracing::warn!("cannot read the sync state: {e}"),
         }
         let sync = state.sync.view(state.lang());
         // A laptop that joined through the hub knows the organisation's name

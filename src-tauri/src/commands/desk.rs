@@ -1,7 +1,7 @@
 //! The desk: search, check-in and check-out, undo, live counters.
 
 use escale_core::app::{CheckInOutcome, CheckInTarget, EventStats, SearchHit};
-use escale_core::model::Method;
+use escale_core::model::{Direction, Method};
 use escale_core::Error;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -46,15 +46,6 @@ pub async fn search(
         .map_err(|e| state.error(e))
 }
 
-/// A visitor id (picked from the results) or else a scanned code.
-fn target(visitor_id: Option<String>, code: Option<String>) -> Result<CheckInTarget, Error> {
-    match (visitor_id, code) {
-        (Some(v), _) => Ok(CheckInTarget::Visitor(v)),
-        (None, Some(c)) => Ok(CheckInTarget::Code(c)),
-        (None, None) => Err(Error::Required { field: "code" }),
-    }
-}
-
 /// Never counts a person twice: a second check-in answers "already arrived".
 #[tauri::command]
 pub async fn check_in(
@@ -65,13 +56,8 @@ pub async fn check_in(
     session_id: Option<String>,
     method: CheckInMethod,
 ) -> Result<CheckInOutcome, ErrorBody> {
-    let target = target(visitor_id, code).map_err(|e| state.error(e))?;
-    state
-        .escale
-        .check_in(&event_id, target, session_id.as_deref(), method.into())
-        .await
-        .inspect(|_| state.wrote())
-        .map_err(|e| state.error(e))
+    let who = target(visitor_id, code);
+    scan(&state, &event_id, who, session_id, method, Direction::In).await
 }
 
 #[tauri::command]
@@ -83,12 +69,34 @@ pub async fn check_out(
     session_id: Option<String>,
     method: CheckInMethod,
 ) -> Result<CheckInOutcome, ErrorBody> {
-    let target = target(visitor_id, code).map_err(|e| state.error(e))?;
+    let who = target(visitor_id, code);
+    scan(&state, &event_id, who, session_id, method, Direction::Out).await
+}
+
+/// A visitor id (picked from the results) or else a scanned code.
+fn target(visitor_id: Option<String>, code: Option<String>) -> Result<CheckInTarget, Error> {
+    match (visitor_id, code) {
+        (Some(v), _) => Ok(CheckInTarget::Visitor(v)),
+        (None, Some(c)) => Ok(CheckInTarget::Code(c)),
+        (None, None) => Err(Error::Required { field: "code" }),
+    }
+}
+
+/// What check-in and check-out share: the core's one path, its error for the wire.
+async fn scan(
+    state: &AppState,
+    event_id: &str,
+    who: Result<CheckInTarget, Error>,
+    session_id: Option<String>,
+    method: CheckInMethod,
+    direction: Direction,
+) -> Result<CheckInOutcome, ErrorBody> {
+    let who = who.map_err(|e| state.error(e))?;
+    let session = session_id.as_deref();
     state
         .escale
-        .check_out(&event_id, target, session_id.as_deref(), method.into())
+        .scan(event_id, who, session, method.into(), direction)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -104,7 +112,6 @@ pub async fn undo_last(
         .undo_last_check_in(&event_id, session_id.as_deref())
         .await
         .map(|id| id.to_string())
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 

@@ -26,7 +26,6 @@ pub async fn create_event(
         .escale
         .create_event(&input)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -40,7 +39,6 @@ pub async fn update_event(
         .escale
         .update_event(&id, &input)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -66,7 +64,6 @@ pub async fn add_session(
         .escale
         .add_session(&event_id, &input)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -80,6 +77,5 @@ pub async fn update_session(
         .escale
         .update_session(&id, &input)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }

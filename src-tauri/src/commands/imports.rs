@@ -46,7 +46,7 @@ pub async fn import_commit<R: Runtime>(
     let progress = move |p: ImportProgress| {
         // A lost progress event only delays the bar; the import goes on.
         if let Err(e) = app.emit(PROGRESS_EVENT, p) {
-            eprintln!("escale-desktop: cannot emit {PROGRESS_EVENT}: {e}");
+            tracing::warn!("cannot emit {PROGRESS_EVENT}: {e}");
         }
     };
     state
@@ -54,7 +54,6 @@ pub async fn import_commit<R: Runtime>(
         .import_file(&event_id, &PathBuf::from(path), &opts, &progress)
         .await
         .inspect(|_| {
-            state.wrote();
             // An import can bring people already registered by hand, or on
             // another laptop: the duplicates waiting for review change.
             super::visitors::recount_later(after);

@@ -59,6 +59,7 @@ commands![
     exports::export_event,
     sync::sync_status,
     sync::sync_enroll,
+    sync::read_enrolment_link,
     sync::sync_now,
     sync::quit_app,
     peer::peer_share_start,

@@ -146,9 +146,9 @@ pub async fn peer_join<R: Runtime>(
     .await
     .map_err(|e| ErrorBody::of_peer(&e, lang))?;
     if report.pulled > 0 {
-        // Other laptops' operations: the screens reload, the hub gets them.
+        // Other laptops' operations: the screens reload at once (the store's
+        // watcher also sees them, and has the task relay them to the hub).
         let _ = app.emit(DATA_CHANGED_EVENT, ());
-        state.wrote();
     }
     if state.sync.refresh(state.escale.store()).await.is_ok() {
         publish(&app);
@@ -196,14 +196,13 @@ fn forward_events<R: Runtime>(
             if let PeerEvent::Joined { received, .. } = &event {
                 if *received > 0 {
                     let _ = app.emit(DATA_CHANGED_EVENT, ());
-                    state.wrote();
                 }
                 if state.sync.refresh(state.escale.store()).await.is_ok() {
                     publish(&app);
                 }
             }
             if let Err(e) = app.emit(PEER_EVENT, view) {
-                eprintln!("escale-desktop: cannot emit {PEER_EVENT}: {e}");
+                tracing::warn!("cannot emit {PEER_EVENT}: {e}");
             }
             if matches!(event, PeerEvent::Closed { .. }) {
                 let mut slot = state.peer.lock().await;

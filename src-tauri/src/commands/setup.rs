@@ -27,7 +27,6 @@ pub async fn first_run(
         .init(&org_name, &device_name)
         .await
         .map_err(|e| state.error(e))?;
-    state.wrote();
     AppStatus::of(&state).await.map_err(|e| state.error(e))
 }
 
@@ -45,7 +44,6 @@ pub async fn load_demo(state: State<'_, AppState>, visitors: u32) -> Result<Demo
         .escale
         .demo(visitors as usize, 0.0, DEMO_SEED)
         .await
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }
 
@@ -57,6 +55,5 @@ pub async fn archive_event(state: State<'_, AppState>, event_id: String) -> Resu
         .archive_event(&event_id)
         .await
         .map(|_| ())
-        .inspect(|_| state.wrote())
         .map_err(|e| state.error(e))
 }

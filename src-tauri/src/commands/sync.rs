@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use escale_core::Error;
+use escale_protocol::enrolment::EnrolmentLink;
 use escale_sync::hub::{self, SyncError};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
@@ -50,7 +51,7 @@ pub async fn sync_enroll<R: Runtime>(
     device_name: Option<String>,
 ) -> Result<SyncView, ErrorBody> {
     let lang = state.lang();
-    let (url, code) = enrolment_input(&url, &code);
+    let EnrolmentLink { hub: url, code } = EnrolmentLink::from_fields(&url, &code);
     if url.is_empty() {
         return Err(ErrorBody::sync_input_required("url", lang));
     }
@@ -72,6 +73,14 @@ pub async fn sync_enroll<R: Runtime>(
     publish(&app);
     state.sync.request_now();
     Ok(state.sync.view(lang))
+}
+
+/// The hub's URL and the code in the text of an enrolment QR code, as a
+/// scanner types it or a paste brings it; `None` when it is not such a link
+/// (the UI then leaves the box as typed).
+#[tauri::command]
+pub fn read_enrolment_link(text: String) -> Option<EnrolmentLink> {
+    EnrolmentLink::parse(&text)
 }
 
 /// Syncs now (whatever the backoff says) and answers when that sync is
@@ -104,100 +113,5 @@ async fn refresh(state: &AppState) -> Result<(), ErrorBody> {
     match state.sync.refresh(state.escale.store()).await {
         Ok(()) => Ok(()),
         Err(e) => Err(ErrorBody::of_sync(&e, state.lang())),
-    }
-}
-
-/// The hub's URL and the code, from what was typed or scanned: a QR code
-/// printed by `escale hub enroll --hub-url` reads
-/// `escale://enroll?hub=<URL, percent-encoded>&code=<CODE>`, and a scanner
-/// types it into whichever box has the focus.
-pub fn enrolment_input(url: &str, code: &str) -> (String, String) {
-    for scanned in [code, url] {
-        if let Some((hub, c)) = parse_enrolment_link(scanned.trim()) {
-            let hub = hub.unwrap_or_else(|| url.trim().to_string());
-            return (hub, c);
-        }
-    }
-    (url.trim().to_string(), code.trim().to_string())
-}
-
-/// `escale://enroll?hub=…&code=…` → (hub, code).
-fn parse_enrolment_link(s: &str) -> Option<(Option<String>, String)> {
-    const PREFIX: &str = "escale://enroll?";
-    let head = s.get(..PREFIX.len())?;
-    if !head.eq_ignore_ascii_case(PREFIX) {
-        return None;
-    }
-    let (mut hub, mut code) = (None, None);
-    for pair in s[PREFIX.len()..].split('&') {
-        match pair.split_once('=') {
-            Some((k, v)) if k.eq_ignore_ascii_case("hub") => hub = Some(percent_decode(v)),
-            Some((k, v)) if k.eq_ignore_ascii_case("code") => code = Some(percent_decode(v)),
-            _ => {}
-        }
-    }
-    Some((hub.filter(|h| !h.is_empty()), code.unwrap_or_default()))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).trim().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_scanned_qr_code_fills_in_the_hub_and_the_code() {
-        let link =
-            "escale://enroll?hub=https%3A%2F%2Fhub.example.org%3A8787&code=ABCD-EFGH-JKMN-PQRS";
-        let want = (
-            "https://hub.example.org:8787".to_string(),
-            "ABCD-EFGH-JKMN-PQRS".to_string(),
-        );
-        assert_eq!(enrolment_input("", link), want, "scanned into the code box");
-        assert_eq!(enrolment_input(link, ""), want, "scanned into the URL box");
-        assert_eq!(
-            enrolment_input("http://old.example", &format!("  {link}\n")),
-            want,
-            "the QR code wins over a stale URL"
-        );
-        assert_eq!(
-            enrolment_input(" https://hub.example.org ", " abcd-efgh "),
-            (
-                "https://hub.example.org".to_string(),
-                "abcd-efgh".to_string()
-            ),
-            "typed: trimmed, the hub ignores dashes and case"
-        );
-        assert_eq!(
-            enrolment_input("https://hub.example.org", "ESCALE://ENROLL?code=WXYZ"),
-            ("https://hub.example.org".to_string(), "WXYZ".to_string()),
-            "a QR code without the hub keeps the typed URL"
-        );
     }
 }

@@ -68,7 +68,6 @@ pub async fn register_walk_in<R: Runtime>(
         .register_walk_in(&walk_in)
         .await
         .map_err(|e| state.error(e))?;
-    state.wrote();
     recount_later(app);
     Ok(r)
 }
@@ -110,7 +109,6 @@ pub async fn update_visitor<R: Runtime>(
         .update_visitor(&id, &input)
         .await
         .map_err(|e| state.error(e))?;
-    state.wrote();
     recount_later(app);
     Ok(UpdateVisitorResult { visitor, warnings })
 }
@@ -128,7 +126,6 @@ pub async fn merge_visitors<R: Runtime>(
         .merge(&loser, &winner)
         .await
         .map_err(|e| state.error(e))?;
-    state.wrote();
     recount(&app, &state).await;
     Ok(r)
 }
@@ -171,7 +168,6 @@ pub async fn not_duplicate<R: Runtime>(
         .not_duplicate(&a, &b)
         .await
         .map_err(|e| state.error(e))?;
-    state.wrote();
     recount(&app, &state).await;
     Ok(r)
 }

@@ -103,7 +103,7 @@ export class AppState {
     return () => stops.forEach((stop) => stop());
   }
 
-  /** Calls `reload` whenever a sync brings other laptops' operations; returns the unsubscribe. */
+  /** Calls `reload` whenever the store changes (`data-changed`); returns the unsubscribe. */
   watchData(reload: () => void): () => void {
     this.dataWatchers.add(reload);
     return () => this.dataWatchers.delete(reload);

@@ -7,7 +7,7 @@ use crate::args::{ScanArgs, SearchArgs, UndoArgs};
 use crate::commands::visitor::name;
 use crate::output::{or_dash, table, Failure, Reply, Ui};
 use escale_core::app::{CheckInOutcome, CheckInStatus, CheckInTarget, SearchHit};
-use escale_core::model::Method;
+use escale_core::model::{Direction, Method};
 use escale_core::{Escale, Lang};
 use serde_json::json;
 
@@ -70,13 +70,14 @@ fn quality(q: &str, ui: Ui) -> &str {
 pub async fn scan(app: &Escale, a: &ScanArgs, ui: Ui, arriving: bool) -> Result<Reply, Failure> {
     let target = CheckInTarget::Either(a.who.clone());
     let session = a.session.as_deref();
-    let outcome = if arriving {
-        app.check_in(&a.event.event, target, session, Method::Cli)
-            .await?
+    let direction = if arriving {
+        Direction::In
     } else {
-        app.check_out(&a.event.event, target, session, Method::Cli)
-            .await?
+        Direction::Out
     };
+    let outcome = app
+        .scan(&a.event.event, target, session, Method::Cli, direction)
+        .await?;
     let text = render_scan(&outcome, ui);
     Reply::new(&outcome, text)
 }

@@ -4,6 +4,7 @@
 use crate::args::{SyncCommand, SyncEnrollArgs};
 use crate::output::{fields, Failure, Reply, Ui};
 use escale_core::{Escale, Lang};
+use escale_protocol::enrolment::EnrolmentLink;
 use escale_sync::hub::{self, SyncError, SyncOptions, SyncReport, SyncStatus};
 use std::path::Path;
 
@@ -18,10 +19,22 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
         })?),
         None => None,
     };
+    // `URL CODE`, or the link of the code's QR code in place of both.
+    let EnrolmentLink { hub: url, code } =
+        EnrolmentLink::from_fields(&a.hub_url, a.code.as_deref().unwrap_or(""));
+    if code.is_empty() {
+        return Err(Failure::Cli {
+            code: "input.required",
+            message: ui.t(
+                "Indiquez le code d'inscription après l'adresse du serveur, ou le lien entier escale://enroll?hub=…&code=…",
+                "Give the enrolment code after the hub's URL, or the whole link escale://enroll?hub=…&code=…",
+            ).to_string(),
+        });
+    }
     // Like `init`, enrolment may create the data directory (a new laptop
     // joining the organisation), but never a stray one for a bad URL.
-    if !a.hub_url.starts_with("http://") && !a.hub_url.starts_with("https://") {
-        return Err(failure(SyncError::BadUrl(a.hub_url.clone()), ui.lang));
+    if !url.starts_with("http://") && !url.starts_with("https://") {
+        return Err(failure(SyncError::BadUrl(url), ui.lang));
     }
     let dir_existed = dir.exists();
     let store_existed = dir.join(escale_core::store::DB_FILE).is_file();
@@ -35,7 +48,7 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
             .unwrap_or_else(|_| "Escale".into()),
         (None, None) => "Escale".into(),
     };
-    let outcome = hub::enroll(app.store(), &a.hub_url, &a.code, &name, ca_pem).await;
+    let outcome = hub::enroll(app.store(), &url, &code, &name, ca_pem).await;
     app.store().close().await;
     if outcome.is_err() && !store_existed {
         // A failed first enrolment leaves nothing behind.

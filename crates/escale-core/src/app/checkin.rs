@@ -51,6 +51,7 @@ pub struct CheckInOutcome {
 }
 
 impl Escale {
+    /// [`Escale::scan`] arriving.
     pub async fn check_in(
         &self,
         event_id: &str,
@@ -58,10 +59,11 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
-        self.record_scan(event_id, target, session_id, method, Direction::In)
+        self.scan(event_id, target, session_id, method, Direction::In)
             .await
     }
 
+    /// [`Escale::scan`] leaving.
     pub async fn check_out(
         &self,
         event_id: &str,
@@ -69,11 +71,13 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
-        self.record_scan(event_id, target, session_id, method, Direction::Out)
+        self.scan(event_id, target, session_id, method, Direction::Out)
             .await
     }
 
-    async fn record_scan(
+    /// A check-in or a check-out (`direction`): the one path both take. A
+    /// check-in of someone not registered registers them as a walk-in.
+    pub async fn scan(
         &self,
         event_id: &str,
         target: CheckInTarget,

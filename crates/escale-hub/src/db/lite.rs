@@ -3,6 +3,7 @@
 //! in-process lock (SQLite has one writer anyway) and each write transaction
 //! takes the file's write lock with its first statement.
 
+use super::shared::shared_queries;
 use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
 use crate::error::{HubError, Result};
 use escale_protocol::fold::MergeEdge;
@@ -25,8 +26,12 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// Rows per multi-row INSERT (11 parameters each, well under SQLite's limit).
 const CHUNK: usize = 200;
 
-const COLS: &str = "id, origin, seq, hlc, kind, subject, body";
-const DEVICE_COLS: &str = "id, org_id, name, token_hash, enrolled_ms, revoked_ms, last_seen_ms";
+/// The code's row; SQLite's single writer lock (taken by `begin_write`)
+/// already keeps two redemptions apart.
+const SELECT_CODE: &str =
+    "SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = $1";
+
+shared_queries!(LiteDb, Sqlite, SqliteRow);
 
 #[derive(Debug, Clone)]
 pub struct LiteDb {
@@ -77,118 +82,6 @@ impl LiteDb {
         Ok((tx, guard))
     }
 
-    pub async fn create_org(&self, o: &OrgRow) -> Result<()> {
-        let (mut tx, _g) = self.begin_write().await?;
-        sqlx::query("INSERT INTO orgs (id, name, org_key, created_ms) VALUES (?, ?, ?, ?)")
-            .bind(o.id.to_string())
-            .bind(&o.name)
-            .bind(&o.org_key)
-            .bind(o.created_ms)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn org(&self, id: Uuid) -> Result<Option<OrgRow>> {
-        let r = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        r.map(|r| org_row(&r)).transpose()
-    }
-
-    pub async fn orgs(&self) -> Result<Vec<OrgRow>> {
-        let rows =
-            sqlx::query("SELECT id, name, org_key, created_ms FROM orgs ORDER BY created_ms, id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(org_row).collect()
-    }
-
-    pub async fn create_code(
-        &self,
-        org: Uuid,
-        code_hash: &[u8],
-        now: i64,
-        expires_ms: i64,
-    ) -> Result<()> {
-        let (mut tx, _g) = self.begin_write().await?;
-        sqlx::query("INSERT INTO enrol_codes (code_hash, org_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)")
-            .bind(code_hash)
-            .bind(org.to_string())
-            .bind(now)
-            .bind(expires_ms)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn redeem_code(
-        &self,
-        code_hash: &[u8],
-        now: i64,
-        dev: &NewDevice,
-    ) -> Result<Redeemed> {
-        let (mut tx, _g) = self.begin_write().await?;
-        let row =
-            sqlx::query("SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = ?")
-                .bind(code_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(row) = row else {
-            return Ok(Redeemed::Unknown);
-        };
-        let org_id = uuid_at(&row, 0)?;
-        let expires: i64 = row.try_get(1)?;
-        let used: Option<i64> = row.try_get(2)?;
-        if used.is_some() {
-            return Ok(Redeemed::Used);
-        }
-        if expires <= now {
-            return Ok(Redeemed::Expired);
-        }
-        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM devices WHERE id = ?")
-            .bind(dev.id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Ok(Redeemed::DeviceExists);
-        }
-        sqlx::query("INSERT INTO devices (id, org_id, name, token_hash, enrolled_ms) VALUES (?, ?, ?, ?, ?)")
-            .bind(dev.id.to_string())
-            .bind(org_id.to_string())
-            .bind(&dev.name)
-            .bind(&dev.token_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE enrol_codes SET used_ms = ?, device_id = ? WHERE code_hash = ?")
-            .bind(now)
-            .bind(dev.id.to_string())
-            .bind(code_hash)
-            .execute(&mut *tx)
-            .await?;
-        let org = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = ?")
-            .bind(org_id.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        let org = org_row(&org)?;
-        tx.commit().await?;
-        Ok(Redeemed::Enrolled(org))
-    }
-
-    pub async fn device_by_token(&self, token_hash: &[u8]) -> Result<Option<DeviceRow>> {
-        let r = sqlx::query(&format!(
-            "SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        r.map(|r| device_row(&r)).transpose()
-    }
-
     pub async fn touch(&self, device: Uuid, now: i64) -> Result<()> {
         // Cheap read first: most requests come within the minute.
         let last: Option<Option<i64>> =
@@ -207,57 +100,6 @@ impl LiteDb {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    pub async fn devices(&self, org: Uuid) -> Result<Vec<DeviceRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DEVICE_COLS} FROM devices WHERE org_id = ? ORDER BY enrolled_ms, id"
-        ))
-        .bind(org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(device_row).collect()
-    }
-
-    pub async fn device(&self, id: Uuid) -> Result<Option<DeviceRow>> {
-        let r = sqlx::query(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        r.map(|r| device_row(&r)).transpose()
-    }
-
-    pub async fn revoke(&self, device: Uuid, now: i64) -> Result<bool> {
-        let (mut tx, _g) = self.begin_write().await?;
-        let n = sqlx::query("UPDATE devices SET revoked_ms = COALESCE(revoked_ms, ?) WHERE id = ?")
-            .bind(now)
-            .bind(device.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
-        Ok(n > 0)
-    }
-
-    pub async fn ops_range(
-        &self,
-        org: Uuid,
-        origin: Uuid,
-        after: i64,
-        upto: i64,
-        limit: usize,
-    ) -> Result<Vec<WireOp>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM ops WHERE org_id = ? AND origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"
-        ))
-        .bind(org.to_string())
-        .bind(origin.to_string())
-        .bind(after)
-        .bind(upto)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(wire_op).collect()
     }
 
     pub async fn ops_after(
@@ -281,11 +123,6 @@ impl LiteDb {
         rows.iter().map(wire_op).collect()
     }
 
-    pub async fn vector(&self, org: Uuid) -> Result<VersionVector> {
-        let mut c = self.pool.acquire().await?;
-        vector(&mut c, org).await
-    }
-
     pub async fn find_clone(&self, org: Uuid, ops: &[NewOp]) -> Result<Option<(Uuid, i64)>> {
         for op in ops {
             let other: Option<String> = sqlx::query_scalar(
@@ -304,40 +141,15 @@ impl LiteDb {
         Ok(None)
     }
 
-    pub async fn counts(&self) -> Result<Counts> {
-        let r = sqlx::query("SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM devices WHERE revoked_ms IS NULL)")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Counts {
-            orgs: r.try_get(0)?,
-            devices: r.try_get(1)?,
-            ops: 0,
-        })
-    }
-
-    pub async fn op_count(&self, org: Uuid) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM ops WHERE org_id = ?")
-                .bind(org.to_string())
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT body FROM ops WHERE org_id = ? AND subject = ? AND body IS NOT NULL",
-        )
-        .bind(org.to_string())
-        .bind(subject.to_string())
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     pub async fn begin(&self) -> Result<LiteTx> {
         let (tx, guard) = self.begin_write().await?;
         Ok(LiteTx { tx, _guard: guard })
     }
+}
+
+/// Ids are stored as text.
+fn id(u: Uuid) -> String {
+    u.to_string()
 }
 
 fn uuid_at(r: &SqliteRow, i: usize) -> Result<Uuid> {
@@ -345,56 +157,14 @@ fn uuid_at(r: &SqliteRow, i: usize) -> Result<Uuid> {
     parse(&s)
 }
 
+fn opt_uuid_at(r: &SqliteRow, i: usize) -> Result<Option<Uuid>> {
+    let s: Option<String> = r.try_get(i)?;
+    s.as_deref().map(parse).transpose()
+}
+
 fn parse(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s)
         .map_err(|e| HubError::Internal(format!("bad id {s:?} in the hub database: {e}")))
-}
-
-fn org_row(r: &SqliteRow) -> Result<OrgRow> {
-    Ok(OrgRow {
-        id: uuid_at(r, 0)?,
-        name: r.try_get(1)?,
-        org_key: r.try_get(2)?,
-        created_ms: r.try_get(3)?,
-    })
-}
-
-fn device_row(r: &SqliteRow) -> Result<DeviceRow> {
-    Ok(DeviceRow {
-        id: uuid_at(r, 0)?,
-        org_id: uuid_at(r, 1)?,
-        name: r.try_get(2)?,
-        token_hash: r.try_get(3)?,
-        enrolled_ms: r.try_get(4)?,
-        revoked_ms: r.try_get(5)?,
-        last_seen_ms: r.try_get(6)?,
-    })
-}
-
-fn wire_op(r: &SqliteRow) -> Result<WireOp> {
-    let subject: Option<String> = r.try_get(5)?;
-    let body: Option<String> = r.try_get(6)?;
-    Ok(WireOp {
-        id: uuid_at(r, 0)?,
-        origin: uuid_at(r, 1)?,
-        seq: r.try_get(2)?,
-        hlc: r.try_get(3)?,
-        kind: r.try_get(4)?,
-        subject: subject.as_deref().map(parse).transpose()?,
-        body: body
-            .map(|b| serde_json::from_str(&b))
-            .transpose()
-            .map_err(|e| HubError::Internal(format!("stored body is not JSON: {e}")))?,
-    })
-}
-
-async fn vector(c: &mut SqliteConnection, org: Uuid) -> Result<VersionVector> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT origin, seq FROM vectors WHERE org_id = ? AND seq > 0")
-            .bind(org.to_string())
-            .fetch_all(&mut *c)
-            .await?;
-    rows.into_iter().map(|(o, s)| Ok((parse(&o)?, s))).collect()
 }
 
 async fn ids_query(
@@ -458,29 +228,7 @@ impl OpsTx for LiteTx {
     }
 
     async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
-        let rows: Vec<(String, String, i64, String)> =
-            sqlx::query_as("SELECT loser, winner, hlc, origin FROM merge_edges WHERE org_id = ?")
-                .bind(org.to_string())
-                .fetch_all(&mut *self.tx)
-                .await?;
-        let mut edges = Vec::with_capacity(rows.len());
-        for (loser, winner, hlc, origin) in rows {
-            edges.push(MergeEdge {
-                loser: parse(&loser)?,
-                winner: parse(&winner)?,
-                stamp: Stamp {
-                    hlc: Hlc(hlc),
-                    origin: parse(&origin)?,
-                },
-            });
-        }
-        let requests: Vec<String> =
-            sqlx::query_scalar("SELECT visitor_id FROM erase_requests WHERE org_id = ?")
-                .bind(org.to_string())
-                .fetch_all(&mut *self.tx)
-                .await?;
-        let requests = requests.iter().map(|s| parse(s)).collect::<Result<_>>()?;
-        Ok((edges, requests))
+        load_graph(&mut self.tx, org).await
     }
 
     async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
@@ -494,12 +242,7 @@ impl OpsTx for LiteTx {
     }
 
     async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT visitor_id FROM erased WHERE org_id = ?")
-                .bind(org.to_string())
-                .fetch_all(&mut *self.tx)
-                .await?;
-        rows.iter().map(|s| parse(s)).collect()
+        all_erased(&mut self.tx, org).await
     }
 
     async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()> {
@@ -610,7 +353,7 @@ impl OpsTx for LiteTx {
     }
 
     async fn vector(&mut self, org: Uuid) -> Result<VersionVector> {
-        vector(&mut self.tx, org).await
+        vector(&mut *self.tx, org).await
     }
 
     async fn commit(self) -> Result<()> {

@@ -3,13 +3,16 @@
 //!
 //! Both backends keep the same tables (`migrations/postgres`,
 //! `migrations/sqlite`, embedded and run at start) and offer the same
-//! methods; [`Db`] only dispatches. The push algorithm itself is written
+//! methods; [`Db`] only dispatches. The queries whose SQL is the same on
+//! both are written once (`shared.rs`); `lite.rs` and `pg.rs` keep those
+//! that really differ. The push algorithm itself is written
 //! once, in `crate::push`, against the [`OpsTx`] trait both backends'
 //! transactions implement. Every method that reads or writes an
 //! organisation's data takes its `org_id` and filters by it.
 
 mod lite;
 mod pg;
+mod shared;
 
 use crate::error::{HubError, Result};
 use escale_protocol::fold::MergeEdge;

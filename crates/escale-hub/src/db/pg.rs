@@ -2,6 +2,7 @@
 //! advisory locks that serialise pushes per origin (and per organisation
 //! when a push merges or erases people).
 
+use super::shared::shared_queries;
 use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
 use crate::error::{HubError, Result};
 use escale_protocol::fold::MergeEdge;
@@ -16,7 +17,12 @@ use uuid::Uuid;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-const COLS: &str = "id, origin, seq, hlc, kind, subject, body";
+/// The code's row, locked until the redemption commits: two laptops
+/// presenting the same code at once cannot both enrol.
+const SELECT_CODE: &str =
+    "SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = $1 FOR UPDATE";
+
+shared_queries!(PgDb, Postgres, PgRow);
 
 #[derive(Debug, Clone)]
 pub struct PgDb {
@@ -43,113 +49,10 @@ impl PgDb {
         self.pool.close().await;
     }
 
-    pub async fn create_org(&self, o: &OrgRow) -> Result<()> {
-        sqlx::query("INSERT INTO orgs (id, name, org_key, created_ms) VALUES ($1, $2, $3, $4)")
-            .bind(o.id)
-            .bind(&o.name)
-            .bind(&o.org_key)
-            .bind(o.created_ms)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn org(&self, id: Uuid) -> Result<Option<OrgRow>> {
-        let r = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        r.map(|r| org_row(&r)).transpose()
-    }
-
-    pub async fn orgs(&self) -> Result<Vec<OrgRow>> {
-        let rows =
-            sqlx::query("SELECT id, name, org_key, created_ms FROM orgs ORDER BY created_ms, id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(org_row).collect()
-    }
-
-    pub async fn create_code(
-        &self,
-        org: Uuid,
-        code_hash: &[u8],
-        now: i64,
-        expires_ms: i64,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO enrol_codes (code_hash, org_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4)")
-            .bind(code_hash)
-            .bind(org)
-            .bind(now)
-            .bind(expires_ms)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn redeem_code(
-        &self,
-        code_hash: &[u8],
-        now: i64,
-        dev: &NewDevice,
-    ) -> Result<Redeemed> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = $1 FOR UPDATE",
-        )
-        .bind(code_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
-            return Ok(Redeemed::Unknown);
-        };
-        let org_id: Uuid = row.try_get(0)?;
-        let expires: i64 = row.try_get(1)?;
-        let used: Option<i64> = row.try_get(2)?;
-        if used.is_some() {
-            return Ok(Redeemed::Used);
-        }
-        if expires <= now {
-            return Ok(Redeemed::Expired);
-        }
-        let taken: Option<i32> = sqlx::query_scalar("SELECT 1 FROM devices WHERE id = $1")
-            .bind(dev.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Ok(Redeemed::DeviceExists);
-        }
-        sqlx::query("INSERT INTO devices (id, org_id, name, token_hash, enrolled_ms) VALUES ($1, $2, $3, $4, $5)")
-            .bind(dev.id)
-            .bind(org_id)
-            .bind(&dev.name)
-            .bind(&dev.token_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE enrol_codes SET used_ms = $2, device_id = $3 WHERE code_hash = $1")
-            .bind(code_hash)
-            .bind(now)
-            .bind(dev.id)
-            .execute(&mut *tx)
-            .await?;
-        let org = sqlx::query("SELECT id, name, org_key, created_ms FROM orgs WHERE id = $1")
-            .bind(org_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let org = org_row(&org)?;
-        tx.commit().await?;
-        Ok(Redeemed::Enrolled(org))
-    }
-
-    pub async fn device_by_token(&self, token_hash: &[u8]) -> Result<Option<DeviceRow>> {
-        let r = sqlx::query(&format!(
-            "SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        r.map(|r| device_row(&r)).transpose()
+    /// A transaction for one of the shared writes (PostgreSQL needs no lock
+    /// of its own: rows and advisory locks serialise what must be).
+    async fn begin_write(&self) -> Result<(Transaction<'static, Postgres>, ())> {
+        Ok((self.pool.begin().await?, ()))
     }
 
     pub async fn touch(&self, device: Uuid, now: i64) -> Result<()> {
@@ -159,56 +62,6 @@ impl PgDb {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    pub async fn devices(&self, org: Uuid) -> Result<Vec<DeviceRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {DEVICE_COLS} FROM devices WHERE org_id = $1 ORDER BY enrolled_ms, id"
-        ))
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(device_row).collect()
-    }
-
-    pub async fn device(&self, id: Uuid) -> Result<Option<DeviceRow>> {
-        let r = sqlx::query(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        r.map(|r| device_row(&r)).transpose()
-    }
-
-    pub async fn revoke(&self, device: Uuid, now: i64) -> Result<bool> {
-        let n =
-            sqlx::query("UPDATE devices SET revoked_ms = COALESCE(revoked_ms, $2) WHERE id = $1")
-                .bind(device)
-                .bind(now)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-        Ok(n > 0)
-    }
-
-    pub async fn ops_range(
-        &self,
-        org: Uuid,
-        origin: Uuid,
-        after: i64,
-        upto: i64,
-        limit: usize,
-    ) -> Result<Vec<WireOp>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM ops WHERE org_id = $1 AND origin = $2 AND seq > $3 AND seq <= $4 ORDER BY seq LIMIT $5"
-        ))
-        .bind(org)
-        .bind(origin)
-        .bind(after)
-        .bind(upto)
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(wire_op).collect()
     }
 
     pub async fn ops_after(
@@ -230,10 +83,6 @@ impl PgDb {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(wire_op).collect()
-    }
-
-    pub async fn vector(&self, org: Uuid) -> Result<VersionVector> {
-        vector(&self.pool, org).await
     }
 
     pub async fn find_clone(&self, org: Uuid, ops: &[NewOp]) -> Result<Option<(Uuid, i64)>> {
@@ -264,36 +113,6 @@ impl PgDb {
         })
     }
 
-    pub async fn counts(&self) -> Result<Counts> {
-        let r = sqlx::query("SELECT (SELECT count(*) FROM orgs), (SELECT count(*) FROM devices WHERE revoked_ms IS NULL)")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Counts {
-            orgs: r.try_get(0)?,
-            devices: r.try_get(1)?,
-            ops: 0,
-        })
-    }
-
-    pub async fn op_count(&self, org: Uuid) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM ops WHERE org_id = $1")
-                .bind(org)
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT body FROM ops WHERE org_id = $1 AND subject = $2 AND body IS NOT NULL",
-        )
-        .bind(org)
-        .bind(subject)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     pub async fn begin(&self) -> Result<PgTx> {
         Ok(PgTx {
             tx: self.pool.begin().await?,
@@ -301,52 +120,17 @@ impl PgDb {
     }
 }
 
-const DEVICE_COLS: &str = "id, org_id, name, token_hash, enrolled_ms, revoked_ms, last_seen_ms";
-
-fn org_row(r: &PgRow) -> Result<OrgRow> {
-    Ok(OrgRow {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        org_key: r.try_get(2)?,
-        created_ms: r.try_get(3)?,
-    })
+/// Ids are native uuids.
+fn id(u: Uuid) -> Uuid {
+    u
 }
 
-fn device_row(r: &PgRow) -> Result<DeviceRow> {
-    Ok(DeviceRow {
-        id: r.try_get(0)?,
-        org_id: r.try_get(1)?,
-        name: r.try_get(2)?,
-        token_hash: r.try_get(3)?,
-        enrolled_ms: r.try_get(4)?,
-        revoked_ms: r.try_get(5)?,
-        last_seen_ms: r.try_get(6)?,
-    })
+fn uuid_at(r: &PgRow, i: usize) -> Result<Uuid> {
+    Ok(r.try_get(i)?)
 }
 
-fn wire_op(r: &PgRow) -> Result<WireOp> {
-    let body: Option<String> = r.try_get(6)?;
-    Ok(WireOp {
-        id: r.try_get(0)?,
-        origin: r.try_get(1)?,
-        seq: r.try_get(2)?,
-        hlc: r.try_get(3)?,
-        kind: r.try_get(4)?,
-        subject: r.try_get(5)?,
-        body: body
-            .map(|b| serde_json::from_str(&b))
-            .transpose()
-            .map_err(|e| HubError::Internal(format!("stored body is not JSON: {e}")))?,
-    })
-}
-
-async fn vector<'e, E: sqlx::PgExecutor<'e>>(ex: E, org: Uuid) -> Result<VersionVector> {
-    let rows: Vec<(Uuid, i64)> =
-        sqlx::query_as("SELECT origin, seq FROM vectors WHERE org_id = $1 AND seq > 0")
-            .bind(org)
-            .fetch_all(ex)
-            .await?;
-    Ok(rows.into_iter().collect())
+fn opt_uuid_at(r: &PgRow, i: usize) -> Result<Option<Uuid>> {
+    Ok(r.try_get(i)?)
 }
 
 /// A stable 64-bit advisory-lock key for (what, org, origin).
@@ -423,28 +207,7 @@ impl OpsTx for PgTx {
     }
 
     async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
-        let rows: Vec<(Uuid, Uuid, i64, Uuid)> =
-            sqlx::query_as("SELECT loser, winner, hlc, origin FROM merge_edges WHERE org_id = $1")
-                .bind(org)
-                .fetch_all(&mut *self.tx)
-                .await?;
-        let edges = rows
-            .into_iter()
-            .map(|(loser, winner, hlc, origin)| MergeEdge {
-                loser,
-                winner,
-                stamp: Stamp {
-                    hlc: Hlc(hlc),
-                    origin,
-                },
-            })
-            .collect();
-        let requests: Vec<Uuid> =
-            sqlx::query_scalar("SELECT visitor_id FROM erase_requests WHERE org_id = $1")
-                .bind(org)
-                .fetch_all(&mut *self.tx)
-                .await?;
-        Ok((edges, requests.into_iter().collect()))
+        load_graph(&mut self.tx, org).await
     }
 
     async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
@@ -462,11 +225,7 @@ impl OpsTx for PgTx {
     }
 
     async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>> {
-        let rows: Vec<Uuid> = sqlx::query_scalar("SELECT visitor_id FROM erased WHERE org_id = $1")
-            .bind(org)
-            .fetch_all(&mut *self.tx)
-            .await?;
-        Ok(rows.into_iter().collect())
+        all_erased(&mut self.tx, org).await
     }
 
     async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()> {

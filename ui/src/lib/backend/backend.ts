@@ -12,6 +12,7 @@ import type {
   CheckInTarget,
   ColumnMapping,
   DemoReport,
+  EnrolmentLink,
   DismissedPair,
   DuplicateView,
   EventInput,
@@ -154,13 +155,19 @@ export interface Backend {
    * `field` "url", "code" or "device". The first sync then starts by itself.
    */
   syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView>;
+  /**
+   * `read_enrolment_link`: the hub's URL (empty when the link has none) and the
+   * code in the text of an enrolment QR code as a scanner types it, or null
+   * when `text` is not such a link. Rust reads it (`EnrolmentLink`): the UI does not parse.
+   */
+  readEnrolmentLink(text: string): Promise<EnrolmentLink | null>;
   /** `sync_now`: syncs at once and resolves when done; a failed sync resolves too, with `error` set. */
   syncNow(): Promise<SyncView>;
   /** `quit_app`: closes the app for real (after the close warning). */
   quitApp(): Promise<void>;
   /** The `sync-status` event: the sync state changed. Resolves to an unsubscribe function. */
   onSyncStatus(handler: (view: SyncView) => void): Promise<() => void>;
-  /** The `data-changed` event: a sync stored other laptops' operations (reload what is shown). */
+  /** The `data-changed` event: the store changed (this app, the CLI on the same data directory, a sync, a stand peer): reload what is shown. */
   onDataChanged(handler: () => void): Promise<() => void>;
   /** The `close-requested` event: the window was asked to close with operations not yet on the hub. */
   onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void>;

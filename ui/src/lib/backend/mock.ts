@@ -6,7 +6,6 @@
 // language set with `setLanguage`, an import dry run and a commit that
 // reports progress. It records the calls it received.
 import type { Backend } from './backend';
-import { parseEnrolmentLink } from './enrolment';
 import { defaultFiles, FIRST_NAMES, LAST_NAMES, pick, rng, SITUATION_POOL, type MockFile } from './mockData';
 import { CONSENT_PROCESSING, emptyMapping, SITUATIONS } from './values';
 import type {
@@ -19,6 +18,7 @@ import type {
   ColumnMapping,
   DemoReport,
   DismissedPair,
+  EnrolmentLink,
   DuplicateSide,
   DuplicateView,
   EventInput,
@@ -349,6 +349,16 @@ export class MockBackend implements Backend {
   }
 
   // ------------------------------------------------------------ test helpers
+
+  /**
+   * Another process (the CLI) wrote `ops` operations to the same data
+   * directory: the shell's watcher sees the store's change counter move and
+   * emits `data-changed`.
+   */
+  wroteElsewhere(ops: number): void {
+    this.bump(ops);
+    for (const h of this.dataListeners) h();
+  }
 
   /** The next call of `method` rejects with `error`. */
   failNext(method: keyof Backend, error: BackendError): void {
@@ -1534,8 +1544,8 @@ export class MockBackend implements Backend {
 
   async syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView> {
     await this.enter('syncEnroll', [url, code, deviceName]);
-    const link = parseEnrolmentLink(code) ?? parseEnrolmentLink(url);
-    const hubUrl = (link ? (link.url ?? url) : url).trim().replace(/\/+$/, '');
+    const link = scannedLink(code) ?? scannedLink(url);
+    const hubUrl = (link ? link.hub || url : url).trim().replace(/\/+$/, '');
     const typed = (link ? link.code : code).trim();
     if (hubUrl === '') {
       throw new MockError(
@@ -1580,6 +1590,11 @@ export class MockBackend implements Backend {
     this.emitStatus();
     this.backgroundSync();
     return this.syncView();
+  }
+
+  async readEnrolmentLink(text: string): Promise<EnrolmentLink | null> {
+    await this.enter('readEnrolmentLink', [text]);
+    return scannedLink(text);
   }
 
   async syncNow(): Promise<SyncView> {
@@ -1810,3 +1825,14 @@ export class MockBackend implements Backend {
   }
 }
 
+/**
+ * The mock's stand-in for Rust's `EnrolmentLink::parse` (the app asks Rust
+ * through `read_enrolment_link`): enough for the links the fake hub's tests type.
+ */
+function scannedLink(text: string): EnrolmentLink | null {
+  const t = text.trim();
+  if (!/^escale:\/\/enroll\?/i.test(t)) return null;
+  const params = new URLSearchParams(t.slice(t.indexOf('?') + 1));
+  const get = (name: string) => [...params].find(([key]) => key.toLowerCase() === name)?.[1].trim() ?? '';
+  return { hub: get('hub'), code: get('code') };
+}

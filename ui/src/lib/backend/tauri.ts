@@ -23,6 +23,7 @@ import type {
   CloseRequest,
   ColumnMapping,
   DemoReport,
+  EnrolmentLink,
   DismissedPair,
   DuplicateView,
   EventInput,
@@ -243,6 +244,10 @@ export class TauriBackend implements Backend {
 
   syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView> {
     return call<SyncView>('sync_enroll', { url, code, deviceName });
+  }
+
+  readEnrolmentLink(text: string): Promise<EnrolmentLink | null> {
+    return call<EnrolmentLink | null>('read_enrolment_link', { text });
   }
 
   syncNow(): Promise<SyncView> {

@@ -23,6 +23,7 @@ export type CommandName =
   | "peer_share_start"
   | "peer_share_stop"
   | "quit_app"
+  | "read_enrolment_link"
   | "register_walk_in"
   | "registrations"
   | "search"

@@ -17,6 +17,7 @@ export type { DismissedPair } from './DismissedPair';
 export type { DuplicateSide } from './DuplicateSide';
 export type { DuplicateView } from './DuplicateView';
 export type { Encoding } from './Encoding';
+export type { EnrolmentLink } from './EnrolmentLink';
 export type { ErrorBody } from './ErrorBody';
 export type { ErrorCode } from './ErrorCode';
 export type { EventInput } from './EventInput';
