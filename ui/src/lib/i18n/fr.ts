@@ -159,7 +159,7 @@ export const fr = {
   'desk.soundOff': 'Son coupé',
   'desk.arrived': 'Arrivés',
   'desk.expected': 'Attendus',
-  'desk.walkIns': 'Sur place',
+  'desk.walkIns': 'Inscrits sur place',
   'desk.arrivedOf': '{n} sur {total} inscrits à l’avance',
   'desk.recent': 'Derniers pointages à ce poste',
   'desk.recent.welcome': 'arrivé·e',
