@@ -246,7 +246,14 @@ fn first_run_names_the_laptop_then_an_event_gets_two_sessions_and_a_semicolon_cs
     click(&app, id::EVENT_SAVE);
     app.wait_for(id::EVENT_FORM_SAVED, REACT)
         .expect("saving the event says it was saved");
-    let day = app.by_test_id(id::EVENT_START).unwrap().value().unwrap()[..10].to_owned();
+    // The start's wall time, "YYYY-MM-DD HH:MM", as the date-time field binds it.
+    let start = app
+        .by_test_id(id::EVENT_START)
+        .unwrap()
+        .attribute("data-value")
+        .unwrap()
+        .expect("the start field carries its value");
+    let day = start[..10].to_owned();
 
     click(&app, id::SESSION_NEW);
     app.wait_for(id::SESSION_TITLE, REACT)
@@ -270,9 +277,14 @@ fn first_run_names_the_laptop_then_an_event_gets_two_sessions_and_a_semicolon_cs
         id::SESSION_TITLE,
         "Conférence : les métiers du numérique",
     );
-    // Date-time pickers take no typing through WebDriver: set them as the picker would.
-    set_value(&app, id::SESSION_START, &format!("{day}T14:00"));
-    set_value(&app, id::SESSION_END, &format!("{day}T15:30"));
+    // The times typed as staff type them (the day stays the event's).
+    for (field, time) in [(id::SESSION_START, "14:00"), (id::SESSION_END, "15:30")] {
+        let part = date_time_part(field, "time");
+        app.wait_for(&part, REACT)
+            .and_then(|e| e.clear())
+            .unwrap_or_else(|e| panic!("cannot clear {part}: {e}"));
+        type_into(&app, &part, time);
+    }
     click(&app, id::SESSION_SAVE);
     wait_count(&app, id::SESSION_ITEM, 2, "both sessions are listed");
     let sessions = app.texts(id::SESSION_ITEM).unwrap();
@@ -882,9 +894,18 @@ fn the_test_ids_used_here_exist_in_the_ui_list() {
         list.contains("`field-error-${field}`"),
         "per-field messages are still named field-error-<field>"
     );
+    assert!(
+        list.contains("`${testId}-${part}`"),
+        "the date and time boxes are still named <field>-date and <field>-time"
+    );
 }
 
 // ---------------------------------------------------------------- helpers
+
+/// The date or the time box of a date-time field (dateTimePartId in testIds.ts).
+fn date_time_part(field: &str, part: &str) -> String {
+    format!("{field}-{part}")
+}
 
 /// Xvfb + tauri-driver, or `None` (with a loud note) when they are missing
 /// outside CI.

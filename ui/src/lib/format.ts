@@ -71,16 +71,6 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
   }
 }
 
-/** "2026-12-03 09:00" → "2026-12-03T09:00" for <input type="datetime-local">. */
-export function toInputValue(local: string): string {
-  return local.replace(' ', 'T').slice(0, 16);
-}
-
-/** "2026-12-03T09:00" → "2026-12-03 09:00", the form Rust reads in the event's timezone. */
-export function fromInputValue(v: string): string {
-  return v.replace('T', ' ');
-}
-
 export function formatNumber(n: number, locale: Locale): string {
   return new Intl.NumberFormat(tag(locale)).format(n);
 }

@@ -249,5 +249,8 @@ export const visitorFieldId = (_form: string, field: string): string => `walk-in
 /** Per-field message under a visitor field: `field-error-email`. */
 export const fieldErrorId = (field: string): string => `field-error-${field}`;
 
+/** The date or the time box of a DateTimeInput: `event-start-date`, `event-start-time`. */
+export const dateTimePartId = (testId: string, part: 'date' | 'time'): string => `${testId}-${part}`;
+
 /** The mapping select of one import field: `import-map-first_name`. */
 export const importMapId = (field: string): string => `import-map-${field}`;

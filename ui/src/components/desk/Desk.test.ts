@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import userEvent from '@testing-library/user-event';
 import { TestId, visitorFieldId } from '../../lib/testIds';
 import { openApp, resultNames, text } from '../../test/helpers';
 
@@ -200,5 +201,14 @@ describe('the check-in desk', () => {
     const bars = screen.getAllByTestId(TestId.HourBar);
     const ten = bars.find((b) => b.dataset.hour === '10');
     expect(ten?.dataset.count, "Chloé's arrival at 10:30 is in the 10h bar").toBe('1');
+  });
+
+  it('names the walk-in tile so that it cannot be read as "present on site", in both languages', async () => {
+    const tileText = () => (screen.getByTestId(TestId.CounterWalkIns).closest('.tile')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    await openApp();
+    await waitFor(() => expect(text(TestId.CounterWalkIns)).toBe('0'));
+    expect(tileText()).toBe('Inscrits sur place 0');
+    await userEvent.click(screen.getByTestId(TestId.LanguageToggle));
+    await waitFor(() => expect(tileText()).toBe('Walk-ins 0'));
   });
 });

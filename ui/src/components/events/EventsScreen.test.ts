@@ -1,7 +1,16 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { TestId } from '../../lib/testIds';
-import { openApp, text } from '../../test/helpers';
+import { dateTimePartId, TestId } from '../../lib/testIds';
+import { openApp, text, type Opened } from '../../test/helpers';
+
+/** Types a date and a time the French way into a DateTimeInput (replacing what it shows). */
+async function typeWhen(user: Opened['user'], testId: string, date: string, time: string) {
+  for (const [part, text] of [['date', date], ['time', time]] as const) {
+    const box = screen.getByTestId(dateTimePartId(testId, part));
+    await user.clear(box);
+    await user.type(box, text);
+  }
+}
 
 async function openEvents() {
   const opened = await openApp();
@@ -29,8 +38,8 @@ describe('events', () => {
     await user.type(screen.getByTestId(TestId.EventTitle), 'Forum emploi de Saint-Denis');
     await user.type(screen.getByTestId(TestId.EventPlace), 'Bourse du travail');
     await user.selectOptions(screen.getByTestId(TestId.EventKind), 'fair');
-    await fireEvent.input(screen.getByTestId(TestId.EventStart), { target: { value: '2026-12-10T09:00' } });
-    await fireEvent.input(screen.getByTestId(TestId.EventEnd), { target: { value: '2026-12-10T17:00' } });
+    await typeWhen(user, TestId.EventStart, '10/12/2026', '09:00');
+    await typeWhen(user, TestId.EventEnd, '10/12/2026', '17:00');
     await user.click(screen.getByTestId(TestId.EventSave));
     await screen.findByTestId(TestId.EventFormSaved);
     expect(backend.lastArgs('createEvent')?.[0]).toMatchObject({
@@ -41,17 +50,21 @@ describe('events', () => {
     });
 
     for (const [title, start, end, cap] of [
-      ['Atelier CV', '2026-12-10T10:00', '2026-12-10T11:00', '12'],
-      ['Conférence métiers du numérique', '2026-12-10T14:00', '2026-12-10T15:30', ''],
+      ['Atelier CV', '10:00', '11:00', '12'],
+      ['Conférence métiers du numérique', '14:00', '15:30', ''],
     ] as const) {
       await user.click(screen.getByText('+ Nouvelle séance'));
       await user.type(screen.getByTestId(TestId.SessionTitle), title);
-      await fireEvent.input(screen.getByTestId(TestId.SessionStart), { target: { value: start } });
-      await fireEvent.input(screen.getByTestId(TestId.SessionEnd), { target: { value: end } });
+      await typeWhen(user, TestId.SessionStart, '10/12/2026', start);
+      await typeWhen(user, TestId.SessionEnd, '10/12/2026', end);
       if (cap) await user.type(screen.getByTestId(TestId.SessionCapacity), cap);
       await user.click(screen.getByTestId(TestId.SessionSave));
       await waitFor(() => expect(screen.queryByTestId(TestId.SessionForm)).toBeNull());
     }
+    expect(backend.lastArgs('addSession')?.[1], 'the times typed are sent as wall times').toMatchObject({
+      starts_at: '2026-12-10 14:00',
+      ends_at: '2026-12-10 15:30',
+    });
     const sessions = screen.getAllByTestId(TestId.SessionItem).map((li) => li.textContent ?? '');
     expect(sessions).toHaveLength(2);
     expect(sessions[0]).toContain('Atelier CV');

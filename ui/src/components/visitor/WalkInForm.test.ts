@@ -28,6 +28,16 @@ describe('the walk-in registration form', () => {
     }
   });
 
+  it('keeps its title, Cancel and the submit button out of the part that scrolls', async () => {
+    await openForm();
+    const form = screen.getByTestId(TestId.WalkInForm);
+    const body = form.querySelector('.body');
+    expect(body?.contains(field(TestId.WalkInFirstName)), 'the fields are in the scrolling body').toBe(true);
+    for (const el of [form.querySelector('#walk-in-title'), screen.getByTestId(TestId.WalkInCancel), screen.getByTestId(TestId.WalkInSubmit)]) {
+      expect(el && !body?.contains(el), `${el?.textContent} stays in sight`).toBe(true);
+    }
+  });
+
   it('shows a message per field on an empty submit and sends nothing', async () => {
     const { backend, user } = await openForm();
     await user.click(screen.getByTestId(TestId.WalkInSubmit));

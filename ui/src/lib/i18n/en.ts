@@ -97,6 +97,7 @@ export const en: Messages = {
   'eventForm.saved': 'Event saved.',
   'eventForm.titleRequired': 'Give the event a title.',
   'eventForm.startRequired': 'Enter the start date and time.',
+  'eventForm.endRequired': 'Enter the end date and time.',
   'eventForm.endBeforeStart': 'The end must be after the start.',
 
   'kind.fair': 'Job fair',
@@ -517,4 +518,17 @@ export const en: Messages = {
   'common.no': 'No',
   'common.optional': '(optional)',
   'common.loading': 'Loading…',
+
+  // date and time typed in French order (DateTimeInput)
+  'dateInput.date': 'date',
+  'dateInput.time': 'time',
+  'dateInput.datePlaceholder': 'dd/mm/yyyy',
+  'dateInput.timePlaceholder': 'hh:mm',
+  'dateInput.dateKeys': 'Up and down arrows: next or previous day.',
+  'dateInput.timeKeys': 'Up and down arrows: next or previous quarter of an hour.',
+  'dateInput.dateFormat': 'Date expected as dd/mm/yyyy, for example 03/12/2026.',
+  'dateInput.noSuchMonth': '{date} does not exist: months go from 01 to 12.',
+  'dateInput.noSuchDay': '{date} does not exist: that month has only {days} days.',
+  'dateInput.timeFormat': 'Time expected as hh:mm (24-hour), for example 09:30.',
+  'dateInput.noSuchTime': '{time} is not a time: from 00:00 to 23:59.',
 };

@@ -99,6 +99,7 @@ export const fr = {
   'eventForm.saved': 'Événement enregistré.',
   'eventForm.titleRequired': 'Donnez un titre à l’événement.',
   'eventForm.startRequired': 'Indiquez la date et l’heure de début.',
+  'eventForm.endRequired': 'Indiquez la date et l’heure de fin.',
   'eventForm.endBeforeStart': 'La fin doit être après le début.',
 
   'kind.fair': 'Forum / salon',
@@ -159,7 +160,7 @@ export const fr = {
   'desk.soundOff': 'Son coupé',
   'desk.arrived': 'Arrivés',
   'desk.expected': 'Attendus',
-  'desk.walkIns': 'Sur place',
+  'desk.walkIns': 'Inscrits sur place',
   'desk.arrivedOf': '{n} sur {total} inscrits à l’avance',
   'desk.recent': 'Derniers pointages à ce poste',
   'desk.recent.welcome': 'arrivé·e',
@@ -526,6 +527,19 @@ export const fr = {
   'common.no': 'Non',
   'common.optional': '(facultatif)',
   'common.loading': 'Chargement…',
+
+  // date and time typed in French order (DateTimeInput)
+  'dateInput.date': 'date',
+  'dateInput.time': 'heure',
+  'dateInput.datePlaceholder': 'jj/mm/aaaa',
+  'dateInput.timePlaceholder': 'hh:mm',
+  'dateInput.dateKeys': 'Flèches haut et bas : jour suivant ou précédent.',
+  'dateInput.timeKeys': 'Flèches haut et bas : quart d’heure suivant ou précédent.',
+  'dateInput.dateFormat': 'Date attendue sous la forme jj/mm/aaaa, par exemple 03/12/2026.',
+  'dateInput.noSuchMonth': 'Le {date} n’existe pas : les mois vont de 01 à 12.',
+  'dateInput.noSuchDay': 'Le {date} n’existe pas : ce mois-là n’a que {days} jours.',
+  'dateInput.timeFormat': 'Heure attendue sous la forme hh:mm, par exemple 09:30.',
+  'dateInput.noSuchTime': '{time} n’est pas une heure : de 00:00 à 23:59.',
 } as const;
 
 export type MessageKey = keyof typeof fr;

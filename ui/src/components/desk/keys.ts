@@ -1,0 +1,24 @@
+// The desk's keyboard: what a key means, apart from what it then does.
+
+/** Window-wide: Ctrl+Z undoes the last check-in, F2 opens the walk-in form. */
+export function deskShortcut(e: KeyboardEvent): 'undo' | 'walkIn' | null {
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') return 'undo';
+  if (e.key === 'F2') return 'walkIn';
+  return null;
+}
+
+/** In the search box: arrows move through the results, Enter checks in, Escape empties the box. */
+export function searchKey(e: KeyboardEvent): 'next' | 'previous' | 'submit' | 'clear' | null {
+  switch (e.key) {
+    case 'ArrowDown':
+      return 'next';
+    case 'ArrowUp':
+      return 'previous';
+    case 'Enter':
+      return 'submit';
+    case 'Escape':
+      return 'clear';
+    default:
+      return null;
+  }
+}
