@@ -38,6 +38,12 @@ export const VISITOR_FORM_FIELDS: readonly FieldSpec[] = formFields();
 /** The names of the fields the forms show. */
 export const VISITOR_FIELD_NAMES: readonly VisitorField[] = VISITOR_FORM_FIELDS.map((f) => f.name);
 
+/**
+ * Every field a form carries: those it shows, and those a person never types
+ * but a suggestion sets along with one (a town's INSEE code with its name).
+ */
+const CARRIED: readonly VisitorField[] = VISITOR_FIELDS.filter((f) => f.max > 0).map((f) => f.name);
+
 /** A field's spec by name (any visitor field, shown in forms or not). */
 export function fieldSpec(name: string): FieldSpec | undefined {
   return VISITOR_FIELDS.find((f) => f.name === name);
@@ -65,7 +71,7 @@ export function displayValue(name: string, value: string | number | null | undef
 
 export function emptyValues(first = '', last = ''): VisitorFormValues {
   const v: VisitorFormValues = {};
-  for (const f of VISITOR_FIELD_NAMES) v[f] = '';
+  for (const f of CARRIED) v[f] = '';
   v.first_name = first;
   v.last_name = last;
   return v;
@@ -74,17 +80,17 @@ export function emptyValues(first = '', last = ''): VisitorFormValues {
 export function valuesOf(view: VisitorView): VisitorFormValues {
   const v = emptyValues();
   const record = view as unknown as Record<string, string | number | null>;
-  for (const f of VISITOR_FIELD_NAMES) {
+  for (const f of CARRIED) {
     const value = record[f];
     v[f] = value === null || value === undefined ? '' : String(value);
   }
   return v;
 }
 
-/** What is sent: every field the form shows, trimmed ("" clears a field). */
+/** What is sent: every field the form carries, trimmed ("" clears a field). */
 export function toInput(v: VisitorFormValues): VisitorInput {
   const input: Record<string, string> = {};
-  for (const f of VISITOR_FORM_FIELDS) {
+  for (const f of VISITOR_FIELDS.filter((s) => CARRIED.includes(s.name) && s.name in v)) {
     const value = (v[f.name] ?? '').trim();
     input[f.name] = f.input === 'choice' ? v[f.name] ?? '' : value;
   }
