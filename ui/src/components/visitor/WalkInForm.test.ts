@@ -32,7 +32,7 @@ describe('the walk-in registration form', () => {
     await openForm();
     const form = screen.getByTestId(TestId.WalkInForm);
     const body = form.querySelector('.body');
-    expect(body?.contains(field(TestId.WalkInFirstName)), 'the fields are in the scrolling body').toBe(true);
+    expect(body?.contains(field(visitorFieldId('walk-in', 'first_name'))), 'the fields are in the scrolling body').toBe(true);
     for (const el of [form.querySelector('#walk-in-title'), screen.getByTestId(TestId.WalkInCancel), screen.getByTestId(TestId.WalkInSubmit)]) {
       expect(el && !body?.contains(el), `${el?.textContent} stays in sight`).toBe(true);
     }

@@ -6,6 +6,7 @@
 // language set with `setLanguage`, an import dry run and a commit that
 // reports progress. It records the calls it received.
 import type { Backend } from './backend';
+import { VISITOR_FIELDS } from './bindings/registry';
 import { defaultFiles, FIRST_NAMES, LAST_NAMES, pick, rng, SITUATION_POOL, type MockFile } from './mockData';
 import { CONSENT_PROCESSING, emptyMapping, SITUATIONS } from './values';
 import type {
@@ -192,6 +193,16 @@ function mapped(m: ColumnMapping, field: string): number | null {
 function setMapped(m: ColumnMapping, key: string, column: number): void {
   if (key in m && key !== 'fields') (m as unknown as Record<string, number>)[key] = column;
   else m.fields[key] = column;
+}
+
+/** The fields `visitorFields` cleans by a rule of its own. */
+const HANDLED = ['first_name', 'last_name', 'email', 'phone', 'postcode', 'birth_year', 'situation', 'employment_id', 'notes'];
+
+/** Every registry field of a visitor, unset. */
+function blankVisitor(): Omit<VisitorView, 'id'> {
+  const v: Record<string, string | null> = {};
+  for (const f of VISITOR_FIELDS) v[f.name] = f.name === 'first_name' || f.name === 'last_name' ? '' : null;
+  return v as unknown as Omit<VisitorView, 'id'>;
 }
 
 /** A typed value as text ("" when absent). */
@@ -507,18 +518,7 @@ export class MockBackend implements Backend {
   }
 
   addVisitor(p: Partial<VisitorView> & { first_name: string; last_name: string }): VisitorView {
-    const v: VisitorView = {
-      id: uid(),
-      email: null,
-      phone: null,
-      postcode: null,
-      birth_year: null,
-      situation: null,
-      employment_id: null,
-      notes: null,
-      badge_code: null,
-      ...p,
-    };
+    const v = { id: uid(), ...blankVisitor(), ...p } as VisitorView;
     v.badge_code ??= `E${v.id.slice(-7).toUpperCase()}`;
     this.visitors.set(v.id, v);
     this.consents.push({ visitor_id: v.id, purpose: CONSENT_PROCESSING, granted: true });
@@ -701,6 +701,12 @@ export class MockBackend implements Backend {
   }
 
   private visitorFields(input: VisitorInput, warnings: Warning[]): Omit<VisitorView, 'id' | 'badge_code'> {
+    // Fields without a rule of their own here are kept as typed (the mock
+    // is a fake: the real rules are the core's).
+    const others: Record<string, string | null> = {};
+    for (const f of VISITOR_FIELDS) {
+      if (f.max > 0 && !HANDLED.includes(f.name)) others[f.name] = this.text(f.name, str((input as Record<string, string | number | null | undefined>)[f.name]), f.max);
+    }
     const first = this.text('first_name', str(input.first_name), MAX_NAME);
     const last = this.text('last_name', str(input.last_name), MAX_NAME);
     if (!first && !last) {
@@ -739,6 +745,8 @@ export class MockBackend implements Backend {
     const situation = str(input.situation).trim();
     if (situation && !(SITUATIONS as readonly string[]).includes(situation)) throw this.invalid('situation', situation);
     return {
+      ...(blankVisitor() as Omit<VisitorView, 'id' | 'badge_code'>),
+      ...others,
       first_name: first ?? '',
       last_name: last ?? '',
       email,
