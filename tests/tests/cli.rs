@@ -490,3 +490,36 @@ fn text_mode_speaks_french_with_accents_and_errors_go_to_stderr() {
         bad.stderr
     );
 }
+
+#[test]
+fn a_town_given_on_the_command_line_is_stored_with_its_insee_code_and_shown() {
+    let (cli, ev) = with_event();
+    let added = cli.ok(&[
+        "visitor",
+        "add",
+        "--event",
+        &ev,
+        "--first",
+        "Zoé",
+        "--last",
+        "Martin",
+        "--postcode",
+        "42000",
+        "--commune",
+        "saint etienne",
+    ]);
+    let id = added["visitor"]["id"].as_str().expect("an id").to_string();
+    assert_eq!(
+        added["visitor"]["commune"], "Saint-Étienne",
+        "as INSEE names it"
+    );
+    assert_eq!(added["visitor"]["commune_code"], "42218");
+    let edited = cli.ok(&["visitor", "edit", &id, "--commune", "Genève"]);
+    assert_eq!(edited["visitor"]["commune"], "Genève", "abroad: as typed");
+    assert_eq!(edited["visitor"]["commune_code"], serde_json::Value::Null);
+    let shown = cli.run(&["--lang", "fr", "visitor", "show", &id]).stdout;
+    assert!(
+        shown.contains("Commune") && shown.contains("Genève"),
+        "{shown}"
+    );
+}

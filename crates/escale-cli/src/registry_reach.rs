@@ -68,6 +68,7 @@ async fn every_field_has_a_column_and_enters_the_canonical_hash() {
             "email" => serde_json::json!("zoe.martin@example.org"),
             "phone" => serde_json::json!("06 12 34 56 78"),
             "postcode" => serde_json::json!("93100"),
+            "commune_code" => serde_json::json!("93048"),
             _ => serde_json::json!("Montreuil"),
         };
         typed = escale_core::app::VisitorInput::new().with(f.name, value);

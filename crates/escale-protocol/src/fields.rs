@@ -495,6 +495,40 @@ pub(crate) const VISITOR: &[Field] = &[
     },
     Field {
         import: &[
+            "commune",
+            "ville",
+            "city",
+            "town",
+            "localite",
+            "votre ville",
+            "votre commune",
+            "commune de residence",
+            "ville de residence",
+        ],
+        export: Some(55),
+        cli: Some("commune"),
+        ..p(
+            "commune",
+            Kind::Custom(&crate::communes::COMMUNE),
+            MAX_SHORT,
+            l("Commune", "Town"),
+            Personal::Profile,
+        )
+    },
+    Field {
+        import: &["code insee", "code commune", "insee"],
+        export: Some(56),
+        ask: Ask::Never,
+        ..p(
+            "commune_code",
+            Kind::Custom(&crate::communes::COMMUNE_CODE),
+            5,
+            l("Code INSEE de la commune", "Town's INSEE code"),
+            Personal::Profile,
+        )
+    },
+    Field {
+        import: &[
             "annee de naissance",
             "annee naissance",
             "votre annee de naissance",

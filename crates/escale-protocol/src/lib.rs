@@ -4,6 +4,7 @@
 //! - [`fields`]: the field registry — every field of every record kind,
 //!   defined once, and what is derived from it;
 //! - [`validate`]: cleaning and checking what people type, by field kind;
+//! - [`communes`]: the communes of France (INSEE code, name, postcodes);
 //! - [`op`], [`hlc`]: operations and the hybrid logical clock that orders them;
 //! - [`fold`]: the pure, deterministic fold of operations into state, and the
 //!   structural validation every node applies identically;
@@ -15,6 +16,7 @@
 //! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
+pub mod communes;
 pub mod enrolment;
 pub mod failpoint;
 pub mod fields;

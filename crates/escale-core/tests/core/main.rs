@@ -5,6 +5,7 @@ use escale_testkit::desk as support;
 use escale_testkit::nodes as sync_net;
 
 mod checkin;
+mod communes;
 mod duplicates;
 mod fold_props;
 mod import;

@@ -80,6 +80,36 @@ export const VISITOR_FIELDS: readonly FieldSpec[] = [
     "choices": []
   },
   {
+    "name": "commune",
+    "input": "suggest",
+    "max": 100,
+    "label": {
+      "fr": "Commune",
+      "en": "Town"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "always"
+    },
+    "personal": "profile",
+    "choices": []
+  },
+  {
+    "name": "commune_code",
+    "input": "text",
+    "max": 5,
+    "label": {
+      "fr": "Code INSEE de la commune",
+      "en": "Town's INSEE code"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "profile",
+    "choices": []
+  },
+  {
     "name": "birth_year",
     "input": "year",
     "max": 4,
