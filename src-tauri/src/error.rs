@@ -1,16 +1,21 @@
 //! How an error crosses to the UI: `{code, message, field}`.
 //!
-//! The UI branches on [`ErrorCode`] only (a closed list, generated for
-//! TypeScript) and shows `message`, already translated into the UI's
-//! language. `field` names the input at fault when the core knows it, so a
-//! form can put the message under the right box. Internal errors are logged
-//! with their detail; the UI gets only the generic message.
+//! The UI branches on [`ErrorCode`] only (the catalogue's closed set of
+//! codes, generated for TypeScript) and shows `message`, already said in the
+//! UI's language from the catalogue (`escale_protocol::catalogue`). `field`
+//! names the input at fault when the core knows it, so a form can put the
+//! message under the right box. Internal errors are logged with their
+//! detail; the UI gets only the generic message.
 
 use escale_core::{Error, Lang};
+use escale_protocol::catalogue::{m, Code, Describe, Problem};
 use escale_sync::hub::SyncError;
 use escale_sync::peer::PeerError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
+
+/// The catalogue's codes, as the UI knows them.
+pub use escale_protocol::catalogue::Code as ErrorCode;
 
 /// What every command rejects with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -23,6 +28,14 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
+    fn of(problem: &Problem, field: Option<&str>, lang: Lang) -> Self {
+        ErrorBody {
+            code: problem.code(),
+            message: problem.message(lang),
+            field: field.map(str::to_string),
+        }
+    }
+
     pub fn new(error: &Error, lang: Lang) -> Self {
         if let Error::Internal(detail) = error {
             tracing::error!("internal error: {detail}");
@@ -30,272 +43,71 @@ impl ErrorBody {
         let field = match error {
             Error::Required { field }
             | Error::TooLong { field, .. }
-            | Error::Invalid { field, .. } => Some((*field).to_string()),
-            Error::NameRequired => Some("first_name".to_string()),
+            | Error::Invalid { field, .. } => Some(*field),
+            Error::NameRequired => Some("first_name"),
             _ => None,
         };
-        ErrorBody {
-            code: ErrorCode::of(error),
-            message: error.message(lang),
-            field,
-        }
+        ErrorBody::of(&error.describe(), field, lang)
     }
 
-    /// A failed enrolment or sync. Hub codes the desktop does not know are
-    /// sent as `sync.refused` (the message still says what the hub said);
-    /// the messages that send people to the CLI say what to do here instead.
+    /// A failed enrolment or sync. A hub's code this version does not know
+    /// is `sync.refused` (the message still says what the hub said); the
+    /// messages that send people to the CLI are said the desk's way.
     pub fn of_sync(error: &SyncError, lang: Lang) -> Self {
         if let SyncError::Store(e) = error {
             return ErrorBody::new(e, lang);
         }
-        let code = error.code();
-        let code = serde_json::from_value(serde_json::Value::String(code.to_string()))
-            .unwrap_or(ErrorCode::SyncRefused);
-        let field = match code {
-            ErrorCode::SyncBadUrl => Some("url"),
-            ErrorCode::EnrollUnknownCode
-            | ErrorCode::EnrollCodeExpired
-            | ErrorCode::EnrollCodeUsed => Some("code"),
+        let problem = error.describe();
+        let code = problem.code();
+        let desk = match code {
+            Code::SyncOffline => Some(&m::SYNC_OFFLINE_DESK),
+            Code::SyncNotEnrolled => Some(&m::SYNC_NOT_ENROLLED_DESK),
+            Code::AuthInvalidToken | Code::AuthMissingToken | Code::AuthWrongOrg => {
+                Some(&m::AUTH_UNRECOGNISED_DESK)
+            }
             _ => None,
         };
-        let message = desk_sync_message(code, lang).unwrap_or_else(|| error.message(lang));
-        ErrorBody {
-            code,
-            message,
-            field: field.map(str::to_string),
+        let field = match code {
+            Code::SyncBadUrl => Some("url"),
+            Code::EnrollUnknownCode | Code::EnrollCodeExpired | Code::EnrollCodeUsed => {
+                Some("code")
+            }
+            _ => None,
+        };
+        let mut body = ErrorBody::of(&problem, field, lang);
+        if let Some(msg) = desk {
+            // The desk's words; the code stays the one the UI branches on.
+            body.message = Problem::new(msg).message(lang);
         }
+        body
     }
 
-    /// A failed exchange between stand peers. Codes the desktop does not
-    /// know are sent as `peer.refused`.
+    /// A failed exchange between stand peers (a refusal whose code this
+    /// version does not know is `peer.refused`).
     pub fn of_peer(error: &PeerError, lang: Lang) -> Self {
         if let PeerError::Store(e) = error {
             return ErrorBody::new(e, lang);
         }
-        let code = serde_json::from_value(serde_json::Value::String(error.code().to_string()))
-            .unwrap_or(ErrorCode::PeerRefused);
-        let field = match code {
-            ErrorCode::PeerBadCode
-            | ErrorCode::PeerWrongCode
-            | ErrorCode::PeerCodeBurned
-            | ErrorCode::PeerCodeExpired => Some("code"),
-            ErrorCode::PeerNotFound | ErrorCode::PeerAmbiguous | ErrorCode::PeerDiscovery => {
-                Some("address")
-            }
+        let problem = error.describe();
+        let field = match problem.code() {
+            Code::PeerBadCode
+            | Code::PeerWrongCode
+            | Code::PeerCodeBurned
+            | Code::PeerCodeExpired => Some("code"),
+            Code::PeerNotFound | Code::PeerAmbiguous | Code::PeerDiscovery => Some("address"),
             _ => None,
         };
-        ErrorBody {
-            code,
-            message: error.message(lang),
-            field: field.map(str::to_string),
-        }
+        ErrorBody::of(&problem, field, lang)
     }
 
     /// A missing enrolment input (`url` or `code`).
     pub fn sync_input_required(field: &str, lang: Lang) -> Self {
-        let message = match (field, lang) {
-            ("url", Lang::Fr) => "Indiquez l'adresse du serveur, par exemple https://hub.exemple.fr:8787.",
-            ("url", Lang::En) => "Enter the hub's address, for example https://hub.example.org:8787.",
-            (_, Lang::Fr) => "Indiquez le code d'inscription donné par l'administrateur (ou scannez son QR code).",
-            (_, Lang::En) => "Enter the enrolment code the administrator gave you (or scan its QR code).",
+        let msg = if field == "url" {
+            &m::INPUT_REQUIRED_URL
+        } else {
+            &m::INPUT_REQUIRED_CODE
         };
-        ErrorBody {
-            code: ErrorCode::InputRequired,
-            message: message.to_string(),
-            field: Some(field.to_string()),
-        }
-    }
-}
-
-/// The desk's wording where the core's speaks of the command line (or of
-/// network details nobody at a desk can act on).
-fn desk_sync_message(code: ErrorCode, lang: Lang) -> Option<String> {
-    let (fr, en) = match code {
-        ErrorCode::SyncOffline => (
-            "Le serveur est injoignable. Rien n'est perdu : les opérations restent sur cet ordinateur et partiront dès qu'il répondra.",
-            "The hub cannot be reached. Nothing is lost: the operations stay on this laptop and leave as soon as it answers.",
-        ),
-        ErrorCode::SyncNotEnrolled => (
-            "Cet ordinateur n'est relié à aucun serveur. Saisissez l'adresse du serveur et le code d'inscription donné par l'administrateur.",
-            "This laptop is not enrolled with a hub. Enter the hub's address and the enrolment code the administrator gave you.",
-        ),
-        ErrorCode::AuthInvalidToken | ErrorCode::AuthMissingToken | ErrorCode::AuthWrongOrg => (
-            "Le serveur ne reconnaît plus cet ordinateur. Demandez un nouveau code d'inscription à l'administrateur et inscrivez-le à nouveau. Les opérations restent ici.",
-            "The hub no longer recognises this laptop. Ask the administrator for a new enrolment code and enrol again. The operations stay here.",
-        ),
-        _ => return None,
-    };
-    Some(if lang == Lang::Fr { fr } else { en }.to_string())
-}
-
-/// Stable error codes (the core's `Error::code()` and the import reader's).
-/// A test checks that every core error has one here: a new variant of the
-/// core's `Error` needs a line in this enum and in the test's sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub enum ErrorCode {
-    #[serde(rename = "store.not_initialised")]
-    StoreNotInitialised,
-    #[serde(rename = "store.already_initialised")]
-    StoreAlreadyInitialised,
-    #[serde(rename = "store.data_dir")]
-    StoreDataDir,
-    #[serde(rename = "store.read_only")]
-    StoreReadOnly,
-    #[serde(rename = "store.disk_full")]
-    StoreDiskFull,
-    #[serde(rename = "store.busy")]
-    StoreBusy,
-    #[serde(rename = "store.corrupt")]
-    StoreCorrupt,
-    #[serde(rename = "input.required")]
-    InputRequired,
-    #[serde(rename = "visitor.name_required")]
-    VisitorNameRequired,
-    #[serde(rename = "input.too_long")]
-    InputTooLong,
-    #[serde(rename = "input.invalid")]
-    InputInvalid,
-    #[serde(rename = "event.not_found")]
-    EventNotFound,
-    #[serde(rename = "session.not_found")]
-    SessionNotFound,
-    #[serde(rename = "visitor.not_found")]
-    VisitorNotFound,
-    #[serde(rename = "visitor.erased")]
-    VisitorErased,
-    #[serde(rename = "checkin.unknown_code")]
-    CheckinUnknownCode,
-    #[serde(rename = "merge.same_visitor")]
-    MergeSameVisitor,
-    #[serde(rename = "checkin.nothing_to_undo")]
-    CheckinNothingToUndo,
-    #[serde(rename = "sync.clone_detected")]
-    SyncCloneDetected,
-    #[serde(rename = "import.io")]
-    ImportIo,
-    #[serde(rename = "import.empty")]
-    ImportEmpty,
-    #[serde(rename = "import.not_a_spreadsheet")]
-    ImportNotASpreadsheet,
-    #[serde(rename = "import.corrupt_xlsx")]
-    ImportCorruptXlsx,
-    #[serde(rename = "import.no_header")]
-    ImportNoHeader,
-    #[serde(rename = "import.header_only")]
-    ImportHeaderOnly,
-    #[serde(rename = "import.no_name_column")]
-    ImportNoNameColumn,
-    #[serde(rename = "import.too_large")]
-    ImportTooLarge,
-    #[serde(rename = "import.malformed_csv")]
-    ImportMalformedCsv,
-    #[serde(rename = "import.bad_mapping")]
-    ImportBadMapping,
-    #[serde(rename = "import.unknown_field")]
-    ImportUnknownField,
-    #[serde(rename = "export.failed")]
-    ExportFailed,
-    #[serde(rename = "internal")]
-    Internal,
-    #[serde(rename = "sync.protocol_too_old")]
-    SyncProtocolTooOld,
-    #[serde(rename = "sync.protocol_too_new")]
-    SyncProtocolTooNew,
-    #[serde(rename = "sync.bad_op")]
-    SyncBadOp,
-    #[serde(rename = "bundle.not_a_bundle")]
-    BundleNotABundle,
-    #[serde(rename = "bundle.tampered")]
-    BundleTampered,
-    #[serde(rename = "bundle.wrong_org")]
-    BundleWrongOrg,
-    #[serde(rename = "bundle.too_new")]
-    BundleTooNew,
-    #[serde(rename = "snapshot.invalid")]
-    SnapshotInvalid,
-    // Enrolment and sync with the hub (`SyncError::code()`, the hub's codes).
-    #[serde(rename = "sync.offline")]
-    SyncOffline,
-    #[serde(rename = "sync.bad_response")]
-    SyncBadResponse,
-    #[serde(rename = "sync.not_enrolled")]
-    SyncNotEnrolled,
-    #[serde(rename = "sync.bad_url")]
-    SyncBadUrl,
-    #[serde(rename = "sync.http_error")]
-    SyncHttpError,
-    #[serde(rename = "sync.batch_too_large")]
-    SyncBatchTooLarge,
-    /// The hub refused with a code this version does not know.
-    #[serde(rename = "sync.refused")]
-    SyncRefused,
-    #[serde(rename = "auth.missing_token")]
-    AuthMissingToken,
-    #[serde(rename = "auth.invalid_token")]
-    AuthInvalidToken,
-    #[serde(rename = "auth.revoked")]
-    AuthRevoked,
-    #[serde(rename = "auth.wrong_org")]
-    AuthWrongOrg,
-    #[serde(rename = "auth.device_mismatch")]
-    AuthDeviceMismatch,
-    #[serde(rename = "enroll.unknown_code")]
-    EnrollUnknownCode,
-    #[serde(rename = "enroll.code_expired")]
-    EnrollCodeExpired,
-    #[serde(rename = "enroll.code_used")]
-    EnrollCodeUsed,
-    #[serde(rename = "enroll.device_exists")]
-    EnrollDeviceExists,
-    #[serde(rename = "enroll.rate_limited")]
-    EnrollRateLimited,
-    // Stand peers (`PeerError::code()`).
-    #[serde(rename = "peer.bad_code")]
-    PeerBadCode,
-    #[serde(rename = "peer.wrong_code")]
-    PeerWrongCode,
-    #[serde(rename = "peer.code_burned")]
-    PeerCodeBurned,
-    #[serde(rename = "peer.code_expired")]
-    PeerCodeExpired,
-    #[serde(rename = "peer.not_found")]
-    PeerNotFound,
-    #[serde(rename = "peer.ambiguous")]
-    PeerAmbiguous,
-    #[serde(rename = "peer.other_org")]
-    PeerOtherOrg,
-    #[serde(rename = "peer.timeout")]
-    PeerTimeout,
-    #[serde(rename = "peer.network")]
-    PeerNetwork,
-    #[serde(rename = "peer.listen")]
-    PeerListen,
-    #[serde(rename = "peer.protocol")]
-    PeerProtocol,
-    #[serde(rename = "peer.tampered")]
-    PeerTampered,
-    #[serde(rename = "peer.too_large")]
-    PeerTooLarge,
-    #[serde(rename = "peer.version_mismatch")]
-    PeerVersionMismatch,
-    #[serde(rename = "peer.discovery")]
-    PeerDiscovery,
-    #[serde(rename = "peer.failed")]
-    PeerFailed,
-    /// The other laptop refused with a code this version does not know.
-    #[serde(rename = "peer.refused")]
-    PeerRefused,
-}
-
-impl ErrorCode {
-    /// The code of a core error. A code missing from this list (a core
-    /// change the desktop did not follow) is logged and sent as `internal`.
-    pub fn of(error: &Error) -> ErrorCode {
-        let code = error.code();
-        serde_json::from_value(serde_json::Value::String(code.to_string())).unwrap_or_else(|_| {
-            tracing::error!("error code {code:?} is not in ErrorCode; sent as internal");
-            ErrorCode::Internal
-        })
+        ErrorBody::of(&Problem::new(msg), Some(field), lang)
     }
 }
 
@@ -469,6 +281,10 @@ mod tests {
                 status,
                 code: code.into(),
                 message: "m".into(),
+                args: [("seconds", "60"), ("count", "6000"), ("max", "5000")]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
             })
         };
         for code in [

@@ -7,6 +7,7 @@
 //! one-JSON-document rule holds everywhere.
 
 use escale_core::{Error, Lang};
+use escale_protocol::catalogue::{Class, Code, Describe, Problem};
 use serde::Serialize;
 use serde_json::Value;
 use std::io::Write;
@@ -51,15 +52,19 @@ impl Reply {
 pub enum Failure {
     /// The core refused or failed; its code and message are used as they are.
     Core(Error),
-    /// A refusal decided by the CLI itself (e.g. no confirmation possible).
-    Cli { code: &'static str, message: String },
+    /// A refusal decided by the CLI itself (e.g. no confirmation possible)
+    /// or reported by the hub or another laptop: a message of the catalogue.
+    Problem(Problem),
     /// The command ran but its answer is "no" (e.g. `ops verify` mismatch):
     /// reported as an error with the data attached.
-    Negative {
-        code: &'static str,
-        message: String,
-        reply: Reply,
-    },
+    Negative { problem: Problem, reply: Reply },
+}
+
+impl Failure {
+    /// Anything that fails with a message of the catalogue.
+    pub fn of(e: &impl Describe) -> Failure {
+        Failure::Problem(e.describe())
+    }
 }
 
 impl From<Error> for Failure {
@@ -70,47 +75,31 @@ impl From<Error> for Failure {
 
 impl Failure {
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    fn error_code(&self) -> Code {
         match self {
-            Failure::Core(e) => e.code(),
-            Failure::Cli { code, .. } | Failure::Negative { code, .. } => code,
+            Failure::Core(e) => e.error_code(),
+            Failure::Problem(p) | Failure::Negative { problem: p, .. } => p.code(),
         }
     }
 
     pub fn message(&self, lang: Lang) -> String {
         match self {
             Failure::Core(e) => e.message(lang),
-            Failure::Cli { message, .. } | Failure::Negative { message, .. } => message.clone(),
+            Failure::Problem(p) | Failure::Negative { problem: p, .. } => p.message(lang),
         }
     }
 }
 
-/// The one place where error codes become exit codes.
-pub fn exit_code(code: &str) -> u8 {
-    const BAD_INPUT: &[&str] = &[
-        "visitor.name_required",
-        "event.not_found",
-        "visitor.not_found",
-        "visitor.erased",
-        "session.not_found",
-        "checkin.unknown_code",
-        "merge.same_visitor",
-        "org.not_found",
-        "device.not_found",
-        "sync.bad_url",
-        "peer.bad_code",
-    ];
-    if code == "internal" {
-        EXIT_INTERNAL
-    } else if code.starts_with("store.") && code != "store.already_initialised" {
-        EXIT_STORE
-    } else if ["input.", "import.", "bundle.", "usage"]
-        .iter()
-        .any(|p| code.starts_with(p))
-        || BAD_INPUT.contains(&code)
-    {
-        EXIT_USAGE
-    } else {
-        EXIT_FAILED
+/// Error codes become exit codes by their class in the catalogue.
+pub fn exit_code(code: Code) -> u8 {
+    match code.class() {
+        Class::Internal => EXIT_INTERNAL,
+        Class::Store => EXIT_STORE,
+        Class::Usage => EXIT_USAGE,
+        Class::Failed => EXIT_FAILED,
     }
 }
 
@@ -151,6 +140,7 @@ pub fn finish(ui: Ui, outcome: Result<Reply, Failure>) -> u8 {
 
 fn fail(ui: Ui, failure: Failure) -> u8 {
     let code = failure.code();
+    let class = failure.error_code();
     let message = failure.message(ui.lang);
     if let Failure::Core(Error::Internal(detail)) = &failure {
         // The detail is for whoever reads the terminal's log, never the JSON.
@@ -158,7 +148,7 @@ fn fail(ui: Ui, failure: Failure) -> u8 {
     }
     let (exit, reply) = match failure {
         Failure::Negative { reply, .. } => (EXIT_FAILED, Some(reply)),
-        _ => (exit_code(code), None),
+        _ => (exit_code(class), None),
     };
     if ui.json {
         let error = Some(ErrorBody {
@@ -187,7 +177,7 @@ pub fn usage_error(rendered: &str) {
     print_json(&Envelope {
         ok: false,
         error: Some(ErrorBody {
-            code: "usage",
+            code: Code::Usage.as_str(),
             message,
         }),
         data: None,
@@ -300,7 +290,7 @@ mod tests {
         ];
         for (code, exit) in cases {
             assert_eq!(
-                exit_code(code),
+                exit_code(Code::parse(code).unwrap()),
                 exit,
                 "{code} must exit with {exit} as docs/cli.md says"
             );

@@ -172,3 +172,102 @@ fn every_field_the_forms_ask_is_in_the_ui_registry() {
         );
     }
 }
+
+/// Source files a person writes (tests, generated files and the tables
+/// themselves apart), with their test modules cut off.
+fn hand_written_sources() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut out = vec![];
+    let mut stack = vec![
+        root.join("crates"),
+        root.join("src-tauri/src"),
+        root.join("ui/src"),
+    ];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = path.to_string_lossy().to_string();
+            if path.is_dir() {
+                let skip = [
+                    "tests",
+                    "benches",
+                    "bindings",
+                    "fixtures",
+                    "data",
+                    "node_modules",
+                    "target",
+                    "test",
+                ];
+                if !skip.iter().any(|s| name.ends_with(&format!("/{s}"))) {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let source =
+                name.ends_with(".rs") || name.ends_with(".ts") || name.ends_with(".svelte");
+            let excluded = name.ends_with(".test.ts")
+                || name.ends_with("/catalogue.rs")
+                || name.ends_with("/fields.rs")
+                || name.ends_with("/registry_reach.rs")
+                // The UI's fake backend until the bridge to the real core replaces it.
+                || name.ends_with("/backend/mock.ts");
+            if !source || excluded {
+                continue;
+            }
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            if let Some(i) = text.find("#[cfg(test)]") {
+                text.truncate(i);
+            }
+            out.push((path, text));
+        }
+    }
+    out
+}
+
+fn quoted(text: &str, word: &str) -> bool {
+    ["\"", "'"]
+        .iter()
+        .any(|q| text.contains(&format!("{q}{word}{q}")))
+}
+
+#[test]
+fn no_error_code_is_listed_by_hand_outside_the_catalogue() {
+    // A file naming three codes or more as text is keeping a list of its
+    // own (a mapping, a "known codes" table): it must use the catalogue.
+    let codes: Vec<&str> = escale_protocol::catalogue::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    for (path, text) in hand_written_sources() {
+        let named: Vec<&&str> = codes.iter().filter(|c| quoted(&text, c)).collect();
+        assert!(
+            named.len() < 3,
+            "{} lists error codes by hand ({named:?}): use escale_protocol::catalogue",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn no_field_list_is_kept_by_hand_outside_the_registry() {
+    // Half the fields a person types, named within fifteen lines, is a list
+    // of fields that a new field would have to join: derive it instead.
+    let typed: Vec<&str> = visitor_fields()
+        .iter()
+        .filter(|f| f.max > 0)
+        .map(|f| f.name)
+        .collect();
+    for (path, text) in hand_written_sources() {
+        let lines: Vec<&str> = text.lines().collect();
+        for start in 0..lines.len() {
+            let window = lines[start..(start + 15).min(lines.len())].join("\n");
+            let named: Vec<&&str> = typed.iter().filter(|f| quoted(&window, f)).collect();
+            assert!(
+                named.len() * 2 < typed.len(),
+                "{}:{} names {named:?} by hand: derive the list from the field registry",
+                path.display(),
+                start + 1
+            );
+        }
+    }
+}

@@ -204,7 +204,7 @@ async fn import(rows: usize) {
         f.write_all(b"\xEF\xBB\xBFNum\xC3\xA9ro;Nom;Pr\xC3\xA9nom;E-mail;T\xC3\xA9l\xC3\xA9phone;Code postal;Statut\r\n").unwrap();
         let mut rng = StdRng::seed_from_u64(11);
         for n in 0..rows {
-            let (first, last, email, phone, _, _) = escale_core::demo::person(&mut rng, n);
+            let (first, last, email, phone, _) = escale_core::demo::person(&mut rng, n);
             writeln!(
                 f,
                 "{n};{last};{first};{email};{phone};750{:02};Validé\r",

@@ -8,6 +8,7 @@
 
 use crate::app::{EventInput, EventView, SessionInput};
 use crate::error::Result;
+use crate::fields::Kind;
 use crate::import::badge_from_id;
 use crate::model::{
     Direction, Entity, EventKind, Method, RegistrationKind, CONSENT_PROCESSING, REG_ACTIVE,
@@ -168,17 +169,6 @@ pub const LAST_NAMES: &[&str] = &[
     "Lœuillet",
 ];
 
-const SITUATIONS: &[&str] = &[
-    "job_seeker",
-    "job_seeker",
-    "job_seeker",
-    "employed",
-    "self_employed",
-    "company_founder",
-    "student",
-    "other",
-];
-
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
@@ -189,7 +179,7 @@ pub struct DemoReport {
 }
 
 /// A synthetic person (deterministic for a given rng).
-pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i64, &'static str) {
+pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i64) {
     let first = FIRST_NAMES[rng.gen_range(0..FIRST_NAMES.len())];
     let last = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
     let ascii = |s: &str| crate::text::tokens(s).join("");
@@ -207,15 +197,47 @@ pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i6
         rng.gen_range(0..100)
     );
     let year = rng.gen_range(1955..2007);
-    let situation = SITUATIONS[rng.gen_range(0..SITUATIONS.len())];
-    (
-        first.to_string(),
-        last.to_string(),
-        email,
-        phone,
-        year,
-        situation,
-    )
+    (first.to_string(), last.to_string(), email, phone, year)
+}
+
+/// A synthetic visitor's fields, one per registry field a person types, by
+/// its kind (deterministic for a given rng): the names and e-mail of
+/// [`person`], a phone, a commune of France with one of its postcodes, a
+/// birth year, a value of each closed list (the first, job seeker, more
+/// often: a job fair's crowd); free text is left empty. Cleaned as what is
+/// typed at the desk, so a new field gets demo values from its kind.
+pub fn visitor_fields(rng: &mut StdRng, n: usize) -> Result<Fields> {
+    let (first, last, email, phone, year) = person(rng, n);
+    let communes = escale_protocol::communes::all();
+    let commune = communes[rng.gen_range(0..communes.len())];
+    let postcodes: Vec<&str> = commune.postcodes().collect();
+    let postcode = postcodes[rng.gen_range(0..postcodes.len())];
+    let mut names = [first, last].into_iter();
+    let mut raw = crate::fields::VisitorRaw::new();
+    for f in Entity::Visitor.fields().iter().filter(|f| f.max > 0) {
+        let value = match f.kind {
+            Kind::Name => names.next().map(Value::from),
+            Kind::Email => Some(Value::from(email.as_str())),
+            Kind::Phone => Some(Value::from(phone.as_str())),
+            Kind::Postcode => Some(Value::from(postcode)),
+            Kind::BirthYear => Some(Value::from(year)),
+            Kind::Choice(choices) => {
+                let i = rng.gen_range(0..choices.len() + 2).saturating_sub(2);
+                Some(Value::from(choices[i].value))
+            }
+            Kind::Custom(_) => Some(Value::from(commune.insee)),
+            _ => None,
+        };
+        if let Some(v) = value {
+            raw.set(f.name, v);
+        }
+    }
+    let mut warnings = vec![];
+    Ok(crate::validate::clean_record(
+        Entity::Visitor,
+        &raw.0,
+        &mut warnings,
+    )?)
 }
 
 impl Escale {
@@ -276,18 +298,8 @@ impl Escale {
         let mut arrived = 0;
         let mut ops = 0;
         for n in 0..visitors {
-            let (first, last, email, phone, year, situation) = person(&mut rng, n);
             let vid = Uuid::now_v7();
-            let mut f = Fields::new();
-            f.insert("first_name".into(), Value::String(first));
-            f.insert("last_name".into(), Value::String(last));
-            f.insert("email".into(), Value::String(email));
-            f.insert(
-                "phone".into(),
-                Value::String(format!("+33{}", &phone.replace(' ', "")[1..])),
-            );
-            f.insert("birth_year".into(), Value::from(year));
-            f.insert("situation".into(), Value::String(situation.into()));
+            let mut f = visitor_fields(&mut rng, n)?;
             f.insert("badge_code".into(), Value::String(badge_from_id(vid)));
             pending.push(OpBody::Set {
                 entity: Entity::Visitor,

@@ -489,25 +489,8 @@ fn skip_code(r: &SkipReason) -> (String, String) {
 
 /// Human label of a skip/warning code, for the CLI and the wizard.
 pub fn issue_label(code: &str, lang: crate::Lang) -> String {
-    let (fr, en) = match code {
-        "cancelled" => ("annulé", "cancelled"),
-        "refunded" => ("remboursé", "refunded"),
-        "draft" => ("brouillon ou non payé", "draft or unpaid"),
-        "empty" => ("ligne vide", "empty row"),
-        "no_name" => ("sans nom", "no name"),
-        "field_too_long" => ("champ trop long", "field too long"),
-        "summary" => ("ligne de total", "totals line"),
-        "invalid_email" => ("e-mail invalide", "invalid email"),
-        "invalid_phone" => ("téléphone invalide", "invalid phone"),
-        "invalid_postcode" => ("code postal invalide", "invalid postcode"),
-        "invalid_birth_year" => ("année de naissance invalide", "invalid birth year"),
-        "same_name" => (
-            "même nom qu'une fiche existante : fusion proposée",
-            "same name as an existing record: merge proposed",
-        ),
-        "visitor.name_required" => ("sans nom", "no name"),
-        "input.too_long" => ("champ trop long", "field too long"),
-        other => return other.to_string(),
-    };
-    lang.pick(fr, en).to_string()
+    match escale_protocol::catalogue::msg(&format!("issue.{code}")) {
+        Some(m) => m.text(lang).to_string(),
+        None => code.to_string(),
+    }
 }

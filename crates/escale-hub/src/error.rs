@@ -9,7 +9,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use escale_protocol::wire::WireErrorBody;
+use escale_protocol::catalogue::{m, Describe, Msg, Problem};
+use escale_protocol::i18n::Lang;
+use escale_protocol::wire::{WireErrorBody, MAX_PAGE_OPS, PROTOCOL_VERSION};
 use uuid::Uuid;
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;
@@ -75,35 +77,7 @@ pub enum HubError {
 impl HubError {
     /// Stable machine-readable code.
     pub fn code(&self) -> &'static str {
-        use HubError::*;
-        match self {
-            MissingToken => "auth.missing_token",
-            InvalidToken => "auth.invalid_token",
-            Revoked => "auth.revoked",
-            DeviceMismatch => "auth.device_mismatch",
-            WrongOrg => "auth.wrong_org",
-            ProtocolTooOld(_) => "sync.protocol_too_old",
-            ProtocolTooNew(_) => "sync.protocol_too_new",
-            ProtocolMissing(_) => "sync.protocol_missing",
-            MalformedJson(_) => "request.malformed_json",
-            InvalidRequest(_) => "request.invalid",
-            BadOp { .. } => "sync.bad_op",
-            PayloadTooLarge(_) => "request.too_large",
-            BatchTooLarge(_) => "sync.batch_too_large",
-            CloneDetected { .. } => "sync.clone_detected",
-            CodeUnknown => "enroll.unknown_code",
-            CodeExpired => "enroll.code_expired",
-            CodeUsed => "enroll.code_used",
-            DeviceExists => "enroll.device_exists",
-            RateLimited(_) => "enroll.rate_limited",
-            OrgNotFound(_) => "org.not_found",
-            DeviceNotFound(_) => "device.not_found",
-            NoRoute => "request.not_found",
-            BadInput { .. } => "input.invalid",
-            Timeout(_) => "hub.timeout",
-            Database(_) => "hub.database",
-            Internal(_) => "internal",
-        }
+        self.describe().code().as_str()
     }
 
     pub fn status(&self) -> StatusCode {
@@ -127,14 +101,10 @@ impl HubError {
         }
     }
 
-    /// What the caller reads. Internal details stay in the hub's log.
+    /// What the caller reads (English). Internal details stay in the
+    /// hub's log.
     pub fn public_message(&self) -> String {
-        match self {
-            HubError::Internal(_) | HubError::Database(_) => {
-                "unexpected error on the hub; nothing was half-saved and the details are in the hub's log".into()
-            }
-            e => e.to_string(),
-        }
+        self.describe().message(Lang::En)
     }
 
     /// Maps axum's body rejection: too big → 413, anything else → 400.
@@ -165,10 +135,7 @@ impl IntoResponse for HubError {
         if status.is_server_error() {
             tracing::error!(code = self.code(), detail = %self, "request failed");
         }
-        let body = WireErrorBody {
-            code: self.code().to_string(),
-            message: self.public_message(),
-        };
+        let body = WireErrorBody::of(&self.describe());
         let mut resp = (status, Json(body)).into_response();
         if let HubError::RateLimited(secs) = self {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
@@ -176,6 +143,55 @@ impl IntoResponse for HubError {
             }
         }
         resp
+    }
+}
+
+impl Describe for HubError {
+    /// The error as a message of the catalogue. Auth failures carry no
+    /// value; internal ones never their detail.
+    fn describe(&self) -> Problem {
+        use HubError::*;
+        let p = |msg: &'static Msg| Problem::new(msg);
+        match self {
+            MissingToken => p(&m::AUTH_MISSING_TOKEN),
+            InvalidToken => p(&m::AUTH_INVALID_TOKEN),
+            Revoked => p(&m::AUTH_REVOKED),
+            DeviceMismatch => p(&m::AUTH_DEVICE_MISMATCH),
+            WrongOrg => p(&m::AUTH_WRONG_ORG),
+            ProtocolTooOld(theirs) => p(&m::SYNC_PROTOCOL_TOO_OLD)
+                .arg("theirs", theirs)
+                .arg("ours", PROTOCOL_VERSION),
+            ProtocolTooNew(theirs) => p(&m::SYNC_PROTOCOL_TOO_NEW)
+                .arg("theirs", theirs)
+                .arg("ours", PROTOCOL_VERSION),
+            ProtocolMissing(d) => p(&m::SYNC_PROTOCOL_MISSING).arg("detail", d),
+            MalformedJson(d) => p(&m::REQUEST_MALFORMED_JSON).arg("detail", d),
+            InvalidRequest(d) => p(&m::REQUEST_INVALID).arg("detail", d),
+            BadOp { index, reason } => {
+                p(&m::SYNC_BAD_OP).arg("detail", format!("ops[{index}]: {reason}"))
+            }
+            PayloadTooLarge(max) => p(&m::REQUEST_TOO_LARGE).arg("max", max),
+            BatchTooLarge(n) => p(&m::SYNC_BATCH_TOO_LARGE)
+                .arg("count", n)
+                .arg("max", MAX_PAGE_OPS),
+            CloneDetected { origin, seq } => p(&m::SYNC_CLONE_DETECTED)
+                .arg("origin", origin)
+                .arg("seq", seq),
+            CodeUnknown => p(&m::ENROLL_UNKNOWN_CODE),
+            CodeExpired => p(&m::ENROLL_CODE_EXPIRED),
+            CodeUsed => p(&m::ENROLL_CODE_USED),
+            DeviceExists => p(&m::ENROLL_DEVICE_EXISTS),
+            RateLimited(secs) => p(&m::ENROLL_RATE_LIMITED).arg("seconds", secs),
+            OrgNotFound(id) => p(&m::ORG_NOT_FOUND).arg("id", id),
+            DeviceNotFound(id) => p(&m::DEVICE_NOT_FOUND).arg("id", id),
+            NoRoute => p(&m::REQUEST_NOT_FOUND),
+            BadInput { field, value } => {
+                p(&m::INPUT_INVALID).arg("field", field).arg("value", value)
+            }
+            Timeout(secs) => p(&m::HUB_TIMEOUT).arg("seconds", secs),
+            Database(_) => p(&m::HUB_DATABASE),
+            Internal(_) => p(&m::INTERNAL),
+        }
     }
 }
 

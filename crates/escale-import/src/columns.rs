@@ -34,12 +34,6 @@ pub(crate) enum Field {
 const FIRST_NAME: Field = Field::Visitor("first_name");
 const LAST_NAME: Field = Field::Visitor("last_name");
 const EMAIL: Field = Field::Visitor("email");
-const PHONE: Field = Field::Visitor("phone");
-const POSTCODE: Field = Field::Visitor("postcode");
-const BIRTH_YEAR: Field = Field::Visitor("birth_year");
-const SITUATION: Field = Field::Visitor("situation");
-const EMPLOYMENT_ID: Field = Field::Visitor("employment_id");
-const NOTES: Field = Field::Visitor("notes");
 
 use Field::*;
 
@@ -90,7 +84,7 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("participant", FullName, 2),
     ("attendee", FullName, 2),
     ("identite", FullName, 2),
-    // EMAIL
+    // Email
     ("attendee email", EMAIL, 3),
     ("attendee e mail", EMAIL, 3),
     ("participant email", EMAIL, 3),
@@ -99,8 +93,8 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("email du participant", EMAIL, 3),
     ("adresse email du participant", EMAIL, 3),
     ("email adherent", EMAIL, 3),
-    // PHONE
-    // POSTCODE
+    // Phone (the plain synonyms are the registry's)
+    // Postcode
     // Birth
     ("date de naissance", BirthDate, 2),
     ("date naissance", BirthDate, 2),
@@ -113,7 +107,7 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("birthdate", BirthDate, 2),
     ("date of birth", BirthDate, 2),
     ("dob", BirthDate, 2),
-    // SITUATION
+    // Situation
     // Employment-service id
     // Ticket-level ids
     ("numero de billet", TicketId, 3),
@@ -223,7 +217,7 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("purchaser email", PayerEmail, 2),
     ("billing email", PayerEmail, 2),
     ("order email", PayerEmail, 2),
-    // NOTES
+    // Notes
     // Registration date
     ("date de la commande", RegisteredAt, 3),
     ("date de commande", RegisteredAt, 3),
@@ -347,14 +341,14 @@ fn classify_by_words(h: &str) -> Option<Field> {
         &["telephone", "tel", "portable", "phone", "mobile", "gsm"],
     );
     if phone && !about_other {
-        return Some(PHONE);
+        return Some(Field::Visitor("phone"));
     }
     if has_phrase(h, "code postal") || has_any_word(h, &["postal", "zip", "postcode", "cp"]) {
-        return Some(POSTCODE);
+        return Some(Field::Visitor("postcode"));
     }
     if (has_word_prefix(h, "naissance") || has_word_prefix(h, "birth")) && !about_other {
         return Some(if has_any_word(h, &["annee", "year"]) {
-            BIRTH_YEAR
+            Field::Visitor("birth_year")
         } else {
             BirthDate
         });
@@ -363,21 +357,21 @@ fn classify_by_words(h: &str) -> Option<Field> {
         || has_phrase(h, "france travail")
         || has_phrase(h, "demandeur d emploi");
     if employment_service && has_any_word(h, &["numero", "identifiant", "id", "n", "no", "num"]) {
-        return Some(EMPLOYMENT_ID);
+        return Some(Field::Visitor("employment_id"));
     }
     if has_word_prefix(h, "situation")
         || has_phrase(h, "statut professionnel")
         || has_phrase(h, "activite professionnelle")
         || has_word_prefix(h, "employment")
     {
-        return Some(SITUATION);
+        return Some(Field::Visitor("situation"));
     }
     // Not the bare word "comment": in French it means "how" ("Comment avez-vous connu...").
     if has_word_prefix(h, "commentaire")
         || has_word_prefix(h, "remarque")
         || has_phrase(h, "comments")
     {
-        return Some(NOTES);
+        return Some(Field::Visitor("notes"));
     }
     None
 }
@@ -495,7 +489,7 @@ impl Classified {
             m.source_key = Some(order);
             m.source_key_extra = self.get(PositionId);
         }
-        // A participant-qualified email won; a plain "EMAIL" beside it is the
+        // A participant-qualified email won; a plain "Email" beside it is the
         // order's (pretix), i.e. the payer's.
         if m.payer_email.is_none() {
             let winner = self
@@ -545,17 +539,20 @@ mod tests {
             ("Attendee name", FullName),
             ("Adresse e-mail", EMAIL),
             ("Courriel", EMAIL),
-            ("EMAIL Address", EMAIL),
-            ("Tél.", PHONE),
-            ("Portable", PHONE),
-            ("CP", POSTCODE),
-            ("Code Postal", POSTCODE),
-            ("Année de naissance", BIRTH_YEAR),
+            ("Email Address", EMAIL),
+            ("Tél.", Field::Visitor("phone")),
+            ("Portable", Field::Visitor("phone")),
+            ("CP", Field::Visitor("postcode")),
+            ("Code Postal", Field::Visitor("postcode")),
+            ("Année de naissance", Field::Visitor("birth_year")),
             ("Date of birth", BirthDate),
-            ("SITUATION professionnelle", SITUATION),
-            ("Identifiant France Travail", EMPLOYMENT_ID),
-            ("N° Pôle emploi", EMPLOYMENT_ID),
-            ("Remarques", NOTES),
+            ("Situation professionnelle", Field::Visitor("situation")),
+            (
+                "Identifiant France Travail",
+                Field::Visitor("employment_id"),
+            ),
+            ("N° Pôle emploi", Field::Visitor("employment_id")),
+            ("Remarques", Field::Visitor("notes")),
             ("Horodateur", RegisteredAt),
             ("Nom payeur", PayerLastName),
             ("Barcode #", TicketCode),
@@ -575,14 +572,17 @@ mod tests {
             field("Votre adresse mail (pour la confirmation)"),
             Some(EMAIL)
         );
-        assert_eq!(field("Votre numéro de téléphone portable"), Some(PHONE));
+        assert_eq!(
+            field("Votre numéro de téléphone portable"),
+            Some(Field::Visitor("phone"))
+        );
         assert_eq!(
             field("Quelle est votre situation actuelle ?"),
-            Some(SITUATION)
+            Some(Field::Visitor("situation"))
         );
         assert_eq!(
             field("Votre numéro d'identifiant France Travail"),
-            Some(EMPLOYMENT_ID)
+            Some(Field::Visitor("employment_id"))
         );
     }
 
@@ -605,7 +605,7 @@ mod tests {
 
     #[test]
     fn participant_email_wins_and_plain_email_becomes_payer() {
-        let headers: Vec<String> = ["Order code", "EMAIL", "Attendee name", "Attendee email"]
+        let headers: Vec<String> = ["Order code", "Email", "Attendee name", "Attendee email"]
             .map(String::from)
             .to_vec();
         let m = Classified::new(&headers).mapping();
@@ -623,7 +623,7 @@ mod tests {
 
     #[test]
     fn lone_nom_column_is_read_as_full_name() {
-        let headers: Vec<String> = ["Nom", "EMAIL"].map(String::from).to_vec();
+        let headers: Vec<String> = ["Nom", "Email"].map(String::from).to_vec();
         let m = Classified::new(&headers).mapping();
         assert_eq!((m.full_name, m.get("last_name")), (Some(0), None));
     }

@@ -54,6 +54,7 @@ pub use formats::SourceFormat;
 pub use normalize::fold_header;
 pub use reader::{open_bytes, open_path, Progress, Reader, Rows};
 
+use escale_protocol::catalogue::{m, Describe, Problem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -265,18 +266,36 @@ pub enum ImportError {
 impl ImportError {
     /// Stable machine code, e.g. `import.not_a_spreadsheet`.
     pub fn code(&self) -> &'static str {
+        self.describe().code().as_str()
+    }
+}
+
+impl Describe for ImportError {
+    /// This error as a message of the catalogue, saying what to do.
+    fn describe(&self) -> Problem {
+        use std::io::ErrorKind;
+        let p = |msg: &'static escale_protocol::catalogue::Msg| Problem::new(msg);
         match self {
-            ImportError::Io(_) => "import.io",
-            ImportError::Empty => "import.empty",
-            ImportError::NotASpreadsheet => "import.not_a_spreadsheet",
-            ImportError::CorruptXlsx(_) => "import.corrupt_xlsx",
-            ImportError::NoHeader => "import.no_header",
-            ImportError::HeaderOnly => "import.header_only",
-            ImportError::NoNameColumn => "import.no_name_column",
-            ImportError::TooLarge { .. } => "import.too_large",
-            ImportError::MalformedCsv { .. } => "import.malformed_csv",
-            ImportError::BadMapping(_) => "import.bad_mapping",
-            ImportError::UnknownField(_) => "import.unknown_field",
+            ImportError::Io(err) => match err.kind() {
+                ErrorKind::NotFound => p(&m::IMPORT_IO_NOT_FOUND),
+                ErrorKind::PermissionDenied => p(&m::IMPORT_IO_DENIED),
+                ErrorKind::IsADirectory => p(&m::IMPORT_IO_DIRECTORY),
+                kind => p(&m::IMPORT_IO).arg("detail", kind),
+            },
+            ImportError::Empty => p(&m::IMPORT_EMPTY),
+            ImportError::NotASpreadsheet => p(&m::IMPORT_NOT_A_SPREADSHEET),
+            ImportError::CorruptXlsx(d) => p(&m::IMPORT_CORRUPT_XLSX).arg("detail", d),
+            ImportError::NoHeader => p(&m::IMPORT_NO_HEADER),
+            ImportError::HeaderOnly => p(&m::IMPORT_HEADER_ONLY),
+            ImportError::NoNameColumn => p(&m::IMPORT_NO_NAME_COLUMN),
+            ImportError::TooLarge { size, limit } => p(&m::IMPORT_TOO_LARGE)
+                .arg("size", size / 1_048_576)
+                .arg("limit", limit / 1_048_576),
+            ImportError::MalformedCsv { line, message } => p(&m::IMPORT_MALFORMED_CSV)
+                .arg("line", line)
+                .arg("detail", message),
+            ImportError::BadMapping(i) => p(&m::IMPORT_BAD_MAPPING).arg("column", i + 1),
+            ImportError::UnknownField(name) => p(&m::IMPORT_UNKNOWN_FIELD).arg("name", name),
         }
     }
 }

@@ -77,6 +77,11 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     t
 });
 
+/// Every commune of the table, in INSEE code order.
+pub fn all() -> &'static [Commune] {
+    &TABLE.rows
+}
+
 /// The commune with this INSEE code.
 pub fn by_insee(code: &str) -> Option<Commune> {
     let t = &*TABLE;

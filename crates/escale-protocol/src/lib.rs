@@ -11,11 +11,14 @@
 //! - [`wire`]: the sync protocol's messages (push, pull, enrolment, snapshot
 //!   pages), for every transport; [`enrolment`]: the enrolment link a QR
 //!   code carries (`escale://enroll?hub=…&code=…`);
+//! - [`catalogue`]: every error code and every message a person reads
+//!   about a problem, in French and English;
 //! - [`text`], [`i18n`]: text cleaning and folding; the two languages.
 //!
 //! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
+pub mod catalogue;
 pub mod communes;
 pub mod enrolment;
 pub mod failpoint;

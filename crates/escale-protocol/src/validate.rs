@@ -10,6 +10,7 @@
 //! way its registry [`Kind`] says; the functions below are the rules of
 //! each kind.
 
+use crate::catalogue::{self, Problem};
 use crate::fields::{self, CleanCtx, CleanOut, Field, Kind, MAX_NAME};
 use crate::i18n::Lang;
 use crate::model::Entity;
@@ -39,6 +40,35 @@ pub enum InputError {
 
 pub type Result<T, E = InputError> = std::result::Result<T, E>;
 
+impl catalogue::Describe for InputError {
+    fn describe(&self) -> Problem {
+        use catalogue::m;
+        match self {
+            InputError::Required { field } => Problem::new(&m::INPUT_REQUIRED).arg("field", field),
+            InputError::NameRequired => Problem::new(&m::VISITOR_NAME_REQUIRED),
+            InputError::TooLong { field, len, max } => Problem::new(&m::INPUT_TOO_LONG)
+                .arg("field", field)
+                .arg("len", len)
+                .arg("max", max),
+            InputError::Invalid { field, value } => Problem::new(&m::INPUT_INVALID)
+                .arg("field", field)
+                .arg("value", shorten(value, 60)),
+        }
+    }
+}
+
+/// A value cut to `max` characters, with an ellipsis when cut.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!(
+            "{}…",
+            s.chars().take(max.saturating_sub(1)).collect::<String>()
+        )
+    } else {
+        s.to_string()
+    }
+}
+
 /// A field that was left out of the record, and why.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,30 +87,16 @@ impl Warning {
         }
     }
 
+    /// What happened, from the catalogue (`warning.<code>`).
+    pub fn describe(&self) -> Problem {
+        let own = catalogue::msg(&format!("warning.{}", self.code));
+        Problem::new(own.unwrap_or(&catalogue::m::WARNING_OTHER))
+            .arg("value", shorten(&self.value, 40))
+            .arg("field", self.field)
+    }
+
     pub fn message(&self, lang: Lang) -> String {
-        let v = if self.value.chars().count() > 40 {
-            format!("{}…", self.value.chars().take(40).collect::<String>())
-        } else {
-            self.value.clone()
-        };
-        match (self.code, lang) {
-            ("invalid_email", Lang::Fr) => format!("E-mail « {v} » invalide : non enregistré."),
-            ("invalid_email", Lang::En) => format!("Invalid email \"{v}\": not saved."),
-            ("invalid_phone", Lang::Fr) => format!("Téléphone « {v} » invalide : non enregistré."),
-            ("invalid_phone", Lang::En) => format!("Invalid phone number \"{v}\": not saved."),
-            ("invalid_postcode", Lang::Fr) => {
-                format!("Code postal « {v} » invalide : non enregistré.")
-            }
-            ("invalid_postcode", Lang::En) => format!("Invalid postcode \"{v}\": not saved."),
-            ("invalid_birth_year", Lang::Fr) => {
-                format!("Année de naissance « {v} » invraisemblable : non enregistrée.")
-            }
-            ("invalid_birth_year", Lang::En) => {
-                format!("Implausible birth year \"{v}\": not saved.")
-            }
-            (_, Lang::Fr) => format!("Valeur « {v} » ignorée ({})", self.field),
-            (_, Lang::En) => format!("Value \"{v}\" ignored ({})", self.field),
-        }
+        self.describe().message(lang)
     }
 }
 

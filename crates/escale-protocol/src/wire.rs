@@ -180,12 +180,26 @@ pub struct ServerTime {
     pub now_ms: i64,
 }
 
-/// Errors over the wire: a stable code and a message (English; the client
-/// translates known codes).
+/// Errors over the wire: a stable code, a message (English) and the values
+/// the message names, so the receiver can say it in its own language from
+/// the catalogue (`catalogue::Problem::from_wire`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireErrorBody {
     pub code: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
+}
+
+impl WireErrorBody {
+    /// A problem as it travels: English text, and its arguments.
+    pub fn of(problem: &crate::catalogue::Problem) -> WireErrorBody {
+        WireErrorBody {
+            code: problem.code().as_str().to_string(),
+            message: problem.message(crate::Lang::En),
+            args: problem.wire_args(),
+        }
+    }
 }
 
 // --- the hub's HTTP API (laptop <-> hub only) -------------------------------

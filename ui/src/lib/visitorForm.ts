@@ -6,6 +6,7 @@
 // can only be judged by Rust comes back as warnings.
 import { VISITOR_FIELDS } from './backend/bindings/registry';
 import type { FieldSpec, VisitorInput, VisitorView, Warning } from './backend/types';
+import { say } from './catalogue';
 import type { I18n } from './i18n/index.svelte';
 
 /** A visitor field's name. */
@@ -116,10 +117,11 @@ export function validate(v: VisitorFormValues, i18n: I18n, thisYear = new Date()
   return errors;
 }
 
-/** A server warning in the UI language, by its code. */
+/** A server warning in the UI language, from the catalogue, by its code. */
 export function warningMessage(w: Warning, i18n: I18n): string {
   const value = w.value.length > 40 ? `${w.value.slice(0, 40)}…` : w.value;
-  return i18n.tk(`warning.${w.code}`, i18n.t('warning.other', { value }), { value });
+  const args = { value, field: labelOf(w.field, i18n.locale).toLowerCase() };
+  return say(`warning.${w.code}`, i18n.locale, args) ?? say('warning.other', i18n.locale, args) ?? value;
 }
 
 export function warningsByField(ws: Warning[], i18n: I18n): Partial<Record<VisitorField, string>> {

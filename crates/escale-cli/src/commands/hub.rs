@@ -7,6 +7,7 @@ use crate::args::{HubCommand, HubDb, HubOrgCommand};
 use crate::output::{table, Failure, Reply, Ui};
 use escale_hub::db::DeviceRow;
 use escale_hub::{admin, Db, HubConfig, HubError, Tls};
+use escale_protocol::catalogue::{m, Problem};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -67,9 +68,12 @@ pub async fn run(dir: &Path, c: HubCommand, ui: Ui) -> Result<Reply, Failure> {
             let payload = admin::qr_payload(&code.code, a.url.as_deref());
             if let Some(path) = &a.svg {
                 let svg = admin::qr_svg(&payload).map_err(hub_failure)?;
-                std::fs::write(path, svg).map_err(|e| Failure::Cli {
-                    code: "hub.write_failed",
-                    message: format!("{}: {e}", path.display()),
+                std::fs::write(path, svg).map_err(|e| {
+                    Failure::Problem(
+                        Problem::new(&m::HUB_WRITE_FAILED)
+                            .arg("path", path.display())
+                            .arg("detail", e),
+                    )
                 })?;
             }
             let qr = admin::qr_terminal(&payload).map_err(hub_failure)?;
@@ -144,18 +148,14 @@ fn parse_id(field: &'static str, s: &str) -> Result<Uuid, Failure> {
     })
 }
 
-/// The hub's errors keep their code; the message is the hub's (English:
-/// these are the administrator's commands, and the hub speaks English).
+/// The hub's errors keep their code; the message is the catalogue's, in
+/// the administrator's language. An internal detail goes to the terminal's
+/// log, never into the message.
 fn hub_failure(e: HubError) -> Failure {
     if matches!(e, HubError::Internal(_) | HubError::Database(_)) {
         eprintln!("escale: hub detail: {e}");
     }
-    let code = e.code();
-    let message = match &e {
-        HubError::Internal(_) => e.public_message(),
-        _ => e.to_string(),
-    };
-    Failure::Cli { code, message }
+    Failure::of(&e)
 }
 
 /// Runs the server on a multi-threaded runtime of its own (the CLI's is

@@ -4,6 +4,7 @@
 
 use crate::args::ImportArgs;
 use crate::output::{fields, pad, Failure, Reply, Ui};
+use escale_core::fields::input_label;
 use escale_core::import::{issue_label, ImportOptions, ImportProgress, ImportReport, RowIssue};
 use escale_core::Escale;
 use escale_import::{Delimiter, Detected, Encoding, SourceFormat};
@@ -89,21 +90,30 @@ fn detected(d: &Detected, ui: Ui) -> String {
 
 /// "Nom → nom, Prénom → prénom…" in the file's column order.
 fn mapping(d: &Detected, ui: Ui) -> String {
-    let map = serde_json::to_value(&d.mapping).unwrap_or_default();
-    let mut used: Vec<(usize, String)> = map
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(field, col)| col.as_u64().map(|c| (c as usize, field.clone())))
+    // The visitor fields by the registry's labels, the import's own targets by theirs.
+    let mut used: Vec<(usize, String)> = d
+        .mapping
+        .fields
+        .iter()
+        .map(|(field, col)| (*col, input_label(field, ui.lang)))
         .collect();
+    let map = serde_json::to_value(&d.mapping).unwrap_or_default();
+    used.extend(
+        map.as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(target, col)| {
+                col.as_u64()
+                    .map(|c| (c as usize, target_label(target, ui).to_string()))
+            }),
+    );
     used.sort();
     let parts: Vec<String> = used
         .iter()
-        .map(|(c, field)| {
+        .map(|(c, label)| {
             format!(
-                "{} → {}",
+                "{} → {label}",
                 d.headers.get(*c).map(String::as_str).unwrap_or("?"),
-                field_label(field, ui)
             )
         })
         .collect();
@@ -201,18 +211,11 @@ fn delimiter(d: Delimiter, ui: Ui) -> &'static str {
     }
 }
 
-fn field_label(field: &str, ui: Ui) -> &str {
-    match field {
-        "first_name" => ui.t("prénom", "first name"),
-        "last_name" => ui.t("nom", "last name"),
+/// The label of what an import column feeds besides a visitor field.
+fn target_label(target: &str, ui: Ui) -> &str {
+    match target {
         "full_name" => ui.t("nom complet", "full name"),
-        "email" => ui.t("e-mail", "email"),
-        "phone" => ui.t("téléphone", "phone"),
-        "postcode" => ui.t("code postal", "postcode"),
-        "birth_year" => ui.t("année de naissance", "birth year"),
         "birth_date" => ui.t("date de naissance", "birth date"),
-        "situation" => ui.t("situation", "situation"),
-        "employment_id" => ui.t("identifiant France Travail", "employment-service id"),
         "source_key" | "source_key_extra" => ui.t("référence", "reference"),
         "ticket_code" => ui.t("code billet", "ticket code"),
         "status" => ui.t("statut", "status"),
@@ -220,7 +223,6 @@ fn field_label(field: &str, ui: Ui) -> &str {
         "payer_last_name" => ui.t("nom du payeur", "payer last name"),
         "payer_email" => ui.t("e-mail du payeur", "payer email"),
         "payer_full_name" => ui.t("nom du payeur", "payer name"),
-        "notes" => ui.t("notes", "notes"),
         "registered_at" => ui.t("date d'inscription", "registration date"),
         other => other,
     }

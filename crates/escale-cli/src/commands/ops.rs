@@ -7,6 +7,7 @@ use crate::args::OpsCommand;
 use crate::output::{fields, table, Failure, Reply, Ui};
 use escale_core::app::VerifyReport;
 use escale_core::Escale;
+use escale_protocol::catalogue::{m, Problem};
 use serde_json::json;
 
 pub async fn run(app: &Escale, c: OpsCommand, ui: Ui) -> Result<Reply, Failure> {
@@ -57,17 +58,9 @@ async fn verify(app: &Escale, ui: Ui) -> Result<Reply, Failure> {
     if r.equal {
         return Ok(reply);
     }
-    let message = format!(
-        "{} {}",
-        ui.t(
-            "L'état enregistré ne correspond pas au journal. Tables différentes :",
-            "The stored state does not match the log. Differing tables:"
-        ),
-        r.differing.join(", ")
-    );
+    let _ = ui;
     Err(Failure::Negative {
-        code: "ops.verify_mismatch",
-        message,
+        problem: Problem::new(&m::OPS_VERIFY_MISMATCH).arg("tables", r.differing.join(", ")),
         reply,
     })
 }

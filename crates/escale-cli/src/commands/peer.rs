@@ -5,6 +5,7 @@
 use crate::args::{PeerJoinArgs, PeerShareArgs};
 use crate::output::{fields, Failure, Reply, Ui};
 use escale_core::Escale;
+use escale_protocol::catalogue::{m, Problem};
 use escale_sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, ShareOptions};
 use serde_json::json;
 use std::io::Write;
@@ -27,7 +28,7 @@ pub async fn share(app: &Escale, a: &PeerShareArgs, ui: Ui) -> Result<Reply, Fai
     }
     let mut s = peer::share(app.store().clone(), info.device_name.clone(), opts)
         .await
-        .map_err(|e| failure(e, ui))?;
+        .map_err(failure)?;
     let addresses: Vec<String> = s.addresses().iter().map(|a| a.to_string()).collect();
     if let Some(e) = s.discovery_error() {
         eprintln!(
@@ -104,8 +105,8 @@ pub async fn share(app: &Escale, a: &PeerShareArgs, ui: Ui) -> Result<Reply, Fai
     };
     s.stop().await;
     match reason.as_str() {
-        "code_burned" => return Err(failure(PeerError::CodeBurned, ui)),
-        "code_expired" if a.once && joined == 0 => return Err(failure(PeerError::CodeExpired, ui)),
+        "code_burned" => return Err(failure(PeerError::CodeBurned)),
+        "code_expired" if a.once && joined == 0 => return Err(failure(PeerError::CodeExpired)),
         _ => {}
     }
     let text = format!(
@@ -126,7 +127,7 @@ pub async fn share(app: &Escale, a: &PeerShareArgs, ui: Ui) -> Result<Reply, Fai
 /// enroll`, it may create the directory, and removes it again on failure).
 pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure> {
     // Checked before anything is created.
-    peer::PairingCode::parse(&a.code).map_err(|e| failure(e, ui))?;
+    peer::PairingCode::parse(&a.code).map_err(failure)?;
     let addr = match &a.address {
         Some(s) => Some(resolve(s).await?),
         None => None,
@@ -157,15 +158,13 @@ pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure
         // A failed first join leaves nothing behind.
         remove_empty_store(dir, dir_existed);
     }
-    let r = outcome.map_err(|e| failure(e, ui))?;
+    let r = outcome.map_err(failure)?;
     Reply::new(&r, render_report(&r, ui))
 }
 
 async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
-    let bad = || Failure::Cli {
-        code: "input.invalid",
-        message: format!("--address {s:?}: HOST:PORT, e.g. 192.168.1.12:45678"),
-    };
+    let bad =
+        || Failure::Problem(Problem::new(&m::INPUT_INVALID_ADDRESS).arg("value", format!("{s:?}")));
     let mut addrs = tokio::net::lookup_host(s.trim()).await.map_err(|_| bad())?;
     addrs.next().ok_or_else(bad)
 }
@@ -226,46 +225,11 @@ fn line(ui: Ui, json: serde_json::Value, text: impl FnOnce() -> String) {
     let _ = out.flush();
 }
 
-fn failure(e: PeerError, ui: Ui) -> Failure {
+fn failure(e: PeerError) -> Failure {
     match e {
         PeerError::Store(e) => Failure::Core(e),
-        e => Failure::Cli {
-            code: static_code(e.code()),
-            message: e.message(ui.lang),
-        },
+        e => Failure::of(&e),
     }
-}
-
-/// Failure codes are `&'static str`; a refusal from the other laptop carries
-/// its own code: the known ones keep it, anything else is `peer.refused`.
-fn static_code(code: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "peer.bad_code",
-        "peer.wrong_code",
-        "peer.code_burned",
-        "peer.code_expired",
-        "peer.not_found",
-        "peer.ambiguous",
-        "peer.other_org",
-        "peer.timeout",
-        "peer.network",
-        "peer.listen",
-        "peer.protocol",
-        "peer.tampered",
-        "peer.too_large",
-        "peer.version_mismatch",
-        "peer.discovery",
-        "peer.failed",
-        "sync.clone_detected",
-        "sync.bad_op",
-        "sync.protocol_too_old",
-        "sync.protocol_too_new",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| **k == code)
-        .copied()
-        .unwrap_or("peer.refused")
 }
 
 fn local_time(ms: i64) -> String {
@@ -280,13 +244,20 @@ mod tests {
 
     #[test]
     fn every_peer_code_keeps_its_name_and_exit_code() {
+        let told = |code: &str| {
+            failure(PeerError::Refused {
+                code: code.into(),
+                message: "m".into(),
+            })
+        };
         for code in ["peer.wrong_code", "peer.other_org", "sync.clone_detected"] {
-            assert_eq!(static_code(code), code);
-            assert_eq!(crate::output::exit_code(code), crate::output::EXIT_FAILED);
+            assert_eq!(told(code).code(), code);
+            let c = escale_protocol::catalogue::Code::parse(code).unwrap();
+            assert_eq!(crate::output::exit_code(c), crate::output::EXIT_FAILED);
         }
-        assert_eq!(static_code("something.else"), "peer.refused");
+        assert_eq!(told("something.else").code(), "peer.refused");
         assert_eq!(
-            crate::output::exit_code("peer.bad_code"),
+            crate::output::exit_code(escale_protocol::catalogue::Code::PeerBadCode),
             crate::output::EXIT_USAGE,
             "a mistyped code is bad input"
         );

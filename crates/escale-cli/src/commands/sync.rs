@@ -3,7 +3,8 @@
 
 use crate::args::{SyncCommand, SyncEnrollArgs};
 use crate::output::{fields, Failure, Reply, Ui};
-use escale_core::{Escale, Lang};
+use escale_core::Escale;
+use escale_protocol::catalogue::{m, Problem};
 use escale_protocol::enrolment::EnrolmentLink;
 use escale_sync::hub::{self, SyncError, SyncOptions, SyncReport, SyncStatus};
 use std::path::Path;
@@ -13,9 +14,12 @@ const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
 
 pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Failure> {
     let ca_pem = match &a.ca_cert {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| Failure::Cli {
-            code: "input.invalid",
-            message: format!("{}: {e}", p.display()),
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+            Failure::Problem(
+                Problem::new(&m::INPUT_INVALID_FILE)
+                    .arg("path", p.display())
+                    .arg("detail", e),
+            )
         })?),
         None => None,
     };
@@ -23,18 +27,14 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     let EnrolmentLink { hub: url, code } =
         EnrolmentLink::from_fields(&a.hub_url, a.code.as_deref().unwrap_or(""));
     if code.is_empty() {
-        return Err(Failure::Cli {
-            code: "input.required",
-            message: ui.t(
-                "Indiquez le code d'inscription après l'adresse du serveur, ou le lien entier escale://enroll?hub=…&code=…",
-                "Give the enrolment code after the hub's URL, or the whole link escale://enroll?hub=…&code=…",
-            ).to_string(),
-        });
+        return Err(Failure::Problem(Problem::new(
+            &m::INPUT_REQUIRED_ENROL_CODE,
+        )));
     }
     // Like `init`, enrolment may create the data directory (a new laptop
     // joining the organisation), but never a stray one for a bad URL.
     if !url.starts_with("http://") && !url.starts_with("https://") {
-        return Err(failure(SyncError::BadUrl(url), ui.lang));
+        return Err(failure(SyncError::BadUrl(url)));
     }
     let dir_existed = dir.exists();
     let store_existed = dir.join(escale_core::store::DB_FILE).is_file();
@@ -54,7 +54,7 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
         // A failed first enrolment leaves nothing behind.
         remove_empty_store(dir, dir_existed);
     }
-    let b = outcome.map_err(|e| failure(e, ui.lang))?;
+    let b = outcome.map_err(failure)?;
     let text = fields(
         ui,
         &[
@@ -94,61 +94,23 @@ pub async fn run(app: &Escale, c: SyncCommand, ui: Ui) -> Result<Reply, Failure>
         SyncCommand::Now => {
             let r = hub::sync_now(app.store(), SyncOptions::from_env())
                 .await
-                .map_err(|e| failure(e, ui.lang))?;
+                .map_err(failure)?;
             Reply::new(&r, render_report(&r, ui))
         }
         SyncCommand::Status(a) => {
             let s = hub::status(app.store(), !a.offline)
                 .await
-                .map_err(|e| failure(e, ui.lang))?;
+                .map_err(failure)?;
             Reply::new(&s, render_status(&s, ui))
         }
     }
 }
 
-fn failure(e: SyncError, lang: Lang) -> Failure {
+fn failure(e: SyncError) -> Failure {
     match e {
         SyncError::Store(e) => Failure::Core(e),
-        e => Failure::Cli {
-            code: leak(e.code()),
-            message: e.message(lang),
-        },
+        e => Failure::of(&e),
     }
-}
-
-/// Failure codes are `&'static str`; the hub's codes arrive as strings. The
-/// known ones are mapped to static text, anything else keeps a generic code.
-fn leak(code: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "sync.offline",
-        "sync.bad_response",
-        "sync.not_enrolled",
-        "sync.bad_url",
-        "sync.clone_detected",
-        "sync.protocol_too_old",
-        "sync.protocol_too_new",
-        "sync.bad_op",
-        "sync.batch_too_large",
-        "auth.missing_token",
-        "auth.invalid_token",
-        "auth.revoked",
-        "auth.wrong_org",
-        "auth.device_mismatch",
-        "enroll.unknown_code",
-        "enroll.code_expired",
-        "enroll.code_used",
-        "enroll.device_exists",
-        "enroll.rate_limited",
-        "request.too_large",
-        "request.invalid",
-        "request.malformed_json",
-        "internal",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| **k == code)
-        .copied()
-        .unwrap_or("sync.refused")
 }
 
 fn render_report(r: &SyncReport, ui: Ui) -> String {
@@ -251,10 +213,13 @@ fn render_status(s: &SyncStatus, ui: Ui) -> String {
         ],
     );
     if let Some(e) = &s.last_error {
+        let message = escale_protocol::catalogue::Problem::from_wire(&e.code, &e.args)
+            .map(|p| p.message(ui.lang))
+            .unwrap_or_else(|| e.message.clone());
         text += &format!(
             "{} {} [{}]\n",
             ui.t("Dernière erreur :", "Last error:"),
-            e.message,
+            message,
             e.code
         );
     }

@@ -18,6 +18,7 @@ use escale_core::model::{Entity, CONSENT_PROCESSING};
 use escale_core::op::Value;
 use escale_core::validate::Warning;
 use escale_core::{Escale, Lang};
+use escale_protocol::catalogue::{m, Problem};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -249,15 +250,9 @@ pub async fn erase(app: &Escale, a: &EraseArgs, ui: Ui) -> Result<Reply, Failure
 /// Asks on the terminal; without one, `--yes` is required.
 fn confirm_erase(v: &VisitorView, ui: Ui) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::Cli {
-            code: "usage.confirmation_required",
-            message: ui
-                .t(
-                    "L'effacement est définitif : sans terminal pour confirmer, ajoutez --yes.",
-                    "Erasure cannot be undone: with no terminal to confirm on, add --yes.",
-                )
-                .into(),
-        });
+        return Err(Failure::Problem(Problem::new(
+            &m::USAGE_CONFIRMATION_REQUIRED,
+        )));
     }
     let who = format!("{} ({})", name(v), v.id);
     match ui.lang {
@@ -273,10 +268,7 @@ fn confirm_erase(v: &VisitorView, ui: Ui) -> Result<(), Failure> {
     let _ = std::io::stdin().lock().read_line(&mut answer);
     match answer.trim().to_lowercase().as_str() {
         "oui" | "o" | "yes" | "y" => Ok(()),
-        _ => Err(Failure::Cli {
-            code: "cancelled",
-            message: ui.t("Effacement annulé.", "Erasure cancelled.").into(),
-        }),
+        _ => Err(Failure::Problem(Problem::new(&m::CANCELLED))),
     }
 }
 

@@ -5,6 +5,7 @@
 //! of the laptop's store: what to send and what to do with the answer is
 //! the caller's (`super::enroll`, `super::run`).
 
+use escale_protocol::catalogue::{m, Code, Describe, Problem};
 use escale_protocol::hlc::now_ms;
 use escale_protocol::wire::{
     EnrollRequest, EnrollResponse, PullRequest, PullResponse, PushRequest, PushResponse,
@@ -12,6 +13,7 @@ use escale_protocol::wire::{
     PROTOCOL_VERSION,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -21,12 +23,13 @@ pub enum HubCallError {
     /// No answer (offline, refused, timed out, cut mid-response): retry later.
     #[error("the hub cannot be reached: {0}")]
     Network(String),
-    /// The hub answered with an error `{code, message}`.
+    /// The hub answered with an error `{code, message, args}`.
     #[error("the hub refused ({status}): {message} [{code}]")]
     Refused {
         status: u16,
         code: String,
         message: String,
+        args: BTreeMap<String, String>,
     },
     /// The hub answered something that is not the protocol.
     #[error("the hub's answer is not understood: {0}")]
@@ -34,12 +37,10 @@ pub enum HubCallError {
 }
 
 impl HubCallError {
-    pub fn code(&self) -> &str {
-        match self {
-            HubCallError::Network(_) => "sync.offline",
-            HubCallError::Refused { code, .. } => code,
-            HubCallError::BadResponse(_) => "sync.bad_response",
-        }
+    /// The code (the catalogue's; a hub's code this version does not know
+    /// is `sync.refused`).
+    pub fn code(&self) -> &'static str {
+        self.describe().code().as_str()
     }
 
     /// Worth retrying: the network, or the hub's own transient failures.
@@ -48,6 +49,39 @@ impl HubCallError {
             HubCallError::Network(_) => true,
             HubCallError::Refused { status, .. } => *status >= 500 || *status == 429,
             HubCallError::BadResponse(_) => false,
+        }
+    }
+}
+
+impl Describe for HubCallError {
+    /// What a person at the laptop reads: a hub's refusal in their
+    /// language, said from the laptop's side where the hub's own words would
+    /// not fit (a protocol too old is *this* app's).
+    fn describe(&self) -> Problem {
+        match self {
+            HubCallError::Network(d) => Problem::new(&m::SYNC_OFFLINE).arg("detail", d),
+            HubCallError::BadResponse(d) => Problem::new(&m::SYNC_BAD_RESPONSE).arg("detail", d),
+            HubCallError::Refused {
+                code,
+                message,
+                args,
+                ..
+            } => {
+                let laptop_side = match Code::parse(code) {
+                    Some(Code::SyncCloneDetected) => Some(&m::SYNC_CLONE_DETECTED_HUB),
+                    Some(Code::SyncProtocolTooOld) => Some(&m::SYNC_PROTOCOL_TOO_OLD_HUB),
+                    Some(Code::SyncProtocolTooNew) => Some(&m::SYNC_PROTOCOL_TOO_NEW_HUB),
+                    _ => None,
+                };
+                match laptop_side {
+                    Some(msg) => Problem::new(msg),
+                    None => Problem::from_wire(code, args).unwrap_or_else(|| {
+                        Problem::new(&m::SYNC_REFUSED)
+                            .arg("message", message)
+                            .arg("code", code)
+                    }),
+                }
+            }
         }
     }
 }
@@ -244,14 +278,14 @@ impl HubClient {
         if status.is_success() {
             serde_json::from_slice(&bytes).map_err(|e| HubCallError::BadResponse(e.to_string()))
         } else {
-            let (code, message) = match serde_json::from_slice::<WireErrorBody>(&bytes) {
-                Ok(b) => (b.code, b.message),
-                Err(_) => ("sync.http_error".to_string(), format!("HTTP {status}")),
-            };
+            let body = serde_json::from_slice::<WireErrorBody>(&bytes).unwrap_or_else(|_| {
+                WireErrorBody::of(&Problem::new(&m::SYNC_HTTP_ERROR).arg("status", status.as_u16()))
+            });
             Err(HubCallError::Refused {
                 status: status.as_u16(),
-                code,
-                message,
+                code: body.code,
+                message: body.message,
+                args: body.args,
             })
         }
     }
@@ -268,6 +302,7 @@ fn describe(e: &reqwest::Error) -> String {
     }
     s
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +314,7 @@ mod tests {
             status,
             code: "x".into(),
             message: String::new(),
+            args: Default::default(),
         };
         assert!(
             refused(503).is_transient(),

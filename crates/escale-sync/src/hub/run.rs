@@ -9,6 +9,7 @@ use super::client::{HubClient, Retry};
 use super::SyncError;
 use escale_core::store::Store;
 use escale_core::sync::node::{exchange, lacking, Remote};
+use escale_protocol::catalogue::Describe;
 use escale_protocol::failpoint::wait_to_be_killed;
 use escale_protocol::hlc::now_ms;
 use escale_protocol::wire::{
@@ -100,10 +101,7 @@ pub async fn sync_now(store: &Store, opts: SyncOptions) -> Result<SyncReport, Sy
             last.skew_ms = Some(r.skew_ms);
         }
         Err(e) => {
-            last.last_error = Some(WireErrorBody {
-                code: e.code().to_string(),
-                message: e.to_string(),
-            });
+            last.last_error = Some(WireErrorBody::of(&e.describe()));
         }
     }
     save_last(store, &last).await?;

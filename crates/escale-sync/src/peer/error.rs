@@ -5,6 +5,7 @@
 
 use super::discovery::Found;
 use escale_core::error::Error;
+use escale_protocol::catalogue::{m, Code, Describe, Problem};
 use escale_protocol::i18n::Lang;
 
 /// Why a peer session failed. [`PeerError::code`] is stable;
@@ -48,111 +49,15 @@ pub enum PeerError {
 }
 
 impl PeerError {
-    pub fn code(&self) -> &str {
-        match self {
-            PeerError::Store(e) => e.code(),
-            PeerError::BadCode => "peer.bad_code",
-            PeerError::WrongCode => "peer.wrong_code",
-            PeerError::CodeBurned => "peer.code_burned",
-            PeerError::CodeExpired => "peer.code_expired",
-            PeerError::NotFound => "peer.not_found",
-            PeerError::Ambiguous(_) => "peer.ambiguous",
-            PeerError::OtherOrg => "peer.other_org",
-            PeerError::Timeout => "peer.timeout",
-            PeerError::Network(_) => "peer.network",
-            PeerError::Listen(_) => "peer.listen",
-            PeerError::Protocol(_) => "peer.protocol",
-            PeerError::Tampered => "peer.tampered",
-            PeerError::TooLarge { .. } => "peer.too_large",
-            PeerError::Version { .. } => "peer.version_mismatch",
-            PeerError::Refused { code, .. } => code,
-            PeerError::Discovery(_) => "peer.discovery",
-        }
+    /// The code from the catalogue (a refusal whose code this version does
+    /// not know is `peer.refused`).
+    pub fn code(&self) -> &'static str {
+        self.describe().code().as_str()
     }
 
     /// A message a person can act on, in their language.
     pub fn message(&self, lang: Lang) -> String {
-        let l = |fr: String, en: String| if lang == Lang::Fr { fr } else { en };
-        match self {
-            PeerError::Store(e) => e.message(lang),
-            PeerError::BadCode => l(
-                "Code de jumelage invalide : tapez les 8 chiffres affichés sur l'ordinateur qui partage (par exemple 4827-1953).".into(),
-                "Invalid pairing code: type the 8 digits shown on the sharing laptop (e.g. 4827-1953).".into(),
-            ),
-            PeerError::WrongCode => l(
-                "Code de jumelage incorrect : rien n'a été échangé. Vérifiez le code affiché sur l'ordinateur qui partage.".into(),
-                "Wrong pairing code: nothing was exchanged. Check the code shown on the sharing laptop.".into(),
-            ),
-            PeerError::CodeBurned => l(
-                "Trop de codes incorrects : ce code de jumelage ne fonctionne plus. Relancez le partage pour obtenir un nouveau code.".into(),
-                "Too many wrong codes: this pairing code no longer works. Start sharing again to get a new code.".into(),
-            ),
-            PeerError::CodeExpired => l(
-                "Ce code de jumelage a expiré. Relancez le partage pour obtenir un nouveau code.".into(),
-                "This pairing code has expired. Start sharing again to get a new code.".into(),
-            ),
-            PeerError::NotFound => l(
-                "Aucun ordinateur ne partage sur le réseau local. Vérifiez que le partage est lancé et que les deux ordinateurs sont sur le même réseau, ou indiquez son adresse (affichée à côté du code).".into(),
-                "No laptop is sharing on the local network. Check that sharing is started and that both laptops are on the same network, or give its address (shown next to the code).".into(),
-            ),
-            PeerError::Ambiguous(list) => {
-                let names = list.iter().map(|f| format!("{} ({})", f.name, f.addr)).collect::<Vec<_>>().join(", ");
-                l(
-                    format!("Plusieurs ordinateurs partagent sur le réseau : {names}. Indiquez lequel rejoindre par son adresse."),
-                    format!("Several laptops are sharing on the network: {names}. Say which one to join by its address."),
-                )
-            }
-            PeerError::OtherOrg => l(
-                "Ces deux ordinateurs n'appartiennent pas à la même organisation (ils n'ont pas la même clé d'organisation) : rien n'a été échangé.".into(),
-                "These two laptops do not belong to the same organisation (they do not hold the same organisation key): nothing was exchanged.".into(),
-            ),
-            PeerError::Timeout => l(
-                "L'autre ordinateur ne répond plus (délai dépassé). Ce qui a déjà été reçu est conservé ; relancez l'échange.".into(),
-                "The other laptop stopped answering (timed out). What was already received is kept; run the exchange again.".into(),
-            ),
-            PeerError::Network(d) => l(
-                format!("La connexion avec l'autre ordinateur a échoué ({d}). Ce qui a déjà été reçu est conservé ; relancez l'échange."),
-                format!("The connection with the other laptop failed ({d}). What was already received is kept; run the exchange again."),
-            ),
-            PeerError::Listen(d) => l(
-                format!("Impossible d'ouvrir le partage sur le réseau ({d}). Essayez un autre port."),
-                format!("Cannot open sharing on the network ({d}). Try another port."),
-            ),
-            PeerError::Protocol(d) => l(
-                format!("L'autre ordinateur a envoyé un message inattendu ({d}) : échange interrompu."),
-                format!("The other laptop sent an unexpected message ({d}): exchange stopped."),
-            ),
-            PeerError::Tampered => l(
-                "Un message de l'autre ordinateur a été modifié, rejoué ou déplacé en route : échange interrompu. Ce qui avait déjà été reçu et vérifié est conservé.".into(),
-                "A message from the other laptop was altered, replayed or reordered on the way: exchange stopped. What was already received and checked is kept.".into(),
-            ),
-            PeerError::TooLarge { len, cap } => l(
-                format!("L'autre ordinateur a envoyé un message trop gros ({len} octets, limite {cap}) : échange interrompu."),
-                format!("The other laptop sent a message that is too large ({len} bytes, limit {cap}): exchange stopped."),
-            ),
-            PeerError::Version { ours, theirs } if theirs < ours => l(
-                format!("L'autre ordinateur a une version plus ancienne d'Escale (protocole {theirs}, ici {ours}) : mettez-le à jour. Rien n'a été échangé."),
-                format!("The other laptop runs an older version of Escale (protocol {theirs}, here {ours}): update it. Nothing was exchanged."),
-            ),
-            PeerError::Version { ours, theirs } => l(
-                format!("Cet ordinateur a une version plus ancienne d'Escale que l'autre (protocole {ours}, là-bas {theirs}) : mettez-le à jour. Rien n'a été échangé."),
-                format!("This laptop runs an older version of Escale than the other one (protocol {ours}, there {theirs}): update it. Nothing was exchanged."),
-            ),
-            PeerError::Refused { code, message } => match code.as_str() {
-                "sync.clone_detected" => l(
-                    "L'autre ordinateur a refusé nos opérations : deux ordinateurs utilisent le même identifiant (copie de disque ?). Rien n'a été écrit ; réinstallez l'un des deux comme nouvel appareil.".into(),
-                    "The other laptop refused our operations: two laptops use the same id (a cloned disk?). Nothing was written; set one of them up again as a new device.".into(),
-                ),
-                _ => l(
-                    format!("L'autre ordinateur a refusé l'échange : {message} [{code}]"),
-                    format!("The other laptop refused the exchange: {message} [{code}]"),
-                ),
-            },
-            PeerError::Discovery(d) => l(
-                format!("La recherche sur le réseau local (mDNS) est impossible ({d}). Indiquez l'adresse de l'autre ordinateur (affichée à côté du code)."),
-                format!("Local network discovery (mDNS) is not possible ({d}). Give the other laptop's address (shown next to the code)."),
-            ),
-        }
+        self.describe().message(lang)
     }
 
     /// What the other side is told when we end a session on this error
@@ -170,10 +75,9 @@ impl PeerError {
                 e
                 @ (Error::CloneDetected { .. } | Error::BadOp(_) | Error::ProtocolMismatch { .. }),
             ) => Some((e.code().to_string(), e.to_string())),
-            PeerError::Store(_) => Some((
-                "peer.failed".into(),
-                "the other laptop could not store the exchange".into(),
-            )),
+            PeerError::Store(_) => {
+                Some((Code::PeerFailed.as_str().into(), m::PEER_FAILED.en.into()))
+            }
             _ => None,
         }
     }
@@ -185,12 +89,12 @@ impl PeerError {
         ours: u32,
         theirs: Option<u32>,
     ) -> PeerError {
-        match code {
-            "peer.wrong_code" => PeerError::WrongCode,
-            "peer.code_burned" => PeerError::CodeBurned,
-            "peer.code_expired" => PeerError::CodeExpired,
-            "peer.other_org" => PeerError::OtherOrg,
-            "peer.version_mismatch" => PeerError::Version {
+        match Code::parse(code) {
+            Some(Code::PeerWrongCode) => PeerError::WrongCode,
+            Some(Code::PeerCodeBurned) => PeerError::CodeBurned,
+            Some(Code::PeerCodeExpired) => PeerError::CodeExpired,
+            Some(Code::PeerOtherOrg) => PeerError::OtherOrg,
+            Some(Code::PeerVersionMismatch) => PeerError::Version {
                 ours,
                 theirs: theirs.unwrap_or(0),
             },
@@ -198,6 +102,56 @@ impl PeerError {
                 code: code.to_string(),
                 message: message.to_string(),
             },
+        }
+    }
+}
+
+impl Describe for PeerError {
+    fn describe(&self) -> Problem {
+        let p = |msg: &'static escale_protocol::catalogue::Msg| Problem::new(msg);
+        match self {
+            PeerError::Store(e) => e.describe(),
+            PeerError::BadCode => p(&m::PEER_BAD_CODE),
+            PeerError::WrongCode => p(&m::PEER_WRONG_CODE),
+            PeerError::CodeBurned => p(&m::PEER_CODE_BURNED),
+            PeerError::CodeExpired => p(&m::PEER_CODE_EXPIRED),
+            PeerError::NotFound => p(&m::PEER_NOT_FOUND),
+            PeerError::Ambiguous(list) => {
+                let names = list
+                    .iter()
+                    .map(|f| format!("{} ({})", f.name, f.addr))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                p(&m::PEER_AMBIGUOUS).arg("names", names)
+            }
+            PeerError::OtherOrg => p(&m::PEER_OTHER_ORG),
+            PeerError::Timeout => p(&m::PEER_TIMEOUT),
+            PeerError::Network(d) => p(&m::PEER_NETWORK).arg("detail", d),
+            PeerError::Listen(d) => p(&m::PEER_LISTEN).arg("detail", d),
+            PeerError::Protocol(d) => p(&m::PEER_PROTOCOL).arg("detail", d),
+            PeerError::Tampered => p(&m::PEER_TAMPERED),
+            PeerError::TooLarge { len, cap } => {
+                p(&m::PEER_TOO_LARGE).arg("len", len).arg("cap", cap)
+            }
+            PeerError::Version { ours, theirs } => p(if theirs < ours {
+                &m::PEER_VERSION_MISMATCH
+            } else {
+                &m::PEER_VERSION_MISMATCH_US
+            })
+            .arg("ours", ours)
+            .arg("theirs", theirs),
+            PeerError::Refused { code, .. }
+                if Code::parse(code) == Some(Code::SyncCloneDetected) =>
+            {
+                p(&m::SYNC_CLONE_DETECTED_PEER)
+            }
+            PeerError::Refused { code, message } => Problem::from_wire(code, &Default::default())
+                .unwrap_or_else(|| {
+                    p(&m::PEER_REFUSED)
+                        .arg("message", message)
+                        .arg("code", code)
+                }),
+            PeerError::Discovery(d) => p(&m::PEER_DISCOVERY).arg("detail", d),
         }
     }
 }

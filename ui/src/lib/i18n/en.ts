@@ -228,11 +228,6 @@ export const en: Messages = {
   'validation.consentRequired': 'Without this agreement the person cannot be registered: tick the box if they agree.',
   'validation.required': 'This field is required.',
 
-  'warning.invalid_email': 'Invalid email “{value}”: not saved.',
-  'warning.invalid_phone': 'Invalid phone number “{value}”: not saved.',
-  'warning.invalid_postcode': 'Invalid postcode “{value}”: not saved.',
-  'warning.invalid_birth_year': 'Implausible birth year “{value}”: not saved.',
-  'warning.other': 'Value “{value}” ignored.',
 
   'consent.processing':
     'I agree that {org} records this information to welcome me at this event, follow my attendance and issue my attendance certificate. It stays on the association’s computers, is never sold or passed on (partners only receive anonymous figures) and is anonymised at the latest 3 years after my last visit. I can see, correct or erase it at any time by asking the staff.',
@@ -376,20 +371,6 @@ export const en: Messages = {
   'map.payer_full_name': 'Payer’s full name',
   'map.registered_at': 'Registration date',
 
-  'issue.cancelled': 'cancelled',
-  'issue.refunded': 'refunded',
-  'issue.draft': 'draft or unpaid',
-  'issue.empty': 'empty row',
-  'issue.no_name': 'no name',
-  'issue.field_too_long': 'field too long',
-  'issue.summary': 'totals line',
-  'issue.invalid_email': 'invalid email',
-  'issue.invalid_phone': 'invalid phone',
-  'issue.invalid_postcode': 'invalid postcode',
-  'issue.invalid_birth_year': 'invalid birth year',
-  'issue.same_name': 'same name as an existing record: merge proposed',
-  'issue.visitor.name_required': 'no name',
-  'issue.input.too_long': 'field too long',
 
   'export.title': 'Export',
   'export.intro': 'One row per person registered for “{event}”, with arrival time and sessions.',

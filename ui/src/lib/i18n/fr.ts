@@ -233,11 +233,6 @@ export const fr = {
   'validation.consentRequired': 'Sans cet accord, la personne ne peut pas être enregistrée : cochez la case si elle est d’accord.',
   'validation.required': 'Ce champ est obligatoire.',
 
-  'warning.invalid_email': 'E-mail « {value} » invalide : non enregistré.',
-  'warning.invalid_phone': 'Téléphone « {value} » invalide : non enregistré.',
-  'warning.invalid_postcode': 'Code postal « {value} » invalide : non enregistré.',
-  'warning.invalid_birth_year': 'Année de naissance « {value} » invraisemblable : non enregistrée.',
-  'warning.other': 'Valeur « {value} » ignorée.',
 
   'consent.processing':
     'J’accepte que {org} enregistre ces informations pour m’accueillir à cet événement, suivre ma participation et établir mon attestation de présence. Elles restent sur les ordinateurs de l’association, ne sont ni vendues ni transmises à des tiers (seuls des chiffres anonymes sont communiqués aux partenaires) et sont anonymisées au plus tard 3 ans après ma dernière venue. Je peux à tout moment y accéder, les faire corriger ou effacer en le demandant à l’équipe.',
@@ -383,20 +378,6 @@ export const fr = {
   'map.payer_full_name': 'Nom complet du payeur',
   'map.registered_at': 'Date d’inscription',
 
-  'issue.cancelled': 'annulé',
-  'issue.refunded': 'remboursé',
-  'issue.draft': 'brouillon ou non payé',
-  'issue.empty': 'ligne vide',
-  'issue.no_name': 'sans nom',
-  'issue.field_too_long': 'champ trop long',
-  'issue.summary': 'ligne de total',
-  'issue.invalid_email': 'e-mail invalide',
-  'issue.invalid_phone': 'téléphone invalide',
-  'issue.invalid_postcode': 'code postal invalide',
-  'issue.invalid_birth_year': 'année de naissance invalide',
-  'issue.same_name': 'même nom qu’une fiche existante : fusion proposée',
-  'issue.visitor.name_required': 'sans nom',
-  'issue.input.too_long': 'champ trop long',
 
   // export
   'export.title': 'Exporter',
