@@ -69,7 +69,7 @@ pub fn prepare(wire: Vec<WireOp>) -> Result<Prepared> {
             })?),
             None => None,
         };
-        let (claimed_kind, claimed_subject) = (w.kind.clone(), w.subject);
+        let claimed_subject = w.subject;
         let (op, problem) = w.into_op().map_err(|e| HubError::BadOp {
             index,
             reason: e.to_string(),
@@ -79,7 +79,9 @@ pub fn prepare(wire: Vec<WireOp>) -> Result<Prepared> {
             origin: op.origin,
             seq: op.seq,
             hlc: op.hlc.0,
-            kind: claimed_kind,
+            // As sent, but in today's spelling (`checkin` from an older app
+            // is `check_in`).
+            kind: op.body.kind(),
             subject: claimed_subject,
             body: raw_body,
             status: STORED,

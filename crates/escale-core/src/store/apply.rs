@@ -301,11 +301,25 @@ pub(super) async fn refold_set_aside(
     for r in &rows {
         ops.push(super::op_from_row(r)?);
     }
-    let readable: Vec<&Op> = ops
-        .iter()
-        .filter(|op| !matches!(op.body, OpBody::Undecodable { .. }))
-        .filter(|op| crate::fold::validate_with(&op.body, vocabulary).is_ok())
-        .collect();
+    // What this version still cannot apply stays quarantined, with the
+    // reason this version gives (as a store that folded it now would).
+    let mut readable: Vec<&Op> = vec![];
+    for op in &ops {
+        let still = match &op.body {
+            OpBody::Undecodable { reason, .. } => Some(reason.clone()),
+            body => crate::fold::validate_with(body, vocabulary).err(),
+        };
+        match still {
+            None => readable.push(op),
+            Some(reason) => {
+                sqlx::query("UPDATE quarantine SET reason = ? WHERE op_id = ?")
+                    .bind(reason)
+                    .bind(id_text(&op.id))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
     let mut report = BatchReport::default();
     if readable.is_empty() {
         return Ok(report);

@@ -1,7 +1,7 @@
 //! Property tests: the fold is idempotent and order-independent, on the pure
 //! in-memory state and through the SQLite store with arbitrary batching.
 
-use escale_core::fold::{Changes, State};
+use escale_core::fold::{Changes, Outcome, State, Vocabulary};
 use escale_core::hlc::Hlc;
 use escale_core::model::{Direction, Entity, Method};
 use escale_core::op::{Fields, Op, OpBody, Value};
@@ -24,20 +24,53 @@ fn event() -> Uuid {
 
 #[derive(Debug, Clone)]
 enum Gen {
-    SetVisitor { v: u128, field: u8, value: u8 },
-    SetRegistration { r: u128, v: u128, status: bool },
-    CheckIn { v: u128, session: bool, out: bool },
-    Void { target: usize },
-    Consent { v: u128, granted: bool },
-    Merge { loser: u128, winner: u128 },
-    Erase { v: u128 },
-    NotDuplicate { a: u128, b: u128 },
+    SetVisitor {
+        v: u128,
+        field: u8,
+        value: u8,
+    },
+    /// A town, with or without a name in the same op: what a version
+    /// without the `commune` field must apply in part.
+    SetTown {
+        v: u128,
+        value: u8,
+        with_name: bool,
+    },
+    SetRegistration {
+        r: u128,
+        v: u128,
+        status: bool,
+    },
+    CheckIn {
+        v: u128,
+        session: bool,
+        out: bool,
+    },
+    Void {
+        target: usize,
+    },
+    Consent {
+        v: u128,
+        granted: bool,
+    },
+    Merge {
+        loser: u128,
+        winner: u128,
+    },
+    Erase {
+        v: u128,
+    },
+    NotDuplicate {
+        a: u128,
+        b: u128,
+    },
     Junk,
 }
 
 fn gen_op() -> impl Strategy<Value = Gen> {
     prop_oneof![
         4 => (0..VISITORS, 0u8..3, 0u8..4).prop_map(|(v, field, value)| Gen::SetVisitor { v, field, value }),
+        2 => (0..VISITORS, 0u8..3, any::<bool>()).prop_map(|(v, value, with_name)| Gen::SetTown { v, value, with_name }),
         2 => (0u128..3, 0..VISITORS, any::<bool>()).prop_map(|(r, v, status)| Gen::SetRegistration { r, v, status }),
         4 => (0..VISITORS, any::<bool>(), any::<bool>()).prop_map(|(v, session, out)| Gen::CheckIn { v, session, out }),
         2 => any::<usize>().prop_map(|target| Gen::Void { target }),
@@ -68,6 +101,32 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                         Value::String(format!("{name}-{value}"))
                     },
                 );
+                OpBody::Set {
+                    entity: Entity::Visitor,
+                    id: visitor(*v),
+                    fields: f,
+                }
+            }
+            Gen::SetTown {
+                v,
+                value,
+                with_name,
+            } => {
+                let mut f = Fields::new();
+                let (town, code) =
+                    [("Montreuil", "93048"), ("Paris", "75056"), ("Genève", "")][*value as usize];
+                f.insert("commune".into(), Value::String(town.into()));
+                f.insert(
+                    "commune_code".into(),
+                    if code.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::String(code.into())
+                    },
+                );
+                if *with_name {
+                    f.insert("last_name".into(), Value::String(format!("Ville-{value}")));
+                }
                 OpBody::Set {
                     entity: Entity::Visitor,
                     id: visitor(*v),
@@ -241,5 +300,109 @@ proptest! {
         }
         let other = rt.block_on(fold_in_store(&shuffled, &batches));
         prop_assert_eq!(reference, other, "the SQLite state must not depend on arrival order or batch boundaries");
+    }
+}
+
+/// What "version N" knew: no town field, no `not_duplicate` op.
+fn older_vocabulary() -> Vocabulary {
+    Vocabulary::without(&[
+        (Entity::Visitor, "commune"),
+        (Entity::Visitor, "commune_code"),
+    ])
+    .without_kinds(&["not_duplicate"])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// A log written by version N+1 (ops naming a field and an op kind N
+    /// does not know), folded by N, then folded again by N+1 after the
+    /// upgrade — the ops N set aside only — gives the state N+1 had all along.
+    #[test]
+    fn a_newer_versions_log_folded_before_and_after_an_upgrade_gives_the_same_state(
+        (ops, order, dups) in scenario(),
+    ) {
+        let mut all_along = fold(&ops);
+        all_along.vocabulary = Vocabulary::current();
+        let mut old = State { vocabulary: older_vocabulary(), ..State::default() };
+        let mut ch = Changes::default();
+        let mut set_aside = vec![];
+        let mut shuffled: Vec<Op> = order.iter().map(|i| ops[*i].clone()).collect();
+        for d in &dups {
+            shuffled.push(ops[*d].clone());
+        }
+        for op in &shuffled {
+            let outcome = old.apply(op, &mut ch);
+            let unknown = !old.vocabulary.unknown_fields(&op.body).is_empty();
+            if matches!(outcome, Outcome::Invalid(_)) || (outcome == Outcome::Applied && unknown) {
+                set_aside.push(op.clone());
+            }
+        }
+        old.vocabulary = Vocabulary::current();
+        for op in &set_aside {
+            old.apply(op, &mut ch);
+        }
+        prop_assert_eq!(&old, &all_along, "after the upgrade, as if N+1 had folded everything");
+    }
+}
+
+async fn store_with(dir: &std::path::Path, vocabulary: Vocabulary) -> Store {
+    let store = Store::open(
+        dir,
+        &OpenOptions {
+            relaxed_durability: true,
+            vocabulary,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    if store.identity().await.unwrap().is_none() {
+        store
+            .init_identity(Uuid::from_u128(1), Uuid::from_u128(2))
+            .await
+            .unwrap()
+            .commit()
+            .await
+            .unwrap();
+    }
+    store
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The same through the store: version N quarantines what it cannot
+    /// read and keeps the fields it cannot apply aside (`op_pending`);
+    /// opened by N+1 it folds them again and clears those rows, so its
+    /// state hash — quarantine and pending rows included — is N+1's.
+    #[test]
+    fn a_store_folded_by_an_older_version_refolds_on_upgrade_to_the_newer_state(
+        (ops, order, _dups) in scenario(),
+        batches in prop::collection::vec(1usize..8, 0..20),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let reference = rt.block_on(fold_in_store(&ops, &[]));
+        let upgraded = rt.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let shuffled: Vec<Op> = order.iter().map(|i| ops[*i].clone()).collect();
+            {
+                let old = store_with(dir.path(), older_vocabulary()).await;
+                let mut rest = &shuffled[..];
+                let mut i = 0;
+                while !rest.is_empty() {
+                    let n = batches.get(i).copied().unwrap_or(rest.len()).clamp(1, rest.len());
+                    let mut tx = old.write().await.unwrap();
+                    tx.ingest(&rest[..n]).await.unwrap();
+                    tx.commit().await.unwrap();
+                    rest = &rest[n..];
+                    i += 1;
+                }
+                old.close().await;
+            }
+            let new = store_with(dir.path(), Vocabulary::current()).await;
+            new.state_hash().await.unwrap().total
+        });
+        prop_assert_eq!(reference, upgraded, "the upgraded store holds what N+1 would have");
     }
 }

@@ -9,6 +9,7 @@ mod communes;
 mod duplicates;
 mod fold_props;
 mod import;
+mod migrate;
 mod people;
 mod registrations;
 mod store;

@@ -11,6 +11,7 @@ mod auth;
 mod enroll;
 mod erasure;
 mod load;
+mod migrate;
 mod openapi;
 mod props;
 mod tls;

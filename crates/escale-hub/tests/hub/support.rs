@@ -152,11 +152,24 @@ impl TestHub {
             }
         };
         let db = Db::open(&url).await.expect("open the hub database");
-        let state = HubState::new(db.clone(), config);
         let org = admin::create_org(&db, "Association Escale")
             .await
             .unwrap()
             .id;
+        Some(TestHub::on(backend, db, config, org, pg, dir).await)
+    }
+
+    /// A hub over an existing database (opened, so migrated), with a new
+    /// device enrolled in its organisation `org`.
+    pub async fn on(
+        backend: Backend,
+        db: Db,
+        config: HubConfig,
+        org: Uuid,
+        pg: Option<PgDatabase>,
+        dir: tempfile::TempDir,
+    ) -> TestHub {
+        let state = HubState::new(db.clone(), config);
         let mut h = TestHub {
             backend,
             db,
@@ -170,7 +183,7 @@ impl TestHub {
         let (device, token) = h.enroll(org, "Portable accueil 1").await;
         h.device = device;
         h.token = token;
-        Some(h)
+        h
     }
 
     pub async fn finish(self) {
