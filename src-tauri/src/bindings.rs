@@ -56,7 +56,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::VisitorDetail,
         visitors::UpdateVisitorResult,
         core::MergeResult,
-        visitors::DuplicateView,
+        core::DuplicateView,
         core::DismissedPair,
         core::RegistrationFilter,
         core::RegistrationPage,

@@ -7,12 +7,11 @@
 //! sync state, so the status bar's count stays true.
 
 use escale_core::app::{
-    DismissedPair, DuplicatePair, MergeResult, RegistrationFilter, RegistrationPage, Similar,
+    DismissedPair, DuplicateView, MergeResult, RegistrationFilter, RegistrationPage, Similar,
     VisitorDetail, VisitorInput, VisitorView, WalkIn, WalkInResult,
 };
 use escale_core::fields::Suggestion;
 use escale_core::validate::Warning;
-use escale_core::Escale;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
@@ -26,34 +25,6 @@ use crate::sync::{publish, DUPLICATES_MAX};
 pub struct UpdateVisitorResult {
     pub visitor: VisitorView,
     pub warnings: Vec<Warning>,
-}
-
-/// One side of a pair proposed as duplicates, with what helps staff decide.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct DuplicateSide {
-    pub visitor: VisitorView,
-    /// Events this record is registered at.
-    pub registrations: i64,
-    /// Of those, the events where the person arrived.
-    pub arrivals: i64,
-    /// Where its registrations came from, latest first, each once: `desk`
-    /// (a walk-in), an import's format (`hello_asso`…), `demo`.
-    pub sources: Vec<String>,
-    /// The latest event it is registered at, and that event's local start.
-    pub last_event: Option<String>,
-    pub last_event_starts_local: Option<String>,
-}
-
-/// Two records that are probably one person.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct DuplicateView {
-    /// The record with the smaller id.
-    pub a: DuplicateSide,
-    pub b: DuplicateSide,
-    /// `name_email`, `name_phone`, `name_birth_year`, `email_close_name` or `name`.
-    pub reason: String,
-    /// 0 to 100: how sure the match is.
-    pub score: u8,
 }
 
 /// Visitor, registration and consents (and the check-in) in one transaction.
@@ -138,20 +109,11 @@ pub async fn duplicate_candidates(
     state: State<'_, AppState>,
     event_id: Option<String>,
 ) -> Result<Vec<DuplicateView>, ErrorBody> {
-    let pairs = state
+    state
         .escale
-        .duplicate_candidates(event_id.as_deref(), DUPLICATES_MAX)
+        .duplicate_review(event_id.as_deref(), DUPLICATES_MAX)
         .await
-        .map_err(|e| state.error(e))?;
-    let mut out = Vec::with_capacity(pairs.len());
-    for p in pairs {
-        out.push(
-            duplicate_view(&state.escale, p)
-                .await
-                .map_err(|e| state.error(e))?,
-        );
-    }
-    Ok(out)
+        .map_err(|e| state.error(e))
 }
 
 /// Staff say the two records are two different people: the pair is not
@@ -170,39 +132,6 @@ pub async fn not_duplicate<R: Runtime>(
         .map_err(|e| state.error(e))?;
     recount(&app, &state).await;
     Ok(r)
-}
-
-/// A pair with each side's registrations, arrivals and sources.
-pub async fn duplicate_view(
-    escale: &Escale,
-    p: DuplicatePair,
-) -> escale_core::Result<DuplicateView> {
-    let (a, b) = (side(escale, p.a).await?, side(escale, p.b).await?);
-    Ok(DuplicateView {
-        a,
-        b,
-        reason: p.reason,
-        score: p.score,
-    })
-}
-
-async fn side(escale: &Escale, visitor: VisitorView) -> escale_core::Result<DuplicateSide> {
-    let detail = escale.visitor_detail(&visitor.id.to_string()).await?;
-    let regs = &detail.registrations;
-    let mut sources: Vec<String> = vec![];
-    for s in regs.iter().filter_map(|r| r.source.clone()) {
-        if !sources.contains(&s) {
-            sources.push(s);
-        }
-    }
-    Ok(DuplicateSide {
-        visitor,
-        registrations: regs.len() as i64,
-        arrivals: regs.iter().filter(|r| r.arrived_at.is_some()).count() as i64,
-        sources,
-        last_event: regs.first().map(|r| r.event_title.clone()),
-        last_event_starts_local: regs.first().map(|r| r.event_starts_local.clone()),
-    })
 }
 
 /// Counts the duplicates waiting for review again, and tells the UI.
@@ -346,12 +275,10 @@ mod tests {
 
         let pairs = state
             .escale
-            .duplicate_candidates(None, DUPLICATES_MAX)
+            .duplicate_review(None, DUPLICATES_MAX)
             .await
             .unwrap();
-        let first = duplicate_view(&state.escale, pairs[0].clone())
-            .await
-            .unwrap();
+        let first = pairs[0].clone();
         assert_eq!(
             (first.reason.as_str(), first.score),
             ("name_email", 97),

@@ -51,6 +51,37 @@ pub struct DuplicatePair {
     pub score: u8,
 }
 
+/// One side of a pair under review: the record, and what tells the two
+/// apart — its registrations, arrivals and where it came from.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateSide {
+    pub visitor: VisitorView,
+    /// Events this record is registered at.
+    pub registrations: i64,
+    /// Of those, the events where the person arrived.
+    pub arrivals: i64,
+    /// Where its registrations came from, latest first, each once: `desk`
+    /// (a walk-in), an import's format (`hello_asso`…), `demo`.
+    pub sources: Vec<String>,
+    /// The latest event it is registered at, and that event's local start.
+    pub last_event: Option<String>,
+    pub last_event_starts_local: Option<String>,
+}
+
+/// Two records that are probably one person, as staff review them.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicateView {
+    /// The record with the smaller id.
+    pub a: DuplicateSide,
+    pub b: DuplicateSide,
+    /// `name_email`, `name_phone`, `name_birth_year`, `email_close_name` or `name`.
+    pub reason: String,
+    /// 0 to 100: how sure the match is.
+    pub score: u8,
+}
+
 /// Two records staff marked as two different people.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +122,137 @@ impl Escale {
     /// Pairs of live records that are probably the same person, most certain
     /// first, at most `limit`. With an event, only pairs where at least one
     /// side is registered at that event.
+    /// The pairs to review, most certain first, each side with what tells
+    /// the records apart (registrations, arrivals, sources, latest event):
+    /// three queries for the whole list, whatever its length.
+    pub async fn duplicate_review(
+        &self,
+        event_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<DuplicateView>> {
+        let pairs = self.duplicate_candidates(event_id, limit).await?;
+        let roots: Vec<Uuid> = pairs.iter().flat_map(|p| [p.a.id, p.b.id]).collect();
+        let mut sides = self.sides_of(&roots).await?;
+        let mut side = |v: VisitorView| match sides.remove(&v.id) {
+            Some(mut s) => {
+                s.visitor = v;
+                s
+            }
+            // Registered nowhere (an event archived since, say).
+            None => DuplicateSide {
+                visitor: v,
+                registrations: 0,
+                arrivals: 0,
+                sources: vec![],
+                last_event: None,
+                last_event_starts_local: None,
+            },
+        };
+        Ok(pairs
+            .into_iter()
+            .map(|p| DuplicateView {
+                a: side(p.a),
+                b: side(p.b),
+                reason: p.reason,
+                score: p.score,
+            })
+            .collect())
+    }
+
+    /// Registrations, arrivals, sources and latest event of each root
+    /// visitor, merged records included.
+    async fn sides_of(&self, roots: &[Uuid]) -> Result<HashMap<Uuid, DuplicateSide>> {
+        let members = self.members_of(roots).await?;
+        let ids: Vec<Uuid> = members.keys().copied().collect();
+        let pool = self.store.pool();
+        // (root, event) → (source, title, starts_at, timezone), and who arrived where.
+        let mut regs: BTreeMap<(Uuid, Uuid), (Option<String>, String, String, String)> =
+            BTreeMap::new();
+        let mut arrived: BTreeSet<(Uuid, Uuid)> = BTreeSet::new();
+        for chunk in ids.chunks(300) {
+            let ph = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT r.visitor_id AS visitor, r.event_id AS event, r.source AS source,
+                        e.title AS title, e.starts_at AS starts_at, e.timezone AS timezone
+                 FROM registration r JOIN event e ON e.id = r.event_id
+                 WHERE r.visitor_id IN ({ph})"
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(pool).await? {
+                let member = parse_uuid(&r.try_get::<String, _>("visitor")?)?;
+                let event = parse_uuid(&r.try_get::<String, _>("event")?)?;
+                let root = members.get(&member).copied().unwrap_or(member);
+                regs.entry((root, event)).or_insert((
+                    r.try_get("source")?,
+                    r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("starts_at")?
+                        .unwrap_or_default(),
+                    r.try_get::<Option<String>, _>("timezone")?
+                        .unwrap_or_default(),
+                ));
+            }
+            let sql = format!(
+                "SELECT DISTINCT visitor_id AS visitor, event_id AS event FROM checkin
+                 WHERE visitor_id IN ({ph}) AND session_id IS NULL AND direction = 'in' AND voided = 0"
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(pool).await? {
+                let member = parse_uuid(&r.try_get::<String, _>("visitor")?)?;
+                let event = parse_uuid(&r.try_get::<String, _>("event")?)?;
+                arrived.insert((members.get(&member).copied().unwrap_or(member), event));
+            }
+        }
+        let mut by_root: HashMap<Uuid, Vec<(Uuid, Option<String>, String, String, String)>> =
+            HashMap::new();
+        for ((root, event), (source, title, starts, tz)) in regs {
+            by_root
+                .entry(root)
+                .or_default()
+                .push((event, source, title, starts, tz));
+        }
+        let mut out = HashMap::new();
+        for (root, mut list) in by_root {
+            // Latest event first, as the visitor record lists them.
+            list.sort_by(|x, y| y.3.cmp(&x.3));
+            let mut sources: Vec<String> = vec![];
+            for s in list.iter().filter_map(|r| r.1.clone()) {
+                if !sources.contains(&s) {
+                    sources.push(s);
+                }
+            }
+            let last = list.first();
+            out.insert(
+                root,
+                DuplicateSide {
+                    visitor: VisitorView {
+                        id: root,
+                        values: Default::default(),
+                    },
+                    registrations: list.len() as i64,
+                    arrivals: list
+                        .iter()
+                        .filter(|r| arrived.contains(&(root, r.0)))
+                        .count() as i64,
+                    sources,
+                    last_event: last.map(|r| r.2.clone()),
+                    last_event_starts_local: last.map(|r| {
+                        super::time::stored_to_local(
+                            &r.3,
+                            super::time::parse_tz(Some(&r.4)).unwrap_or(chrono_tz::Europe::Paris),
+                        )
+                    }),
+                },
+            );
+        }
+        Ok(out)
+    }
+
     pub async fn duplicate_candidates(
         &self,
         event_id: Option<&str>,

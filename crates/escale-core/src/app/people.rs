@@ -577,7 +577,7 @@ impl Escale {
 
     /// Every record standing for the given roots: the roots themselves and
     /// the ids merged into them, mapped to their root.
-    async fn members_of(&self, roots: &[Uuid]) -> Result<BTreeMap<Uuid, Uuid>> {
+    pub(crate) async fn members_of(&self, roots: &[Uuid]) -> Result<BTreeMap<Uuid, Uuid>> {
         let mut out: BTreeMap<Uuid, Uuid> = roots.iter().map(|r| (*r, *r)).collect();
         for chunk in roots.chunks(300) {
             let sql = format!(

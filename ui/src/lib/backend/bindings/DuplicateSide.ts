@@ -2,7 +2,8 @@
 import type { VisitorView } from "./VisitorView";
 
 /**
- * One side of a pair proposed as duplicates, with what helps staff decide.
+ * One side of a pair under review: the record, and what tells the two
+ * apart — its registrations, arrivals and where it came from.
  */
 export type DuplicateSide = { visitor: VisitorView, 
 /**

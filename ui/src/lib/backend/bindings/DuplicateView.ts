@@ -2,7 +2,7 @@
 import type { DuplicateSide } from "./DuplicateSide";
 
 /**
- * Two records that are probably one person.
+ * Two records that are probably one person, as staff review them.
  */
 export type DuplicateView = { 
 /**
