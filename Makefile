@@ -1,7 +1,8 @@
 # Escale — build, run and test everything from the repository root.
 #   make run    build the UI and the workspace, then open the desktop app
-#   make test   everything CI runs: UI type check + unit tests, all Rust tests,
-#               and the end-to-end test of the real desktop window
+#   make test   everything CI runs: rustfmt and clippy gates, UI type check +
+#               unit tests, all Rust tests, and the end-to-end tests of the
+#               real desktop window
 # CARGO_TARGET_DIR is respected when set (the CI script sets it).
 
 SHELL := bash
@@ -24,10 +25,18 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # CI=true turns "tool missing" notes in the end-to-end tests into failures.
 export CI
 
-.PHONY: deps system-deps tauri-driver ui-deps ui build run test bench fmt clean
+.PHONY: deps system-deps rust-components tauri-driver ui-deps ui build run test bench fmt clean lint
 
 # Install whatever is missing; does nothing when everything is there.
-deps: system-deps tauri-driver ui-deps
+deps: system-deps rust-components tauri-driver ui-deps
+
+# rustfmt and clippy, which the gates of `make test` run.
+rust-components:
+	@if command -v rustup >/dev/null; then \
+	  for c in rustfmt clippy; do \
+	    rustup component list --installed | grep -q "^$$c" || rustup component add $$c; \
+	  done; \
+	fi
 
 # Debian packages, installed only when `dpkg -s` says they are missing.
 system-deps:
@@ -77,11 +86,17 @@ run: build
 # the end-to-end tests of the real binaries. The binaries are built first, with
 # --all-targets so that they get the same features as `cargo test` (dev-deps
 # enabled) and the tests drive exactly what was built, without a second build.
-test: deps ui
+test: deps ui lint
 	npm --prefix ui run check
 	npm --prefix ui test
 	cargo build --workspace --all-targets
 	cargo test --workspace --no-fail-fast
+
+# The gates: formatting as rustfmt writes it, and no clippy warning.
+.PHONY: lint
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 # Benchmarks of the libraries (the shell has none, and a release build of it is slow).
 # Each core scenario runs in its own process so its peak memory is its own;
