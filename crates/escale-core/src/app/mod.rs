@@ -1,4 +1,4 @@
-//! [`Escale`]: the use cases the desk, the CLI and (later) sync call.
+//! [`Escale`]: the use cases the desk, the CLI and sync call.
 //!
 //! One value built at start-up and passed around (never a global): the store
 //! and the search index. Each submodule is one area of use cases; each turns
