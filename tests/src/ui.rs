@@ -64,12 +64,17 @@ pub fn wait_counter_for(app: &Session, test_id: &str, value: &str, timeout: Dura
 
 /// Fails unless every test id a test relies on is still in the UI's list
 /// (`ui/src/lib/testIds.ts`), by name — or, for a visitor field's input
-/// (`walk-in-first-name`), named from the field registry.
+/// (`walk-in-first-name`) or its suggestion list (`walk-in-commune-suggestions`),
+/// named from the field registry.
 pub fn assert_test_ids_exist(ids: &[&str]) {
     let path = crate::paths::workspace_root().join("ui/src/lib/testIds.ts");
     let list = std::fs::read_to_string(&path).expect("ui/src/lib/testIds.ts is readable");
     for test_id in ids {
-        let field = test_id
+        let (name, suggestions) = match test_id.strip_suffix("-suggestions") {
+            Some(name) => (name, true),
+            None => (*test_id, false),
+        };
+        let field = name
             .strip_prefix("walk-in-")
             .map(|f| f.replace('-', "_"))
             .filter(|f| escale_testkit::registry_has_visitor_field(f));
@@ -77,6 +82,11 @@ pub fn assert_test_ids_exist(ids: &[&str]) {
             assert!(
                 list.contains("`walk-in-${field.replaceAll('_', '-')}`"),
                 "{test_id}: visitor fields are no longer named walk-in-<field> in {}",
+                path.display()
+            );
+            assert!(
+                !suggestions || list.contains("`${visitorFieldId(form, field)}-suggestions`"),
+                "{test_id}: suggestion lists are no longer named walk-in-<field>-suggestions in {}",
                 path.display()
             );
             continue;

@@ -161,6 +161,18 @@ impl Session {
         self.by_test_id(test_id)?.text()
     }
 
+    /// The element that has the keyboard focus (WebDriver's Get Active Element).
+    pub fn focused(&self) -> Result<Element<'_>, String> {
+        let value = self.call("GET", "/element/active", None)?;
+        value[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element {
+                session: self,
+                id: id.to_owned(),
+            })
+            .ok_or_else(|| format!("no element reference in {value}"))
+    }
+
     /// The test id of the element that has the keyboard focus, if it has one.
     pub fn focused_test_id(&self) -> Result<Option<String>, String> {
         let value = self.execute(

@@ -79,6 +79,9 @@ mod id {
     pub const WALK_IN_FIRST_NAME: &str = "walk-in-first-name";
     pub const WALK_IN_LAST_NAME: &str = "walk-in-last-name";
     pub const WALK_IN_EMAIL: &str = "walk-in-email";
+    pub const WALK_IN_POSTCODE: &str = "walk-in-postcode";
+    pub const WALK_IN_COMMUNE: &str = "walk-in-commune";
+    pub const WALK_IN_COMMUNE_SUGGESTIONS: &str = "walk-in-commune-suggestions";
     pub const WALK_IN_CONSENT: &str = "walk-in-consent";
     pub const WALK_IN_CONSENT_TEXT: &str = "walk-in-consent-text";
     pub const WALK_IN_SUBMIT: &str = "walk-in-submit";
@@ -157,6 +160,9 @@ mod id {
         WALK_IN_FIRST_NAME,
         WALK_IN_LAST_NAME,
         WALK_IN_EMAIL,
+        WALK_IN_POSTCODE,
+        WALK_IN_COMMUNE,
+        WALK_IN_COMMUNE_SUGGESTIONS,
         WALK_IN_CONSENT,
         WALK_IN_CONSENT_TEXT,
         WALK_IN_SUBMIT,
@@ -419,6 +425,33 @@ fn a_walk_in_is_found_by_any_part_of_her_name_checked_in_once_scanned_and_undone
     type_into(&app, id::WALK_IN_FIRST_NAME, "Éloïse");
     type_into(&app, id::WALK_IN_LAST_NAME, "N'Diaye-Lefèvre");
     type_into(&app, id::WALK_IN_EMAIL, "eloise@example.org");
+    // Her commune, picked from what her postcode offers: the official
+    // name and its INSEE code, not what the keyboard made of it.
+    type_into(&app, id::WALK_IN_POSTCODE, "93100");
+    type_into(&app, id::WALK_IN_COMMUNE, "mont");
+    let offered = app
+        .wait_for_text(id::WALK_IN_COMMUNE_SUGGESTIONS, REACT, |t| {
+            t.contains("Montreuil")
+        })
+        .expect("the postcode's commune is offered");
+    assert!(
+        offered.starts_with("Montreuil (93100)"),
+        "the commune of her postcode comes first, with the postcode: {offered:?}"
+    );
+    type_into(&app, id::WALK_IN_COMMUNE, keys::ARROW_DOWN);
+    app.focused()
+        .and_then(|e| e.send_keys(keys::ENTER))
+        .expect("Enter picks the focused suggestion");
+    app.wait_gone(id::WALK_IN_COMMUNE_SUGGESTIONS, REACT)
+        .expect("picking closes the list");
+    assert_eq!(
+        app.by_test_id(id::WALK_IN_COMMUNE)
+            .unwrap()
+            .value()
+            .unwrap(),
+        "Montreuil",
+        "the official spelling replaces what was typed"
+    );
     let consent = app.text_of(id::WALK_IN_CONSENT_TEXT).unwrap();
     assert!(
         consent.contains("Passerelle Numérique"),
@@ -455,6 +488,14 @@ fn a_walk_in_is_found_by_any_part_of_her_name_checked_in_once_scanned_and_undone
     assert!(
         found[0]["arrived_at"].is_string(),
         "and sees her arrived: {found:?}"
+    );
+    assert_eq!(
+        (
+            &found[0]["visitor"]["commune"],
+            &found[0]["visitor"]["commune_code"]
+        ),
+        (&Value::from("Montreuil"), &Value::from("93048")),
+        "the picked commune is saved with its code"
     );
     let badge = found[0]["visitor"]["badge_code"]
         .as_str()

@@ -22,10 +22,8 @@ use std::time::Duration;
 use escale_tests::cli::Cli;
 use escale_tests::desktop::Desktop;
 use escale_tests::paths;
+use escale_tests::ui::{click, click_label, set_value, type_into, wait_count, LOAD, REACT};
 use escale_tests::webdriver::{keys, Session};
-
-const LOAD: Duration = Duration::from_secs(30);
-const REACT: Duration = Duration::from_secs(10);
 /// Lets the feedback panel's short "flash" animation finish before a shot.
 const SETTLE: Duration = Duration::from_millis(600);
 
@@ -203,7 +201,7 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     // Events: the list (reloaded by opening and closing the form), an event with its sessions.
     click(&app, "event-new");
     click(&app, "event-close");
-    wait_count(&app, "event-item", 2);
+    wait_count(&app, "event-item", 2, "the tour");
     shot("events");
     let titles = app.texts("event-item-title").unwrap();
     let index = titles
@@ -213,7 +211,7 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     app.all_by_test_id("event-edit").unwrap()[index]
         .click()
         .unwrap();
-    wait_count(&app, "session-item", 2);
+    wait_count(&app, "session-item", 2, "the tour");
     shot("event-edit");
     click(&app, "event-close");
     app.wait_for("event-open", REACT).unwrap();
@@ -244,6 +242,14 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     type_into(&app, "walk-in-last-name", "N'Diaye-Lefèvre");
     type_into(&app, "walk-in-email", "eloise.ndiaye@example.org");
     type_into(&app, "walk-in-postcode", "93100");
+    type_into(&app, "walk-in-commune", "mont");
+    app.wait_for("walk-in-commune-suggestions", REACT).unwrap();
+    shot("walk-in-commune");
+    type_into(&app, "walk-in-commune", keys::ARROW_DOWN);
+    app.focused()
+        .and_then(|e| e.send_keys(keys::ENTER))
+        .unwrap();
+    app.wait_gone("walk-in-commune-suggestions", REACT).unwrap();
     set_value(&app, "walk-in-situation", "job_seeker");
     click(&app, "walk-in-consent");
     shot("walk-in");
@@ -352,7 +358,7 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     app.wait_for_text("status-duplicates", LOAD, |t| t.starts_with('2'))
         .expect("the status bar counts two possible duplicates");
     click(&app, "status-duplicates");
-    wait_count(&app, "dup-pair", 2);
+    wait_count(&app, "dup-pair", 2, "the tour");
     shot("duplicates");
 
     // The sync screen from the top (a laptop working alone, the stand
@@ -394,40 +400,6 @@ fn today_in_paris() -> String {
         .output()
         .expect("date runs");
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-fn click(app: &Session, test_id: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| {
-            e.scroll_into_view()?;
-            e.click()
-        })
-        .unwrap_or_else(|e| panic!("cannot click {test_id}: {e}"));
-}
-
-fn click_label(app: &Session, test_id: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.click_label())
-        .unwrap_or_else(|e| panic!("cannot click the label of {test_id}: {e}"));
-}
-
-fn type_into(app: &Session, test_id: &str, text: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.send_keys(text))
-        .unwrap_or_else(|e| panic!("cannot type into {test_id}: {e}"));
-}
-
-fn set_value(app: &Session, test_id: &str, value: &str) {
-    app.wait_for(test_id, REACT)
-        .and_then(|e| e.set_value(value))
-        .unwrap_or_else(|e| panic!("cannot set {test_id}: {e}"));
-}
-
-fn wait_count(app: &Session, test_id: &str, n: usize) {
-    escale_tests::wait_until(REACT, || {
-        Ok((app.all_by_test_id(test_id)?.len() == n).then_some(()))
-    })
-    .unwrap_or_else(|e| panic!("{n} × {test_id}: {e}"));
 }
 
 fn wait_results(app: &Session) {

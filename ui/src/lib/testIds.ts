@@ -246,6 +246,9 @@ export type TestId = (typeof TestId)[keyof typeof TestId];
  */
 export const visitorFieldId = (_form: string, field: string): string => `walk-in-${field.replaceAll('_', '-')}`;
 
+/** The suggestion list under a suggesting field (`walk-in-commune-suggestions`). */
+export const visitorSuggestionsId = (form: string, field: string): string => `${visitorFieldId(form, field)}-suggestions`;
+
 /** Per-field message under a visitor field: `field-error-email`. */
 export const fieldErrorId = (field: string): string => `field-error-${field}`;
 
