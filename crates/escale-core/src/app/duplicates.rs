@@ -165,9 +165,8 @@ impl Escale {
         let members = self.members_of(roots).await?;
         let ids: Vec<Uuid> = members.keys().copied().collect();
         let pool = self.store.pool();
-        // (root, event) → (source, title, starts_at, timezone), and who arrived where.
-        let mut regs: BTreeMap<(Uuid, Uuid), (Option<String>, String, String, String)> =
-            BTreeMap::new();
+        // (root, event) → its registration, and who arrived where.
+        let mut regs: BTreeMap<(Uuid, Uuid), Reg> = BTreeMap::new();
         let mut arrived: BTreeSet<(Uuid, Uuid)> = BTreeSet::new();
         for chunk in ids.chunks(300) {
             let ph = vec!["?"; chunk.len()].join(",");
@@ -185,14 +184,17 @@ impl Escale {
                 let member = parse_uuid(&r.try_get::<String, _>("visitor")?)?;
                 let event = parse_uuid(&r.try_get::<String, _>("event")?)?;
                 let root = members.get(&member).copied().unwrap_or(member);
-                regs.entry((root, event)).or_insert((
-                    r.try_get("source")?,
-                    r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
-                    r.try_get::<Option<String>, _>("starts_at")?
+                regs.entry((root, event)).or_insert(Reg {
+                    event,
+                    source: r.try_get("source")?,
+                    title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
+                    starts_at: r
+                        .try_get::<Option<String>, _>("starts_at")?
                         .unwrap_or_default(),
-                    r.try_get::<Option<String>, _>("timezone")?
+                    timezone: r
+                        .try_get::<Option<String>, _>("timezone")?
                         .unwrap_or_default(),
-                ));
+                });
             }
             let sql = format!(
                 "SELECT DISTINCT visitor_id AS visitor, event_id AS event FROM checkin
@@ -208,20 +210,16 @@ impl Escale {
                 arrived.insert((members.get(&member).copied().unwrap_or(member), event));
             }
         }
-        let mut by_root: HashMap<Uuid, Vec<(Uuid, Option<String>, String, String, String)>> =
-            HashMap::new();
-        for ((root, event), (source, title, starts, tz)) in regs {
-            by_root
-                .entry(root)
-                .or_default()
-                .push((event, source, title, starts, tz));
+        let mut by_root: HashMap<Uuid, Vec<Reg>> = HashMap::new();
+        for ((root, _), reg) in regs {
+            by_root.entry(root).or_default().push(reg);
         }
         let mut out = HashMap::new();
         for (root, mut list) in by_root {
             // Latest event first, as the visitor record lists them.
-            list.sort_by(|x, y| y.3.cmp(&x.3));
+            list.sort_by(|x, y| y.starts_at.cmp(&x.starts_at));
             let mut sources: Vec<String> = vec![];
-            for s in list.iter().filter_map(|r| r.1.clone()) {
+            for s in list.iter().filter_map(|r| r.source.clone()) {
                 if !sources.contains(&s) {
                     sources.push(s);
                 }
@@ -237,14 +235,15 @@ impl Escale {
                     registrations: list.len() as i64,
                     arrivals: list
                         .iter()
-                        .filter(|r| arrived.contains(&(root, r.0)))
+                        .filter(|r| arrived.contains(&(root, r.event)))
                         .count() as i64,
                     sources,
-                    last_event: last.map(|r| r.2.clone()),
+                    last_event: last.map(|r| r.title.clone()),
                     last_event_starts_local: last.map(|r| {
                         super::time::stored_to_local(
-                            &r.3,
-                            super::time::parse_tz(Some(&r.4)).unwrap_or(chrono_tz::Europe::Paris),
+                            &r.starts_at,
+                            super::time::parse_tz(Some(&r.timezone))
+                                .unwrap_or(chrono_tz::Europe::Paris),
                         )
                     }),
                 },
@@ -604,6 +603,15 @@ async fn registered_roots(pool: &SqlitePool, event: Uuid) -> Result<BTreeSet<Uui
     .fetch_all(pool)
     .await?;
     rows.iter().map(|s| parse_uuid(s)).collect()
+}
+
+/// One registration of a duplicate side, with its event.
+struct Reg {
+    event: Uuid,
+    source: Option<String>,
+    title: String,
+    starts_at: String,
+    timezone: String,
 }
 
 #[cfg(test)]
