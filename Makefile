@@ -100,7 +100,9 @@ lint:
 
 # Benchmarks of the libraries (the shell has none, and a release build of it is slow).
 # Each core scenario runs in its own process so its peak memory is its own;
-# results are Markdown rows for docs/benchmarks.md.
+# results are Markdown rows for docs/benchmarks.md, and data points
+# (docs/benchmarks/data/*.jsonl) from which the scaling charts are drawn
+# (docs/benchmarks/*.svg).
 CORE_BENCHES := checkin "search 100000" "import 100000" "rebuild 1000000" "search 1000000"
 bench:
 	cargo bench -p escale-core --bench core --no-run
@@ -108,6 +110,7 @@ bench:
 	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \
 	done
 	cargo bench --workspace --exclude escale-desktop --exclude escale-core
+	cargo run -q -p escale-testkit --bin bench-charts
 
 # Format the Rust code.
 fmt:

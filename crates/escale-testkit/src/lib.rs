@@ -6,8 +6,10 @@
 //! - [`nodes`]: several devices of one organisation and the exchanges
 //!   between them through the node API (partial, shuffled, duplicated
 //!   deliveries);
-//! - [`net`]: what network tests need of the machine (multicast on `lo`).
+//! - [`net`]: what network tests need of the machine (multicast on `lo`);
+//! - [`bench`]: benchmark results as data points, for the scaling charts.
 
+pub mod bench;
 pub mod desk;
 pub mod net;
 pub mod nodes;
