@@ -17,5 +17,11 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // The tests run the real app (a UI bridge per test, see
+    // src/test/helpers.ts) and, for sync, a hub and other laptops.
+    globalSetup: ['src/test/globalSetup.ts'],
+    setupFiles: ['src/test/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
