@@ -68,7 +68,7 @@ describe('the registrations list', () => {
     await user.click(screen.getByTestId(TestId.RegsRowOpen));
     await screen.findByTestId(TestId.VisitorPanel);
 
-    await user.type(screen.getByTestId(TestId.MergeSearch), 'lukasz');
+    await user.type(await screen.findByTestId(TestId.MergeSearch), 'lukasz');
     const candidates = await screen.findAllByTestId(TestId.MergeCandidate);
     expect(candidates, 'the open record is not offered to merge with itself').toHaveLength(1);
     await user.click(candidates[0]!);
