@@ -57,6 +57,23 @@ describe('the registrations list', () => {
     expect(backend.count('updateVisitor')).toBe(1);
   });
 
+  it('keeps what the core keeps: a French phone in its canonical form, no postcode without a digit', async () => {
+    // The core's rules (escale-protocol/src/validate.rs) through the bridge:
+    // a fake once accepted "ABCDE" and stored "+33 6…" as typed.
+    const { bridge, people, user } = await openList();
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
+    await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
+    await user.click(screen.getByTestId(TestId.RegsRowOpen));
+    const panel = await screen.findByTestId(TestId.VisitorPanel);
+    await user.type(await within(panel).findByTestId(visitorFieldId('walk-in', 'phone')), '+33 6 12 34 56 78');
+    await user.type(within(panel).getByTestId(visitorFieldId('walk-in', 'postcode')), 'ABCDE');
+    await user.click(within(panel).getByTestId(TestId.VisitorSave));
+    await waitFor(() => expect(text(fieldErrorId('postcode'))).toBe('Code postal « ABCDE » invalide : non enregistré.'));
+    expect(screen.queryByTestId(fieldErrorId('phone')), 'the phone is right').toBeNull();
+    const saved = (await rawBackend(bridge).visitorDetail(people.lukasz.id)).visitor;
+    expect([saved.phone, saved.postcode]).toEqual(['+33612345678', null]);
+  });
+
   it('merges another record found by search into the open one', async () => {
     const { backend, bridge, people, user } = await openList();
     // He came to a workshop last month, and was registered there again.
