@@ -2,6 +2,7 @@
 // the Rust shell embeds it at compile time, so build the UI before the shell.
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -23,5 +24,8 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // A test mostly waits for other processes: two files at a time even on
+    // two cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
