@@ -15,8 +15,6 @@ import { Hub, startLaptop, tempDir } from './processes';
 import { addExtraPeople, fromTemplate, NOW, writeSpreadsheets, type Person, type Seeded, type Spreadsheets, type TemplateClock } from './seed';
 import { rawBackend, testBackend, type Fakes, type TestBackend } from './testBackend';
 
-export { NOW } from './seed';
-
 export function memoryStorage(init: Record<string, string> = {}) {
   const m = new Map(Object.entries(init));
   return {
@@ -62,8 +60,6 @@ export async function startApp(options: StartOptions = {}, template?: TemplateCl
 export interface OpenOptions extends StartOptions {
   /** Synthetic people registered besides the eight named ones. */
   extra?: number;
-  /** The language the laptop was left in (default: the UI's). */
-  lang?: Lang;
   /** Enrolled with the organisation's hub (a real one, started for the test) and synced. */
   enrolled?: boolean;
 }
@@ -89,8 +85,8 @@ export async function openApp(options: OpenOptions = {}, locale?: Lang): Promise
   const laptop = await startApp({ ...options, shiftClockBy }, shiftClockBy === undefined ? 'now' : 'live');
   const { event, people } = laptop.seeded!;
   const app = rawBackend(laptop.bridge);
-  const lang = options.lang ?? locale;
-  if (lang && lang !== 'fr') await app.setLanguage(lang);
+  // The laptop was left in the UI's language.
+  if (locale && locale !== 'fr') await app.setLanguage(locale);
   if (options.extra) await addExtraPeople(app, event, laptop.dir, options.extra);
   const hub = enrolled ? await Hub.start() : null;
   if (hub) await enrol(app, hub);

@@ -3,9 +3,11 @@
 // "Portable 1" of "Passerelle Numérique"; today's demo event (the core's
 // `load_demo`: "[DÉMO] Forum emploi & numérique", 09:00–17:30, three
 // sessions) with eight named people pre-registered from a spreadsheet
-// (tickets DEMO-0000001 to DEMO-0000008) and `extra` synthetic ones; Chloé
-// Martin arrived an hour before the clock's now. Also the spreadsheets the
-// import tests read. Test data only: no rule of the app is written here.
+// (tickets DEMO-0000001 to DEMO-0000008); Chloé Martin arrived at another
+// desk an hour before the clock's now. Built once per run (`buildTemplate`,
+// from globalSetup.ts) and copied by each test (`fromTemplate`); synthetic
+// people may be added (`addExtraPeople`). Also the spreadsheets the import
+// tests read. Test data only: no rule of the app is written here.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '../lib/backend/backend';
@@ -18,7 +20,7 @@ export const NOW = Date.UTC(2026, 11, 3, 10, 30);
 
 const HOUR = 3_600_000;
 
-/** The named people, in ticket order (DEMO-0000001 is Éloïse). */
+/** The named people — first name, last name, email, birth year — in ticket order (DEMO-0000001 is Éloïse). */
 export const PEOPLE = {
   eloise: ['Éloïse', "N'Diaye-Lefèvre", 'eloise.ndiaye@example.org', 1994],
   lukasz: ['Łukasz', 'Kowalski', 'lukasz.kowalski@example.org', 1988],
@@ -40,12 +42,14 @@ export interface Seeded {
 const FIRST = ['Camille', 'Inès', 'Jade', 'Louise', 'Zoé', 'Lucas', 'Hugo', 'Théo', 'Nathan', 'Mehdi', 'Karim', 'Moussa', 'Piotr', 'Minh', 'Olivier'];
 const LAST = ['Bernard', 'Dubois', 'Thomas', 'Robert', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Garcia', 'Roux', 'Diallo', 'Traoré', 'Nowak', 'Yılmaz', 'Da Silva'];
 
-/** Chloé Martin's ticket. */
-const PEOPLE_TICKET = { chloe: 'DEMO-0000005' };
-
 /** The ticket of the i-th named person. */
 function ticket(i: number): string {
   return `DEMO-${String(i + 1).padStart(7, '0')}`;
+}
+
+/** A named person's ticket. */
+function ticketOf(person: Person): string {
+  return ticket(Object.keys(PEOPLE).indexOf(person));
 }
 
 /** A CSV for French Excel (semicolons), with its header. */
@@ -88,7 +92,7 @@ export async function buildTemplate(root: string, clock: TemplateClock): Promise
     const address = `127.0.0.1:${share.addresses[0]!.split(':').pop()}`;
     const other = rawBackend(second);
     await other.peerJoin(share.code, address, 'Accueil 2');
-    await other.checkIn(event.id, { code: PEOPLE_TICKET.chloe }, null, 'scan');
+    await other.checkIn(event.id, { code: ticketOf('chloe') }, null, 'scan');
     await other.peerJoin(share.code, address, null);
     await app.peerShareStop();
 
@@ -98,7 +102,7 @@ export async function buildTemplate(root: string, clock: TemplateClock): Promise
       if (!hit) throw new Error(`seeding: ${PEOPLE[key].join(' ')} was not imported`);
       people[key] = hit.visitor;
     }
-    if (!people.chloe || (await app.search(event.id, ticket(4), 1))[0]?.arrived_at == null) {
+    if ((await app.search(event.id, ticketOf('chloe'), 1))[0]?.arrived_at == null) {
       throw new Error('seeding: Chloé Martin’s arrival did not reach Portable 1');
     }
     const seeded: Seeded = { event, people };
