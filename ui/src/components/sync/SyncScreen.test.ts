@@ -1,6 +1,6 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import App from '../../App.svelte';
 import type { PeerJoinView, PeerShareView } from '../../lib/backend/types';
 import { fieldErrorId, TestId } from '../../lib/testIds';
@@ -9,6 +9,9 @@ import { Hub, listeningPort, startLaptop } from '../../test/processes';
 import { rawBackend } from '../../test/testBackend';
 
 const HOUR = 3_600_000;
+
+/** A test that finds a stand peer by mDNS on `lo` (see test/globalSetup.ts). */
+const itByMdns = it.runIf(inject('loopbackMulticast'));
 
 /** The desk's "arrived" counter, once it shows a number. */
 async function arrived(): Promise<number> {
@@ -275,7 +278,7 @@ describe('at the stand, without a hub', () => {
     expect(screen.queryByTestId(TestId.PeerCode)).toBeNull();
   });
 
-  it('joins with the code shown on the other laptop, and says what is wrong with it', async () => {
+  itByMdns('joins with the code shown on the other laptop, and says what is wrong with it', async () => {
     const { backend, bridge, event, user } = await openSync();
     // "Portable A" joined this laptop earlier, registered four walk-ins (twelve operations), and shares now.
     const a = await standPeer(bridge, 'Portable A', {
@@ -304,7 +307,7 @@ describe('at the stand, without a hub', () => {
     expect(screen.queryByTestId(fieldErrorId('peer-code'))).toBeNull();
   });
 
-  it('asks for the address when the other laptop cannot be found', async () => {
+  itByMdns('asks for the address when the other laptop cannot be found', async () => {
     const { backend, bridge, user } = await openSync();
     // Its network hides it: no mDNS (no such interface), only its address.
     const a = await standPeer(bridge, 'Portable A', { env: { ESCALE_MDNS_INTERFACE: 'escale-none' } });
@@ -331,7 +334,7 @@ describe('at the stand, without a hub', () => {
     await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)));
   });
 
-  it('lets a laptop never set up join a sharing one from the first-run screen', async () => {
+  itByMdns('lets a laptop never set up join a sharing one from the first-run screen', async () => {
     const a = await seededLaptop('live');
     const share = await a.app.peerShareStart();
     const { backend } = await startApp({ shiftClockBy: 0 });
