@@ -1,8 +1,9 @@
 # Escale — build, run and test everything from the repository root.
 #   make run    build the UI and the workspace, then open the desktop app
-#   make test   everything CI runs: rustfmt and clippy gates, UI type check +
-#               unit tests, all Rust tests, and the end-to-end tests of the
-#               real desktop window
+#   make test   everything CI runs: rustfmt and clippy gates, UI type check,
+#               the UI's component tests (on the real app, through its test
+#               bridge), all Rust tests, and the end-to-end tests of the real
+#               desktop window
 # CARGO_TARGET_DIR is respected when set (the CI script sets it).
 
 SHELL := bash
@@ -82,21 +83,27 @@ run: build
 	fi
 	$(DESKTOP_BIN) $(ARGS)
 
-# Everything CI checks: UI types and unit tests, then all Rust tests including
-# the end-to-end tests of the real binaries. The binaries are built first, with
-# --all-targets so that they get the same features as `cargo test` (dev-deps
-# enabled) and the tests drive exactly what was built, without a second build.
+# Everything CI checks: UI types, then the binaries, the UI's component tests
+# and all Rust tests including the end-to-end tests of the real binaries.
+# The binaries are built first, with --all-targets so that they get the same
+# features as `cargo test` (dev-deps enabled) and the tests drive exactly what
+# was built, without a second build. They include the UI's test bridge
+# (escale-ui-bridge, feature escale-desktop/ui-bridge: Tauri's mock runtime,
+# already on for the shell's tests, and a settable clock): the component tests
+# run the real app through it, and the CLI for the hub. The feature is given
+# to `cargo test` too, so that nothing is compiled twice.
+UI_BRIDGE := --features escale-desktop/ui-bridge
 test: deps ui lint
 	npm --prefix ui run check
+	cargo build --workspace --all-targets $(UI_BRIDGE)
 	npm --prefix ui test
-	cargo build --workspace --all-targets
-	cargo test --workspace --no-fail-fast
+	cargo test --workspace --no-fail-fast $(UI_BRIDGE)
 
 # The gates: formatting as rustfmt writes it, and no clippy warning.
 .PHONY: lint
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets $(UI_BRIDGE) -- -D warnings
 
 # Benchmarks of the libraries (the shell has none, and a release build of it is slow).
 # Each core scenario runs in its own process so its peak memory is its own;

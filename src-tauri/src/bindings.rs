@@ -1,8 +1,9 @@
 //! The TypeScript wire types of the commands, generated from the Rust types
 //! with ts-rs into `ui/src/lib/backend/bindings/`: one file per type, an
 //! `index.ts` re-exporting them all, `CommandName.ts`, the union of the
-//! registered command names (so `tauri.ts` cannot invoke a command that does
-//! not exist), and `registry.ts`, the visitor fields the forms render (from
+//! registered command names (so the UI cannot invoke a command that does
+//! not exist), `EventName.ts`, the events the app emits (so it cannot listen
+//! to one that does not), and `registry.ts`, the visitor fields the forms render (from
 //! the field registry).
 //!
 //! `make bindings` rewrites the committed files; `tests/bindings.rs`
@@ -77,6 +78,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)
         .map_err(|e| format!("FieldSpec: {e}"))?;
     write(dir, "CommandName.ts", &command_names())?;
+    write(dir, "EventName.ts", &event_names())?;
     write(dir, REGISTRY, &registry()?)?;
     write(dir, CATALOGUE, &catalogue()?)?;
     write(dir, "index.ts", &index(dir)?)
@@ -125,10 +127,31 @@ fn registry() -> Result<String, String> {
 
 /// `CommandName`: every command registered with Tauri.
 fn command_names() -> String {
-    let mut names: Vec<&str> = crate::commands::NAMES.to_vec();
+    union(
+        "CommandName",
+        "A command registered in src-tauri/src/commands/mod.rs.",
+        crate::commands::NAMES,
+    )
+}
+
+/// `EventName`: every event the app emits to the UI.
+fn event_names() -> String {
+    union(
+        "EventName",
+        "An event the app emits (src-tauri/src/commands/mod.rs, `EVENTS`).",
+        crate::commands::EVENTS,
+    )
+}
+
+/// A TypeScript union type of string literals, sorted.
+fn union(name: &str, doc: &str, list: &[&str]) -> String {
+    let mut names: Vec<&str> = list.to_vec();
     names.sort_unstable();
     let union: Vec<String> = names.iter().map(|n| format!("  | \"{n}\"")).collect();
-    format!("{HEADER}\n/** A command registered in src-tauri/src/commands/mod.rs. */\nexport type CommandName =\n{};\n", union.join("\n"))
+    format!(
+        "{HEADER}\n/** {doc} */\nexport type {name} =\n{};\n",
+        union.join("\n")
+    )
 }
 
 /// `index.ts`: re-exports every generated type, sorted.

@@ -1,5 +1,6 @@
 //! The UI and Rust cannot drift: the committed TypeScript bindings are what
-//! the Rust types generate today, and `ui/src/lib/backend/tauri.ts` invokes
+//! the Rust types generate today, and `ui/src/lib/backend/commands.ts` (what
+//! the app and the UI bridge of the component tests both send) invokes
 //! exactly the registered commands.
 //!
 //! `ESCALE_WRITE_BINDINGS=1` (what `make bindings` sets) rewrites the
@@ -60,15 +61,15 @@ fn committed_bindings_are_what_the_rust_types_generate() {
 }
 
 #[test]
-fn tauri_ts_invokes_exactly_the_registered_commands() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/tauri.ts");
+fn commands_ts_invokes_exactly_the_registered_commands() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/commands.ts");
     let source: String = std::fs::read_to_string(&path)
         .unwrap()
         .lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
         .join("\n");
-    // tauri.ts calls every command through `call('name'` (or `call<T>('name'`).
+    // commands.ts calls every command through `call('name'` (or `call<T>('name'`).
     let mut used = BTreeSet::new();
     for (i, _) in source.match_indices("call") {
         let rest = &source[i + 4..];
@@ -94,10 +95,10 @@ fn tauri_ts_invokes_exactly_the_registered_commands() {
     let unused: Vec<_> = registered.difference(&used).collect();
     assert!(
         unknown.is_empty(),
-        "tauri.ts invokes commands that generate_handler! does not register: {unknown:?}"
+        "commands.ts invokes commands that generate_handler! does not register: {unknown:?}"
     );
     assert!(
         unused.is_empty(),
-        "registered commands that tauri.ts never invokes (renamed on one side?): {unused:?}"
+        "registered commands that commands.ts never invokes (renamed on one side?): {unused:?}"
     );
 }

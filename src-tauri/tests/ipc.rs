@@ -1,5 +1,5 @@
 //! The commands through Tauri's IPC (mock runtime, no window): the names and
-//! camelCase argument keys `ui/src/lib/backend/tauri.ts` sends reach the
+//! camelCase argument keys `ui/src/lib/backend/commands.ts` sends reach the
 //! core, and failures arrive as `{code, message, field}` in the UI's language.
 
 use escale_desktop::launch::LaunchOptions;

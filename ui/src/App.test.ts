@@ -2,13 +2,13 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import { MockBackend } from './lib/backend/mock';
 import { TestId } from './lib/testIds';
-import { memoryStorage, NOW, openApp, text } from './test/helpers';
+import { memoryStorage, openApp, startApp, text } from './test/helpers';
+import { escale } from './test/processes';
 
 describe('first run', () => {
   it('asks for the organisation and laptop names, and loads the demo event when asked', async () => {
-    const backend = new MockBackend({ now: () => NOW });
+    const { backend } = await startApp();
     const user = userEvent.setup();
     render(App, { props: { backend, storage: memoryStorage() } });
     await screen.findByTestId(TestId.FirstRunForm);
@@ -31,7 +31,7 @@ describe('first run', () => {
   });
 
   it('can be done in English, and then opens on the events list without a demo', async () => {
-    const backend = new MockBackend({ now: () => NOW });
+    const { backend } = await startApp();
     const user = userEvent.setup();
     render(App, { props: { backend, storage: memoryStorage() } });
     await user.click(await screen.findByTestId(TestId.FirstRunLangEn));
@@ -49,8 +49,9 @@ describe('first run', () => {
 
 describe('the shell', () => {
   it('shows the laptop, offline state, operations to sync and version in the status bar', async () => {
-    await openApp({ status: { version: '1.2.3' } });
-    await waitFor(() => expect(text(TestId.AppVersion)).toBe('1.2.3'));
+    const { backend } = await openApp();
+    const { version } = await backend.status();
+    await waitFor(() => expect(text(TestId.AppVersion), 'the version the app reports').toBe(version));
     expect(text(TestId.StatusDevice)).toBe('Poste : Portable 1');
     expect(text(TestId.StatusOnline)).toBe('Hors ligne');
     expect(text(TestId.StatusUnsynced)).toMatch(/^\d[\d\s]* opérations à synchroniser$/);
@@ -90,26 +91,28 @@ describe('the shell', () => {
   });
 
   it('says what went wrong when the backend cannot start', async () => {
-    render(App, { props: { backend: new MockBackend({ failWith: { code: 'store.disk_full', message: 'Le disque est plein.' } }), storage: memoryStorage() } });
+    const { backend } = await startApp({ failWith: { code: 'store.disk_full', message: 'Le disque est plein.' } });
+    render(App, { props: { backend, storage: memoryStorage() } });
     expect((await screen.findByTestId(TestId.AppLoadError)).textContent).toContain('Le disque est plein.');
   });
 
   it('shows the data directory and what the store holds on the events screen', async () => {
-    const { user } = await openApp({ status: { data_dir: '/data/escale' } });
+    const { bridge, user } = await openApp();
     await user.click(screen.getByTestId(TestId.NavEvents));
     await screen.findByTestId(TestId.EventsScreen);
-    expect(text(TestId.AppDataDir)).toBe('/data/escale');
+    expect(text(TestId.AppDataDir)).toBe(bridge.dataDir);
     expect(text(TestId.AppStore)).toMatch(/^Passerelle Numérique · Portable 1 — \d+ opérations enregistrées$/);
   });
 
   it('follows writes made by the CLI on the same data directory in the status bar and the About panel', async () => {
-    const { backend, user } = await openApp({ enrolled: true });
+    const { bridge, event, user } = await openApp({ enrolled: true });
     await user.click(screen.getByTestId(TestId.NavEvents));
     await screen.findByTestId(TestId.EventsScreen);
     const ops = Number(/— (\d+) opérations/.exec(text(TestId.AppStore))?.[1]);
     expect(text(TestId.StatusUnsynced)).toBe('Tout est synchronisé');
 
-    backend.wroteElsewhere(3);
+    // The CLI registers a walk-in: a visitor, a registration, a consent.
+    await escale(['--data-dir', bridge.dataDir, 'visitor', 'add', '--event', event.id, '--first', 'Noé', '--last', 'Lambert']);
     await waitFor(() => expect(text(TestId.StatusUnsynced), 'the status bar reloads on data-changed').toBe('3 opérations à synchroniser'));
     expect(text(TestId.AppStore), 'so does the About panel').toContain(`— ${ops + 3} opérations`);
   });

@@ -1,6 +1,9 @@
-// Development entry (mock.html): the app on the in-memory MockBackend with demo
-// data, driven by URL parameters so screens can be looked at and screenshotted
-// without Rust. Not part of the production build.
+// Development entry (mock.html, `npm run mock`): the app in a browser on the
+// real core — a UI bridge started for this page by the dev server's relay
+// (src/dev/relay.ts), seeded like the component tests, its clock frozen on
+// the demo day at 11:30 in Paris — driven by URL parameters so screens can
+// be looked at and screenshotted without the desktop window. Not part of
+// the production build.
 //
 //   ?first=1            first run (nothing set up)
 //   ?lang=en            start in English
@@ -10,21 +13,47 @@
 //                       type:TEXT  key:KEY  click:TESTID  fill:TESTID=VALUE  wait:MS
 import { mount, tick } from 'svelte';
 import App from './App.svelte';
-import { MockBackend } from './lib/backend/mock';
+import type { CommandName } from './lib/backend/bindings/CommandName';
+import type { EventName } from './lib/backend/bindings/EventName';
+import { CommandBackend, type CommandArgs, type Transport } from './lib/backend/commands';
+import { CONSENT_PROCESSING } from './lib/backend/values';
+import type { Session, SessionRequest } from './dev/relay';
 import './styles.css';
 
 const params = new URLSearchParams(location.search);
 const started = Date.now();
-// The demo day is always at 11:30 in Paris, whatever the machine's clock says.
-const parisNow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-  .formatToParts(started)
-  .reduce((acc, p) => (p.type === 'hour' ? acc + Number(p.value) * 60 : p.type === 'minute' ? acc + Number(p.value) : acc), 0);
-const base = started + (11 * 60 + 30 - parisNow) * 60_000;
-const now = () => base + (Date.now() - started);
 
-const backend = params.has('first')
-  ? new MockBackend({ now, status: { version: '0.1.0', data_dir: '/home/escale/.local/share/escale' } })
-  : MockBackend.seeded({ now, extra: 420, arrivedRatio: 0.45, status: { version: '0.1.0', data_dir: '/home/escale/.local/share/escale' } });
+/** The relay's HTTP and server-sent events as the app's Transport. */
+class RelayTransport implements Transport {
+  private readonly events: EventSource;
+
+  constructor(private readonly id: string) {
+    this.events = new EventSource(`/__bridge/${id}/events`);
+  }
+
+  async invoke<T>(command: CommandName, args: CommandArgs = {}): Promise<T> {
+    const res = await fetch(`/__bridge/${this.id}/invoke`, { method: 'POST', body: JSON.stringify({ cmd: command, args }) });
+    const answer = (await res.json()) as { ok?: T; err?: unknown };
+    if ('err' in answer) throw answer.err;
+    return answer.ok as T;
+  }
+
+  listen<T>(event: EventName, handler: (payload: T) => void): Promise<() => void> {
+    const h = (e: MessageEvent<string>) => {
+      const m = JSON.parse(e.data) as { event: string; payload: T };
+      if (m.event === event) handler(m.payload);
+    };
+    this.events.addEventListener('message', h);
+    return Promise.resolve(() => this.events.removeEventListener('message', h));
+  }
+}
+
+const request: SessionRequest = params.has('first') ? { first: true } : { extra: 420 };
+const session = (await (await fetch('/__bridge/session', { method: 'POST', body: JSON.stringify(request) })).json()) as Session;
+const backend = new CommandBackend(new RelayTransport(session.id), {
+  pickOpenFile: () => Promise.resolve(session.files.helloAsso),
+  pickSaveFile: (name) => Promise.resolve(`${session.dir}/${name}`),
+});
 
 const memory = new Map<string, string>();
 const storage = {
@@ -34,9 +63,9 @@ const storage = {
 };
 
 async function prepare() {
-  if (params.has('first')) return;
-  const events = await backend.listEvents();
-  let event = events[0]!;
+  if (params.get('lang') === 'en') await backend.setLanguage('en');
+  if (!session.seeded) return;
+  let event = session.seeded.event;
   if (params.has('long')) {
     event = await backend.updateEvent(event.id, {
       kind: 'fair',
@@ -47,12 +76,12 @@ async function prepare() {
       ends_at: event.ends_local,
       series: null,
     });
-    const v = backend.addVisitor({
-      first_name: 'Marie-Christine-Éloïse',
-      last_name: 'N’Diaye-Lefèvre de la Tour',
-      email: 'marie-christine.ndiaye-lefevre@example.org',
+    await backend.registerWalkIn({
+      event_id: event.id,
+      visitor: { first_name: 'Marie-Christine-Éloïse', last_name: 'N’Diaye-Lefèvre de la Tour', email: 'marie-christine.ndiaye-lefevre@example.org' },
+      consents: [{ purpose: CONSENT_PROCESSING, granted: true }],
+      check_in: false,
     });
-    backend.addReg(event.id, v.id, 'pre', 'LONG-0001');
   }
   await backend.createEvent({
     kind: 'jobcamp_series',
@@ -97,13 +126,11 @@ async function run(step: string) {
 
 await prepare();
 const target = document.getElementById('app')!;
-if (params.get('lang') === 'en') backend.lang = 'en';
 mount(App, { target, props: { backend, storage, locale: params.get('lang') === 'en' ? 'en' : 'fr' } });
 await sleep(200);
 const screen = params.get('screen');
 if (screen) {
-  const nav = byTestId(`nav-${screen === 'registrations' ? 'registrations' : screen}`);
-  nav?.click();
+  byTestId(`nav-${screen}`)?.click();
   await sleep(200);
 }
 for (const step of (params.get('steps') ?? '').split(';').filter(Boolean)) await run(step);

@@ -208,9 +208,7 @@ fn hand_written_sources() -> Vec<(std::path::PathBuf, String)> {
             let excluded = name.ends_with(".test.ts")
                 || name.ends_with("/catalogue.rs")
                 || name.ends_with("/fields.rs")
-                || name.ends_with("/registry_reach.rs")
-                // The UI's fake backend until the bridge to the real core replaces it.
-                || name.ends_with("/backend/mock.ts");
+                || name.ends_with("/registry_reach.rs");
             if !source || excluded {
                 continue;
             }

@@ -244,7 +244,10 @@ impl Escale {
     /// Creates a demo event with `visitors` synthetic pre-registered people,
     /// `arrived_ratio` of them already checked in.
     pub async fn demo(&self, visitors: usize, arrived_ratio: f64, seed: u64) -> Result<DemoReport> {
-        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        let today = crate::clock::now_utc()
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string();
         let event = self
             .create_event(&EventInput {
                 kind: Some(EventKind::Fair),

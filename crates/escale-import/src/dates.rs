@@ -6,15 +6,11 @@
 //! needed, and the rule is strict — anything outside 1900..=current year is
 //! rejected rather than guessed.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// The current calendar year (UTC), from the system clock.
+/// The current calendar year (UTC), from the one wall clock
+/// (`escale_protocol::clock`).
 pub(crate) fn current_year() -> i32 {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    year_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    let ms = escale_protocol::clock::now_ms().max(0);
+    year_from_days(ms / 86_400_000)
 }
 
 /// Civil year of a day count since 1970-01-01 (Howard Hinnant's algorithm).

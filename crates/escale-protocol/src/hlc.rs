@@ -115,10 +115,8 @@ impl<'de> Deserialize<'de> for Stamp {
     }
 }
 
-/// Unix milliseconds now.
-pub fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
+/// Unix milliseconds now (the one wall clock: [`crate::clock`]).
+pub use crate::clock::now_ms;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 //! - [`validate`]: cleaning and checking what people type, by field kind;
 //! - [`communes`]: the communes of France (INSEE code, name, postcodes);
 //! - [`op`], [`hlc`]: operations and the hybrid logical clock that orders them;
+//!   [`clock`]: the wall clock, read in one place (a test harness may set it);
 //! - [`fold`]: the pure, deterministic fold of operations into state, and the
 //!   structural validation every node applies identically;
 //! - [`wire`]: the sync protocol's messages (push, pull, enrolment, snapshot
@@ -19,6 +20,7 @@
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
 pub mod catalogue;
+pub mod clock;
 pub mod communes;
 pub mod enrolment;
 pub mod failpoint;

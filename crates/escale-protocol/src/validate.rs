@@ -383,7 +383,7 @@ fn birth_year_of(
     warnings: &mut Vec<Warning>,
 ) -> Option<i64> {
     let y = year?;
-    let this_year = i64::from(chrono::Datelike::year(&chrono::Utc::now()));
+    let this_year = i64::from(chrono::Datelike::year(&crate::clock::now_utc()));
     if (1900..=this_year).contains(&y) {
         Some(y)
     } else {

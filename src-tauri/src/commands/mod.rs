@@ -3,7 +3,9 @@
 //! business rules here.
 //!
 //! [`NAMES`] and [`handler`] come from one list, so the names a test compares
-//! with `ui/src/lib/backend/tauri.ts` are exactly the registered ones.
+//! with `ui/src/lib/backend/commands.ts` are exactly the registered ones.
+//! [`EVENTS`] lists what the app emits to the UI (generated for TypeScript
+//! as `EventName`, and forwarded by the UI's test bridge).
 
 pub mod app;
 pub mod desk;
@@ -14,6 +16,15 @@ pub mod peer;
 pub mod setup;
 pub mod sync;
 pub mod visitors;
+
+/// Every event the app emits to the UI.
+pub const EVENTS: &[&str] = &[
+    crate::sync::STATUS_EVENT,
+    crate::sync::DATA_CHANGED_EVENT,
+    imports::PROGRESS_EVENT,
+    peer::PEER_EVENT,
+    sync::CLOSE_EVENT,
+];
 
 macro_rules! commands {
     ($($module:ident :: $name:ident),* $(,)?) => {

@@ -105,7 +105,7 @@ pub async fn quit_app<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), ErrorBody> {
     state.sync.set_quitting();
-    app.exit(0);
+    crate::exit(&app, 0);
     Ok(())
 }
 

@@ -34,6 +34,8 @@ export class AppState {
   showDuplicates = $state(false);
   /** Called when a sync brought other laptops' operations (screens reload what they show). */
   private readonly dataWatchers = new Set<() => void>();
+  /** Status refreshes asked so far (see `refreshStatus`). */
+  private statusAsked = 0;
 
   constructor(
     private readonly backend: Backend,
@@ -71,8 +73,12 @@ export class AppState {
   }
 
   async refreshStatus(): Promise<void> {
+    // Refreshes overlap (a write, a sync event, a language switch): the
+    // latest asked wins, not the latest to answer.
+    const asked = ++this.statusAsked;
     try {
-      this.status = await this.backend.status();
+      const status = await this.backend.status();
+      if (asked === this.statusAsked) this.status = status;
     } catch {
       // The status bar keeps the last known values.
     }

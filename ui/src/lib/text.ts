@@ -1,5 +1,6 @@
-// Text helpers shared by the desk and the mock backend: accent folding, name
-// splitting, and telling a scanned code from a typed name.
+// Text helpers of the screens: folding a name into a file name, splitting a
+// typed name, and telling a scanned code from a typed name. Matching names is
+// the core's (its search), never done here.
 
 /** Lower case, accents removed, apostrophes dropped, other punctuation → space. */
 export function fold(s: string): string {
@@ -21,22 +22,6 @@ export function fold(s: string): string {
 export function tokens(s: string): string[] {
   const f = fold(s);
   return f === '' ? [] : f.split(' ');
-}
-
-/** True when `a` and `b` differ by at most one edit (insert, delete, substitute, swap). */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
-  let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
-  if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    // transposition
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /**

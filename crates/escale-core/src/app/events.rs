@@ -109,10 +109,12 @@ impl Escale {
         let rows = sqlx::query(
             "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived FROM event
              WHERE title IS NOT NULL AND COALESCE(archived, 0) = 0
-             ORDER BY (ends_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), 
-                      CASE WHEN ends_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now') THEN '' ELSE starts_at END,
+             ORDER BY (ends_at < ?1),
+                      CASE WHEN ends_at < ?1 THEN '' ELSE starts_at END,
                       starts_at DESC",
         )
+        // Now from the one wall clock (`escale_protocol::clock`), as stored.
+        .bind(crate::clock::now_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .fetch_all(self.store.pool())
         .await?;
         rows.iter().map(event_from_row).collect()

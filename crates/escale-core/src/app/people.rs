@@ -197,7 +197,8 @@ impl Escale {
                     (
                         "registered_at",
                         Value::String(
-                            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                            crate::clock::now_utc()
+                                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                         ),
                     ),
                 ],

@@ -65,6 +65,8 @@ describe('events', () => {
       starts_at: '2026-12-10 14:00',
       ends_at: '2026-12-10 15:30',
     });
+    // The list reloads from the app once the form has closed.
+    await waitFor(() => expect(screen.getAllByTestId(TestId.SessionItem)).toHaveLength(2));
     const sessions = screen.getAllByTestId(TestId.SessionItem).map((li) => li.textContent ?? '');
     expect(sessions).toHaveLength(2);
     expect(sessions[0]).toContain('Atelier CV');

@@ -19,8 +19,8 @@ async function analyse(user: Awaited<ReturnType<typeof openWizard>>['user'], pat
 
 describe('the import wizard', () => {
   it('previews a HelloAsso export: detected format, encoding, delimiter, header row and the dry-run counts', async () => {
-    const { backend, user } = await openWizard();
-    await analyse(user, '/home/escale/inscriptions-helloasso.csv');
+    const { backend, files, user } = await openWizard();
+    await analyse(user, files.helloAsso);
 
     await screen.findByTestId(TestId.ImportDetected);
     expect(text(TestId.ImportFormat)).toBe('HelloAsso');
@@ -40,8 +40,8 @@ describe('the import wizard', () => {
   });
 
   it('re-runs the preview when a column mapping is changed', async () => {
-    const { backend, user } = await openWizard();
-    await analyse(user, '/home/escale/inscriptions-helloasso.csv');
+    const { backend, files, user } = await openWizard();
+    await analyse(user, files.helloAsso);
     await screen.findByTestId(TestId.ImportDetected);
     expect(backend.count('importPreview')).toBe(1);
 
@@ -55,8 +55,8 @@ describe('the import wizard', () => {
   });
 
   it('shows the translated message for a file that is not a spreadsheet and commits nothing', async () => {
-    const { backend, user } = await openWizard();
-    await analyse(user, '/home/escale/affiche.pdf');
+    const { backend, files, user } = await openWizard();
+    await analyse(user, files.poster);
 
     await waitFor(() =>
       expect(text(TestId.ImportError)).toBe(
@@ -69,8 +69,8 @@ describe('the import wizard', () => {
   });
 
   it('moves the progress bar during a large import, then shows the final report', async () => {
-    const { backend, user } = await openWizard();
-    await analyse(user, '/home/escale/gros-fichier.csv');
+    const { backend, files, user } = await openWizard();
+    await analyse(user, files.big);
     await screen.findByTestId(TestId.ImportDetected);
     expect(text(TestId.ImportEncoding)).toBe('Windows-1252 (Excel français)');
     expect(text(TestId.ImportHeaderRow), 'title rows above the header are skipped').toBe('ligne 3');
@@ -92,8 +92,8 @@ describe('the import wizard', () => {
   });
 
   it('opens the file chosen in the dialog', async () => {
-    const { backend, user } = await openWizard();
-    backend.openFile = '/home/escale/reponses-google-forms.csv';
+    const { backend, files, user } = await openWizard();
+    backend.openFile = files.googleForms;
     await user.click(screen.getByTestId(TestId.ImportPick));
     await screen.findByTestId(TestId.ImportDetected);
     expect(text(TestId.ImportFormat)).toBe('Google Forms');

@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorId, TestId, visitorFieldId } from '../../lib/testIds';
-import { openApp, text } from '../../test/helpers';
+import { openApp, registerWalkIn, text } from '../../test/helpers';
+import { rawBackend } from '../../test/testBackend';
 
 async function openList(extra = 0) {
   const opened = await openApp({ extra });
@@ -34,7 +35,7 @@ describe('the registrations list', () => {
     await user.click(screen.getByTestId(TestId.RegsNext));
     await user.click(screen.getByTestId(TestId.RegsNext));
     await waitFor(() => expect(text(TestId.RegsPage)).toBe('201–258 sur 258'));
-    expect(screen.getAllByTestId(TestId.RegsRow)).toHaveLength(58);
+    await waitFor(() => expect(screen.getAllByTestId(TestId.RegsRow)).toHaveLength(58));
     expect((backend.lastArgs('registrations')![1] as { offset: number; limit: number })).toMatchObject({ offset: 200, limit: 100 });
   });
 
@@ -56,22 +57,41 @@ describe('the registrations list', () => {
     expect(backend.count('updateVisitor')).toBe(1);
   });
 
+  it('keeps what the core keeps: a French phone in its canonical form, no postcode without a digit', async () => {
+    // The core's rules (escale-protocol/src/validate.rs) through the bridge:
+    // a fake once accepted "ABCDE" and stored "+33 6…" as typed.
+    const { bridge, people, user } = await openList();
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
+    await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
+    await user.click(screen.getByTestId(TestId.RegsRowOpen));
+    const panel = await screen.findByTestId(TestId.VisitorPanel);
+    await user.type(await within(panel).findByTestId(visitorFieldId('walk-in', 'phone')), '+33 6 12 34 56 78');
+    await user.type(within(panel).getByTestId(visitorFieldId('walk-in', 'postcode')), 'ABCDE');
+    await user.click(within(panel).getByTestId(TestId.VisitorSave));
+    await waitFor(() => expect(text(fieldErrorId('postcode'))).toBe('Code postal « ABCDE » invalide : non enregistré.'));
+    expect(screen.queryByTestId(fieldErrorId('phone')), 'the phone is right').toBeNull();
+    const saved = (await rawBackend(bridge).visitorDetail(people.lukasz.id)).visitor;
+    expect([saved.phone, saved.postcode]).toEqual(['+33612345678', null]);
+  });
+
   it('merges another record found by search into the open one', async () => {
-    const { backend, user } = await openList();
-    const dup = backend.addVisitor({ first_name: 'Lukasz', last_name: 'Kowalski', phone: '+33699000000' });
+    const { backend, bridge, people, user } = await openList();
+    // He came to a workshop last month, and was registered there again.
+    const app = rawBackend(bridge);
+    const workshop = await app.createEvent({ kind: 'workshop', title: 'Atelier CV', place: '', timezone: null, starts_at: '2026-11-05 14:00', ends_at: '2026-11-05 17:00', series: null });
+    const dup = await registerWalkIn(app, workshop.id, { first_name: 'Lukasz', last_name: 'Kowalski', phone: '+33699000000' });
     await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
     await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
     await user.click(screen.getByTestId(TestId.RegsRowOpen));
     await screen.findByTestId(TestId.VisitorPanel);
 
-    await user.type(screen.getByTestId(TestId.MergeSearch), 'lukasz');
+    await user.type(await screen.findByTestId(TestId.MergeSearch), 'lukasz');
     const candidates = await screen.findAllByTestId(TestId.MergeCandidate);
     expect(candidates, 'the open record is not offered to merge with itself').toHaveLength(1);
     await user.click(candidates[0]!);
     await user.click(screen.getByTestId(TestId.MergeConfirm));
 
     await waitFor(() => expect(text(TestId.VisitorMessage)).toBe('Fiches fusionnées. Champs complétés : Téléphone.'));
-    const winner = [...backend.visitors.values()].find((v) => v.first_name === 'Łukasz')!;
-    expect(backend.lastArgs('mergeVisitors')).toEqual([dup.id, winner.id]);
+    expect(backend.lastArgs('mergeVisitors')).toEqual([dup.id, people.lukasz.id]);
   });
 });

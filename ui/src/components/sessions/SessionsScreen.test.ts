@@ -1,7 +1,8 @@
 import { screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { TestId } from '../../lib/testIds';
-import { openApp, text } from '../../test/helpers';
+import { openApp, registerWalkIn, text } from '../../test/helpers';
+import { rawBackend } from '../../test/testBackend';
 
 async function openSessions() {
   const opened = await openApp();
@@ -37,12 +38,14 @@ describe('session check-in and check-out', () => {
   });
 
   it('warns when the session is full', async () => {
-    const { backend, user, sessions, event } = await openSessions();
+    const { bridge, people, user, sessions, event } = await openSessions();
     const small = sessions[2]!; // capacity 15
-    for (const v of [...backend.visitors.values()].slice(0, 8)) await backend.checkIn(event.id, { visitorId: v.id }, small.id, 'search');
+    // Another desk at the session's door fills it.
+    const app = rawBackend(bridge);
+    for (const v of Object.values(people)) await app.checkIn(event.id, { visitorId: v.id }, small.id, 'search');
     for (let i = 0; i < 7; i++) {
-      const v = backend.addVisitor({ first_name: `Extra${i}`, last_name: 'Test' });
-      await backend.checkIn(event.id, { visitorId: v.id }, small.id, 'search');
+      const v = await registerWalkIn(app, event.id, { first_name: `Extra${i}`, last_name: 'Test' });
+      await app.checkIn(event.id, { visitorId: v.id }, small.id, 'search');
     }
     await user.selectOptions(screen.getByTestId(TestId.SessionPicker), small.id);
     await waitFor(() => expect(text(TestId.SessionInside)).toBe('15 / 15'));

@@ -1,64 +1,85 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import App from '../../App.svelte';
-import { MockBackend } from '../../lib/backend/mock';
+import type { PeerJoinView, PeerShareView } from '../../lib/backend/types';
 import { fieldErrorId, TestId } from '../../lib/testIds';
-import { memoryStorage, openApp, text } from '../../test/helpers';
+import { loopback, memoryStorage, openApp, otherLaptop, registerWalkIn, seededLaptop, standPeer, startApp, text, type OpenOptions } from '../../test/helpers';
+import { Hub, listeningPort, startLaptop } from '../../test/processes';
+import { rawBackend } from '../../test/testBackend';
 
-const HUB = 'https://hub.example.org:8787';
-const CODE = 'ABCD-EFGH-JKMN-PQRS';
-const QR = `escale://enroll?hub=${encodeURIComponent(HUB)}&code=${CODE}`;
+const HOUR = 3_600_000;
 
-/** The app at the desk, then the sync screen through the side rail. */
-async function openSync(options: Parameters<typeof openApp>[0] = {}) {
-  const opened = await openApp({ now: () => Date.now(), ...options });
+/** A test that finds a stand peer by mDNS on `lo` (see test/globalSetup.ts). */
+const itByMdns = it.runIf(inject('loopbackMulticast'));
+
+/** The desk's "arrived" counter, once it shows a number. */
+async function arrived(): Promise<number> {
+  await waitFor(() => expect(text(TestId.CounterArrived)).toMatch(/^\d+$/));
+  return Number(text(TestId.CounterArrived));
+}
+
+/** The app at the desk (on the real time: the hub's clock is), then the sync screen through the side rail. */
+async function openSync(options: OpenOptions = {}) {
+  const opened = await openApp({ shiftClockBy: 0, ...options });
   await opened.user.click(screen.getByTestId(TestId.NavSync));
   await screen.findByTestId(TestId.SyncScreen);
+  await opened.backend.idle();
   return opened;
 }
 
+/** The QR code of an enrolment code, as `escale hub enroll` prints it and a scanner types it. */
+const qr = (hub: Hub, code: string) => `escale://enroll?hub=${encodeURIComponent(hub.url)}&code=${code}`;
+
 describe('enrolment', () => {
   it('says what is missing or wrong under each field, and sends nothing until it is right', async () => {
+    const hub = await Hub.start();
     const { backend, user } = await openSync();
     await user.click(screen.getByTestId(TestId.SyncEnroll));
-    expect(text(fieldErrorId('url'))).toBe('Indiquez l’adresse du serveur.');
+    // The UI asks the app whether a box holds a scanned QR code first.
+    await waitFor(() => expect(text(fieldErrorId('url'))).toBe('Indiquez l’adresse du serveur.'));
     expect(text(fieldErrorId('code'))).toBe('Indiquez le code d’inscription.');
     expect(document.activeElement).toBe(screen.getByTestId(TestId.SyncUrl));
     expect(screen.queryByTestId(TestId.SyncDevice), 'this laptop is set up: its own name is used').toBeNull();
 
     await user.type(screen.getByTestId(TestId.SyncUrl), 'hub.example.org');
     await user.type(screen.getByTestId(TestId.SyncCode), 'WXYZ-0000-0000-0000{Enter}');
-    expect(text(fieldErrorId('url'))).toBe('L’adresse doit commencer par https:// (ou http:// sur le réseau local).');
+    await waitFor(() => expect(text(fieldErrorId('url'))).toBe('L’adresse doit commencer par https:// (ou http:// sur le réseau local).'));
     expect(backend.count('syncEnroll')).toBe(0);
 
     await user.clear(screen.getByTestId(TestId.SyncUrl));
-    await user.type(screen.getByTestId(TestId.SyncUrl), `${HUB}{Enter}`);
-    await waitFor(() => expect(text(fieldErrorId('code'))).toBe('Code d’inscription inconnu : vérifiez-le ou demandez-en un nouveau.'));
+    await user.type(screen.getByTestId(TestId.SyncUrl), `${hub.url}{Enter}`);
+    await waitFor(() => expect(text(fieldErrorId('code'))).toBe("Code d'inscription inconnu : vérifiez-le ou demandez-en un nouveau."));
     expect(screen.queryByTestId(fieldErrorId('url')), 'the hub answered: the address is right').toBeNull();
-    expect(backend.lastArgs('syncEnroll')).toEqual([HUB, 'WXYZ-0000-0000-0000', null]);
+    expect(backend.lastArgs('syncEnroll')).toEqual([hub.url, 'WXYZ-0000-0000-0000', null]);
     expect(screen.getByTestId(TestId.SyncCode).getAttribute('aria-invalid')).toBe('true');
   });
 
   it('reports an unreachable hub in plain words', async () => {
-    const { user } = await openSync({ hub: { online: false } });
-    await user.type(screen.getByTestId(TestId.SyncUrl), HUB);
-    await user.type(screen.getByTestId(TestId.SyncCode), `${CODE}{Enter}`);
+    const hub = await Hub.start();
+    const code = await hub.enrolmentCode();
+    await hub.stop();
+    const { user } = await openSync();
+    await user.type(screen.getByTestId(TestId.SyncUrl), hub.url);
+    await user.type(screen.getByTestId(TestId.SyncCode), `${code}{Enter}`);
     expect((await screen.findByTestId(TestId.SyncError)).textContent).toContain('Le serveur est injoignable');
     expect(screen.getByTestId(TestId.SyncEnroll).textContent).toContain('Inscrire cet ordinateur');
   });
 
   it('takes the QR code a scanner types into the code box, then shows the live state', async () => {
+    const hub = await Hub.start();
+    const code = await hub.enrolmentCode();
     const { backend, user } = await openSync();
     expect(text(TestId.StatusOnline)).toBe('Hors ligne');
-    await user.type(screen.getByTestId(TestId.SyncCode), `${QR}{Enter}`);
+    await user.type(screen.getByTestId(TestId.SyncCode), `${qr(hub, code)}{Enter}`);
 
     await screen.findByTestId(TestId.SyncEnrolled);
-    expect(backend.lastArgs('syncEnroll')).toEqual([HUB, CODE, null]);
-    expect(text(TestId.SyncState)).toBe('En ligne');
+    expect(backend.lastArgs('syncEnroll')).toEqual([hub.url, code, null]);
+    // The first sync runs in the background, right after enrolment.
+    await waitFor(() => expect(text(TestId.SyncState)).toBe('En ligne'));
     expect(text(TestId.SyncLast)).toBe('à l’instant');
-    expect(text(TestId.SyncUnsynced), 'the first sync sent everything').toBe('0');
-    expect(text(TestId.SyncHub)).toBe(HUB);
+    await waitFor(() => expect(text(TestId.SyncUnsynced), 'the first sync sent everything').toBe('0'));
+    expect(text(TestId.SyncHub)).toBe(hub.url);
     expect(text(TestId.SyncOrg)).toBe('Passerelle Numérique');
     expect(screen.queryByTestId(TestId.SyncError)).toBeNull();
     await waitFor(() => expect(text(TestId.StatusOnline)).toBe('En ligne'));
@@ -67,27 +88,31 @@ describe('enrolment', () => {
   });
 
   it('lets a laptop never set up join its organisation from the first-run screen', async () => {
-    const backend = new MockBackend({ now: () => Date.now() });
+    const hub = await Hub.start();
+    const code = await hub.enrolmentCode();
+    const { backend } = await startApp({ shiftClockBy: 0 });
     const user = userEvent.setup();
     render(App, { props: { backend, storage: memoryStorage() } });
     await user.click(await screen.findByTestId(TestId.FirstRunJoin));
     await screen.findByTestId(TestId.SyncScreen);
-    await user.type(screen.getByTestId(TestId.SyncUrl), HUB);
-    await user.type(screen.getByTestId(TestId.SyncCode), `${CODE}{Enter}`);
-    expect(text(fieldErrorId('device'))).toBe('Indiquez le nom de cet ordinateur.');
+    await backend.idle();
+    await user.type(screen.getByTestId(TestId.SyncUrl), hub.url);
+    await user.type(screen.getByTestId(TestId.SyncCode), `${code}{Enter}`);
+    await waitFor(() => expect(text(fieldErrorId('device'))).toBe('Indiquez le nom de cet ordinateur.'));
 
     expect(document.activeElement, 'the missing name has the focus').toBe(screen.getByTestId(TestId.SyncDevice));
     await user.type(screen.getByTestId(TestId.SyncDevice), 'Portable 3');
     await user.click(screen.getByTestId(TestId.SyncEnroll));
     await screen.findByTestId(TestId.EventsScreen);
-    expect(backend.lastArgs('syncEnroll')).toEqual([HUB, CODE, 'Portable 3']);
+    expect(backend.lastArgs('syncEnroll')).toEqual([hub.url, code, 'Portable 3']);
     expect(text(TestId.StatusDevice)).toBe('Poste : Portable 3');
-    expect(text(TestId.StatusOnline)).toBe('En ligne');
+    await waitFor(() => expect(text(TestId.StatusOnline)).toBe('En ligne'));
   });
 
   it('goes back to the first-run form', async () => {
+    const { backend } = await startApp();
     const user = userEvent.setup();
-    render(App, { props: { backend: new MockBackend(), storage: memoryStorage() } });
+    render(App, { props: { backend, storage: memoryStorage() } });
     await user.click(await screen.findByTestId(TestId.FirstRunJoin));
     await user.click(await screen.findByTestId(TestId.SyncBack));
     await screen.findByTestId(TestId.FirstRunForm);
@@ -96,9 +121,9 @@ describe('enrolment', () => {
 
 describe('an enrolled laptop', () => {
   it('shows the hub gone, what waits, and catches up with "sync now" when it is back', async () => {
-    const { backend, user } = await openSync({ enrolled: true });
+    const { hub, user } = await openSync({ enrolled: true });
     expect(text(TestId.SyncState)).toBe('En ligne');
-    backend.setHubOnline(false);
+    await hub!.stop();
     await user.click(screen.getByTestId(TestId.NavDesk));
     await user.keyboard('DEMO-0000003{Enter}');
     await screen.findByTestId(TestId.DeskFeedback);
@@ -106,14 +131,14 @@ describe('an enrolled laptop', () => {
 
     await user.click(await screen.findByTestId(TestId.SyncNow));
     await waitFor(() => expect(text(TestId.SyncState)).toBe('Hors ligne'));
-    expect(screen.getByTestId(TestId.SyncError).textContent).toContain('Le serveur est injoignable. Rien n’est perdu');
+    expect(screen.getByTestId(TestId.SyncError).textContent).toContain("Le serveur est injoignable. Rien n'est perdu");
     expect(screen.getByTestId(TestId.SyncError).dataset.code).toBe('sync.offline');
     expect(text(TestId.SyncUnsynced)).toBe('1');
     await waitFor(() => expect(text(TestId.StatusOnline)).toBe('Hors ligne'));
     expect(text(TestId.StatusUnsynced)).toBe('1 opération à synchroniser');
     expect(screen.getByTestId(TestId.StatusSyncWarning).getAttribute('aria-label')).toContain('injoignable');
 
-    backend.setHubOnline(true);
+    await hub!.serve();
     await user.click(screen.getByTestId(TestId.SyncNow));
     await screen.findByTestId(TestId.SyncDone);
     expect(text(TestId.SyncState)).toBe('En ligne');
@@ -124,13 +149,13 @@ describe('an enrolled laptop', () => {
   });
 
   it('translates the last error when the language changes', async () => {
-    const { backend, user } = await openSync({ enrolled: true });
-    backend.setHubOnline(false);
+    const { hub, user } = await openSync({ enrolled: true });
+    await hub!.stop();
     await user.click(screen.getByTestId(TestId.SyncNow));
     await waitFor(() => expect(screen.getByTestId(TestId.SyncError).textContent).toContain('Le serveur est injoignable'));
     await user.click(screen.getByTestId(TestId.LanguageToggle));
     await waitFor(() => expect(screen.getByTestId(TestId.SyncError).textContent).toContain('The hub cannot be reached'));
-    expect(screen.getByTestId(TestId.StatusSyncWarning).getAttribute('title')).toContain('The hub cannot be reached');
+    await waitFor(() => expect(screen.getByTestId(TestId.StatusSyncWarning).getAttribute('title')).toContain('The hub cannot be reached'));
   });
 
   it('disables "sync now" while a sync runs', async () => {
@@ -142,32 +167,38 @@ describe('an enrolled laptop', () => {
     await waitFor(() => expect(button.hasAttribute('disabled')).toBe(false));
   });
 
+  // The hub runs on the real time; this laptop's clock is set off it.
   it('warns when this laptop’s clock is far off the hub’s, in either direction', async () => {
-    await openSync({ enrolled: true, hub: { skewMs: -3 * 3_600_000 } });
-    expect(text(TestId.SyncSkew)).toBe(
-      '⚠ L’horloge de cet ordinateur a 3 h d’avance sur le serveur. Les heures d’arrivée enregistrées ici seront décalées : corrigez la date et l’heure de l’ordinateur.',
+    await openSync({ enrolled: true, shiftClockBy: 3 * HOUR });
+    await waitFor(() =>
+      expect(text(TestId.SyncSkew)).toBe(
+        '⚠ L’horloge de cet ordinateur a 3 h d’avance sur le serveur. Les heures d’arrivée enregistrées ici seront décalées : corrigez la date et l’heure de l’ordinateur.',
+      ),
     );
     expect(screen.getByTestId(TestId.StatusSyncWarning).getAttribute('title')).toContain('3 h d’avance');
   });
 
   it('says a clock a quarter of an hour behind', async () => {
-    await openSync({ enrolled: true, hub: { skewMs: 15 * 60_000 } });
-    expect(text(TestId.SyncSkew)).toContain('a 15 min de retard sur le serveur');
+    await openSync({ enrolled: true, shiftClockBy: -15 * 60_000 });
+    await waitFor(() => expect(text(TestId.SyncSkew)).toContain('a 15 min de retard sur le serveur'));
   });
 
   it('does not warn about a clock a minute off', async () => {
-    await openSync({ enrolled: true, hub: { skewMs: 60_000 } });
+    await openSync({ enrolled: true, shiftClockBy: -60_000 });
+    await waitFor(() => expect(text(TestId.SyncState), 'the state is shown').toBe('En ligne'));
     expect(screen.queryByTestId(TestId.SyncSkew)).toBeNull();
     expect(screen.queryByTestId(TestId.StatusSyncWarning)).toBeNull();
   });
 
   it('refreshes the desk’s counters when a sync brings other laptops’ check-ins', async () => {
-    const { backend, event } = await openApp({ enrolled: true });
-    const before = Number(text(TestId.CounterArrived));
-    const waiting = [...backend.visitors.values()].find((v) => v.first_name === 'Thanh')!;
-    backend.otherLaptopCheckIn(event.id, waiting.id);
+    const { bridge, event, hub, people } = await openApp({ enrolled: true });
+    const before = await arrived();
+    const other = await otherLaptop(hub!);
+    await other.app.checkIn(event.id, { visitorId: people.thanh.id }, null, 'search');
+    await other.app.syncNow();
     expect(text(TestId.CounterArrived), 'nothing changes before the sync').toBe(String(before));
-    backend.backgroundSync();
+    // What the background task does (every 30 s, or at once when asked).
+    await rawBackend(bridge).syncNow();
     await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)));
   });
 
@@ -180,11 +211,11 @@ describe('an enrolled laptop', () => {
   });
 
   it('is in English too', async () => {
-    const opened = await openApp({ now: () => Date.now(), enrolled: true, hub: { skewMs: 2 * 3_600_000 }, status: { lang: 'en' } }, 'en');
+    const opened = await openApp({ enrolled: true, shiftClockBy: -2 * HOUR }, 'en');
     await opened.user.click(screen.getByTestId(TestId.NavSync));
-    expect(text(TestId.SyncState)).toBe('Online');
+    await waitFor(() => expect(text(TestId.SyncState)).toBe('Online'));
     expect(text(TestId.SyncLast)).toBe('just now');
-    expect(text(TestId.SyncSkew)).toContain('This laptop’s clock is 2 h behind the hub.');
+    await waitFor(() => expect(text(TestId.SyncSkew)).toContain('This laptop’s clock is 2 h behind the hub.'));
     expect(text(TestId.SyncNow)).toBe('Sync now');
   });
 });
@@ -192,7 +223,7 @@ describe('an enrolled laptop', () => {
 describe('the sync screen without a chosen event', () => {
   it('is reachable from the side rail (Alt+7) like the events list', async () => {
     const user = userEvent.setup();
-    const backend = MockBackend.seeded();
+    const { backend } = await startApp({}, 'now');
     render(App, { props: { backend, storage: memoryStorage() } });
     await screen.findByTestId(TestId.EventsScreen);
     expect(screen.getByTestId(TestId.NavSync).hasAttribute('disabled')).toBe(false);
@@ -204,38 +235,57 @@ describe('the sync screen without a chosen event', () => {
   });
 });
 
+// Real laptops on loopback: sharing advertises by mDNS on `lo`, and a join
+// without an address looks for sharers there for three seconds.
 describe('at the stand, without a hub', () => {
   it('shares: shows the pairing code big, then who joined, until stopped', async () => {
     const { backend, user } = await openSync();
     await user.click(screen.getByTestId(TestId.PeerShare));
-    expect(text(TestId.PeerCode)).toBe('3141-5926');
-    expect(text(TestId.PeerAddresses)).toContain('192.168.1.20:41234');
+    await screen.findByTestId(TestId.PeerCode);
+    const share = backend.lastResult<PeerShareView>('peerShareStart')!;
+    expect(text(TestId.PeerCode)).toMatch(/^\d{4}-\d{4}$/);
+    expect(text(TestId.PeerCode)).toBe(share.code);
+    expect(text(TestId.PeerAddresses)).toContain(loopback(share));
     expect(text(TestId.PeerLog)).toBe('En attente d’un ordinateur…');
 
-    backend.peerJoined('Portable B', 5, 40);
-    await waitFor(() => expect(text(TestId.PeerLog)).toBe('Portable B a rejoint : 40 opérations envoyées, 5 reçues.'));
+    // A laptop never set up joins with the code shown, at the address shown.
+    const b = rawBackend(await startLaptop({ shiftClockBy: 0 }));
+    const joined = await b.peerJoin(share.code, loopback(share), 'Portable B');
+    await waitFor(() =>
+      expect(text(TestId.PeerLog)).toBe(`Portable B (nouvel appareil) a rejoint (opérations envoyées : ${joined.pulled}, reçues : ${joined.pushed}).`),
+    );
 
     // The code stays on screen while the person checks people in meanwhile.
     await user.click(screen.getByTestId(TestId.NavEvents));
     await user.click(screen.getByTestId(TestId.NavSync));
-    expect(text(TestId.PeerCode)).toBe('3141-5926');
+    expect(text(TestId.PeerCode)).toBe(share.code);
 
     await user.click(screen.getByTestId(TestId.PeerStop));
     await screen.findByTestId(TestId.PeerShare);
-    expect(backend.sharing).toBeNull();
+    await expect(b.peerJoin(share.code, loopback(share), null), 'nobody answers any more').rejects.toMatchObject({ code: 'peer.not_found' });
   });
 
-  it('forgets the code when it expires', async () => {
+  it('forgets the code when sharing ends by itself', async () => {
     const { backend, user } = await openSync();
     await user.click(screen.getByTestId(TestId.PeerShare));
     await screen.findByTestId(TestId.PeerCode);
-    backend.peerClosed();
+    const share = backend.lastResult<PeerShareView>('peerShareStart')!;
+    // Wrong codes burn it (the other way it ends by itself is ten minutes).
+    const intruder = rawBackend(await startLaptop({ shiftClockBy: 0 }));
+    const wrong = share.code === '1111-2222' ? '3333-4444' : '1111-2222';
+    for (let i = 0; i < 3; i++) await intruder.peerJoin(wrong, loopback(share), 'Intrus').catch(() => {});
     await screen.findByTestId(TestId.PeerShare);
     expect(screen.queryByTestId(TestId.PeerCode)).toBeNull();
   });
 
-  it('joins with the code shown on the other laptop, and says what is wrong with it', async () => {
-    const { backend, user } = await openSync();
+  itByMdns('joins with the code shown on the other laptop, and says what is wrong with it', async () => {
+    const { backend, bridge, event, user } = await openSync();
+    // "Portable A" joined this laptop earlier, registered four walk-ins (twelve operations), and shares now.
+    const a = await standPeer(bridge, 'Portable A', {
+      afterJoining: async (app) => {
+        for (const first of ['Inès', 'Jade', 'Louise', 'Zoé']) await registerWalkIn(app, event.id, { first_name: first, last_name: 'Petit' });
+      },
+    });
     await user.click(screen.getByTestId(TestId.PeerJoin));
     expect(text(fieldErrorId('peer-code'))).toBe('Indiquez le code affiché sur l’ordinateur qui partage.');
     expect(backend.count('peerJoin')).toBe(0);
@@ -243,50 +293,62 @@ describe('at the stand, without a hub', () => {
     await user.type(screen.getByTestId(TestId.PeerJoinCode), '4827{Enter}');
     await waitFor(() => expect(text(fieldErrorId('peer-code'))).toContain('tapez les 8 chiffres'));
     await user.clear(screen.getByTestId(TestId.PeerJoinCode));
-    await user.type(screen.getByTestId(TestId.PeerJoinCode), '1111-2222{Enter}');
-    await waitFor(() => expect(text(fieldErrorId('peer-code'))).toContain('Code de jumelage incorrect'));
+    const wrong = a.share.code === '1111-2222' ? '3333-4444' : '1111-2222';
+    await user.type(screen.getByTestId(TestId.PeerJoinCode), `${wrong}{Enter}`);
+    await waitFor(() => expect(text(fieldErrorId('peer-code'))).toContain('Code de jumelage incorrect'), { timeout: 10_000 });
     expect(screen.queryByTestId(TestId.PeerResult)).toBeNull();
 
+    const typed = a.share.code.replace('-', ' ');
     await user.clear(screen.getByTestId(TestId.PeerJoinCode));
-    await user.type(screen.getByTestId(TestId.PeerJoinCode), '4827 1953{Enter}');
-    await screen.findByTestId(TestId.PeerResult);
+    await user.type(screen.getByTestId(TestId.PeerJoinCode), `${typed}{Enter}`);
+    await screen.findByTestId(TestId.PeerResult, {}, { timeout: 10_000 });
     expect(text(TestId.PeerResult)).toMatch(/^✓ Échange terminé avec Portable A : 12 opérations reçues, \d+ envoyées\.$/);
-    expect(backend.lastArgs('peerJoin')).toEqual(['4827 1953', null, null]);
+    expect(backend.lastArgs('peerJoin')).toEqual([typed, null, null]);
     expect(screen.queryByTestId(fieldErrorId('peer-code'))).toBeNull();
   });
 
-  it('asks for the address when the other laptop cannot be found', async () => {
-    const { backend, user } = await openSync({ peer: { found: false } });
-    await user.type(screen.getByTestId(TestId.PeerJoinCode), '4827-1953{Enter}');
-    await waitFor(() => expect(text(fieldErrorId('peer-address'))).toContain('Aucun ordinateur ne partage'));
+  itByMdns('asks for the address when the other laptop cannot be found', async () => {
+    const { backend, bridge, user } = await openSync();
+    // Its network hides it: no mDNS (no such interface), only its address.
+    const a = await standPeer(bridge, 'Portable A', { env: { ESCALE_MDNS_INTERFACE: 'escale-none' } });
+    const address = `127.0.0.1:${listeningPort(a.bridge.pid)}`;
+    await user.type(screen.getByTestId(TestId.PeerJoinCode), `${a.share.code}{Enter}`);
+    await waitFor(() => expect(text(fieldErrorId('peer-address'))).toContain('Aucun ordinateur ne partage'), { timeout: 10_000 });
     expect(document.activeElement).toBe(screen.getByTestId(TestId.PeerJoinAddress));
-    await user.type(screen.getByTestId(TestId.PeerJoinAddress), '192.168.1.20:41234{Enter}');
-    await screen.findByTestId(TestId.PeerResult);
-    expect(backend.lastArgs('peerJoin')).toEqual(['4827-1953', '192.168.1.20:41234', null]);
+    await user.type(screen.getByTestId(TestId.PeerJoinAddress), `${address}{Enter}`);
+    await screen.findByTestId(TestId.PeerResult, {}, { timeout: 10_000 });
+    expect(backend.lastArgs('peerJoin')).toEqual([a.share.code, address, null]);
   });
 
   it('refreshes the desk after an exchange brought check-ins', async () => {
-    const { backend, event } = await openApp();
-    const before = Number(text(TestId.CounterArrived));
-    const waiting = [...backend.visitors.values()].find((v) => v.first_name === 'Thanh')!;
-    backend.otherLaptopCheckIn(event.id, waiting.id);
-    backend.peerJoined('Portable B', 1, 0);
+    const { bridge, event, people } = await openApp();
+    const before = await arrived();
+    // "Portable B" joined this laptop, checked Thanh in, and joins again to hand it over.
+    const b = await standPeer(bridge, 'Portable B', {
+      afterJoining: (app) => app.checkIn(event.id, { visitorId: people.thanh.id }, null, 'search').then(() => {}),
+    });
+    const here = rawBackend(bridge);
+    const open = await here.peerShareStart();
+    const exchange: PeerJoinView = await b.app.peerJoin(open.code, loopback(open), null);
+    expect(exchange.pushed, 'the check-in').toBe(1);
     await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)));
   });
 
-  it('lets a laptop never set up join a sharing one from the first-run screen', async () => {
-    const backend = new MockBackend({ now: () => Date.now() });
+  itByMdns('lets a laptop never set up join a sharing one from the first-run screen', async () => {
+    const a = await seededLaptop('live');
+    const share = await a.app.peerShareStart();
+    const { backend } = await startApp({ shiftClockBy: 0 });
     const user = userEvent.setup();
     render(App, { props: { backend, storage: memoryStorage() } });
     await user.click(await screen.findByTestId(TestId.FirstRunJoin));
     await screen.findByTestId(TestId.PeerJoinCode);
     expect(screen.queryByTestId(TestId.PeerShare), 'nothing to share yet').toBeNull();
-    await user.type(screen.getByTestId(TestId.PeerJoinCode), '4827-1953{Enter}');
+    await user.type(screen.getByTestId(TestId.PeerJoinCode), `${share.code}{Enter}`);
     expect(text(fieldErrorId('device'))).toBe('Indiquez le nom de cet ordinateur.');
     await user.type(screen.getByTestId(TestId.SyncDevice), 'Portable B');
     await user.click(screen.getByTestId(TestId.PeerJoin));
-    await screen.findByTestId(TestId.EventsScreen);
-    expect(backend.lastArgs('peerJoin')).toEqual(['4827-1953', null, 'Portable B']);
+    await screen.findByTestId(TestId.EventsScreen, {}, { timeout: 10_000 });
+    expect(backend.lastArgs('peerJoin')).toEqual([share.code, null, 'Portable B']);
     expect(text(TestId.StatusDevice)).toBe('Poste : Portable B');
   });
 });

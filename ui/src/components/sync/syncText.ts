@@ -27,12 +27,15 @@ export function durationLabel(ms: number, locale: Locale): string {
     const n = Math.round(a / DAY);
     return locale === 'fr' ? `${n} j` : `${n} days`;
   }
-  if (a >= HOUR) {
-    const h = Math.floor(a / HOUR);
-    const m = Math.round((a % HOUR) / MINUTE);
+  // Rounded to the minute first: a skew measured a few milliseconds short
+  // of three hours is "3 h", not "2 h 60 min".
+  const minutes = Math.max(1, Math.round(a / MINUTE));
+  if (minutes >= HOUR / MINUTE) {
+    const h = Math.floor(minutes / (HOUR / MINUTE));
+    const m = minutes % (HOUR / MINUTE);
     return m === 0 || h >= 10 ? `${h} h` : `${h} h ${m} min`;
   }
-  return `${Math.max(1, Math.round(a / MINUTE))} min`;
+  return `${minutes} min`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorId, TestId, visitorFieldId } from '../../lib/testIds';
-import { openApp, text } from '../../test/helpers';
+import { findPerson, openApp, text } from '../../test/helpers';
+import { rawBackend } from '../../test/testBackend';
 
 const field = (id: string) => screen.getByTestId(id) as HTMLInputElement;
 
@@ -74,7 +75,7 @@ describe('the walk-in registration form', () => {
   });
 
   it('shows the server warning under the email when the email cannot be right, the person being registered anyway', async () => {
-    const { backend, user } = await openForm();
+    const { backend, bridge, event, user } = await openForm();
     await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Zoé');
     await user.type(field(visitorFieldId('walk-in', 'last_name')), 'Perrin');
     await user.type(field(visitorFieldId('walk-in', 'email')), 'zoe.perrin@');
@@ -89,7 +90,7 @@ describe('the walk-in registration form', () => {
     await user.clear(field(visitorFieldId('walk-in', 'email')));
     await user.type(field(visitorFieldId('walk-in', 'email')), 'zoe.perrin@example.org{Enter}');
     await waitFor(() => expect(screen.queryByTestId(TestId.WalkInForm)).toBeNull());
-    const zoe = [...backend.visitors.values()].find((v) => v.first_name === 'Zoé')!;
+    const zoe = await findPerson(rawBackend(bridge), event.id, 'zoe perrin');
     expect(zoe.email, 'the corrected email is saved').toBe('zoe.perrin@example.org');
     expect(text(TestId.DeskFeedbackTitle)).toBe('Bienvenue, Zoé Perrin');
   });
@@ -130,7 +131,7 @@ describe('the walk-in registration form', () => {
   });
 
   it('offers an existing similar person, and choosing them checks them in instead', async () => {
-    const { backend, user } = await openForm();
+    const { backend, people, user } = await openForm();
     await user.type(field(visitorFieldId('walk-in', 'first_name')), 'Eloise');
     await user.type(field(visitorFieldId('walk-in', 'last_name')), "N'Diaye-Lefevre");
 
@@ -139,8 +140,7 @@ describe('the walk-in registration form', () => {
     await user.click(screen.getByTestId(TestId.WalkInSimilarUse));
 
     await waitFor(() => expect(text(TestId.DeskFeedbackTitle)).toBe("Bienvenue, Éloïse N'Diaye-Lefèvre"));
-    const eloise = [...backend.visitors.values()].find((v) => v.first_name === 'Éloïse')!;
-    expect(backend.lastArgs('checkIn')?.[1]).toEqual({ visitorId: eloise.id });
+    expect(backend.lastArgs('checkIn')?.[1]).toEqual({ visitorId: people.eloise.id });
     expect(backend.count('registerWalkIn'), 'no duplicate record was created').toBe(0);
   });
 

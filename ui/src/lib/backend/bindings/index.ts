@@ -22,6 +22,7 @@ export type { ErrorBody } from './ErrorBody';
 export type { ErrorCode } from './ErrorCode';
 export type { EventInput } from './EventInput';
 export type { EventKind } from './EventKind';
+export type { EventName } from './EventName';
 export type { EventStats } from './EventStats';
 export type { EventView } from './EventView';
 export type { ExportFormat } from './ExportFormat';

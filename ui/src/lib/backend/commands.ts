@@ -1,0 +1,328 @@
+// The one mapping of the Backend's methods to the app's commands: names,
+// argument shapes and events, over a Transport (Tauri's IPC in the app,
+// tauri.ts; the UI bridge in the component tests, bridge.ts). Owned by
+// desk-backend.
+//
+// - Command names are typed by the generated `CommandName`, event names by
+//   `EventName` (bindings/), and a Rust test (src-tauri/tests/bindings.rs)
+//   checks that the names passed to `call(...)` below are exactly the
+//   registered commands: keep the `this.call<T>('name', …)` form so that
+//   test can read them.
+// - Arguments are camelCase here; Tauri maps them to the Rust snake_case
+//   parameters. Optional arguments are sent as null, never left out.
+// - Every rejection is a `BackendError` `{code, message, field}` with the
+//   message already translated by Rust (see `setLanguage`).
+import type { Backend } from './backend';
+import type { CommandName } from './bindings/CommandName';
+import type { EventName } from './bindings/EventName';
+import type {
+  AppStatus,
+  BackendError,
+  CheckInMethod,
+  CheckInOutcome,
+  CheckInTarget,
+  CloseRequest,
+  ColumnMapping,
+  DemoReport,
+  EnrolmentLink,
+  DismissedPair,
+  DuplicateView,
+  EventInput,
+  EventStats,
+  EventView,
+  ExportFormat,
+  ExportReport,
+  ImportPreview,
+  ImportProgress,
+  ImportReport,
+  Lang,
+  MergeResult,
+  PeerEventView,
+  PeerJoinView,
+  PeerShareView,
+  RegistrationFilter,
+  RegistrationPage,
+  SearchHit,
+  SessionInput,
+  SessionView,
+  Similar,
+  Suggestion,
+  SyncView,
+  UpdateVisitorResult,
+  VisitorDetail,
+  VisitorInput,
+  WalkIn,
+  WalkInResult,
+} from './types';
+
+/** The event `import_commit` emits while it reads (Rust `PROGRESS_EVENT`). */
+const IMPORT_PROGRESS: EventName = 'import-progress';
+/** Events of the background sync and of closing (Rust `sync.rs`, `commands/sync.rs`). */
+const SYNC_STATUS: EventName = 'sync-status';
+const DATA_CHANGED: EventName = 'data-changed';
+const CLOSE_REQUESTED: EventName = 'close-requested';
+/** The sharing laptop's events (Rust `commands/peer.rs`). */
+const PEER_EVENT: EventName = 'peer-event';
+
+/** Arguments of a command, camelCase (Tauri maps them to the Rust parameters). */
+export type CommandArgs = Record<string, unknown>;
+
+/**
+ * How commands reach the app and its events come back: Tauri's `invoke` and
+ * `listen` in the app (tauri.ts), the UI bridge's pipes in the component
+ * tests (bridge.ts). `invoke` rejects with what Rust sent.
+ */
+export interface Transport {
+  invoke<T>(command: CommandName, args?: CommandArgs): Promise<T>;
+  /** Resolves to an unsubscribe function. */
+  listen<T>(event: EventName, handler: (payload: T) => void): Promise<() => void>;
+}
+
+/** The OS file dialogs (not commands: Tauri's dialog plugin in the app). */
+export interface Dialogs {
+  /** "Open file" (CSV/XLSX); null when cancelled. */
+  pickOpenFile(): Promise<string | null>;
+  /** "Save as", starting from `defaultName`; null when cancelled. */
+  pickSaveFile(defaultName: string): Promise<string | null>;
+}
+
+/**
+ * Rust rejects with an `ErrorBody`; Tauri itself rejects with a string when
+ * the arguments do not deserialize (a bug on this side): make that a
+ * `BackendError` too, so the UI handles one shape.
+ */
+function toBackendError(e: unknown): BackendError {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) {
+    return e as BackendError;
+  }
+  return { code: 'internal', message: String(e), field: null };
+}
+
+function targetArgs(target: CheckInTarget): { visitorId: string | null; code: string | null } {
+  return 'visitorId' in target
+    ? { visitorId: target.visitorId, code: null }
+    : { visitorId: null, code: target.code };
+}
+
+export class CommandBackend implements Backend {
+  constructor(
+    private readonly transport: Transport,
+    private readonly dialogs: Dialogs,
+  ) {}
+
+  private async call<T>(command: CommandName, args?: CommandArgs): Promise<T> {
+    try {
+      return await this.transport.invoke<T>(command, args);
+    } catch (e) {
+      throw toBackendError(e);
+    }
+  }
+
+  // ------------------------------------------------------------ app
+
+  status(): Promise<AppStatus> {
+    return this.call<AppStatus>('status');
+  }
+
+  setLanguage(lang: Lang): Promise<void> {
+    return this.call<void>('set_language', { lang });
+  }
+
+  firstRun(orgName: string, deviceName: string, lang: Lang): Promise<AppStatus> {
+    return this.call<AppStatus>('first_run', { orgName, deviceName, lang });
+  }
+
+  loadDemo(visitors: number): Promise<DemoReport> {
+    return this.call<DemoReport>('load_demo', { visitors });
+  }
+
+  // ------------------------------------------------------------ events
+
+  listEvents(): Promise<EventView[]> {
+    return this.call<EventView[]>('list_events');
+  }
+
+  getEvent(id: string): Promise<EventView> {
+    return this.call<EventView>('get_event', { id });
+  }
+
+  createEvent(input: EventInput): Promise<EventView> {
+    return this.call<EventView>('create_event', { input });
+  }
+
+  updateEvent(id: string, input: EventInput): Promise<EventView> {
+    return this.call<EventView>('update_event', { id, input });
+  }
+
+  archiveEvent(eventId: string): Promise<void> {
+    return this.call<void>('archive_event', { eventId });
+  }
+
+  listSessions(eventId: string): Promise<SessionView[]> {
+    return this.call<SessionView[]>('list_sessions', { eventId });
+  }
+
+  addSession(eventId: string, input: SessionInput): Promise<SessionView> {
+    return this.call<SessionView>('add_session', { eventId, input });
+  }
+
+  updateSession(id: string, input: SessionInput): Promise<SessionView> {
+    return this.call<SessionView>('update_session', { id, input });
+  }
+
+  // ------------------------------------------------------------ desk
+
+  search(eventId: string, query: string, limit: number, sessionId: string | null = null): Promise<SearchHit[]> {
+    return this.call<SearchHit[]>('search', { eventId, query, limit, sessionId });
+  }
+
+  checkIn(
+    eventId: string,
+    target: CheckInTarget,
+    sessionId: string | null,
+    method: CheckInMethod,
+  ): Promise<CheckInOutcome> {
+    return this.call<CheckInOutcome>('check_in', { eventId, ...targetArgs(target), sessionId, method });
+  }
+
+  checkOut(
+    eventId: string,
+    target: CheckInTarget,
+    sessionId: string | null,
+    method: CheckInMethod,
+  ): Promise<CheckInOutcome> {
+    return this.call<CheckInOutcome>('check_out', { eventId, ...targetArgs(target), sessionId, method });
+  }
+
+  undoLast(eventId: string, sessionId: string | null): Promise<string> {
+    return this.call<string>('undo_last', { eventId, sessionId });
+  }
+
+  eventStats(eventId: string): Promise<EventStats> {
+    return this.call<EventStats>('event_stats', { eventId });
+  }
+
+  // ------------------------------------------------------------ people
+
+  registerWalkIn(walkIn: WalkIn): Promise<WalkInResult> {
+    return this.call<WalkInResult>('register_walk_in', { walkIn });
+  }
+
+  similar(input: VisitorInput): Promise<Similar[]> {
+    return this.call<Similar[]>('similar', { input });
+  }
+
+  suggest(field: string, text: string, context: Record<string, string>): Promise<Suggestion[]> {
+    return this.call<Suggestion[]>('suggest_values', { field, text, context });
+  }
+
+  visitorDetail(id: string): Promise<VisitorDetail> {
+    return this.call<VisitorDetail>('visitor_detail', { id });
+  }
+
+  updateVisitor(id: string, input: VisitorInput): Promise<UpdateVisitorResult> {
+    return this.call<UpdateVisitorResult>('update_visitor', { id, input });
+  }
+
+  mergeVisitors(loser: string, winner: string): Promise<MergeResult> {
+    return this.call<MergeResult>('merge_visitors', { loser, winner });
+  }
+
+  duplicateCandidates(eventId: string | null): Promise<DuplicateView[]> {
+    return this.call<DuplicateView[]>('duplicate_candidates', { eventId });
+  }
+
+  notDuplicate(a: string, b: string): Promise<DismissedPair> {
+    return this.call<DismissedPair>('not_duplicate', { a, b });
+  }
+
+  registrations(eventId: string, filter: RegistrationFilter): Promise<RegistrationPage> {
+    return this.call<RegistrationPage>('registrations', { eventId, filter });
+  }
+
+  // ------------------------------------------------------------ import / export
+
+  importPreview(eventId: string, path: string, mapping: ColumnMapping | null = null): Promise<ImportPreview> {
+    return this.call<ImportPreview>('import_preview', { eventId, path, mapping });
+  }
+
+  async importCommit(
+    eventId: string,
+    path: string,
+    mapping: ColumnMapping | null,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportReport> {
+    const unlisten = await this.transport.listen<ImportProgress>(IMPORT_PROGRESS, onProgress);
+    try {
+      return await this.call<ImportReport>('import_commit', { eventId, path, mapping });
+    } finally {
+      unlisten();
+    }
+  }
+
+  exportEvent(eventId: string, format: ExportFormat, path: string): Promise<ExportReport> {
+    return this.call<ExportReport>('export_event', { eventId, format, path });
+  }
+
+  // ------------------------------------------------------------ sync
+
+  syncStatus(): Promise<SyncView> {
+    return this.call<SyncView>('sync_status');
+  }
+
+  syncEnroll(url: string, code: string, deviceName: string | null): Promise<SyncView> {
+    return this.call<SyncView>('sync_enroll', { url, code, deviceName });
+  }
+
+  readEnrolmentLink(text: string): Promise<EnrolmentLink | null> {
+    return this.call<EnrolmentLink | null>('read_enrolment_link', { text });
+  }
+
+  syncNow(): Promise<SyncView> {
+    return this.call<SyncView>('sync_now');
+  }
+
+  quitApp(): Promise<void> {
+    return this.call<void>('quit_app');
+  }
+
+  onSyncStatus(handler: (view: SyncView) => void): Promise<() => void> {
+    return this.transport.listen<SyncView>(SYNC_STATUS, handler);
+  }
+
+  onDataChanged(handler: () => void): Promise<() => void> {
+    return this.transport.listen<null>(DATA_CHANGED, () => handler());
+  }
+
+  onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void> {
+    return this.transport.listen<CloseRequest>(CLOSE_REQUESTED, handler);
+  }
+
+  // ------------------------------------------------------------ stand peers (no hub)
+
+  peerShareStart(): Promise<PeerShareView> {
+    return this.call<PeerShareView>('peer_share_start');
+  }
+
+  peerShareStop(): Promise<void> {
+    return this.call<void>('peer_share_stop');
+  }
+
+  peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView> {
+    return this.call<PeerJoinView>('peer_join', { code, address, deviceName });
+  }
+
+  onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void> {
+    return this.transport.listen<PeerEventView>(PEER_EVENT, handler);
+  }
+
+  // ------------------------------------------------------------ dialogs
+
+  pickOpenFile(): Promise<string | null> {
+    return this.dialogs.pickOpenFile();
+  }
+
+  pickSaveFile(defaultName: string): Promise<string | null> {
+    return this.dialogs.pickSaveFile(defaultName);
+  }
+}
