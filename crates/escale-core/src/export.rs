@@ -18,6 +18,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use uuid::Uuid;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -181,42 +182,42 @@ impl Escale {
              GROUP BY v.id ORDER BY v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.id",
             fields.join(", ")
         ))
-        .bind(ev.id.to_string())
+        .bind(ev.id)
         .fetch_all(pool)
         .await?;
-        let arrivals: HashMap<String, i64> = sqlx::query(
+        let arrivals: HashMap<Uuid, i64> = sqlx::query(
             "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS at FROM checkin c
              LEFT JOIN alias a ON a.id = c.visitor_id
              WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
              GROUP BY v",
         )
-        .bind(ev.id.to_string())
+        .bind(ev.id)
         .fetch_all(pool)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get("v")?, r.try_get("at")?)))
+        .map(|r| Ok((r.try_get::<Uuid, _>("v")?, r.try_get("at")?)))
         .collect::<Result<_>>()?;
-        let mut sessions: HashMap<String, Vec<String>> = HashMap::new();
+        let mut sessions: HashMap<Uuid, Vec<String>> = HashMap::new();
         for r in sqlx::query(
             "SELECT DISTINCT COALESCE(a.root, c.visitor_id) AS v, s.title AS title FROM checkin c
              LEFT JOIN alias a ON a.id = c.visitor_id JOIN session s ON s.id = c.session_id
              WHERE c.event_id = ?1 AND c.direction = 'in' AND c.voided = 0
              ORDER BY v, s.starts_at, s.title",
         )
-        .bind(ev.id.to_string())
+        .bind(ev.id)
         .fetch_all(pool)
         .await?
         {
             let title: Option<String> = r.try_get("title")?;
             sessions
-                .entry(r.try_get("v")?)
+                .entry(r.try_get::<Uuid, _>("v")?)
                 .or_default()
                 .push(title.unwrap_or_default());
         }
         let cols = columns();
         let mut out = Vec::with_capacity(people.len());
         for r in &people {
-            let id: String = r.try_get("id")?;
+            let id: Uuid = r.try_get("id")?;
             let values = crate::store::records::values_from_row(Entity::Visitor, r)?;
             let text = |name: &str| -> Result<String> {
                 Ok(r.try_get::<Option<String>, _>(name)?.unwrap_or_default())

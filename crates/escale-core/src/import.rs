@@ -127,7 +127,7 @@ impl Known {
         .await?;
         let mut k = Known::default();
         for r in rows {
-            let id = crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?;
+            let id = r.try_get::<Uuid, _>("id")?;
             let email: Option<String> = r.try_get("email")?;
             let key: String = r.try_get("name_key")?;
             k.add(
@@ -186,12 +186,11 @@ impl Escale {
         let prog = reader.progress();
         let mut known = Known::load(self.store().pool()).await?;
         let existing_regs: HashSet<Uuid> =
-            sqlx::query_scalar::<_, String>("SELECT id FROM registration WHERE event_id = ?")
-                .bind(ev.id.to_string())
+            sqlx::query_scalar::<_, Uuid>("SELECT id FROM registration WHERE event_id = ?")
+                .bind(ev.id)
                 .fetch_all(self.store().pool())
                 .await?
-                .iter()
-                .filter_map(|s| Uuid::parse_str(s).ok())
+                .into_iter()
                 .collect();
         let mut seen_regs: HashSet<Uuid> = HashSet::new();
 

@@ -104,7 +104,7 @@ impl SearchIndex {
         let mut reload_roots: HashSet<Uuid> = HashSet::new();
         for (id, first, last, email, phone, root) in changed_visitors(pool, since).await? {
             let id = parse_uuid(&id)?;
-            if let Some(root) = root {
+            if let Some(root) = root.filter(|r| !r.is_empty()) {
                 self.remove(id);
                 reload_roots.insert(parse_uuid(&root)?);
                 continue;
@@ -127,11 +127,11 @@ impl SearchIndex {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(pool).await? {
                 live.push((
-                    parse_uuid(&r.try_get::<String, _>("id")?)?,
+                    r.try_get::<Uuid, _>("id")?,
                     r.try_get::<Option<String>, _>("first_name")?
                         .unwrap_or_default(),
                     r.try_get::<Option<String>, _>("last_name")?
@@ -148,10 +148,11 @@ impl SearchIndex {
             let ev = events.get(&id).cloned().unwrap_or_default();
             self.upsert(id, &first, &last, email.as_deref(), phone.as_deref(), &ev);
         }
-        let erased: Vec<String> = sqlx::query_scalar("SELECT visitor_id FROM erased WHERE rev > ?")
-            .bind(since)
-            .fetch_all(pool)
-            .await?;
+        let erased: Vec<String> =
+            sqlx::query_scalar("SELECT hex(visitor_id) FROM erased WHERE rev > ?")
+                .bind(since)
+                .fetch_all(pool)
+                .await?;
         for e in erased {
             self.remove(parse_uuid(&e)?);
         }
@@ -183,7 +184,7 @@ impl SearchIndex {
             loop {
                 let (rows, last) = json_page(
                     pool,
-                    "SELECT r.rowid, json_array(COALESCE(a.root, r.visitor_id), r.event_id) FROM registration r
+                    "SELECT r.rowid, json_array(hex(COALESCE(a.root, r.visitor_id)), hex(r.event_id)) FROM registration r
                      LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.status = 'active' AND r.rowid > ?",
                     after,
                     -1,
@@ -196,7 +197,8 @@ impl SearchIndex {
                 }
             }
         } else {
-            let base = "SELECT COALESCE(a.root, r.visitor_id), r.event_id FROM registration r
+            let base =
+                "SELECT hex(COALESCE(a.root, r.visitor_id)), hex(r.event_id) FROM registration r
                         LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.status = 'active'";
             let ids: Vec<Uuid> = live.iter().map(|l| l.0).collect();
             for chunk in ids.chunks(300) {
@@ -207,7 +209,7 @@ impl SearchIndex {
                 let mut q = sqlx::query_as::<_, (Option<String>, Option<String>)>(&sql);
                 for _ in 0..2 {
                     for id in chunk {
-                        q = q.bind(id.to_string());
+                        q = q.bind(id);
                     }
                 }
                 push(q.fetch_all(pool).await?)?;
@@ -517,7 +519,7 @@ async fn changed_visitors(pool: &SqlitePool, since: i64) -> Result<Vec<VisitorRo
     if since >= 0 {
         // A refresh after a few writes: the `rev` index finds them directly.
         return Ok(sqlx::query_as(
-            "SELECT v.id, v.first_name, v.last_name, v.email, v.phone, a.root
+            "SELECT hex(v.id), v.first_name, v.last_name, v.email, v.phone, hex(a.root)
              FROM visitor v LEFT JOIN alias a ON a.id = v.id WHERE v.rev > ?",
         )
         .bind(since)
@@ -529,7 +531,7 @@ async fn changed_visitors(pool: &SqlitePool, since: i64) -> Result<Vec<VisitorRo
     loop {
         let (rows, last) = json_page::<VisitorRow>(
             pool,
-            "SELECT v.rowid, json_array(v.id, v.first_name, v.last_name, v.email, v.phone, a.root)
+            "SELECT v.rowid, json_array(hex(v.id), v.first_name, v.last_name, v.email, v.phone, hex(a.root))
              FROM visitor v LEFT JOIN alias a ON a.id = v.id WHERE v.rowid > ? AND v.rev > ?",
             after,
             since,

@@ -11,7 +11,6 @@ use super::{parse_id, set, Escale};
 use crate::error::{Error, Result};
 use crate::model::{Direction, Entity, Method, RegistrationKind, REG_ACTIVE};
 use crate::op::{OpBody, Value};
-use crate::store::parse_uuid;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -119,21 +118,11 @@ impl Escale {
         // Read and write in one transaction so two desks of this laptop (app
         // and CLI) cannot both see "not arrived" and both say welcome.
         let mut tx = self.store.write().await?;
-        let sid = session.as_ref().map(|s| s.id.to_string());
-        let members = member_ids(tx.conn(), visitor_id).await?;
-        let previous = earliest(tx.conn(), ev.id, sid.as_deref(), &members).await?;
-        // Plain `visitor_id IN (the person's records)` with the event: an
-        // exact look-up on (event_id, visitor_id), never a scan of the event.
-        let registered: i64 = sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM registration WHERE event_id = ? AND visitor_id IN ({}) AND status = 'active'",
-            vec!["?"; members.len()].join(",")
-        ))
-        .bind(ev.id.to_string())
-        .bind_all(&members)
-        .fetch_one(tx.conn())
-        .await?;
+        let sid = session.as_ref().map(|s| s.id);
+        let (previous, registered) =
+            arrival_and_registration(tx.conn(), ev.id, sid, visitor_id).await?;
         let mut bodies = vec![];
-        let walk_in_created = registered == 0 && direction == Direction::In;
+        let walk_in_created = !registered && direction == Direction::In;
         if walk_in_created {
             bodies.push(set(
                 Entity::Registration,
@@ -202,48 +191,40 @@ impl Escale {
         let ev = self.event(event_id).await?;
         let ident = self.identity().await?;
         let sid = match session_id {
-            Some(s) => Some(self.session(s).await?.id.to_string()),
+            Some(s) => Some(self.session(s).await?.id),
             None => None,
         };
         let mut tx = self.store.write().await?;
-        let last: Option<(String, String, String)> = sqlx::query_as(
+        let last: Option<(Uuid, Uuid, String)> = sqlx::query_as(
             "SELECT id, visitor_id, direction FROM checkin WHERE origin = ? AND event_id = ? AND session_id IS ? AND voided = 0
              ORDER BY at_ms DESC, id DESC LIMIT 1",
         )
-        .bind(ident.device_id.to_string())
-        .bind(ev.id.to_string())
-        .bind(sid.clone())
+        .bind(ident.device_id)
+        .bind(ev.id)
+        .bind(sid)
         .fetch_optional(tx.conn())
         .await?;
-        let (last, visitor, direction) = last.ok_or(Error::NothingToUndo)?;
-        let id = parse_uuid(&last)?;
+        let (id, visitor, direction) = last.ok_or(Error::NothingToUndo)?;
         // Undoing an arrival means "this person has not arrived": every scan
         // that makes them arrived goes, not only the latest one — which may
         // have been a repeat scan that counted for nothing ("already arrived").
         let mut void = vec![id];
         if direction == Direction::In.as_str() {
-            let root: Option<String> = sqlx::query_scalar("SELECT root FROM alias WHERE id = ?")
-                .bind(&visitor)
-                .fetch_optional(tx.conn())
-                .await?;
-            let members =
-                member_ids(tx.conn(), parse_uuid(root.as_deref().unwrap_or(&visitor))?).await?;
-            let others: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT id FROM checkin WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({})
-                   AND direction = 'in' AND voided = 0 ORDER BY id",
-                vec!["?"; members.len()].join(",")
-            ))
-            .bind(ev.id.to_string())
+            let others: Vec<Uuid> = sqlx::query_scalar(
+                "WITH person(id) AS (
+                   SELECT COALESCE((SELECT root FROM alias WHERE id = ?1), ?1)),
+                 member(id) AS (
+                   SELECT id FROM person UNION SELECT a.id FROM alias a, person p WHERE a.root = p.id)
+                 SELECT c.id FROM checkin c
+                 WHERE c.event_id = ?2 AND c.session_id IS ?3 AND c.visitor_id IN member
+                   AND c.direction = 'in' AND c.voided = 0 ORDER BY c.id",
+            )
+            .bind(visitor)
+            .bind(ev.id)
             .bind(sid)
-            .bind_all(&members)
             .fetch_all(tx.conn())
             .await?;
-            for o in others {
-                let o = parse_uuid(&o)?;
-                if o != id {
-                    void.push(o);
-                }
-            }
+            void.extend(others.into_iter().filter(|o| *o != id));
         }
         tx.append(
             void.into_iter()
@@ -256,49 +237,29 @@ impl Escale {
     }
 }
 
-/// The records standing for a root visitor: itself and what was merged into it.
-async fn member_ids(conn: &mut sqlx::SqliteConnection, root: Uuid) -> Result<Vec<String>> {
-    let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
-        .bind(root.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    ids.push(root.to_string());
-    Ok(ids)
-}
-
-/// Earliest non-voided check-in (ms) of a person (all their records) at an event or session.
-async fn earliest(
+/// A person's (all their records') earliest non-voided arrival (ms) at an
+/// event or session, and whether they are registered for the event: one
+/// statement, exact look-ups on (event_id, visitor_id).
+async fn arrival_and_registration(
     conn: &mut sqlx::SqliteConnection,
     event: Uuid,
-    session: Option<&str>,
-    members: &[String],
-) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT min(at_ms) FROM checkin
-         WHERE event_id = ? AND session_id IS ? AND visitor_id IN ({}) AND direction = 'in' AND voided = 0",
-        vec!["?"; members.len()].join(",")
-    ))
-    .bind(event.to_string())
+    session: Option<Uuid>,
+    root: Uuid,
+) -> Result<(Option<i64>, bool)> {
+    let (at, registered): (Option<i64>, i64) = sqlx::query_as(
+        "WITH member(id) AS (SELECT ?1 UNION SELECT id FROM alias WHERE root = ?1)
+         SELECT
+           (SELECT min(at_ms) FROM checkin WHERE event_id = ?2 AND session_id IS ?3
+              AND visitor_id IN member AND direction = 'in' AND voided = 0),
+           EXISTS (SELECT 1 FROM registration WHERE event_id = ?2 AND visitor_id IN member
+              AND status = 'active')",
+    )
+    .bind(root)
+    .bind(event)
     .bind(session)
-    .bind_all(members)
     .fetch_one(conn)
-    .await?)
-}
-
-/// Binds a list of ids, in order.
-trait BindAll<'q> {
-    fn bind_all(self, ids: &'q [String]) -> Self;
-}
-
-impl<'q, O> BindAll<'q>
-    for sqlx::query::QueryScalar<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>
-{
-    fn bind_all(mut self, ids: &'q [String]) -> Self {
-        for id in ids {
-            self = self.bind(id.as_str());
-        }
-        self
-    }
+    .await?;
+    Ok((at, registered != 0))
 }
 
 /// People currently inside a session: their latest scan there is "in".
@@ -314,7 +275,7 @@ pub(crate) async fn session_inside(
            WHERE c.session_id = ? AND c.voided = 0)
          WHERE rn = 1 AND direction = 'in'",
     )
-    .bind(session.to_string())
+    .bind(session)
     .fetch_one(conn)
     .await?)
 }

@@ -98,7 +98,7 @@ const CHUNK: usize = 300;
 /// the pairs shown). Read as one JSON document built by SQLite: handing
 /// 100,000 rows over one by one cost more than the query (see `ops_after`).
 const LIGHT: &str =
-    "json_group_array(json_array(id, first_name, last_name, name_key, email, phone, birth_year))";
+    "json_group_array(json_array(hex(id), first_name, last_name, name_key, email, phone, birth_year))";
 
 struct Rec {
     first: String,
@@ -178,11 +178,11 @@ impl Escale {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(pool).await? {
-                let member = parse_uuid(&r.try_get::<String, _>("visitor")?)?;
-                let event = parse_uuid(&r.try_get::<String, _>("event")?)?;
+                let member = r.try_get::<Uuid, _>("visitor")?;
+                let event = r.try_get::<Uuid, _>("event")?;
                 let root = members.get(&member).copied().unwrap_or(member);
                 regs.entry((root, event)).or_insert(Reg {
                     event,
@@ -202,11 +202,11 @@ impl Escale {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(pool).await? {
-                let member = parse_uuid(&r.try_get::<String, _>("visitor")?)?;
-                let event = parse_uuid(&r.try_get::<String, _>("event")?)?;
+                let member = r.try_get::<Uuid, _>("visitor")?;
+                let event = r.try_get::<Uuid, _>("event")?;
                 arrived.insert((members.get(&member).copied().unwrap_or(member), event));
             }
         }
@@ -312,7 +312,7 @@ impl Escale {
 /// bundle import, the duplicates it brought.
 pub async fn proposed_since(store: &Store, rev: i64) -> Result<usize> {
     let pool = store.pool();
-    let ids: Vec<String> = sqlx::query_scalar(
+    let ids: Vec<Uuid> = sqlx::query_scalar(
         "SELECT id FROM visitor WHERE rev > ? AND id NOT IN (SELECT id FROM alias)",
     )
     .bind(rev)
@@ -321,7 +321,7 @@ pub async fn proposed_since(store: &Store, rev: i64) -> Result<usize> {
     if ids.is_empty() {
         return Ok(0);
     }
-    let around: BTreeSet<Uuid> = ids.iter().map(|s| parse_uuid(s)).collect::<Result<_>>()?;
+    let around: BTreeSet<Uuid> = ids.into_iter().collect();
     Ok(candidates(pool, Some(&around)).await?.len())
 }
 
@@ -496,7 +496,7 @@ pub(crate) fn close_names(a: &str, b: &str) -> bool {
 async fn load_light(
     pool: &SqlitePool,
     sql: &str,
-    binds: &[String],
+    binds: &[Uuid],
     out: &mut BTreeMap<Uuid, Rec>,
 ) -> Result<()> {
     type Row = (
@@ -553,7 +553,7 @@ async fn load_grouped(pool: &SqlitePool) -> Result<BTreeMap<Uuid, Rec>> {
 /// The live records sharing a name key or an email with one of `ids`
 /// (`ids` themselves included), by index look-ups.
 async fn load_around(pool: &SqlitePool, ids: &BTreeSet<Uuid>) -> Result<BTreeMap<Uuid, Rec>> {
-    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let ids: Vec<Uuid> = ids.iter().copied().collect();
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(CHUNK) {
         let ph = vec!["?"; chunk.len()].join(", ");
@@ -584,10 +584,7 @@ async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
     .await?;
     let mut out = BTreeSet::new();
     for r in rows {
-        let (a, b) = (
-            parse_uuid(&r.try_get::<String, _>("a")?)?,
-            parse_uuid(&r.try_get::<String, _>("b")?)?,
-        );
+        let (a, b) = (r.try_get::<Uuid, _>("a")?, r.try_get::<Uuid, _>("b")?);
         out.insert((a.min(b), a.max(b)));
     }
     Ok(out)
@@ -595,14 +592,14 @@ async fn dismissed(pool: &SqlitePool) -> Result<BTreeSet<(Uuid, Uuid)>> {
 
 /// The live records standing for everyone registered at the event.
 async fn registered_roots(pool: &SqlitePool, event: Uuid) -> Result<BTreeSet<Uuid>> {
-    let rows: Vec<String> = sqlx::query_scalar(
+    let rows: Vec<Uuid> = sqlx::query_scalar(
         "SELECT DISTINCT coalesce(a.root, r.visitor_id) FROM registration r
          LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.event_id = ? AND r.visitor_id IS NOT NULL",
     )
-    .bind(event.to_string())
+    .bind(event)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(|s| parse_uuid(s)).collect()
+    Ok(rows.into_iter().collect())
 }
 
 /// One registration of a duplicate side, with its event.

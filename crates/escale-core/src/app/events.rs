@@ -97,7 +97,7 @@ impl Escale {
     pub async fn event(&self, id: &str) -> Result<EventView> {
         let uid = parse_id(id, Error::EventNotFound)?;
         let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived FROM event WHERE id = ?")
-            .bind(uid.to_string())
+            .bind(uid)
             .fetch_optional(self.store.pool())
             .await?
             .ok_or_else(|| Error::EventNotFound(id.to_string()))?;
@@ -140,7 +140,7 @@ impl Escale {
             "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, e.timezone
              FROM session s JOIN event e ON e.id = s.event_id WHERE s.id = ? AND COALESCE(s.archived, 0) = 0",
         )
-        .bind(uid.to_string())
+        .bind(uid)
         .fetch_optional(self.store.pool())
         .await?
         .ok_or_else(|| Error::SessionNotFound(id.to_string()))?;
@@ -154,7 +154,7 @@ impl Escale {
              FROM session s JOIN event e ON e.id = s.event_id
              WHERE s.event_id = ? AND COALESCE(s.archived, 0) = 0 ORDER BY s.starts_at, s.title",
         )
-        .bind(ev.id.to_string())
+        .bind(ev.id)
         .fetch_all(self.store.pool())
         .await?;
         rows.iter().map(session_from_row).collect()
@@ -262,7 +262,7 @@ fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
         .try_get::<Option<String>, _>("ends_at")?
         .unwrap_or_default();
     Ok(EventView {
-        id: crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?,
+        id: r.try_get::<Uuid, _>("id")?,
         kind: r.try_get::<Option<String>, _>("kind")?.unwrap_or_default(),
         title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
         place: r.try_get::<Option<String>, _>("place")?.unwrap_or_default(),
@@ -285,8 +285,8 @@ fn session_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SessionView> {
         .try_get::<Option<String>, _>("ends_at")?
         .unwrap_or_default();
     Ok(SessionView {
-        id: crate::store::parse_uuid(&r.try_get::<String, _>("id")?)?,
-        event_id: crate::store::parse_uuid(&r.try_get::<String, _>("event_id")?)?,
+        id: r.try_get::<Uuid, _>("id")?,
+        event_id: r.try_get::<Uuid, _>("event_id")?,
         title: r.try_get::<Option<String>, _>("title")?.unwrap_or_default(),
         room: r.try_get::<Option<String>, _>("room")?.unwrap_or_default(),
         starts_local: stored_to_local(&starts_at, tz),

@@ -114,13 +114,13 @@ impl Escale {
         let ident = self.identity().await?;
         let pool = self.store.pool();
         let org_name: Option<String> = sqlx::query_scalar("SELECT name FROM org WHERE id = ?")
-            .bind(ident.org_id.to_string())
+            .bind(ident.org_id)
             .fetch_optional(pool)
             .await?
             .flatten();
         let device_name: Option<String> =
             sqlx::query_scalar("SELECT name FROM device WHERE id = ?")
-                .bind(ident.device_id.to_string())
+                .bind(ident.device_id)
                 .fetch_optional(pool)
                 .await?
                 .flatten();
@@ -128,7 +128,7 @@ impl Escale {
         // Until sync exists nothing has been acknowledged by a peer: every
         // op made here is still to be synced.
         let unsynced_ops: i64 = sqlx::query_scalar("SELECT count(*) FROM op WHERE origin = ?")
-            .bind(ident.device_id.to_string())
+            .bind(ident.device_id)
             .fetch_one(pool)
             .await?;
         Ok(Info {

@@ -11,7 +11,6 @@ use crate::model::{
 };
 use crate::op::{Fields, OpBody, Value};
 use crate::search::Quality;
-use crate::store::parse_uuid;
 use crate::text::name_key;
 use crate::validate::{self, Warning};
 use rand::Rng;
@@ -277,7 +276,7 @@ impl Escale {
     /// of merges and erasure on the check-in path).
     pub(crate) async fn root_visitor(&self, root: Uuid) -> Result<VisitorView> {
         let row = sqlx::query(&format!("{} WHERE id = ?", *VISITOR_SELECT))
-            .bind(root.to_string())
+            .bind(root)
             .fetch_optional(self.store.pool())
             .await?
             .ok_or_else(|| Error::VisitorNotFound(root.to_string()))?;
@@ -286,31 +285,26 @@ impl Escale {
 
     /// Follows merges to the record that stands for `id`; refuses erased ids.
     pub(crate) async fn resolve(&self, id: Uuid) -> Result<Uuid> {
-        let pool = self.store.pool();
-        let erased: Option<String> =
-            sqlx::query_scalar("SELECT visitor_id FROM erased WHERE visitor_id = ?")
-                .bind(id.to_string())
-                .fetch_optional(pool)
-                .await?;
-        if erased.is_some() {
+        let (erased, root): (i64, Option<Uuid>) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM erased WHERE visitor_id = ?1),
+                    (SELECT root FROM alias WHERE id = ?1)",
+        )
+        .bind(id)
+        .fetch_one(self.store.pool())
+        .await?;
+        if erased != 0 {
             return Err(Error::VisitorErased(id));
         }
-        let root: Option<String> = sqlx::query_scalar("SELECT root FROM alias WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(pool)
-            .await?;
-        root.map(|r| parse_uuid(&r))
-            .transpose()
-            .map(|r| r.unwrap_or(id))
+        Ok(root.unwrap_or(id))
     }
 
     pub async fn visitor_detail(&self, id: &str) -> Result<VisitorDetail> {
         let visitor = self.visitor(id).await?;
         let pool = self.store.pool();
-        let vid = visitor.id.to_string();
-        let merged: Vec<String> =
+        let vid = visitor.id;
+        let merged: Vec<Uuid> =
             sqlx::query_scalar("SELECT id FROM alias WHERE root = ? ORDER BY id")
-                .bind(&vid)
+                .bind(vid)
                 .fetch_all(pool)
                 .await?;
         let rows = sqlx::query(
@@ -323,7 +317,7 @@ impl Escale {
              WHERE (r.visitor_id = ?1 OR r.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
              ORDER BY e.starts_at DESC",
         )
-        .bind(&vid)
+        .bind(vid)
         .fetch_all(pool)
         .await?;
         let mut registrations = vec![];
@@ -331,8 +325,8 @@ impl Escale {
             let tz = parse_tz(r.try_get::<Option<String>, _>("timezone")?.as_deref())?;
             let arrived: Option<i64> = r.try_get("arrived_ms")?;
             registrations.push(RegistrationView {
-                id: parse_uuid(&r.try_get::<String, _>("id")?)?,
-                event_id: parse_uuid(&r.try_get::<String, _>("event_id")?)?,
+                id: r.try_get::<Uuid, _>("id")?,
+                event_id: r.try_get::<Uuid, _>("event_id")?,
                 event_title: r
                     .try_get::<Option<String>, _>("event_title")?
                     .unwrap_or_default(),
@@ -356,7 +350,7 @@ impl Escale {
              WHERE (c.visitor_id = ?1 OR c.visitor_id IN (SELECT id FROM alias WHERE root = ?1))
              ORDER BY purpose, stamp",
         )
-        .bind(&vid)
+        .bind(vid)
         .fetch_all(pool)
         .await?;
         let mut latest: BTreeMap<String, bool> = BTreeMap::new();
@@ -365,10 +359,7 @@ impl Escale {
         }
         Ok(VisitorDetail {
             visitor,
-            merged_ids: merged
-                .iter()
-                .map(|m| parse_uuid(m))
-                .collect::<Result<_>>()?,
+            merged_ids: merged,
             registrations,
             consents: latest
                 .into_iter()
@@ -453,26 +444,20 @@ impl Escale {
         if code.len() < 4 || code.len() > 128 || code.contains(char::is_whitespace) {
             return Ok(None);
         }
-        let pool = self.store.pool();
-        let by_badge: Option<String> =
-            sqlx::query_scalar("SELECT id FROM visitor WHERE badge_code = ?")
-                .bind(code.to_uppercase())
-                .fetch_optional(pool)
-                .await?;
-        let found = match by_badge {
-            Some(v) => Some(v),
-            None => sqlx::query_scalar(
-                "SELECT visitor_id FROM registration WHERE ticket_code = ? AND status = 'active'
-                 ORDER BY (event_id = ?) DESC LIMIT 1",
-            )
-            .bind(code)
-            .bind(event.map(|e| e.to_string()).unwrap_or_default())
-            .fetch_optional(pool)
-            .await?
-            .flatten(),
-        };
+        // A badge, else a ticket (this event's first): one statement.
+        let found: Option<Uuid> = sqlx::query_scalar(
+            "SELECT COALESCE(
+               (SELECT id FROM visitor WHERE badge_code = ?1),
+               (SELECT visitor_id FROM registration WHERE ticket_code = ?2 AND status = 'active'
+                ORDER BY (event_id IS ?3) DESC LIMIT 1))",
+        )
+        .bind(code.to_uppercase())
+        .bind(code)
+        .bind(event)
+        .fetch_one(self.store.pool())
+        .await?;
         match found {
-            Some(v) => match self.resolve(parse_uuid(&v)?).await {
+            Some(v) => match self.resolve(v).await {
                 Ok(root) => Ok(Some(root)),
                 Err(Error::VisitorErased(_)) => Ok(None),
                 Err(e) => Err(e),
@@ -491,7 +476,7 @@ impl Escale {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(self.store.pool()).await? {
                 let v = visitor_from_row(&r)?;
@@ -558,14 +543,12 @@ impl Escale {
                  GROUP BY c.visitor_id",
                 vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query(&sql)
-                .bind(event.to_string())
-                .bind(session.map(|s| s.to_string()));
+            let mut q = sqlx::query(&sql).bind(event).bind(session);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                let member = parse_uuid(&r.try_get::<String, _>("visitor_id")?)?;
+                let member = r.try_get::<Uuid, _>("visitor_id")?;
                 let at: i64 = r.try_get("at_ms")?;
                 if let Some(root) = members.get(&member) {
                     let e = out.entry(*root).or_insert(at);
@@ -587,13 +570,10 @@ impl Escale {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                out.insert(
-                    parse_uuid(&r.try_get::<String, _>("id")?)?,
-                    parse_uuid(&r.try_get::<String, _>("root")?)?,
-                );
+                out.insert(r.try_get::<Uuid, _>("id")?, r.try_get::<Uuid, _>("root")?);
             }
         }
         Ok(out)
@@ -613,12 +593,12 @@ impl Escale {
                  WHERE r.event_id = ? AND r.visitor_id IN ({}) AND r.status = 'active'",
                 vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(event.to_string());
+            let mut q = sqlx::query_scalar::<_, Uuid>(&sql).bind(event);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(id);
             }
             for r in q.fetch_all(self.store.pool()).await? {
-                if let Some(root) = members.get(&parse_uuid(&r)?) {
+                if let Some(root) = members.get(&r) {
                     out.insert(*root);
                 }
             }
@@ -733,14 +713,12 @@ impl Escale {
     /// Erases a person (and every record merged into them). Forever.
     pub async fn erase(&self, id: &str) -> Result<Vec<Uuid>> {
         let v = self.visitor(id).await?;
-        let merged: Vec<String> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
-            .bind(v.id.to_string())
+        let merged: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
+            .bind(v.id)
             .fetch_all(self.store.pool())
             .await?;
         let mut ids = vec![v.id];
-        for m in merged {
-            ids.push(parse_uuid(&m)?);
-        }
+        ids.extend(merged);
         self.commit(
             ids.iter()
                 .map(|id| OpBody::Erase { visitor_id: *id })
@@ -769,7 +747,7 @@ static VISITOR_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
 /// A visitor view from a row of [`VISITOR_SELECT`], read by column name.
 pub(crate) fn visitor_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<VisitorView> {
     Ok(VisitorView {
-        id: parse_uuid(&r.try_get::<String, _>("id")?)?,
+        id: r.try_get::<Uuid, _>("id")?,
         values: crate::store::records::values_from_row(Entity::Visitor, r)?,
     })
 }

@@ -22,7 +22,6 @@ use super::time::{format_local, parse_tz};
 use super::Escale;
 use crate::error::{Error, Result};
 use crate::model::{Entity, RegistrationKind};
-use crate::store::parse_uuid;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -121,7 +120,7 @@ fn visitor_cols() -> &'static str {
     &COLS
 }
 /// Matches the `visitor_by_name` index, so the walk needs no sort.
-const NAME_ORDER: &str = "v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.id";
+const NAME_ORDER: &str = "v.last_name COLLATE NOCASE, v.first_name COLLATE NOCASE, v.rowid";
 
 /// "Some row of `table` about the root visitor `v` (or a record merged into
 /// it) satisfies `cond`": two index probes, the second on the (usually
@@ -179,17 +178,43 @@ const ARRIVALS: &str = "SELECT COALESCE(a.root, c.visitor_id) AS rv, min(c.at_ms
      LEFT JOIN alias a ON a.id = c.visitor_id
      WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0 GROUP BY rv";
 
+/// A value bound to a numbered parameter of [`Conditions`].
+#[derive(Clone)]
+enum Bound {
+    Text(String),
+    Id(Uuid),
+}
+
+/// Binds `binds` in order to a query (`$q` any sqlx query builder).
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                Bound::Text(t) => q.bind(t.clone()),
+                Bound::Id(id) => q.bind(*id),
+            };
+        }
+        q
+    }};
+}
+
 /// SQL conditions on the root visitor `v`, with their bound values (`?1` is the event).
 struct Conditions {
     terms: Vec<String>,
-    binds: Vec<String>,
+    binds: Vec<Bound>,
     /// No session or text filter: the total can come from aggregates.
     plain: bool,
 }
 
 impl Conditions {
     fn bind(&mut self, value: String) -> String {
-        self.binds.push(value);
+        self.binds.push(Bound::Text(value));
+        format!("?{}", self.binds.len())
+    }
+
+    fn bind_id(&mut self, id: Uuid) -> String {
+        self.binds.push(Bound::Id(id));
         format!("?{}", self.binds.len())
     }
 
@@ -202,7 +227,7 @@ impl Conditions {
     fn new(event: Uuid, session: Option<Uuid>, query: &str) -> Conditions {
         let mut c = Conditions {
             terms: vec![],
-            binds: vec![event.to_string()],
+            binds: vec![Bound::Id(event)],
             plain: true,
         };
         // Cheap terms first: SQLite evaluates them in order.
@@ -234,7 +259,7 @@ impl Conditions {
         c.terms.push(registered());
         if let Some(s) = session {
             c.plain = false;
-            let s = c.bind(s.to_string());
+            let s = c.bind_id(s);
             c.terms.push(for_person(
                 "checkin c",
                 "c.visitor_id",
@@ -445,24 +470,18 @@ impl Escale {
         }
     }
 
-    async fn scalar(&self, sql: &str, binds: &[String]) -> Result<i64> {
-        let mut q = sqlx::query_scalar::<_, i64>(sql);
-        for b in binds {
-            q = q.bind(b);
-        }
+    async fn scalar(&self, sql: &str, binds: &[Bound]) -> Result<i64> {
+        let q = bind_all!(sqlx::query_scalar::<_, i64>(sql), binds);
         Ok(q.fetch_one(self.store().pool()).await?)
     }
 
     async fn page_rows(
         &self,
         sql: &str,
-        binds: &[String],
+        binds: &[Bound],
         tz: chrono_tz::Tz,
     ) -> Result<Vec<RegistrationRow>> {
-        let mut q = sqlx::query(sql);
-        for b in binds {
-            q = q.bind(b);
-        }
+        let q = bind_all!(sqlx::query(sql), binds);
         q.fetch_all(self.store().pool())
             .await?
             .iter()
@@ -479,8 +498,7 @@ impl Escale {
         let pool = self.store().pool();
         // Each root and the records merged into it, so the check-in look-up
         // is a plain `visitor_id IN (...)` on the index.
-        let mut root_of: BTreeMap<String, Uuid> =
-            roots.iter().map(|r| (r.to_string(), *r)).collect();
+        let mut root_of: BTreeMap<Uuid, Uuid> = roots.iter().map(|r| (*r, *r)).collect();
         for chunk in roots.chunks(300) {
             let sql = format!(
                 "SELECT id, root FROM alias WHERE root IN ({})",
@@ -488,16 +506,13 @@ impl Escale {
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {
-                q = q.bind(id.to_string());
+                q = q.bind(*id);
             }
             for r in q.fetch_all(pool).await? {
-                root_of.insert(
-                    r.try_get("id")?,
-                    parse_uuid(&r.try_get::<String, _>("root")?)?,
-                );
+                root_of.insert(r.try_get::<Uuid, _>("id")?, r.try_get::<Uuid, _>("root")?);
             }
         }
-        let ids: Vec<&String> = root_of.keys().collect();
+        let ids: Vec<Uuid> = root_of.keys().copied().collect();
         let mut found: Vec<(Uuid, String, String)> = vec![];
         for chunk in ids.chunks(300) {
             let sql = format!(
@@ -506,12 +521,12 @@ impl Escale {
                    AND c.direction = 'in' AND c.voided = 0",
                 vec!["?"; chunk.len()].join(",")
             );
-            let mut q = sqlx::query(&sql).bind(event.to_string());
+            let mut q = sqlx::query(&sql).bind(event);
             for id in chunk {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(pool).await? {
-                let id: String = r.try_get("visitor_id")?;
+                let id: Uuid = r.try_get("visitor_id")?;
                 if let Some(root) = root_of.get(&id) {
                     found.push((
                         *root,
@@ -548,10 +563,7 @@ mod tests {
     /// The plan SQLite picks for a page in name order.
     async fn plan(app: &Escale, c: &Conditions) -> String {
         let sql = format!("EXPLAIN QUERY PLAN {}", name_page(c, 100, 0));
-        let mut q = sqlx::query(&sql);
-        for b in &c.binds {
-            q = q.bind(b);
-        }
+        let q = bind_all!(sqlx::query(&sql), &c.binds);
         let rows = q.fetch_all(app.store().pool()).await.unwrap();
         rows.iter()
             .map(|r| r.get::<String, _>(3))

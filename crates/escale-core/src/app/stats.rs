@@ -59,7 +59,7 @@ impl Escale {
     pub async fn stats(&self, event_id: &str) -> Result<EventStats> {
         let ev = self.event(event_id).await?;
         let pool = self.store.pool();
-        let e = ev.id.to_string();
+        let e = ev.id;
         let counts = sqlx::query(&format!(
             "WITH reg AS ({REGISTERED}), arr AS ({ARRIVALS}),
                   pre AS (SELECT DISTINCT v FROM reg WHERE kind = 'pre'),
@@ -70,7 +70,7 @@ impl Escale {
                     (SELECT count(*) FROM arr) AS arrived,
                     (SELECT count(*) FROM arr WHERE v IN (SELECT v FROM pre)) AS arrived_pre"
         ))
-        .bind(&e)
+        .bind(e)
         .fetch_one(pool)
         .await?;
         let registered: i64 = counts.try_get("registered")?;
@@ -81,7 +81,7 @@ impl Escale {
 
         let tz = parse_tz(Some(&ev.timezone))?;
         let times: Vec<i64> = sqlx::query_scalar(&format!("SELECT at FROM ({ARRIVALS})"))
-            .bind(&e)
+            .bind(e)
             .fetch_all(pool)
             .await?;
         let mut hours: BTreeMap<String, i64> = BTreeMap::new();
@@ -99,7 +99,7 @@ impl Escale {
                 "SELECT count(DISTINCT COALESCE(a.root, c.visitor_id)) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
                  WHERE c.session_id = ? AND c.direction = 'in' AND c.voided = 0",
             )
-            .bind(s.id.to_string())
+            .bind(s.id)
             .fetch_one(pool)
             .await?;
             let mut conn = pool.acquire().await?;

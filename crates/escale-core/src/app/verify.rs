@@ -77,13 +77,11 @@ impl Escale {
         // Keyset paging over (origin, seq): bounded memory for any log size.
         // The next page is read from the live store while the current one is
         // folded into the new one (two files, two cores).
-        let mut page = self.store.ops_after(("", 0), REBUILD_BATCH).await?;
+        let mut page = self.store.ops_after(None, REBUILD_BATCH).await?;
         while let Some(tail) = page.last() {
-            let after = (tail.origin.to_string(), tail.seq);
-            let (next, applied) = tokio::join!(
-                self.store.ops_after((&after.0, after.1), REBUILD_BATCH),
-                tx.ingest(&page)
-            );
+            let after = Some((tail.origin, tail.seq));
+            let (next, applied) =
+                tokio::join!(self.store.ops_after(after, REBUILD_BATCH), tx.ingest(&page));
             applied?;
             count += page.len() as i64;
             page = next?;

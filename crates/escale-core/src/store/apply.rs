@@ -10,13 +10,13 @@
 //! Everything happens in the caller's transaction: ops and their effects (and
 //! the vector) commit together or not at all.
 
+use super::codec::{encode_body, stamp_from_blob, stamp_to_blob};
 use super::records::{load_records, placeholders, write_records};
 use crate::error::{Error, Result};
 use crate::fold::{roots, Changes, ConsentFact, MergeEdge, Outcome, State, Vocabulary};
-use crate::hlc::Stamp;
 use crate::model::Entity;
 use crate::op::{Op, OpBody};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -54,38 +54,62 @@ impl BatchReport {
     }
 }
 
+/// Where a batch comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Source {
+    /// Ops this device just made ([`super::WriteTx::append`]): new ids at
+    /// new seqs, so nothing to look up — were one of them in the log, its
+    /// insert would fail on (origin, seq) and say so.
+    Fresh,
+    /// Ops made elsewhere (sync, bundles, a rebuild): some may be known.
+    Elsewhere,
+}
+
 pub async fn apply_batch(
     conn: &mut SqliteConnection,
     ops: &[Op],
     rev: i64,
     vocabulary: &Vocabulary,
+    source: Source,
 ) -> Result<BatchReport> {
     let mut report = BatchReport::default();
-    // 1. idempotence: an op already in the log is a duplicate — but only if
-    // it is the same op at the same place in its device's sequence.
-    let ids: Vec<Uuid> = ops.iter().map(|o| o.id).collect();
-    let known = existing_envelopes(conn, &ids).await?;
-    for op in ops {
-        if let Some(place) = known.get(&op.id) {
-            if *place != (op.origin, op.seq) {
-                return Err(Error::CloneDetected {
-                    origin: op.origin,
-                    seq: op.seq,
-                });
+    let new_ops: Vec<&Op> = match source {
+        Source::Fresh => ops.iter().collect(),
+        Source::Elsewhere => {
+            // 1. idempotence: an op already in the log is a duplicate — but
+            // only if it is the same op at that place in its device's sequence.
+            let known = known_places(conn, ops).await?;
+            for op in ops {
+                if let Some(id) = known.get(&(op.origin, op.seq)) {
+                    if *id != op.id {
+                        return Err(Error::CloneDetected {
+                            origin: op.origin,
+                            seq: op.seq,
+                        });
+                    }
+                }
             }
+            let mut seen = BTreeSet::new();
+            ops.iter()
+                .filter(|o| {
+                    !known.contains_key(&(o.origin, o.seq)) && seen.insert((o.origin, o.seq))
+                })
+                .collect()
         }
-    }
-    let known: BTreeSet<Uuid> = known.into_keys().collect();
-    let mut seen = BTreeSet::new();
-    let new_ops: Vec<&Op> = ops
-        .iter()
-        .filter(|o| !known.contains(&o.id) && seen.insert(o.id))
-        .collect();
+    };
     report.duplicates = ops.len() - new_ops.len();
     if new_ops.is_empty() {
         return Ok(report);
     }
-    fold_and_write(conn, &new_ops, rev, vocabulary, Log::Insert, &mut report).await?;
+    fold_and_write(
+        conn,
+        &new_ops,
+        rev,
+        vocabulary,
+        Log::Insert(source),
+        &mut report,
+    )
+    .await?;
     Ok(report)
 }
 
@@ -93,7 +117,7 @@ pub async fn apply_batch(
 /// in it already (folded again after an upgrade).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Log {
-    Insert,
+    Insert(Source),
     Present,
 }
 
@@ -134,15 +158,19 @@ async fn fold_and_write(
             state.records.insert((*entity, id), rec);
         }
     }
+    // A void made before its check-in arrived: only ops from elsewhere.
+    if log == Log::Insert(Source::Fresh) {
+        checkin_ids.clear();
+    }
     if needs_graph {
         state.merges = load_merges(conn).await?;
         state.erase_requests = all_ids(conn, "SELECT visitor_id FROM erase_request").await?;
         state.erased = all_ids(conn, "SELECT visitor_id FROM erased").await?;
+        state.voids = existing_ids(conn, "checkin_void", "checkin_id", &checkin_ids).await?;
     } else {
         let subjects: Vec<Uuid> = subjects.into_iter().collect();
-        state.erased = existing_ids(conn, "erased", "visitor_id", &subjects).await?;
+        (state.erased, state.voids) = erased_and_voided(conn, &subjects, &checkin_ids).await?;
     }
-    state.voids = existing_ids(conn, "checkin_void", "checkin_id", &checkin_ids).await?;
     let old_roots = if needs_graph {
         roots(state.merges.values(), &state.erased)
     } else {
@@ -163,10 +191,10 @@ async fn fold_and_write(
     }
 
     // 4. the log, and what this version could not apply of each op
-    if log == Log::Insert {
+    if let Log::Insert(_) = log {
         insert_ops(conn, new_ops, &outcomes).await?;
     }
-    set_pending(conn, new_ops, &outcomes, vocabulary).await?;
+    set_pending(conn, new_ops, &outcomes, vocabulary, log).await?;
 
     // 5. write back
     let mut touched_visitors: BTreeSet<Uuid> = BTreeSet::new();
@@ -207,24 +235,24 @@ async fn fold_and_write(
     for id in &ch.merges {
         if let Some(e) = state.merges.get(id) {
             sqlx::query("INSERT OR IGNORE INTO merge_edge (op_id, loser, winner, stamp) VALUES (?, ?, ?, ?)")
-                .bind(id.to_string())
-                .bind(e.loser.to_string())
-                .bind(e.winner.to_string())
-                .bind(e.stamp.to_string())
+                .bind(*id)
+                .bind(e.loser)
+                .bind(e.winner)
+                .bind(stamp_to_blob(&e.stamp).to_vec())
                 .execute(&mut *conn)
                 .await?;
         }
     }
     for (a, b) in &ch.not_duplicates {
         sqlx::query("INSERT OR IGNORE INTO duplicate_dismissal (a, b) VALUES (?, ?)")
-            .bind(a.to_string())
-            .bind(b.to_string())
+            .bind(*a)
+            .bind(*b)
             .execute(&mut *conn)
             .await?;
     }
     for id in &ch.erase_requests {
         sqlx::query("INSERT OR IGNORE INTO erase_request (visitor_id) VALUES (?)")
-            .bind(id.to_string())
+            .bind(*id)
             .execute(&mut *conn)
             .await?;
     }
@@ -246,38 +274,66 @@ async fn fold_and_write(
     bump_rev(conn, &touched_visitors, rev).await?;
 
     // 6. version vector
-    if log == Log::Insert {
-        let mut seqs: BTreeMap<Uuid, BTreeSet<i64>> = BTreeMap::new();
-        for op in new_ops {
-            seqs.entry(op.origin).or_default().insert(op.seq);
+    match log {
+        // This device's own ops are contiguous by construction: the vector
+        // is the last seq written.
+        Log::Insert(Source::Fresh) => {
+            if let Some(last) = new_ops.last() {
+                sqlx::query(
+                    "INSERT INTO version_vector (origin, seq) VALUES (?, ?)
+                     ON CONFLICT(origin) DO UPDATE SET seq = excluded.seq",
+                )
+                .bind(last.origin)
+                .bind(last.seq)
+                .execute(&mut *conn)
+                .await?;
+            }
         }
-        for (origin, seqs) in &seqs {
-            advance_vector(conn, *origin, seqs).await?;
+        Log::Insert(Source::Elsewhere) => {
+            let mut seqs: BTreeMap<Uuid, BTreeSet<i64>> = BTreeMap::new();
+            for op in new_ops {
+                seqs.entry(op.origin).or_default().insert(op.seq);
+            }
+            for (origin, seqs) in &seqs {
+                advance_vector(conn, *origin, seqs).await?;
+            }
         }
+        Log::Present => {}
     }
     Ok(())
 }
 
 /// Records, per applied op, the fields this version could not apply (a
-/// newer version's): they are folded again after an upgrade.
+/// newer version's): they are folded again after an upgrade. New ops have
+/// nothing to forget; ops folded again forget what they now resolve.
 async fn set_pending(
     conn: &mut SqliteConnection,
     ops: &[&Op],
     outcomes: &[Outcome],
     vocabulary: &Vocabulary,
+    log: Log,
 ) -> Result<()> {
+    let mut resolved = vec![];
     for (op, outcome) in ops.iter().zip(outcomes) {
         let unknown = vocabulary.unknown_fields(&op.body);
         if *outcome != Outcome::Applied || unknown.is_empty() {
-            sqlx::query("DELETE FROM op_pending WHERE op_id = ?")
-                .bind(id_text(&op.id))
-                .execute(&mut *conn)
-                .await?;
+            if log == Log::Present {
+                resolved.push(op.id);
+            }
             continue;
         }
         sqlx::query("INSERT OR REPLACE INTO op_pending (op_id, fields) VALUES (?, ?)")
-            .bind(id_text(&op.id))
+            .bind(op.id)
             .bind(unknown.join(","))
+            .execute(&mut *conn)
+            .await?;
+    }
+    for chunk in resolved.chunks(CHUNK) {
+        let sql = format!(
+            "DELETE FROM op_pending WHERE op_id IN ({})",
+            placeholders(chunk.len())
+        );
+        bind_ids(sqlx::query(&sql), chunk)
             .execute(&mut *conn)
             .await?;
     }
@@ -314,7 +370,7 @@ pub(super) async fn refold_set_aside(
             Some(reason) => {
                 sqlx::query("UPDATE quarantine SET reason = ? WHERE op_id = ?")
                     .bind(reason)
-                    .bind(id_text(&op.id))
+                    .bind(op.id)
                     .execute(&mut *conn)
                     .await?;
             }
@@ -340,19 +396,12 @@ pub(super) async fn refold_set_aside(
     Ok(report)
 }
 
-/// An id as stored (hyphenated lower-case text), without the formatting
-/// machinery of `to_string` (ids are most of what a batch binds).
-pub(super) fn id_text(id: &Uuid) -> String {
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    id.hyphenated().encode_lower(&mut buf).to_owned()
-}
-
 fn bind_ids<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     ids: &[Uuid],
 ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
     for id in ids {
-        q = q.bind(id_text(id));
+        q = q.bind(*id);
     }
     q.persistent(keep_prepared(ids.len(), CHUNK))
 }
@@ -369,71 +418,105 @@ async fn existing_ids(
             "SELECT {col} FROM {table} WHERE {col} IN ({})",
             placeholders(chunk.len())
         );
-        let rows: Vec<String> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk)
+        let rows: Vec<Uuid> = bind_ids_scalar(sqlx::query_scalar(&sql), chunk)
             .fetch_all(&mut *conn)
             .await?;
-        for r in rows {
-            out.insert(super::parse_uuid(&r)?);
-        }
+        out.extend(rows);
     }
     Ok(out)
 }
 
-/// (origin, seq) of the given op ids already in the log.
-async fn existing_envelopes(
+/// Which of `people` are erased and which of `checkins` are voided, in one
+/// statement (the usual case: a batch without merges or erasures).
+async fn erased_and_voided(
     conn: &mut SqliteConnection,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, (Uuid, i64)>> {
-    let mut out = BTreeMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, origin, seq FROM op WHERE id IN ({})",
-            placeholders(chunk.len())
-        );
-        let rows = bind_ids(sqlx::query(&sql), chunk)
-            .fetch_all(&mut *conn)
-            .await?;
-        for r in rows {
-            out.insert(
-                super::parse_uuid(&r.try_get::<String, _>("id")?)?,
-                (
-                    super::parse_uuid(&r.try_get::<String, _>("origin")?)?,
-                    r.try_get::<i64, _>("seq")?,
-                ),
-            );
+    people: &[Uuid],
+    checkins: &[Uuid],
+) -> Result<(BTreeSet<Uuid>, BTreeSet<Uuid>)> {
+    if people.len() + checkins.len() > CHUNK {
+        return Ok((
+            existing_ids(conn, "erased", "visitor_id", people).await?,
+            existing_ids(conn, "checkin_void", "checkin_id", checkins).await?,
+        ));
+    }
+    let (mut erased, mut voided) = (BTreeSet::new(), BTreeSet::new());
+    if people.is_empty() && checkins.is_empty() {
+        return Ok((erased, voided));
+    }
+    let sql = format!(
+        "SELECT 0, visitor_id FROM erased WHERE visitor_id IN ({})
+         UNION ALL SELECT 1, checkin_id FROM checkin_void WHERE checkin_id IN ({})",
+        placeholders(people.len()),
+        placeholders(checkins.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, Uuid)>(&sql);
+    for id in people.iter().chain(checkins) {
+        q = q.bind(*id);
+    }
+    for (which, id) in q.fetch_all(&mut *conn).await? {
+        if which == 0 {
+            erased.insert(id);
+        } else {
+            voided.insert(id);
         }
+    }
+    Ok((erased, voided))
+}
+
+/// The ids of the log's ops at the batch's (origin, seq) places: one
+/// range read per origin of the batch (pulled pages are runs of seqs).
+async fn known_places(
+    conn: &mut SqliteConnection,
+    ops: &[Op],
+) -> Result<BTreeMap<(Uuid, i64), Uuid>> {
+    let mut ranges: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+    for op in ops {
+        let r = ranges.entry(op.origin).or_insert((op.seq, op.seq));
+        r.0 = r.0.min(op.seq);
+        r.1 = r.1.max(op.seq);
+    }
+    let mut out = BTreeMap::new();
+    for (origin, (lo, hi)) in ranges {
+        let rows: Vec<(i64, Uuid)> =
+            sqlx::query_as("SELECT seq, id FROM op WHERE origin = ? AND seq BETWEEN ? AND ?")
+                .bind(origin)
+                .bind(lo)
+                .bind(hi)
+                .fetch_all(&mut *conn)
+                .await?;
+        out.extend(rows.into_iter().map(|(seq, id)| ((origin, seq), id)));
     }
     Ok(out)
 }
 
 fn bind_ids_scalar<'q>(
-    mut q: sqlx::query::QueryScalar<'q, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments<'q>>,
+    mut q: sqlx::query::QueryScalar<'q, sqlx::Sqlite, Uuid, sqlx::sqlite::SqliteArguments<'q>>,
     ids: &[Uuid],
-) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, String, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::QueryScalar<'q, sqlx::Sqlite, Uuid, sqlx::sqlite::SqliteArguments<'q>> {
     for id in ids {
-        q = q.bind(id_text(id));
+        q = q.bind(*id);
     }
     q.persistent(keep_prepared(ids.len(), CHUNK))
 }
 
 async fn all_ids(conn: &mut SqliteConnection, sql: &str) -> Result<BTreeSet<Uuid>> {
-    let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| super::parse_uuid(r)).collect()
+    let rows: Vec<Uuid> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub(crate) async fn load_merges(conn: &mut SqliteConnection) -> Result<BTreeMap<Uuid, MergeEdge>> {
-    let rows = sqlx::query("SELECT op_id, loser, winner, stamp FROM merge_edge")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows: Vec<(Uuid, Uuid, Uuid, Vec<u8>)> =
+        sqlx::query_as("SELECT op_id, loser, winner, stamp FROM merge_edge")
+            .fetch_all(&mut *conn)
+            .await?;
     let mut out = BTreeMap::new();
-    for r in rows {
-        let stamp: String = r.try_get("stamp")?;
+    for (op_id, loser, winner, stamp) in rows {
         out.insert(
-            super::parse_uuid(&r.try_get::<String, _>("op_id")?)?,
+            op_id,
             MergeEdge {
-                loser: super::parse_uuid(&r.try_get::<String, _>("loser")?)?,
-                winner: super::parse_uuid(&r.try_get::<String, _>("winner")?)?,
-                stamp: stamp.parse::<Stamp>().map_err(Error::Corrupt)?,
+                loser,
+                winner,
+                stamp: stamp_from_blob(&stamp)?,
             },
         );
     }
@@ -444,7 +527,7 @@ async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcom
     let pairs: Vec<(&&Op, &Outcome)> = ops.iter().zip(outcomes).collect();
     for chunk in pairs.chunks(VARS / 8) {
         let sql = format!(
-            "INSERT INTO op (id, origin, seq, hlc, kind, subject, body, status) VALUES {}",
+            "INSERT INTO op (origin, seq, id, hlc, kind, subject, body, status) VALUES {}",
             vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
         );
         let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 8));
@@ -455,26 +538,35 @@ async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcom
                 Outcome::Invalid(_) => (op.body_json(), 2),
             };
             q = q
-                .bind(id_text(&op.id))
-                .bind(id_text(&op.origin))
+                .bind(op.origin)
                 .bind(op.seq)
+                .bind(op.id)
                 .bind(op.hlc.0)
                 .bind(op.body.kind())
-                .bind(op.body.subject().map(|s| id_text(&s)))
-                .bind(body)
+                .bind(op.body.subject())
+                .bind(body.as_deref().map(encode_body))
                 .bind(status);
         }
         if let Err(e) = q.execute(&mut *conn).await {
             return Err(clone_or(e, chunk.iter().map(|(o, _)| **o)));
         }
-        for (op, outcome) in chunk {
-            if let Outcome::Invalid(reason) = outcome {
-                sqlx::query("INSERT OR REPLACE INTO quarantine (op_id, reason) VALUES (?, ?)")
-                    .bind(op.id.to_string())
-                    .bind(reason)
-                    .execute(&mut *conn)
-                    .await?;
+        let quarantined: Vec<(Uuid, &str)> = chunk
+            .iter()
+            .filter_map(|(op, o)| match o {
+                Outcome::Invalid(reason) => Some((op.id, reason.as_str())),
+                _ => None,
+            })
+            .collect();
+        if !quarantined.is_empty() {
+            let sql = format!(
+                "INSERT OR REPLACE INTO quarantine (op_id, reason) VALUES {}",
+                vec!["(?, ?)"; quarantined.len()].join(", ")
+            );
+            let mut q = sqlx::query(&sql).persistent(false);
+            for (id, reason) in quarantined {
+                q = q.bind(id).bind(reason);
             }
+            q.execute(&mut *conn).await?;
         }
     }
     Ok(())
@@ -484,6 +576,7 @@ async fn insert_ops(conn: &mut SqliteConnection, ops: &[&Op], outcomes: &[Outcom
 /// place in a device's sequence: a cloned device.
 fn clone_or<'a>(e: sqlx::Error, ops: impl Iterator<Item = &'a Op>) -> Error {
     if let sqlx::Error::Database(db) = &e {
+        // The primary key (origin, seq) of the log.
         if db.message().contains("op.origin") && db.message().contains("op.seq") {
             let first = ops.into_iter().next();
             return Error::CloneDetected {
@@ -508,13 +601,13 @@ async fn insert_checkins(conn: &mut SqliteConnection, state: &State, ids: &[Uuid
         let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 10));
         for (id, c) in chunk {
             q = q
-                .bind(id_text(id))
-                .bind(id_text(&c.event_id))
-                .bind(c.session_id.map(|s| id_text(&s)))
-                .bind(id_text(&c.visitor_id))
+                .bind(**id)
+                .bind(c.event_id)
+                .bind(c.session_id)
+                .bind(c.visitor_id)
                 .bind(c.direction.as_str())
                 .bind(c.at_ms)
-                .bind(id_text(&c.origin))
+                .bind(c.origin)
                 .bind(c.method.as_str())
                 .bind(c.code.clone())
                 .bind(i64::from(c.voided));
@@ -537,13 +630,13 @@ async fn insert_consents(conn: &mut SqliteConnection, state: &State, ids: &[Uuid
         let mut q = sqlx::query(&sql).persistent(keep_prepared(chunk.len(), VARS / 7));
         for (id, c) in chunk {
             q = q
-                .bind(id_text(id))
-                .bind(id_text(&c.visitor_id))
+                .bind(**id)
+                .bind(c.visitor_id)
                 .bind(c.purpose.clone())
                 .bind(i64::from(c.granted))
                 .bind(c.wording_version.clone())
                 .bind(c.at_ms)
-                .bind(c.stamp.to_string());
+                .bind(stamp_to_blob(&c.stamp).to_vec());
         }
         q.execute(&mut *conn).await?;
     }
@@ -567,7 +660,7 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
         }
         for id in chunk {
             sqlx::query("INSERT OR IGNORE INTO erased (visitor_id, rev) VALUES (?, ?)")
-                .bind(id.to_string())
+                .bind(*id)
                 .bind(rev)
                 .execute(&mut *conn)
                 .await?;
@@ -587,7 +680,7 @@ async fn rewrite_aliases(
     for (id, root) in old {
         if new.get(id) != Some(root) {
             sqlx::query("DELETE FROM alias WHERE id = ?")
-                .bind(id.to_string())
+                .bind(*id)
                 .execute(&mut *conn)
                 .await?;
             changed.insert(*id);
@@ -597,8 +690,8 @@ async fn rewrite_aliases(
     for (id, root) in new {
         if old.get(id) != Some(root) {
             sqlx::query("INSERT OR REPLACE INTO alias (id, root) VALUES (?, ?)")
-                .bind(id.to_string())
-                .bind(root.to_string())
+                .bind(*id)
+                .bind(*root)
                 .execute(&mut *conn)
                 .await?;
             changed.insert(*id);
@@ -630,9 +723,8 @@ async fn advance_vector(
     origin: Uuid,
     batch: &BTreeSet<i64>,
 ) -> Result<()> {
-    let o = origin.to_string();
     let mut cur: i64 = sqlx::query_scalar("SELECT seq FROM version_vector WHERE origin = ?")
-        .bind(&o)
+        .bind(origin)
         .fetch_optional(&mut *conn)
         .await?
         .unwrap_or(0);
@@ -643,11 +735,11 @@ async fn advance_vector(
         cur = *seq;
     }
     // The new contiguous maximum is the first seq after `cur` whose successor
-    // is missing — found by walking the (origin, seq) index inside SQLite,
-    // without shipping every seq back (which cost more than the fold itself).
+    // is missing — found by walking the log's (origin, seq) key inside
+    // SQLite, without shipping every seq back (which cost more than the fold).
     let has_next: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM op WHERE origin = ? AND seq = ?")
-            .bind(&o)
+            .bind(origin)
             .bind(cur + 1)
             .fetch_optional(&mut *conn)
             .await?;
@@ -656,13 +748,13 @@ async fn advance_vector(
             "SELECT min(a.seq) FROM op a WHERE a.origin = ?1 AND a.seq > ?2
                AND NOT EXISTS (SELECT 1 FROM op b WHERE b.origin = ?1 AND b.seq = a.seq + 1)",
         )
-        .bind(&o)
+        .bind(origin)
         .bind(cur)
         .fetch_one(&mut *conn)
         .await?;
     }
     sqlx::query("INSERT INTO version_vector (origin, seq) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET seq = excluded.seq")
-        .bind(&o)
+        .bind(origin)
         .bind(cur)
         .execute(&mut *conn)
         .await?;

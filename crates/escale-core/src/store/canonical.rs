@@ -13,40 +13,177 @@
 //! field is therefore checked as soon as it is in the registry, and a
 //! column that no op ever set (a field added by an upgrade) changes no hash.
 
+use super::codec::{decode_body, stamp_from_blob, stamps_from_blob};
 use crate::error::Result;
-use crate::hlc::Stamp;
 use crate::model::Entity;
 use crate::op::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
-use std::collections::BTreeMap;
 
-/// (table, columns, order) of the tables that are facts or derived sets.
-const FACT_TABLES: &[(&str, &str, &str)] = &[
+/// How a column is rendered in the dump: as SQLite's `quote()` rendered
+/// schema 1's text columns, so that the dump (and its hash) does not depend
+/// on how a schema stores a value.
+#[derive(Clone, Copy)]
+enum Col {
+    Id,
+    Int,
+    Text,
+    Stamp,
+    Body,
+}
+
+use Col::*;
+
+/// A table of facts or derived sets: its name, its columns, its order.
+type FactTable = (&'static str, &'static [(&'static str, Col)], &'static str);
+
+/// The tables that are facts or derived sets. The log is dumped in
+/// (origin, seq) order, its key.
+const FACT_TABLES: &[FactTable] = &[
     (
         "op",
-        "id, origin, seq, hlc, kind, subject, body, status",
-        "id",
+        &[
+            ("id", Id),
+            ("origin", Id),
+            ("seq", Int),
+            ("hlc", Int),
+            ("kind", Text),
+            ("subject", Id),
+            ("body", Body),
+            ("status", Int),
+        ],
+        "origin, seq",
     ),
-    ("version_vector", "origin, seq", "origin"),
-    ("quarantine", "op_id, reason", "op_id"),
+    ("version_vector", &[("origin", Id), ("seq", Int)], "origin"),
+    ("quarantine", &[("op_id", Id), ("reason", Text)], "op_id"),
     (
         "checkin",
-        "id, event_id, session_id, visitor_id, direction, at_ms, origin, method, code, voided",
+        &[
+            ("id", Id),
+            ("event_id", Id),
+            ("session_id", Id),
+            ("visitor_id", Id),
+            ("direction", Text),
+            ("at_ms", Int),
+            ("origin", Id),
+            ("method", Text),
+            ("code", Text),
+            ("voided", Int),
+        ],
         "id",
     ),
-    ("checkin_void", "checkin_id", "checkin_id"),
+    ("checkin_void", &[("checkin_id", Id)], "checkin_id"),
     (
         "consent",
-        "id, visitor_id, purpose, granted, wording_version, at_ms, stamp",
+        &[
+            ("id", Id),
+            ("visitor_id", Id),
+            ("purpose", Text),
+            ("granted", Int),
+            ("wording_version", Text),
+            ("at_ms", Int),
+            ("stamp", Stamp),
+        ],
         "id",
     ),
-    ("merge_edge", "op_id, loser, winner, stamp", "op_id"),
-    ("alias", "id, root", "id"),
-    ("erase_request", "visitor_id", "visitor_id"),
-    ("erased", "visitor_id", "visitor_id"),
-    ("duplicate_dismissal", "a, b", "a, b"),
+    (
+        "merge_edge",
+        &[
+            ("op_id", Id),
+            ("loser", Id),
+            ("winner", Id),
+            ("stamp", Stamp),
+        ],
+        "op_id",
+    ),
+    ("alias", &[("id", Id), ("root", Id)], "id"),
+    ("erase_request", &[("visitor_id", Id)], "visitor_id"),
+    ("erased", &[("visitor_id", Id)], "visitor_id"),
+    ("duplicate_dismissal", &[("a", Id), ("b", Id)], "a, b"),
+    ("op_pending", &[("op_id", Id), ("fields", Text)], "op_id"),
 ];
+
+/// SQLite's `quote()` of a text.
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn render(row: &sqlx::sqlite::SqliteRow, i: usize, col: Col) -> Result<String> {
+    Ok(match col {
+        Id => match row.try_get::<Option<uuid::Uuid>, _>(i)? {
+            Some(id) => quote(&id.to_string()),
+            None => "NULL".into(),
+        },
+        Int => match row.try_get::<Option<i64>, _>(i)? {
+            Some(n) => n.to_string(),
+            None => "NULL".into(),
+        },
+        Text => match row.try_get::<Option<String>, _>(i)? {
+            Some(t) => quote(&t),
+            None => "NULL".into(),
+        },
+        Stamp => match row.try_get::<Option<Vec<u8>>, _>(i)? {
+            Some(b) => quote(&stamp_from_blob(&b)?.to_string()),
+            None => "NULL".into(),
+        },
+        Body => match row.try_get::<Option<Vec<u8>>, _>(i)? {
+            Some(b) => quote(&decode_body(&b)?),
+            None => "NULL".into(),
+        },
+    })
+}
+
+/// Rows of the log's dump per read (keyset pages: bounded memory).
+const OP_PAGE: i64 = 20_000;
+
+async fn fact_dump(
+    conn: &mut SqliteConnection,
+    table: &str,
+    cols: &[(&str, Col)],
+    order: &str,
+    h: &mut Sha256,
+) -> Result<i64> {
+    let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+    let line = |r: &sqlx::sqlite::SqliteRow| -> Result<String> {
+        let parts: Result<Vec<String>> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, (_, c))| render(r, i, *c))
+            .collect();
+        Ok(parts?.join(","))
+    };
+    let mut n = 0;
+    if table == "op" {
+        let sql = format!(
+            "SELECT {}, origin AS k1, seq AS k2 FROM op WHERE (origin, seq) > (?, ?) ORDER BY origin, seq LIMIT {OP_PAGE}",
+            names.join(", ")
+        );
+        let (mut origin, mut seq) = (Vec::<u8>::new(), 0_i64);
+        loop {
+            let rows = sqlx::query(&sql)
+                .bind(&origin)
+                .bind(seq)
+                .fetch_all(&mut *conn)
+                .await?;
+            let Some(last) = rows.last() else {
+                return Ok(n);
+            };
+            (origin, seq) = (last.try_get("k1")?, last.try_get("k2")?);
+            for r in &rows {
+                h.update(line(r)?.as_bytes());
+                h.update(b"\n");
+                n += 1;
+            }
+        }
+    }
+    let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
+    for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
+        h.update(line(&r)?.as_bytes());
+        h.update(b"\n");
+        n += 1;
+    }
+    Ok(n)
+}
 
 /// Per-table hashes and the overall hash of the state.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -56,38 +193,27 @@ pub struct StateHash {
 }
 
 pub async fn state_hash(conn: &mut SqliteConnection) -> Result<StateHash> {
-    let mut dumps: Vec<(String, Vec<String>)> = Vec::new();
-    let pending: Option<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE name = 'op_pending'")
-            .fetch_optional(&mut *conn)
-            .await?;
-    // Set aside by this version, like the quarantine (absent before schema 1.1).
-    let pending = pending.map(|_| ("op_pending", "op_id, fields", "op_id"));
-    for (table, cols, order) in FACT_TABLES.iter().chain(pending.iter()) {
-        let expr = cols
-            .split(", ")
-            .map(|c| format!("quote({c})"))
-            .collect::<Vec<_>>()
-            .join(" || ',' || ");
-        let sql = format!("SELECT {expr} FROM {table} ORDER BY {order}");
-        let rows: Vec<String> = sqlx::query_scalar(&sql).fetch_all(&mut *conn).await?;
-        dumps.push((table.to_string(), rows));
-    }
-    for entity in Entity::ALL {
-        dumps.push((entity.table().to_string(), record_dump(conn, entity).await?));
-    }
     let mut total = Sha256::new();
     let mut tables = Vec::new();
-    for (table, rows) in dumps {
+    let mut add = |table: &str, h: Sha256, n: i64| {
+        let digest = hex::encode(h.finalize());
+        total.update(table.as_bytes());
+        total.update(digest.as_bytes());
+        tables.push((table.to_string(), digest, n));
+    };
+    for (table, cols, order) in FACT_TABLES {
         let mut h = Sha256::new();
+        let n = fact_dump(conn, table, cols, order, &mut h).await?;
+        add(table, h, n);
+    }
+    for entity in Entity::ALL {
+        let mut h = Sha256::new();
+        let rows = record_dump(conn, entity).await?;
         for r in &rows {
             h.update(r.as_bytes());
             h.update(b"\n");
         }
-        let digest = hex::encode(h.finalize());
-        total.update(table.as_bytes());
-        total.update(digest.as_bytes());
-        tables.push((table, digest, rows.len() as i64));
+        add(entity.table(), h, rows.len() as i64);
     }
     Ok(StateHash {
         total: hex::encode(total.finalize()),
@@ -120,11 +246,10 @@ async fn record_dump(conn: &mut SqliteConnection, entity: Entity) -> Result<Vec<
     let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let id: String = r.try_get("id")?;
-        let stamps: String = r.try_get("stamps")?;
-        let stamps: BTreeMap<String, Stamp> = serde_json::from_str(&stamps)
-            .map_err(|e| crate::error::Error::Corrupt(format!("stamps of {id}: {e}")))?;
-        let mut line = id;
+        let id: uuid::Uuid = r.try_get("id")?;
+        let stamps: Vec<u8> = r.try_get("stamps")?;
+        let stamps = stamps_from_blob(entity, &stamps)?;
+        let mut line = id.to_string();
         for f in &canonical {
             let Some(stamp) = stamps.get(f.name) else {
                 continue;

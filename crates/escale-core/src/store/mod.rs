@@ -13,7 +13,9 @@
 
 mod apply;
 pub mod canonical;
+pub mod codec;
 pub mod records;
+pub mod upgrade;
 
 use crate::error::{Error, Result};
 use crate::fold::Vocabulary;
@@ -29,17 +31,35 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub use apply::BatchReport;
+pub use upgrade::{ProgressFn, UpgradeProgress};
 
 pub const DB_FILE: &str = "escale.db";
 
 /// WAL pages after which a commit checkpoints in the foreground.
 const WAL_AUTOCHECKPOINT: u32 = 10_000;
 
+/// Bytes of WAL file kept after a checkpoint (the rest is truncated): a big
+/// write may grow the WAL, it does not stay on disk at that size.
+const WAL_SIZE_LIMIT: u64 = 16 << 20;
+
 /// A transaction that wrote at least this many ops is checkpointed in the
 /// background once committed.
 const BACKGROUND_CHECKPOINT_OPS: usize = 1_000;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// Schema 1's migrations (frozen: schema 2 is `upgrade.rs`, and a change
+/// after it is a migration in `migrations-2/`, run once the store is at 2).
+fn schema_1_migrations() -> sqlx::migrate::Migrator {
+    let mut m = sqlx::migrate!("./migrations");
+    m.set_ignore_missing(true);
+    m
+}
+
+/// Migrations of schema 2 (run after [`upgrade::to_schema_2`]).
+fn schema_2_migrations() -> sqlx::migrate::Migrator {
+    let mut m = sqlx::migrate!("./migrations-2");
+    m.set_ignore_missing(true);
+    m
+}
 
 /// The `local` key remembering the vocabulary the store was last folded with.
 const VOCABULARY_KEY: &str = "vocabulary";
@@ -54,6 +74,19 @@ pub struct OpenOptions {
     /// The fields this store's fold knows (the whole registry; a test plays
     /// an older version by hiding some).
     pub vocabulary: Vocabulary,
+    /// Told how far the conversion of an older store has come, when there
+    /// is one to do (it runs inside [`Store::open`]).
+    pub progress: Option<Progress>,
+}
+
+/// An [`OpenOptions::progress`] callback.
+#[derive(Clone)]
+pub struct Progress(pub ProgressFn);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// This device's identity, set by `init`.
@@ -95,7 +128,8 @@ impl Store {
             // Big writes are checkpointed in the background after their
             // commit (`WriteTx::commit`); the automatic checkpoint, run by the
             // committing connection, stays as the bound on the WAL (40 MB).
-            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT.to_string());
+            .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT.to_string())
+            .pragma("journal_size_limit", WAL_SIZE_LIMIT.to_string());
         if let Some(n) = opts.max_page_count {
             co = co.pragma("max_page_count", n.to_string());
         }
@@ -104,7 +138,9 @@ impl Store {
             .min_connections(1)
             .connect_with(co)
             .await?;
-        MIGRATOR.run(&pool).await?;
+        schema_1_migrations().run(&pool).await?;
+        upgrade::to_schema_2(&pool, opts.progress.as_ref().map(|p| &p.0)).await?;
+        schema_2_migrations().run(&pool).await?;
         let store = Store {
             pool,
             path,
@@ -148,7 +184,12 @@ impl Store {
         &self.path
     }
 
+    /// Closes the store, leaving no WAL behind (its content is copied into
+    /// the database and the file truncated, when no other process reads).
     pub async fn close(&self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
         self.pool.close().await;
     }
 
@@ -232,14 +273,17 @@ impl Store {
         vocabulary: std::sync::Arc<Vocabulary>,
     ) -> Result<WriteTx> {
         // First statement is a write: takes the lock now (waiting up to the
-        // busy timeout) instead of failing on upgrade later.
-        let rev: i64 = sqlx::query_scalar(
-            "UPDATE local SET int_value = int_value + 1 WHERE key = 'rev' RETURNING int_value",
+        // busy timeout) instead of failing on upgrade later. It reads the
+        // sequence and the clock too (one round trip for the three).
+        let (rev, next_seq, hlc): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "UPDATE local SET int_value = int_value + 1 WHERE key = 'rev'
+             RETURNING int_value,
+               (SELECT int_value FROM local WHERE key = 'next_seq'),
+               (SELECT int_value FROM local WHERE key = 'hlc')",
         )
         .fetch_one(&mut *tx)
         .await?;
-        let next_seq = get_int_tx(&mut tx, "next_seq").await?.unwrap_or(1);
-        let hlc = get_int_tx(&mut tx, "hlc").await?.unwrap_or(0);
+        let (next_seq, hlc) = (next_seq.unwrap_or(1), hlc.unwrap_or(0));
         Ok(WriteTx {
             tx,
             ident,
@@ -289,55 +333,40 @@ impl Store {
 
     /// Every op in the log, in (origin, seq) order.
     pub async fn all_ops(&self) -> Result<Vec<Op>> {
-        let rows = sqlx::query(
-            "SELECT id, origin, seq, hlc, kind, subject, body FROM op ORDER BY origin, seq",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(op_from_row).collect()
+        let mut out = vec![];
+        let mut after = None;
+        loop {
+            let page = self.ops_after(after, 5_000).await?;
+            let Some(last) = page.last() else {
+                return Ok(out);
+            };
+            after = Some((last.origin, last.seq));
+            out.extend(page);
+        }
     }
 
-    /// A page of the log after `(origin, seq)` in (origin, seq) order.
+    /// A page of the log after `(origin, seq)` (from the start: `None`) in
+    /// (origin, seq) order.
     ///
-    /// The page comes back as one JSON document built by SQLite: sqlx hands
-    /// rows over one by one between threads, and for pages of thousands of
-    /// ops that hand-over, not SQLite, was the cost.
-    pub async fn ops_after(&self, after: (&str, i64), limit: usize) -> Result<Vec<Op>> {
+    /// The page comes back as one JSON document built by SQLite (ids and
+    /// bodies in hex): sqlx hands rows over one by one between threads, and
+    /// for pages of thousands of ops that hand-over, not SQLite, was the cost.
+    pub async fn ops_after(&self, after: Option<(Uuid, i64)>, limit: usize) -> Result<Vec<Op>> {
+        let (origin, seq) = match after {
+            Some((o, s)) => (o.as_bytes().to_vec(), s),
+            None => (vec![], 0),
+        };
         let page: Option<String> = sqlx::query_scalar(
-            "SELECT json_group_array(json_array(id, origin, seq, hlc, kind, subject, body)) FROM
+            "SELECT json_group_array(json_array(hex(id), hex(origin), seq, hlc, kind, hex(subject), hex(body))) FROM
                (SELECT id, origin, seq, hlc, kind, subject, body FROM op
                 WHERE (origin, seq) > (?, ?) ORDER BY origin, seq LIMIT ?)",
         )
-        .bind(after.0)
-        .bind(after.1)
+        .bind(origin)
+        .bind(seq)
         .bind(limit as i64)
         .fetch_one(&self.pool)
         .await?;
-        type Row = (
-            String,
-            String,
-            i64,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = serde_json::from_str(page.as_deref().unwrap_or("[]"))
-            .map_err(|e| Error::Corrupt(format!("op page: {e}")))?;
-        rows.into_iter()
-            .map(|(id, origin, seq, hlc, kind, subject, body)| {
-                Op::from_row(
-                    parse_uuid(&id)?,
-                    parse_uuid(&origin)?,
-                    seq,
-                    hlc,
-                    kind,
-                    subject.as_deref().map(parse_uuid).transpose()?,
-                    body.as_deref(),
-                )
-                .map_err(Error::Corrupt)
-            })
-            .collect()
+        ops_from_json_page(page.as_deref().unwrap_or("[]"))
     }
 
     /// Number of ops in the log.
@@ -389,7 +418,14 @@ impl WriteTx {
                 op
             })
             .collect();
-        let r = apply::apply_batch(&mut self.tx, &ops, self.rev, &self.vocabulary).await?;
+        let r = apply::apply_batch(
+            &mut self.tx,
+            &ops,
+            self.rev,
+            &self.vocabulary,
+            apply::Source::Fresh,
+        )
+        .await?;
         self.written += ops.len();
         self.report.absorb(r);
         Ok(ops)
@@ -402,7 +438,14 @@ impl WriteTx {
             self.clock.observe(op.hlc, now);
         }
         self.written += ops.len();
-        apply::apply_batch(&mut self.tx, ops, self.rev, &self.vocabulary).await
+        apply::apply_batch(
+            &mut self.tx,
+            ops,
+            self.rev,
+            &self.vocabulary,
+            apply::Source::Elsewhere,
+        )
+        .await
     }
 
     /// What this transaction applied so far.
@@ -411,8 +454,14 @@ impl WriteTx {
     }
 
     pub async fn commit(mut self) -> Result<()> {
-        set_int_tx(&mut self.tx, "next_seq", self.next_seq).await?;
-        set_int_tx(&mut self.tx, "hlc", self.clock.last.0).await?;
+        sqlx::query(
+            "INSERT INTO local (key, int_value) VALUES ('next_seq', ?), ('hlc', ?)
+             ON CONFLICT(key) DO UPDATE SET int_value = excluded.int_value",
+        )
+        .bind(self.next_seq)
+        .bind(self.clock.last.0)
+        .execute(&mut *self.tx)
+        .await?;
         self.tx.commit().await?;
         if self.written >= BACKGROUND_CHECKPOINT_OPS {
             checkpoint_in_background(&self.pool);
@@ -474,18 +523,55 @@ pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|e| Error::Corrupt(format!("bad id {s:?}: {e}")))
 }
 
+/// The ops of a JSON page of rows `[hex(id), hex(origin), seq, hlc, kind,
+/// hex(subject), hex(body)]` (see [`Store::ops_after`]).
+pub(crate) fn ops_from_json_page(page: &str) -> Result<Vec<Op>> {
+    type Row = (
+        String,
+        String,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> =
+        serde_json::from_str(page).map_err(|e| Error::Corrupt(format!("op page: {e}")))?;
+    rows.into_iter()
+        .map(|(id, origin, seq, hlc, kind, subject, body)| {
+            // `hex(NULL)` is '': no subject, a redacted body.
+            let subject = subject.filter(|s| !s.is_empty());
+            let body = match body.filter(|b| !b.is_empty()) {
+                Some(b) => Some(codec::decode_body(
+                    &hex::decode(b).map_err(|e| Error::Corrupt(format!("op body: {e}")))?,
+                )?),
+                None => None,
+            };
+            Op::from_row(
+                parse_uuid(&id)?,
+                parse_uuid(&origin)?,
+                seq,
+                hlc,
+                kind,
+                subject.as_deref().map(parse_uuid).transpose()?,
+                body.as_deref(),
+            )
+            .map_err(Error::Corrupt)
+        })
+        .collect()
+}
+
+/// An op of a log row read by sqlx (`id, origin, seq, hlc, kind, subject, body`).
 pub(crate) fn op_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Op> {
-    let id: String = r.try_get("id")?;
-    let origin: String = r.try_get("origin")?;
-    let subject: Option<String> = r.try_get("subject")?;
-    let body: Option<String> = r.try_get("body")?;
+    let body: Option<Vec<u8>> = r.try_get("body")?;
+    let body = body.as_deref().map(codec::decode_body).transpose()?;
     Op::from_row(
-        parse_uuid(&id)?,
-        parse_uuid(&origin)?,
+        r.try_get("id")?,
+        r.try_get("origin")?,
         r.try_get("seq")?,
         r.try_get("hlc")?,
         r.try_get("kind")?,
-        subject.as_deref().map(parse_uuid).transpose()?,
+        r.try_get("subject")?,
         body.as_deref(),
     )
     .map_err(Error::Corrupt)
@@ -509,23 +595,4 @@ async fn get_int(pool: &SqlitePool, key: &str) -> Result<Option<i64>> {
             .await?
             .flatten(),
     )
-}
-
-async fn get_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT int_value FROM local WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await?
-            .flatten(),
-    )
-}
-
-async fn set_int_tx(tx: &mut Transaction<'static, Sqlite>, key: &str, v: i64) -> Result<()> {
-    sqlx::query("INSERT INTO local (key, int_value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET int_value = excluded.int_value")
-        .bind(key)
-        .bind(v)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }

@@ -1,12 +1,13 @@
 //! Mapping LWW [`Record`]s to and from their tables.
 //!
 //! Each record kind has a table with one column per field (so reads are plain
-//! SQL) plus a `stamps` JSON column with the per-field (HLC, origin). A field
-//! with a stamp but a NULL column was explicitly cleared; a field without a
-//! stamp was never set. Visitors also get the derived `name_key` and the
-//! `rev` cache column.
+//! SQL; a reference to another record is its 16-byte id) plus a `stamps`
+//! BLOB with the per-field (HLC, origin) (`codec.rs`). A field with a stamp
+//! but a NULL column was explicitly cleared; a field without a stamp was
+//! never set. Visitors also get the derived `name_key` and the `rev` cache
+//! column.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fields::{Field, FieldType, Kind, VisitorValues};
 use crate::fold::Record;
 use crate::hlc::Stamp;
@@ -38,7 +39,7 @@ pub async fn load_records(
         );
         let mut q = sqlx::query(&sql).persistent(super::apply::keep_prepared(chunk.len(), VARS));
         for id in chunk {
-            q = q.bind(super::apply::id_text(id));
+            q = q.bind(*id);
         }
         for row in q.fetch_all(&mut *conn).await? {
             let (id, rec) = record_from_row(entity, &row)?;
@@ -49,11 +50,9 @@ pub async fn load_records(
 }
 
 pub fn record_from_row(entity: Entity, row: &SqliteRow) -> Result<(Uuid, Record)> {
-    let id: String = row.try_get("id")?;
-    let id = super::parse_uuid(&id)?;
-    let stamps_text: String = row.try_get("stamps")?;
-    let stamps: BTreeMap<String, Stamp> = serde_json::from_str(&stamps_text)
-        .map_err(|e| Error::Corrupt(format!("stamps of {id}: {e}")))?;
+    let id: Uuid = row.try_get("id")?;
+    let stamps: Vec<u8> = row.try_get("stamps")?;
+    let stamps = super::codec::stamps_from_blob(entity, &stamps)?;
     let mut rec = Record::default();
     for def in entity.fields() {
         let Some(stamp) = stamps.get(def.name) else {
@@ -65,8 +64,15 @@ pub fn record_from_row(entity: Entity, row: &SqliteRow) -> Result<(Uuid, Record)
     Ok((id, rec))
 }
 
-/// A field's value in a row, read by its column name and registry type.
+/// A field's value in a row, read by its column name and registry type (a
+/// reference as its id's text, as ops carry it).
 pub fn column_value(row: &SqliteRow, def: &Field) -> Result<Value> {
+    if let Kind::Ref(_) = def.kind {
+        return Ok(row
+            .try_get::<Option<Uuid>, _>(def.name)?
+            .map(|id| Value::String(id.to_string()))
+            .unwrap_or(Value::Null));
+    }
     Ok(match def.ty() {
         FieldType::Text => row
             .try_get::<Option<String>, _>(def.name)?
@@ -129,14 +135,22 @@ pub async fn write_records(
         );
         let mut q = sqlx::query(&sql).persistent(super::apply::keep_prepared(chunk.len(), rows));
         for (id, rec) in chunk {
-            q = q.bind(super::apply::id_text(id));
-            let mut stamps: BTreeMap<&str, String> = BTreeMap::new();
+            q = q.bind(*id);
+            let mut stamps: Vec<(&str, Stamp)> = Vec::with_capacity(defs.len());
             for def in defs {
                 let v = rec.fields.get(def.name);
                 if let Some((_, s)) = v {
-                    stamps.insert(def.name, s.to_string());
+                    stamps.push((def.name, *s));
                 }
                 let v = v.map(|(v, _)| v);
+                if let Kind::Ref(_) = def.kind {
+                    // Validated by the fold: a reference is an id.
+                    q = q.bind(
+                        v.and_then(|v| v.as_str())
+                            .and_then(|s| Uuid::parse_str(s).ok()),
+                    );
+                    continue;
+                }
                 q = match (def.ty(), v) {
                     (FieldType::Text, Some(Value::String(s))) => q.bind(Some(s.clone())),
                     (FieldType::Int, Some(Value::Number(n))) => q.bind(n.as_i64()),
@@ -145,7 +159,7 @@ pub async fn write_records(
                     (_, _) => q.bind(None::<i64>),
                 };
             }
-            q = q.bind(serde_json::to_string(&stamps)?);
+            q = q.bind(super::codec::stamps_to_blob(stamps));
             if is_visitor {
                 q = q.bind(name_key(
                     rec.text("first_name").unwrap_or(""),

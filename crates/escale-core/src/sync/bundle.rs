@@ -259,8 +259,9 @@ pub fn open_sealed(mut data: Vec<u8>, org_id: Uuid, key: &SyncKey) -> Result<Vec
 }
 
 /// Writes one page of `origin`'s ops (`from < seq <= to`) as `WireOp` JSON
-/// lines straight from the log rows: the stored body text is already JSON,
-/// so it is copied, not parsed and re-encoded. Returns (count, last seq).
+/// lines straight from the log rows: the stored body, once unpacked, is
+/// already JSON, so it is copied, not parsed and re-encoded. Returns
+/// (count, last seq).
 async fn write_raw_page(
     conn: &mut sqlx::SqliteConnection,
     w: &mut impl Write,
@@ -273,7 +274,7 @@ async fn write_raw_page(
         "SELECT id, seq, hlc, kind, subject, body FROM op
          WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
     )
-    .bind(origin.to_string())
+    .bind(origin)
     .bind(from)
     .bind(to)
     .bind(EXPORT_PAGE as i64)
@@ -282,22 +283,23 @@ async fn write_raw_page(
     let origin = origin.to_string();
     let mut last = from;
     for r in &rows {
-        let id: &str = r.try_get("id")?;
+        let id: Uuid = r.try_get("id")?;
         let seq: i64 = r.try_get("seq")?;
         let hlc: i64 = r.try_get("hlc")?;
         let kind: &str = r.try_get("kind")?;
-        let subject: Option<&str> = r.try_get("subject")?;
-        let body: Option<&str> = r.try_get("body")?;
+        let subject: Option<Uuid> = r.try_get("subject")?;
+        let body: Option<&[u8]> = r.try_get("body")?;
+        let body = body.map(crate::store::codec::decode_body).transpose()?;
         // Same shape and field order as `WireOp`'s serialisation.
         w.write_all(b"{\"id\":")?;
-        serde_json::to_writer(&mut *w, id)?;
+        serde_json::to_writer(&mut *w, &id)?;
         w.write_all(b",\"origin\":")?;
         serde_json::to_writer(&mut *w, &origin)?;
         write!(w, ",\"seq\":{seq},\"hlc\":{hlc},\"kind\":")?;
         serde_json::to_writer(&mut *w, kind)?;
         if let Some(s) = subject {
             w.write_all(b",\"subject\":")?;
-            serde_json::to_writer(&mut *w, s)?;
+            serde_json::to_writer(&mut *w, &s)?;
         }
         if let Some(b) = body {
             w.write_all(b",\"body\":")?;

@@ -162,17 +162,20 @@ impl Store {
         .bind(limit as i64)
         .fetch_all(self.pool())
         .await?;
-        let parse = crate::store::parse_uuid;
         rows.iter()
             .map(|r| {
+                let body: Option<Vec<u8>> = r.try_get("body")?;
                 Ok(QuarantinedOp {
-                    id: parse(&r.try_get::<String, _>("id")?)?,
-                    origin: parse(&r.try_get::<String, _>("origin")?)?,
+                    id: r.try_get("id")?,
+                    origin: r.try_get("origin")?,
                     seq: r.try_get("seq")?,
                     hlc: r.try_get("hlc")?,
                     kind: r.try_get("kind")?,
                     reason: r.try_get("reason")?,
-                    body: r.try_get("body")?,
+                    body: body
+                        .as_deref()
+                        .map(crate::store::codec::decode_body)
+                        .transpose()?,
                 })
             })
             .collect()
@@ -411,15 +414,15 @@ async fn refuse_our_clones(tx: &mut WriteTx, ops: &[Op]) -> Result<()> {
     let ours: Vec<&Op> = ops.iter().filter(|o| o.origin == me).collect();
     for chunk in ours.chunks(300) {
         let sql = format!(
-            "SELECT id FROM op WHERE id IN ({})",
+            "SELECT id FROM op WHERE origin = ? AND seq IN ({})",
             vec!["?"; chunk.len()].join(", ")
         );
-        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        let mut q = sqlx::query_scalar::<_, Uuid>(&sql).bind(me);
         for o in chunk {
-            q = q.bind(o.id.to_string());
+            q = q.bind(o.seq);
         }
-        let held: BTreeSet<String> = q.fetch_all(tx.conn()).await?.into_iter().collect();
-        if let Some(o) = chunk.iter().find(|o| !held.contains(&o.id.to_string())) {
+        let held: BTreeSet<Uuid> = q.fetch_all(tx.conn()).await?.into_iter().collect();
+        if let Some(o) = chunk.iter().find(|o| !held.contains(&o.id)) {
             return Err(Error::CloneDetected {
                 origin: me,
                 seq: o.seq,
@@ -474,10 +477,7 @@ pub(crate) async fn read_vector(conn: &mut SqliteConnection) -> Result<VersionVe
         .await?;
     let mut v = VersionVector::new();
     for r in rows {
-        v.insert(
-            crate::store::parse_uuid(&r.try_get::<String, _>("origin")?)?,
-            r.try_get("seq")?,
-        );
+        v.insert(r.try_get::<Uuid, _>("origin")?, r.try_get("seq")?);
     }
     Ok(v)
 }
@@ -522,7 +522,7 @@ pub(crate) async fn origin_range(
         "SELECT id, origin, seq, hlc, kind, subject, body FROM op
          WHERE origin = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
     )
-    .bind(origin.to_string())
+    .bind(origin)
     .bind(from)
     .bind(to)
     .bind(n as i64)
@@ -534,16 +534,18 @@ pub(crate) async fn origin_range(
 /// A log row as it travels: the stored body text, not re-encoded, so an op
 /// this version cannot read is relayed unchanged.
 fn wire_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<WireOp> {
-    let parse = crate::store::parse_uuid;
-    let subject: Option<String> = r.try_get("subject")?;
-    let body: Option<String> = r.try_get("body")?;
+    let body: Option<Vec<u8>> = r.try_get("body")?;
+    let body = body
+        .as_deref()
+        .map(crate::store::codec::decode_body)
+        .transpose()?;
     Ok(WireOp {
-        id: parse(&r.try_get::<String, _>("id")?)?,
-        origin: parse(&r.try_get::<String, _>("origin")?)?,
+        id: r.try_get("id")?,
+        origin: r.try_get("origin")?,
         seq: r.try_get("seq")?,
         hlc: r.try_get("hlc")?,
         kind: r.try_get("kind")?,
-        subject: subject.as_deref().map(parse).transpose()?,
+        subject: r.try_get("subject")?,
         body: body
             .map(|t| serde_json::from_str(&t).map_err(|e| Error::Corrupt(format!("op body: {e}"))))
             .transpose()?,

@@ -299,7 +299,7 @@ async fn the_version_vector_holds_the_highest_contiguous_seq() {
     tx.commit().await.unwrap();
     let vv = || async {
         sqlx::query_scalar::<_, i64>("SELECT seq FROM version_vector WHERE origin = ?")
-            .bind(o.to_string())
+            .bind(o)
             .fetch_one(d.app.store().pool())
             .await
             .unwrap()

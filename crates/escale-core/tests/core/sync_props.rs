@@ -423,11 +423,11 @@ fn expected_refusal(e: &escale_core::Error) -> bool {
 }
 
 async fn pick(n: &Node, i: usize) -> Option<String> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY id")
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY id")
         .fetch_all(n.store().pool())
         .await
         .unwrap();
-    (!ids.is_empty()).then(|| ids[i % ids.len()].clone())
+    (!ids.is_empty()).then(|| ids[i % ids.len()].to_string())
 }
 
 async fn run_stores(steps: Vec<Step>) {
@@ -613,7 +613,7 @@ async fn run_stores(steps: Vec<Step>) {
         "SELECT count(DISTINCT coalesce(a.root, c.visitor_id)) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
          WHERE c.event_id = ? AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0",
     )
-    .bind(&ev)
+    .bind(uuid::Uuid::parse_str(&ev).unwrap())
     .fetch_one(pool)
     .await
     .unwrap();
