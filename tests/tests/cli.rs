@@ -523,3 +523,26 @@ fn a_town_given_on_the_command_line_is_stored_with_its_insee_code_and_shown() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_demo_in_a_fresh_directory_sets_it_up_first_and_leaves_no_wal_behind() {
+    let cli = Cli::new();
+    let demo = cli.ok(&["demo", "--visitors", "200"]);
+    assert_eq!(demo["visitors"], 200);
+    let info = cli.ok(&["info"]);
+    assert_eq!(info["org_name"], "Association de démonstration");
+    let event = demo["event"]["id"].as_str().unwrap();
+    let stats = cli.ok(&["stats", "--event", event]);
+    assert_eq!(stats["registered"], 200, "{stats}");
+    // A second demo adds another event to the same organisation.
+    cli.ok(&["demo", "--visitors", "10"]);
+    assert_eq!(
+        cli.ok(&["info"])["org_name"],
+        "Association de démonstration"
+    );
+    let wal = cli.data_dir().join("escale.db-wal");
+    assert!(
+        !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
+        "the command leaves no WAL behind"
+    );
+}

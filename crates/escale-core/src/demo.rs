@@ -244,6 +244,8 @@ impl Escale {
     /// Creates a demo event with `visitors` synthetic pre-registered people,
     /// `arrived_ratio` of them already checked in.
     pub async fn demo(&self, visitors: usize, arrived_ratio: f64, seed: u64) -> Result<DemoReport> {
+        /// Ops per transaction.
+        const SLICE: usize = 1_500;
         let today = crate::clock::now_utc()
             .with_timezone(&chrono::Local)
             .format("%Y-%m-%d")
@@ -296,7 +298,8 @@ impl Escale {
             .await?;
         }
         let mut rng = StdRng::seed_from_u64(seed);
-        let mut tx = self.store().write().await?;
+        // Committed a slice at a time, like an import: a desk using the
+        // store meanwhile is served between two slices.
         let mut pending = Vec::new();
         let mut arrived = 0;
         let mut ops = 0;
@@ -342,14 +345,15 @@ impl Escale {
                     code: None,
                 });
             }
-            if pending.len() >= 4_000 {
+            if pending.len() >= SLICE {
                 ops += pending.len();
-                tx.append(std::mem::take(&mut pending)).await?;
+                self.commit(std::mem::take(&mut pending)).await?;
             }
         }
         ops += pending.len();
-        tx.append(pending).await?;
-        tx.commit().await?;
+        if !pending.is_empty() {
+            self.commit(pending).await?;
+        }
         Ok(DemoReport {
             event,
             visitors,

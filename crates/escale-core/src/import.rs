@@ -11,12 +11,19 @@
 //!   instead of creating a duplicate; a row matching only by name creates a
 //!   new visitor and is reported as a proposed merge for staff to confirm;
 //! - invalid emails/phones are left out with a per-row warning;
-//! - everything is committed in one transaction (or nothing, on error), and a
-//!   dry run reports exactly what a commit would do.
+//! - rows are read and matched outside any transaction; their ops are
+//!   committed in slices of [`OPS_PER_SLICE`] (a few tens of milliseconds
+//!   each), each with the import's place in the file and its report so far,
+//!   so a check-in at the desk never waits behind a whole import (writers
+//!   take turns: `store/gate.rs`). An import that stops half-way (a crash, a
+//!   closed laptop) leaves whole slices; importing the same file into the
+//!   same event again carries on after the last slice, and its report
+//!   counts the whole file. A dry run writes nothing and reports exactly
+//!   what a commit would do.
 //!
-//! Memory stays bounded: rows are streamed, ops are applied in slices inside
-//! the one transaction, and the per-row report keeps at most
-//! [`MAX_REPORTED`] lines (the counts are always complete).
+//! Memory stays bounded: rows are streamed, ops are held one slice at a
+//! time, and the per-row report keeps at most [`MAX_REPORTED`] lines (the
+//! counts are always complete).
 
 use crate::app::people::{visitor_fields, VisitorInput};
 use crate::error::Result;
@@ -32,7 +39,8 @@ use std::path::Path;
 use uuid::Uuid;
 
 pub const MAX_REPORTED: usize = 1_000;
-const OPS_PER_SLICE: usize = 3_000;
+/// Ops committed per transaction (about 500 rows).
+const OPS_PER_SLICE: usize = 1_500;
 
 /// Namespace for ids derived from import keys (UUIDv5).
 const IMPORT_NS: Uuid = Uuid::from_u128(0x5b1e_7a3c_44d2_4f0e_9a61_0c3e_5ca1_e001);
@@ -83,6 +91,103 @@ impl ImportReport {
             self.issues_not_listed += 1;
         }
     }
+}
+
+/// What an interrupted import saved with its last slice (in `local`, under
+/// [`resume_key`]): where it was in the file and its report so far. Issues
+/// keep their line, kind, code and candidates, not their detail (which may
+/// quote a person's data): `local` is not reached by an erasure. Deleted by
+/// the slice that ends the import.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+struct Resume {
+    line: usize,
+    rows: usize,
+    new_visitors: usize,
+    known_visitors: usize,
+    already_imported: usize,
+    merges_proposed: usize,
+    skipped: usize,
+    skipped_by_reason: BTreeMap<String, usize>,
+    warnings: usize,
+    issues: Vec<(usize, String, String, Vec<Uuid>)>,
+    issues_not_listed: usize,
+}
+
+impl Resume {
+    fn of(r: &ImportReport, line: usize) -> Resume {
+        Resume {
+            line,
+            rows: r.rows,
+            new_visitors: r.new_visitors,
+            known_visitors: r.known_visitors,
+            already_imported: r.already_imported,
+            merges_proposed: r.merges_proposed,
+            skipped: r.skipped,
+            skipped_by_reason: r.skipped_by_reason.clone(),
+            warnings: r.warnings,
+            issues: r
+                .issues
+                .iter()
+                .map(|i| {
+                    (
+                        i.line,
+                        i.kind.to_string(),
+                        i.code.clone(),
+                        i.candidates.clone(),
+                    )
+                })
+                .collect(),
+            issues_not_listed: r.issues_not_listed,
+        }
+    }
+
+    fn restore(self, r: &mut ImportReport) {
+        r.rows = self.rows;
+        r.new_visitors = self.new_visitors;
+        r.known_visitors = self.known_visitors;
+        r.already_imported = self.already_imported;
+        r.merges_proposed = self.merges_proposed;
+        r.skipped = self.skipped;
+        r.skipped_by_reason = self.skipped_by_reason;
+        r.warnings = self.warnings;
+        r.issues = self
+            .issues
+            .into_iter()
+            .map(|(line, kind, code, candidates)| RowIssue {
+                line,
+                kind: match kind.as_str() {
+                    "warning" => "warning",
+                    "merge_proposed" => "merge_proposed",
+                    _ => "skipped",
+                },
+                code,
+                detail: String::new(),
+                candidates,
+            })
+            .collect();
+        r.issues_not_listed = self.issues_not_listed;
+    }
+}
+
+/// The `local` key of an import of this file (its content's hash) into
+/// this event.
+fn resume_key(event: Uuid, path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!(
+        "import/{event}/{}",
+        &hex::encode(h.finalize())[..32]
+    ))
 }
 
 /// Progress of a long import: bytes of the file read so far.
@@ -209,14 +314,30 @@ impl Escale {
             issues: vec![],
             issues_not_listed: 0,
         };
-        let mut tx = if opts.dry_run {
+        // Where an interrupted import of this file into this event stopped.
+        let place = if opts.dry_run {
             None
         } else {
-            Some(self.store().write().await?)
+            Some(resume_key(ev.id, path)?)
         };
+        let mut resume_after = 0;
+        if let Some(k) = &place {
+            let saved = self.store().local_text(k).await?;
+            if let Some(saved) = saved.and_then(|t| serde_json::from_str::<Resume>(&t).ok()) {
+                resume_after = saved.line;
+                saved.restore(&mut report);
+            }
+        }
         let mut pending: Vec<OpBody> = Vec::new();
         for item in reader.rows() {
             let row = item?;
+            let line = match &row {
+                Row::Skipped(s) => s.line,
+                Row::Record(r) => r.line,
+            };
+            if line <= resume_after {
+                continue;
+            }
             report.rows += 1;
             if report.rows.is_multiple_of(1_000) {
                 progress(ImportProgress {
@@ -362,18 +483,15 @@ impl Escale {
                 fields: rf,
             });
             if pending.len() >= OPS_PER_SLICE {
-                if let Some(tx) = tx.as_mut() {
-                    tx.append(std::mem::take(&mut pending)).await?;
-                } else {
-                    pending.clear();
+                let slice = std::mem::take(&mut pending);
+                if let Some(k) = &place {
+                    self.commit_slice(slice, k, Some(&Resume::of(&report, line)))
+                        .await?;
                 }
             }
         }
-        if let Some(mut tx) = tx {
-            if !pending.is_empty() {
-                tx.append(pending).await?;
-            }
-            tx.commit().await?;
+        if let Some(k) = &place {
+            self.commit_slice(pending, k, None).await?;
         }
         progress(ImportProgress {
             bytes_read: prog.total_bytes(),
@@ -385,6 +503,34 @@ impl Escale {
 }
 
 impl Escale {
+    /// Commits one slice of an import with where it got to (`None`: the
+    /// import is over, its saved place goes).
+    async fn commit_slice(&self, ops: Vec<OpBody>, key: &str, at: Option<&Resume>) -> Result<()> {
+        let mut tx = self.store().write().await?;
+        if !ops.is_empty() {
+            tx.append(ops).await?;
+        }
+        match at {
+            Some(r) => {
+                sqlx::query(
+                    "INSERT INTO local (key, text_value) VALUES (?, ?)
+                     ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+                )
+                .bind(key)
+                .bind(serde_json::to_string(r)?)
+                .execute(tx.conn())
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM local WHERE key = ?")
+                    .bind(key)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+        tx.commit().await
+    }
+
     /// The import wizard's preview: a dry run plus the first records.
     pub async fn import_preview(
         &self,

@@ -38,6 +38,19 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
     if let Command::Peer(crate::args::PeerCommand::Join(a)) = &cli.command {
         return peer::join(&dir, a, ui).await;
     }
+    // A demo needs no set-up: in a fresh directory it names an invented
+    // organisation and laptop first (`escale demo --visitors 100000`).
+    if let Command::Demo(_) = &cli.command {
+        if !dir.join(escale_core::store::DB_FILE).is_file() {
+            let app = Escale::open(&dir).await?;
+            app.init(
+                ui.t("Association de démonstration", "Demo association"),
+                ui.t("Portable de démonstration", "Demo laptop"),
+            )
+            .await?;
+            app.store().close().await;
+        }
+    }
     let app = open_existing(&dir).await?;
     let outcome = dispatch(&app, cli.command, ui).await;
     app.store().close().await;

@@ -14,6 +14,7 @@
 mod apply;
 pub mod canonical;
 pub mod codec;
+mod gate;
 pub mod records;
 pub mod upgrade;
 
@@ -104,7 +105,12 @@ pub struct Store {
     /// write path, check-ins included).
     ident: std::sync::Arc<std::sync::OnceLock<Identity>>,
     vocabulary: std::sync::Arc<Vocabulary>,
+    /// Writers take turns (`gate.rs`).
+    gate: std::sync::Arc<gate::Gate>,
 }
+
+/// How long a writer waits for its turn before saying the store is busy.
+const WRITE_PATIENCE: Duration = Duration::from_secs(10);
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`, and migrates it.
@@ -142,6 +148,7 @@ impl Store {
         upgrade::to_schema_2(&pool, opts.progress.as_ref().map(|p| &p.0)).await?;
         schema_2_migrations().run(&pool).await?;
         let store = Store {
+            gate: std::sync::Arc::new(gate::Gate::open(&path)?),
             pool,
             path,
             ident: Default::default(),
@@ -215,6 +222,7 @@ impl Store {
     /// transaction, so that the identity and the ops naming the organisation
     /// and the device commit together (or not at all).
     pub async fn init_identity(&self, org_id: Uuid, device_id: Uuid) -> Result<WriteTx> {
+        let turn = self.gate.turn(WRITE_PATIENCE).await?;
         let mut tx = self.pool.begin().await?;
         // A write first, to hold the lock for the whole check-then-insert.
         sqlx::query("INSERT OR IGNORE INTO local (key, int_value) VALUES ('rev', 0)")
@@ -252,6 +260,7 @@ impl Store {
         }
         Self::begin_write(
             tx,
+            turn,
             Identity { org_id, device_id },
             self.pool.clone(),
             self.vocabulary.clone(),
@@ -262,12 +271,14 @@ impl Store {
     /// Starts the one kind of write there is.
     pub async fn write(&self) -> Result<WriteTx> {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
+        let turn = self.gate.turn(WRITE_PATIENCE).await?;
         let tx = self.pool.begin().await?;
-        Self::begin_write(tx, ident, self.pool.clone(), self.vocabulary.clone()).await
+        Self::begin_write(tx, turn, ident, self.pool.clone(), self.vocabulary.clone()).await
     }
 
     async fn begin_write(
         mut tx: Transaction<'static, Sqlite>,
+        turn: gate::Turn,
         ident: Identity,
         pool: SqlitePool,
         vocabulary: std::sync::Arc<Vocabulary>,
@@ -294,6 +305,8 @@ impl Store {
             written: 0,
             pool,
             vocabulary,
+            started: std::time::Instant::now(),
+            _turn: turn,
         })
     }
 
@@ -389,9 +402,20 @@ pub struct WriteTx {
     written: usize,
     pool: SqlitePool,
     vocabulary: std::sync::Arc<Vocabulary>,
+    /// When the transaction began (see [`WriteTx::has_run_for`]).
+    started: std::time::Instant,
+    /// This writer's turn, given back once the transaction ends (declared
+    /// last: dropped after it).
+    _turn: gate::Turn,
 }
 
 impl WriteTx {
+    /// How long this transaction has held the store: a long write commits
+    /// in slices of ~50 ms so that a check-in never waits longer.
+    pub fn has_run_for(&self) -> Duration {
+        self.started.elapsed()
+    }
+
     pub fn identity(&self) -> Identity {
         self.ident
     }

@@ -361,15 +361,27 @@ fn bind<'q>(
 mod tests {
     use super::*;
 
+    /// Every registry field has its column: in schema 2's tables, or added
+    /// by a migration after schema 2 (`migrations-2/`).
     #[test]
     fn every_record_table_of_schema_2_has_the_registry_s_columns() {
         let ddl = include_str!("schema2.sql");
+        let later: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations-2"))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
         for e in Entity::ALL {
             let start = ddl
                 .find(&format!("CREATE TABLE {}2 (", e.table()))
                 .unwrap_or_else(|| panic!("{} in schema2.sql", e.table()));
             let body = &ddl[start..start + ddl[start..].find(");").unwrap()];
             for f in e.fields() {
+                let added = format!("ALTER TABLE {} ADD COLUMN {} ", e.table(), f.name);
+                if later.contains(&added) {
+                    continue;
+                }
                 let ty = match f.kind {
                     Kind::Ref(_) => "BLOB",
                     _ => match f.ty() {

@@ -43,8 +43,10 @@ const HEADER_LEN: usize = 8 + 2 + 16 + 12;
 const TAG_LEN: usize = 16;
 /// Ops read per query while exporting.
 const EXPORT_PAGE: usize = MAX_PAGE_OPS;
-/// Ops decoded then ingested at a time while importing (one transaction).
-const IMPORT_CHUNK: usize = super::node::INGEST_CHUNK;
+/// Ops decoded then ingested at a time while importing.
+const IMPORT_CHUNK: usize = 500;
+/// A bundle import commits once its transaction has run this long.
+const SLICE_TIME: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// First JSON line of a bundle's plaintext.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,8 +179,31 @@ impl Store {
             return Err(Error::BundleWrongOrg);
         }
 
+        // Authenticated yet incomplete: the exporter was broken. Counted
+        // before anything is written, so that nothing of it is kept.
+        let lines_after_meta = {
+            let mut n = 0u64;
+            let mut r = flate2::read::DeflateDecoder::new(&plain[..]);
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let got =
+                    std::io::Read::read(&mut r, &mut buf).map_err(|_| Error::BundleTampered)?;
+                if got == 0 {
+                    break;
+                }
+                n += buf[..got].iter().filter(|b| **b == b'\n').count() as u64;
+            }
+            n.saturating_sub(1)
+        };
+        if lines_after_meta != meta.ops {
+            return Err(Error::BundleTampered);
+        }
+
         // Visitors written from here on (`visitor.rev`) came with the bundle.
         let rev_before = self.rev().await?;
+        // Committed in slices of ~50 ms: a desk checking people in meanwhile
+        // is served between two (each slice holds whole ops, ingest is
+        // idempotent: a bundle imported again after a crash adds the rest).
         let mut tx = self.write().await?;
         let mut report = crate::store::BatchReport::default();
         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
@@ -197,13 +222,16 @@ impl Store {
             if chunk.len() >= IMPORT_CHUNK || (done && !chunk.is_empty()) {
                 report.absorb(ingest_ops(&mut tx, &chunk).await?);
                 chunk.clear();
+                if !done && tx.has_run_for() >= SLICE_TIME {
+                    tx.commit().await?;
+                    tx = self.write().await?;
+                }
             }
             if done {
                 break;
             }
         }
         if count != meta.ops {
-            // Authenticated yet incomplete: the exporter was broken. Nothing is kept.
             return Err(Error::BundleTampered);
         }
         let vector = read_vector(tx.conn()).await?;

@@ -5,6 +5,7 @@ use crate::support::*;
 use escale_core::app::{CheckInStatus, CheckInTarget};
 use escale_core::import::{ImportOptions, ImportReport};
 use escale_core::model::Method;
+use escale_core::Escale;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
@@ -303,4 +304,200 @@ async fn invalid_cells_become_warnings_and_the_person_is_still_imported() {
         (anne.text("email"), anne.text("phone")),
         (None, Some("+33612345678"))
     );
+}
+
+/// `escale import` is killed (SIGKILL) half-way: the store holds whole
+/// slices and agrees with its log; importing the same file again carries on
+/// and its report counts the whole file, as one uninterrupted import would.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_half_way_carries_on_and_reports_the_whole_file() {
+    let Some(bin) = super::sync::escale_binary() else {
+        return;
+    };
+    const N: usize = 12_000;
+    let csv_dir = tempfile::tempdir().unwrap();
+    let csv = csv_dir.path().join("inscrits.csv");
+    let mut text = String::from("Prénom;Nom;E-mail;Code postal\r\n");
+    for i in 0..N {
+        text.push_str(&format!(
+            "Prénom{i};Nom{};personne{i}@example.org;{:05}\r\n",
+            i % 977,
+            75001 + i % 20
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    for attempt in 0..2 {
+        let d = desk().await;
+        d.app.store().close().await;
+        let run = |args: &[&str]| {
+            std::process::Command::new(&bin)
+                .args(["--json", "--lang", "en", "--data-dir"])
+                .arg(d.dir.path())
+                .args(args)
+                .arg(&csv)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        // Waited for below: killed and reaped, or `wait_with_output`.
+        #[allow(clippy::zombie_processes)]
+        let mut child = run(&["import", "--event", &d.event]);
+        let killed = if attempt == 0 {
+            // Kill once some slices are in: the store holds registrations.
+            let started = std::time::Instant::now();
+            loop {
+                let app = Escale::open(d.dir.path()).await.unwrap();
+                let regs = app
+                    .registrations(&d.event, &Default::default())
+                    .await
+                    .unwrap()
+                    .total;
+                app.store().close().await;
+                if regs > 0 || child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                assert!(started.elapsed().as_secs() < 120, "the import must start");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            child.kill().unwrap();
+            let status = child.wait().unwrap();
+            let killed = std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
+            assert!(killed, "the import was stopped half-way ({status})");
+            killed
+        } else {
+            false
+        };
+        let out = if killed {
+            let app = Escale::open(d.dir.path()).await.unwrap();
+            let held = app
+                .registrations(&d.event, &Default::default())
+                .await
+                .unwrap()
+                .total;
+            let v = app.verify().await.unwrap();
+            assert!(v.equal, "the state agrees with the log: {:?}", v.differing);
+            app.store().close().await;
+            assert!(
+                held > 0 && (held as usize) < N,
+                "killed half-way, {held} of {N} in"
+            );
+            assert_eq!(held % 500, 0, "whole slices of 500 rows: {held}");
+            run(&["import", "--event", &d.event])
+                .wait_with_output()
+                .unwrap()
+        } else {
+            child.wait_with_output().unwrap()
+        };
+        assert!(out.status.success(), "the import ends well");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let r = &report["data"];
+        assert_eq!(r["rows"], N, "{r}");
+        assert_eq!(
+            (r["new_visitors"].as_u64(), r["already_imported"].as_u64()),
+            (Some(N as u64), Some(0)),
+            "the report counts the whole file, carried on or not: {r}"
+        );
+        let app = Escale::open(d.dir.path()).await.unwrap();
+        let v = app.verify().await.unwrap();
+        assert!(v.equal, "the state agrees with the log: {:?}", v.differing);
+        let total = app
+            .registrations(&d.event, &Default::default())
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(total as usize, N);
+        let left: Vec<String> =
+            sqlx::query_scalar("SELECT key FROM local WHERE key LIKE 'import/%'")
+                .fetch_all(app.store().pool())
+                .await
+                .unwrap();
+        assert!(
+            left.is_empty(),
+            "a finished import leaves no place saved: {left:?}"
+        );
+    }
+}
+
+/// A desk checking people in while a big import runs on the same laptop is
+/// served between two slices of the import, not after it: when the import
+/// shares the desk's store (the desktop app: the in-process queue) and when
+/// it has its own (the CLI next to the app: the file locks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_in_during_an_import_is_served_before_the_import_ends() {
+    const N: usize = 8_000;
+    let csv_dir = tempfile::tempdir().unwrap();
+    let csv = csv_dir.path().join("inscrits.csv");
+    let mut text = String::from("Prénom;Nom;E-mail\r\n");
+    for i in 0..N {
+        text.push_str(&format!(
+            "Prénom{i};Nom{};personne{i}@example.org\r\n",
+            i % 977
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    for shared in [true, false] {
+        let d = desk().await;
+        let desk_app = std::sync::Arc::new(Escale::open(d.dir.path()).await.unwrap());
+        let importer = if shared {
+            desk_app.clone()
+        } else {
+            std::sync::Arc::new(Escale::open(d.dir.path()).await.unwrap())
+        };
+        let mut walk_ins = vec![];
+        for i in 0..5 {
+            let w = desk_app
+                .register_walk_in(&walk_in(
+                    &d.event,
+                    person("Avant", &format!("Import{i}")),
+                    false,
+                ))
+                .await
+                .unwrap();
+            walk_ins.push(w.visitor.id.to_string());
+        }
+        let (event, path) = (d.event.clone(), csv.clone());
+        let import = tokio::spawn(async move {
+            importer
+                .import_file(&event, &path, &ImportOptions::default(), &|_| {})
+                .await
+                .unwrap()
+        });
+        // Once the import has committed a slice, check five people in.
+        loop {
+            let regs = desk_app
+                .registrations(&d.event, &Default::default())
+                .await
+                .unwrap()
+                .total;
+            if regs > 5 {
+                break;
+            }
+            assert!(
+                !import.is_finished(),
+                "the import has not ended before its first slice"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        for id in &walk_ins {
+            let out = desk_app
+                .check_in(
+                    &d.event,
+                    CheckInTarget::Visitor(id.clone()),
+                    None,
+                    Method::Search,
+                )
+                .await
+                .unwrap();
+            assert_eq!(out.status, CheckInStatus::Welcome);
+        }
+        assert!(
+            !import.is_finished(),
+            "shared store: {shared}: the check-ins were served between slices, while the import still ran"
+        );
+        let report = import.await.unwrap();
+        assert_eq!(report.new_visitors, N);
+        assert_eq!(desk_app.stats(&d.event).await.unwrap().arrived, 5);
+    }
 }

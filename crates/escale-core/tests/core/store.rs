@@ -337,3 +337,70 @@ async fn a_write_by_another_process_is_visible_to_the_next_search() {
     );
     assert!(hits[0].registered);
 }
+
+/// Writers take turns: a check-in waiting while another writer commits
+/// page after page (a sync, a bundle) gets the store after that writer's
+/// current page, not after all of them — in the same process (one store
+/// shared by both) and from another store on the same file (another
+/// process: the file locks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 3)]
+async fn writers_take_turns_so_a_check_in_waits_for_one_page_not_for_all() {
+    for shared in [true, false] {
+        let d = desk().await;
+        let desk_app = std::sync::Arc::new(Escale::open(d.dir.path()).await.unwrap());
+        let writer = if shared {
+            desk_app.clone()
+        } else {
+            std::sync::Arc::new(Escale::open(d.dir.path()).await.unwrap())
+        };
+        let w = desk_app
+            .register_walk_in(&walk_in(&d.event, person("Awa", "Traoré"), false))
+            .await
+            .unwrap();
+        let pages_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        const PAGES: usize = 60;
+        let done = pages_done.clone();
+        let origin = Uuid::now_v7();
+        let sync = tokio::spawn(async move {
+            // Back-to-back transactions of 2,000 ops each.
+            for page in 0..PAGES {
+                let ops: Vec<Op> = (1..=2_000)
+                    .map(|i| {
+                        let seq = (page * 2_000 + i) as i64;
+                        let mut op = foreign_op(origin, seq, "Page");
+                        if let OpBody::Set { id, .. } = &mut op.body {
+                            *id = Uuid::from_u128(seq as u128);
+                        }
+                        op
+                    })
+                    .collect();
+                let mut tx = writer.store().write().await.unwrap();
+                tx.ingest(&ops).await.unwrap();
+                tx.commit().await.unwrap();
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+        while pages_done.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        let before = pages_done.load(std::sync::atomic::Ordering::SeqCst);
+        let out = desk_app
+            .check_in(
+                &d.event,
+                escale_core::app::CheckInTarget::Visitor(w.visitor.id.to_string()),
+                None,
+                escale_core::model::Method::Search,
+            )
+            .await
+            .unwrap();
+        let seen = pages_done.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(out.status, escale_core::app::CheckInStatus::Welcome);
+        // Asked while page `before + 1` was being written: served once it is
+        // (and maybe the page after it had begun), not at the end.
+        assert!(
+            seen <= before + 2,
+            "shared store: {shared}: asked after {before} pages, served after {seen} of {PAGES}"
+        );
+        sync.await.unwrap();
+    }
+}

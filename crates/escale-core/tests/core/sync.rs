@@ -916,12 +916,12 @@ async fn pushing_and_pulling_converge_the_same_way() {
     }
 }
 
-/// `escale bundle import` is killed with SIGKILL in the middle of its
-/// transaction: afterwards the store holds either none or all of the bundle,
-/// and `ops verify` agrees with it.
+/// `escale bundle import` is killed with SIGKILL in the middle: afterwards
+/// the store holds whole slices of the bundle and `ops verify` agrees with
+/// it; importing the bundle again adds the rest.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
+async fn a_bundle_import_killed_half_way_keeps_whole_slices_and_a_second_import_completes_it() {
     let Some(bin) = escale_binary() else { return };
     let t0 = std::time::Instant::now();
     let source = founder().await;
@@ -994,8 +994,8 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
         let app = escale_core::Escale::open(dir.path()).await.unwrap();
         let count = app.store().op_count().await.unwrap();
         assert!(
-            count == before || count == before + total,
-            "attempt {attempt}: {count} ops, neither {before} nor {}",
+            (before..=before + total).contains(&count),
+            "attempt {attempt}: {count} ops, not between {before} and {}",
             before + total
         );
         assert!(
@@ -1014,13 +1014,13 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
         assert_eq!(app.store().op_count().await.unwrap(), before + total);
         app.store().close().await;
         eprintln!("crash test attempt {attempt}: killed={killed} after {:?}, ops {count} (before {before}, bundle {total})", started.elapsed());
-        outcomes.push((killed, count == before));
+        outcomes.push((killed, count < before + total));
     }
     assert!(
         outcomes
             .iter()
-            .any(|(killed, untouched)| *killed && *untouched),
-        "at least one kill landed mid-transaction: {outcomes:?}"
+            .any(|(killed, unfinished)| *killed && *unfinished),
+        "at least one kill landed before the end: {outcomes:?}"
     );
 }
 
@@ -1028,7 +1028,7 @@ async fn a_bundle_import_killed_mid_transaction_leaves_all_or_nothing() {
 /// profile directory (`<target>/<profile>/escale`), or `ESCALE_BIN`. The
 /// workspace's `make test` builds it first; alone, `cargo test -p
 /// escale-core` may not have — then the test says so (and fails under CI).
-fn escale_binary() -> Option<std::path::PathBuf> {
+pub(crate) fn escale_binary() -> Option<std::path::PathBuf> {
     if let Some(p) = std::env::var_os("ESCALE_BIN") {
         return Some(p.into());
     }
