@@ -156,7 +156,7 @@ pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure
     app.store().close().await;
     if outcome.is_err() && !store_existed && !joined_org {
         // A failed first join leaves nothing behind.
-        remove_empty_store(dir, dir_existed);
+        escale_core::store::remove_store_files(dir, !dir_existed);
     }
     let r = outcome.map_err(failure)?;
     Reply::new(&r, render_report(&r, ui))
@@ -169,17 +169,6 @@ async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
     addrs.next().ok_or_else(bad)
 }
 
-fn remove_empty_store(dir: &Path, dir_existed: bool) {
-    let db = dir.join(escale_core::store::DB_FILE);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.clone().into_os_string();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
-    if !dir_existed {
-        let _ = std::fs::remove_dir(dir);
-    }
-}
 
 fn render_report(r: &PeerReport, ui: Ui) -> String {
     let mut pairs = vec![(

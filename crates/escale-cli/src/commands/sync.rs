@@ -52,7 +52,7 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     app.store().close().await;
     if outcome.is_err() && !store_existed {
         // A failed first enrolment leaves nothing behind.
-        remove_empty_store(dir, dir_existed);
+        escale_core::store::remove_store_files(dir, !dir_existed);
     }
     let b = outcome.map_err(failure)?;
     let text = fields(
@@ -76,17 +76,6 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     )
 }
 
-fn remove_empty_store(dir: &Path, dir_existed: bool) {
-    let db = dir.join(escale_core::store::DB_FILE);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.clone().into_os_string();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
-    if !dir_existed {
-        let _ = std::fs::remove_dir(dir);
-    }
-}
 
 pub async fn run(app: &Escale, c: SyncCommand, ui: Ui) -> Result<Reply, Failure> {
     match c {

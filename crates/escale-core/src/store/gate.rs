@@ -50,6 +50,9 @@ impl std::fmt::Debug for Turn {
     }
 }
 
+pub(crate) const TURNSTILE_SUFFIX: &str = ".turnstile";
+pub(crate) const GATE_SUFFIX: &str = ".gate";
+
 fn lock_file(db: &Path, suffix: &str) -> Result<File> {
     let mut name = db.as_os_str().to_owned();
     name.push(suffix);
@@ -71,8 +74,8 @@ impl Gate {
     pub(crate) fn open(db: &Path) -> Result<Gate> {
         Ok(Gate {
             queue: Arc::new(Mutex::new(())),
-            turnstile: Arc::new(lock_file(db, ".turnstile")?),
-            gate: Arc::new(lock_file(db, ".gate")?),
+            turnstile: Arc::new(lock_file(db, TURNSTILE_SUFFIX)?),
+            gate: Arc::new(lock_file(db, GATE_SUFFIX)?),
         })
     }
 

@@ -36,6 +36,25 @@ pub use upgrade::{ProgressFn, UpgradeProgress};
 
 pub const DB_FILE: &str = "escale.db";
 
+/// Suffixes of the files a store keeps next to `escale.db`: SQLite's WAL and
+/// shared memory, and the write gate's two lock files.
+pub const DB_FILE_SUFFIXES: [&str; 4] = ["-wal", "-shm", gate::TURNSTILE_SUFFIX, gate::GATE_SUFFIX];
+
+/// Removes a closed store's files from `dir`, and `dir` itself when asked
+/// and it is then empty: what a failed first enrolment or join leaves.
+pub fn remove_store_files(dir: &Path, and_dir: bool) {
+    let db = dir.join(DB_FILE);
+    let _ = std::fs::remove_file(&db);
+    for suffix in DB_FILE_SUFFIXES {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    if and_dir {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
 /// WAL pages after which a commit checkpoints in the foreground.
 const WAL_AUTOCHECKPOINT: u32 = 10_000;
 

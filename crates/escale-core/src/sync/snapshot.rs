@@ -172,9 +172,7 @@ impl Store {
         }
         .await;
         if opened.is_err() {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
-            }
+            crate::store::remove_store_files(dir, false);
         }
         opened
     }
