@@ -12,8 +12,8 @@
 //!   new visitor and is reported as a proposed merge for staff to confirm;
 //! - invalid emails/phones are left out with a per-row warning;
 //! - rows are read and matched outside any transaction; their ops are
-//!   committed in slices of [`OPS_PER_SLICE`] (a few tens of milliseconds
-//!   each), each with the import's place in the file and its report so far,
+//!   committed in slices sized to hold the store about [`SLICE_TARGET`]
+//!   each (from [`MIN_SLICE`] to [`MAX_SLICE`] ops, whole rows), each with the import's place in the file and its report so far,
 //!   so a check-in at the desk never waits behind a whole import (writers
 //!   take turns: `store/gate.rs`). An import that stops half-way (a crash, a
 //!   closed laptop) leaves whole slices; importing the same file into the
@@ -39,8 +39,21 @@ use std::path::Path;
 use uuid::Uuid;
 
 pub const MAX_REPORTED: usize = 1_000;
-/// Ops committed per transaction (about 500 rows).
-const OPS_PER_SLICE: usize = 1_500;
+/// How long one slice may hold the store: a check-in at the desk waits at
+/// most about this long behind an import.
+const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(40);
+/// Bounds of the ops committed per transaction (a row is about 3 ops); the
+/// first slice has [`MIN_SLICE`], the next ones are sized from how long the
+/// previous one held the store.
+const MIN_SLICE: usize = 150;
+const MAX_SLICE: usize = 3_000;
+
+/// The next slice's size, from the last one's: scaled to [`SLICE_TARGET`],
+/// at most doubling, within the bounds.
+fn next_slice(ops: usize, held: std::time::Duration) -> usize {
+    let scaled = ops as f64 * SLICE_TARGET.as_secs_f64() / held.as_secs_f64().max(1e-4);
+    (scaled as usize).clamp(MIN_SLICE, (ops * 2).clamp(MIN_SLICE, MAX_SLICE))
+}
 
 /// Namespace for ids derived from import keys (UUIDv5).
 const IMPORT_NS: Uuid = Uuid::from_u128(0x5b1e_7a3c_44d2_4f0e_9a61_0c3e_5ca1_e001);
@@ -329,6 +342,7 @@ impl Escale {
             }
         }
         let mut pending: Vec<OpBody> = Vec::new();
+        let mut slice_ops = MIN_SLICE;
         for item in reader.rows() {
             let row = item?;
             let line = match &row {
@@ -482,11 +496,14 @@ impl Escale {
                 id: reg_id,
                 fields: rf,
             });
-            if pending.len() >= OPS_PER_SLICE {
+            if pending.len() >= slice_ops {
                 let slice = std::mem::take(&mut pending);
                 if let Some(k) = &place {
-                    self.commit_slice(slice, k, Some(&Resume::of(&report, line)))
+                    let n = slice.len();
+                    let held = self
+                        .commit_slice(slice, k, Some(&Resume::of(&report, line)))
                         .await?;
+                    slice_ops = next_slice(n, held);
                 }
             }
         }
@@ -504,9 +521,15 @@ impl Escale {
 
 impl Escale {
     /// Commits one slice of an import with where it got to (`None`: the
-    /// import is over, its saved place goes).
-    async fn commit_slice(&self, ops: Vec<OpBody>, key: &str, at: Option<&Resume>) -> Result<()> {
+    /// import is over, its saved place goes); how long it held the store.
+    async fn commit_slice(
+        &self,
+        ops: Vec<OpBody>,
+        key: &str,
+        at: Option<&Resume>,
+    ) -> Result<std::time::Duration> {
         let mut tx = self.store().write().await?;
+        let holding = std::time::Instant::now();
         if !ops.is_empty() {
             tx.append(ops).await?;
         }
@@ -528,7 +551,8 @@ impl Escale {
                     .await?;
             }
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(holding.elapsed())
     }
 
     /// The import wizard's preview: a dry run plus the first records.
@@ -637,5 +661,24 @@ pub fn issue_label(code: &str, lang: crate::Lang) -> String {
     match escale_protocol::catalogue::msg(&format!("issue.{code}")) {
         Some(m) => m.text(lang).to_string(),
         None => code.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod slice_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn slices_shrink_when_slow_and_grow_at_most_twofold_when_fast() {
+        // A slice that held the store four times too long: a quarter.
+        assert_eq!(next_slice(1_200, SLICE_TARGET * 4), 300);
+        // Never below the floor, even on a very slow disk.
+        assert_eq!(next_slice(150, Duration::from_secs(2)), MIN_SLICE);
+        // Fast: at most twice the last one, never above the ceiling.
+        assert_eq!(next_slice(150, Duration::from_millis(1)), 300);
+        assert_eq!(next_slice(2_500, Duration::from_millis(1)), MAX_SLICE);
+        // On target: the same size.
+        assert_eq!(next_slice(900, SLICE_TARGET), 900);
     }
 }

@@ -378,12 +378,25 @@ async fn an_import_killed_half_way_carries_on_and_reports_the_whole_file() {
                 .total;
             let v = app.verify().await.unwrap();
             assert!(v.equal, "the state agrees with the log: {:?}", v.differing);
+            // Each slice commits its rows with the place it got to: the
+            // saved place counts exactly the rows that are in.
+            let place: Vec<String> =
+                sqlx::query_scalar("SELECT text_value FROM local WHERE key LIKE 'import/%'")
+                    .fetch_all(app.store().pool())
+                    .await
+                    .unwrap();
             app.store().close().await;
             assert!(
                 held > 0 && (held as usize) < N,
                 "killed half-way, {held} of {N} in"
             );
-            assert_eq!(held % 500, 0, "whole slices of 500 rows: {held}");
+            assert_eq!(place.len(), 1, "one import's place is saved: {place:?}");
+            let place: serde_json::Value = serde_json::from_str(&place[0]).unwrap();
+            assert_eq!(
+                place["new_visitors"].as_i64(),
+                Some(held),
+                "whole slices, each with its place: {place}"
+            );
             run(&["import", "--event", &d.event])
                 .wait_with_output()
                 .unwrap()
