@@ -110,8 +110,22 @@ lint:
 # results are Markdown rows for docs/benchmarks.md, and data points
 # (docs/benchmarks/data/*.jsonl) from which the scaling charts are drawn
 # (docs/benchmarks/*.svg).
-CORE_BENCHES := checkin "search 100000" "import 100000" "rebuild 1000000" "search 1000000"
-bench:
+CORE_BENCHES := "checkin 10000" "checkin 100000" "checkin 1000000" \
+	"import 10000" "import 100000" "import 1000000" "import-checkin 100000" \
+	"rebuild 100000" "rebuild 1000000" "rebuild 3000000" \
+	"size 10000" "size 100000" "size 1000000" \
+	"convert 28000" "convert 285000" \
+	"search 10000" "search 100000" "search 1000000"
+# Version 0.1.0 (schema 1), whose stores the `convert` benchmark converts.
+SCHEMA1_COMMIT := 128d995
+SCHEMA1_DIR := $(TARGET_DIR)/schema1
+export ESCALE_SCHEMA1_BIN := $(abspath $(SCHEMA1_DIR))/target/release/escale
+$(ESCALE_SCHEMA1_BIN):
+	rm -rf $(SCHEMA1_DIR)/src && mkdir -p $(SCHEMA1_DIR)/src
+	git archive $(SCHEMA1_COMMIT) | tar -x -C $(SCHEMA1_DIR)/src
+	cargo build --release -p escale-cli --manifest-path $(SCHEMA1_DIR)/src/Cargo.toml \
+	  --target-dir $(SCHEMA1_DIR)/target
+bench: $(ESCALE_SCHEMA1_BIN)
 	cargo bench -p escale-core --bench core --no-run
 	@for s in $(CORE_BENCHES); do \
 	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \

@@ -1,19 +1,39 @@
 //! Benchmarks of the core, each against a baseline measured in the same run.
 //!
 //! `cargo bench -p escale-core --bench core -- <scenario> [size]` where
-//! scenario is one of `search`, `checkin`, `import`, `rebuild`. Each runs in
-//! its own process (the Makefile's `bench` target runs them one by one), so
-//! the peak-memory figure (VmHWM) belongs to that scenario alone. Results are
-//! printed as Markdown rows for docs/benchmarks.md.
+//! scenario is one of
+//!
+//! - `search [people]`: desk searches against a naive `LIKE`;
+//! - `checkin [people]`: sequential durable check-ins by badge code among
+//!   that many registered people, against a bare one-row transaction;
+//! - `import [rows]`: a CSV import, against parsing the file and inserting
+//!   its cells raw into schema 2's `visitor` table;
+//! - `import-checkin [rows]`: check-ins at the desk while that import runs,
+//!   against the same check-ins on an idle store;
+//! - `rebuild [ops]`: the state refolded from the log, against a raw insert
+//!   of the same op rows into schema 2's `op` table;
+//! - `size [people]`: the store's files after a demo, against the same
+//!   people, registrations and arrivals as CSV text;
+//! - `convert [people]`: the in-place conversion of a schema-1 store written
+//!   by version 0.1.0 (`ESCALE_SCHEMA1_BIN`: its `escale`; the Makefile
+//!   builds it), against `VACUUM INTO` of the same file.
+//!
+//! Each runs in its own process (the Makefile's `bench` target runs them one
+//! by one), so the peak-memory figure (VmHWM) belongs to that scenario
+//! alone. Results are printed as Markdown rows for docs/benchmarks.md and
+//! recorded as points for the scaling charts (`escale_testkit::bench`).
 
 use escale_core::app::CheckInTarget;
 use escale_core::import::ImportOptions;
 use escale_core::model::Method;
 use escale_core::store::OpenOptions;
 use escale_core::Escale;
+use escale_testkit::bench::record;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -29,10 +49,13 @@ fn main() {
         .unwrap();
     match scenario {
         "search" => rt.block_on(search(size)),
-        "checkin" => rt.block_on(checkin()),
+        "checkin" => rt.block_on(checkin(size)),
         "import" => rt.block_on(import(size)),
+        "import-checkin" => rt.block_on(import_checkin(size)),
         "rebuild" => rt.block_on(rebuild(size)),
-        _ => eprintln!("usage: cargo bench -p escale-core --bench core -- search|checkin|import|rebuild [size]"),
+        "size" => rt.block_on(store_size(size)),
+        "convert" => rt.block_on(convert(size)),
+        _ => eprintln!("usage: cargo bench -p escale-core --bench core -- search|checkin|import|import-checkin|rebuild|size|convert [size]"),
     }
 }
 
@@ -141,12 +164,15 @@ async fn search(size: usize) {
     );
 }
 
-async fn checkin() {
+/// Sequential durable check-ins by badge code, among `people` registered.
+async fn checkin(people: usize) {
     let dir = tempfile::tempdir().unwrap();
     let app = fresh(dir.path()).await;
-    let demo = app.demo(20_000, 0.0, 3).await.unwrap();
+    let demo = app.demo(people, 0.0, 3).await.unwrap();
     let ev = demo.event.id.to_string();
-    let codes: Vec<String> = (0..2_000).map(|n| format!("DEMO-{n:07}")).collect();
+    let n = 2_000.min(people);
+    let step = people / n;
+    let codes: Vec<String> = (0..n).map(|i| format!("DEMO-{:07}", i * step)).collect();
     let mut lat = vec![];
     let t0 = Instant::now();
     for c in &codes {
@@ -165,7 +191,7 @@ async fn checkin() {
         .unwrap();
     let mut base = vec![];
     let b0 = Instant::now();
-    for i in 0..2_000 {
+    for i in 0..n {
         let t = Instant::now();
         let mut tx = pool.begin().await.unwrap();
         sqlx::query("INSERT INTO bench_bare (v) VALUES (?)")
@@ -177,42 +203,66 @@ async fn checkin() {
         base.push(t.elapsed());
     }
     let btotal = b0.elapsed();
+    let rate = n as f64 / total.as_secs_f64();
+    let brate = n as f64 / btotal.as_secs_f64();
+    let (p50, p99) = (pct(&mut lat, 0.5), pct(&mut lat, 0.99));
+    let (b50, b99) = (pct(&mut base, 0.5), pct(&mut base, 0.99));
     println!(
-        "check-in by scanned code, synchronous=FULL, 20,000 registered, 2,000 sequential scans"
+        "check-in by scanned code, synchronous=FULL, {people} registered, {n} sequential scans"
     );
     println!("| | p50 (ms) | p99 (ms) | sustained (per s) |");
     println!("|---|---|---|---|");
     println!(
-        "| escale check-in (resolve code, op, fold, commit) | {:.2} | {:.2} | {:.0} |",
-        pct(&mut lat, 0.5),
-        pct(&mut lat, 0.99),
-        2_000.0 / total.as_secs_f64()
+        "| escale check-in (resolve code, op, fold, commit) | {p50:.2} | {p99:.2} | {rate:.0} |"
     );
-    println!(
-        "| baseline: bare 1-row insert transaction | {:.2} | {:.2} | {:.0} |",
-        pct(&mut base, 0.5),
-        pct(&mut base, 0.99),
-        2_000.0 / btotal.as_secs_f64()
+    println!("| baseline: bare 1-row insert transaction | {b50:.2} | {b99:.2} | {brate:.0} |");
+    record(
+        "checkin-rate",
+        "escale",
+        "people",
+        people as u64,
+        "check-ins/s",
+        rate,
     );
+    record(
+        "checkin-rate",
+        "bare 1-row transaction",
+        "people",
+        people as u64,
+        "check-ins/s",
+        brate,
+    );
+    record("checkin-p99", "escale", "people", people as u64, "ms", p99);
+    record(
+        "checkin-p99",
+        "bare 1-row transaction",
+        "people",
+        people as u64,
+        "ms",
+        b99,
+    );
+}
+
+/// A registration export of `rows` people, as the import reads it.
+fn write_csv(path: &Path, rows: usize, seed: u64) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    f.write_all(b"\xEF\xBB\xBFNum\xC3\xA9ro;Nom;Pr\xC3\xA9nom;E-mail;T\xC3\xA9l\xC3\xA9phone;Code postal;Statut\r\n").unwrap();
+    let mut rng = StdRng::seed_from_u64(seed);
+    for n in 0..rows {
+        let (first, last, email, phone, _) = escale_core::demo::person(&mut rng, n);
+        writeln!(
+            f,
+            "{n};{last};{first};{email};{phone};750{:02};Validé\r",
+            n % 20
+        )
+        .unwrap();
+    }
 }
 
 async fn import(rows: usize) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("inscriptions.csv");
-    {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
-        f.write_all(b"\xEF\xBB\xBFNum\xC3\xA9ro;Nom;Pr\xC3\xA9nom;E-mail;T\xC3\xA9l\xC3\xA9phone;Code postal;Statut\r\n").unwrap();
-        let mut rng = StdRng::seed_from_u64(11);
-        for n in 0..rows {
-            let (first, last, email, phone, _) = escale_core::demo::person(&mut rng, n);
-            writeln!(
-                f,
-                "{n};{last};{first};{email};{phone};750{:02};Validé\r",
-                n % 20
-            )
-            .unwrap();
-        }
-    }
+    write_csv(&csv, rows, 11);
     let size_mb = std::fs::metadata(&csv).unwrap().len() as f64 / 1_048_576.0;
     let data = dir.path().join("data");
     let app = fresh(&data).await;
@@ -225,13 +275,20 @@ async fn import(rows: usize) {
         .unwrap();
     let took = t.elapsed();
     assert_eq!(r.new_visitors, rows);
-    // Baseline: the same rows parsed and bulk-inserted raw (no detection,
-    // matching, ops or fold) in one transaction.
-    let pool = app.store().pool();
-    sqlx::query("CREATE TABLE bench_raw (a TEXT, b TEXT, c TEXT, d TEXT, e TEXT, f TEXT, g TEXT)")
-        .execute(pool)
-        .await
-        .unwrap();
+    app.store().close().await;
+    // Baseline: the same file parsed and its cells bulk-inserted raw into
+    // schema 2's own `visitor` table (16-byte ids, no stamps), one
+    // transaction, no detection, matching, ops or fold.
+    let raw = Escale::open_with(
+        &dir.path().join("raw"),
+        &OpenOptions {
+            relaxed_durability: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let pool = raw.store().pool();
     let t = Instant::now();
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -241,11 +298,12 @@ async fn import(rows: usize) {
     let recs: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     for chunk in recs.chunks(100) {
         let sql = format!(
-            "INSERT INTO bench_raw VALUES {}",
-            vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(",")
+            "INSERT INTO visitor (id, badge_code, last_name, first_name, email, phone, postcode, notes, stamps) VALUES {}",
+            vec!["(?,?,?,?,?,?,?,?,x'')"; chunk.len()].join(",")
         );
         let mut q = sqlx::query(&sql);
         for r in chunk {
+            q = q.bind(uuid::Uuid::now_v7());
             for c in r.iter() {
                 q = q.bind(c.to_string());
             }
@@ -253,17 +311,133 @@ async fn import(rows: usize) {
         q.execute(&mut *tx).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let raw = t.elapsed();
+    let raw_t = t.elapsed();
+    raw.store().close().await;
     println!("import of a {rows}-row CSV ({size_mb:.1} MB)");
     println!("| | time (s) | rows/s | peak RSS (MB) |");
     println!("|---|---|---|---|");
-    println!("| escale import (detect, validate, match, {} ops, one transaction) | {:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
+    println!("| escale import (detect, validate, match, {} ops, commits of 500 rows) | {:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
     println!(
-        "| baseline: raw CSV parse + bulk insert, no fold | {:.2} | {:.0} | — |",
-        raw.as_secs_f64(),
-        rows as f64 / raw.as_secs_f64()
+        "| baseline: raw CSV parse + bulk insert into `visitor`, no fold | {:.2} | {:.0} | — |",
+        raw_t.as_secs_f64(),
+        rows as f64 / raw_t.as_secs_f64()
+    );
+    record(
+        "import",
+        "escale",
+        "rows",
+        rows as u64,
+        "s",
+        took.as_secs_f64(),
+    );
+    record(
+        "import",
+        "raw parse + insert into visitor",
+        "rows",
+        rows as u64,
+        "s",
+        raw_t.as_secs_f64(),
     );
 }
+
+/// Check-ins one after the other (20 ms apart, as at a busy desk) until
+/// `until` says stop; their latencies.
+async fn desk(app: &Escale, ev: &str, from: usize, until: impl Fn(usize) -> bool) -> Vec<Duration> {
+    let mut lat = vec![];
+    let mut i = from;
+    while !until(lat.len()) {
+        let t = Instant::now();
+        app.check_in(
+            ev,
+            CheckInTarget::Code(format!("DEMO-{i:07}")),
+            None,
+            Method::Scan,
+        )
+        .await
+        .unwrap();
+        lat.push(t.elapsed());
+        i += 1;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    lat
+}
+
+/// Check-ins at the desk while a `rows`-row import runs on the same laptop.
+async fn import_checkin(rows: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("inscriptions.csv");
+    write_csv(&csv, rows, 12);
+    let app = Arc::new(fresh(&dir.path().join("data")).await);
+    let demo = app.demo(5_000, 0.0, 9).await.unwrap();
+    let ev = demo.event.id.to_string();
+    // Baseline: the same desk on the idle store.
+    let mut idle = desk(&app, &ev, 0, |n| n >= 200).await;
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let importer = {
+        let (app, ev, csv, done) = (app.clone(), ev.clone(), csv.clone(), done.clone());
+        tokio::spawn(async move {
+            let t = Instant::now();
+            app.import_file(&ev, &csv, &ImportOptions::default(), &|_| {})
+                .await
+                .unwrap();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            t.elapsed()
+        })
+    };
+    let mut busy = desk(&app, &ev, 1_000, |_| {
+        done.load(std::sync::atomic::Ordering::SeqCst)
+    })
+    .await;
+    let took = importer.await.unwrap();
+    let max = |v: &[Duration]| v.iter().max().unwrap().as_secs_f64() * 1e3;
+    let (bmax, imax) = (max(&busy), max(&idle));
+    let (b50, b99) = (pct(&mut busy, 0.5), pct(&mut busy, 0.99));
+    let (i50, i99) = (pct(&mut idle, 0.5), pct(&mut idle, 0.99));
+    println!(
+        "check-ins during a {rows}-row import ({:.1} s; {} check-ins meanwhile)",
+        took.as_secs_f64(),
+        busy.len()
+    );
+    println!("| | p50 (ms) | p99 (ms) | max (ms) |");
+    println!("|---|---|---|---|");
+    println!("| check-in while the import runs | {b50:.1} | {b99:.1} | {bmax:.1} |");
+    println!("| baseline: the same check-ins, store idle | {i50:.1} | {i99:.1} | {imax:.1} |");
+    record(
+        "checkin-during-import",
+        "escale, max",
+        "rows",
+        rows as u64,
+        "ms",
+        bmax,
+    );
+    record(
+        "checkin-during-import",
+        "escale, p99",
+        "rows",
+        rows as u64,
+        "ms",
+        b99,
+    );
+    record(
+        "checkin-during-import",
+        "idle store, max",
+        "rows",
+        rows as u64,
+        "ms",
+        imax,
+    );
+}
+
+/// One op row of schema 2's `op` table, as stored.
+type OpRow = (
+    Vec<u8>,
+    i64,
+    Vec<u8>,
+    i64,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
 
 async fn rebuild(ops_target: usize) {
     let dir = tempfile::tempdir().unwrap();
@@ -272,7 +446,7 @@ async fn rebuild(ops_target: usize) {
         .await
         .unwrap();
     app.init("Bench", "bench").await.unwrap();
-    // ~4 ops per demo visitor (visitor, consent, registration, half a check-in... )
+    // ~3.5 ops per demo visitor (visitor, consent, registration, half a check-in)
     let visitors = ops_target * 2 / 7;
     let t = Instant::now();
     app.demo(visitors, 0.5, 5).await.unwrap();
@@ -283,7 +457,15 @@ async fn rebuild(ops_target: usize) {
     rebuilt.close().await;
     let took = t.elapsed();
     assert_eq!(n, ops);
-    // Baseline: copying the same op rows raw into a fresh SQLite file.
+    // Baseline: the same op rows, as stored (compressed bodies), bulk
+    // inserted raw into schema 2's `op` table of a fresh store.
+    let rows: Vec<OpRow> = sqlx::query_as(
+        "SELECT origin, seq, id, hlc, kind, subject, body FROM op ORDER BY origin, seq",
+    )
+    .fetch_all(app.store().pool())
+    .await
+    .unwrap();
+    app.store().close().await;
     let raw_dir = dir.path().join("raw");
     let raw = Escale::open_with(
         &raw_dir,
@@ -294,33 +476,19 @@ async fn rebuild(ops_target: usize) {
     )
     .await
     .unwrap();
-    type OpRow = (
-        String,
-        String,
-        i64,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<OpRow> =
-        sqlx::query_as("SELECT id, origin, seq, hlc, kind, subject, body FROM op")
-            .fetch_all(app.store().pool())
-            .await
-            .unwrap();
     let t = Instant::now();
     let mut tx = raw.store().pool().begin().await.unwrap();
     for chunk in rows.chunks(100) {
         let sql = format!(
-            "INSERT INTO op (id, origin, seq, hlc, kind, subject, body) VALUES {}",
+            "INSERT INTO op (origin, seq, id, hlc, kind, subject, body) VALUES {}",
             vec!["(?,?,?,?,?,?,?)"; chunk.len()].join(",")
         );
         let mut q = sqlx::query(&sql);
         for r in chunk {
             q = q
                 .bind(&r.0)
-                .bind(&r.1)
-                .bind(r.2)
+                .bind(r.1)
+                .bind(&r.2)
                 .bind(r.3)
                 .bind(&r.4)
                 .bind(&r.5)
@@ -330,6 +498,9 @@ async fn rebuild(ops_target: usize) {
     }
     tx.commit().await.unwrap();
     let raw_t = t.elapsed();
+    raw.store().close().await;
+    let rate = ops as f64 / took.as_secs_f64();
+    let raw_rate = ops as f64 / raw_t.as_secs_f64();
     println!(
         "rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s)",
         fill.as_secs_f64()
@@ -337,13 +508,189 @@ async fn rebuild(ops_target: usize) {
     println!("| | time (s) | ops/s |");
     println!("|---|---|---|");
     println!(
-        "| escale rebuild (decode + fold + write state) | {:.1} | {:.0} |",
-        took.as_secs_f64(),
-        ops as f64 / took.as_secs_f64()
+        "| escale rebuild (decode + fold + write state) | {:.1} | {rate:.0} |",
+        took.as_secs_f64()
     );
     println!(
-        "| baseline: raw bulk insert of the op rows | {:.1} | {:.0} |",
+        "| baseline: raw bulk insert of the op rows into `op` | {:.1} | {raw_rate:.0} |",
+        raw_t.as_secs_f64()
+    );
+    record(
+        "rebuild",
+        "escale",
+        "ops",
+        ops as u64,
+        "s",
+        took.as_secs_f64(),
+    );
+    record(
+        "rebuild",
+        "raw insert into op",
+        "ops",
+        ops as u64,
+        "s",
         raw_t.as_secs_f64(),
-        ops as f64 / raw_t.as_secs_f64()
+    );
+}
+
+/// Bytes of a data directory's files.
+fn dir_bytes(p: &Path) -> u64 {
+    std::fs::read_dir(p)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The store's size on disk after a demo of `people` (30 % arrived, as
+/// `escale demo` does by default), once closed, against the same people,
+/// registrations and arrivals as CSV.
+async fn store_size(people: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = fresh(&data).await;
+    app.demo(people, 0.3, 42).await.unwrap();
+    let pool = app.store().pool();
+    let mut csv = Vec::new();
+    for sql in [
+        "SELECT hex(id), first_name, last_name, email, phone, postcode, commune, commune_code, birth_year, situation, badge_code FROM visitor",
+        "SELECT hex(id), hex(event_id), hex(visitor_id), kind, source, status, registered_at FROM registration",
+        "SELECT hex(id), hex(event_id), hex(visitor_id), direction, at_ms, method, code FROM checkin",
+    ] {
+        let rows: Vec<sqlx::sqlite::SqliteRow> = sqlx::query(sql).fetch_all(pool).await.unwrap();
+        let mut w = csv::Writer::from_writer(&mut csv);
+        for r in &rows {
+            use sqlx::Row;
+            let cells: Vec<String> = (0..sqlx::Row::len(r))
+                .map(|i| {
+                    r.try_get::<Option<String>, _>(i)
+                        .ok()
+                        .flatten()
+                        .or_else(|| r.try_get::<Option<i64>, _>(i).ok().flatten().map(|n| n.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect();
+            w.write_record(&cells).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let ops = app.store().op_count().await.unwrap();
+    app.store().close().await;
+    let mb = |b: u64| b as f64 / 1e6;
+    let (store, text) = (mb(dir_bytes(&data)), mb(csv.len() as u64));
+    println!("store size after a demo of {people} people ({ops} ops), closed");
+    println!("| | MB |");
+    println!("|---|---|");
+    println!("| escale store (database + WAL left) | {store:.1} |");
+    println!("| baseline: the same people, registrations and arrivals as CSV | {text:.1} |");
+    record("store-size", "escale", "people", people as u64, "MB", store);
+    record(
+        "store-size",
+        "the same data as CSV",
+        "people",
+        people as u64,
+        "MB",
+        text,
+    );
+}
+
+/// The in-place conversion of a schema-1 store holding a demo of `people`
+/// written by version 0.1.0, at open.
+async fn convert(people: usize) {
+    let Some(bin) = std::env::var_os("ESCALE_SCHEMA1_BIN") else {
+        eprintln!("convert: set ESCALE_SCHEMA1_BIN to an `escale` built from commit 128d995 (version 0.1.0, schema 1); `make bench` builds it");
+        std::process::exit(2);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old");
+    let t = Instant::now();
+    let out = std::process::Command::new(&bin)
+        .arg("--data-dir")
+        .arg(&old)
+        .args([
+            "--json",
+            "demo",
+            "--visitors",
+            &people.to_string(),
+            "--arrived",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fill = t.elapsed();
+    let db = old.join(escale_core::store::DB_FILE);
+    let before = dir_bytes(&old);
+    // Baseline: rewriting the same file page by page (`VACUUM INTO`).
+    let base_file = dir.path().join("vacuumed.db");
+    let t = Instant::now();
+    {
+        use sqlx::Connection;
+        let mut conn = sqlx::sqlite::SqliteConnection::connect_with(
+            &sqlx::sqlite::SqliteConnectOptions::new().filename(&db),
+        )
+        .await
+        .unwrap();
+        sqlx::query("VACUUM INTO ?")
+            .bind(base_file.to_string_lossy().into_owned())
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+    let vacuum = t.elapsed();
+    let steps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = steps.clone();
+    let opts = OpenOptions {
+        progress: Some(escale_core::store::Progress(Arc::new(move |_p| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }))),
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let app = Escale::open_with(&old, &opts).await.unwrap();
+    let took = t.elapsed();
+    let ops = app.store().op_count().await.unwrap();
+    app.store().close().await;
+    let after = dir_bytes(&old);
+    println!(
+        "in-place conversion of a schema-1 store: {people} people, {ops} ops (written by 0.1.0 in {:.1} s)",
+        fill.as_secs_f64()
+    );
+    println!("| | time (s) | size before → after (MB) |");
+    println!("|---|---|---|");
+    println!(
+        "| escale open: convert to schema 2, vacuum ({} progress reports) | {:.1} | {:.0} → {:.0} |",
+        steps.load(std::sync::atomic::Ordering::Relaxed),
+        took.as_secs_f64(),
+        before as f64 / 1e6,
+        after as f64 / 1e6
+    );
+    println!(
+        "| baseline: `VACUUM INTO` of the schema-1 file | {:.1} | — |",
+        vacuum.as_secs_f64()
+    );
+    record(
+        "convert",
+        "escale",
+        "ops",
+        ops as u64,
+        "s",
+        took.as_secs_f64(),
+    );
+    record(
+        "convert",
+        "VACUUM INTO of the schema-1 file",
+        "ops",
+        ops as u64,
+        "s",
+        vacuum.as_secs_f64(),
     );
 }
