@@ -75,6 +75,29 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU seconds this process has used (all threads, user + system): on a
+/// shared machine, less sensitive to other processes than wall time.
+fn cpu_s() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = s.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        f.get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The machine's load when a scenario starts, printed with its figures.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default()
+}
+
 async fn fresh(dir: &std::path::Path) -> Escale {
     let app = Escale::open(dir).await.unwrap();
     app.init("Bench", "bench").await.unwrap();
@@ -208,7 +231,7 @@ async fn checkin(people: usize) {
     let (p50, p99) = (pct(&mut lat, 0.5), pct(&mut lat, 0.99));
     let (b50, b99) = (pct(&mut base, 0.5), pct(&mut base, 0.99));
     println!(
-        "check-in by scanned code, synchronous=FULL, {people} registered, {n} sequential scans"
+        "check-in by scanned code, synchronous=FULL, {people} registered, {n} sequential scans (load {})", load()
     );
     println!("| | p50 (ms) | p99 (ms) | sustained (per s) |");
     println!("|---|---|---|---|");
@@ -268,13 +291,18 @@ async fn import(rows: usize) {
     let app = fresh(&data).await;
     let ev = app.demo(0, 0.0, 1).await.unwrap().event.id.to_string();
     let rss_before = peak_rss_mb();
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let r = app
         .import_file(&ev, &csv, &ImportOptions::default(), &|_| {})
         .await
         .unwrap();
     let took = t.elapsed();
-    assert_eq!(r.new_visitors, rows);
+    let cpu = cpu_s() - c;
+    assert_eq!(
+        r.new_visitors + r.known_visitors,
+        rows,
+        "every row is a person: {r:?}"
+    );
     app.store().close().await;
     // Baseline: the same file parsed and its cells bulk-inserted raw into
     // schema 2's own `visitor` table (16-byte ids, no stamps), one
@@ -313,12 +341,15 @@ async fn import(rows: usize) {
     tx.commit().await.unwrap();
     let raw_t = t.elapsed();
     raw.store().close().await;
-    println!("import of a {rows}-row CSV ({size_mb:.1} MB)");
-    println!("| | time (s) | rows/s | peak RSS (MB) |");
-    println!("|---|---|---|---|");
-    println!("| escale import (detect, validate, match, {} ops, commits of 500 rows) | {:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
     println!(
-        "| baseline: raw CSV parse + bulk insert into `visitor`, no fold | {:.2} | {:.0} | — |",
+        "import of a {rows}-row CSV ({size_mb:.1} MB; load {})",
+        load()
+    );
+    println!("| | time (s) | CPU (s) | rows/s | peak RSS (MB) |");
+    println!("|---|---|---|---|---|");
+    println!("| escale import (detect, validate, match, {} ops, slices of ~40 ms) | {:.2} | {cpu:.2} | {:.0} | {:.0} (before: {:.0}) |", rows * 3, took.as_secs_f64(), rows as f64 / took.as_secs_f64(), peak_rss_mb(), rss_before);
+    println!(
+        "| baseline: raw CSV parse + bulk insert into `visitor`, no fold | {:.2} | — | {:.0} | — |",
         raw_t.as_secs_f64(),
         rows as f64 / raw_t.as_secs_f64()
     );
@@ -394,9 +425,10 @@ async fn import_checkin(rows: usize) {
     let (b50, b99) = (pct(&mut busy, 0.5), pct(&mut busy, 0.99));
     let (i50, i99) = (pct(&mut idle, 0.5), pct(&mut idle, 0.99));
     println!(
-        "check-ins during a {rows}-row import ({:.1} s; {} check-ins meanwhile)",
+        "check-ins during a {rows}-row import ({:.1} s; {} check-ins meanwhile; load {})",
         took.as_secs_f64(),
-        busy.len()
+        busy.len(),
+        load()
     );
     println!("| | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---|---|---|");
@@ -452,10 +484,11 @@ async fn rebuild(ops_target: usize) {
     app.demo(visitors, 0.5, 5).await.unwrap();
     let fill = t.elapsed();
     let ops = app.store().op_count().await.unwrap();
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let (n, rebuilt) = app.rebuild_into(&dir.path().join("rebuilt")).await.unwrap();
     rebuilt.close().await;
     let took = t.elapsed();
+    let cpu = cpu_s() - c;
     assert_eq!(n, ops);
     // Baseline: the same op rows, as stored (compressed bodies), bulk
     // inserted raw into schema 2's `op` table of a fresh store.
@@ -476,7 +509,7 @@ async fn rebuild(ops_target: usize) {
     )
     .await
     .unwrap();
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let mut tx = raw.store().pool().begin().await.unwrap();
     for chunk in rows.chunks(100) {
         let sql = format!(
@@ -498,21 +531,23 @@ async fn rebuild(ops_target: usize) {
     }
     tx.commit().await.unwrap();
     let raw_t = t.elapsed();
+    let raw_cpu = cpu_s() - c;
     raw.store().close().await;
     let rate = ops as f64 / took.as_secs_f64();
     let raw_rate = ops as f64 / raw_t.as_secs_f64();
     println!(
-        "rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s)",
-        fill.as_secs_f64()
+        "rebuild of the state from {ops} operations ({visitors} visitors; log written in {:.1} s; load {})",
+        fill.as_secs_f64(),
+        load()
     );
-    println!("| | time (s) | ops/s |");
-    println!("|---|---|---|");
+    println!("| | time (s) | CPU (s) | ops/s |");
+    println!("|---|---|---|---|");
     println!(
-        "| escale rebuild (decode + fold + write state) | {:.1} | {rate:.0} |",
+        "| escale rebuild (decode + fold + write state) | {:.1} | {cpu:.1} | {rate:.0} |",
         took.as_secs_f64()
     );
     println!(
-        "| baseline: raw bulk insert of the op rows into `op` | {:.1} | {raw_rate:.0} |",
+        "| baseline: raw bulk insert of the op rows into `op` | {:.1} | {raw_cpu:.1} | {raw_rate:.0} |",
         raw_t.as_secs_f64()
     );
     record(

@@ -169,7 +169,6 @@ async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
     addrs.next().ok_or_else(bad)
 }
 
-
 fn render_report(r: &PeerReport, ui: Ui) -> String {
     let mut pairs = vec![(
         ui.t("Autre ordinateur", "Other laptop"),

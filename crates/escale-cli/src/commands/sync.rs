@@ -76,7 +76,6 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     )
 }
 
-
 pub async fn run(app: &Escale, c: SyncCommand, ui: Ui) -> Result<Reply, Failure> {
     match c {
         SyncCommand::Enroll(_) => unreachable!("enrol is handled before the store is opened"),
