@@ -641,6 +641,17 @@ async fn convert(people: usize) {
     };
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old");
+    let out = std::process::Command::new(&bin)
+        .arg("--data-dir")
+        .arg(&old)
+        .args(["init", "--org", "Bench", "--device", "bench"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let t = Instant::now();
     let out = std::process::Command::new(&bin)
         .arg("--data-dir")
