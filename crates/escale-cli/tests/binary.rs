@@ -150,7 +150,10 @@ fn a_one_shot_search_reads_the_index_file_and_answers_as_a_full_build() {
         stamp,
         "nothing changed: the file is read, not written again"
     );
-    assert!(built[1].as_array().is_some_and(|a| !a.is_empty()), "{built:?}");
+    assert!(
+        built[1].as_array().is_some_and(|a| !a.is_empty()),
+        "{built:?}"
+    );
     let added = run(&[
         "visitor", "add", "--event", &ev, "--first", "Martin", "--last", "Aaron",
     ]);

@@ -219,13 +219,22 @@ async fn search(size: usize) {
         }
     };
     let mut shot_file = one_shot(true).await;
-    let mut shot_build = if size <= 100_000 { one_shot(false).await } else { vec![start_build] };
+    let mut shot_build = if size <= 100_000 {
+        one_shot(false).await
+    } else {
+        vec![start_build]
+    };
 
     println!(
         "search over {size} visitors (filled in {:.1} s, peak RSS {:.0} MB, load average {})",
         fill.as_secs_f64(),
         peak_rss_mb(),
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split(' ').take(3).collect::<Vec<_>>().join(" ")
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split(' ')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     println!("| query | escale p50 (ms) | escale p99 (ms) | LIKE p50 (ms) | LIKE p99 (ms) | speed-up at p50 |");
     println!("|---|---|---|---|---|---|");
@@ -265,17 +274,87 @@ async fn search(size: usize) {
         heap as f64 / 1048576.0
     );
     record("search-p99", "escale", "people", people, "ms", p99);
-    record("search-p99", "baseline: LIKE '%q%' LIMIT 10", "people", people, "ms", b99);
+    record(
+        "search-p99",
+        "baseline: LIKE '%q%' LIMIT 10",
+        "people",
+        people,
+        "ms",
+        b99,
+    );
     record("search-p50", "escale", "people", people, "ms", p50);
-    record("search-p50", "baseline: LIKE '%q%' LIMIT 10", "people", people, "ms", b50);
-    record("search-index-p99", "escale (compact base, early exit)", "people", people, "ms", i99);
-    record("search-index-p99", "baseline: ranking every candidate", "people", people, "ms", o99);
-    record("search-start", "escale (index file)", "people", people, "s", start_file.as_secs_f64());
-    record("search-start", "baseline: full build", "people", people, "s", start_build.as_secs_f64());
-    record("search-one-shot", "escale (index file)", "people", people, "ms", s_file);
-    record("search-one-shot", "baseline: full build", "people", people, "ms", s_build);
-    record("search-memory", "escale (compact base, heap)", "people", people, "MB", heap as f64 / 1048576.0);
-    record("search-memory", "baseline: dynamic structure (RSS growth)", "people", people, "MB", rss_before);
+    record(
+        "search-p50",
+        "baseline: LIKE '%q%' LIMIT 10",
+        "people",
+        people,
+        "ms",
+        b50,
+    );
+    record(
+        "search-index-p99",
+        "escale (compact base, early exit)",
+        "people",
+        people,
+        "ms",
+        i99,
+    );
+    record(
+        "search-index-p99",
+        "baseline: ranking every candidate",
+        "people",
+        people,
+        "ms",
+        o99,
+    );
+    record(
+        "search-start",
+        "escale (index file)",
+        "people",
+        people,
+        "s",
+        start_file.as_secs_f64(),
+    );
+    record(
+        "search-start",
+        "baseline: full build",
+        "people",
+        people,
+        "s",
+        start_build.as_secs_f64(),
+    );
+    record(
+        "search-one-shot",
+        "escale (index file)",
+        "people",
+        people,
+        "ms",
+        s_file,
+    );
+    record(
+        "search-one-shot",
+        "baseline: full build",
+        "people",
+        people,
+        "ms",
+        s_build,
+    );
+    record(
+        "search-memory",
+        "escale (compact base, heap)",
+        "people",
+        people,
+        "MB",
+        heap as f64 / 1048576.0,
+    );
+    record(
+        "search-memory",
+        "baseline: dynamic structure (RSS growth)",
+        "people",
+        people,
+        "MB",
+        rss_before,
+    );
 }
 
 async fn checkin() {

@@ -398,7 +398,11 @@ impl Base {
                 }
             }
         }
-        TokenMatch { exact, prefix, typo }
+        TokenMatch {
+            exact,
+            prefix,
+            typo,
+        }
     }
 
     /// The best `limit` people for a query, ranked.
@@ -407,7 +411,8 @@ impl Base {
             return vec![];
         }
         let ev = event.and_then(|e| self.event_of.get(&e).copied());
-        let registered = |r: u32| ev.is_some_and(|e| self.person_events.get(r as usize).contains(&e));
+        let registered =
+            |r: u32| ev.is_some_and(|e| self.person_events.get(r as usize).contains(&e));
         let mut found: Vec<(u8, u8, u16, u32)> = vec![];
         match q {
             Query::Email(_) | Query::Phone(_) => {
@@ -417,8 +422,7 @@ impl Base {
                     Query::Names(_) => unreachable!(),
                 };
                 let (lo, hi) = table.prefix_range(key.as_bytes());
-                for i in lo..hi {
-                    let r = ranks[i];
+                for (i, &r) in ranks.iter().enumerate().take(hi).skip(lo) {
                     if self.is_dead(r) {
                         continue;
                     }
@@ -473,7 +477,11 @@ impl Base {
                 }
                 if !walk_unregistered_only || buckets.count(0) < limit {
                     let best = (
-                        if ev.is_some() && !walk_unregistered_only { 0 } else { 1 },
+                        if ev.is_some() && !walk_unregistered_only {
+                            0
+                        } else {
+                            1
+                        },
                         worst,
                         sum,
                     );

@@ -228,7 +228,12 @@ impl Dynamic {
         out
     }
 
-    fn rank(&mut self, per_token: Vec<Vec<(u32, u8)>>, ev: Option<u32>, limit: usize) -> Vec<Ranked> {
+    fn rank(
+        &mut self,
+        per_token: Vec<Vec<(u32, u8)>>,
+        ev: Option<u32>,
+        limit: usize,
+    ) -> Vec<Ranked> {
         let n = per_token.len() as u8;
         for (i, matches) in per_token.iter().enumerate() {
             let i = i as u8;

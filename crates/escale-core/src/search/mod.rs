@@ -93,9 +93,7 @@ impl Person {
             id,
             sort_key: format!("{} {}", fold(last), fold(first)),
             terms,
-            email: email
-                .filter(|e| !e.is_empty())
-                .map(|e| e.to_lowercase()),
+            email: email.filter(|e| !e.is_empty()).map(|e| e.to_lowercase()),
             phone: phone.map(phone_digits).filter(|p| p.len() >= 4),
             events: events.to_vec(),
         }
@@ -771,9 +769,30 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let mut out: Vec<String> = [
-            "m", "ma", "mar", "martin", "marti", "amrtin", "martni", "marie martin", "mar mar",
-            "n diaye", "ndiaye", "le g", "ben ali", "eloise.", "eloise.martin1", "06 99",
-            "0699", "zzz", "lefevre martin", "j b", "nguyen", "e", "chloe@", "@",
+            "m",
+            "ma",
+            "mar",
+            "martin",
+            "marti",
+            "amrtin",
+            "martni",
+            "marie martin",
+            "mar mar",
+            "n diaye",
+            "ndiaye",
+            "le g",
+            "ben ali",
+            "eloise.",
+            "eloise.martin1",
+            "06 99",
+            "0699",
+            "zzz",
+            "lefevre martin",
+            "j b",
+            "nguyen",
+            "e",
+            "chloe@",
+            "@",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -792,7 +811,11 @@ mod tests {
             let cut = rng.gen_range(1..=first.len().min(5));
             out.push(first.chars().take(cut).collect());
             out.push(format!("{first} {last}"));
-            out.push(format!("{} {}", &last.chars().take(3).collect::<String>(), &first.chars().take(2).collect::<String>()));
+            out.push(format!(
+                "{} {}",
+                &last.chars().take(3).collect::<String>(),
+                &first.chars().take(2).collect::<String>()
+            ));
             out.push(typo.into_iter().collect());
         }
         out
@@ -893,8 +916,21 @@ mod tests {
     fn the_fixed_people_are_found_alike_once_compacted() {
         let (mut ix, ids, ev) = index();
         let qs = [
-            "eloise", "ELOÏSE", "ndiaye", "N'Diaye", "lefevre", "elo", "eloise lefevre", "lukasz",
-            "omer yilmaz", "nowka", "nwk", "marti", "martin", "eloise.ndiaye@", "06 12 34",
+            "eloise",
+            "ELOÏSE",
+            "ndiaye",
+            "N'Diaye",
+            "lefevre",
+            "elo",
+            "eloise lefevre",
+            "lukasz",
+            "omer yilmaz",
+            "nowka",
+            "nwk",
+            "marti",
+            "martin",
+            "eloise.ndiaye@",
+            "06 12 34",
         ];
         let before: Vec<_> = qs.iter().map(|q| ix.search(q, Some(ev), 10)).collect();
         ix.compact();
@@ -905,6 +941,10 @@ mod tests {
         ix.remove(ids[1]);
         assert!(ix.search("nowak", None, 5).is_empty());
         ix.upsert(ids[1], "Lukas", "Nowak", None, None, &[]);
-        assert_eq!(ix.search("nowak", None, 5).len(), 1, "re-added once, not twice");
+        assert_eq!(
+            ix.search("nowak", None, 5).len(),
+            1,
+            "re-added once, not twice"
+        );
     }
 }

@@ -7,7 +7,11 @@ use escale_core::search::cache_path;
 use escale_core::store::DB_FILE;
 use escale_core::Escale;
 
-async fn answers(app: &Escale, event: &str, queries: &[&str]) -> Vec<Vec<(uuid::Uuid, String, bool)>> {
+async fn answers(
+    app: &Escale,
+    event: &str,
+    queries: &[&str],
+) -> Vec<Vec<(uuid::Uuid, String, bool)>> {
     let mut out = vec![];
     for q in queries {
         let hits = app.search(Some(event), q, 10).await.unwrap();
@@ -20,7 +24,17 @@ async fn answers(app: &Escale, event: &str, queries: &[&str]) -> Vec<Vec<(uuid::
     out
 }
 
-const QUERIES: &[&str] = &["mar", "martin", "amrtin", "eloise", "ndiaye", "le g", "chloe dub", "0699", "lukasz nowak"];
+const QUERIES: &[&str] = &[
+    "mar",
+    "martin",
+    "amrtin",
+    "eloise",
+    "ndiaye",
+    "le g",
+    "chloe dub",
+    "0699",
+    "lukasz nowak",
+];
 
 #[tokio::test]
 async fn a_one_shot_process_reads_the_index_file_and_answers_as_the_in_memory_index() {
@@ -31,7 +45,10 @@ async fn a_one_shot_process_reads_the_index_file_and_answers_as_the_in_memory_in
     assert!(!file.exists());
     let first = answers(&d.app, &ev, QUERIES).await;
     assert!(file.exists(), "the first build writes the index's file");
-    assert!(first.iter().filter(|a| !a.is_empty()).count() >= 6, "{first:?}");
+    assert!(
+        first.iter().filter(|a| !a.is_empty()).count() >= 6,
+        "{first:?}"
+    );
 
     // A later process (the CLI) reads the file: same answers.
     let one_shot = Escale::open(d.dir.path()).await.unwrap();
@@ -66,15 +83,33 @@ async fn an_erasure_removes_the_index_file_and_nobody_finds_the_erased_person() 
         .await
         .unwrap();
     d.app.demo(50, 0.0, 1).await.unwrap();
-    assert_eq!(d.app.search(Some(&d.event), "quatremere", 5).await.unwrap().len(), 1);
+    assert_eq!(
+        d.app
+            .search(Some(&d.event), "quatremere", 5)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let file = cache_path(&d.dir.path().join(DB_FILE));
     assert!(file.exists());
     let cli = Escale::open(d.dir.path()).await.unwrap();
     cli.erase(&w.visitor.id.to_string()).await.unwrap();
-    assert!(!file.exists(), "the file held her name: it goes with the erasure");
+    assert!(
+        !file.exists(),
+        "the file held her name: it goes with the erasure"
+    );
     for app in [&d.app, &Escale::open(d.dir.path()).await.unwrap()] {
-        assert!(app.search(Some(&d.event), "quatremere", 5).await.unwrap().is_empty());
-        assert!(app.search(Some(&d.event), "zephyrine", 5).await.unwrap().is_empty());
+        assert!(app
+            .search(Some(&d.event), "quatremere", 5)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(app
+            .search(Some(&d.event), "zephyrine", 5)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 
