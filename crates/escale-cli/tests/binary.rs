@@ -118,3 +118,49 @@ fn ops_quarantine_shows_an_administrator_what_was_received_but_not_applied() {
         "a French table: {text}"
     );
 }
+
+/// A one-shot `escale search` reads the index's file that an earlier
+/// process wrote (it does not load every visitor again), and answers what
+/// a full build answers, writes made since included.
+#[test]
+fn a_one_shot_search_reads_the_index_file_and_answers_as_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run =
+        |args: &[&str]| escale(&[&["--json", "--lang", "en", "--data-dir", data], args].concat());
+    let demo = run(&["demo", "--visitors", "300"]);
+    assert!(demo.status.success(), "{demo:?}");
+    let demo: serde_json::Value = serde_json::from_slice(&demo.stdout).unwrap();
+    let ev = demo["data"]["event"]["id"].as_str().unwrap().to_string();
+    let file = dir.path().join("escale.db-search");
+    let search = |q: &str| {
+        let out = run(&["search", "--event", &ev, q, "--limit", "10"]);
+        assert!(out.status.success(), "{out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["data"].clone()
+    };
+    let queries = ["mar", "martin", "amrtin", "eloise n", "0699"];
+    let built: Vec<_> = queries.iter().map(|q| search(q)).collect();
+    assert!(file.is_file(), "the first search writes the index's file");
+    let stamp = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let read: Vec<_> = queries.iter().map(|q| search(q)).collect();
+    assert_eq!(read, built);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        stamp,
+        "nothing changed: the file is read, not written again"
+    );
+    assert!(
+        built[1].as_array().is_some_and(|a| !a.is_empty()),
+        "{built:?}"
+    );
+    let added = run(&[
+        "visitor", "add", "--event", &ev, "--first", "Martin", "--last", "Aaron",
+    ]);
+    assert!(added.status.success(), "{added:?}");
+    let after: Vec<_> = queries.iter().map(|q| search(q)).collect();
+    std::fs::remove_file(&file).unwrap();
+    let rebuilt: Vec<_> = queries.iter().map(|q| search(q)).collect();
+    assert_eq!(after, rebuilt, "file + changes since = a full build");
+    assert_ne!(after[1], built[1], "the newcomer is found");
+}

@@ -154,13 +154,16 @@ impl Escale {
     /// Builds the desk search index now (it is otherwise built by the first
     /// search): the desktop calls this at start-up, in the background, so the
     /// first three letters typed at a 100,000-person event answer at once.
+    /// It reads the index's file (`escale.db-search`) when there is one and
+    /// only the changes since; a full build writes that file.
     pub async fn warm_search(&self) -> Result<()> {
         self.index().await.map(|_| ())
     }
 
     pub(crate) async fn index(&self) -> Result<tokio::sync::MutexGuard<'_, SearchIndex>> {
         let mut ix = self.search.lock().await;
-        ix.refresh(self.store.pool()).await?;
+        let cache = crate::search::cache_path(self.store.path());
+        ix.refresh_with(self.store.pool(), Some(&cache)).await?;
         Ok(ix)
     }
 }

@@ -37,8 +37,15 @@ pub use upgrade::{ProgressFn, UpgradeProgress};
 pub const DB_FILE: &str = "escale.db";
 
 /// Suffixes of the files a store keeps next to `escale.db`: SQLite's WAL and
-/// shared memory, and the write gate's two lock files.
-pub const DB_FILE_SUFFIXES: [&str; 4] = ["-wal", "-shm", gate::TURNSTILE_SUFFIX, gate::GATE_SUFFIX];
+/// shared memory, the write gate's two lock files, and the search index's
+/// file (derived, see `search`).
+pub const DB_FILE_SUFFIXES: [&str; 5] = [
+    "-wal",
+    "-shm",
+    gate::TURNSTILE_SUFFIX,
+    gate::GATE_SUFFIX,
+    crate::search::CACHE_SUFFIX,
+];
 
 /// Removes a closed store's files from `dir`, and `dir` itself when asked
 /// and it is then empty: what a failed first enrolment or join leaves.
@@ -325,6 +332,7 @@ impl Store {
             pool,
             vocabulary,
             started: std::time::Instant::now(),
+            erased: false,
             _turn: turn,
         })
     }
@@ -423,6 +431,9 @@ pub struct WriteTx {
     vocabulary: std::sync::Arc<Vocabulary>,
     /// When the transaction began (see [`WriteTx::has_run_for`]).
     started: std::time::Instant,
+    /// Someone was erased: the search index's file, which may hold their
+    /// name, goes once this commits.
+    erased: bool,
     /// This writer's turn, given back once the transaction ends (declared
     /// last: dropped after it).
     _turn: gate::Turn,
@@ -470,6 +481,7 @@ impl WriteTx {
         )
         .await?;
         self.written += ops.len();
+        self.erased |= !r.erased.is_empty();
         self.report.absorb(r);
         Ok(ops)
     }
@@ -481,14 +493,16 @@ impl WriteTx {
             self.clock.observe(op.hlc, now);
         }
         self.written += ops.len();
-        apply::apply_batch(
+        let r = apply::apply_batch(
             &mut self.tx,
             ops,
             self.rev,
             &self.vocabulary,
             apply::Source::Elsewhere,
         )
-        .await
+        .await?;
+        self.erased |= !r.erased.is_empty();
+        Ok(r)
     }
 
     /// What this transaction applied so far.
@@ -506,6 +520,10 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         self.tx.commit().await?;
+        if self.erased {
+            let db = self.pool.connect_options().get_filename().to_path_buf();
+            let _ = std::fs::remove_file(crate::search::cache_path(&db));
+        }
         if self.written >= BACKGROUND_CHECKPOINT_OPS {
             checkpoint_in_background(&self.pool);
         }

@@ -12,6 +12,7 @@ mod import;
 mod migrate;
 mod people;
 mod registrations;
+mod search;
 mod store;
 mod sync;
 mod sync_props;
