@@ -111,11 +111,14 @@ lint:
 # (docs/benchmarks/data/*.jsonl) from which the scaling charts are drawn
 # (docs/benchmarks/*.svg).
 CORE_BENCHES := checkin "search 100000" "import 100000" "rebuild 1000000" "search 1000000"
+# Lists, exports, figures and duplicates (crates/escale-core/benches/lists.rs), by crowd size.
+LISTS_SIZES := 10000 100000 1000000
 bench:
 	cargo bench -p escale-core --bench core --no-run
 	@for s in $(CORE_BENCHES); do \
 	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \
 	done
+	@echo "=== lists $(LISTS_SIZES)"; cargo bench -q -p escale-core --bench lists -- $(LISTS_SIZES)
 	cargo bench --workspace --exclude escale-desktop --exclude escale-core
 	cargo run -q -p escale-testkit --bin bench-charts
 
