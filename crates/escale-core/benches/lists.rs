@@ -45,88 +45,123 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    println!("| people | scenario | escale | baseline | ratio | target |");
+    println!(
+        "| people | scenario | escale (wall, CPU) | baseline (wall, CPU) | ratio (wall) | target |"
+    );
     println!("|---|---|---|---|---|---|");
     for size in sizes {
         rt.block_on(run(size));
     }
 }
 
-/// The median of `runs` timings of `f`.
-async fn median<F, Fut, T>(runs: usize, mut f: F) -> Duration
+/// CPU time of this process so far (all threads: the runtime's and
+/// SQLite's), from /proc: on a shared machine the wall time depends on the
+/// load, this does not.
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime: fields 14 and 15 of the line, 12th and 13th after the name.
+    let field = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = field(11) + field(12);
+    Duration::from_millis(ticks * 10)
+}
+
+/// A measure: the median wall time and the median CPU time of the runs.
+#[derive(Clone, Copy)]
+struct M {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl std::ops::Div<u32> for M {
+    type Output = M;
+    fn div(self, n: u32) -> M {
+        M {
+            wall: self.wall / n,
+            cpu: self.cpu / n,
+        }
+    }
+}
+
+/// The median of `runs` timings of `f` (wall), and the median CPU time.
+async fn median<F, Fut, T>(runs: usize, mut f: F) -> M
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = T>,
 {
     let mut times = vec![];
+    let mut cpus = vec![];
     for _ in 0..runs {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu());
         std::hint::black_box(f().await);
         times.push(t.elapsed());
+        cpus.push(cpu().saturating_sub(c));
     }
     times.sort();
-    times[times.len() / 2]
+    cpus.sort();
+    M {
+        wall: times[times.len() / 2],
+        cpu: cpus[cpus.len() / 2],
+    }
 }
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// Prints a row and records both points.
-fn report(
-    size: usize,
-    scenario: &str,
-    baseline: &str,
-    unit: &str,
-    e: Duration,
-    b: Duration,
-    target: &str,
-) {
-    let (ev, bv) = match unit {
-        "s" => (e.as_secs_f64(), b.as_secs_f64()),
-        _ => (ms(e), ms(b)),
+/// Prints a row and records the points: wall times (what a person waits
+/// for, on this machine at its load) and CPU times (the work, whatever the
+/// load), of Escale and of the baseline.
+#[allow(clippy::too_many_arguments)]
+fn report(size: usize, scenario: &str, baseline: &str, unit: &str, e: M, b: M, target: &str) {
+    let v = |d: Duration| match unit {
+        "s" => d.as_secs_f64(),
+        _ => ms(d),
     };
     println!(
-        "| {size} | {scenario} | {ev:.3} {unit} | {bv:.3} {unit} ({baseline}) | {:.1}× | {target} |",
-        ev / bv.max(1e-9)
+        "| {size} | {scenario} | {:.3} {unit} (CPU {:.3}) | {:.3} {unit} (CPU {:.3}; {baseline}) | {:.1}× | {target} |",
+        v(e.wall),
+        v(e.cpu),
+        v(b.wall),
+        v(b.cpu),
+        v(e.wall) / v(b.wall).max(1e-9)
     );
-    record(scenario, "escale", "people", size as u64, unit, ev);
-    record(scenario, baseline, "people", size as u64, unit, bv);
+    record(scenario, "escale", "people", size as u64, unit, v(e.wall));
+    record(scenario, baseline, "people", size as u64, unit, v(b.wall));
+    record(
+        scenario,
+        "escale, CPU time",
+        "people",
+        size as u64,
+        unit,
+        v(e.cpu),
+    );
+    record(
+        scenario,
+        &format!("{baseline}, CPU time"),
+        "people",
+        size as u64,
+        unit,
+        v(b.cpu),
+    );
 }
 
 async fn run(size: usize) {
+    // `ESCALE_BENCH_REUSE=DIR`: the data of a run kept with
+    // `ESCALE_BENCH_KEEP` (same size), not filled again (to iterate on a query).
+    let reuse = std::env::var_os("ESCALE_BENCH_REUSE").map(std::path::PathBuf::from);
     let dir = tempfile::tempdir().unwrap();
-    let app = Escale::open(dir.path()).await.unwrap();
-    app.init("Bench", "bench").await.unwrap();
-    let t = Instant::now();
-    let demo = app.demo(size, 0.3, 42).await.unwrap();
-    let ev = demo.event.id.to_string();
+    let app = Escale::open(reuse.as_deref().unwrap_or(dir.path()))
+        .await
+        .unwrap();
+    let ev = if reuse.is_some() {
+        app.events().await.unwrap()[0].id.to_string()
+    } else {
+        app.init("Bench", "bench").await.unwrap();
+        fill(&app, size).await
+    };
     let pool = app.store().pool().clone();
-    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY rowid")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let session = app.sessions(&ev).await.unwrap()[0].id.to_string();
-    for id in ids.iter().step_by(100).take(2_000) {
-        app.check_in(
-            &ev,
-            CheckInTarget::Visitor(id.to_string()),
-            Some(&session),
-            Method::Cli,
-        )
-        .await
-        .unwrap();
-    }
-    for pair in ids.chunks(2).skip(7).step_by(ids.len() / 200).take(100) {
-        app.merge(&pair[1].to_string(), &pair[0].to_string())
-            .await
-            .unwrap();
-    }
-    eprintln!(
-        "{size} people: filled in {:.1} s ({} ops)",
-        t.elapsed().as_secs_f64(),
-        demo.ops
-    );
     if std::env::var_os("ESCALE_BENCH_KEEP").is_some() {
         eprintln!("{size} people: data kept in {}", dir.path().display());
     }
@@ -143,8 +178,9 @@ async fn run(size: usize) {
     );
     let table = median(runs, || app.export_table(&ev, Lang::Fr)).await;
     eprintln!(
-        "{size} people: the export's table alone in {:.3} s",
-        table.as_secs_f64()
+        "{size} people: the export's table alone in {:.3} s (CPU {:.3} s)",
+        table.wall.as_secs_f64(),
+        table.cpu.as_secs_f64()
     );
     let csv = median(runs, || {
         app.export(&ev, ExportFormat::Csv, &e_csv, Lang::Fr)
@@ -179,7 +215,7 @@ async fn run(size: usize) {
     let runs = runs * 3;
     let stats = median(runs, || app.stats(&ev)).await;
     let raw_stats = median(runs, || async {
-        let e = demo.event.id;
+        let e = Uuid::parse_str(&ev).unwrap();
         let r: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM registration WHERE event_id = ? AND status = 'active'",
         )
@@ -293,6 +329,39 @@ async fn run(size: usize) {
         drop(app);
         let _ = dir.keep();
     }
+}
+
+/// The demo event of `size` people, 1 % of them checked into a session, 100 merges.
+async fn fill(app: &Escale, size: usize) -> String {
+    let t = Instant::now();
+    let demo = app.demo(size, 0.3, 42).await.unwrap();
+    let ev = demo.event.id.to_string();
+    let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM visitor ORDER BY rowid")
+        .fetch_all(app.store().pool())
+        .await
+        .unwrap();
+    let session = app.sessions(&ev).await.unwrap()[0].id.to_string();
+    for id in ids.iter().step_by(100).take(2_000) {
+        app.check_in(
+            &ev,
+            CheckInTarget::Visitor(id.to_string()),
+            Some(&session),
+            Method::Cli,
+        )
+        .await
+        .unwrap();
+    }
+    for pair in ids.chunks(2).skip(7).step_by(ids.len() / 200).take(100) {
+        app.merge(&pair[1].to_string(), &pair[0].to_string())
+            .await
+            .unwrap();
+    }
+    eprintln!(
+        "{size} people: filled in {:.1} s ({} ops)",
+        t.elapsed().as_secs_f64(),
+        demo.ops
+    );
+    ev
 }
 
 /// The baseline: every visitor row as `sqlite3 -csv` would print it (each
