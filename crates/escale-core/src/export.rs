@@ -157,6 +157,9 @@ impl Cell<'_> {
     }
 }
 
+/// Last name and first name folded as `NOCASE` folds them, then the id.
+type NameKey = (Option<Vec<u8>>, Option<Vec<u8>>, Uuid);
+
 /// A person of the export: their record (the merge root) and what their
 /// registrations at the event say together.
 struct Person<'a> {
@@ -211,7 +214,7 @@ impl<'a> Person<'a> {
                 .and_then(Cell::text)
                 .map(|s| s.bytes().map(|b| b.to_ascii_lowercase()).collect())
         };
-        let mut keyed: Vec<((Option<Vec<u8>>, Option<Vec<u8>>, Uuid), Person)> = people
+        let mut keyed: Vec<(NameKey, Person)> = people
             .into_iter()
             .map(|p| ((name(&p, "last_name"), name(&p, "first_name"), p.id), p))
             .collect();
