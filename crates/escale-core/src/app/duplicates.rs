@@ -712,6 +712,40 @@ mod tests {
     use super::*;
     use crate::text::name_key;
 
+    fn rec(email: Option<&str>, phone: Option<&str>, year: Option<i64>) -> Rec {
+        Rec {
+            first: "Jean".into(),
+            last: "Dupont".into(),
+            key: name_key("Jean", "Dupont"),
+            email: email.map(str::to_owned),
+            phone: phone.map(str::to_owned),
+            year,
+        }
+    }
+
+    #[test]
+    fn a_shared_birth_year_does_not_outweigh_two_different_emails_and_phones() {
+        let a = rec(Some("a@example.org"), Some("0611111111"), Some(1980));
+        let b = rec(Some("b@example.org"), Some("0622222222"), Some(1980));
+        assert_eq!(same_name(&a, &b), None, "namesakes born the same year");
+        let b_no_phone = rec(Some("b@example.org"), None, Some(1980));
+        assert_eq!(
+            same_name(&a, &b_no_phone),
+            Some(("name_birth_year", 70)),
+            "one contact differs, the other unknown: proposed lower"
+        );
+        let b_same_email = rec(Some("a@example.org"), Some("0622222222"), Some(1980));
+        assert_eq!(
+            same_name(&a, &b_same_email),
+            Some(("name_email", 97)),
+            "the same email still says one person"
+        );
+        let b_same_phone = rec(Some("b@example.org"), Some("0611111111"), Some(1980));
+        assert_eq!(same_name(&a, &b_same_phone), Some(("name_phone", 92)));
+        let b_bare = rec(None, None, Some(1980));
+        assert_eq!(same_name(&a, &b_bare), Some(("name_birth_year", 80)));
+    }
+
     #[test]
     fn close_names_allow_one_typo_or_a_missing_name() {
         let k = |f: &str, l: &str| name_key(f, l);
