@@ -125,11 +125,15 @@ $(ESCALE_SCHEMA1_BIN):
 	git archive $(SCHEMA1_COMMIT) | tar -x -C $(SCHEMA1_DIR)/src
 	cargo build --release -p escale-cli --manifest-path $(SCHEMA1_DIR)/src/Cargo.toml \
 	  --target-dir $(SCHEMA1_DIR)/target
+# Lists, exports, figures and duplicates (crates/escale-core/benches/lists.rs), by crowd size.
+LISTS_SIZES := 10000 100000 1000000
 bench: $(ESCALE_SCHEMA1_BIN)
 	cargo bench -p escale-core --bench core --no-run
 	@for s in $(CORE_BENCHES); do \
 	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \
 	done
+	@echo "=== lists $(LISTS_SIZES)"; cargo bench -q -p escale-core --bench lists -- $(LISTS_SIZES)
+	@echo "=== ingest, snapshot, bundle"; cargo bench -q -p escale-core --bench snapshot
 	cargo bench --workspace --exclude escale-desktop --exclude escale-core
 	cargo run -q -p escale-testkit --bin bench-charts
 

@@ -58,6 +58,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         visitors::UpdateVisitorResult,
         core::MergeResult,
         core::DuplicateView,
+        core::DuplicatePage,
         core::DismissedPair,
         core::RegistrationFilter,
         core::RegistrationPage,

@@ -7,7 +7,7 @@
 //! sync state, so the status bar's count stays true.
 
 use escale_core::app::{
-    DismissedPair, DuplicateView, MergeResult, RegistrationFilter, RegistrationPage, Similar,
+    DismissedPair, DuplicatePage, MergeResult, RegistrationFilter, RegistrationPage, Similar,
     VisitorDetail, VisitorInput, VisitorView, WalkIn, WalkInResult,
 };
 use escale_core::fields::Suggestion;
@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::error::ErrorBody;
 use crate::state::AppState;
-use crate::sync::{publish, DUPLICATES_MAX};
+use crate::sync::publish;
 
 /// The edited record, and the values left out of it (invalid email…).
 #[derive(Debug, Clone, Serialize, TS)]
@@ -84,7 +84,8 @@ pub async fn update_visitor<R: Runtime>(
     Ok(UpdateVisitorResult { visitor, warnings })
 }
 
-/// `loser` becomes an alias of `winner`; the duplicates count follows.
+/// `loser` becomes an alias of `winner`; the duplicates count follows (in
+/// the background: the answer does not wait for it).
 #[tauri::command]
 pub async fn merge_visitors<R: Runtime>(
     app: AppHandle<R>,
@@ -97,21 +98,24 @@ pub async fn merge_visitors<R: Runtime>(
         .merge(&loser, &winner)
         .await
         .map_err(|e| state.error(e))?;
-    recount(&app, &state).await;
+    recount_later(app);
     Ok(r)
 }
 
-/// Pairs of records that are probably one person, most certain first (at
-/// most [`DUPLICATES_MAX`]); with an event, only pairs where one side is
+/// A page of the pairs of records that are probably one person, most
+/// certain first (`limit` at most [`escale_core::app::DUPLICATE_PAGE_MAX`]),
+/// with how many there are; with an event, only pairs where one side is
 /// registered at it.
 #[tauri::command]
 pub async fn duplicate_candidates(
     state: State<'_, AppState>,
     event_id: Option<String>,
-) -> Result<Vec<DuplicateView>, ErrorBody> {
+    offset: u32,
+    limit: u32,
+) -> Result<DuplicatePage, ErrorBody> {
     state
         .escale
-        .duplicate_review(event_id.as_deref(), DUPLICATES_MAX)
+        .duplicate_page(event_id.as_deref(), offset as usize, limit as usize)
         .await
         .map_err(|e| state.error(e))
 }
@@ -130,7 +134,7 @@ pub async fn not_duplicate<R: Runtime>(
         .not_duplicate(&a, &b)
         .await
         .map_err(|e| state.error(e))?;
-    recount(&app, &state).await;
+    recount_later(app);
     Ok(r)
 }
 
@@ -180,6 +184,7 @@ pub async fn registrations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::DUPLICATES_MAX;
     use escale_core::app::{ConsentInput, EventInput};
 
     async fn walk_in(

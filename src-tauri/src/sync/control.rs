@@ -14,7 +14,6 @@ use escale_sync::schedule::{Signals, Timing};
 use tokio::sync::watch;
 
 use super::view::{Live, SyncView};
-use super::DUPLICATES_MAX;
 
 /// The task's controls and its published state, shared by the commands.
 #[derive(Debug)]
@@ -110,9 +109,10 @@ impl SyncControl {
     }
 
     /// Counts the duplicate pairs waiting for review, for the whole
-    /// organisation (about a second for 100,000 people: after a merge, a
-    /// dismissal, a walk-in or other laptops' operations, never after each
-    /// check-in); true when the count changed.
+    /// organisation (`Escale::duplicate_count`: a read, no record loaded in
+    /// full; after a merge, a dismissal, a walk-in or other laptops'
+    /// operations, never after each check-in, and in the background of the
+    /// commands that ask for it); true when the count changed.
     pub async fn recount_duplicates(&self, escale: &Escale) -> bool {
         let mut counted = self.counted.lock().await;
         self.count_locked(escale, &mut counted).await
@@ -134,10 +134,10 @@ impl SyncControl {
             return self.update(|l| l.duplicates = 0);
         }
         let seen = others_vector(escale).await.ok();
-        match escale.duplicate_candidates(None, DUPLICATES_MAX).await {
-            Ok(pairs) => {
+        match escale.duplicate_count(None).await {
+            Ok(n) => {
                 *counted = seen;
-                self.update(|l| l.duplicates = pairs.len() as i64)
+                self.update(|l| l.duplicates = n as i64)
             }
             Err(e) => {
                 tracing::warn!("cannot count the possible duplicates: {e}");

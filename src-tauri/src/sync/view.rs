@@ -13,7 +13,8 @@ use crate::error::ErrorBody;
 /// A clock further off the hub's than this gets a warning (times of
 /// check-ins are this laptop's).
 pub const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
-/// Duplicate pairs counted at most (the review shows them most certain first).
+/// Duplicate pairs a whole review returns at most (the desk's review pages
+/// through them: `duplicate_candidates`; the count has no cap).
 pub const DUPLICATES_MAX: usize = 1_000;
 
 /// What the status bar and the sync screen show.
@@ -43,7 +44,7 @@ pub struct SyncView {
     /// Pairs of records that are probably one person (typically registered
     /// on two laptops), waiting for staff to merge or dismiss them; counted
     /// again after a merge, a dismissal, a walk-in or other laptops'
-    /// operations (at most [`DUPLICATES_MAX`]).
+    /// operations.
     pub duplicates: i64,
 }
 

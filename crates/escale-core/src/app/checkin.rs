@@ -272,7 +272,7 @@ pub(crate) async fn session_inside(
            SELECT COALESCE(a.root, c.visitor_id) AS v, c.direction,
                   row_number() OVER (PARTITION BY COALESCE(a.root, c.visitor_id) ORDER BY c.at_ms DESC, c.id DESC) AS rn
            FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-           WHERE c.session_id = ? AND c.voided = 0)
+           WHERE c.event_id = (SELECT event_id FROM session WHERE id = ?1) AND c.session_id = ?1 AND c.voided = 0)
          WHERE rn = 1 AND direction = 'in'",
     )
     .bind(session)

@@ -10,7 +10,12 @@
 //!   birth year (`name_birth_year`, 80); or the same name and nothing to
 //!   compare, because one side lacks each of email, phone and birth year
 //!   (`name`, 50). Same name with a different email, phone or birth year on
-//!   both sides and nothing in common: two namesakes, not proposed;
+//!   both sides and nothing in common: two namesakes, not proposed. A
+//!   shared birth year is weak (a common name has a few dozen bearers born
+//!   each year in a crowd of 100,000): when the two records also have an
+//!   email each and a phone each and both differ, they are namesakes and
+//!   the pair is not proposed; when one of them differs (the other unknown
+//!   on a side), it is proposed lower (`name_birth_year`, 70);
 //! - or share an email and have close names (every name of the shorter one
 //!   found in the other, at most one of them with a typo:
 //!   `email_close_name`, 75);
@@ -82,6 +87,20 @@ pub struct DuplicateView {
     pub score: u8,
 }
 
+/// A page of the review: a few pairs at a time, however many there are.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuplicatePage {
+    /// Pairs proposed in all (the page is a slice of them).
+    pub total: i64,
+    /// Where the page starts among them.
+    pub offset: i64,
+    pub pairs: Vec<DuplicateView>,
+}
+
+/// The largest page of the review.
+pub const DUPLICATE_PAGE_MAX: usize = 100;
+
 /// Two records staff marked as two different people.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
@@ -130,10 +149,59 @@ impl Escale {
         event_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DuplicateView>> {
-        let pairs = self.duplicate_candidates(event_id, limit).await?;
+        let found = self.found(event_id).await?;
+        let pairs = self
+            .pairs_of(found.into_iter().take(limit).collect())
+            .await?;
+        self.views_of(pairs).await
+    }
+
+    /// One page of the review (at most [`DUPLICATE_PAGE_MAX`] pairs from
+    /// `offset`, most certain first) and how many pairs there are: the
+    /// desk renders a few pairs, never a thousand at once.
+    pub async fn duplicate_page(
+        &self,
+        event_id: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<DuplicatePage> {
+        if limit > DUPLICATE_PAGE_MAX {
+            return Err(Error::Invalid {
+                field: "limit",
+                value: limit.to_string(),
+            });
+        }
+        let found = self.found(event_id).await?;
+        let total = found.len();
+        // Past the end (the last pair of the last page was just merged):
+        // the last page there is.
+        let offset = if offset >= total && total > 0 {
+            (total - 1) / limit.max(1) * limit.max(1)
+        } else {
+            offset
+        };
+        let pairs = self
+            .pairs_of(found.into_iter().skip(offset).take(limit).collect())
+            .await?;
+        Ok(DuplicatePage {
+            total: total as i64,
+            offset: offset as i64,
+            pairs: self.views_of(pairs).await?,
+        })
+    }
+
+    /// How many pairs the review proposes (the status bar's figure): the
+    /// comparison alone, no record read in full. A read (WAL: writers go on
+    /// meanwhile) of about a second at 100,000 people.
+    pub async fn duplicate_count(&self, event_id: Option<&str>) -> Result<usize> {
+        Ok(self.found(event_id).await?.len())
+    }
+
+    async fn views_of(&self, pairs: Vec<DuplicatePair>) -> Result<Vec<DuplicateView>> {
         let roots: Vec<Uuid> = pairs.iter().flat_map(|p| [p.a.id, p.b.id]).collect();
-        let mut sides = self.sides_of(&roots).await?;
-        let mut side = |v: VisitorView| match sides.remove(&v.id) {
+        let sides = self.sides_of(&roots).await?;
+        // A record may be in several pairs: each gets its side.
+        let side = |v: VisitorView| match sides.get(&v.id).cloned() {
             Some(mut s) => {
                 s.visitor = v;
                 s
@@ -257,6 +325,14 @@ impl Escale {
         event_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DuplicatePair>> {
+        let mut found = self.found(event_id).await?;
+        found.truncate(limit);
+        self.pairs_of(found).await
+    }
+
+    /// Every proposed pair (with an event, those touching someone
+    /// registered at it), most certain first, as ids.
+    async fn found(&self, event_id: Option<&str>) -> Result<Vec<Found>> {
         let pool = self.store.pool();
         let around = match event_id {
             Some(e) => {
@@ -268,8 +344,11 @@ impl Escale {
         if around.as_ref().is_some_and(BTreeSet::is_empty) {
             return Ok(vec![]);
         }
-        let mut found = candidates(pool, around.as_ref()).await?;
-        found.truncate(limit);
+        candidates(pool, around.as_ref()).await
+    }
+
+    /// The records of the pairs found.
+    async fn pairs_of(&self, found: Vec<Found>) -> Result<Vec<DuplicatePair>> {
         let ids: Vec<Uuid> = found
             .iter()
             .flat_map(|f| [f.a, f.b])
@@ -422,12 +501,29 @@ fn same_name(a: &Rec, b: &Rec) -> Option<(&'static str, u8)> {
         _ => 80,
     };
     if let Some(first) = matches.first() {
-        return Some((first, base(first) + 2 * (matches.len() as u8 - 1)));
+        let mut score = base(first) + 2 * (matches.len() as u8 - 1);
+        if *first == "name_birth_year" {
+            // Contacts of their own outweigh a shared birth year.
+            match (
+                contacts_differ(&a.email, &b.email),
+                contacts_differ(&a.phone, &b.phone),
+            ) {
+                (true, true) => return None,
+                (true, false) | (false, true) => score -= 10,
+                (false, false) => {}
+            }
+        }
+        return Some((first, score));
     }
     let comparable =
         (a.email.is_some() && b.email.is_some()) || (a.phone.is_some() && b.phone.is_some());
     // Both have emails or phones and they differ: namesakes.
     (!comparable).then_some(("name", 50))
+}
+
+/// Both sides have one, and they differ.
+fn contacts_differ(a: &Option<String>, b: &Option<String>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if x != y)
 }
 
 fn same_email(a: &Rec, b: &Rec) -> bool {
@@ -615,6 +711,40 @@ struct Reg {
 mod tests {
     use super::*;
     use crate::text::name_key;
+
+    fn rec(email: Option<&str>, phone: Option<&str>, year: Option<i64>) -> Rec {
+        Rec {
+            first: "Jean".into(),
+            last: "Dupont".into(),
+            key: name_key("Jean", "Dupont"),
+            email: email.map(str::to_owned),
+            phone: phone.map(str::to_owned),
+            year,
+        }
+    }
+
+    #[test]
+    fn a_shared_birth_year_does_not_outweigh_two_different_emails_and_phones() {
+        let a = rec(Some("a@example.org"), Some("0611111111"), Some(1980));
+        let b = rec(Some("b@example.org"), Some("0622222222"), Some(1980));
+        assert_eq!(same_name(&a, &b), None, "namesakes born the same year");
+        let b_no_phone = rec(Some("b@example.org"), None, Some(1980));
+        assert_eq!(
+            same_name(&a, &b_no_phone),
+            Some(("name_birth_year", 70)),
+            "one contact differs, the other unknown: proposed lower"
+        );
+        let b_same_email = rec(Some("a@example.org"), Some("0622222222"), Some(1980));
+        assert_eq!(
+            same_name(&a, &b_same_email),
+            Some(("name_email", 97)),
+            "the same email still says one person"
+        );
+        let b_same_phone = rec(Some("b@example.org"), Some("0611111111"), Some(1980));
+        assert_eq!(same_name(&a, &b_same_phone), Some(("name_phone", 92)));
+        let b_bare = rec(None, None, Some(1980));
+        assert_eq!(same_name(&a, &b_bare), Some(("name_birth_year", 80)));
+    }
 
     #[test]
     fn close_names_allow_one_typo_or_a_missing_name() {

@@ -15,7 +15,10 @@ pub(crate) mod time;
 mod verify;
 
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
-pub use duplicates::{proposed_since, DismissedPair, DuplicatePair, DuplicateSide, DuplicateView};
+pub use duplicates::{
+    proposed_since, DismissedPair, DuplicatePage, DuplicatePair, DuplicateSide, DuplicateView,
+    DUPLICATE_PAGE_MAX,
+};
 pub use events::{EventInput, EventView, SessionInput, SessionView};
 pub use people::{
     ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,

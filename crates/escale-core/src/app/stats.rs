@@ -47,32 +47,37 @@ pub struct HourCount {
     pub arrivals: i64,
 }
 
-/// Root visitors with an active registration of a kind: the SQL shared by counts.
-const REGISTERED: &str =
-    "SELECT DISTINCT COALESCE(a.root, r.visitor_id) AS v, r.kind FROM registration r
-     LEFT JOIN alias a ON a.id = r.visitor_id WHERE r.event_id = ?1 AND r.status = 'active'";
+/// Root visitors who arrived at the event, with their first arrival.
 const ARRIVALS: &str = "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS at FROM checkin c
      LEFT JOIN alias a ON a.id = c.visitor_id
      WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0 GROUP BY v";
+
+/// The event's counts in one pass: every active registration and every
+/// arrival, each read once on its index (`registration_person`,
+/// `checkin_event`) with its merge root, then grouped per person. No join
+/// between two derived tables (which SQLite may run as a nested loop over
+/// unindexed rows: quadratic), nothing per row.
+const COUNTS: &str = "SELECT count(*) FILTER (WHERE reg) AS registered,
+        count(*) FILTER (WHERE pre) AS pre,
+        count(*) FILTER (WHERE reg AND NOT pre) AS walk_ins,
+        count(*) FILTER (WHERE arr) AS arrived,
+        count(*) FILTER (WHERE arr AND pre) AS arrived_pre
+     FROM (SELECT max(reg) AS reg, max(pre) AS pre, max(arr) AS arr FROM (
+             SELECT COALESCE(a.root, r.visitor_id) AS v, 1 AS reg, r.kind = 'pre' AS pre, 0 AS arr
+             FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
+             WHERE r.event_id = ?1 AND r.status = 'active'
+             UNION ALL
+             SELECT COALESCE(a.root, c.visitor_id), 0, 0, 1
+             FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+             WHERE c.event_id = ?1 AND c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0)
+           GROUP BY v)";
 
 impl Escale {
     pub async fn stats(&self, event_id: &str) -> Result<EventStats> {
         let ev = self.event(event_id).await?;
         let pool = self.store.pool();
         let e = ev.id;
-        let counts = sqlx::query(&format!(
-            "WITH reg AS ({REGISTERED}), arr AS ({ARRIVALS}),
-                  pre AS (SELECT DISTINCT v FROM reg WHERE kind = 'pre'),
-                  walk AS (SELECT DISTINCT v FROM reg WHERE kind <> 'pre' AND v NOT IN (SELECT v FROM pre))
-             SELECT (SELECT count(DISTINCT v) FROM reg) AS registered,
-                    (SELECT count(*) FROM pre) AS pre,
-                    (SELECT count(*) FROM walk) AS walk_ins,
-                    (SELECT count(*) FROM arr) AS arrived,
-                    (SELECT count(*) FROM arr WHERE v IN (SELECT v FROM pre)) AS arrived_pre"
-        ))
-        .bind(e)
-        .fetch_one(pool)
-        .await?;
+        let counts = sqlx::query(COUNTS).bind(e).fetch_one(pool).await?;
         let registered: i64 = counts.try_get("registered")?;
         let pre: i64 = counts.try_get("pre")?;
         let walk_ins: i64 = counts.try_get("walk_ins")?;
@@ -95,10 +100,12 @@ impl Escale {
 
         let mut sessions = vec![];
         for s in self.sessions(event_id).await? {
+            // On `checkin_event`: the event and the session are its prefix.
             let attended: i64 = sqlx::query_scalar(
                 "SELECT count(DISTINCT COALESCE(a.root, c.visitor_id)) FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-                 WHERE c.session_id = ? AND c.direction = 'in' AND c.voided = 0",
+                 WHERE c.event_id = ? AND c.session_id = ? AND c.direction = 'in' AND c.voided = 0",
             )
+            .bind(e)
             .bind(s.id)
             .fetch_one(pool)
             .await?;

@@ -299,6 +299,140 @@ async fn namesakes_are_not_proposed_but_a_bare_name_or_a_close_name_with_one_ema
     );
 }
 
+/// At 100,000 people a common name has a few dozen bearers born each
+/// year: a shared name and birth year is weak, and two records that each
+/// have their own email and their own phone are two people.
+#[tokio::test]
+async fn namesakes_born_the_same_year_with_their_own_email_and_phone_are_not_proposed() {
+    let (nodes, ev) = org(1).await;
+    let n = &nodes[0];
+    // Same name and year, different email and different phone: namesakes.
+    register(
+        n,
+        &ev,
+        with(
+            "jean.dupont.1@example.org",
+            "06 11 11 11 11",
+            Some(1980),
+            person("Jean", "Dupont"),
+        ),
+    )
+    .await;
+    register(
+        n,
+        &ev,
+        with(
+            "jdupont@example.net",
+            "06 22 22 22 22",
+            Some(1980),
+            person("Jean", "DUPONT"),
+        ),
+    )
+    .await;
+    // Same name, year and email, different phones: still one person.
+    let l1 = register(
+        n,
+        &ev,
+        with(
+            "lea.petit@example.org",
+            "06 33 33 33 33",
+            Some(1985),
+            person("Léa", "Petit"),
+        ),
+    )
+    .await;
+    let l2 = register(
+        n,
+        &ev,
+        with(
+            "Lea.Petit@example.org",
+            "07 44 44 44 44",
+            Some(1985),
+            person("Lea", "Petit"),
+        ),
+    )
+    .await;
+    // Same name, year and phone, different emails: still one person.
+    let m1 = register(
+        n,
+        &ev,
+        with(
+            "moussa.k@example.org",
+            "06 55 55 55 55",
+            Some(1979),
+            person("Moussa", "Keita"),
+        ),
+    )
+    .await;
+    let m2 = register(
+        n,
+        &ev,
+        with(
+            "keita.moussa@example.net",
+            "06 55 55 55 55",
+            Some(1979),
+            person("Moussa", "Keïta"),
+        ),
+    )
+    .await;
+    // Same name and year, different emails, a phone on one side only:
+    // proposed, below the pairs that share a contact.
+    let a1 = register(
+        n,
+        &ev,
+        with(
+            "anais.roux@example.org",
+            "06 66 66 66 66",
+            Some(1992),
+            person("Anaïs", "Roux"),
+        ),
+    )
+    .await;
+    let a2 = register(
+        n,
+        &ev,
+        with(
+            "a.roux@example.net",
+            "",
+            Some(1992),
+            person("Anais", "Roux"),
+        ),
+    )
+    .await;
+    let got: Vec<((Uuid, Uuid), String, u8)> = pairs(n)
+        .await
+        .iter()
+        .map(|p| (ids(p), p.reason.clone(), p.score))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (sorted(l1, l2), "name_email".to_string(), 97),
+            (sorted(m1, m2), "name_phone".to_string(), 92),
+            (sorted(a1, a2), "name_birth_year".to_string(), 70),
+        ],
+        "the Dupont namesakes are left out"
+    );
+    assert_eq!(n.app.duplicate_count(None).await.unwrap(), 3, "nor counted");
+    let page = n.app.duplicate_page(None, 1, 1).await.unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(page.offset, 1);
+    assert_eq!(
+        page.pairs
+            .iter()
+            .map(|p| sorted(p.a.visitor.id, p.b.visitor.id))
+            .collect::<Vec<_>>(),
+        vec![sorted(m1, m2)],
+        "the second pair, on a page of one"
+    );
+    let past = n.app.duplicate_page(None, 7, 2).await.unwrap();
+    assert_eq!(
+        (past.offset, past.pairs.len()),
+        (2, 1),
+        "past the end: the last page"
+    );
+}
+
 #[tokio::test]
 async fn a_bundle_import_counts_the_duplicates_it_brought() {
     let (nodes, ev) = org(2).await;

@@ -30,7 +30,7 @@ async function registerTwice(opened: Opened) {
   await other.app.syncNow();
   // The sync that brings them here (what the background task does).
   await here.syncNow();
-  const again = (await here.duplicateCandidates(null)).flatMap((p) => [p.a.visitor, p.b.visitor]).find((v) => v.first_name === 'elodie')!;
+  const again = (await here.duplicateCandidates(null)).pairs.flatMap((p) => [p.a.visitor, p.b.visitor]).find((v) => v.first_name === 'elodie')!;
   return { elodie, again, karim, karim2 };
 }
 

@@ -14,7 +14,7 @@ import type {
   DemoReport,
   EnrolmentLink,
   DismissedPair,
-  DuplicateView,
+  DuplicatePage,
   EventInput,
   EventStats,
   EventView,
@@ -120,11 +120,12 @@ export interface Backend {
   /** `merge_visitors`: `loser` becomes an alias of `winner`. */
   mergeVisitors(loser: string, winner: string): Promise<MergeResult>;
   /**
-   * `duplicate_candidates`: pairs of records that are probably one person
-   * (typically registered on two laptops), most certain first; with
-   * `eventId`, only pairs where one side is registered at that event.
+   * `duplicate_candidates`: a page (`limit` pairs from `offset`, at most
+   * 100) of the pairs of records that are probably one person (typically
+   * registered on two laptops), most certain first, and how many there are;
+   * with `eventId`, only pairs where one side is registered at that event.
    */
-  duplicateCandidates(eventId: string | null): Promise<DuplicateView[]>;
+  duplicateCandidates(eventId: string | null, offset?: number, limit?: number): Promise<DuplicatePage>;
   /** `not_duplicate`: the two are different people; the pair is not proposed again (on any laptop). */
   notDuplicate(a: string, b: string): Promise<DismissedPair>;
   /** `registrations`: one page of an event's registrations. */

@@ -26,7 +26,7 @@ import type {
   DemoReport,
   EnrolmentLink,
   DismissedPair,
-  DuplicateView,
+  DuplicatePage,
   EventInput,
   EventStats,
   EventView,
@@ -228,8 +228,8 @@ export class CommandBackend implements Backend {
     return this.call<MergeResult>('merge_visitors', { loser, winner });
   }
 
-  duplicateCandidates(eventId: string | null): Promise<DuplicateView[]> {
-    return this.call<DuplicateView[]>('duplicate_candidates', { eventId });
+  duplicateCandidates(eventId: string | null, offset = 0, limit = 20): Promise<DuplicatePage> {
+    return this.call<DuplicatePage>('duplicate_candidates', { eventId, offset, limit });
   }
 
   notDuplicate(a: string, b: string): Promise<DismissedPair> {

@@ -14,6 +14,7 @@ export type { Delimiter } from './Delimiter';
 export type { DemoReport } from './DemoReport';
 export type { Detected } from './Detected';
 export type { DismissedPair } from './DismissedPair';
+export type { DuplicatePage } from './DuplicatePage';
 export type { DuplicateSide } from './DuplicateSide';
 export type { DuplicateView } from './DuplicateView';
 export type { Encoding } from './Encoding';
