@@ -250,7 +250,7 @@ async fn single_device(db: &Db, server: &Server, f: &mut Figures) {
     store.close().await;
 }
 
-/// 3. `n` devices of a fresh organisation pushing at once.
+/// The load (3.): `n` devices of a fresh organisation pushing at once.
 async fn load(db: &Db, server: &Server, n: usize) -> Load {
     let org = admin::create_org(db, &format!("Bench load {n}"))
         .await
@@ -292,8 +292,8 @@ async fn load(db: &Db, server: &Server, n: usize) -> Load {
     }
 }
 
-/// 4. `COPY` of as many rows as `devices` push into the `ops` table (a
-/// fresh organisation, same table, same indexes), in seconds.
+/// The baseline (4.): `COPY` of as many rows as `devices` push into the
+/// `ops` table (a fresh organisation, same table, same indexes), in seconds.
 async fn copy_baseline(db: &Db, devices: usize) -> f64 {
     let Db::Pg(pg) = db else { unreachable!() };
     let org = admin::create_org(db, "Bench COPY").await.unwrap().id;
