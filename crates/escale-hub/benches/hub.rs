@@ -4,23 +4,30 @@
 //! 1. push of 10,000 ops from one device (two pages of 5,000);
 //! 2. a sync with nothing new: one `pull` round trip, and a full
 //!    `sync_now` of an up-to-date laptop store (time + pull + local diff);
-//! 3. 50 devices pushing 2,000 ops each at once: throughput, p50/p99 push;
-//! 4. baseline: PostgreSQL `COPY` of the same 100,000 rows into the same
-//!    `ops` table (same indexes), and the hub's ratio to it.
+//! 3. 1, 10 and 50 devices pushing 2,000 ops each at once (pages of 500):
+//!    throughput, p50/p99 push;
+//! 4. baseline, right after each load: PostgreSQL `COPY` of as many rows
+//!    into the same `ops` table (same indexes, same database), and the
+//!    hub's ratio to it.
 //!
 //! On PostgreSQL (127.0.0.1:5432, `ESCALE_TEST_PG_URL` overrides; a fresh
 //! database dropped afterwards) and on SQLite (a temporary file).
-//! `cargo bench -p escale-hub` prints a Markdown table.
+//! `cargo bench -p escale-hub` prints a Markdown table and records the
+//! points of the load (`escale_testkit::bench`: scenarios `hub-push` and
+//! `hub-push-p99`, series `escale-postgres`, `escale-sqlite`,
+//! `copy-baseline`). Arguments narrow a run: device counts (`-- 50`),
+//! `postgres` or `sqlite`, `load` (only the load and its baseline);
+//! `ESCALE_BENCH_RUNS=N` repeats each load N times (medians are kept).
 
 use escale_hub::{admin, Db, HubConfig, HubState};
 use escale_protocol::wire::{VersionVector, WireOp};
 use escale_sync::hub::{self, HubClient, SyncOptions};
+use escale_testkit::bench::record;
 use serde_json::json;
 use sqlx::Connection;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-const DEVICES: usize = 50;
 const PER_DEVICE: usize = 2_000;
 const PAGE: usize = 500;
 
@@ -95,21 +102,102 @@ fn pct(sorted: &[Duration], q: f64) -> f64 {
         * 1e3
 }
 
+/// One load: `devices` pushing `PER_DEVICE` ops each, at once.
+#[derive(Debug, Clone, Copy, Default)]
+struct Load {
+    devices: usize,
+    secs: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+impl Load {
+    fn ops_per_s(&self) -> f64 {
+        (self.devices * PER_DEVICE) as f64 / self.secs
+    }
+}
+
 #[derive(Default)]
 struct Figures {
     push10k_s: f64,
     pull_noop_ms: (f64, f64),
     sync_noop_ms: (f64, f64),
-    load_s: f64,
-    load_p50_ms: f64,
-    load_p99_ms: f64,
+    /// Per device count: the hub's load and, on PostgreSQL, the `COPY` of
+    /// as many rows right after it (seconds).
+    loads: Vec<(Load, Option<f64>)>,
 }
 
-async fn measure(db: Db) -> Figures {
-    let mut f = Figures::default();
-    let org = admin::create_org(&db, "Bench").await.unwrap().id;
-    let server = Server::start(db.clone()).await;
+/// What a run measures (from the command line).
+struct Plan {
+    devices: Vec<usize>,
+    postgres: bool,
+    sqlite: bool,
+    only_load: bool,
+    runs: usize,
+}
 
+impl Plan {
+    fn from_args() -> Plan {
+        let args: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| a != "--bench")
+            .collect();
+        let mut devices: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+        if devices.is_empty() {
+            devices = vec![1, 10, 50];
+        }
+        let named = |b: &str| args.iter().any(|a| a == b);
+        let (postgres, sqlite) = match (named("postgres"), named("sqlite")) {
+            (false, false) => (true, true),
+            other => other,
+        };
+        Plan {
+            devices,
+            postgres,
+            sqlite,
+            only_load: named("load"),
+            runs: std::env::var("ESCALE_BENCH_RUNS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(1),
+        }
+    }
+}
+
+async fn measure(db: Db, plan: &Plan) -> Figures {
+    let mut f = Figures::default();
+    let server = Server::start(db.clone()).await;
+    if !plan.only_load {
+        single_device(&db, &server, &mut f).await;
+    }
+    for &n in &plan.devices {
+        let mut runs = Vec::new();
+        for _ in 0..plan.runs {
+            let load = load(&db, &server, n).await;
+            let copy = match &db {
+                Db::Pg(_) => Some(copy_baseline(&db, n).await),
+                Db::Lite(_) => None,
+            };
+            runs.push((load, copy));
+        }
+        // The median run by throughput; its own COPY alongside.
+        runs.sort_by(|a, b| a.0.secs.total_cmp(&b.0.secs));
+        let mut mid = runs[runs.len() / 2];
+        if plan.runs > 1 {
+            let mut copies: Vec<f64> = runs.iter().filter_map(|r| r.1).collect();
+            copies.sort_by(f64::total_cmp);
+            mid.1 = copies.get(copies.len() / 2).copied();
+        }
+        f.loads.push(mid);
+    }
+    server.stop().await;
+    f
+}
+
+/// Push of 10,000 ops, then syncs with nothing new.
+async fn single_device(db: &Db, server: &Server, f: &mut Figures) {
+    let org = admin::create_org(db, "Bench").await.unwrap().id;
     // 1. push of 10,000 ops.
     let (dev, client) = server.enroll(org, "bench-push").await;
     let batch = ops(dev, 1, 10_000);
@@ -134,7 +222,7 @@ async fn measure(db: Db) -> Figures {
     let store = escale_core::store::Store::open(dir.path(), &Default::default())
         .await
         .unwrap();
-    let code = admin::create_enrol_code(&db, org, Duration::from_secs(600))
+    let code = admin::create_enrol_code(db, org, Duration::from_secs(600))
         .await
         .unwrap()
         .code;
@@ -160,12 +248,17 @@ async fn measure(db: Db) -> Figures {
     lat.sort();
     f.sync_noop_ms = (pct(&lat, 0.5), pct(&lat, 0.99));
     store.close().await;
+}
 
-    // 3. 50 devices at once.
-    let org2 = admin::create_org(&db, "Bench load").await.unwrap().id;
+/// The load (3.): `n` devices of a fresh organisation pushing at once.
+async fn load(db: &Db, server: &Server, n: usize) -> Load {
+    let org = admin::create_org(db, &format!("Bench load {n}"))
+        .await
+        .unwrap()
+        .id;
     let mut devices = Vec::new();
-    for i in 0..DEVICES {
-        devices.push(server.enroll(org2, &format!("dev {i}")).await);
+    for i in 0..n {
+        devices.push(server.enroll(org, &format!("dev {i}")).await);
     }
     let payloads: Vec<(Uuid, HubClient, Vec<WireOp>)> = devices
         .into_iter()
@@ -188,24 +281,24 @@ async fn measure(db: Db) -> Figures {
     for task in tasks {
         lat.extend(task.await.unwrap());
     }
-    f.load_s = t.elapsed().as_secs_f64();
+    let secs = t.elapsed().as_secs_f64();
     lat.sort();
-    f.load_p50_ms = pct(&lat, 0.5);
-    f.load_p99_ms = pct(&lat, 0.99);
-    assert_eq!(
-        db.op_count(org2).await.unwrap(),
-        (DEVICES * PER_DEVICE) as i64
-    );
-    server.stop().await;
-    f
+    assert_eq!(db.op_count(org).await.unwrap(), (n * PER_DEVICE) as i64);
+    Load {
+        devices: n,
+        secs,
+        p50_ms: pct(&lat, 0.5),
+        p99_ms: pct(&lat, 0.99),
+    }
 }
 
-/// `COPY` of the same 100,000 rows into the `ops` table (fresh org).
-async fn copy_baseline(db: &Db) -> f64 {
+/// The baseline (4.): `COPY` of as many rows as `devices` push into the
+/// `ops` table (a fresh organisation, same table, same indexes), in seconds.
+async fn copy_baseline(db: &Db, devices: usize) -> f64 {
     let Db::Pg(pg) = db else { unreachable!() };
     let org = admin::create_org(db, "Bench COPY").await.unwrap().id;
-    let mut text = String::with_capacity(DEVICES * PER_DEVICE * 260);
-    for _ in 0..DEVICES {
+    let mut text = String::with_capacity(devices * PER_DEVICE * 260);
+    for _ in 0..devices {
         let origin = Uuid::now_v7();
         for op in ops(origin, 1, PER_DEVICE) {
             let body = serde_json::to_string(op.body.as_ref().unwrap())
@@ -225,93 +318,114 @@ async fn copy_baseline(db: &Db) -> f64 {
         .unwrap();
     copy.send(text.as_bytes()).await.unwrap();
     let rows = copy.finish().await.unwrap();
-    assert_eq!(rows as usize, DEVICES * PER_DEVICE);
+    assert_eq!(rows as usize, devices * PER_DEVICE);
     t.elapsed().as_secs_f64()
 }
 
 fn main() {
+    let plan = Plan::from_args();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let total = (DEVICES * PER_DEVICE) as f64;
-        println!("| hub figure (loopback, real HTTP client) | PostgreSQL | SQLite |");
-        println!("|---|---|---|");
-        // PostgreSQL: a throwaway database.
-        let admin_url = std::env::var("ESCALE_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("escale_bench_{}", Uuid::new_v4().simple());
-        let mut c = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("PostgreSQL for the benchmark");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-        let pg_url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-        let pg = Db::open(&pg_url).await.unwrap();
-        let fp = measure(pg.clone()).await;
-        let copy_s = copy_baseline(&pg).await;
-        pg.close().await;
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut c)
-            .await;
-        // SQLite: a temporary file.
-        let dir = tempfile::tempdir().unwrap();
-        let lite = Db::open(&format!("sqlite://{}", dir.path().join("hub.db").display()))
-            .await
-            .unwrap();
-        let fs = measure(lite.clone()).await;
-        lite.close().await;
+        let mut fp = None;
+        if plan.postgres {
+            // PostgreSQL: a throwaway database.
+            let admin_url = std::env::var("ESCALE_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("escale_bench_{}", Uuid::new_v4().simple());
+            let mut c = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("PostgreSQL for the benchmark");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let pg_url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+            let pg = Db::open(&pg_url).await.unwrap();
+            fp = Some(measure(pg.clone(), &plan).await);
+            pg.close().await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut c)
+                .await;
+        }
+        let mut fs = None;
+        if plan.sqlite {
+            // SQLite: a temporary file.
+            let dir = tempfile::tempdir().unwrap();
+            let lite = Db::open(&format!("sqlite://{}", dir.path().join("hub.db").display()))
+                .await
+                .unwrap();
+            fs = Some(measure(lite.clone(), &plan).await);
+            lite.close().await;
+        }
+        report(&plan, fp.as_ref(), fs.as_ref());
+    });
+}
 
-        let row = |what: &str, p: String, s: String| println!("| {what} | {p} | {s} |");
-        row(
-            "push 10,000 ops (2 pages of 5,000)",
-            format!(
-                "{:.2} s ({:.0} ops/s)",
-                fp.push10k_s,
-                10_000.0 / fp.push10k_s
-            ),
-            format!(
-                "{:.2} s ({:.0} ops/s)",
-                fs.push10k_s,
-                10_000.0 / fs.push10k_s
-            ),
-        );
-        row(
-            "no-op pull round trip, p50 / p99",
-            format!("{:.2} / {:.2} ms", fp.pull_noop_ms.0, fp.pull_noop_ms.1),
-            format!("{:.2} / {:.2} ms", fs.pull_noop_ms.0, fs.pull_noop_ms.1),
-        );
+/// Prints the table and records the load's points.
+fn report(plan: &Plan, fp: Option<&Figures>, fs: Option<&Figures>) {
+    for (f, series) in [(fp, "escale-postgres"), (fs, "escale-sqlite")] {
+        for (l, copy) in f.map(|f| f.loads.as_slice()).unwrap_or_default() {
+            let n = l.devices as u64;
+            record("hub-push", series, "devices", n, "ops/s", l.ops_per_s());
+            record("hub-push-p99", series, "devices", n, "ms", l.p99_ms);
+            if let Some(c) = copy {
+                let rows = (l.devices * PER_DEVICE) as f64;
+                record("hub-push", "copy-baseline", "devices", n, "ops/s", rows / c);
+            }
+        }
+    }
+    let cell = |f: Option<&Figures>, show: &dyn Fn(&Figures) -> String| {
+        f.map(show).unwrap_or_else(|| "—".into())
+    };
+    let row = |what: &str, show: &dyn Fn(&Figures) -> String| {
+        println!("| {what} | {} | {} |", cell(fp, show), cell(fs, show))
+    };
+    println!("| hub figure (loopback, real HTTP client) | PostgreSQL | SQLite |");
+    println!("|---|---|---|");
+    if !plan.only_load {
+        row("push 10,000 ops (2 pages of 5,000)", &|f| {
+            format!("{:.2} s ({:.0} ops/s)", f.push10k_s, 10_000.0 / f.push10k_s)
+        });
+        row("no-op pull round trip, p50 / p99", &|f| {
+            format!("{:.2} / {:.2} ms", f.pull_noop_ms.0, f.pull_noop_ms.1)
+        });
         row(
             "no-op `sync_now` (time + pull + local diff), p50 / p99",
-            format!("{:.2} / {:.2} ms", fp.sync_noop_ms.0, fp.sync_noop_ms.1),
-            format!("{:.2} / {:.2} ms", fs.sync_noop_ms.0, fs.sync_noop_ms.1),
+            &|f| format!("{:.2} / {:.2} ms", f.sync_noop_ms.0, f.sync_noop_ms.1),
         );
+    }
+    // The PostgreSQL COPY of each size, for both columns' ratios.
+    let copies: Vec<(usize, f64)> = fp
+        .map(|f| {
+            f.loads
+                .iter()
+                .filter_map(|(l, c)| Some((l.devices, (*c)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (i, &n) in plan.devices.iter().enumerate() {
+        let rows = (n * PER_DEVICE) as f64;
+        let load = |f: &Figures| f.loads[i].0;
         row(
-            "50 devices × 2,000 ops at once (pages of 500): throughput",
-            format!("{:.0} ops/s ({:.2} s)", total / fp.load_s, fp.load_s),
-            format!("{:.0} ops/s ({:.2} s)", total / fs.load_s, fs.load_s),
+            &format!("{n} device(s) × {PER_DEVICE} ops at once (pages of {PAGE}): throughput"),
+            &|f| format!("{:.0} ops/s ({:.2} s)", load(f).ops_per_s(), load(f).secs),
         );
-        row(
-            "— push latency p50 / p99",
-            format!("{:.0} / {:.0} ms", fp.load_p50_ms, fp.load_p99_ms),
-            format!("{:.0} / {:.0} ms", fs.load_p50_ms, fs.load_p99_ms),
-        );
-        row(
-            "baseline: PostgreSQL COPY of the same 100,000 rows",
-            format!("{:.0} rows/s ({:.2} s)", total / copy_s, copy_s),
-            "—".into(),
-        );
-        row(
-            "hub (50 devices) / COPY",
-            format!("{:.0} %", 100.0 * (total / fp.load_s) / (total / copy_s)),
-            format!(
-                "{:.0} % (of PostgreSQL COPY)",
-                100.0 * (total / fs.load_s) / (total / copy_s)
-            ),
-        );
-    });
+        row("— push latency p50 / p99", &|f| {
+            format!("{:.0} / {:.0} ms", load(f).p50_ms, load(f).p99_ms)
+        });
+        let copy = copies.iter().find(|c| c.0 == n).map(|c| c.1);
+        if let Some(c) = copy {
+            println!(
+                "| baseline: PostgreSQL COPY of the same {rows:.0} rows | {:.0} rows/s ({c:.2} s) | — |",
+                rows / c
+            );
+            row("hub / COPY", &|f| {
+                format!("{:.0} %", 100.0 * load(f).ops_per_s() * c / rows)
+            });
+        }
+    }
 }

@@ -64,12 +64,13 @@ impl FromRequestParts<HubState> for Device {
                 return Err(HubError::WrongOrg);
             }
         }
-        if let Err(e) = state
-            .db()
-            .touch(dev.id, escale_protocol::hlc::now_ms())
-            .await
-        {
-            tracing::warn!(error = %e, "could not record last_seen");
+        // At most once a minute (the row just read says when it was last
+        // recorded): most requests cost no write and no second round trip.
+        let now = escale_protocol::hlc::now_ms();
+        if !matches!(dev.last_seen_ms, Some(l) if l >= now - 60_000) {
+            if let Err(e) = state.db().touch(dev.id, now).await {
+                tracing::warn!(error = %e, "could not record last_seen");
+            }
         }
         Ok(Device {
             id: dev.id,

@@ -20,8 +20,71 @@ use crate::error::{HubError, Result};
 use escale_protocol::fold::{erased_closure, validate};
 use escale_protocol::op::OpBody;
 use escale_protocol::wire::{PushResponse, WireOp};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
+
+/// A push request as the hub reads it: `escale_protocol::wire::PushRequest`
+/// with each op's body left as the JSON text the device sent, borrowed from
+/// the request (no tree of it is built, then dropped, 500 times a page).
+/// It accepts exactly what `PushRequest` accepts; anything it refuses is
+/// parsed again as a `PushRequest` to word the refusal (`crate::routes`).
+#[derive(Debug, Deserialize)]
+pub struct RawPush<'a> {
+    pub protocol: u32,
+    pub device_id: Uuid,
+    #[serde(borrow)]
+    pub ops: Vec<RawOp<'a>>,
+}
+
+/// `WireOp` with its body as sent.
+#[derive(Debug, Deserialize)]
+pub struct RawOp<'a> {
+    pub id: Uuid,
+    pub origin: Uuid,
+    pub seq: i64,
+    pub hlc: i64,
+    pub kind: String,
+    #[serde(default)]
+    pub subject: Option<Uuid>,
+    #[serde(default, borrow)]
+    pub body: Option<&'a RawValue>,
+}
+
+impl RawOp<'_> {
+    /// What `WireOp::into_op` makes of this op, with the same refusals and
+    /// the same reasons. A body that decodes is decoded from its text
+    /// directly; one that does not goes the `WireOp` way, through a JSON
+    /// tree, so its quarantine reason is worded as on every other node.
+    fn into_op(self) -> std::result::Result<(escale_protocol::op::Op, Option<String>), String> {
+        let wire = |body| WireOp {
+            id: self.id,
+            origin: self.origin,
+            seq: self.seq,
+            hlc: self.hlc,
+            kind: self.kind.clone(),
+            subject: self.subject,
+            body,
+        };
+        let decoded = self
+            .body
+            .map(|raw| serde_json::from_str::<OpBody>(raw.get()));
+        match (self.body, decoded) {
+            (Some(_), Some(Ok(body))) => {
+                // The envelope's checks (seq, hlc, kind), then the body.
+                let (mut op, _) = wire(None).into_op().map_err(|e| e.to_string())?;
+                op.body = body;
+                Ok((op, None))
+            }
+            (Some(raw), _) => {
+                let tree = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+                wire(Some(tree)).into_op().map_err(|e| e.to_string())
+            }
+            (None, _) => wire(None).into_op().map_err(|e| e.to_string()),
+        }
+    }
+}
 
 /// A batch ready to store.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +106,7 @@ impl Prepared {
 
 /// Decodes and classifies a batch; refuses it whole if one op cannot be
 /// stored or two different ops claim the same (origin, seq).
-pub fn prepare(wire: Vec<WireOp>) -> Result<Prepared> {
+pub fn prepare(wire: Vec<RawOp<'_>>) -> Result<Prepared> {
     let mut p = Prepared {
         received: wire.len(),
         ..Prepared::default()
@@ -62,18 +125,12 @@ pub fn prepare(wire: Vec<WireOp>) -> Result<Prepared> {
                 });
             }
         }
-        let raw_body = match &w.body {
-            Some(v) => Some(serde_json::to_string(v).map_err(|e| HubError::BadOp {
-                index,
-                reason: e.to_string(),
-            })?),
-            None => None,
-        };
+        // Stored as sent (compact JSON from every Escale node).
+        let raw_body = w.body.map(|b| b.get().to_owned());
         let claimed_subject = w.subject;
-        let (op, problem) = w.into_op().map_err(|e| HubError::BadOp {
-            index,
-            reason: e.to_string(),
-        })?;
+        let (op, problem) = w
+            .into_op()
+            .map_err(|reason| HubError::BadOp { index, reason })?;
         let mut new = NewOp {
             id: op.id,
             origin: op.origin,
@@ -212,10 +269,7 @@ async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<P
         }
     }
     tx.redact_subjects(org, &newly).await?;
-    for origin in &p.origins {
-        tx.advance_vector(org, *origin).await?;
-    }
-    let vector = tx.vector(org).await?;
+    let vector = tx.advance_vectors(org, &p.origins).await?;
     tx.commit().await?;
     let quarantined = ops
         .iter()
@@ -234,6 +288,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// `prepare` of these ops as a device sends them (JSON text).
+    fn prep(ops: Vec<WireOp>) -> Result<Prepared> {
+        let text = serde_json::to_string(&ops).unwrap();
+        let raw: Vec<RawOp> = serde_json::from_str(&text).unwrap();
+        prepare(raw)
+    }
+
     fn wire(seq: i64, kind: &str, body: serde_json::Value) -> WireOp {
         WireOp {
             id: Uuid::now_v7(),
@@ -248,7 +309,7 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_kept_as_sent_and_quarantined() {
-        let p = prepare(vec![wire(
+        let p = prep(vec![wire(
             1,
             "teleport",
             json!({"kind": "teleport", "to": "mars"}),
@@ -265,7 +326,7 @@ mod tests {
     #[test]
     fn a_merge_into_itself_is_quarantined_and_adds_no_edge() {
         let v = Uuid::now_v7();
-        let p = prepare(vec![wire(
+        let p = prep(vec![wire(
             1,
             "merge",
             json!({"kind": "merge", "loser": v, "winner": v}),
@@ -291,7 +352,7 @@ mod tests {
             json!({"kind": "erase", "visitor_id": Uuid::now_v7()}),
         );
         assert!(matches!(
-            prepare(vec![a, b]),
+            prep(vec![a, b]),
             Err(HubError::CloneDetected { seq: 1, .. })
         ));
     }
@@ -299,9 +360,55 @@ mod tests {
     #[test]
     fn an_op_that_cannot_be_stored_names_its_index() {
         let bad = wire(0, "erase", json!({}));
-        match prepare(vec![wire(1, "x", json!({})), bad]) {
+        match prep(vec![wire(1, "x", json!({})), bad]) {
             Err(HubError::BadOp { index, .. }) => assert_eq!(index, 1),
             other => panic!("seq 0 cannot be stored: {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_text_path_decodes_as_the_wire_path_does() {
+        let v = Uuid::now_v7();
+        let bodies = [
+            json!({"kind": "set", "entity": "visitor", "id": v, "fields": {"first_name": "Zoé", "email": "zoe@example.org"}}),
+            json!({"kind": "check_in", "event_id": v, "visitor_id": v, "direction": "in", "method": "scan", "code": "E1234567"}),
+            json!({"kind": "checkin", "event_id": v, "visitor_id": v, "direction": "in", "method": "scan"}),
+            json!({"kind": "merge", "loser": v, "winner": Uuid::now_v7()}),
+            json!({"kind": "erase", "visitor_id": v}),
+            json!({"kind": "consent", "visitor_id": v, "purpose": "processing", "granted": true, "wording_version": "1"}),
+            json!({"kind": "teleport", "to": "mars"}),
+            json!({"kind": "set", "entity": "visitor", "id": "not-a-uuid", "fields": {}}),
+            json!({"kind": "check_in", "event_id": v}),
+            json!([1, 2]),
+            json!(null),
+        ];
+        for (i, body) in bodies.into_iter().enumerate() {
+            let kind = body["kind"].as_str().unwrap_or("set").to_string();
+            let mut w = wire(i as i64 + 1, &kind, body);
+            w.subject = Some(v);
+            if w.body == Some(serde_json::Value::Null) {
+                w.body = None;
+            }
+            let text = serde_json::to_string(&w).unwrap();
+            let raw: RawOp = serde_json::from_str(&text).unwrap();
+            let (op, problem) = raw.into_op().unwrap();
+            let (want, want_problem) = w.clone().into_op().unwrap();
+            assert_eq!((op, problem), (want, want_problem), "{text}");
+        }
+        let mut bad = wire(0, "erase", json!({"kind": "erase", "visitor_id": v}));
+        let text = serde_json::to_string(&bad).unwrap();
+        let raw: RawOp = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            raw.into_op().unwrap_err(),
+            bad.clone().into_op().unwrap_err().to_string()
+        );
+        bad.seq = 1;
+        bad.kind = String::new();
+        let text = serde_json::to_string(&bad).unwrap();
+        let raw: RawOp = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            raw.into_op().unwrap_err(),
+            bad.into_op().unwrap_err().to_string()
+        );
     }
 }

@@ -138,7 +138,21 @@ pub async fn push(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>> {
     protocol_header(&headers, false)?;
-    let req: PushRequest = parse_versioned(body, s.config().max_body_bytes)?;
+    let limit = s.config().max_body_bytes;
+    let bytes = body.map_err(|r| HubError::from_body(r, limit))?;
+    // One pass that keeps each op's body as the text sent. A request it
+    // refuses (or of another protocol) is read again the strict way, in two
+    // passes, only to word the refusal exactly as for any other request.
+    let req = match serde_json::from_slice::<push::RawPush>(&bytes) {
+        Ok(req) => {
+            versioned(req.protocol)?;
+            req
+        }
+        Err(e) => {
+            let _: PushRequest = parse_versioned(Ok(bytes.clone()), limit)?;
+            return Err(HubError::InvalidRequest(e.to_string()));
+        }
+    };
     if req.device_id != device.id {
         return Err(HubError::DeviceMismatch);
     }

@@ -336,6 +336,26 @@ impl OpsTx for LiteTx {
         Ok(())
     }
 
+    async fn advance_vectors(
+        &mut self,
+        org: Uuid,
+        origins: &BTreeSet<Uuid>,
+    ) -> Result<VersionVector> {
+        for origin in origins {
+            self.advance_vector(org, *origin).await?;
+        }
+        vector(&mut *self.tx, org).await
+    }
+
+    async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl LiteTx {
+    /// One origin (SQLite answers in-process: a statement per origin costs
+    /// no network round trip).
     async fn advance_vector(&mut self, org: Uuid, origin: Uuid) -> Result<()> {
         sqlx::query(
             "WITH cur AS (SELECT COALESCE((SELECT seq FROM vectors WHERE org_id = ?1 AND origin = ?2), 0) AS s), \
@@ -349,15 +369,6 @@ impl OpsTx for LiteTx {
         .bind(origin.to_string())
         .execute(&mut *self.tx)
         .await?;
-        Ok(())
-    }
-
-    async fn vector(&mut self, org: Uuid) -> Result<VersionVector> {
-        vector(&mut *self.tx, org).await
-    }
-
-    async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
         Ok(())
     }
 }

@@ -121,9 +121,13 @@ pub trait OpsTx: Send {
     async fn places(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid, i64)>>;
     /// Drops the bodies of every op about these people (not the erase ops).
     async fn redact_subjects(&mut self, org: Uuid, ids: &[Uuid]) -> Result<()>;
-    /// Moves the origin's vector to its highest contiguous seq.
-    async fn advance_vector(&mut self, org: Uuid, origin: Uuid) -> Result<()>;
-    async fn vector(&mut self, org: Uuid) -> Result<VersionVector>;
+    /// Moves each origin's vector to its highest contiguous seq; returns the
+    /// organisation's whole vector as it now stands.
+    async fn advance_vectors(
+        &mut self,
+        org: Uuid,
+        origins: &BTreeSet<Uuid>,
+    ) -> Result<VersionVector>;
     async fn commit(self) -> Result<()>;
 }
 

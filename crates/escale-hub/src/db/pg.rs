@@ -32,7 +32,7 @@ pub struct PgDb {
 impl PgDb {
     pub async fn connect(url: &str) -> Result<PgDb> {
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(pool_size())
             .acquire_timeout(Duration::from_secs(15))
             .connect(url)
             .await
@@ -120,6 +120,15 @@ impl PgDb {
     }
 }
 
+/// Connections to PostgreSQL (`ESCALE_HUB_PG_POOL` overrides).
+fn pool_size() -> u32 {
+    std::env::var("ESCALE_HUB_PG_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(16)
+}
+
 /// Ids are native uuids.
 fn id(u: Uuid) -> Uuid {
     u
@@ -151,27 +160,26 @@ pub struct PgTx {
 
 impl OpsTx for PgTx {
     async fn lock(&mut self, org: Uuid, origins: &BTreeSet<Uuid>, graph: bool) -> Result<()> {
-        let org_key = lock_key(b"org", org, None);
-        let sql = if graph {
-            "SELECT pg_advisory_xact_lock($1)"
-        } else {
-            "SELECT pg_advisory_xact_lock_shared($1)"
-        };
-        sqlx::query(sql)
-            .bind(org_key)
-            .execute(&mut *self.tx)
-            .await?;
-        // Sorted keys: two pushes never wait on each other in a cycle.
-        let keys: BTreeSet<i64> = origins
-            .iter()
-            .map(|o| lock_key(b"origin", org, Some(*o)))
-            .collect();
-        for k in keys {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(k)
-                .execute(&mut *self.tx)
-                .await?;
-        }
+        // One round trip, in array order (a function scan feeding an
+        // aggregate): the organisation's lock first (shared, or exclusive
+        // when the batch changes the erasure graph), then the origins' in
+        // sorted order, so two pushes never wait on each other in a cycle.
+        let mut keys = vec![lock_key(b"org", org, None)];
+        keys.extend(
+            origins
+                .iter()
+                .map(|o| lock_key(b"origin", org, Some(*o)))
+                .collect::<BTreeSet<i64>>(),
+        );
+        sqlx::query(
+            "SELECT count(CASE WHEN l.n = 1 AND NOT $2 THEN pg_advisory_xact_lock_shared(l.k) \
+                               ELSE pg_advisory_xact_lock(l.k) END) \
+             FROM UNNEST($1::int8[]) WITH ORDINALITY AS l(k, n)",
+        )
+        .bind(keys)
+        .bind(graph)
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 
@@ -300,26 +308,36 @@ impl OpsTx for PgTx {
         Ok(())
     }
 
-    async fn advance_vector(&mut self, org: Uuid, origin: Uuid) -> Result<()> {
-        // The run of seqs above the current vector that has no hole is the
-        // one where seq - row_number() stays equal to the current vector.
-        sqlx::query(
-            "WITH cur AS (SELECT COALESCE((SELECT seq FROM vectors WHERE org_id = $1 AND origin = $2), 0) AS s), \
-                  run AS (SELECT o.seq, o.seq - ROW_NUMBER() OVER (ORDER BY o.seq) AS g FROM ops o \
-                          WHERE o.org_id = $1 AND o.origin = $2 AND o.seq > (SELECT s FROM cur)) \
-             INSERT INTO vectors (org_id, origin, seq) \
-             SELECT $1, $2, COALESCE((SELECT MAX(run.seq) FROM run WHERE run.g = (SELECT s FROM cur)), (SELECT s FROM cur)) \
-             ON CONFLICT (org_id, origin) DO UPDATE SET seq = GREATEST(vectors.seq, EXCLUDED.seq)",
+    async fn advance_vectors(
+        &mut self,
+        org: Uuid,
+        origins: &BTreeSet<Uuid>,
+    ) -> Result<VersionVector> {
+        // For each origin, the run of seqs above its current vector that has
+        // no hole is the one where seq - row_number() stays equal to the
+        // current vector. One statement moves them all and reads back the
+        // organisation's vector (the upserted rows through RETURNING, the
+        // others as they were).
+        let origins: Vec<Uuid> = origins.iter().copied().collect();
+        let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+            "WITH cur AS (SELECT u.origin, COALESCE(v.seq, 0) AS s FROM UNNEST($2::uuid[]) AS u(origin) \
+                          LEFT JOIN vectors v ON v.org_id = $1 AND v.origin = u.origin), \
+                  adv AS (INSERT INTO vectors (org_id, origin, seq) \
+                          SELECT $1, cur.origin, COALESCE((SELECT MAX(r.seq) FROM \
+                                   (SELECT o.seq, o.seq - ROW_NUMBER() OVER (ORDER BY o.seq) AS g FROM ops o \
+                                    WHERE o.org_id = $1 AND o.origin = cur.origin AND o.seq > cur.s) r \
+                                 WHERE r.g = cur.s), cur.s) FROM cur \
+                          ON CONFLICT (org_id, origin) DO UPDATE SET seq = GREATEST(vectors.seq, EXCLUDED.seq) \
+                          RETURNING origin, seq) \
+             SELECT origin, seq FROM adv WHERE seq > 0 \
+             UNION ALL \
+             SELECT origin, seq FROM vectors WHERE org_id = $1 AND seq > 0 AND origin <> ALL($2::uuid[])",
         )
         .bind(org)
-        .bind(origin)
-        .execute(&mut *self.tx)
+        .bind(origins)
+        .fetch_all(&mut *self.tx)
         .await?;
-        Ok(())
-    }
-
-    async fn vector(&mut self, org: Uuid) -> Result<VersionVector> {
-        vector(&mut *self.tx, org).await
+        Ok(rows.into_iter().collect())
     }
 
     async fn commit(self) -> Result<()> {
