@@ -49,6 +49,6 @@ error: ErrorBody | null,
  * Pairs of records that are probably one person (typically registered
  * on two laptops), waiting for staff to merge or dismiss them; counted
  * again after a merge, a dismissal, a walk-in or other laptops'
- * operations (at most [`DUPLICATES_MAX`]).
+ * operations.
  */
 duplicates: number, };
