@@ -17,10 +17,13 @@ ARGS ?=
 
 # Debian packages the build and the tests need (WebKitGTK for Tauri, Xvfb and
 # WebKitWebDriver for the end-to-end tests, tools the tests use to read output,
-# iproute2 to allow mDNS on the loopback interface in the stand-peer tests).
+# iproute2 to allow mDNS on the loopback interface in the stand-peer tests;
+# CUPS and its PDF printer for printing certificates and badges through a
+# real spooler — `lp`/`lpstat` are what the app prints with).
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev xvfb webkit2gtk-driver dbus \
-	poppler-utils imagemagick zbar-tools fonts-dejavu-core iproute2
+	poppler-utils imagemagick zbar-tools fonts-dejavu-core iproute2 \
+	cups cups-client cups-bsd printer-driver-cups-pdf
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 # CI=true turns "tool missing" notes in the end-to-end tests into failures.

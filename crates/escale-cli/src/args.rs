@@ -85,6 +85,174 @@ pub enum Command {
     /// Sync with another laptop on the local network, without a hub (pairing code).
     #[command(subcommand)]
     Peer(PeerCommand),
+    /// Attendance certificates: issue (PDF), print, verify, list, revoke.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
+    /// Name badges of an event, as a PDF or printed.
+    #[command(subcommand)]
+    Badge(BadgeCommand),
+    /// This computer's printers.
+    #[command(subcommand)]
+    Printer(PrinterCommand),
+    /// The organisation's identity as certificates print it.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertificateCommand {
+    /// Make certificates as PDF: one person's, or everyone's who arrived.
+    Issue(CertificateIssueArgs),
+    /// Print certificates on a printer.
+    Print(CertificatePrintArgs),
+    /// Check a certificate: its number, the QR code's text, or a PDF file.
+    Verify(CertificateVerifyArgs),
+    /// List the certificates issued (of an event, of a person, or all).
+    List(CertificateListArgs),
+    /// Revoke a certificate issued by mistake.
+    Revoke(CertificateRevokeArgs),
+}
+
+/// Which certificates.
+#[derive(Debug, Args)]
+pub struct CertificateSelect {
+    /// The event (a presence certificate).
+    #[arg(long, value_name = "ID", required_unless_present_any = ["series", "number"])]
+    pub event: Option<String>,
+    /// A series of events (a regular-attendance certificate over --from/--to).
+    #[arg(long, value_name = "NAME", requires_all = ["from", "to", "visitor"], conflicts_with = "event")]
+    pub series: Option<String>,
+    /// First day of the series' period (yyyy-mm-dd).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day of the series' period (yyyy-mm-dd).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One person (default: everyone who arrived at the event).
+    #[arg(long, value_name = "ID")]
+    pub visitor: Option<String>,
+    /// A certificate already issued, by its number.
+    #[arg(long, value_name = "NUMBER", conflicts_with_all = ["event", "series"])]
+    pub number: Option<String>,
+    /// Language of the certificate (default: French).
+    #[arg(long = "in", value_enum, default_value = "fr")]
+    pub doc_lang: LangArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificateIssueArgs {
+    #[command(flatten)]
+    pub select: CertificateSelect,
+    /// Where to write: a PDF file, or a folder with --split.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// One file per person, named after them, in the --out folder.
+    #[arg(long)]
+    pub split: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificatePrintArgs {
+    #[command(flatten)]
+    pub select: CertificateSelect,
+    #[command(flatten)]
+    pub printer: PrinterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PrinterArgs {
+    /// Printer name (default: the system's default printer).
+    #[arg(long, value_name = "NAME")]
+    pub printer: Option<String>,
+    /// Copies of each page.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=99))]
+    pub copies: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificateVerifyArgs {
+    /// A number (7KQ2-M9X4-TPB1), the QR code's text, or a PDF file.
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificateListArgs {
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub visitor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CertificateRevokeArgs {
+    pub number: String,
+    /// Why (printed on the certificate and said by the verification).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BadgeCommand {
+    /// Badges of an event's registered people: to a PDF file (--out) or a printer.
+    Print(BadgePrintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BadgePrintArgs {
+    #[command(flatten)]
+    pub event: EventRef,
+    /// Only these people (repeatable; default: everyone registered).
+    #[arg(long = "visitor", value_name = "ID")]
+    pub visitors: Vec<String>,
+    /// brother-62, brother-62x100, dymo-54x101, a6, a4x8 or a4x10.
+    #[arg(long, default_value = "brother-62x100")]
+    pub size: String,
+    /// On a sheet, the first free label (1 = top left), to use up a half-used sheet.
+    #[arg(long, default_value_t = 1)]
+    pub start: usize,
+    /// Write the PDF here instead of printing.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub printer: PrinterArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrinterCommand {
+    /// List the printers (the default first) and their state.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Show the organisation's identity.
+    Show,
+    /// Change it: only the given flags change (an empty value clears one).
+    Set(OrgSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgSetArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Postal address (use \n between lines).
+    #[arg(long)]
+    pub address: Option<String>,
+    /// SIRET number (14 digits).
+    #[arg(long)]
+    pub siret: Option<String>,
+    /// Who signs certificates.
+    #[arg(long)]
+    pub signatory: Option<String>,
+    /// The signatory's role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Place of issue ("Fait à …").
+    #[arg(long)]
+    pub issue_place: Option<String>,
+    /// The verification page certificates' QR codes point to (the hub's /v).
+    #[arg(long)]
+    pub verify_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +320,12 @@ pub struct EventEditArgs {
     pub timezone: Option<String>,
     #[arg(long)]
     pub series: Option<String>,
+    /// Partner named on certificates ("" removes it).
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// Text printed on this event's certificates ("" removes it).
+    #[arg(long)]
+    pub certificate_text: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -76,6 +76,22 @@ pub enum Error {
     BundleTooNew(u16),
     #[error("invalid snapshot: {0}")]
     SnapshotInvalid(String),
+    #[error("{name} was not checked in at {event}")]
+    CertificateNoAttendance { name: String, event: String },
+    #[error("no certificate numbered {0}")]
+    CertificateNotFound(String),
+    #[error("not a certificate code")]
+    CertificateMalformed,
+    #[error("the certificate's signature does not match")]
+    CertificateTampered,
+    #[error("the certificate is signed with another key ({0})")]
+    CertificateOtherKey(String),
+    #[error("certificate {number} was revoked on {on}: {reason}")]
+    CertificateRevoked {
+        number: String,
+        on: String,
+        reason: String,
+    },
 }
 
 impl Error {
@@ -134,6 +150,17 @@ impl Describe for Error {
             Import(e) => e.describe(),
             Export(d) => p(&m::EXPORT_FAILED).arg("detail", d),
             Internal(_) => p(&m::INTERNAL),
+            CertificateNoAttendance { name, event } => p(&m::CERTIFICATE_NO_ATTENDANCE)
+                .arg("name", name)
+                .arg("event", event),
+            CertificateNotFound(n) => p(&m::CERTIFICATE_NOT_FOUND).arg("number", n),
+            CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
+            CertificateTampered => p(&m::CERTIFICATE_TAMPERED),
+            CertificateOtherKey(k) => p(&m::CERTIFICATE_OTHER_KEY).arg("key_id", k),
+            CertificateRevoked { number, on, reason } => p(&m::CERTIFICATE_REVOKED)
+                .arg("number", number)
+                .arg("date", on)
+                .arg("reason", reason),
             ProtocolMismatch { theirs, ours } => p(if theirs < ours {
                 &m::SYNC_PROTOCOL_TOO_OLD
             } else {

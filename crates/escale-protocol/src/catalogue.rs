@@ -138,6 +138,15 @@ codes! {
     UsageConfirmationRequired = "usage.confirmation_required",
     Cancelled = "cancelled",
     OpsVerifyMismatch = "ops.verify_mismatch",
+    CertificateNoAttendance = "certificate.no_attendance",
+    CertificateNotFound = "certificate.not_found",
+    CertificateMalformed = "certificate.malformed",
+    CertificateTampered = "certificate.tampered",
+    CertificateOtherKey = "certificate.other_key",
+    CertificateRevoked = "certificate.revoked",
+    PrinterNotFound = "printer.not_found",
+    PrinterUnavailable = "printer.unavailable",
+    PrinterFailed = "printer.failed",
 }
 
 /// How the CLI exits on a code (`docs/cli.md`): the one place codes are
@@ -192,7 +201,10 @@ impl Code {
             | BundleNotABundle
             | BundleTampered
             | BundleWrongOrg
-            | BundleTooNew => Class::Usage,
+            | BundleTooNew
+            | CertificateNotFound
+            | CertificateMalformed
+            | PrinterNotFound => Class::Usage,
             _ => Class::Failed,
         }
     }
@@ -474,6 +486,43 @@ messages! {
     VISITOR_ERASED = "visitor.erased" (VisitorErased) {
         fr: "Cette personne a été effacée à sa demande ; ses données n'existent plus.",
         en: "This person was erased at their request; their data no longer exists.",
+    }
+    // --- certificates, badges, printers
+    CERTIFICATE_NO_ATTENDANCE = "certificate.no_attendance" (CertificateNoAttendance) {
+        fr: "{name} n'a pas été accueilli(e) à « {event} » : une attestation ne se délivre qu'aux personnes venues.",
+        en: "{name} was not checked in at \"{event}\": certificates are only for people who came.",
+    }
+    CERTIFICATE_NOT_FOUND = "certificate.not_found" (CertificateNotFound) {
+        fr: "Aucune attestation ne porte le numéro {number} sur cet ordinateur.",
+        en: "No certificate numbered {number} is known on this computer.",
+    }
+    CERTIFICATE_MALFORMED = "certificate.malformed" (CertificateMalformed) {
+        fr: "Ce n'est pas un code d'attestation Escale (ou il est incomplet) : vérifiez le numéro ou scannez à nouveau le QR code.",
+        en: "This is not an Escale certificate code (or it is incomplete): check the number or scan the QR code again.",
+    }
+    CERTIFICATE_TAMPERED = "certificate.tampered" (CertificateTampered) {
+        fr: "Attestation NON VALIDE : la signature ne correspond pas. Le nom, la date ou la durée ont été modifiés après sa délivrance.",
+        en: "Certificate NOT VALID: the signature does not match. The name, date or duration was changed after it was issued.",
+    }
+    CERTIFICATE_OTHER_KEY = "certificate.other_key" (CertificateOtherKey) {
+        fr: "Attestation NON VALIDE pour cette organisation : elle est signée par une autre clé ({key_id}).",
+        en: "Certificate NOT VALID for this organisation: it is signed with another key ({key_id}).",
+    }
+    CERTIFICATE_REVOKED = "certificate.revoked" (CertificateRevoked) {
+        fr: "Attestation {number} RÉVOQUÉE le {date} : {reason}",
+        en: "Certificate {number} REVOKED on {date}: {reason}",
+    }
+    PRINTER_NOT_FOUND = "printer.not_found" (PrinterNotFound) {
+        fr: "Imprimante inconnue : {printer}. « escale printer list » affiche les imprimantes.",
+        en: "Unknown printer: {printer}. `escale printer list` shows the printers.",
+    }
+    PRINTER_UNAVAILABLE = "printer.unavailable" (PrinterUnavailable) {
+        fr: "Impossible de joindre le service d'impression (CUPS) : {detail}. Enregistrez le PDF et imprimez-le plus tard.",
+        en: "The print service (CUPS) cannot be reached: {detail}. Save the PDF and print it later.",
+    }
+    PRINTER_FAILED = "printer.failed" (PrinterFailed) {
+        fr: "L'imprimante {printer} n'a pas pris le travail : {detail}. Rien n'est perdu : réessayez ou enregistrez le PDF.",
+        en: "Printer {printer} did not take the job: {detail}. Nothing is lost: try again or save the PDF.",
     }
     CHECKIN_UNKNOWN_CODE = "checkin.unknown_code" (CheckinUnknownCode) {
         fr: "Aucun inscrit ne correspond au code « {code} ». Inscrire la personne sur place ?",

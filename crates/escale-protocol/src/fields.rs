@@ -322,12 +322,106 @@ pub const REGISTRATION_STATUSES: &[Choice] = &[
     },
 ];
 
-pub(crate) const ORG: &[Field] = &[f(
-    "name",
-    Kind::Text,
-    MAX_TITLE,
-    l("organisation", "organisation"),
-)];
+/// The organisation: its name, and its identity as certificates print it
+/// (set once in the organisation's settings, synced to every laptop).
+pub(crate) const ORG: &[Field] = &[
+    f(
+        "name",
+        Kind::Text,
+        MAX_TITLE,
+        l("organisation", "organisation"),
+    ),
+    f("address", Kind::Notes, 300, l("adresse", "address")),
+    f("siret", Kind::Text, 20, l("SIRET", "SIRET")),
+    f(
+        "signatory_name",
+        Kind::Text,
+        MAX_SHORT,
+        l("nom du signataire", "signatory's name"),
+    ),
+    f(
+        "signatory_role",
+        Kind::Text,
+        MAX_SHORT,
+        l("fonction du signataire", "signatory's role"),
+    ),
+    f(
+        "issue_place",
+        Kind::Text,
+        MAX_SHORT,
+        l("lieu de délivrance", "place of issue"),
+    ),
+    f(
+        "verify_url",
+        Kind::Text,
+        120,
+        l("page de vérification", "verification page"),
+    ),
+];
+
+/// Certificate templates (the layout is code; see `escale-pdf`).
+pub const CERTIFICATE_TEMPLATES: &[Choice] = &[
+    Choice {
+        value: "presence",
+        label: l("Attestation de présence", "Certificate of attendance"),
+    },
+    Choice {
+        value: "assiduity",
+        label: l(
+            "Attestation d'assiduité",
+            "Certificate of regular attendance",
+        ),
+    },
+];
+
+/// An attendance certificate, as its issue made it (see
+/// [`crate::op::OpBody::CertificateIssued`]). Its id is derived from its
+/// number ([`crate::certificate::record_id`]).
+pub(crate) const CERTIFICATE: &[Field] = &[
+    f("number", Kind::Code, 0, l("numéro", "number")),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+    f(
+        "event_id",
+        Kind::Ref(Entity::Event),
+        0,
+        l("événement", "event"),
+    ),
+    f("series", Kind::Text, MAX_SHORT, l("série", "series")),
+    f(
+        "template",
+        Kind::Choice(CERTIFICATE_TEMPLATES),
+        0,
+        l("modèle", "template"),
+    ),
+    f("period_from", Kind::Text, 10, l("du", "from")),
+    f("period_to", Kind::Text, 10, l("au", "to")),
+    f("minutes", Kind::Count, 0, l("minutes", "minutes")),
+    f("spans", Kind::Notes, 4_000, l("présences", "attendance")),
+    Field {
+        personal: Personal::Identity,
+        ..f("name", Kind::Name, 300, l("nom", "name"))
+    },
+    f("key_id", Kind::Code, 0, l("clé", "key")),
+    f(
+        "issued_by",
+        Kind::Ref(Entity::Device),
+        0,
+        l("délivrée par", "issued by"),
+    ),
+    f("issued_ms", Kind::Count, 0, l("délivrée le", "issued on")),
+    f("revoked_ms", Kind::Count, 0, l("révoquée le", "revoked on")),
+    f(
+        "revoke_reason",
+        Kind::Text,
+        500,
+        l("motif de révocation", "reason for revocation"),
+    ),
+];
 
 pub(crate) const DEVICE: &[Field] = &[f("name", Kind::Text, MAX_SHORT, l("appareil", "device"))];
 
@@ -345,6 +439,13 @@ pub(crate) const EVENT: &[Field] = &[
     f("ends_at", Kind::DateTime, 40, l("fin", "end")),
     f("series", Kind::Text, MAX_SHORT, l("série", "series")),
     f("archived", Kind::Flag, 0, l("archivé", "archived")),
+    f("partner", Kind::Text, MAX_TITLE, l("partenaire", "partner")),
+    f(
+        "certificate_text",
+        Kind::Notes,
+        MAX_NOTES,
+        l("texte de l'attestation", "certificate text"),
+    ),
 ];
 
 pub(crate) const SESSION: &[Field] = &[
@@ -685,6 +786,7 @@ pub fn of(entity: Entity) -> &'static [Field] {
         Entity::Session => SESSION,
         Entity::Visitor => VISITOR,
         Entity::Registration => REGISTRATION,
+        Entity::Certificate => CERTIFICATE,
     }
 }
 

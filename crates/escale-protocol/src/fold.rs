@@ -20,6 +20,7 @@
 //! batch touches (loaded on demand) and writes the [`Changes`] back; the
 //! property tests run it on a whole in-memory `State`.
 
+use crate::certificate;
 use crate::fields::FieldType;
 use crate::hlc::Stamp;
 use crate::model::{Direction, Entity, Method};
@@ -316,10 +317,81 @@ impl State {
                     ch.not_duplicates.push(pair);
                 }
             }
+            OpBody::CertificateIssued {
+                number,
+                visitor_id,
+                event_id,
+                series,
+                template,
+                period_from,
+                period_to,
+                minutes,
+                spans,
+                name,
+                key_id,
+            } => {
+                let text = |s: &str| Value::String(s.to_string());
+                let id_or_null = |u: &Option<Uuid>| u.map_or(Value::Null, |u| text(&u.to_string()));
+                let fields = [
+                    ("number", text(number)),
+                    ("visitor_id", text(&visitor_id.to_string())),
+                    ("event_id", id_or_null(event_id)),
+                    ("series", series.as_deref().map_or(Value::Null, text)),
+                    ("template", text(template)),
+                    ("period_from", text(period_from)),
+                    ("period_to", text(period_to)),
+                    ("minutes", Value::from(*minutes)),
+                    ("spans", text(spans)),
+                    ("name", text(name)),
+                    ("key_id", text(key_id)),
+                    ("issued_by", text(&op.origin.to_string())),
+                    ("issued_ms", Value::from(op.hlc.ms())),
+                ];
+                self.set_fields(
+                    Entity::Certificate,
+                    certificate::record_id(number),
+                    stamp,
+                    fields,
+                    ch,
+                );
+            }
+            OpBody::CertificateRevoked { number, reason } => {
+                let fields = [
+                    ("revoked_ms", Value::from(op.hlc.ms())),
+                    ("revoke_reason", Value::String(reason.clone())),
+                ];
+                self.set_fields(
+                    Entity::Certificate,
+                    certificate::record_id(number),
+                    stamp,
+                    fields,
+                    ch,
+                );
+            }
             OpBody::Redacted { .. } => return Outcome::Discarded,
             OpBody::Undecodable { reason, .. } => return Outcome::Invalid(reason.clone()),
         }
         Outcome::Applied
+    }
+
+    /// Per-field last-writer-wins on one record, for ops that are not a
+    /// `Set` but write a record (certificates).
+    fn set_fields<const N: usize>(
+        &mut self,
+        entity: Entity,
+        id: Uuid,
+        stamp: Stamp,
+        fields: [(&str, Value); N],
+        ch: &mut Changes,
+    ) {
+        let rec = self.records.entry((entity, id)).or_default();
+        for (name, value) in fields {
+            let newer = rec.fields.get(name).is_none_or(|(_, s)| stamp > *s);
+            if newer {
+                rec.fields.insert(name.to_string(), (value, stamp));
+            }
+        }
+        ch.records.insert((entity, id));
     }
 
     /// Recomputes the erased closure and purges whoever newly entered it.
@@ -337,7 +409,8 @@ impl State {
     fn purge(&mut self, id: Uuid) {
         self.records.remove(&(Entity::Visitor, id));
         self.records.retain(|(entity, _), rec| {
-            !(*entity == Entity::Registration && rec.uuid("visitor_id") == Some(id))
+            !(matches!(entity, Entity::Registration | Entity::Certificate)
+                && rec.uuid("visitor_id") == Some(id))
         });
         self.checkins.retain(|_, c| c.visitor_id != id);
         self.consents.retain(|_, c| c.visitor_id != id);
@@ -465,6 +538,53 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
         }
         OpBody::CheckIn { code: Some(c), .. } if c.len() > 200 => {
             Err("check-in code too long".into())
+        }
+        OpBody::CertificateIssued {
+            number,
+            series,
+            template,
+            period_from,
+            period_to,
+            minutes,
+            spans,
+            name,
+            key_id,
+            event_id,
+            ..
+        } => {
+            let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
+            if certificate::parse_number(number).as_deref() != Some(number.as_str()) {
+                Err("certificate number invalid".into())
+            } else if !crate::fields::CERTIFICATE_TEMPLATES
+                .iter()
+                .any(|c| c.value == template)
+            {
+                Err("certificate template unknown".into())
+            } else if event_id.is_none() && series.is_none() {
+                Err("certificate of neither an event nor a series".into())
+            } else if !date(period_from) || !date(period_to) {
+                Err("certificate period invalid".into())
+            } else if !(0..=1_000_000).contains(minutes) {
+                Err("certificate minutes out of range".into())
+            } else if spans.len() > 4_000
+                || name.is_empty()
+                || name.len() > 1_200
+                || key_id.len() > 20
+                || series.as_ref().is_some_and(|s| s.len() > 400)
+            {
+                Err("certificate field too long".into())
+            } else {
+                Ok(())
+            }
+        }
+        OpBody::CertificateRevoked { number, reason } => {
+            if certificate::parse_number(number).as_deref() != Some(number.as_str()) {
+                Err("certificate number invalid".into())
+            } else if reason.len() > 2_000 {
+                Err("revocation reason too long".into())
+            } else {
+                Ok(())
+            }
         }
         _ => Ok(()),
     }

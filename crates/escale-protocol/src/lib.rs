@@ -14,12 +14,15 @@
 //!   code carries (`escale://enroll?hub=…&code=…`);
 //! - [`catalogue`]: every error code and every message a person reads
 //!   about a problem, in French and English;
+//! - [`certificate`]: certificate numbers and the signed payload of their
+//!   QR code, verified offline by anyone;
 //! - [`text`], [`i18n`]: text cleaning and folding; the two languages.
 //!
 //! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
 //! its transports (`escale-sync`) and the hub (`escale-hub`) build on this.
 
 pub mod catalogue;
+pub mod certificate;
 pub mod clock;
 pub mod communes;
 pub mod enrolment;

@@ -20,16 +20,18 @@ pub enum Entity {
     Session,
     Visitor,
     Registration,
+    Certificate,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 6] = [
+    pub const ALL: [Entity; 7] = [
         Entity::Org,
         Entity::Device,
         Entity::Event,
         Entity::Session,
         Entity::Visitor,
         Entity::Registration,
+        Entity::Certificate,
     ];
 
     /// The record kind's fields, from the registry ([`crate::fields`]).
@@ -50,6 +52,7 @@ impl Entity {
             Entity::Session => "session",
             Entity::Visitor => "visitor",
             Entity::Registration => "registration",
+            Entity::Certificate => "certificate",
         }
     }
 
@@ -58,6 +61,7 @@ impl Entity {
         match self {
             Entity::Session => &["event_id"],
             Entity::Registration => &["event_id", "visitor_id"],
+            Entity::Certificate => &["visitor_id"],
             _ => &[],
         }
     }

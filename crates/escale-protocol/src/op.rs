@@ -64,6 +64,28 @@ pub enum OpBody {
     /// Staff checked that `a` and `b` are two different people: the pair is
     /// never proposed as a duplicate again, on any device. Ids only.
     NotDuplicate { a: Uuid, b: Uuid },
+    /// An attendance certificate was issued (or printed again: same number,
+    /// the latest issue's content wins). Folded into the `certificate`
+    /// record whose id derives from the number.
+    CertificateIssued {
+        number: String,
+        visitor_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event_id: Option<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        series: Option<String>,
+        template: String,
+        period_from: String,
+        period_to: String,
+        minutes: i64,
+        /// Each date attended with its times (`2026-12-01 09:05–11:40`), one per line.
+        spans: String,
+        /// The name as printed.
+        name: String,
+        key_id: String,
+    },
+    /// A certificate no longer attests anything (issued by mistake).
+    CertificateRevoked { number: String, reason: String },
     /// An op whose body was dropped because its subject was erased.
     #[serde(skip)]
     Redacted { kind: String, subject: Option<Uuid> },
@@ -107,6 +129,8 @@ impl OpBody {
         "merge",
         "erase",
         "not_duplicate",
+        "certificate_issued",
+        "certificate_revoked",
     ];
 
     /// The log's `kind` column as written before version 0.2 (`checkin`,
@@ -130,6 +154,8 @@ impl OpBody {
             OpBody::Merge { .. } => "merge".into(),
             OpBody::Erase { .. } => "erase".into(),
             OpBody::NotDuplicate { .. } => "not_duplicate".into(),
+            OpBody::CertificateIssued { .. } => "certificate_issued".into(),
+            OpBody::CertificateRevoked { .. } => "certificate_revoked".into(),
             OpBody::Redacted { kind, .. } | OpBody::Undecodable { kind, .. } => kind.clone(),
         }
     }
@@ -151,11 +177,26 @@ impl OpBody {
                 .get("visitor_id")
                 .and_then(|v| v.as_str())
                 .and_then(|s| Uuid::parse_str(s).ok()),
-            OpBody::CheckIn { visitor_id, .. } | OpBody::Consent { visitor_id, .. } => {
-                Some(*visitor_id)
-            }
+            OpBody::CheckIn { visitor_id, .. }
+            | OpBody::Consent { visitor_id, .. }
+            | OpBody::CertificateIssued { visitor_id, .. } => Some(*visitor_id),
             OpBody::Erase { visitor_id } => Some(*visitor_id),
             OpBody::Redacted { subject, .. } | OpBody::Undecodable { subject, .. } => *subject,
+            _ => None,
+        }
+    }
+}
+
+impl OpBody {
+    /// The LWW record this op writes, if any: the store loads it before
+    /// folding.
+    pub fn record_key(&self) -> Option<(Entity, Uuid)> {
+        match self {
+            OpBody::Set { entity, id, .. } => Some((*entity, *id)),
+            OpBody::CertificateIssued { number, .. }
+            | OpBody::CertificateRevoked { number, .. } => {
+                Some((Entity::Certificate, crate::certificate::record_id(number)))
+            }
             _ => None,
         }
     }

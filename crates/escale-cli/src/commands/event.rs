@@ -45,6 +45,8 @@ async fn edit(app: &Escale, a: &EventEditArgs, ui: Ui) -> Result<Reply, Failure>
         series: a.series.clone().or(ev.series),
     };
     let ev = app.update_event(&a.id, &input).await?;
+    app.set_event_certificate(&a.id, a.partner.as_deref(), a.certificate_text.as_deref())
+        .await?;
     let head = ui.t("Événement modifié.\n", "Event updated.\n");
     Reply::new(&ev, format!("{head}{}", render(&ev, ui)))
 }

@@ -5,6 +5,7 @@
 //! validated input into op bodies and commits them through one
 //! [`crate::store::WriteTx`], then answers with plain serialisable views.
 
+pub mod certificates;
 mod checkin;
 pub(crate) mod duplicates;
 mod events;
@@ -14,6 +15,9 @@ mod stats;
 pub(crate) mod time;
 mod verify;
 
+pub use certificates::{
+    BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, Revocation, Span, Verification,
+};
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
 pub use duplicates::{
     proposed_since, DismissedPair, DuplicatePage, DuplicatePair, DuplicateSide, DuplicateView,

@@ -143,10 +143,10 @@ async fn fold_and_write(
         if let Some(s) = op.body.subject() {
             subjects.insert(s);
         }
+        if let Some((entity, id)) = op.body.record_key() {
+            record_ids.entry(entity).or_default().insert(id);
+        }
         match &op.body {
-            OpBody::Set { entity, id, .. } => {
-                record_ids.entry(*entity).or_default().insert(*id);
-            }
             OpBody::CheckIn { .. } => checkin_ids.push(op.id),
             OpBody::Merge { .. } | OpBody::Erase { .. } => needs_graph = true,
             _ => {}
@@ -650,6 +650,7 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
         for sql in [
             format!("DELETE FROM visitor WHERE id IN ({ph})"),
             format!("DELETE FROM registration WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM certificate WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM checkin WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM consent WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM quarantine WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),

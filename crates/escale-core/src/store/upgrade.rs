@@ -96,6 +96,9 @@ fn record(entity: Entity) -> Table {
     }
 }
 
+/// Record kinds whose table a migration of schema 2 creates.
+pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[Entity::Certificate];
+
 fn tables() -> Vec<Table> {
     use Conv::*;
     let mut out = vec![
@@ -121,7 +124,14 @@ fn tables() -> Vec<Table> {
         fact("quarantine", &["op_id"], &[("op_id", Id), ("reason", Keep)]),
         fact("op_pending", &["op_id"], &[("op_id", Id), ("fields", Keep)]),
     ];
-    out.extend(Entity::ALL.into_iter().map(record));
+    // Record kinds added after schema 2 have their table made by a
+    // migration in `migrations-2/`, run after this conversion.
+    out.extend(
+        Entity::ALL
+            .into_iter()
+            .filter(|e| !ADDED_AFTER_SCHEMA_2.contains(e))
+            .map(record),
+    );
     out.extend([
         fact(
             "checkin",
@@ -373,9 +383,14 @@ mod tests {
             .map(|e| std::fs::read_to_string(e.path()).unwrap())
             .collect();
         for e in Entity::ALL {
+            let (ddl, table) = if ADDED_AFTER_SCHEMA_2.contains(&e) {
+                (later.as_str(), e.table().to_string())
+            } else {
+                (ddl, format!("{}2", e.table()))
+            };
             let start = ddl
-                .find(&format!("CREATE TABLE {}2 (", e.table()))
-                .unwrap_or_else(|| panic!("{} in schema2.sql", e.table()));
+                .find(&format!("CREATE TABLE {table} ("))
+                .unwrap_or_else(|| panic!("{table} in schema2.sql or migrations-2"));
             let body = &ddl[start..start + ddl[start..].find(");").unwrap()];
             for f in e.fields() {
                 let added = format!("ALTER TABLE {} ADD COLUMN {} ", e.table(), f.name);

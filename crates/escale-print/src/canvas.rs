@@ -1,0 +1,298 @@
+//! Drawing on a page: text measured with the embedded font, wrapped or
+//! shrunk to fit, lines, and QR codes as filled squares.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+};
+use qrcode::{EcLevel, QrCode};
+use std::sync::OnceLock;
+
+static REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// The two faces, parsed once per process.
+fn parsed() -> &'static (ParsedFont, ParsedFont) {
+    static FONTS: OnceLock<(ParsedFont, ParsedFont)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let load =
+            |b: &[u8]| ParsedFont::from_bytes(b, 0, &mut Vec::new()).expect("embedded font parses");
+        (load(REGULAR_TTF), load(BOLD_TTF))
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    Regular,
+    Bold,
+}
+
+/// The fonts of one document.
+pub struct Fonts {
+    regular: FontId,
+    bold: FontId,
+}
+
+impl Fonts {
+    pub fn add_to(doc: &mut PdfDocument) -> Fonts {
+        let (r, b) = parsed();
+        Fonts {
+            regular: doc.add_font(r),
+            bold: doc.add_font(b),
+        }
+    }
+}
+
+/// Width of `text` in points at `size`.
+pub fn width(face: Face, size: f32, text: &str) -> f32 {
+    let (r, b) = parsed();
+    let font = match face {
+        Face::Regular => r,
+        Face::Bold => b,
+    }
+    .as_azul();
+    let upm = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+    let units: u32 = text
+        .chars()
+        .map(|c| {
+            font.lookup_glyph_index(c as u32)
+                .map_or(upm as u32 / 2, |g| {
+                    u32::from(font.get_horizontal_advance(g))
+                })
+        })
+        .sum();
+    units as f32 * size / upm
+}
+
+/// Breaks `text` into lines no wider than `max` points; a word longer than
+/// a line is broken between letters (never cut off).
+pub fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
+    let mut lines = vec![];
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if width(face, size, &candidate) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // The word alone, broken where it must be.
+            for c in word.chars() {
+                let mut next = line.clone();
+                next.push(c);
+                if !line.is_empty() && width(face, size, &next) > max {
+                    lines.push(std::mem::take(&mut line));
+                    line.push(c);
+                } else {
+                    line = next;
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The largest size from `size` down to `min` at which `text` fits on one
+/// line of `max` points; else `min` with the text wrapped.
+pub fn fit(face: Face, size: f32, min: f32, text: &str, max: f32) -> (f32, Vec<String>) {
+    let mut s = size;
+    while s > min {
+        if width(face, s, text) <= max {
+            return (s, vec![text.to_string()]);
+        }
+        s -= 0.5;
+    }
+    (min, wrap(face, min, text, max))
+}
+
+/// How text is placed on its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// The operations of one page, in millimetres from the top-left corner.
+pub struct Page<'f> {
+    pub ops: Vec<Op>,
+    fonts: &'f Fonts,
+    pub height_mm: f32,
+}
+
+impl<'f> Page<'f> {
+    pub fn new(fonts: &'f Fonts, height_mm: f32) -> Page<'f> {
+        Page {
+            ops: vec![],
+            fonts,
+            height_mm,
+        }
+    }
+
+    fn y(&self, top_mm: f32) -> Mm {
+        Mm(self.height_mm - top_mm)
+    }
+
+    /// One line of text whose baseline is `top` mm from the top.
+    pub fn text(&mut self, face: Face, size: f32, x: f32, top: f32, align: Align, text: &str) {
+        let w_mm = width(face, size, text) * 25.4 / 72.0;
+        let x = match align {
+            Align::Left => x,
+            Align::Center => x - w_mm / 2.0,
+            Align::Right => x - w_mm,
+        };
+        let font = match face {
+            Face::Regular => self.fonts.regular.clone(),
+            Face::Bold => self.fonts.bold.clone(),
+        };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point::new(Mm(x), self.y(top)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_string())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Lines of text from `top`, `leading` mm apart; returns the top of the
+    /// line after the last.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lines(
+        &mut self,
+        face: Face,
+        size: f32,
+        x: f32,
+        top: f32,
+        leading: f32,
+        align: Align,
+        lines: &[String],
+    ) -> f32 {
+        let mut y = top;
+        for l in lines {
+            self.text(face, size, x, y, align, l);
+            y += leading;
+        }
+        y
+    }
+
+    /// Text wrapped to `max_mm`; returns the top of the line after the last.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paragraph(
+        &mut self,
+        face: Face,
+        size: f32,
+        x: f32,
+        top: f32,
+        max_mm: f32,
+        align: Align,
+        text: &str,
+    ) -> f32 {
+        let lines = wrap(face, size, text, max_mm * 72.0 / 25.4);
+        self.lines(face, size, x, top, size * 0.5, align, &lines)
+    }
+
+    pub fn fill_color(&mut self, r: f32, g: f32, b: f32) {
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r,
+                g,
+                b,
+                icc_profile: None,
+            }),
+        });
+    }
+
+    /// A horizontal rule.
+    pub fn rule(&mut self, x1: f32, x2: f32, top: f32, thickness_pt: f32) {
+        self.ops.push(Op::SetOutlineThickness {
+            pt: Pt(thickness_pt),
+        });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point::new(Mm(x1), self.y(top)),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point::new(Mm(x2), self.y(top)),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A QR code of `text` (error correction M, byte mode), `size` mm
+    /// square with its top-left corner at (`x`, `top`), quiet zone
+    /// included. Dark runs of each row are one rectangle each.
+    pub fn qr(&mut self, text: &str, x: f32, top: f32, size: f32) {
+        let Ok(code) = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) else {
+            return;
+        };
+        let n = code.width();
+        let quiet = 4;
+        let module = size / (n + 2 * quiet) as f32;
+        let colors = code.to_colors();
+        let mut rings = vec![];
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] != qrcode::Color::Dark {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                let x0 = x + (quiet + start) as f32 * module;
+                let x1 = x + (quiet + col) as f32 * module;
+                let t0 = top + (quiet + row) as f32 * module;
+                // A hair taller than a module: no seam between rows once rasterised.
+                let t1 = t0 + module * 1.04;
+                let pt = |x: f32, t: f32| LinePoint {
+                    p: Point::new(Mm(x), self.y(t)),
+                    bezier: false,
+                };
+                rings.push(PolygonRing {
+                    points: vec![pt(x0, t0), pt(x1, t0), pt(x1, t1), pt(x0, t1)],
+                });
+            }
+        }
+        self.fill_color(0.0, 0.0, 0.0);
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings,
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+}
+
+/// The QR version `text` needs at error correction M (the certificate's
+/// code must fit version 10 to stay readable at 25 mm).
+pub fn qr_version(text: &str) -> Option<i16> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    match code.version() {
+        qrcode::Version::Normal(v) => Some(v),
+        qrcode::Version::Micro(v) => Some(v),
+    }
+}

@@ -1,0 +1,18 @@
+//! Escale's printed documents and printing.
+//!
+//! - [`certificate`]: the A4 attendance certificate (templates "attestation
+//!   de présence" and "attestation d'assiduité"), French or English;
+//! - [`badge`]: name badges on the label and sheet sizes people use;
+//! - [`printer`]: the operating system's printers (CUPS: `lpstat`, `lp`).
+//!
+//! Documents are drawn with `printpdf` — no HTML engine, no browser — in
+//! DejaVu Sans, embedded and subset (`fonts/`, with its licence): the
+//! built-in PDF fonts know only Windows-1252, and names carry Ł, ễ or Ö.
+//! The layout is code with named parts (`canvas`), not a free-form editor.
+
+pub mod badge;
+mod canvas;
+pub mod certificate;
+pub mod printer;
+
+pub use canvas::qr_version;

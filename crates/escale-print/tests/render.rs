@@ -1,0 +1,270 @@
+//! Render-and-read: certificates and badges for names with every hard
+//! letter and a 120-character name; `pdftotext` finds each name exactly,
+//! `pdffonts` shows embedded subset fonts, `zbarimg` decodes the QR code on
+//! the `pdftoppm` rendering and it verifies; one certificate ≤ 60 KB.
+
+use escale_core::app::{CertificateView, Day, OrgIdentity, Span};
+use escale_print::badge::{self, Badge, BadgeSize};
+use escale_print::certificate;
+use escale_protocol::certificate::{sign, Claim, Payload, SigningKey};
+use escale_protocol::Lang;
+use std::path::Path;
+use std::process::Command;
+use uuid::Uuid;
+
+/// Tools from poppler-utils and zbar-tools (the Makefile installs them):
+/// missing, the test fails (it never skips silently).
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (make deps installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const HARD_NAMES: &[&str] = &[
+    "Łukasz Nguyễn-Öztürk",
+    "Anne-Maëlle D'Aubigné",
+    "Zoë Ørsted Çelik",
+    "Þórunn Ðặng ßchmidt",
+];
+
+fn long_name() -> String {
+    let n = "Marie-Françoise Élisabeth Gwenaëlle de La Tour d'Auvergne-Lauraguais Saint-Exupéry Ollivier-Baptistine Ngô";
+    let mut s = n.to_string();
+    while s.chars().count() < 120 {
+        s.push_str(" Ŀéa");
+    }
+    s.chars().take(120).collect::<String>().trim().to_string()
+}
+
+fn key() -> SigningKey {
+    SigningKey::from_sync_key(&[42; 32])
+}
+
+fn view(name: &str, series: bool) -> CertificateView {
+    let number = "7KQ2-M9X4-TPB1".to_string();
+    let claim = Claim::new(
+        &number,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        245,
+        name,
+    );
+    let payload = sign(&key(), &claim);
+    let days = if series {
+        (0..4)
+            .map(|w| Day {
+                date: format!("2026-11-{:02}", 3 + 7 * w),
+                spans: vec![Span {
+                    start: "09:30".into(),
+                    end: Some("12:00".into()),
+                }],
+                minutes: 150,
+            })
+            .collect()
+    } else {
+        vec![Day {
+            date: "2026-12-01".into(),
+            spans: vec![
+                Span {
+                    start: "09:05".into(),
+                    end: Some("11:40".into()),
+                },
+                Span {
+                    start: "14:00".into(),
+                    end: Some("15:30".into()),
+                },
+            ],
+            minutes: 245,
+        }]
+    };
+    CertificateView {
+        number,
+        template: if series { "assiduity" } else { "presence" }.into(),
+        visitor_id: Uuid::from_u128(1),
+        name: name.to_string(),
+        event_id: Some(Uuid::from_u128(2)),
+        series: series.then(|| "JobCamp Montreuil".to_string()),
+        title: if series {
+            "JobCamp Montreuil"
+        } else {
+            "Forum de l'emploi de Montreuil"
+        }
+        .into(),
+        place: "Halle Marcel-Dufriche, Montreuil".into(),
+        partner: Some("France Travail Montreuil".into()),
+        text: Some(
+            "Atelier de recherche d'emploi : CV, lettre de motivation, candidatures en ligne."
+                .into(),
+        ),
+        days,
+        minutes: if series { 600 } else { 245 },
+        period_from: if series { "2026-11-03" } else { "2026-12-01" }.into(),
+        period_to: if series { "2026-11-24" } else { "2026-12-01" }.into(),
+        issued_on: "2026-12-01".into(),
+        org: OrgIdentity {
+            name: "Association Escale Numérique".into(),
+            address: Some("12 rue de l'Église\n93100 Montreuil".into()),
+            siret: Some("123 456 789 00012".into()),
+            signatory_name: Some("Camille Durand".into()),
+            signatory_role: Some("coordinatrice".into()),
+            issue_place: Some("Montreuil".into()),
+            verify_url: Some("https://hub.escale.example/v".into()),
+        },
+        qr: format!("https://hub.escale.example/v#{payload}"),
+        payload,
+        revoked: None,
+        reprint: false,
+    }
+}
+
+fn text_of(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+/// The QR codes on the first page, as zbarimg reads them.
+fn qr_codes(pdf: &Path, dir: &Path) -> Vec<String> {
+    let png = dir.join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "200",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let out = tool(
+        "zbarimg",
+        &["--quiet", "--raw", dir.join("page.png").to_str().unwrap()],
+    );
+    out.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn certificates_print_every_name_exactly_with_subset_fonts_and_a_qr_code_that_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = HARD_NAMES.iter().map(|s| s.to_string()).collect();
+    names.push(long_name());
+    for (i, name) in names.iter().enumerate() {
+        for (lang, series) in [(Lang::Fr, false), (Lang::En, false), (Lang::Fr, true)] {
+            let v = view(name, series);
+            let bytes = certificate::render(std::slice::from_ref(&v), lang);
+            assert!(bytes.len() <= 60_000, "{} bytes for {name}", bytes.len());
+            let pdf = dir.path().join(format!("c{i}-{lang:?}-{series}.pdf"));
+            std::fs::write(&pdf, &bytes).unwrap();
+            if let Ok(keep) = std::env::var("ESCALE_KEEP") {
+                std::fs::copy(&pdf, Path::new(&keep).join(pdf.file_name().unwrap())).unwrap();
+            }
+            let text = text_of(&pdf);
+            // The name may be wrapped: compare word by word, in order.
+            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(name.as_str()), "{name} not found in:\n{text}");
+            assert!(flat.contains("N° 7KQ2-M9X4-TPB1"), "{text}");
+            let expect = match (lang, series) {
+                (Lang::Fr, false) => "ATTESTATION DE PRÉSENCE",
+                (Lang::En, false) => "CERTIFICATE OF ATTENDANCE",
+                _ => "ATTESTATION D'ASSIDUITÉ",
+            };
+            assert!(flat.contains(expect), "{text}");
+            if !series {
+                assert!(flat.contains("09:05 – 11:40"), "{text}");
+            } else {
+                assert!(flat.contains("10 h 00"), "total of four mornings: {text}");
+            }
+            let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+            let rows: Vec<&str> = fonts.lines().skip(2).collect();
+            assert!(!rows.is_empty(), "{fonts}");
+            for r in rows {
+                // name+subset prefix, "emb yes sub yes"
+                assert!(r.contains("DejaVu"), "{fonts}");
+                assert!(
+                    r.split_whitespace().filter(|w| *w == "yes").count() >= 2,
+                    "embedded and subset: {fonts}"
+                );
+            }
+        }
+    }
+    // The QR code decodes from a 200-dpi rendering, and verifies.
+    let v = view(HARD_NAMES[0], false);
+    let pdf = dir.path().join("qr.pdf");
+    std::fs::write(&pdf, certificate::render(std::slice::from_ref(&v), Lang::Fr)).unwrap();
+    let codes = qr_codes(&pdf, dir.path());
+    assert_eq!(codes, vec![v.qr.clone()]);
+    let payload = Payload::parse(&codes[0]).unwrap();
+    assert_eq!(payload.verify(&key().public()).unwrap().minutes, 245);
+    assert!(
+        escale_print::qr_version(&v.qr).unwrap() <= 10,
+        "QR version {:?}",
+        escale_print::qr_version(&v.qr)
+    );
+}
+
+#[test]
+fn badges_fit_every_size_and_their_codes_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let badges: Vec<Badge> = HARD_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .chain([long_name()])
+        .enumerate()
+        .map(|(i, name)| Badge {
+            name,
+            org: "Association Escale Numérique".into(),
+            event: "Forum de l'emploi de Montreuil".into(),
+            code: format!("ESC-{i}K7Q2M"),
+        })
+        .collect();
+    for size in BadgeSize::ALL {
+        let bytes = badge::render(&badges, size, 0);
+        let pdf = dir.path().join(format!("{}.pdf", size.name()));
+        std::fs::write(&pdf, &bytes).unwrap();
+        // Reading order (no -layout): each label's text is one block.
+        let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for b in &badges {
+            assert!(
+                flat.contains(&b.name),
+                "{} on {}: {text}",
+                b.name,
+                size.name()
+            );
+        }
+        let pages = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+        let n: usize = pages
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(n, badges.len().div_ceil(size.per_page()), "{}", size.name());
+        if let Ok(keep) = std::env::var("ESCALE_KEEP") {
+            std::fs::copy(&pdf, Path::new(&keep).join(pdf.file_name().unwrap())).unwrap();
+        }
+        let codes = qr_codes(&pdf, dir.path());
+        let expected: Vec<&str> = badges[..size.per_page().min(badges.len())]
+            .iter()
+            .map(|b| b.code.as_str())
+            .collect();
+        let mut got: Vec<String> = codes;
+        got.sort();
+        assert_eq!(got, expected, "{}", size.name());
+    }
+    // A half-used sheet: starting at label 7 of 8, five badges take two pages.
+    let pdf = dir.path().join("start.pdf");
+    std::fs::write(&pdf, badge::render(&badges, BadgeSize::A4x8, 6)).unwrap();
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Pages:           2"), "{info}");
+}
