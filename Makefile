@@ -29,7 +29,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # CI=true turns "tool missing" notes in the end-to-end tests into failures.
 export CI
 
-.PHONY: deps system-deps rust-components tauri-driver ui-deps ui build run test bench fmt clean lint
+.PHONY: deps system-deps rust-components tauri-driver ui-deps ui build run test bench fmt clean lint cups
 
 # Install whatever is missing; does nothing when everything is there.
 deps: system-deps rust-components tauri-driver ui-deps
@@ -96,11 +96,25 @@ run: build
 # run the real app through it, and the CLI for the hub. The feature is given
 # to `cargo test` too, so that nothing is compiled twice.
 UI_BRIDGE := --features escale-desktop/ui-bridge
-test: deps ui lint
+test: deps ui lint cups
 	npm --prefix ui run check
 	cargo build --workspace --all-targets $(UI_BRIDGE)
 	npm --prefix ui test
 	cargo test --workspace --no-fail-fast $(UI_BRIDGE)
+
+# The print spooler the printing tests use: CUPS, and a cups-pdf queue named
+# PDF whose jobs land as files in $$HOME/PDF (the tests start it the same
+# way when run alone). CUPS turns a PDF into PostScript for cups-pdf; with
+# the pdftocairo renderer the text of the file cups-pdf writes back stays
+# readable by pdftotext (poppler's and Ghostscript's make it Type 3 glyphs
+# without text), for letters of Windows-1252 — the printed glyphs are right
+# for every letter.
+cups: system-deps
+	@lpstat -r 2>/dev/null | grep -q "is running" || $(SUDO) cupsd
+	@for i in $$(seq 50); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.2; done
+	@lpstat -p PDF >/dev/null 2>&1 || $(SUDO) lpadmin -p PDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd
+	@$(SUDO) lpadmin -p PDF -o pdftops-renderer-default=pdftocairo
+	@$(SUDO) cupsenable PDF; $(SUDO) cupsaccept PDF
 
 # The gates: formatting as rustfmt writes it, and no clippy warning.
 .PHONY: lint

@@ -34,7 +34,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
             $( <$t as TS>::export_all(&cfg).map_err(|e| format!("{}: {e}", stringify!($t)))?; )*
         };
     }
-    use crate::commands::{app, desk, peer, sync, visitors};
+    use crate::commands::{app, certificates, desk, peer, sync, visitors};
     use escale_core::app as core;
     roots![
         crate::error::ErrorBody,
@@ -74,6 +74,10 @@ pub fn export(dir: &Path) -> Result<(), String> {
         peer::PeerShareView,
         peer::PeerEventView,
         peer::PeerJoinView,
+        certificates::CertificatePreview,
+        certificates::CertificatesReport,
+        core::OrgIdentity,
+        escale_print::printer::Printer,
     ];
 
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)

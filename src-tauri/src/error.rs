@@ -28,6 +28,11 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
+    /// Any failure described by a message of the catalogue.
+    pub fn of_problem(problem: &Problem, field: Option<&str>, lang: Lang) -> Self {
+        ErrorBody::of(problem, field, lang)
+    }
+
     fn of(problem: &Problem, field: Option<&str>, lang: Lang) -> Self {
         ErrorBody {
             code: problem.code(),
@@ -175,6 +180,19 @@ mod tests {
             Error::BundleWrongOrg,
             Error::BundleTooNew(2),
             Error::SnapshotInvalid("s".into()),
+            Error::CertificateNoAttendance {
+                name: "n".into(),
+                event: "e".into(),
+            },
+            Error::CertificateNotFound("n".into()),
+            Error::CertificateMalformed,
+            Error::CertificateTampered,
+            Error::CertificateOtherKey("k".into()),
+            Error::CertificateRevoked {
+                number: "n".into(),
+                on: "d".into(),
+                reason: "r".into(),
+            },
         ];
         for e in &all {
             match e {
@@ -205,7 +223,13 @@ mod tests {
                 | Error::BundleTampered
                 | Error::BundleWrongOrg
                 | Error::BundleTooNew(_)
-                | Error::SnapshotInvalid(_) => {}
+                | Error::SnapshotInvalid(_)
+                | Error::CertificateNoAttendance { .. }
+                | Error::CertificateNotFound(_)
+                | Error::CertificateMalformed
+                | Error::CertificateTampered
+                | Error::CertificateOtherKey(_)
+                | Error::CertificateRevoked { .. } => {}
                 Error::Import(i) => match i {
                     ImportError::UnknownField(_)
                     | ImportError::Io(_)

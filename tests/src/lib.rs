@@ -12,8 +12,12 @@
 //! - [`desktop`]: the real app on its own display, through tauri-driver, one at a time.
 //! - [`ui`]: test steps a person does in the app (click, type, wait for a text).
 //! - [`hub`]: a real `escale hub serve` on loopback, stopped and restarted on its port.
+//! - [`browser`]: WebKit's MiniBrowser through WebKitWebDriver, for the hub's web pages.
+//! - [`cups`]: the CUPS scheduler and a `cups-pdf` queue whose jobs land as files.
 
+pub mod browser;
 pub mod cli;
+pub mod cups;
 pub mod desktop;
 pub mod display;
 pub mod hub;

@@ -73,6 +73,12 @@ impl Session {
         Ok(Self { agent, base, id })
     }
 
+    /// Opens `url` in the session's window (a browser session).
+    pub fn navigate(&self, url: &str) -> Result<(), String> {
+        self.call("POST", "/url", Some(json!({ "url": url })))
+            .map(|_| ())
+    }
+
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}/session/{}{path}", self.base, self.id);
         request(&self.agent, method, &url, body)

@@ -50,6 +50,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/metrics"),
     ("get", "/openapi.json"),
+    ("get", "/v"),
+    ("get", "/v/keys"),
+    ("get", "/v/status/{number}"),
 ];
 
 /// The hub's HTTP API over `state`.
@@ -64,6 +67,9 @@ pub fn app(state: HubState) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/metrics", get(routes::metrics))
         .route("/openapi.json", get(routes::openapi))
+        .route("/v", get(routes::verify_page))
+        .route("/v/keys", get(routes::verify_keys))
+        .route("/v/status/{number}", get(routes::verify_status))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,

@@ -316,3 +316,79 @@ pub async fn openapi() -> Response {
 pub async fn not_found() -> HubError {
     HubError::NoRoute
 }
+
+/// The certificate verification page: static, self-contained (no external
+/// resource), never given the payload (it stays in the URL fragment).
+pub async fn verify_page() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+            ),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        include_str!("../assets/verify.html"),
+    )
+        .into_response()
+}
+
+/// The certificate keys of every organisation this hub serves.
+pub async fn verify_keys(State(s): State<HubState>) -> Result<Json<Value>> {
+    let orgs = s.db().orgs().await?;
+    let keys: Vec<Value> = orgs
+        .iter()
+        .filter_map(|o| {
+            let bytes: [u8; 32] = hex::decode(o.org_key.trim()).ok()?.try_into().ok()?;
+            let public = escale_protocol::certificate::SigningKey::from_sync_key(&bytes).public();
+            Some(json!({ "key_id": public.id(), "public_key": public.to_base64(), "org": o.name }))
+        })
+        .collect();
+    Ok(Json(Value::Array(keys)))
+}
+
+/// Whether a certificate number is known here, revoked, or issued by a
+/// revoked device. Says nothing about the person.
+pub async fn verify_status(
+    State(s): State<HubState>,
+    axum::extract::Path(number): axum::extract::Path<String>,
+) -> Result<Json<Value>> {
+    let number = escale_protocol::certificate::parse_number(&number)
+        .ok_or_else(|| HubError::InvalidRequest("not a certificate number".into()))?;
+    let ops = s.db().certificate_ops(&number).await?;
+    if ops
+        .iter()
+        .any(|(_, kind, ..)| kind == "certificate_revoked")
+    {
+        let body = s.db().revocation_reason(&number).await?.unwrap_or_default();
+        let reason = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("reason").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_default();
+        let on = ops
+            .iter()
+            .filter(|(_, kind, ..)| kind == "certificate_revoked")
+            .map(|(.., hlc)| escale_protocol::hlc::Hlc(*hlc).ms())
+            .max()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        return Ok(Json(
+            json!({ "number": number, "state": "revoked", "revoked_on": on, "reason": reason }),
+        ));
+    }
+    let mut state = if ops.is_empty() { "unknown" } else { "known" };
+    // Issued by a device revoked before it issued it (a lost or stolen laptop).
+    for (_, _, origin, hlc) in &ops {
+        if let Some(dev) = s.db().device(*origin).await? {
+            if dev
+                .revoked_ms
+                .is_some_and(|r| r <= escale_protocol::hlc::Hlc(*hlc).ms())
+            {
+                state = "device_revoked";
+            }
+        }
+    }
+    Ok(Json(json!({ "number": number, "state": state })))
+}

@@ -121,7 +121,7 @@ pub fn render(badges: &[Badge], size: BadgeSize, start: usize) -> Vec<u8> {
         );
         slot += 1;
         if slot == per || i + 1 == badges.len() {
-            pages.push(PdfPage::new(Mm(pw), Mm(ph), std::mem::take(&mut page.ops)));
+            pages.push(PdfPage::new(Mm(pw), Mm(ph), page.take_ops()));
             slot = 0;
         }
     }

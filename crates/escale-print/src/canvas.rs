@@ -121,11 +121,22 @@ pub enum Align {
     Right,
 }
 
-/// The operations of one page, in millimetres from the top-left corner.
+/// The operations of one page, in millimetres from the top-left corner,
+/// and the same drawing as SVG elements (the app's preview of the page).
 pub struct Page<'f> {
     pub ops: Vec<Op>,
     fonts: &'f Fonts,
     pub height_mm: f32,
+    svg: Vec<String>,
+    fill: String,
+}
+
+/// Text as SVG and XML want it.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 impl<'f> Page<'f> {
@@ -134,7 +145,24 @@ impl<'f> Page<'f> {
             ops: vec![],
             fonts,
             height_mm,
+            svg: vec![],
+            fill: "#000000".into(),
         }
+    }
+
+    /// The page as an SVG document, `width_mm` wide (units: millimetres).
+    pub fn svg(&self, width_mm: f32) -> String {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width_mm} {h}\" width=\"{width_mm}mm\" height=\"{h}mm\" font-family=\"DejaVu Sans, Verdana, sans-serif\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{}</svg>",
+            self.svg.concat(),
+            h = self.height_mm
+        )
+    }
+
+    /// Starts a new page of the same size (labels on sheets reuse one Page).
+    pub fn take_ops(&mut self) -> Vec<Op> {
+        self.svg.clear();
+        std::mem::take(&mut self.ops)
     }
 
     fn y(&self, top_mm: f32) -> Mm {
@@ -144,6 +172,18 @@ impl<'f> Page<'f> {
     /// One line of text whose baseline is `top` mm from the top.
     pub fn text(&mut self, face: Face, size: f32, x: f32, top: f32, align: Align, text: &str) {
         let w_mm = width(face, size, text) * 25.4 / 72.0;
+        let anchor = match align {
+            Align::Left => "start",
+            Align::Center => "middle",
+            Align::Right => "end",
+        };
+        self.svg.push(format!(
+            "<text x=\"{x:.2}\" y=\"{top:.2}\" font-size=\"{:.2}\" font-weight=\"{}\" fill=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+            size * 25.4 / 72.0,
+            if face == Face::Bold { "bold" } else { "normal" },
+            self.fill,
+            escape(text)
+        ));
         let x = match align {
             Align::Left => x,
             Align::Center => x - w_mm / 2.0,
@@ -207,6 +247,8 @@ impl<'f> Page<'f> {
     }
 
     pub fn fill_color(&mut self, r: f32, g: f32, b: f32) {
+        let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        self.fill = format!("#{:02x}{:02x}{:02x}", c(r), c(g), c(b));
         self.ops.push(Op::SetFillColor {
             col: Color::Rgb(Rgb {
                 r,
@@ -219,6 +261,10 @@ impl<'f> Page<'f> {
 
     /// A horizontal rule.
     pub fn rule(&mut self, x1: f32, x2: f32, top: f32, thickness_pt: f32) {
+        self.svg.push(format!(
+            "<line x1=\"{x1:.2}\" y1=\"{top:.2}\" x2=\"{x2:.2}\" y2=\"{top:.2}\" stroke=\"#000\" stroke-width=\"{:.3}\"/>",
+            thickness_pt * 25.4 / 72.0
+        ));
         self.ops.push(Op::SetOutlineThickness {
             pt: Pt(thickness_pt),
         });
@@ -251,6 +297,7 @@ impl<'f> Page<'f> {
         let module = size / (n + 2 * quiet) as f32;
         let colors = code.to_colors();
         let mut rings = vec![];
+        let mut path = String::new();
         for row in 0..n {
             let mut col = 0;
             while col < n {
@@ -267,6 +314,7 @@ impl<'f> Page<'f> {
                 let t0 = top + (quiet + row) as f32 * module;
                 // A hair taller than a module: no seam between rows once rasterised.
                 let t1 = t0 + module * 1.04;
+                path.push_str(&format!("M{x0:.2} {t0:.2}H{x1:.2}V{t1:.2}H{x0:.2}Z"));
                 let pt = |x: f32, t: f32| LinePoint {
                     p: Point::new(Mm(x), self.y(t)),
                     bezier: false,
@@ -277,6 +325,7 @@ impl<'f> Page<'f> {
             }
         }
         self.fill_color(0.0, 0.0, 0.0);
+        self.svg.push(format!("<path d=\"{path}\" fill=\"#000\"/>"));
         self.ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings,

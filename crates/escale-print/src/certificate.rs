@@ -108,14 +108,27 @@ pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
     let fonts = Fonts::add_to(&mut doc);
     let pages: Vec<PdfPage> = certs
         .iter()
-        .map(|c| PdfPage::new(Mm(A4_W), Mm(A4_H), page(&fonts, c, lang)))
+        .map(|c| {
+            let mut p = Page::new(&fonts, A4_H);
+            draw(&mut p, c, lang);
+            PdfPage::new(Mm(A4_W), Mm(A4_H), p.ops)
+        })
         .collect();
     doc.with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
-fn page(fonts: &Fonts, c: &CertificateView, lang: Lang) -> Vec<printpdf::Op> {
-    let mut p = Page::new(fonts, A4_H);
+/// The certificate's page as SVG: the same drawing as the PDF, for the
+/// app's preview before printing.
+pub fn preview_svg(c: &CertificateView, lang: Lang) -> String {
+    let mut doc = PdfDocument::new("");
+    let fonts = Fonts::add_to(&mut doc);
+    let mut p = Page::new(&fonts, A4_H);
+    draw(&mut p, c, lang);
+    p.svg(A4_W)
+}
+
+fn draw(p: &mut Page<'_>, c: &CertificateView, lang: Lang) {
     let width = A4_W - 2.0 * MARGIN;
     let mid = A4_W / 2.0;
     let pt = |mm: f32| mm * 72.0 / 25.4;
@@ -369,5 +382,122 @@ fn page(fonts: &Fonts, c: &CertificateView, lang: Lang) -> Vec<printpdf::Op> {
         (None, Lang::En) => "To verify this certificate, scan the QR code: its electronic signature attests the name, date and time. Any change makes it invalid.".to_string(),
     };
     p.paragraph(Face::Regular, 8.5, tx, qr_top + 15.0, tw, Align::Left, &how);
-    p.ops
+}
+
+/// A certificate of invented data (a preview of the layout, the tests, the
+/// benchmark): a presence at a fair, or four JobCamp mornings.
+pub fn sample(
+    name: &str,
+    series: bool,
+    key: &escale_protocol::certificate::SigningKey,
+) -> CertificateView {
+    use escale_core::app::{Day, OrgIdentity};
+    use escale_protocol::certificate::{sign, Claim};
+    let number = "7KQ2-M9X4-TPB1".to_string();
+    let minutes = if series { 600 } else { 245 };
+    let claim = Claim::new(
+        &number,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+        minutes,
+        name,
+    );
+    let payload = sign(key, &claim);
+    let span = |start: &str, end: &str| Span {
+        start: start.into(),
+        end: Some(end.into()),
+    };
+    let days = if series {
+        (0..4)
+            .map(|w| Day {
+                date: format!("2026-11-{:02}", 3 + 7 * w),
+                spans: vec![span("09:30", "12:00")],
+                minutes: 150,
+            })
+            .collect()
+    } else {
+        vec![Day {
+            date: "2026-12-01".into(),
+            spans: vec![span("09:05", "11:40"), span("14:00", "15:30")],
+            minutes: 245,
+        }]
+    };
+    let title = if series {
+        "JobCamp Montreuil"
+    } else {
+        "Forum de l'emploi de Montreuil"
+    };
+    CertificateView {
+        number,
+        template: if series { ASSIDUITY } else { "presence" }.into(),
+        visitor_id: uuid_of(name),
+        name: name.to_string(),
+        event_id: None,
+        series: series.then(|| title.to_string()),
+        title: title.into(),
+        place: "Halle Marcel-Dufriche, Montreuil".into(),
+        partner: Some("France Travail Montreuil".into()),
+        text: Some(
+            "Atelier de recherche d'emploi : CV, lettre de motivation, candidatures en ligne."
+                .into(),
+        ),
+        days,
+        minutes: minutes.into(),
+        period_from: if series { "2026-11-03" } else { "2026-12-01" }.into(),
+        period_to: if series { "2026-11-24" } else { "2026-12-01" }.into(),
+        issued_on: "2026-12-01".into(),
+        org: OrgIdentity {
+            name: "Association Escale Numérique".into(),
+            address: Some("12 rue de l'Église, 93100 Montreuil".into()),
+            siret: Some("123 456 789 00012".into()),
+            signatory_name: Some("Camille Durand".into()),
+            signatory_role: Some("coordinatrice".into()),
+            issue_place: Some("Montreuil".into()),
+            verify_url: Some("https://hub.escale.example/v".into()),
+        },
+        qr: format!("https://hub.escale.example/v#{payload}"),
+        payload,
+        revoked: None,
+        reprint: false,
+    }
+}
+
+fn uuid_of(name: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes())
+}
+
+/// A file name from a person's name: letters, digits and hyphens.
+pub fn file_stem(name: &str) -> String {
+    let folded = escale_protocol::text::fold(name);
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    let s: String = words.join("-").chars().take(80).collect();
+    if s.is_empty() {
+        "attestation".into()
+    } else {
+        s
+    }
+}
+
+/// Writes certificates as PDF: one file at `out`, or with `split` one file
+/// per person in the folder `out` (`nom-prenom-NUMBER.pdf`). Each file is
+/// written whole under a temporary name, then renamed: a full disk leaves
+/// nothing half-written. The error says which file and why.
+pub fn save(
+    certs: &[CertificateView],
+    lang: Lang,
+    out: &std::path::Path,
+    split: bool,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let save_one = crate::write_pdf;
+    if !split {
+        save_one(out, &render(certs, lang))?;
+        return Ok(vec![out.to_path_buf()]);
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut files = vec![];
+    for c in certs {
+        let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
+        save_one(&path, &render(std::slice::from_ref(c), lang))?;
+        files.push(path);
+    }
+    Ok(files)
 }

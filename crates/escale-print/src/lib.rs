@@ -16,3 +16,15 @@ pub mod certificate;
 pub mod printer;
 
 pub use canvas::qr_version;
+
+/// Writes a PDF whole under a temporary name, then renames it: a full disk
+/// or a crash leaves nothing half-written. The error names the file.
+pub fn write_pdf(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: {e}", path.display())
+        })
+}

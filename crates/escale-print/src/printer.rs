@@ -37,6 +37,7 @@ impl Describe for PrintError {
 }
 
 /// A print queue.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Printer {
     pub name: String,
@@ -48,6 +49,7 @@ pub struct Printer {
 }
 
 /// What became of a job.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobOutcome {
     pub printer: String,

@@ -3,14 +3,13 @@
 //! `pdffonts` shows embedded subset fonts, `zbarimg` decodes the QR code on
 //! the `pdftoppm` rendering and it verifies; one certificate ≤ 60 KB.
 
-use escale_core::app::{CertificateView, Day, OrgIdentity, Span};
+use escale_core::app::CertificateView;
 use escale_print::badge::{self, Badge, BadgeSize};
 use escale_print::certificate;
-use escale_protocol::certificate::{sign, Claim, Payload, SigningKey};
+use escale_protocol::certificate::{Payload, SigningKey};
 use escale_protocol::Lang;
 use std::path::Path;
 use std::process::Command;
-use uuid::Uuid;
 
 /// Tools from poppler-utils and zbar-tools (the Makefile installs them):
 /// missing, the test fails (it never skips silently).
@@ -48,79 +47,7 @@ fn key() -> SigningKey {
 }
 
 fn view(name: &str, series: bool) -> CertificateView {
-    let number = "7KQ2-M9X4-TPB1".to_string();
-    let claim = Claim::new(
-        &number,
-        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        245,
-        name,
-    );
-    let payload = sign(&key(), &claim);
-    let days = if series {
-        (0..4)
-            .map(|w| Day {
-                date: format!("2026-11-{:02}", 3 + 7 * w),
-                spans: vec![Span {
-                    start: "09:30".into(),
-                    end: Some("12:00".into()),
-                }],
-                minutes: 150,
-            })
-            .collect()
-    } else {
-        vec![Day {
-            date: "2026-12-01".into(),
-            spans: vec![
-                Span {
-                    start: "09:05".into(),
-                    end: Some("11:40".into()),
-                },
-                Span {
-                    start: "14:00".into(),
-                    end: Some("15:30".into()),
-                },
-            ],
-            minutes: 245,
-        }]
-    };
-    CertificateView {
-        number,
-        template: if series { "assiduity" } else { "presence" }.into(),
-        visitor_id: Uuid::from_u128(1),
-        name: name.to_string(),
-        event_id: Some(Uuid::from_u128(2)),
-        series: series.then(|| "JobCamp Montreuil".to_string()),
-        title: if series {
-            "JobCamp Montreuil"
-        } else {
-            "Forum de l'emploi de Montreuil"
-        }
-        .into(),
-        place: "Halle Marcel-Dufriche, Montreuil".into(),
-        partner: Some("France Travail Montreuil".into()),
-        text: Some(
-            "Atelier de recherche d'emploi : CV, lettre de motivation, candidatures en ligne."
-                .into(),
-        ),
-        days,
-        minutes: if series { 600 } else { 245 },
-        period_from: if series { "2026-11-03" } else { "2026-12-01" }.into(),
-        period_to: if series { "2026-11-24" } else { "2026-12-01" }.into(),
-        issued_on: "2026-12-01".into(),
-        org: OrgIdentity {
-            name: "Association Escale Numérique".into(),
-            address: Some("12 rue de l'Église\n93100 Montreuil".into()),
-            siret: Some("123 456 789 00012".into()),
-            signatory_name: Some("Camille Durand".into()),
-            signatory_role: Some("coordinatrice".into()),
-            issue_place: Some("Montreuil".into()),
-            verify_url: Some("https://hub.escale.example/v".into()),
-        },
-        qr: format!("https://hub.escale.example/v#{payload}"),
-        payload,
-        revoked: None,
-        reprint: false,
-    }
+    certificate::sample(name, series, &key())
 }
 
 fn text_of(pdf: &Path) -> String {
@@ -199,7 +126,11 @@ fn certificates_print_every_name_exactly_with_subset_fonts_and_a_qr_code_that_ve
     // The QR code decodes from a 200-dpi rendering, and verifies.
     let v = view(HARD_NAMES[0], false);
     let pdf = dir.path().join("qr.pdf");
-    std::fs::write(&pdf, certificate::render(std::slice::from_ref(&v), Lang::Fr)).unwrap();
+    std::fs::write(
+        &pdf,
+        certificate::render(std::slice::from_ref(&v), Lang::Fr),
+    )
+    .unwrap();
     let codes = qr_codes(&pdf, dir.path());
     assert_eq!(codes, vec![v.qr.clone()]);
     let payload = Payload::parse(&codes[0]).unwrap();

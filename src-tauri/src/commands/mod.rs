@@ -8,6 +8,7 @@
 //! as `EventName`, and forwarded by the UI's test bridge).
 
 pub mod app;
+pub mod certificates;
 pub mod desk;
 pub mod events;
 pub mod exports;
@@ -68,6 +69,12 @@ commands![
     imports::import_preview,
     imports::import_commit,
     exports::export_event,
+    certificates::certificate_preview,
+    certificates::print_certificates,
+    certificates::save_certificates,
+    certificates::list_printers,
+    certificates::org_identity,
+    certificates::set_org_identity,
     sync::sync_status,
     sync::sync_enroll,
     sync::read_enrolment_link,

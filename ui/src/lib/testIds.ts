@@ -21,6 +21,7 @@ export const TestId = {
   NavExport: 'nav-export',
   NavEvents: 'nav-events',
   NavSync: 'nav-sync',
+  NavOrg: 'nav-org',
   CurrentEvent: 'current-event',
 
   // status bar
@@ -240,6 +241,37 @@ export const TestId = {
   ExportSubmit: 'export-submit',
   ExportResult: 'export-result',
   ExportError: 'export-error',
+
+  // certificates
+  CertificateDialog: 'certificate-dialog',
+  CertificatePreview: 'certificate-preview',
+  CertificateNumber: 'certificate-number',
+  CertificateTotal: 'certificate-total',
+  CertificateLang: 'certificate-lang',
+  CertificatePrinter: 'certificate-printer',
+  CertificateCopies: 'certificate-copies',
+  CertificatePrint: 'certificate-print',
+  CertificateSave: 'certificate-save',
+  CertificateSplit: 'certificate-split',
+  CertificateResult: 'certificate-result',
+  CertificateError: 'certificate-error',
+  CertificateClose: 'certificate-close',
+  DeskCertificate: 'desk-certificate',
+  VisitorCertificate: 'visitor-certificate',
+  RegistrationsCertificates: 'registrations-certificates',
+
+  // organisation
+  OrgScreen: 'org-screen',
+  OrgName: 'org-name',
+  OrgAddress: 'org-address',
+  OrgSiret: 'org-siret',
+  OrgSignatory: 'org-signatory',
+  OrgRole: 'org-role',
+  OrgIssuePlace: 'org-issue-place',
+  OrgVerifyUrl: 'org-verify-url',
+  OrgSave: 'org-save',
+  OrgSaved: 'org-saved',
+  OrgError: 'org-error',
 } as const;
 
 export type TestId = (typeof TestId)[keyof typeof TestId];

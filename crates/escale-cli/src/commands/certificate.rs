@@ -149,53 +149,19 @@ async fn select(app: &Escale, s: &CertificateSelect) -> Result<Vec<CertificateVi
     })
 }
 
-/// A file name from a person's name: letters, digits and hyphens.
-fn file_stem(name: &str) -> String {
-    let folded = escale_protocol::text::fold(name);
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let s: String = words.join("-").chars().take(80).collect();
-    if s.is_empty() {
-        "attestation".into()
-    } else {
-        s
-    }
-}
-
-/// Writes the PDF(s); each file is written whole to a temporary name, then
-/// renamed (nothing half-written is left on a full disk).
+/// Writes the PDF(s) (see `escale_print::certificate::save`).
 fn write(
     certs: &[CertificateView],
     lang: Lang,
     out: &Path,
     split: bool,
 ) -> Result<Vec<PathBuf>, Failure> {
-    let io = |path: &Path, e: std::io::Error| {
+    escale_print::certificate::save(certs, lang, out, split).map_err(|e| {
         Failure::Core(Error::Invalid {
             field: "out",
-            value: format!("{}: {e}", path.display()),
+            value: e,
         })
-    };
-    let save = |path: &Path, bytes: &[u8]| -> Result<(), Failure> {
-        let tmp = path.with_extension("pdf.part");
-        std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io(path, e))
-    };
-    if !split {
-        let bytes = escale_print::certificate::render(certs, lang);
-        save(out, &bytes)?;
-        return Ok(vec![out.to_path_buf()]);
-    }
-    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let mut files = vec![];
-    for c in certs {
-        let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
-        save(
-            &path,
-            &escale_print::certificate::render(std::slice::from_ref(c), lang),
-        )?;
-        files.push(path);
-    }
-    Ok(files)
+    })
 }
 
 fn print_failure(e: PrintError) -> Failure {
@@ -378,15 +344,12 @@ async fn badge_print(app: &Escale, a: &BadgePrintArgs, ui: Ui) -> Result<Reply, 
 }
 
 fn write_file(out: &Path, bytes: &[u8]) -> Result<PathBuf, Failure> {
-    let tmp = out.with_extension("pdf.part");
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, out))
-        .map_err(|e| {
-            Failure::Core(Error::Invalid {
-                field: "out",
-                value: format!("{}: {e}", out.display()),
-            })
-        })?;
+    escale_print::write_pdf(out, bytes).map_err(|e| {
+        Failure::Core(Error::Invalid {
+            field: "out",
+            value: e,
+        })
+    })?;
     Ok(out.to_path_buf())
 }
 

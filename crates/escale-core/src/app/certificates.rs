@@ -601,7 +601,19 @@ impl Escale {
     /// at one event.
     pub async fn issue_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
         let target = self.event_target(event).await?;
-        let mut out = self.issue(&[visitor.to_string()], &target, true).await?;
+        let mut out = self
+            .issue(&[visitor.to_string()], &target, true, true)
+            .await?;
+        Ok(out.remove(0))
+    }
+
+    /// The certificate [`Escale::issue_certificate`] would issue, without
+    /// issuing it (the preview before printing).
+    pub async fn preview_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
+        let target = self.event_target(event).await?;
+        let mut out = self
+            .issue(&[visitor.to_string()], &target, true, false)
+            .await?;
         Ok(out.remove(0))
     }
 
@@ -615,8 +627,23 @@ impl Escale {
         to: &str,
     ) -> Result<CertificateView> {
         let target = self.series_target(series, from, to).await?;
-        let mut out = self.issue(&[visitor.to_string()], &target, true).await?;
+        let mut out = self
+            .issue(&[visitor.to_string()], &target, true, true)
+            .await?;
         Ok(out.remove(0))
+    }
+
+    /// The certificates of some people at an event (one transaction);
+    /// those who never arrived are left out. Sorted by name.
+    pub async fn issue_certificates_for(
+        &self,
+        event: &str,
+        visitors: &[String],
+    ) -> Result<Vec<CertificateView>> {
+        let target = self.event_target(event).await?;
+        let mut out = self.issue(visitors, &target, false, true).await?;
+        out.sort_by_cached_key(|c| crate::text::fold(&c.name));
+        Ok(out)
     }
 
     /// The certificates of everyone who arrived at an event (one
@@ -632,18 +659,19 @@ impl Escale {
         .fetch_all(self.store.pool())
         .await?;
         let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let mut out = self.issue(&ids, &target, false).await?;
+        let mut out = self.issue(&ids, &target, false, true).await?;
         out.sort_by_cached_key(|c| crate::text::fold(&c.name));
         Ok(out)
     }
 
     /// Issues for each visitor; `strict`: one who never arrived is an error
-    /// (else skipped).
+    /// (else skipped); `commit`: write the issue ops (else a preview).
     async fn issue(
         &self,
         visitors: &[String],
         target: &Target,
         strict: bool,
+        commit: bool,
     ) -> Result<Vec<CertificateView>> {
         let ident = self.identity().await?;
         let key = self.signing_key().await?;
@@ -749,7 +777,7 @@ impl Escale {
                 reprint: same,
             });
         }
-        if !bodies.is_empty() {
+        if commit && !bodies.is_empty() {
             self.commit(bodies).await?;
         }
         Ok(views)
@@ -895,7 +923,7 @@ impl Escale {
             }
             _ => return Err(Error::CertificateNotFound(row.number)),
         };
-        self.issue(&[row.visitor_id.to_string()], &target, true)
+        self.issue(&[row.visitor_id.to_string()], &target, true, true)
             .await
             .map(|mut v| v.remove(0))
     }

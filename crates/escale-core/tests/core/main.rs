@@ -4,6 +4,7 @@
 use escale_testkit::desk as support;
 use escale_testkit::nodes as sync_net;
 
+mod certificates;
 mod checkin;
 mod communes;
 mod duplicates;

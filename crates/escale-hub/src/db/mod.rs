@@ -287,4 +287,14 @@ impl Db {
     pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
         dispatch!(self, d => d.bodies_about(org, subject).await)
     }
+
+    /// The certificate ops naming a number: (org, kind, origin, hlc).
+    pub async fn certificate_ops(&self, number: &str) -> Result<Vec<(Uuid, String, Uuid, i64)>> {
+        dispatch!(self, d => d.certificate_ops(number).await)
+    }
+
+    /// The body of the latest revocation of a certificate number.
+    pub async fn revocation_reason(&self, number: &str) -> Result<Option<String>> {
+        dispatch!(self, d => d.revocation_reason(number).await)
+    }
 }

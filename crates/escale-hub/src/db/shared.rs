@@ -217,6 +217,32 @@ macro_rules! shared_queries {
                     .await?)
             }
 
+            /// The certificate ops naming `number` (issues and revocations),
+            /// in every organisation: (org, kind, origin, hlc).
+            pub async fn certificate_ops(&self, number: &str) -> Result<Vec<(Uuid, String, Uuid, i64)>> {
+                let rows = sqlx::query(
+                    "SELECT org_id, kind, origin, hlc FROM ops
+                     WHERE kind IN ('certificate_issued', 'certificate_revoked') AND body LIKE $1",
+                )
+                .bind(format!("%\"number\":\"{number}\"%"))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| Ok((uuid_at(r, 0)?, r.try_get(1)?, uuid_at(r, 2)?, r.try_get(3)?)))
+                    .collect()
+            }
+
+            /// The reason of a revocation op of `number`, if any.
+            pub async fn revocation_reason(&self, number: &str) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT body FROM ops WHERE kind = 'certificate_revoked' AND body LIKE $1 ORDER BY hlc DESC LIMIT 1",
+                )
+                .bind(format!("%\"number\":\"{number}\"%"))
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten())
+            }
+
             pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
                 Ok(sqlx::query_scalar(
                     "SELECT body FROM ops WHERE org_id = $1 AND subject = $2 AND body IS NOT NULL",

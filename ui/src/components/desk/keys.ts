@@ -1,9 +1,13 @@
 // The desk's keyboard: what a key means, apart from what it then does.
 
-/** Window-wide: Ctrl+Z undoes the last check-in, F2 opens the walk-in form. */
-export function deskShortcut(e: KeyboardEvent): 'undo' | 'walkIn' | null {
+/**
+ * Window-wide: Ctrl+Z undoes the last check-in, F2 opens the walk-in form,
+ * F4 prints the certificate of the person just checked out.
+ */
+export function deskShortcut(e: KeyboardEvent): 'undo' | 'walkIn' | 'certificate' | null {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') return 'undo';
   if (e.key === 'F2') return 'walkIn';
+  if (e.key === 'F4') return 'certificate';
   return null;
 }
 

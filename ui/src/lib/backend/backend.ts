@@ -6,6 +6,8 @@
 // whose message is already translated by Rust (see `setLanguage`).
 import type {
   AppStatus,
+  CertificatePreview,
+  CertificatesReport,
   CheckInMethod,
   CloseRequest,
   CheckInOutcome,
@@ -25,9 +27,11 @@ import type {
   ImportReport,
   Lang,
   MergeResult,
+  OrgIdentity,
   PeerEventView,
   PeerJoinView,
   PeerShareView,
+  Printer,
   RegistrationFilter,
   RegistrationPage,
   SearchHit,
@@ -187,6 +191,31 @@ export interface Backend {
   peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView>;
   /** The `peer-event` event: a laptop joined this one (or failed to), or sharing ended. */
   onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void>;
+
+  // ------------------------------------------------------------ certificates
+
+  /** `certificate_preview`: one person's certificate at an event, not yet issued, and its page as SVG. */
+  certificatePreview(visitorId: string, eventId: string, lang: Lang): Promise<CertificatePreview>;
+  /**
+   * `print_certificates`: issues and prints (one job, `copies` of each page)
+   * the certificates of `visitorIds` at the event, or of everyone who
+   * arrived when null. Rejects with printer.* when the printer refuses.
+   */
+  printCertificates(
+    eventId: string,
+    visitorIds: string[] | null,
+    printer: string,
+    copies: number,
+    lang: Lang,
+  ): Promise<CertificatesReport>;
+  /** `save_certificates`: issues and saves as PDF (one file, or one per person in a folder with `split`). */
+  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport>;
+  /** `list_printers`: the system's printers, the default first. */
+  listPrinters(): Promise<Printer[]>;
+  /** `org_identity`: the organisation as certificates print it. */
+  orgIdentity(): Promise<OrgIdentity>;
+  /** `set_org_identity`: changes it (synced to every laptop). */
+  setOrgIdentity(identity: OrgIdentity): Promise<OrgIdentity>;
 
   // ------------------------------------------------------------ dialogs
 

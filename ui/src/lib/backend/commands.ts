@@ -17,6 +17,8 @@ import type { CommandName } from './bindings/CommandName';
 import type { EventName } from './bindings/EventName';
 import type {
   AppStatus,
+  CertificatePreview,
+  CertificatesReport,
   BackendError,
   CheckInMethod,
   CheckInOutcome,
@@ -37,9 +39,11 @@ import type {
   ImportReport,
   Lang,
   MergeResult,
+  OrgIdentity,
   PeerEventView,
   PeerJoinView,
   PeerShareView,
+  Printer,
   RegistrationFilter,
   RegistrationPage,
   SearchHit,
@@ -314,6 +318,38 @@ export class CommandBackend implements Backend {
 
   onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void> {
     return this.transport.listen<PeerEventView>(PEER_EVENT, handler);
+  }
+
+  // ------------------------------------------------------------ certificates
+
+  certificatePreview(visitorId: string, eventId: string, lang: Lang): Promise<CertificatePreview> {
+    return this.call<CertificatePreview>('certificate_preview', { visitorId, eventId, lang });
+  }
+
+  printCertificates(
+    eventId: string,
+    visitorIds: string[] | null,
+    printer: string,
+    copies: number,
+    lang: Lang,
+  ): Promise<CertificatesReport> {
+    return this.call<CertificatesReport>('print_certificates', { eventId, visitorIds, printer, copies, lang });
+  }
+
+  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport> {
+    return this.call<CertificatesReport>('save_certificates', { eventId, visitorIds, path, split, lang });
+  }
+
+  listPrinters(): Promise<Printer[]> {
+    return this.call<Printer[]>('list_printers');
+  }
+
+  orgIdentity(): Promise<OrgIdentity> {
+    return this.call<OrgIdentity>('org_identity');
+  }
+
+  setOrgIdentity(identity: OrgIdentity): Promise<OrgIdentity> {
+    return this.call<OrgIdentity>('set_org_identity', { identity });
   }
 
   // ------------------------------------------------------------ dialogs

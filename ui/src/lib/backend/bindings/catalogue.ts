@@ -46,6 +46,30 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "Erasure cancelled.",
     "fr": "Effacement annulé."
   },
+  "certificate.malformed": {
+    "en": "This is not an Escale certificate code (or it is incomplete): check the number or scan the QR code again.",
+    "fr": "Ce n'est pas un code d'attestation Escale (ou il est incomplet) : vérifiez le numéro ou scannez à nouveau le QR code."
+  },
+  "certificate.no_attendance": {
+    "en": "{name} was not checked in at \"{event}\": certificates are only for people who came.",
+    "fr": "{name} n'a pas été accueilli(e) à « {event} » : une attestation ne se délivre qu'aux personnes venues."
+  },
+  "certificate.not_found": {
+    "en": "No certificate numbered {number} is known on this computer.",
+    "fr": "Aucune attestation ne porte le numéro {number} sur cet ordinateur."
+  },
+  "certificate.other_key": {
+    "en": "Certificate NOT VALID for this organisation: it is signed with another key ({key_id}).",
+    "fr": "Attestation NON VALIDE pour cette organisation : elle est signée par une autre clé ({key_id})."
+  },
+  "certificate.revoked": {
+    "en": "Certificate {number} REVOKED on {date}: {reason}",
+    "fr": "Attestation {number} RÉVOQUÉE le {date} : {reason}"
+  },
+  "certificate.tampered": {
+    "en": "Certificate NOT VALID: the signature does not match. The name, date or duration was changed after it was issued.",
+    "fr": "Attestation NON VALIDE : la signature ne correspond pas. Le nom, la date ou la durée ont été modifiés après sa délivrance."
+  },
   "checkin.nothing_to_undo": {
     "en": "There is no check-in to undo.",
     "fr": "Aucun pointage à annuler."
@@ -333,6 +357,18 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "peer.wrong_code": {
     "en": "Wrong pairing code: nothing was exchanged. Check the code shown on the sharing laptop.",
     "fr": "Code de jumelage incorrect : rien n'a été échangé. Vérifiez le code affiché sur l'ordinateur qui partage."
+  },
+  "printer.failed": {
+    "en": "Printer {printer} did not take the job: {detail}. Nothing is lost: try again or save the PDF.",
+    "fr": "L'imprimante {printer} n'a pas pris le travail : {detail}. Rien n'est perdu : réessayez ou enregistrez le PDF."
+  },
+  "printer.not_found": {
+    "en": "Unknown printer: {printer}. `escale printer list` shows the printers.",
+    "fr": "Imprimante inconnue : {printer}. « escale printer list » affiche les imprimantes."
+  },
+  "printer.unavailable": {
+    "en": "The print service (CUPS) cannot be reached: {detail}. Save the PDF and print it later.",
+    "fr": "Impossible de joindre le service d'impression (CUPS) : {detail}. Enregistrez le PDF et imprimez-le plus tard."
   },
   "request.invalid": {
     "en": "The request does not have the expected shape: {detail}",

@@ -1,0 +1,181 @@
+//! Attendance certificates and badges from the desk: a preview (the page as
+//! SVG, drawn like the PDF), printing through the system's printers, saving
+//! as PDF, and the organisation's identity certificates print.
+
+use escale_core::app::{CertificateView, OrgIdentity};
+use escale_core::Lang;
+use escale_print::printer::{JobOutcome, PrintError, Printer};
+use serde::Serialize;
+use std::time::Duration;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::ErrorBody;
+use crate::state::AppState;
+
+/// A certificate and its first page, drawn as SVG.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CertificatePreview {
+    pub certificate: CertificateView,
+    pub svg: String,
+}
+
+/// What printing or saving certificates did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CertificatesReport {
+    /// Certificates in the job or the files.
+    pub count: u32,
+    /// Of them, printed before with the same content.
+    pub reprints: u32,
+    /// The print job (when printed).
+    pub job: Option<JobOutcome>,
+    /// The files written (when saved).
+    pub files: Vec<String>,
+}
+
+fn print_error(e: PrintError, lang: Lang) -> ErrorBody {
+    ErrorBody::of_problem(
+        &escale_protocol::catalogue::Describe::describe(&e),
+        Some("printer"),
+        lang,
+    )
+}
+
+/// The certificate of one person at an event, not yet issued.
+#[tauri::command]
+pub async fn certificate_preview(
+    state: State<'_, AppState>,
+    visitor_id: String,
+    event_id: String,
+    lang: Lang,
+) -> Result<CertificatePreview, ErrorBody> {
+    let certificate = state
+        .escale
+        .preview_certificate(&visitor_id, &event_id)
+        .await
+        .map_err(|e| state.error(e))?;
+    let svg = escale_print::certificate::preview_svg(&certificate, lang);
+    Ok(CertificatePreview { certificate, svg })
+}
+
+/// Issues the certificates of some people at an event (everyone who
+/// arrived when `visitor_ids` is null).
+async fn issue(
+    state: &AppState,
+    event_id: &str,
+    visitor_ids: Option<Vec<String>>,
+) -> Result<Vec<CertificateView>, ErrorBody> {
+    match visitor_ids {
+        Some(ids) if ids.len() == 1 => state
+            .escale
+            .issue_certificate(&ids[0], event_id)
+            .await
+            .map(|c| vec![c]),
+        Some(ids) => state.escale.issue_certificates_for(event_id, &ids).await,
+        None => state.escale.issue_event_certificates(event_id).await,
+    }
+    .map_err(|e| state.error(e))
+}
+
+fn reprints(certs: &[CertificateView]) -> u32 {
+    certs.iter().filter(|c| c.reprint).count() as u32
+}
+
+/// Issues and prints certificates: one job, `copies` of each page.
+#[tauri::command]
+pub async fn print_certificates(
+    state: State<'_, AppState>,
+    event_id: String,
+    visitor_ids: Option<Vec<String>>,
+    printer: String,
+    copies: u32,
+    lang: Lang,
+) -> Result<CertificatesReport, ErrorBody> {
+    let certs = issue(&state, &event_id, visitor_ids).await?;
+    let count = certs.len() as u32;
+    let reprints = reprints(&certs);
+    let ui_lang = state.lang();
+    let job = tokio::task::spawn_blocking(move || {
+        let pdf = escale_print::certificate::render(&certs, lang);
+        let title = match &certs[..] {
+            [one] => format!("Attestation {}", one.number),
+            _ => format!("Attestations ({})", certs.len()),
+        };
+        escale_print::printer::print(&printer, &pdf, copies, &title, Duration::from_secs(10))
+    })
+    .await
+    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .map_err(|e| print_error(e, ui_lang))?;
+    Ok(CertificatesReport {
+        count,
+        reprints,
+        job: Some(job),
+        files: vec![],
+    })
+}
+
+/// Issues certificates and saves them as PDF: one file at `path`, or with
+/// `split`, one file per person (named after them) in the folder `path`.
+#[tauri::command]
+pub async fn save_certificates(
+    state: State<'_, AppState>,
+    event_id: String,
+    visitor_ids: Option<Vec<String>>,
+    path: String,
+    split: bool,
+    lang: Lang,
+) -> Result<CertificatesReport, ErrorBody> {
+    let certs = issue(&state, &event_id, visitor_ids).await?;
+    let count = certs.len() as u32;
+    let reprints = reprints(&certs);
+    let files = tokio::task::spawn_blocking(move || {
+        escale_print::certificate::save(&certs, lang, std::path::Path::new(&path), split)
+    })
+    .await
+    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .map_err(|e| {
+        state.error(escale_core::Error::Invalid {
+            field: "path",
+            value: e,
+        })
+    })?;
+    Ok(CertificatesReport {
+        count,
+        reprints,
+        job: None,
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+    })
+}
+
+/// The system's printers, the default first.
+#[tauri::command]
+pub async fn list_printers(state: State<'_, AppState>) -> Result<Vec<Printer>, ErrorBody> {
+    let lang = state.lang();
+    tokio::task::spawn_blocking(escale_print::printer::printers)
+        .await
+        .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+        .map_err(|e| print_error(e, lang))
+}
+
+/// The organisation's identity as certificates print it.
+#[tauri::command]
+pub async fn org_identity(state: State<'_, AppState>) -> Result<OrgIdentity, ErrorBody> {
+    state
+        .escale
+        .org_identity()
+        .await
+        .map_err(|e| state.error(e))
+}
+
+/// Sets it (one op, synced to every laptop).
+#[tauri::command]
+pub async fn set_org_identity(
+    state: State<'_, AppState>,
+    identity: OrgIdentity,
+) -> Result<OrgIdentity, ErrorBody> {
+    state
+        .escale
+        .set_org_identity(&identity)
+        .await
+        .map_err(|e| state.error(e))
+}

@@ -1,0 +1,348 @@
+//! Certificates and badges end to end: printed through a real spooler
+//! (CUPS with a cups-pdf queue, read back with `pdftotext`), a stopped
+//! queue that loses nothing, and the hub's verification page checked in a
+//! real browser engine (WebKit's MiniBrowser through WebKitWebDriver).
+
+use escale_tests::browser::Browser;
+use escale_tests::cli::Cli;
+use escale_tests::cups;
+use escale_tests::hub::Hub;
+use std::process::Command;
+use std::time::Duration;
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A laptop with an event, `n` walk-ins checked in and out; returns (event, ids).
+fn laptop_with_visitors(cli: &Cli, names: &[(&str, &str)]) -> (String, Vec<String>) {
+    let ev = cli.ok(&[
+        "event",
+        "create",
+        "--title",
+        "Forum de l'emploi",
+        "--place",
+        "Montreuil",
+        "--start",
+        "2026-11-24 09:00",
+        "--end",
+        "2026-11-24 17:00",
+    ]);
+    let event = ev["id"].as_str().unwrap().to_string();
+    let mut ids = vec![];
+    for (first, last) in names {
+        let v = cli.ok(&[
+            "visitor", "add", "--event", &event, "--first", first, "--last", last,
+        ]);
+        let id = v["visitor"]["id"].as_str().unwrap().to_string();
+        cli.ok(&["checkin", "--event", &event, &id]);
+        cli.ok(&["checkout", "--event", &event, &id]);
+        ids.push(id);
+    }
+    (event, ids)
+}
+
+#[test]
+fn a_certificate_and_twenty_badges_print_through_cups_and_a_stopped_queue_loses_nothing() {
+    if !cups::ready("printing through CUPS") {
+        return;
+    }
+    let cli = Cli::initialised();
+    // Letters of Windows-1252 only: CUPS hands cups-pdf PostScript whose
+    // fonts keep the glyphs of Ł or ễ but not their text (the render tests
+    // read those from Escale's own PDF). The QR code is checked too.
+    let mut names: Vec<(String, String)> = vec![("Anne-Maëlle".into(), "D'Aubigné-Öztürk".into())];
+    for i in 0..19 {
+        names.push((format!("Prénom{i}"), format!("Badge-Numéro{i}")));
+    }
+    let refs: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (event, ids) = laptop_with_visitors(&cli, &refs);
+
+    let printers = cli.ok(&["printer", "list"]);
+    assert!(
+        printers
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == cups::QUEUE),
+        "{printers}"
+    );
+
+    // One certificate, printed: the job is accepted and cups-pdf writes it.
+    let printed = cli.ok(&[
+        "certificate",
+        "print",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[0],
+        "--printer",
+        cups::QUEUE,
+    ]);
+    assert_eq!(printed["job"]["completed"], true, "{printed}");
+    let number = printed["certificates"][0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let file = cups::wait_for_job(&number, Duration::from_secs(30)).unwrap();
+    let text = pdftotext(&file);
+    assert!(text.contains("Anne-Maëlle D'Aubigné-Öztürk"), "{text}");
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("ATTESTATION DE PRÉSENCE"), "{text}");
+    // The QR code on what the spooler wrote decodes to the signed payload.
+    let payload = printed["certificates"][0]["payload"].as_str().unwrap();
+    let png = cli.root().join("printed");
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "200", "-f", "1", "-l", "1", "-png", "-singlefile"])
+        .arg(&file)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let qr = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(png.with_extension("png"))
+        .output()
+        .expect("zbarimg (zbar-tools) runs");
+    assert_eq!(String::from_utf8_lossy(&qr.stdout).trim(), payload);
+
+    // Twenty badges on A4 sheets of ten: two pages, every name.
+    let badges = cli.ok(&[
+        "badge",
+        "print",
+        "--event",
+        &event,
+        "--size",
+        "a4x10",
+        "--printer",
+        cups::QUEUE,
+    ]);
+    assert_eq!(badges["badges"], 20, "{badges}");
+    let job = badges["job"]["job"].as_str().unwrap().to_string();
+    let id = job.rsplit('-').next().unwrap().to_string();
+    let file = cups::wait_for_job(&format!("job_{id}"), Duration::from_secs(30)).unwrap();
+    let text = pdftotext(&file);
+    for (first, last) in &names {
+        assert!(
+            text.contains(&format!("{first} {last}")),
+            "{first} {last} in {text}"
+        );
+    }
+
+    // A stopped queue: the job waits, the person is told, nothing is lost.
+    assert!(Command::new("cupsdisable")
+        .arg(cups::QUEUE)
+        .status()
+        .unwrap()
+        .success());
+    let run = cli.run(&[
+        "--json",
+        "certificate",
+        "print",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[1],
+        "--printer",
+        cups::QUEUE,
+    ]);
+    let _enable = Reenable;
+    let doc = run.data();
+    assert_eq!(doc["job"]["completed"], false, "{doc}");
+    assert!(
+        doc["job"]["waiting"].as_str().unwrap().contains("stopped"),
+        "CUPS's reason is said: {doc}"
+    );
+    let plain = cli.run(&[
+        "certificate",
+        "print",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[1],
+        "--printer",
+        cups::QUEUE,
+    ]);
+    assert!(
+        plain.stdout.contains("attend dans la file"),
+        "{}",
+        plain.stdout
+    );
+    let second = doc["certificates"][0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cups::jobs_named(&second).is_empty(),
+        "a stopped queue prints nothing yet"
+    );
+    assert!(Command::new("cupsenable")
+        .arg(cups::QUEUE)
+        .status()
+        .unwrap()
+        .success());
+    let file = cups::wait_for_job(&second, Duration::from_secs(30)).unwrap();
+    assert!(pdftotext(&file).contains("Badge-Numéro0"));
+
+    // An unknown printer is a clear refusal.
+    let bad = cli.run(&[
+        "--json",
+        "certificate",
+        "print",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[0],
+        "--printer",
+        "Nulle-part",
+    ]);
+    assert_eq!(bad.error_code(), "printer.not_found");
+}
+
+/// Re-enables the queue whatever happens (other tests print to it).
+struct Reenable;
+impl Drop for Reenable {
+    fn drop(&mut self) {
+        let _ = Command::new("cupsenable").arg(cups::QUEUE).status();
+    }
+}
+
+#[test]
+fn the_hub_page_verifies_a_certificate_in_a_browser_and_refuses_a_tampered_or_revoked_one() {
+    if !Browser::available("hub verification page") {
+        return;
+    }
+    let hub = Hub::create("Passerelle Numérique");
+    let _running = hub.start();
+    let cli = Cli::initialised();
+    cli.ok(&["sync", "enroll", &hub.url(), &hub.enrolment_code()]);
+    cli.ok(&["org", "set", "--verify-url", &format!("{}/v", hub.url())]);
+    let (event, ids) = laptop_with_visitors(&cli, &[("Zoë", "Ørsted Çelik"), ("Anne", "Révoquée")]);
+    let out = cli.root().join("a.pdf");
+    let first = cli.ok(&[
+        "certificate",
+        "issue",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[0],
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let payload = first["certificates"][0]["payload"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out2 = cli.root().join("b.pdf");
+    let second = cli.ok(&[
+        "certificate",
+        "issue",
+        "--event",
+        &event,
+        "--visitor",
+        &ids[1],
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    let revoked = second["certificates"][0]["payload"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let revoked_number = second["certificates"][0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli.ok(&[
+        "certificate",
+        "revoke",
+        &revoked_number,
+        "--reason",
+        "délivrée par erreur",
+    ]);
+    cli.ok(&["sync", "now"]);
+
+    // The CLI verifies the PDF file itself.
+    let v = cli.ok(&["certificate", "verify", out.to_str().unwrap()]);
+    assert_eq!(v[0]["name"], "Zoë Ørsted Çelik");
+
+    let browser = Browser::start("en-GB").unwrap();
+    let s = &browser.session;
+    let verdict = |url: &str| -> (String, String) {
+        // A fresh page each time (a new fragment alone would not reload it).
+        s.navigate("about:blank").unwrap();
+        s.navigate(url).unwrap();
+        let text = escale_tests::wait_until(Duration::from_secs(20), || {
+            let el = s.by_test_id("verdict")?;
+            let state = el.attribute("data-state")?.unwrap_or_default();
+            Ok((state == "ok" || state == "bad").then(|| (state, el.text().unwrap_or_default())))
+        })
+        .unwrap();
+        text
+    };
+    let (state, text) = verdict(&format!("{}/v#{payload}", hub.url()));
+    assert_eq!(state, "ok", "{text}");
+    assert_eq!(text, "Certificate VALID");
+    assert_eq!(s.text_of("name").unwrap(), "ZOE ORSTED CELIK");
+    assert_eq!(s.text_of("status").unwrap(), "known to the hub");
+
+    // One changed minute: refused.
+    let mut parts: Vec<String> = payload.split('.').map(str::to_string).collect();
+    parts[4] = (parts[4].parse::<u32>().unwrap() + 60).to_string();
+    let (state, text) = verdict(&format!("{}/v#{}", hub.url(), parts.join(".")));
+    assert_eq!(state, "bad");
+    assert!(
+        text.contains("NOT VALID") && text.contains("signature"),
+        "{text}"
+    );
+
+    // Revoked at the laptop, synced: the page says so, with the reason.
+    let (state, text) = verdict(&format!("{}/v#{revoked}", hub.url()));
+    assert_eq!(state, "bad");
+    assert!(
+        text.contains("REVOKED") && text.contains("délivrée par erreur"),
+        "{text}"
+    );
+
+    // Another organisation's certificate (not enrolled here): refused.
+    let other = Cli::initialised();
+    let (oev, oids) = laptop_with_visitors(&other, &[("Autre", "Organisation")]);
+    let o = other.ok(&[
+        "certificate",
+        "issue",
+        "--event",
+        &oev,
+        "--visitor",
+        &oids[0],
+        "--out",
+        other.root().join("o.pdf").to_str().unwrap(),
+    ]);
+    let foreign = o["certificates"][0]["payload"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (state, text) = verdict(&format!("{}/v#{foreign}", hub.url()));
+    assert_eq!(state, "bad");
+    assert!(text.contains("organisation"), "{text}");
+
+    // A number typed on the page: known to the hub.
+    s.navigate(&format!("{}/v", hub.url())).unwrap();
+    let number = first["certificates"][0]["number"].as_str().unwrap();
+    s.by_test_id("code").unwrap().send_keys(number).unwrap();
+    s.by_test_id("check").unwrap().click().unwrap();
+    escale_tests::wait_until(Duration::from_secs(20), || {
+        let t = s.text_of("verdict")?;
+        Ok(t.contains(number).then_some(()))
+    })
+    .unwrap();
+}
