@@ -257,6 +257,8 @@ export const TestId = {
   CertificateError: 'certificate-error',
   CertificateClose: 'certificate-close',
   DeskCertificate: 'desk-certificate',
+  DeskModeIn: 'desk-mode-in',
+  DeskModeOut: 'desk-mode-out',
   VisitorCertificate: 'visitor-certificate',
   RegistrationsCertificates: 'registrations-certificates',
 

@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { TestId } from '../../lib/testIds';
+import { openApp, text } from '../../test/helpers';
+
+describe('certificates', () => {
+  it('after a departure at the desk, F4 shows the certificate with its hours and saves it as PDF', async () => {
+    const { backend, bridge, people, event, dir, user } = await openApp();
+    const thanh = people.thanh;
+    await backend.checkIn(event.id, { visitorId: thanh.id }, null, 'search');
+    await bridge.control('advance_clock', { ms: (2 * 60 + 35) * 60_000 });
+
+    await user.click(screen.getByTestId(TestId.DeskModeOut));
+    await user.type(screen.getByTestId(TestId.DeskSearch), 'nguyen');
+    await waitFor(() => expect(screen.queryAllByTestId(TestId.DeskResult).length).toBeGreaterThan(0));
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByTestId(TestId.DeskFeedback).dataset.kind).toBe('out'));
+    expect(screen.getByTestId(TestId.DeskCertificate)).toBeTruthy();
+
+    await user.keyboard('{F4}');
+    await screen.findByTestId(TestId.CertificateDialog);
+    await waitFor(() => expect(text(TestId.CertificateTotal)).toBe('Durée attestée : 2 h 35'));
+    const number = text(TestId.CertificateNumber).replace('N° ', '');
+    expect(number).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // The preview is the PDF's page, drawn by Rust: the name exactly as written.
+    const svg = screen.getByTestId(TestId.CertificatePreview).querySelector('svg');
+    expect(svg?.textContent).toContain('Thanh Nguyễn');
+    expect(svg?.textContent).toContain('ATTESTATION DE PRÉSENCE');
+    // A preview issues nothing: the number is given when printed or saved.
+    expect(backend.count('saveCertificates')).toBe(0);
+
+    await user.click(screen.getByTestId(TestId.CertificateSave));
+    const path = join(dir, `attestation-${number}.pdf`);
+    await waitFor(() => expect(text(TestId.CertificateResult)).toBe(`1 attestation(s) enregistrée(s) : ${path}`));
+    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, [thanh.id], path, false, 'fr']);
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // In English on request: the preview follows.
+    await user.click(screen.getByRole('button', { name: 'English' }));
+    await waitFor(() => expect(screen.getByTestId(TestId.CertificatePreview).querySelector('svg')?.textContent).toContain('CERTIFICATE OF ATTENDANCE'));
+
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId(TestId.CertificateDialog)).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId(TestId.DeskSearch)));
+  });
+
+  it('someone who never arrived gets no certificate, and the reason is said', async () => {
+    const { people, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavRegistrations));
+    // Éloïse never arrived: her record offers no certificate.
+    const rows = await screen.findAllByTestId(TestId.RegsRow);
+    const row = rows.find((r) => r.textContent?.includes("N'Diaye-Lefèvre"));
+    expect(row).toBeTruthy();
+    await user.click(row!.querySelector(`[data-testid="${TestId.RegsRowOpen}"]`)!);
+    await screen.findByTestId(TestId.VisitorPanel);
+    await waitFor(() => expect(screen.queryAllByTestId(TestId.VisitorHistoryItem).length).toBe(1));
+    expect(screen.queryByTestId(TestId.VisitorCertificate)).toBeNull();
+    expect(people.eloise.id).toBeTruthy();
+  });
+
+  it('prints nothing for nobody, then saves one file per person who came', async () => {
+    const { backend, event, dir, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavRegistrations));
+    await user.click(await screen.findByTestId(TestId.RegistrationsCertificates));
+    await screen.findByTestId(TestId.CertificateDialog);
+    expect(screen.getByTestId(TestId.CertificateDialog).textContent).toContain('[DÉMO] Forum emploi');
+    await user.click(screen.getByTestId(TestId.CertificateSplit));
+    backend.saveFile = join(dir, 'attestations');
+    await user.click(screen.getByTestId(TestId.CertificateSave));
+    // Chloé Martin arrived (at another desk) and was never checked out.
+    await waitFor(() => expect(text(TestId.CertificateResult)).toContain('1 attestation(s) enregistrée(s)'));
+    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, null, join(dir, 'attestations'), true, 'fr']);
+    const files = readdirSync(join(dir, 'attestations'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^chloe-martin-[0-9A-Z-]{14}\.pdf$/);
+    expect(existsSync(join(dir, 'attestations', files[0]!))).toBe(true);
+  });
+});
+
+describe('organisation', () => {
+  it('saves what certificates print, refusing a wrong SIRET with its field', async () => {
+    const { backend, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavOrg));
+    await screen.findByTestId(TestId.OrgScreen);
+    await waitFor(() => expect((screen.getByTestId(TestId.OrgName) as HTMLInputElement).value).toBe('Passerelle Numérique'));
+    await user.type(screen.getByTestId(TestId.OrgSiret), '1234');
+    await user.type(screen.getByTestId(TestId.OrgSignatory), 'Camille Durand');
+    await user.click(screen.getByTestId(TestId.OrgSave));
+    await waitFor(() => expect(screen.getByTestId(TestId.OrgSiret).getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.queryByTestId(TestId.OrgSaved)).toBeNull();
+
+    await user.clear(screen.getByTestId(TestId.OrgSiret));
+    await user.type(screen.getByTestId(TestId.OrgSiret), '12345678900012');
+    await user.type(screen.getByTestId(TestId.OrgVerifyUrl), 'https://hub.example.org/v');
+    await user.click(screen.getByTestId(TestId.OrgSave));
+    await screen.findByTestId(TestId.OrgSaved);
+    const saved = await backend.orgIdentity();
+    expect(saved.siret).toBe('12345678900012');
+    expect(saved.signatory_name).toBe('Camille Durand');
+    expect(saved.verify_url).toBe('https://hub.example.org/v');
+  });
+});
