@@ -76,6 +76,8 @@ pub fn export(dir: &Path) -> Result<(), String> {
         peer::PeerJoinView,
         certificates::CertificatePreview,
         certificates::CertificatesReport,
+        certificates::BadgesReport,
+        escale_print::badge::BadgeSize,
         core::OrgIdentity,
         escale_print::printer::Printer,
     ];

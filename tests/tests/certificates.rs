@@ -346,3 +346,150 @@ fn the_hub_page_verifies_a_certificate_in_a_browser_and_refuses_a_tampered_or_re
     })
     .unwrap();
 }
+
+/// Must match ui/src/lib/testIds.ts (checked below).
+mod id {
+    pub const EVENTS_SCREEN: &str = "events-screen";
+    pub const EVENT_OPEN: &str = "event-open";
+    pub const DESK_SEARCH: &str = "desk-search";
+    pub const NAV_REGISTRATIONS: &str = "nav-registrations";
+    pub const REGISTRATIONS_CERTIFICATES: &str = "registrations-certificates";
+    pub const REGISTRATIONS_BADGES: &str = "registrations-badges";
+    pub const CERTIFICATE_DIALOG: &str = "certificate-dialog";
+    pub const CERTIFICATE_PRINTER: &str = "certificate-printer";
+    pub const CERTIFICATE_PRINT: &str = "certificate-print";
+    pub const CERTIFICATE_RESULT: &str = "certificate-result";
+    pub const CERTIFICATE_CLOSE: &str = "certificate-close";
+    pub const BADGE_DIALOG: &str = "badge-dialog";
+    pub const BADGE_SIZE: &str = "badge-size";
+    pub const BADGE_PRINTER: &str = "badge-printer";
+    pub const BADGE_PRINT: &str = "badge-print";
+    pub const BADGE_RESULT: &str = "badge-result";
+    pub const ALL: &[&str] = &[
+        EVENTS_SCREEN,
+        EVENT_OPEN,
+        DESK_SEARCH,
+        NAV_REGISTRATIONS,
+        REGISTRATIONS_CERTIFICATES,
+        REGISTRATIONS_BADGES,
+        CERTIFICATE_DIALOG,
+        CERTIFICATE_PRINTER,
+        CERTIFICATE_PRINT,
+        CERTIFICATE_RESULT,
+        CERTIFICATE_CLOSE,
+        BADGE_DIALOG,
+        BADGE_SIZE,
+        BADGE_PRINTER,
+        BADGE_PRINT,
+        BADGE_RESULT,
+    ];
+}
+
+#[test]
+fn the_test_ids_used_here_exist_in_the_ui_list() {
+    escale_tests::ui::assert_test_ids_exist(id::ALL);
+}
+
+/// The cups-pdf files that appeared since `before` whose name contains `needle`.
+fn new_job(before: &[std::path::PathBuf], needle: &str) -> std::path::PathBuf {
+    let mut found = None;
+    escale_tests::wait_until(Duration::from_secs(40), || {
+        let now: Vec<_> = cups::jobs_named(needle)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        Ok(now.into_iter().next())
+    })
+    .map(|p| found = Some(p))
+    .unwrap_or_else(|e| panic!("a new *{needle}* job file: {e}"));
+    let path = found.unwrap();
+    // Written whole: its size stops changing.
+    cups::wait_for_job(
+        &path.file_name().unwrap().to_string_lossy(),
+        Duration::from_secs(30),
+    )
+    .unwrap()
+}
+
+fn pages(path: &std::path::Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_app_prints_the_certificates_of_everyone_who_came_and_twenty_badges_through_cups() {
+    use escale_tests::desktop::Desktop;
+    use escale_tests::ui::{click, set_value, LOAD, REACT};
+    if !cups::ready("printing from the app") || !Desktop::available("printing from the app") {
+        return;
+    }
+    let cli = Cli::initialised();
+    let names: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("Prénom{i:02}"), format!("Présent-Numéro{i:02}")))
+        .collect();
+    let refs: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    laptop_with_visitors(&cli, &refs);
+
+    let desktop = Desktop::start().expect("Xvfb and tauri-driver start");
+    let app = desktop.open(&cli.data_dir()).expect("the app starts");
+    app.wait_for(id::EVENTS_SCREEN, LOAD)
+        .expect("the events list");
+    click(&app, id::EVENT_OPEN);
+    app.wait_for(id::DESK_SEARCH, LOAD).expect("the desk");
+    click(&app, id::NAV_REGISTRATIONS);
+
+    // Everyone who came: one job of twenty pages.
+    click(&app, id::REGISTRATIONS_CERTIFICATES);
+    app.wait_for(id::CERTIFICATE_DIALOG, REACT)
+        .expect("the dialog opens");
+    app.wait_for_text(id::CERTIFICATE_PRINTER, LOAD, |t| t.contains(cups::QUEUE))
+        .expect("the CUPS queue is offered");
+    set_value(&app, id::CERTIFICATE_PRINTER, cups::QUEUE);
+    let before = cups::jobs_named("ttestations");
+    click(&app, id::CERTIFICATE_PRINT);
+    app.wait_for_text(id::CERTIFICATE_RESULT, LOAD, |t| {
+        t.contains("20 attestation(s) imprimée(s) sur PDF")
+    })
+    .expect("the job is accepted and printed");
+    let file = new_job(&before, "ttestations");
+    assert_eq!(pages(&file), 20);
+    let text = pdftotext(&file);
+    for (first, last) in &names {
+        assert!(text.contains(&format!("{first} {last}")), "{first} {last}");
+    }
+    click(&app, id::CERTIFICATE_CLOSE);
+
+    // Twenty badges on A4 sheets of ten.
+    click(&app, id::REGISTRATIONS_BADGES);
+    app.wait_for(id::BADGE_DIALOG, REACT)
+        .expect("the badge dialog opens");
+    set_value(&app, id::BADGE_SIZE, "a4x10");
+    app.wait_for_text(id::BADGE_PRINTER, LOAD, |t| t.contains(cups::QUEUE))
+        .expect("the CUPS queue is offered");
+    set_value(&app, id::BADGE_PRINTER, cups::QUEUE);
+    let before = cups::jobs_named("Badges");
+    click(&app, id::BADGE_PRINT);
+    app.wait_for_text(id::BADGE_RESULT, LOAD, |t| {
+        t.contains("20 badge(s) imprimé(s) sur PDF")
+    })
+    .expect("the badges are printed");
+    let file = new_job(&before, "Badges");
+    assert_eq!(pages(&file), 2);
+    let text = pdftotext(&file);
+    for (first, last) in &names {
+        assert!(
+            text.contains(first) && text.contains(last),
+            "{first} {last}: {text}"
+        );
+    }
+}

@@ -7,35 +7,31 @@
 //! half-used sheet is used up. A name that does not fit shrinks, then wraps.
 
 use crate::canvas::{fit, Align, Face, Fonts, Page};
-
+use escale_core::app::BadgeData;
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use serde::Serialize;
 
-/// One badge's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Badge {
-    pub name: String,
-    pub org: String,
-    pub event: String,
-    /// What the QR code holds: the code the desk's scanner reads.
-    pub code: String,
-}
-
 /// A label or sheet format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum BadgeSize {
     /// Brother QL, 62 mm continuous roll, cut at 90 mm.
+    #[serde(rename = "brother-62")]
     Brother62,
     /// Brother QL, DK-11202, 62×100 mm.
+    #[serde(rename = "brother-62x100")]
     Brother62x100,
     /// Dymo LabelWriter, 54×101 mm.
+    #[serde(rename = "dymo-54x101")]
     Dymo54x101,
     /// A6 card, 105×148 mm.
+    #[serde(rename = "a6")]
     A6,
     /// A4 sheet of 8 labels, 2×4, 60×90 mm.
+    #[serde(rename = "a4x8")]
     A4x8,
     /// A4 sheet of 10 labels, 2×5, 54×90 mm.
+    #[serde(rename = "a4x10")]
     A4x10,
 }
 
@@ -94,9 +90,9 @@ impl BadgeSize {
     }
 }
 
-/// One PDF of badges; `start` (0-based) skips the labels already used on
-/// the first sheet.
-pub fn render(badges: &[Badge], size: BadgeSize, start: usize) -> Vec<u8> {
+/// One PDF of badges of the organisation `org`; `start` (0-based) skips
+/// the labels already used on the first sheet.
+pub fn render(badges: &[BadgeData], org: &str, size: BadgeSize, start: usize) -> Vec<u8> {
     let mut doc = PdfDocument::new("Badges");
     doc.metadata.info.creator = "Escale".into();
     let fonts = Fonts::add_to(&mut doc);
@@ -114,6 +110,7 @@ pub fn render(badges: &[Badge], size: BadgeSize, start: usize) -> Vec<u8> {
         draw(
             &mut page,
             b,
+            org,
             mx + col as f32 * lw,
             my + row as f32 * lh,
             lw,
@@ -132,14 +129,15 @@ pub fn render(badges: &[Badge], size: BadgeSize, start: usize) -> Vec<u8> {
         .save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
-fn draw(p: &mut Page<'_>, b: &Badge, x: f32, top: f32, w: f32, h: f32) {
+#[allow(clippy::too_many_arguments)]
+fn draw(p: &mut Page<'_>, b: &BadgeData, org: &str, x: f32, top: f32, w: f32, h: f32) {
     let pad = (h * 0.08).max(3.0);
     let qr = (h * 0.42).clamp(20.0, 40.0);
     let text_w = w - 2.0 * pad - qr - 2.0;
     let pt = |mm: f32| mm * 72.0 / 25.4;
     p.fill_color(0.1, 0.2, 0.35);
     let org_size = (h * 0.16).clamp(7.0, 11.0);
-    let (os, ol) = fit(Face::Bold, org_size, 6.0, &b.org, pt(w - 2.0 * pad));
+    let (os, ol) = fit(Face::Bold, org_size, 6.0, org, pt(w - 2.0 * pad));
     p.lines(
         Face::Bold,
         os,

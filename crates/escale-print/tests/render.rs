@@ -3,8 +3,9 @@
 //! `pdffonts` shows embedded subset fonts, `zbarimg` decodes the QR code on
 //! the `pdftoppm` rendering and it verifies; one certificate ≤ 60 KB.
 
+use escale_core::app::BadgeData;
 use escale_core::app::CertificateView;
-use escale_print::badge::{self, Badge, BadgeSize};
+use escale_print::badge::{self, BadgeSize};
 use escale_print::certificate;
 use escale_protocol::certificate::{Payload, SigningKey};
 use escale_protocol::Lang;
@@ -145,20 +146,21 @@ fn certificates_print_every_name_exactly_with_subset_fonts_and_a_qr_code_that_ve
 #[test]
 fn badges_fit_every_size_and_their_codes_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let badges: Vec<Badge> = HARD_NAMES
+    let badges: Vec<BadgeData> = HARD_NAMES
         .iter()
         .map(|s| s.to_string())
         .chain([long_name()])
         .enumerate()
-        .map(|(i, name)| Badge {
+        .map(|(i, name)| BadgeData {
+            visitor_id: uuid::Uuid::from_u128(i as u128),
             name,
-            org: "Association Escale Numérique".into(),
             event: "Forum de l'emploi de Montreuil".into(),
             code: format!("ESC-{i}K7Q2M"),
         })
         .collect();
+    let org = "Association Escale Numérique";
     for size in BadgeSize::ALL {
-        let bytes = badge::render(&badges, size, 0);
+        let bytes = badge::render(&badges, org, size, 0);
         let pdf = dir.path().join(format!("{}.pdf", size.name()));
         std::fs::write(&pdf, &bytes).unwrap();
         // Reading order (no -layout): each label's text is one block.
@@ -195,7 +197,7 @@ fn badges_fit_every_size_and_their_codes_scan() {
     }
     // A half-used sheet: starting at label 7 of 8, five badges take two pages.
     let pdf = dir.path().join("start.pdf");
-    std::fs::write(&pdf, badge::render(&badges, BadgeSize::A4x8, 6)).unwrap();
+    std::fs::write(&pdf, badge::render(&badges, org, BadgeSize::A4x8, 6)).unwrap();
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Pages:           2"), "{info}");
 }

@@ -1,9 +1,10 @@
-//! Attendance certificates and badges from the desk: a preview (the page as
-//! SVG, drawn like the PDF), printing through the system's printers, saving
-//! as PDF, and the organisation's identity certificates print.
+//! Attendance certificates and name badges from the desk: a preview (the
+//! page as SVG, drawn like the PDF), printing through the system's printers,
+//! saving as PDF, and the organisation's identity certificates print.
 
 use escale_core::app::{CertificateView, OrgIdentity};
 use escale_core::Lang;
+use escale_print::badge::BadgeSize;
 use escale_print::printer::{JobOutcome, PrintError, Printer};
 use serde::Serialize;
 use std::time::Duration;
@@ -178,4 +179,97 @@ pub async fn set_org_identity(
         .set_org_identity(&identity)
         .await
         .map_err(|e| state.error(e))
+}
+
+/// What printing or saving badges did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BadgesReport {
+    pub count: u32,
+    /// The print job (when printed).
+    pub job: Option<JobOutcome>,
+    /// The file written (when saved).
+    pub file: Option<String>,
+}
+
+/// The badges' PDF of some people registered at an event (all when null).
+async fn badges_pdf(
+    state: &AppState,
+    event_id: &str,
+    visitor_ids: Option<Vec<String>>,
+    size: BadgeSize,
+    start: u32,
+) -> Result<(u32, Vec<u8>), ErrorBody> {
+    let org = state
+        .escale
+        .org_identity()
+        .await
+        .map_err(|e| state.error(e))?;
+    let badges = state
+        .escale
+        .badges(event_id, &visitor_ids.unwrap_or_default())
+        .await
+        .map_err(|e| state.error(e))?;
+    let count = badges.len() as u32;
+    let pdf = tokio::task::spawn_blocking(move || {
+        escale_print::badge::render(&badges, &org.name, size, start.saturating_sub(1) as usize)
+    })
+    .await
+    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?;
+    Ok((count, pdf))
+}
+
+/// Prints name badges; `start` is the first free label of a sheet (1: top left).
+#[tauri::command]
+pub async fn print_badges(
+    state: State<'_, AppState>,
+    event_id: String,
+    visitor_ids: Option<Vec<String>>,
+    size: BadgeSize,
+    start: u32,
+    printer: String,
+    copies: u32,
+) -> Result<BadgesReport, ErrorBody> {
+    let (count, pdf) = badges_pdf(&state, &event_id, visitor_ids, size, start).await?;
+    let lang = state.lang();
+    let job = tokio::task::spawn_blocking(move || {
+        escale_print::printer::print(
+            &printer,
+            &pdf,
+            copies,
+            &format!("Badges ({count})"),
+            Duration::from_secs(10),
+        )
+    })
+    .await
+    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .map_err(|e| print_error(e, lang))?;
+    Ok(BadgesReport {
+        count,
+        job: Some(job),
+        file: None,
+    })
+}
+
+/// Saves name badges as one PDF at `path`.
+#[tauri::command]
+pub async fn save_badges(
+    state: State<'_, AppState>,
+    event_id: String,
+    visitor_ids: Option<Vec<String>>,
+    size: BadgeSize,
+    start: u32,
+    path: String,
+) -> Result<BadgesReport, ErrorBody> {
+    let (count, pdf) = badges_pdf(&state, &event_id, visitor_ids, size, start).await?;
+    escale_print::write_pdf(std::path::Path::new(&path), &pdf).map_err(|e| {
+        state.error(escale_core::Error::Invalid {
+            field: "path",
+            value: e,
+        })
+    })?;
+    Ok(BadgesReport {
+        count,
+        job: None,
+        file: Some(path),
+    })
 }

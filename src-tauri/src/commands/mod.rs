@@ -72,6 +72,8 @@ commands![
     certificates::certificate_preview,
     certificates::print_certificates,
     certificates::save_certificates,
+    certificates::print_badges,
+    certificates::save_badges,
     certificates::list_printers,
     certificates::org_identity,
     certificates::set_org_identity,

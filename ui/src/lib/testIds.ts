@@ -261,6 +261,17 @@ export const TestId = {
   DeskModeOut: 'desk-mode-out',
   VisitorCertificate: 'visitor-certificate',
   RegistrationsCertificates: 'registrations-certificates',
+  RegistrationsBadges: 'registrations-badges',
+  BadgeDialog: 'badge-dialog',
+  BadgeSize: 'badge-size',
+  BadgeStart: 'badge-start',
+  BadgePrinter: 'badge-printer',
+  BadgeCopies: 'badge-copies',
+  BadgePrint: 'badge-print',
+  BadgeSave: 'badge-save',
+  BadgeResult: 'badge-result',
+  BadgeError: 'badge-error',
+  BadgeClose: 'badge-close',
 
   // organisation
   OrgScreen: 'org-screen',

@@ -8,7 +8,7 @@ use crate::args::{
 use crate::output::{fields, or_dash, table, Failure, Reply, Ui};
 use escale_core::app::{CertificateView, OrgIdentity};
 use escale_core::{Error, Escale};
-use escale_print::badge::{self, Badge, BadgeSize};
+use escale_print::badge::{self, BadgeSize};
 use escale_print::printer::{self, PrintError};
 use escale_protocol::catalogue::{m, Problem};
 use escale_protocol::certificate::name_hash;
@@ -318,17 +318,8 @@ async fn badge_print(app: &Escale, a: &BadgePrintArgs, ui: Ui) -> Result<Reply, 
         value: a.size.clone(),
     })?;
     let org = app.org_identity().await?;
-    let data = app.badges(&a.event.event, &a.visitors).await?;
-    let badges: Vec<Badge> = data
-        .iter()
-        .map(|b| Badge {
-            name: b.name.clone(),
-            org: org.name.clone(),
-            event: b.event.clone(),
-            code: b.code.clone(),
-        })
-        .collect();
-    let pdf = badge::render(&badges, size, a.start.saturating_sub(1));
+    let badges = app.badges(&a.event.event, &a.visitors).await?;
+    let pdf = badge::render(&badges, &org.name, size, a.start.saturating_sub(1));
     if let Some(out) = &a.out {
         let files = write_file(out, &pdf)?;
         return Reply::new(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { screen, waitFor } from '@testing-library/svelte';
@@ -76,6 +77,30 @@ describe('certificates', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^chloe-martin-[0-9A-Z-]{14}\.pdf$/);
     expect(existsSync(join(dir, 'attestations', files[0]!))).toBe(true);
+  });
+});
+
+describe('badges', () => {
+  it('saves the badges of everyone registered on a half-used A4 sheet of 8, remembering the size', async () => {
+    const { backend, event, dir, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavRegistrations));
+    await user.click(await screen.findByTestId(TestId.RegistrationsBadges));
+    await screen.findByTestId(TestId.BadgeDialog);
+    await user.selectOptions(screen.getByTestId(TestId.BadgeSize), 'a4x8');
+    const start = screen.getByTestId(TestId.BadgeStart);
+    await user.clear(start);
+    await user.type(start, '7');
+    await user.click(screen.getByTestId(TestId.BadgeSave));
+    const path = join(dir, 'badges-a4x8.pdf');
+    await waitFor(() => expect(text(TestId.BadgeResult)).toBe(`8 badge(s) enregistré(s) : ${path}`));
+    expect(backend.lastArgs('saveBadges')).toEqual([event.id, null, 'a4x8', 7, path]);
+    // Labels 7 and 8 of the first sheet, then six on a second one.
+    const info = execFileSync('pdfinfo', [path]).toString();
+    expect(info).toMatch(/Pages:\s+2\n/);
+    const words = execFileSync('pdftotext', [path, '-']).toString().replace(/\s+/g, ' ');
+    expect(words).toContain('Thanh Nguyễn');
+    expect(words).toContain("Éloïse N'Diaye-Lefèvre");
+    expect(globalThis.localStorage?.getItem('escale.badgeSize') ?? 'a4x8').toBe('a4x8');
   });
 });
 

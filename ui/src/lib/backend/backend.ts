@@ -6,6 +6,8 @@
 // whose message is already translated by Rust (see `setLanguage`).
 import type {
   AppStatus,
+  BadgeSize,
+  BadgesReport,
   CertificatePreview,
   CertificatesReport,
   CheckInMethod,
@@ -210,6 +212,13 @@ export interface Backend {
   ): Promise<CertificatesReport>;
   /** `save_certificates`: issues and saves as PDF (one file, or one per person in a folder with `split`). */
   saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport>;
+  /**
+   * `print_badges`: name badges of `visitorIds` (everyone registered when
+   * null) on a label size; `start` is a sheet's first free label (1: top left).
+   */
+  printBadges(eventId: string, visitorIds: string[] | null, size: BadgeSize, start: number, printer: string, copies: number): Promise<BadgesReport>;
+  /** `save_badges`: the same, as one PDF at `path`. */
+  saveBadges(eventId: string, visitorIds: string[] | null, size: BadgeSize, start: number, path: string): Promise<BadgesReport>;
   /** `list_printers`: the system's printers, the default first. */
   listPrinters(): Promise<Printer[]>;
   /** `org_identity`: the organisation as certificates print it. */

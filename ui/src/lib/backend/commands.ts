@@ -17,6 +17,8 @@ import type { CommandName } from './bindings/CommandName';
 import type { EventName } from './bindings/EventName';
 import type {
   AppStatus,
+  BadgeSize,
+  BadgesReport,
   CertificatePreview,
   CertificatesReport,
   BackendError,
@@ -338,6 +340,14 @@ export class CommandBackend implements Backend {
 
   saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport> {
     return this.call<CertificatesReport>('save_certificates', { eventId, visitorIds, path, split, lang });
+  }
+
+  printBadges(eventId: string, visitorIds: string[] | null, size: BadgeSize, start: number, printer: string, copies: number): Promise<BadgesReport> {
+    return this.call<BadgesReport>('print_badges', { eventId, visitorIds, size, start, printer, copies });
+  }
+
+  saveBadges(eventId: string, visitorIds: string[] | null, size: BadgeSize, start: number, path: string): Promise<BadgesReport> {
+    return this.call<BadgesReport>('save_badges', { eventId, visitorIds, size, start, path });
   }
 
   listPrinters(): Promise<Printer[]> {

@@ -2,6 +2,8 @@
 
 export type { AppStatus } from './AppStatus';
 export type { Ask } from './Ask';
+export type { BadgeSize } from './BadgeSize';
+export type { BadgesReport } from './BadgesReport';
 export type { CertificatePreview } from './CertificatePreview';
 export type { CertificateView } from './CertificateView';
 export type { CertificatesReport } from './CertificatesReport';
