@@ -355,8 +355,13 @@ impl State {
                     ch,
                 );
             }
-            OpBody::CertificateRevoked { number, reason } => {
+            OpBody::CertificateRevoked {
+                number,
+                visitor_id,
+                reason,
+            } => {
                 let fields = [
+                    ("visitor_id", Value::String(visitor_id.to_string())),
                     ("revoked_ms", Value::from(op.hlc.ms())),
                     ("revoke_reason", Value::String(reason.clone())),
                 ];
@@ -577,7 +582,7 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
                 Ok(())
             }
         }
-        OpBody::CertificateRevoked { number, reason } => {
+        OpBody::CertificateRevoked { number, reason, .. } => {
             if certificate::parse_number(number).as_deref() != Some(number.as_str()) {
                 Err("certificate number invalid".into())
             } else if reason.len() > 2_000 {

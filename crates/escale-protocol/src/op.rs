@@ -84,8 +84,14 @@ pub enum OpBody {
         name: String,
         key_id: String,
     },
-    /// A certificate no longer attests anything (issued by mistake).
-    CertificateRevoked { number: String, reason: String },
+    /// A certificate no longer attests anything (issued by mistake). It
+    /// names the certificate's holder, so that an erasure removes it in
+    /// whatever order the two arrive.
+    CertificateRevoked {
+        number: String,
+        visitor_id: Uuid,
+        reason: String,
+    },
     /// An op whose body was dropped because its subject was erased.
     #[serde(skip)]
     Redacted { kind: String, subject: Option<Uuid> },
@@ -179,7 +185,8 @@ impl OpBody {
                 .and_then(|s| Uuid::parse_str(s).ok()),
             OpBody::CheckIn { visitor_id, .. }
             | OpBody::Consent { visitor_id, .. }
-            | OpBody::CertificateIssued { visitor_id, .. } => Some(*visitor_id),
+            | OpBody::CertificateIssued { visitor_id, .. }
+            | OpBody::CertificateRevoked { visitor_id, .. } => Some(*visitor_id),
             OpBody::Erase { visitor_id } => Some(*visitor_id),
             OpBody::Redacted { subject, .. } | OpBody::Undecodable { subject, .. } => *subject,
             _ => None,

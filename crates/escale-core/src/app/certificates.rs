@@ -946,6 +946,7 @@ impl Escale {
             .ok_or(Error::Required { field: "reason" })?;
         self.commit(vec![OpBody::CertificateRevoked {
             number: row.number.clone(),
+            visitor_id: row.visitor_id,
             reason,
         }])
         .await?;

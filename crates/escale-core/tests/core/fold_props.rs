@@ -64,6 +64,12 @@ enum Gen {
         a: u128,
         b: u128,
     },
+    /// A certificate issued (or printed again with other hours), or revoked.
+    Certificate {
+        v: u128,
+        minutes: u8,
+        revoke: bool,
+    },
     Junk,
 }
 
@@ -78,6 +84,7 @@ fn gen_op() -> impl Strategy<Value = Gen> {
         2 => (0..VISITORS, 0..VISITORS).prop_map(|(loser, winner)| Gen::Merge { loser, winner }),
         1 => (0..VISITORS).prop_map(|v| Gen::Erase { v }),
         1 => (0..VISITORS, 0..VISITORS).prop_map(|(a, b)| Gen::NotDuplicate { a, b }),
+        2 => (0..VISITORS, 0u8..4, any::<bool>()).prop_map(|(v, minutes, revoke)| Gen::Certificate { v, minutes, revoke }),
         1 => Just(Gen::Junk),
     ]
 }
@@ -185,6 +192,35 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                 a: visitor(*a),
                 b: visitor(*b),
             },
+            Gen::Certificate { v, minutes, revoke } => {
+                let number = escale_protocol::certificate::number(
+                    Uuid::from_u128(0xA),
+                    "presence",
+                    &escale_protocol::certificate::Scope::Event(event()),
+                    visitor(*v),
+                );
+                if *revoke {
+                    OpBody::CertificateRevoked {
+                        number,
+                        visitor_id: visitor(*v),
+                        reason: "erreur".into(),
+                    }
+                } else {
+                    OpBody::CertificateIssued {
+                        number,
+                        visitor_id: visitor(*v),
+                        event_id: Some(event()),
+                        series: None,
+                        template: "presence".into(),
+                        period_from: "2026-12-03".into(),
+                        period_to: "2026-12-03".into(),
+                        minutes: i64::from(*minutes) * 30,
+                        spans: format!("2026-12-03 09:00-{:02}:00", 9 + minutes),
+                        name: format!("Personne {v}"),
+                        key_id: "K".into(),
+                    }
+                }
+            }
             Gen::Junk => OpBody::Set {
                 entity: Entity::Visitor,
                 id: visitor(0),
