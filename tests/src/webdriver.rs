@@ -16,6 +16,7 @@ pub mod keys {
     pub const CONTROL: &str = "\u{E009}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const F2: &str = "\u{E032}";
+    pub const F4: &str = "\u{E034}";
 }
 
 /// How often the `wait_*` helpers look again.

@@ -197,6 +197,24 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
         ]);
     }
     cli.ok(&["demo", "--visitors", "0"]);
+    // What certificates print: the organisation's identity, the event's partner.
+    cli.ok(&[
+        "org",
+        "set",
+        "--address",
+        "12 rue de la Paix, 93100 Montreuil",
+        "--siret",
+        "123 456 789 00012",
+        "--signatory",
+        "Camille Durand",
+        "--role",
+        if lang == "fr" { "coordinatrice" } else { "coordinator" },
+        "--issue-place",
+        "Montreuil",
+        "--verify-url",
+        "https://hub.passerelle.example/v",
+    ]);
+    cli.ok(&["event", "edit", &event_id, "--partner", "France Travail Villeneuve"]);
 
     // Events: the list (reloaded by opening and closing the form), an event with its sessions.
     click(&app, "event-new");
@@ -270,6 +288,20 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     shot("desk-unknown");
     type_into(&app, "desk-search", keys::ESCAPE);
 
+    // Departures, and the certificate printed right after one (F4).
+    click(&app, "desk-mode-out");
+    type_into(&app, "desk-search", "ndiaye");
+    wait_results(&app);
+    type_into(&app, "desk-search", keys::ENTER);
+    wait_feedback(&app, "out");
+    shot("desk-departure");
+    type_into(&app, "desk-search", keys::F4);
+    app.wait_for("certificate-number", LOAD).unwrap();
+    std::thread::sleep(SETTLE);
+    shot("certificate");
+    click(&app, "certificate-close");
+    click(&app, "desk-mode-in");
+
     // Sessions: two people into the workshop.
     click(&app, "nav-sessions");
     set_value(&app, "session-picker", workshop["id"].as_str().unwrap());
@@ -298,6 +330,11 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     app.wait_for("visitor-history", LOAD).unwrap();
     shot("visitor");
     click(&app, "visitor-close");
+    click(&app, "registrations-badges");
+    app.wait_for("badge-dialog", REACT).unwrap();
+    std::thread::sleep(SETTLE);
+    shot("badges");
+    click(&app, "badge-close");
 
     // Import: five new people, three already known, one row without a name.
     let more = files.path().join("inscrits-semaine-2.csv");
@@ -368,6 +405,12 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     click(&app, "nav-sync");
     app.wait_for("sync-enroll", REACT).unwrap();
     shot("sync");
+
+    // What certificates print.
+    click(&app, "nav-org");
+    app.wait_for("org-screen", REACT).unwrap();
+    std::thread::sleep(SETTLE);
+    shot("org");
 }
 
 /// `count` people as French Excel saves a sign-up sheet (BOM, `;`, CRLF).

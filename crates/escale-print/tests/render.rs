@@ -201,3 +201,50 @@ fn badges_fit_every_size_and_their_codes_scan() {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Pages:           2"), "{info}");
 }
+
+/// The pictures of `docs/screenshots/`: every template and badge size,
+/// rendered at 1280 px wide from invented people. Run by hand after a
+/// layout change: `cargo test -p escale-print --test render -- --ignored`.
+#[test]
+#[ignore]
+fn docs_pictures() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    let dir = tempfile::tempdir().unwrap();
+    let png = |pdf: &Path, name: &str, width: u32| {
+        let target = out.join(name);
+        tool(
+            "pdftoppm",
+            &["-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to-x", &width.to_string(), "-scale-to-y", "-1", pdf.to_str().unwrap(), target.to_str().unwrap()],
+        );
+    };
+    for (name, series, lang) in [
+        ("certificate-presence-fr", false, Lang::Fr),
+        ("certificate-presence-en", false, Lang::En),
+        ("certificate-assiduity-fr", true, Lang::Fr),
+    ] {
+        let pdf = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&pdf, certificate::render(&[view(HARD_NAMES[0], series)], lang)).unwrap();
+        png(&pdf, name, 1280);
+    }
+    let pdf = dir.path().join("long.pdf");
+    std::fs::write(&pdf, certificate::render(&[view(&long_name(), false)], Lang::Fr)).unwrap();
+    png(&pdf, "certificate-long-name-fr", 1280);
+    let badges: Vec<BadgeData> = HARD_NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .chain([long_name()])
+        .enumerate()
+        .map(|(i, name)| BadgeData {
+            visitor_id: uuid::Uuid::from_u128(i as u128),
+            name,
+            event: "Forum de l'emploi de Montreuil".into(),
+            code: format!("E{i}K7Q2MX"),
+        })
+        .collect();
+    for size in BadgeSize::ALL {
+        let pdf = dir.path().join(format!("{}.pdf", size.name()));
+        std::fs::write(&pdf, badge::render(&badges, "Association Escale Numérique", size, 0)).unwrap();
+        let width = if size.per_page() > 1 { 1280 } else { 800 };
+        png(&pdf, &format!("badge-{}", size.name()), width);
+    }
+}

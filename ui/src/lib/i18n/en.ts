@@ -412,6 +412,7 @@ export const en: Messages = {
   'cert.printed': '{n} certificate(s) printed on {printer}.',
   'cert.waiting': 'The job is waiting in the queue of {printer} ({why}). It will print once the printer is ready: nothing is lost.',
   'cert.saved': '{n} certificate(s) saved: {path}',
+  'cert.reprints': ' Of them, {n} printed again: same number as before.',
   'cert.none': 'Nobody has been checked in at this event yet.',
   'cert.preview': 'Preview of {name}’s certificate',
   'badge.title': 'Name badges',

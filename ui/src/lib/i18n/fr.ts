@@ -420,6 +420,7 @@ export const fr = {
   'cert.printed': '{n} attestation(s) imprimée(s) sur {printer}.',
   'cert.waiting': 'Le travail attend dans la file de {printer} ({why}). Il partira quand l’imprimante sera prête : rien n’est perdu.',
   'cert.saved': '{n} attestation(s) enregistrée(s) : {path}',
+  'cert.reprints': ' Dont {n} réimpression(s) : même numéro qu’avant.',
   'cert.none': 'Personne n’a encore été accueilli à cet événement.',
   'cert.preview': 'Aperçu de l’attestation de {name}',
   'badge.title': 'Badges nominatifs',
