@@ -144,7 +144,16 @@ $(ESCALE_SCHEMA1_BIN):
 	  --target-dir $(SCHEMA1_DIR)/target
 # Lists, exports, figures and duplicates (crates/escale-core/benches/lists.rs), by crowd size.
 LISTS_SIZES := 10000 100000 1000000
-bench: $(ESCALE_SCHEMA1_BIN)
+# LibreOffice Writer is the certificates benchmark's baseline (what a
+# coordinator does today: one document per person converted to PDF); only
+# `make bench` installs it.
+BENCH_APT_PACKAGES := libreoffice-writer-nogui
+bench-deps:
+	@dpkg -s $(BENCH_APT_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BENCH_APT_PACKAGES); }
+.PHONY: bench-deps
+
+bench: $(ESCALE_SCHEMA1_BIN) bench-deps cups
 	cargo bench -p escale-core --bench core --no-run
 	@for s in $(CORE_BENCHES); do \
 	  echo "=== $$s"; cargo bench -q -p escale-core --bench core -- $$s; \

@@ -208,13 +208,23 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
         "--signatory",
         "Camille Durand",
         "--role",
-        if lang == "fr" { "coordinatrice" } else { "coordinator" },
+        if lang == "fr" {
+            "coordinatrice"
+        } else {
+            "coordinator"
+        },
         "--issue-place",
         "Montreuil",
         "--verify-url",
         "https://hub.passerelle.example/v",
     ]);
-    cli.ok(&["event", "edit", &event_id, "--partner", "France Travail Villeneuve"]);
+    cli.ok(&[
+        "event",
+        "edit",
+        &event_id,
+        "--partner",
+        "France Travail Villeneuve",
+    ]);
 
     // Events: the list (reloaded by opening and closing the form), an event with its sessions.
     click(&app, "event-new");

@@ -9,6 +9,7 @@
 //! `cargo bench -p escale-print --bench certificates`
 
 use escale_print::certificate::{render, sample};
+
 use escale_protocol::certificate::SigningKey;
 use escale_protocol::Lang;
 use escale_testkit::bench::record;
@@ -71,12 +72,16 @@ fn main() {
     let t = Instant::now();
     let one = render(&views, Lang::Fr);
     let one_s = t.elapsed().as_secs_f64();
+    // One file per person, as `escale certificate issue --split` and the
+    // app's "one file per person" write them (on every core).
+    let out = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
-    let sizes: Vec<usize> = views
-        .iter()
-        .map(|v| render(std::slice::from_ref(v), Lang::Fr).len())
-        .collect();
+    let files = escale_print::certificate::save(&views, Lang::Fr, out.path(), true).expect("saved");
     let files_s = t.elapsed().as_secs_f64();
+    let sizes: Vec<usize> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len() as usize).unwrap_or(0))
+        .collect();
     let max_kb = *sizes.iter().max().unwrap_or(&0) as f64 / 1024.0;
     let avg_kb = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64 / 1024.0;
     println!(

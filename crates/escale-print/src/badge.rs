@@ -8,7 +8,7 @@
 
 use crate::canvas::{fit, Align, Face, Fonts, Page};
 use escale_core::app::BadgeData;
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfDocument, PdfPage};
 use serde::Serialize;
 
 /// A label or sheet format.
@@ -125,8 +125,8 @@ pub fn render(badges: &[BadgeData], org: &str, size: BadgeSize, start: usize) ->
     if pages.is_empty() {
         pages.push(PdfPage::new(Mm(pw), Mm(ph), vec![]));
     }
-    doc.with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new())
+    doc.with_pages(pages);
+    crate::canvas::save(&doc)
 }
 
 #[allow(clippy::too_many_arguments)]

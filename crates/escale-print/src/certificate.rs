@@ -12,7 +12,7 @@ use crate::canvas::{fit, Align, Face, Fonts, Page};
 use escale_core::app::certificates::ASSIDUITY;
 use escale_core::app::{CertificateView, Span};
 use escale_protocol::Lang;
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, PdfDocument, PdfPage};
 
 const A4_W: f32 = 210.0;
 const A4_H: f32 = 297.0;
@@ -114,8 +114,8 @@ pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
             PdfPage::new(Mm(A4_W), Mm(A4_H), p.ops)
         })
         .collect();
-    doc.with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new())
+    doc.with_pages(pages);
+    crate::canvas::save(&doc)
 }
 
 /// The certificate's page as SVG: the same drawing as the PDF, for the
@@ -493,11 +493,35 @@ pub fn save(
         return Ok(vec![out.to_path_buf()]);
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // One file per person: rendered on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = certs.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<std::path::PathBuf>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = certs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut files = vec![];
+                    for c in part {
+                        let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
+                        save_one(&path, &render(std::slice::from_ref(c), lang))?;
+                        files.push(path);
+                    }
+                    Ok(files)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a rendering thread failed".into()))
+            })
+            .collect()
+    });
     let mut files = vec![];
-    for c in certs {
-        let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
-        save_one(&path, &render(std::slice::from_ref(c), lang))?;
-        files.push(path);
+    for part in parts {
+        files.extend(part?);
     }
     Ok(files)
 }

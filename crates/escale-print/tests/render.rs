@@ -214,7 +214,20 @@ fn docs_pictures() {
         let target = out.join(name);
         tool(
             "pdftoppm",
-            &["-png", "-singlefile", "-f", "1", "-l", "1", "-scale-to-x", &width.to_string(), "-scale-to-y", "-1", pdf.to_str().unwrap(), target.to_str().unwrap()],
+            &[
+                "-png",
+                "-singlefile",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-scale-to-x",
+                &width.to_string(),
+                "-scale-to-y",
+                "-1",
+                pdf.to_str().unwrap(),
+                target.to_str().unwrap(),
+            ],
         );
     };
     for (name, series, lang) in [
@@ -223,11 +236,19 @@ fn docs_pictures() {
         ("certificate-assiduity-fr", true, Lang::Fr),
     ] {
         let pdf = dir.path().join(format!("{name}.pdf"));
-        std::fs::write(&pdf, certificate::render(&[view(HARD_NAMES[0], series)], lang)).unwrap();
+        std::fs::write(
+            &pdf,
+            certificate::render(&[view(HARD_NAMES[0], series)], lang),
+        )
+        .unwrap();
         png(&pdf, name, 1280);
     }
     let pdf = dir.path().join("long.pdf");
-    std::fs::write(&pdf, certificate::render(&[view(&long_name(), false)], Lang::Fr)).unwrap();
+    std::fs::write(
+        &pdf,
+        certificate::render(&[view(&long_name(), false)], Lang::Fr),
+    )
+    .unwrap();
     png(&pdf, "certificate-long-name-fr", 1280);
     let badges: Vec<BadgeData> = HARD_NAMES
         .iter()
@@ -243,7 +264,11 @@ fn docs_pictures() {
         .collect();
     for size in BadgeSize::ALL {
         let pdf = dir.path().join(format!("{}.pdf", size.name()));
-        std::fs::write(&pdf, badge::render(&badges, "Association Escale Numérique", size, 0)).unwrap();
+        std::fs::write(
+            &pdf,
+            badge::render(&badges, "Association Escale Numérique", size, 0),
+        )
+        .unwrap();
         let width = if size.per_page() > 1 { 1280 } else { 800 };
         png(&pdf, &format!("badge-{}", size.name()), width);
     }

@@ -15,3 +15,4 @@ mod migrate;
 mod openapi;
 mod props;
 mod tls;
+mod verify;
