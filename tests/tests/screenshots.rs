@@ -299,7 +299,7 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     type_into(&app, "desk-search", keys::ESCAPE);
 
     // Departures, and the certificate printed right after one (F4).
-    click(&app, "desk-mode-out");
+    click_label(&app, "desk-mode-out");
     type_into(&app, "desk-search", "ndiaye");
     wait_results(&app);
     type_into(&app, "desk-search", keys::ENTER);
@@ -310,7 +310,7 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     std::thread::sleep(SETTLE);
     shot("certificate");
     click(&app, "certificate-close");
-    click(&app, "desk-mode-in");
+    click_label(&app, "desk-mode-in");
 
     // Sessions: two people into the workshop.
     click(&app, "nav-sessions");
