@@ -79,6 +79,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         certificates::BadgesReport,
         escale_print::badge::BadgeSize,
         core::OrgIdentity,
+        core::OrgImage,
         escale_print::printer::Printer,
     ];
 

@@ -229,6 +229,20 @@ pub enum OrgCommand {
     Show,
     /// Change it: only the given flags change (an empty value clears one).
     Set(OrgSetArgs),
+    /// The logo certificates print (PNG or JPEG, made small), or --remove.
+    Logo(OrgImageArgs),
+    /// The signatory's signature certificates print (PNG or JPEG), or --remove.
+    Signature(OrgImageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgImageArgs {
+    /// The image file.
+    #[arg(required_unless_present = "remove", conflicts_with = "remove")]
+    pub file: Option<PathBuf>,
+    /// Remove the image.
+    #[arg(long)]
+    pub remove: bool,
 }
 
 #[derive(Debug, Args)]

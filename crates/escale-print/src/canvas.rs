@@ -113,6 +113,28 @@ pub fn fit(face: Face, size: f32, min: f32, text: &str, max: f32) -> (f32, Vec<S
     (min, wrap(face, min, text, max))
 }
 
+/// An image added to a document once, drawn on any of its pages.
+pub struct Image {
+    pub id: printpdf::XObjectId,
+    pub width: usize,
+    pub height: usize,
+    /// The PNG itself (the SVG preview embeds it).
+    pub png: Vec<u8>,
+}
+
+impl Image {
+    /// Decodes a PNG and adds it to `doc`; `None` when it does not decode.
+    pub fn add_to(doc: &mut PdfDocument, png: &[u8]) -> Option<Image> {
+        let raw = printpdf::RawImage::decode_from_bytes(png, &mut Vec::new()).ok()?;
+        Some(Image {
+            width: raw.width,
+            height: raw.height,
+            id: doc.add_image(&raw),
+            png: png.to_vec(),
+        })
+    }
+}
+
 /// How text is placed on its line.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -257,6 +279,37 @@ impl<'f> Page<'f> {
                 icc_profile: None,
             }),
         });
+    }
+
+    /// An image placed in a box of `max_w` × `max_h` mm whose top-right
+    /// corner is (`right`, `top`), keeping its proportions.
+    pub fn image(
+        &mut self,
+        img: &Image,
+        right: f32,
+        top: f32,
+        max_w: f32,
+        max_h: f32,
+    ) -> (f32, f32) {
+        let (pw, ph) = (img.width as f32, img.height as f32);
+        let scale = (max_w / pw).min(max_h / ph);
+        let (w, h) = (pw * scale, ph * scale);
+        let x = right - w;
+        self.ops.push(Op::UseXobject {
+            id: img.id.clone(),
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(self.y(top + h).into()),
+                dpi: Some(pw * 25.4 / w),
+                ..Default::default()
+            },
+        });
+        use base64::Engine as _;
+        self.svg.push(format!(
+            "<image x=\"{x:.2}\" y=\"{top:.2}\" width=\"{w:.2}\" height=\"{h:.2}\" href=\"data:image/png;base64,{}\"/>",
+            base64::engine::general_purpose::STANDARD.encode(&img.png)
+        ));
+        (w, h)
     }
 
     /// A horizontal rule.

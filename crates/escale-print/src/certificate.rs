@@ -8,7 +8,7 @@
 //! text; place and date of issue and the signatory; the QR code with the
 //! number and how to verify it.
 
-use crate::canvas::{fit, Align, Face, Fonts, Page};
+use crate::canvas::{fit, Align, Face, Fonts, Image, Page};
 use escale_core::app::certificates::ASSIDUITY;
 use escale_core::app::{CertificateView, Span};
 use escale_protocol::Lang;
@@ -106,11 +106,13 @@ pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
         .map(|c| c.org.name.clone())
         .unwrap_or_default();
     let fonts = Fonts::add_to(&mut doc);
+    // The organisation's images, once for every page.
+    let images = Images::add_to(&mut doc, certs.first());
     let pages: Vec<PdfPage> = certs
         .iter()
         .map(|c| {
             let mut p = Page::new(&fonts, A4_H);
-            draw(&mut p, c, lang);
+            draw(&mut p, c, lang, &images);
             PdfPage::new(Mm(A4_W), Mm(A4_H), p.ops)
         })
         .collect();
@@ -123,23 +125,53 @@ pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
 pub fn preview_svg(c: &CertificateView, lang: Lang) -> String {
     let mut doc = PdfDocument::new("");
     let fonts = Fonts::add_to(&mut doc);
+    let images = Images::add_to(&mut doc, Some(c));
     let mut p = Page::new(&fonts, A4_H);
-    draw(&mut p, c, lang);
+    draw(&mut p, c, lang, &images);
     p.svg(A4_W)
 }
 
-fn draw(p: &mut Page<'_>, c: &CertificateView, lang: Lang) {
+/// The organisation's logo and signature, when it has them.
+struct Images {
+    logo: Option<Image>,
+    signature: Option<Image>,
+}
+
+impl Images {
+    fn add_to(doc: &mut PdfDocument, c: Option<&CertificateView>) -> Images {
+        let mut add = |png: Option<&Vec<u8>>| png.and_then(|b| Image::add_to(doc, b));
+        Images {
+            logo: add(c.and_then(|c| c.org.logo.as_ref())),
+            signature: add(c.and_then(|c| c.org.signature.as_ref())),
+        }
+    }
+}
+
+fn draw(p: &mut Page<'_>, c: &CertificateView, lang: Lang, images: &Images) {
     let width = A4_W - 2.0 * MARGIN;
     let mid = A4_W / 2.0;
     let pt = |mm: f32| mm * 72.0 / 25.4;
 
-    // The organisation.
+    // The organisation, its logo at the right.
+    let mut head_w = width;
+    if let Some(logo) = &images.logo {
+        let (w, _) = p.image(logo, A4_W - MARGIN, MARGIN, 34.0, 18.0);
+        head_w = width - w - 6.0;
+    }
     p.fill_color(0.1, 0.2, 0.35);
     let mut y = MARGIN + 5.0;
-    y = p.paragraph(Face::Bold, 13.0, MARGIN, y, width, Align::Left, &c.org.name);
+    y = p.paragraph(
+        Face::Bold,
+        13.0,
+        MARGIN,
+        y,
+        head_w,
+        Align::Left,
+        &c.org.name,
+    );
     p.fill_color(0.25, 0.25, 0.25);
     if let Some(a) = &c.org.address {
-        y = p.paragraph(Face::Regular, 9.0, MARGIN, y, width, Align::Left, a);
+        y = p.paragraph(Face::Regular, 9.0, MARGIN, y, head_w, Align::Left, a);
     }
     if let Some(s) = &c.org.siret {
         p.text(
@@ -338,11 +370,19 @@ fn draw(p: &mut Page<'_>, c: &CertificateView, lang: Lang) {
     y = y.max(200.0);
     p.text(Face::Regular, 10.5, MARGIN, y, Align::Left, &issued);
     let right = A4_W - MARGIN;
+    // The signature above the signatory's name.
+    let name_y = match &images.signature {
+        Some(sig) => {
+            let (_, h) = p.image(sig, right, y + 3.0, 48.0, 18.0);
+            y + 3.0 + h + 5.0
+        }
+        None => y + 8.0,
+    };
     if let Some(n) = &c.org.signatory_name {
-        p.text(Face::Bold, 10.5, right, y + 8.0, Align::Right, n);
+        p.text(Face::Bold, 10.5, right, name_y, Align::Right, n);
     }
     if let Some(r) = &c.org.signatory_role {
-        p.text(Face::Regular, 9.5, right, y + 13.0, Align::Right, r);
+        p.text(Face::Regular, 9.5, right, name_y + 5.0, Align::Right, r);
     }
 
     // Revoked: said across the page.
@@ -453,6 +493,10 @@ pub fn sample(
             signatory_role: Some("coordinatrice".into()),
             issue_place: Some("Montreuil".into()),
             verify_url: Some("https://hub.escale.example/v".into()),
+            logo: Some(crate::images::sample_logo()),
+            signature: Some(crate::images::sample_signature()),
+            has_logo: true,
+            has_signature: true,
         },
         qr: format!("https://hub.escale.example/v#{payload}"),
         payload,

@@ -3,7 +3,8 @@
 //! - [`certificate`]: the A4 attendance certificate (templates "attestation
 //!   de présence" and "attestation d'assiduité"), French or English;
 //! - [`badge`]: name badges on the label and sheet sizes people use;
-//! - [`printer`]: the operating system's printers (CUPS: `lpstat`, `lp`).
+//! - [`printer`]: the operating system's printers (CUPS: `lpstat`, `lp`);
+//! - [`images`]: the organisation's logo and signature, made small PNGs.
 //!
 //! Documents are drawn with `printpdf` — no HTML engine, no browser — in
 //! DejaVu Sans, embedded and subset (`fonts/`, with its licence): the
@@ -13,6 +14,7 @@
 pub mod badge;
 mod canvas;
 pub mod certificate;
+pub mod images;
 pub mod printer;
 
 pub use canvas::qr_version;

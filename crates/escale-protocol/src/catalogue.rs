@@ -470,6 +470,14 @@ messages! {
         fr: "{path} : {detail}",
         en: "{path}: {detail}",
     }
+    INPUT_INVALID_IMAGE = "input.invalid@image" (InputInvalid) {
+        fr: "« {path} » n'est pas une image PNG ou JPEG lisible : choisissez le logo ou la signature enregistré en PNG ou JPEG.",
+        en: "\"{path}\" is not a readable PNG or JPEG image: choose the logo or signature saved as PNG or JPEG.",
+    }
+    INPUT_TOO_LONG_IMAGE = "input.too_long@image" (InputTooLong) {
+        fr: "« {path} » est trop lourde ({size} Mo ; 10 Mo au plus).",
+        en: "\"{path}\" is too large ({size} MB; 10 MB at most).",
+    }
     // --- the desk
     EVENT_NOT_FOUND = "event.not_found" (EventNotFound) {
         fr: "Événement inconnu : {id}. « escale event list » affiche les événements.",

@@ -357,6 +357,8 @@ pub(crate) const ORG: &[Field] = &[
         120,
         l("page de vérification", "verification page"),
     ),
+    f("logo", Kind::Code, 0, l("logo", "logo")),
+    f("signature", Kind::Code, 0, l("signature", "signature")),
 ];
 
 /// Certificate templates (the layout is code; see `escale-pdf`).

@@ -69,6 +69,19 @@ pub struct ConsentFact {
     pub stamp: Stamp,
 }
 
+/// One piece of an image (an `asset_chunk` op).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetChunkFact {
+    pub op_id: Uuid,
+    pub count: u32,
+    pub mime: String,
+    pub data: String,
+}
+
+/// Most pieces an image may have, and most base64 characters in one.
+pub const ASSET_MAX_CHUNKS: u32 = 64;
+pub const ASSET_CHUNK_MAX: usize = 12_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeEdge {
     pub loser: Uuid,
@@ -172,6 +185,9 @@ pub struct State {
     pub erased: BTreeSet<Uuid>,
     /// Pairs staff said are two different people, smaller id first.
     pub not_duplicates: BTreeSet<(Uuid, Uuid)>,
+    /// Pieces of images by (asset, index); two ops claiming the same piece:
+    /// the smaller op id wins, on every node.
+    pub asset_chunks: BTreeMap<(Uuid, u32), AssetChunkFact>,
 }
 
 /// What a batch changed, for the store to write back.
@@ -185,6 +201,7 @@ pub struct Changes {
     pub erase_requests: Vec<Uuid>,
     pub newly_erased: Vec<Uuid>,
     pub not_duplicates: Vec<(Uuid, Uuid)>,
+    pub asset_chunks: Vec<(Uuid, u32)>,
 }
 
 impl Changes {
@@ -372,6 +389,31 @@ impl State {
                     fields,
                     ch,
                 );
+            }
+            OpBody::AssetChunk {
+                asset_id,
+                index,
+                count,
+                mime,
+                data,
+            } => {
+                let key = (*asset_id, *index);
+                let wins = self
+                    .asset_chunks
+                    .get(&key)
+                    .is_none_or(|held| op.id < held.op_id);
+                if wins {
+                    self.asset_chunks.insert(
+                        key,
+                        AssetChunkFact {
+                            op_id: op.id,
+                            count: *count,
+                            mime: mime.clone(),
+                            data: data.clone(),
+                        },
+                    );
+                    ch.asset_chunks.push(key);
+                }
             }
             OpBody::Redacted { .. } => return Outcome::Discarded,
             OpBody::Undecodable { reason, .. } => return Outcome::Invalid(reason.clone()),
@@ -578,6 +620,26 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
                 || series.as_ref().is_some_and(|s| s.len() > 400)
             {
                 Err("certificate field too long".into())
+            } else {
+                Ok(())
+            }
+        }
+        OpBody::AssetChunk {
+            index,
+            count,
+            mime,
+            data,
+            ..
+        } => {
+            if *count == 0 || *count > ASSET_MAX_CHUNKS || index >= count {
+                Err("asset chunk index out of range".into())
+            } else if !matches!(mime.as_str(), "image/png" | "image/jpeg") {
+                Err("asset type not an image".into())
+            } else if data.is_empty()
+                || data.len() > ASSET_CHUNK_MAX
+                || certificate::b64url_decode(data).is_none()
+            {
+                Err("asset chunk data invalid".into())
             } else {
                 Ok(())
             }

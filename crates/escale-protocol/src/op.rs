@@ -92,6 +92,18 @@ pub enum OpBody {
         visitor_id: Uuid,
         reason: String,
     },
+    /// One piece of an image the organisation's certificates print (its
+    /// logo, its signatory's signature), small enough to cross a link that
+    /// drops every few hundred kilobytes. The organisation's `logo` and
+    /// `signature` fields name the asset once all its pieces are written.
+    AssetChunk {
+        asset_id: Uuid,
+        index: u32,
+        count: u32,
+        mime: String,
+        /// This piece's bytes, base64url.
+        data: String,
+    },
     /// An op whose body was dropped because its subject was erased.
     #[serde(skip)]
     Redacted { kind: String, subject: Option<Uuid> },
@@ -137,6 +149,7 @@ impl OpBody {
         "not_duplicate",
         "certificate_issued",
         "certificate_revoked",
+        "asset_chunk",
     ];
 
     /// The log's `kind` column as written before version 0.2 (`checkin`,
@@ -162,6 +175,7 @@ impl OpBody {
             OpBody::NotDuplicate { .. } => "not_duplicate".into(),
             OpBody::CertificateIssued { .. } => "certificate_issued".into(),
             OpBody::CertificateRevoked { .. } => "certificate_revoked".into(),
+            OpBody::AssetChunk { .. } => "asset_chunk".into(),
             OpBody::Redacted { kind, .. } | OpBody::Undecodable { kind, .. } => kind.clone(),
         }
     }

@@ -2,7 +2,7 @@
 //! page as SVG, drawn like the PDF), printing through the system's printers,
 //! saving as PDF, and the organisation's identity certificates print.
 
-use escale_core::app::{CertificateView, OrgIdentity};
+use escale_core::app::{CertificateView, OrgIdentity, OrgImage};
 use escale_core::Lang;
 use escale_print::badge::BadgeSize;
 use escale_print::printer::{JobOutcome, PrintError, Printer};
@@ -272,4 +272,46 @@ pub async fn save_badges(
         job: None,
         file: Some(path),
     })
+}
+
+/// Sets the organisation's logo or signature from an image file (PNG or
+/// JPEG, made small), or removes it (`path` null).
+#[tauri::command]
+pub async fn set_org_image(
+    state: State<'_, AppState>,
+    which: OrgImage,
+    path: Option<String>,
+) -> Result<OrgIdentity, ErrorBody> {
+    let png = match path {
+        None => None,
+        Some(path) => {
+            let max = match which {
+                OrgImage::Logo => escale_print::images::LOGO_MAX,
+                OrgImage::Signature => escale_print::images::SIGNATURE_MAX,
+            };
+            let lang = state.lang();
+            let made = tokio::task::spawn_blocking(move || {
+                escale_print::images::prepare_file(std::path::Path::new(&path), max)
+            })
+            .await
+            .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?;
+            Some(made.map_err(|e| {
+                ErrorBody::of_problem(
+                    &escale_protocol::catalogue::Describe::describe(&e),
+                    Some("path"),
+                    lang,
+                )
+            })?)
+        }
+    };
+    state
+        .escale
+        .set_org_image(which, png.as_deref())
+        .await
+        .map_err(|e| state.error(e))?;
+    state
+        .escale
+        .org_identity()
+        .await
+        .map_err(|e| state.error(e))
 }

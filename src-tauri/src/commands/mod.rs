@@ -77,6 +77,7 @@ commands![
     certificates::list_printers,
     certificates::org_identity,
     certificates::set_org_identity,
+    certificates::set_org_image,
     sync::sync_status,
     sync::sync_enroll,
     sync::read_enrolment_link,

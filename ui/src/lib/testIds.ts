@@ -285,6 +285,9 @@ export const TestId = {
   OrgSave: 'org-save',
   OrgSaved: 'org-saved',
   OrgError: 'org-error',
+  OrgLogo: 'org-logo',
+  OrgSignatureImage: 'org-signature-image',
+  OrgImageMessage: 'org-image-message',
 } as const;
 
 export type TestId = (typeof TestId)[keyof typeof TestId];

@@ -3,10 +3,10 @@
 
 use crate::args::{
     BadgeCommand, BadgePrintArgs, CertificateCommand, CertificateSelect, LangArg, OrgCommand,
-    OrgSetArgs, PrinterArgs, PrinterCommand,
+    OrgImageArgs, OrgSetArgs, PrinterArgs, PrinterCommand,
 };
 use crate::output::{fields, or_dash, table, Failure, Reply, Ui};
-use escale_core::app::{CertificateView, OrgIdentity};
+use escale_core::app::{CertificateView, OrgIdentity, OrgImage};
 use escale_core::{Error, Escale};
 use escale_print::badge::{self, BadgeSize};
 use escale_print::printer::{self, PrintError};
@@ -379,6 +379,8 @@ pub async fn org(app: &Escale, c: OrgCommand, ui: Ui) -> Result<Reply, Failure> 
             app.set_org_identity(&merge(app.org_identity().await?, a))
                 .await?
         }
+        OrgCommand::Logo(a) => set_image(app, OrgImage::Logo, a).await?,
+        OrgCommand::Signature(a) => set_image(app, OrgImage::Signature, a).await?,
     };
     let text = fields(
         ui,
@@ -405,9 +407,36 @@ pub async fn org(app: &Escale, c: OrgCommand, ui: Ui) -> Result<Reply, Failure> 
                 ui.t("Page de vérification", "Verification page"),
                 or_dash(id.verify_url.as_deref()),
             ),
+            (ui.t("Logo", "Logo"), yes_no(id.has_logo, ui)),
+            (ui.t("Signature", "Signature"), yes_no(id.has_signature, ui)),
         ],
     );
     Reply::new(&id, text)
+}
+
+fn yes_no(b: bool, ui: Ui) -> String {
+    if b {
+        ui.t("oui", "yes")
+    } else {
+        ui.t("non", "no")
+    }
+    .to_string()
+}
+
+/// Reads an image file, makes it small (PNG) and sets it.
+async fn set_image(app: &Escale, which: OrgImage, a: OrgImageArgs) -> Result<OrgIdentity, Failure> {
+    let png = match &a.file {
+        None => None,
+        Some(path) => {
+            let max = match which {
+                OrgImage::Logo => escale_print::images::LOGO_MAX,
+                OrgImage::Signature => escale_print::images::SIGNATURE_MAX,
+            };
+            Some(escale_print::images::prepare_file(path, max).map_err(|e| Failure::of(&e))?)
+        }
+    };
+    app.set_org_image(which, png.as_deref()).await?;
+    Ok(app.org_identity().await?)
 }
 
 fn merge(mut id: OrgIdentity, a: OrgSetArgs) -> OrgIdentity {

@@ -63,7 +63,42 @@ pub struct OrgIdentity {
     pub issue_place: Option<String>,
     /// The verification page the QR code points to (the hub's `/v`).
     pub verify_url: Option<String>,
+    /// The logo (PNG), once every piece of it has synced here.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub logo: Option<Vec<u8>>,
+    /// The signatory's signature (PNG), likewise.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub signature: Option<Vec<u8>>,
+    /// Whether the organisation has a logo / a signature (even one whose
+    /// pieces have not all synced yet). Read only.
+    #[serde(default)]
+    pub has_logo: bool,
+    #[serde(default)]
+    pub has_signature: bool,
 }
+
+/// An image of the organisation that certificates print.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgImage {
+    Logo,
+    Signature,
+}
+
+impl OrgImage {
+    fn field(self) -> &'static str {
+        match self {
+            OrgImage::Logo => "logo",
+            OrgImage::Signature => "signature",
+        }
+    }
+}
+
+/// Raw bytes in one `asset_chunk` op (12,000 base64url characters).
+const ASSET_PIECE: usize = 9_000;
 
 /// A certificate, with everything its PDF prints.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -379,7 +414,8 @@ impl Escale {
     pub async fn org_identity(&self) -> Result<OrgIdentity> {
         let ident = self.identity().await?;
         let row = sqlx::query(
-            "SELECT name, address, siret, signatory_name, signatory_role, issue_place, verify_url
+            "SELECT name, address, siret, signatory_name, signatory_role, issue_place, verify_url,
+                    logo, signature
              FROM org WHERE id = ?",
         )
         .bind(ident.org_id)
@@ -396,7 +432,84 @@ impl Escale {
             signatory_role: text_of(r.try_get("signatory_role")?),
             issue_place: text_of(r.try_get("issue_place")?),
             verify_url: text_of(r.try_get("verify_url")?),
+            has_logo: text_of(r.try_get("logo")?).is_some(),
+            has_signature: text_of(r.try_get("signature")?).is_some(),
+            logo: self.asset(text_of(r.try_get("logo")?)).await?,
+            signature: self.asset(text_of(r.try_get("signature")?)).await?,
         })
+    }
+
+    /// An asset's bytes, when every piece of it is here.
+    async fn asset(&self, id: Option<String>) -> Result<Option<Vec<u8>>> {
+        let Some(id) = id.and_then(|s| Uuid::parse_str(&s).ok()) else {
+            return Ok(None);
+        };
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT idx, count, data FROM asset_chunk WHERE asset_id = ? ORDER BY idx",
+        )
+        .bind(id)
+        .fetch_all(self.store.pool())
+        .await?;
+        let complete = rows
+            .iter()
+            .enumerate()
+            .all(|(i, (idx, count, _))| *idx == i as i64 && *count == rows.len() as i64);
+        if rows.is_empty() || !complete {
+            return Ok(None);
+        }
+        let mut out = vec![];
+        for (.., data) in rows {
+            out.extend(
+                cert::b64url_decode(&data).ok_or_else(|| Error::Corrupt("asset piece".into()))?,
+            );
+        }
+        Ok(Some(out))
+    }
+
+    /// Sets the organisation's logo or signature (a PNG made small by the
+    /// caller; `None` removes it): its pieces and the field naming it, in
+    /// one transaction, synced like everything else.
+    pub async fn set_org_image(&self, which: OrgImage, png: Option<&[u8]>) -> Result<()> {
+        let ident = self.identity().await?;
+        let field = which.field();
+        let mut bodies = vec![];
+        let value = match png {
+            None => crate::op::Value::Null,
+            Some(bytes) => {
+                if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+                    return Err(Error::Invalid {
+                        field,
+                        value: "not a PNG image".into(),
+                    });
+                }
+                let pieces: Vec<&[u8]> = bytes.chunks(ASSET_PIECE).collect();
+                if pieces.len() > crate::fold::ASSET_MAX_CHUNKS as usize {
+                    return Err(Error::TooLong {
+                        field,
+                        len: bytes.len(),
+                        max: ASSET_PIECE * crate::fold::ASSET_MAX_CHUNKS as usize,
+                    });
+                }
+                let asset_id = Uuid::now_v7();
+                for (i, piece) in pieces.iter().enumerate() {
+                    bodies.push(OpBody::AssetChunk {
+                        asset_id,
+                        index: i as u32,
+                        count: pieces.len() as u32,
+                        mime: "image/png".into(),
+                        data: cert::b64url_encode(piece),
+                    });
+                }
+                crate::op::Value::String(asset_id.to_string())
+            }
+        };
+        bodies.push(super::set(
+            crate::model::Entity::Org,
+            ident.org_id,
+            [(field, value)],
+        ));
+        self.commit(bodies).await?;
+        Ok(())
     }
 
     /// Sets the organisation's identity (one op; synced to every laptop).

@@ -16,7 +16,8 @@ pub(crate) mod time;
 mod verify;
 
 pub use certificates::{
-    BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, Revocation, Span, Verification,
+    BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, OrgImage, Revocation, Span,
+    Verification,
 };
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
 pub use duplicates::{

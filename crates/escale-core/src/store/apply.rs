@@ -138,6 +138,7 @@ async fn fold_and_write(
     let mut record_ids: BTreeMap<Entity, BTreeSet<Uuid>> = BTreeMap::new();
     let mut subjects = BTreeSet::new();
     let mut checkin_ids = Vec::new();
+    let mut asset_ids = BTreeSet::new();
     let mut needs_graph = false;
     for op in new_ops {
         if let Some(s) = op.body.subject() {
@@ -148,6 +149,9 @@ async fn fold_and_write(
         }
         match &op.body {
             OpBody::CheckIn { .. } => checkin_ids.push(op.id),
+            OpBody::AssetChunk { asset_id, .. } => {
+                asset_ids.insert(*asset_id);
+            }
             OpBody::Merge { .. } | OpBody::Erase { .. } => needs_graph = true,
             _ => {}
         }
@@ -156,6 +160,25 @@ async fn fold_and_write(
         let ids: Vec<Uuid> = ids.iter().copied().collect();
         for (id, rec) in load_records(conn, *entity, &ids).await? {
             state.records.insert((*entity, id), rec);
+        }
+    }
+    for asset in &asset_ids {
+        let rows =
+            sqlx::query("SELECT idx, op_id, count, mime, data FROM asset_chunk WHERE asset_id = ?")
+                .bind(*asset)
+                .fetch_all(&mut *conn)
+                .await?;
+        for r in rows {
+            use sqlx::Row;
+            state.asset_chunks.insert(
+                (*asset, r.try_get::<i64, _>("idx")? as u32),
+                crate::fold::AssetChunkFact {
+                    op_id: r.try_get("op_id")?,
+                    count: r.try_get::<i64, _>("count")? as u32,
+                    mime: r.try_get("mime")?,
+                    data: r.try_get("data")?,
+                },
+            );
         }
     }
     // A void made before its check-in arrived: only ops from elsewhere.
@@ -241,6 +264,22 @@ async fn fold_and_write(
                 .bind(stamp_to_blob(&e.stamp).to_vec())
                 .execute(&mut *conn)
                 .await?;
+        }
+    }
+    for key in &ch.asset_chunks {
+        if let Some(c) = state.asset_chunks.get(key) {
+            sqlx::query(
+                "INSERT OR REPLACE INTO asset_chunk (asset_id, idx, op_id, count, mime, data)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(key.0)
+            .bind(i64::from(key.1))
+            .bind(c.op_id)
+            .bind(i64::from(c.count))
+            .bind(&c.mime)
+            .bind(&c.data)
+            .execute(&mut *conn)
+            .await?;
         }
     }
     for (a, b) in &ch.not_duplicates {

@@ -101,6 +101,18 @@ const FACT_TABLES: &[FactTable] = &[
     ("erased", &[("visitor_id", Id)], "visitor_id"),
     ("duplicate_dismissal", &[("a", Id), ("b", Id)], "a, b"),
     ("op_pending", &[("op_id", Id), ("fields", Text)], "op_id"),
+    (
+        "asset_chunk",
+        &[
+            ("asset_id", Id),
+            ("idx", Int),
+            ("op_id", Id),
+            ("count", Int),
+            ("mime", Text),
+            ("data", Text),
+        ],
+        "asset_id, idx",
+    ),
 ];
 
 /// SQLite's `quote()` of a text.

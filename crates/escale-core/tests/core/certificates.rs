@@ -359,3 +359,49 @@ async fn a_certificate_follows_a_merge_and_goes_with_an_erasure() {
         "the issue ops are redacted"
     );
 }
+
+#[tokio::test]
+async fn the_logo_crosses_to_another_laptop_in_pieces_and_is_used_only_once_whole() {
+    use escale_core::app::OrgImage;
+    let (nodes, _) = org(2).await;
+    let (a, b) = (&nodes[0].app, &nodes[1].app);
+    // A PNG of about 30 KB: four pieces.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend((0..30_000u32).map(|i| (i * 7 % 251) as u8));
+    a.set_org_image(OrgImage::Logo, Some(&png)).await.unwrap();
+    assert_eq!(
+        a.org_identity().await.unwrap().logo.as_deref(),
+        Some(&png[..])
+    );
+
+    // Half the pieces reached B: it knows there is a logo, and prints none yet.
+    let ops = a.store().all_ops().await.unwrap();
+    let pieces: Vec<&Op> = ops
+        .iter()
+        .filter(|o| matches!(o.body, OpBody::AssetChunk { .. }))
+        .collect();
+    assert_eq!(pieces.len(), 4);
+    let mut tx = b.store().write().await.unwrap();
+    let first_two: Vec<Op> = pieces[..2].iter().map(|o| (*o).clone()).collect();
+    tx.ingest(&first_two).await.unwrap();
+    tx.commit().await.unwrap();
+    // Everything else arrives by sync, a page of two ops at a time.
+    full_sync(&nodes, 2).await;
+    let ob = b.org_identity().await.unwrap();
+    assert!(ob.has_logo);
+    assert_eq!(ob.logo.as_deref(), Some(&png[..]), "the same bytes on B");
+    assert_eq!(nodes[0].hash().await, nodes[1].hash().await);
+
+    // Not a PNG: refused, nothing written.
+    let before = a.store().op_count().await.unwrap();
+    let err = a
+        .set_org_image(OrgImage::Signature, Some(b"GIF89a...."))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "input.invalid");
+    assert_eq!(a.store().op_count().await.unwrap(), before);
+    // Removed.
+    a.set_org_image(OrgImage::Logo, None).await.unwrap();
+    let oa = a.org_identity().await.unwrap();
+    assert!(!oa.has_logo && oa.logo.is_none());
+}

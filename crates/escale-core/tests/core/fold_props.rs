@@ -64,6 +64,12 @@ enum Gen {
         a: u128,
         b: u128,
     },
+    /// A piece of an image (two ops may claim the same piece).
+    Asset {
+        asset: u128,
+        index: u32,
+        data: u8,
+    },
     /// A certificate issued (or printed again with other hours), or revoked.
     Certificate {
         v: u128,
@@ -85,6 +91,7 @@ fn gen_op() -> impl Strategy<Value = Gen> {
         1 => (0..VISITORS).prop_map(|v| Gen::Erase { v }),
         1 => (0..VISITORS, 0..VISITORS).prop_map(|(a, b)| Gen::NotDuplicate { a, b }),
         2 => (0..VISITORS, 0u8..4, any::<bool>()).prop_map(|(v, minutes, revoke)| Gen::Certificate { v, minutes, revoke }),
+        1 => (0u128..2, 0u32..2, 0u8..3).prop_map(|(asset, index, data)| Gen::Asset { asset, index, data }),
         1 => Just(Gen::Junk),
     ]
 }
@@ -191,6 +198,13 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
             Gen::NotDuplicate { a, b } => OpBody::NotDuplicate {
                 a: visitor(*a),
                 b: visitor(*b),
+            },
+            Gen::Asset { asset, index, data } => OpBody::AssetChunk {
+                asset_id: Uuid::from_u128(0xA55E7 + asset),
+                index: *index,
+                count: 2,
+                mime: "image/png".into(),
+                data: ["QUJD", "REVG", "R0hJ"][*data as usize].into(),
             },
             Gen::Certificate { v, minutes, revoke } => {
                 let number = escale_protocol::certificate::number(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,37 @@ describe('organisation', () => {
     expect(saved.siret).toBe('12345678900012');
     expect(saved.signatory_name).toBe('Camille Durand');
     expect(saved.verify_url).toBe('https://hub.example.org/v');
+  });
+});
+
+describe('organisation images', () => {
+  it('takes a logo from an image file, prints it, and refuses a file that is not an image', async () => {
+    const { backend, dir, people, event, user } = await openApp();
+    await user.click(screen.getByTestId(TestId.NavOrg));
+    await screen.findByTestId(TestId.OrgScreen);
+    await waitFor(() => expect(text(`${TestId.OrgLogo}-state`)).toBe('Aucune'));
+
+    // Not an image: said, nothing changes.
+    const notImage = join(dir, 'logo.png');
+    writeFileSync(notImage, 'ceci n’est pas une image');
+    backend.openFile = notImage;
+    await user.click(screen.getByTestId(`${TestId.OrgLogo}-choose`));
+    await waitFor(() => expect(text(TestId.OrgImageMessage)).toBe(`« ${notImage} » n'est pas une image PNG ou JPEG lisible : choisissez le logo ou la signature enregistré en PNG ou JPEG.`));
+    expect(text(`${TestId.OrgLogo}-state`)).toBe('Aucune');
+
+    // A real image (the repository's own icon, made small).
+    backend.openFile = join(process.cwd(), '..', 'icons', '128x128.png');
+    await user.click(screen.getByTestId(`${TestId.OrgLogo}-choose`));
+    await waitFor(() => expect(text(TestId.OrgImageMessage)).toBe('Image enregistrée : les prochaines attestations l’imprimeront.'));
+    expect(text(`${TestId.OrgLogo}-state`)).toBe('Enregistrée');
+    expect(backend.lastArgs('setOrgImage')).toEqual(['logo', backend.openFile]);
+
+    // The certificate's preview shows it.
+    await backend.checkIn(event.id, { visitorId: people.jb.id }, null, 'search');
+    const preview = await backend.certificatePreview(people.jb.id, event.id, 'fr');
+    expect(preview.svg).toContain('data:image/png;base64,');
+
+    await user.click(screen.getByTestId(`${TestId.OrgLogo}-remove`));
+    await waitFor(() => expect(text(`${TestId.OrgLogo}-state`)).toBe('Aucune'));
   });
 });

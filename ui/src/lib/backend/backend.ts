@@ -30,6 +30,7 @@ import type {
   Lang,
   MergeResult,
   OrgIdentity,
+  OrgImage,
   PeerEventView,
   PeerJoinView,
   PeerShareView,
@@ -225,11 +226,13 @@ export interface Backend {
   orgIdentity(): Promise<OrgIdentity>;
   /** `set_org_identity`: changes it (synced to every laptop). */
   setOrgIdentity(identity: OrgIdentity): Promise<OrgIdentity>;
+  /** `set_org_image`: the logo or the signature from an image file (PNG/JPEG, made small); null removes it. */
+  setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity>;
 
   // ------------------------------------------------------------ dialogs
 
-  /** Native "open file" dialog (CSV/XLSX); null when cancelled. */
-  pickOpenFile(): Promise<string | null>;
+  /** Native "open file" dialog (CSV/XLSX, or PNG/JPEG images); null when cancelled. */
+  pickOpenFile(kind?: 'spreadsheet' | 'image'): Promise<string | null>;
   /** Native "save as" dialog; null when cancelled. */
   pickSaveFile(defaultName: string): Promise<string | null>;
 }

@@ -42,6 +42,7 @@ import type {
   Lang,
   MergeResult,
   OrgIdentity,
+  OrgImage,
   PeerEventView,
   PeerJoinView,
   PeerShareView,
@@ -84,10 +85,13 @@ export interface Transport {
   listen<T>(event: EventName, handler: (payload: T) => void): Promise<() => void>;
 }
 
+/** What an "open file" dialog offers. */
+export type OpenKind = 'spreadsheet' | 'image';
+
 /** The OS file dialogs (not commands: Tauri's dialog plugin in the app). */
 export interface Dialogs {
-  /** "Open file" (CSV/XLSX); null when cancelled. */
-  pickOpenFile(): Promise<string | null>;
+  /** "Open file": spreadsheets (CSV/XLSX) or images (PNG/JPEG); null when cancelled. */
+  pickOpenFile(kind?: OpenKind): Promise<string | null>;
   /** "Save as", starting from `defaultName`; null when cancelled. */
   pickSaveFile(defaultName: string): Promise<string | null>;
 }
@@ -362,10 +366,14 @@ export class CommandBackend implements Backend {
     return this.call<OrgIdentity>('set_org_identity', { identity });
   }
 
+  setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity> {
+    return this.call<OrgIdentity>('set_org_image', { which, path });
+  }
+
   // ------------------------------------------------------------ dialogs
 
-  pickOpenFile(): Promise<string | null> {
-    return this.dialogs.pickOpenFile();
+  pickOpenFile(kind: OpenKind = 'spreadsheet'): Promise<string | null> {
+    return this.dialogs.pickOpenFile(kind);
   }
 
   pickSaveFile(defaultName: string): Promise<string | null> {

@@ -12,20 +12,25 @@ const tauriTransport: Transport = {
 };
 
 const tauriDialogs: Dialogs = {
-  async pickOpenFile(): Promise<string | null> {
+  async pickOpenFile(kind = 'spreadsheet'): Promise<string | null> {
     const chosen = await open({
       multiple: false,
       directory: false,
-      filters: [{ name: 'CSV / Excel', extensions: ['csv', 'xlsx', 'txt', 'tsv'] }],
+      filters:
+        kind === 'image'
+          ? [{ name: 'Image (PNG, JPEG)', extensions: ['png', 'jpg', 'jpeg'] }]
+          : [{ name: 'CSV / Excel', extensions: ['csv', 'xlsx', 'txt', 'tsv'] }],
     });
     return typeof chosen === 'string' ? chosen : null;
   },
 
   async pickSaveFile(defaultName: string): Promise<string | null> {
-    const xlsx = defaultName.toLowerCase().endsWith('.xlsx');
+    // The filter follows the proposed name's extension; none for a folder.
+    const ext = /\.([a-z0-9]+)$/i.exec(defaultName)?.[1]?.toLowerCase();
+    const names: Record<string, string> = { xlsx: 'Excel', csv: 'CSV', pdf: 'PDF' };
     const chosen = await save({
       defaultPath: defaultName,
-      filters: [xlsx ? { name: 'Excel', extensions: ['xlsx'] } : { name: 'CSV', extensions: ['csv'] }],
+      filters: ext && names[ext] ? [{ name: names[ext], extensions: [ext] }] : [],
     });
     return chosen ?? null;
   },

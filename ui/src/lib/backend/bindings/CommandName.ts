@@ -36,6 +36,7 @@ export type CommandName =
   | "search"
   | "set_language"
   | "set_org_identity"
+  | "set_org_image"
   | "similar"
   | "status"
   | "suggest_values"

@@ -7,4 +7,9 @@ export type OrgIdentity = { name: string, address: string | null, siret: string 
 /**
  * The verification page the QR code points to (the hub's `/v`).
  */
-verify_url: string | null, };
+verify_url: string | null, 
+/**
+ * Whether the organisation has a logo / a signature (even one whose
+ * pieces have not all synced yet). Read only.
+ */
+has_logo: boolean, has_signature: boolean, };

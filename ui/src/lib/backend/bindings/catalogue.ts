@@ -190,6 +190,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "{path}: {detail}",
     "fr": "{path} : {detail}"
   },
+  "input.invalid@image": {
+    "en": "\"{path}\" is not a readable PNG or JPEG image: choose the logo or signature saved as PNG or JPEG.",
+    "fr": "« {path} » n'est pas une image PNG ou JPEG lisible : choisissez le logo ou la signature enregistré en PNG ou JPEG."
+  },
   "input.required": {
     "en": "The field \"{field}\" is required.",
     "fr": "Le champ « {field} » est obligatoire."
@@ -209,6 +213,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "input.too_long": {
     "en": "The field \"{field}\" is too long ({len} characters, at most {max}).",
     "fr": "Le champ « {field} » est trop long ({len} caractères, maximum {max})."
+  },
+  "input.too_long@image": {
+    "en": "\"{path}\" is too large ({size} MB; 10 MB at most).",
+    "fr": "« {path} » est trop lourde ({size} Mo ; 10 Mo au plus)."
   },
   "internal": {
     "en": "Unexpected internal error. Nothing was half-saved; the details are in the log.",

@@ -46,6 +46,7 @@ export type { Label } from './Label';
 export type { Lang } from './Lang';
 export type { MergeResult } from './MergeResult';
 export type { OrgIdentity } from './OrgIdentity';
+export type { OrgImage } from './OrgImage';
 export type { PeerEventView } from './PeerEventView';
 export type { PeerJoinView } from './PeerJoinView';
 export type { PeerShareView } from './PeerShareView';
