@@ -315,3 +315,19 @@ pub async fn set_org_image(
         .await
         .map_err(|e| state.error(e))
 }
+
+/// An event's partner and the text its certificates print (`None` leaves
+/// one as it is, an empty text removes it).
+#[tauri::command]
+pub async fn set_event_certificate(
+    state: State<'_, AppState>,
+    event_id: String,
+    partner: Option<String>,
+    text: Option<String>,
+) -> Result<(), ErrorBody> {
+    state
+        .escale
+        .set_event_certificate(&event_id, partner.as_deref(), text.as_deref())
+        .await
+        .map_err(|e| state.error(e))
+}

@@ -78,6 +78,7 @@ commands![
     certificates::org_identity,
     certificates::set_org_identity,
     certificates::set_org_image,
+    certificates::set_event_certificate,
     sync::sync_status,
     sync::sync_enroll,
     sync::read_enrolment_link,

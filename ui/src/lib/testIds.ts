@@ -65,6 +65,8 @@ export const TestId = {
   EventStart: 'event-start',
   EventEnd: 'event-end',
   EventSeries: 'event-series',
+  EventPartner: 'event-partner',
+  EventCertificateText: 'event-certificate-text',
   EventSave: 'event-save',
   EventClose: 'event-close',
   EventFormError: 'event-form-error',

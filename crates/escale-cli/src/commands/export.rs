@@ -64,6 +64,8 @@ mod tests {
             ends_local: "2026-12-03 17:00".into(),
             series: None,
             archived: false,
+            partner: None,
+            certificate_text: None,
         };
         assert_eq!(
             default_file_name(&ev, ExportFormat::Csv),

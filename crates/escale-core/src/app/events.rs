@@ -40,6 +40,10 @@ pub struct EventView {
     pub ends_local: String,
     pub series: Option<String>,
     pub archived: bool,
+    /// Named on the event's certificates ("en partenariat avec …").
+    pub partner: Option<String>,
+    /// The text block the event's certificates print.
+    pub certificate_text: Option<String>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -96,7 +100,7 @@ impl Escale {
 
     pub async fn event(&self, id: &str) -> Result<EventView> {
         let uid = parse_id(id, Error::EventNotFound)?;
-        let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived FROM event WHERE id = ?")
+        let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text FROM event WHERE id = ?")
             .bind(uid)
             .fetch_optional(self.store.pool())
             .await?
@@ -107,7 +111,7 @@ impl Escale {
     /// Upcoming and current events first (soonest first), then past ones (latest first).
     pub async fn events(&self) -> Result<Vec<EventView>> {
         let rows = sqlx::query(
-            "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived FROM event
+            "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text FROM event
              WHERE title IS NOT NULL AND COALESCE(archived, 0) = 0
              ORDER BY (ends_at < ?1),
                       CASE WHEN ends_at < ?1 THEN '' ELSE starts_at END,
@@ -273,6 +277,8 @@ fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
         ends_at,
         series: r.try_get("series")?,
         archived: r.try_get::<Option<i64>, _>("archived")?.unwrap_or(0) != 0,
+        partner: r.try_get("partner")?,
+        certificate_text: r.try_get("certificate_text")?,
     })
 }
 

@@ -81,6 +81,23 @@ describe('events', () => {
     expect(text(TestId.CurrentEvent)).toContain('Forum emploi de Saint-Denis');
   });
 
+  it('gives a new event a partner and a text its certificates print', async () => {
+    const { backend, user } = await openEvents();
+    await user.click(screen.getByTestId(TestId.EventNew));
+    await user.type(screen.getByTestId(TestId.EventTitle), 'Atelier CV');
+    await typeWhen(user, TestId.EventStart, '10/12/2026', '09:00');
+    await typeWhen(user, TestId.EventEnd, '10/12/2026', '12:00');
+    await user.type(screen.getByTestId(TestId.EventPartner), 'France Travail Saint-Denis');
+    await user.type(screen.getByTestId(TestId.EventCertificateText), 'Atelier de rédaction de CV.');
+    await user.click(screen.getByTestId(TestId.EventSave));
+    await screen.findByTestId(TestId.EventFormSaved);
+    const id = backend.lastResult<{ id: string }>('createEvent')!.id;
+    expect(backend.lastArgs('setEventCertificate')).toEqual([id, 'France Travail Saint-Denis', 'Atelier de rédaction de CV.']);
+    const saved = await backend.getEvent(id);
+    expect(saved.partner).toBe('France Travail Saint-Denis');
+    expect(saved.certificate_text).toBe('Atelier de rédaction de CV.');
+  });
+
   it('shows the translated Rust message when the end is not a date', async () => {
     const { backend, user } = await openEvents();
     await user.click(screen.getByTestId(TestId.EventNew));

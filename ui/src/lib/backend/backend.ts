@@ -226,6 +226,8 @@ export interface Backend {
   orgIdentity(): Promise<OrgIdentity>;
   /** `set_org_identity`: changes it (synced to every laptop). */
   setOrgIdentity(identity: OrgIdentity): Promise<OrgIdentity>;
+  /** `set_event_certificate`: an event's partner and certificate text (null leaves one as it is, "" removes it). */
+  setEventCertificate(eventId: string, partner: string | null, text: string | null): Promise<void>;
   /** `set_org_image`: the logo or the signature from an image file (PNG/JPEG, made small); null removes it. */
   setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity>;
 

@@ -366,6 +366,10 @@ export class CommandBackend implements Backend {
     return this.call<OrgIdentity>('set_org_identity', { identity });
   }
 
+  setEventCertificate(eventId: string, partner: string | null, text: string | null): Promise<void> {
+    return this.call<void>('set_event_certificate', { eventId, partner, text });
+  }
+
   setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity> {
     return this.call<OrgIdentity>('set_org_image', { which, path });
   }

@@ -34,6 +34,7 @@ export type CommandName =
   | "save_badges"
   | "save_certificates"
   | "search"
+  | "set_event_certificate"
   | "set_language"
   | "set_org_identity"
   | "set_org_image"

@@ -8,4 +8,12 @@ starts_at: string, ends_at: string,
 /**
  * Local wall time in the event's timezone, for display.
  */
-starts_local: string, ends_local: string, series: string | null, archived: boolean, };
+starts_local: string, ends_local: string, series: string | null, archived: boolean, 
+/**
+ * Named on the event's certificates ("en partenariat avec …").
+ */
+partner: string | null, 
+/**
+ * The text block the event's certificates print.
+ */
+certificate_text: string | null, };
