@@ -10,6 +10,14 @@ use std::time::Duration;
 /// The queue the tests print to.
 pub const QUEUE: &str = "PDF";
 
+/// One test at a time uses the queue (one of them stops it on purpose).
+static QUEUE_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holds the queue for the calling test until dropped.
+pub fn turn() -> std::sync::MutexGuard<'static, ()> {
+    QUEUE_TURN.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn scheduler_running() -> bool {
     Command::new("lpstat")
         .arg("-r")

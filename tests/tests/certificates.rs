@@ -55,6 +55,7 @@ fn a_certificate_and_twenty_badges_print_through_cups_and_a_stopped_queue_loses_
     if !cups::ready("printing through CUPS") {
         return;
     }
+    let _queue = cups::turn();
     let cli = Cli::initialised();
     // Letters of Windows-1252 only: CUPS hands cups-pdf PostScript whose
     // fonts keep the glyphs of Ł or ễ but not their text (the render tests
@@ -430,6 +431,7 @@ fn the_app_prints_the_certificates_of_everyone_who_came_and_twenty_badges_throug
     if !cups::ready("printing from the app") || !Desktop::available("printing from the app") {
         return;
     }
+    let _queue = cups::turn();
     let cli = Cli::initialised();
     let names: Vec<(String, String)> = (0..20)
         .map(|i| (format!("Prénom{i:02}"), format!("Présent-Numéro{i:02}")))

@@ -86,6 +86,14 @@ fn tr(lang: Lang, fr: &str, en: &str) -> String {
     }
 }
 
+/// A print job's title: the number of one certificate, or how many.
+pub fn job_title(certs: &[CertificateView]) -> String {
+    match certs {
+        [one] => format!("Attestation {}", one.number),
+        _ => format!("Attestations ({})", certs.len()),
+    }
+}
+
 /// One PDF with one page per certificate.
 pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
     let title = match certs {

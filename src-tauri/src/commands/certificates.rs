@@ -78,6 +78,16 @@ async fn issue(
     .map_err(|e| state.error(e))
 }
 
+/// Runs `f` (rendering, the print spooler, files) off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ErrorBody> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))
+}
+
 fn reprints(certs: &[CertificateView]) -> u32 {
     certs.iter().filter(|c| c.reprint).count() as u32
 }
@@ -96,16 +106,12 @@ pub async fn print_certificates(
     let count = certs.len() as u32;
     let reprints = reprints(&certs);
     let ui_lang = state.lang();
-    let job = tokio::task::spawn_blocking(move || {
+    let job = blocking(&state, move || {
         let pdf = escale_print::certificate::render(&certs, lang);
-        let title = match &certs[..] {
-            [one] => format!("Attestation {}", one.number),
-            _ => format!("Attestations ({})", certs.len()),
-        };
+        let title = escale_print::certificate::job_title(&certs);
         escale_print::printer::print(&printer, &pdf, copies, &title, Duration::from_secs(10))
     })
-    .await
-    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .await?
     .map_err(|e| print_error(e, ui_lang))?;
     Ok(CertificatesReport {
         count,
@@ -129,11 +135,10 @@ pub async fn save_certificates(
     let certs = issue(&state, &event_id, visitor_ids).await?;
     let count = certs.len() as u32;
     let reprints = reprints(&certs);
-    let files = tokio::task::spawn_blocking(move || {
+    let files = blocking(&state, move || {
         escale_print::certificate::save(&certs, lang, std::path::Path::new(&path), split)
     })
-    .await
-    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .await?
     .map_err(|e| {
         state.error(escale_core::Error::Invalid {
             field: "path",
@@ -152,9 +157,8 @@ pub async fn save_certificates(
 #[tauri::command]
 pub async fn list_printers(state: State<'_, AppState>) -> Result<Vec<Printer>, ErrorBody> {
     let lang = state.lang();
-    tokio::task::spawn_blocking(escale_print::printer::printers)
-        .await
-        .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    blocking(&state, escale_print::printer::printers)
+        .await?
         .map_err(|e| print_error(e, lang))
 }
 
@@ -210,11 +214,10 @@ async fn badges_pdf(
         .await
         .map_err(|e| state.error(e))?;
     let count = badges.len() as u32;
-    let pdf = tokio::task::spawn_blocking(move || {
+    let pdf = blocking(state, move || {
         escale_print::badge::render(&badges, &org.name, size, start.saturating_sub(1) as usize)
     })
-    .await
-    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?;
+    .await?;
     Ok((count, pdf))
 }
 
@@ -231,17 +234,11 @@ pub async fn print_badges(
 ) -> Result<BadgesReport, ErrorBody> {
     let (count, pdf) = badges_pdf(&state, &event_id, visitor_ids, size, start).await?;
     let lang = state.lang();
-    let job = tokio::task::spawn_blocking(move || {
-        escale_print::printer::print(
-            &printer,
-            &pdf,
-            copies,
-            &format!("Badges ({count})"),
-            Duration::from_secs(10),
-        )
+    let job = blocking(&state, move || {
+        let title = format!("Badges ({count})");
+        escale_print::printer::print(&printer, &pdf, copies, &title, Duration::from_secs(10))
     })
-    .await
-    .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?
+    .await?
     .map_err(|e| print_error(e, lang))?;
     Ok(BadgesReport {
         count,
@@ -290,11 +287,10 @@ pub async fn set_org_image(
                 OrgImage::Signature => escale_print::images::SIGNATURE_MAX,
             };
             let lang = state.lang();
-            let made = tokio::task::spawn_blocking(move || {
+            let made = blocking(&state, move || {
                 escale_print::images::prepare_file(std::path::Path::new(&path), max)
             })
-            .await
-            .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))?;
+            .await?;
             Some(made.map_err(|e| {
                 ErrorBody::of_problem(
                     &escale_protocol::catalogue::Describe::describe(&e),

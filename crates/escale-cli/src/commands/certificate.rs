@@ -40,10 +40,7 @@ pub async fn run(app: &Escale, c: CertificateCommand, ui: Ui) -> Result<Reply, F
         CertificateCommand::Print(a) => {
             let certs = select(app, &a.select).await?;
             let pdf = escale_print::certificate::render(&certs, doc_lang(a.select.doc_lang));
-            let title = match &certs[..] {
-                [one] => format!("Attestation {}", one.number),
-                _ => format!("Attestations ({})", certs.len()),
-            };
+            let title = escale_print::certificate::job_title(&certs);
             let outcome = send(&a.printer, &pdf, &title, ui)?;
             Reply::new(
                 &json!({ "certificates": summary(&certs), "job": outcome.0 }),

@@ -714,20 +714,14 @@ impl Escale {
     /// at one event.
     pub async fn issue_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
         let target = self.event_target(event).await?;
-        let mut out = self
-            .issue(&[visitor.to_string()], &target, true, true)
-            .await?;
-        Ok(out.remove(0))
+        self.issue_one(visitor, &target, true).await
     }
 
     /// The certificate [`Escale::issue_certificate`] would issue, without
     /// issuing it (the preview before printing).
     pub async fn preview_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
         let target = self.event_target(event).await?;
-        let mut out = self
-            .issue(&[visitor.to_string()], &target, true, false)
-            .await?;
-        Ok(out.remove(0))
+        self.issue_one(visitor, &target, false).await
     }
 
     /// Issues the certificate of regular attendance of one person at every
@@ -740,10 +734,7 @@ impl Escale {
         to: &str,
     ) -> Result<CertificateView> {
         let target = self.series_target(series, from, to).await?;
-        let mut out = self
-            .issue(&[visitor.to_string()], &target, true, true)
-            .await?;
-        Ok(out.remove(0))
+        self.issue_one(visitor, &target, true).await
     }
 
     /// The certificates of some people at an event (one transaction);
@@ -754,9 +745,7 @@ impl Escale {
         visitors: &[String],
     ) -> Result<Vec<CertificateView>> {
         let target = self.event_target(event).await?;
-        let mut out = self.issue(visitors, &target, false, true).await?;
-        out.sort_by_cached_key(|c| crate::text::fold(&c.name));
-        Ok(out)
+        self.issue_sorted(visitors, &target).await
     }
 
     /// The certificates of everyone who arrived at an event (one
@@ -772,7 +761,31 @@ impl Escale {
         .fetch_all(self.store.pool())
         .await?;
         let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let mut out = self.issue(&ids, &target, false, true).await?;
+        self.issue_sorted(&ids, &target).await
+    }
+
+    /// One person's certificate (issued when `commit`, else a preview).
+    async fn issue_one(
+        &self,
+        visitor: &str,
+        target: &Target,
+        commit: bool,
+    ) -> Result<CertificateView> {
+        let mut out = self
+            .issue(&[visitor.to_string()], target, true, commit)
+            .await?;
+        out.pop()
+            .ok_or_else(|| Error::VisitorNotFound(visitor.chars().take(60).collect()))
+    }
+
+    /// Certificates of several people (those who never arrived left out),
+    /// issued in one transaction, sorted by name.
+    async fn issue_sorted(
+        &self,
+        visitors: &[String],
+        target: &Target,
+    ) -> Result<Vec<CertificateView>> {
+        let mut out = self.issue(visitors, target, false, true).await?;
         out.sort_by_cached_key(|c| crate::text::fold(&c.name));
         Ok(out)
     }
@@ -1036,9 +1049,8 @@ impl Escale {
             }
             _ => return Err(Error::CertificateNotFound(row.number)),
         };
-        self.issue(&[row.visitor_id.to_string()], &target, true, true)
+        self.issue_one(&row.visitor_id.to_string(), &target, true)
             .await
-            .map(|mut v| v.remove(0))
     }
 
     async fn certificate_row(&self, number: &str) -> Result<CertificateRow> {
