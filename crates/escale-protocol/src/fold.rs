@@ -44,6 +44,14 @@ impl Record {
     pub fn uuid(&self, field: &str) -> Option<Uuid> {
         self.text(field).and_then(|s| Uuid::parse_str(s).ok())
     }
+
+    /// Last-writer-wins: the value is kept when its stamp is newer than
+    /// the field's.
+    fn set_if_newer(&mut self, name: &str, value: &Value, stamp: Stamp) {
+        if self.fields.get(name).is_none_or(|(_, s)| stamp > *s) {
+            self.fields.insert(name.to_string(), (value.clone(), stamp));
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,12 +257,8 @@ impl State {
                 }
                 let rec = records.entry((*entity, *id)).or_default();
                 for (name, value) in fields {
-                    if !vocabulary.knows(*entity, name) {
-                        continue;
-                    }
-                    let newer = rec.fields.get(name).is_none_or(|(_, s)| stamp > *s);
-                    if newer {
-                        rec.fields.insert(name.clone(), (value.clone(), stamp));
+                    if vocabulary.knows(*entity, name) {
+                        rec.set_if_newer(name, value, stamp);
                     }
                 }
                 ch.records.insert((*entity, *id));
@@ -432,11 +436,8 @@ impl State {
         ch: &mut Changes,
     ) {
         let rec = self.records.entry((entity, id)).or_default();
-        for (name, value) in fields {
-            let newer = rec.fields.get(name).is_none_or(|(_, s)| stamp > *s);
-            if newer {
-                rec.fields.insert(name.to_string(), (value, stamp));
-            }
+        for (name, value) in &fields {
+            rec.set_if_newer(name, value, stamp);
         }
         ch.records.insert((entity, id));
     }
@@ -528,6 +529,11 @@ pub fn roots<'a>(
     out
 }
 
+/// A certificate number written the one way every node writes it.
+fn canonical_number(number: &str) -> bool {
+    certificate::parse_number(number).as_deref() == Some(number)
+}
+
 /// Structural checks every node applies identically, so an invalid op is
 /// quarantined everywhere rather than half-applied somewhere. A field this
 /// version does not know is not an error (see [`Vocabulary`]).
@@ -600,7 +606,7 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
             ..
         } => {
             let date = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
-            if certificate::parse_number(number).as_deref() != Some(number.as_str()) {
+            if !canonical_number(number) {
                 Err("certificate number invalid".into())
             } else if !crate::fields::CERTIFICATE_TEMPLATES
                 .iter()
@@ -645,7 +651,7 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
             }
         }
         OpBody::CertificateRevoked { number, reason, .. } => {
-            if certificate::parse_number(number).as_deref() != Some(number.as_str()) {
+            if !canonical_number(number) {
                 Err("certificate number invalid".into())
             } else if reason.len() > 2_000 {
                 Err("revocation reason too long".into())

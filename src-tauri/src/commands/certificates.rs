@@ -88,8 +88,16 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| state.error(escale_core::Error::Internal(e.to_string())))
 }
 
-fn reprints(certs: &[CertificateView]) -> u32 {
-    certs.iter().filter(|c| c.reprint).count() as u32
+impl CertificatesReport {
+    /// How many certificates, and how many were printed before.
+    fn of(certs: &[CertificateView]) -> CertificatesReport {
+        CertificatesReport {
+            count: certs.len() as u32,
+            reprints: certs.iter().filter(|c| c.reprint).count() as u32,
+            job: None,
+            files: vec![],
+        }
+    }
 }
 
 /// Issues and prints certificates: one job, `copies` of each page.
@@ -103,8 +111,7 @@ pub async fn print_certificates(
     lang: Lang,
 ) -> Result<CertificatesReport, ErrorBody> {
     let certs = issue(&state, &event_id, visitor_ids).await?;
-    let count = certs.len() as u32;
-    let reprints = reprints(&certs);
+    let report = CertificatesReport::of(&certs);
     let ui_lang = state.lang();
     let job = blocking(&state, move || {
         let pdf = escale_print::certificate::render(&certs, lang);
@@ -114,10 +121,8 @@ pub async fn print_certificates(
     .await?
     .map_err(|e| print_error(e, ui_lang))?;
     Ok(CertificatesReport {
-        count,
-        reprints,
         job: Some(job),
-        files: vec![],
+        ..report
     })
 }
 
@@ -133,8 +138,7 @@ pub async fn save_certificates(
     lang: Lang,
 ) -> Result<CertificatesReport, ErrorBody> {
     let certs = issue(&state, &event_id, visitor_ids).await?;
-    let count = certs.len() as u32;
-    let reprints = reprints(&certs);
+    let report = CertificatesReport::of(&certs);
     let files = blocking(&state, move || {
         escale_print::certificate::save(&certs, lang, std::path::Path::new(&path), split)
     })
@@ -146,10 +150,8 @@ pub async fn save_certificates(
         })
     })?;
     Ok(CertificatesReport {
-        count,
-        reprints,
-        job: None,
         files: files.iter().map(|f| f.display().to_string()).collect(),
+        ..report
     })
 }
 

@@ -997,16 +997,29 @@ impl Escale {
             Some(v) => Some(self.visitor(v).await?.id),
             None => None,
         };
+        self.certificate_rows(event, visitor, None).await
+    }
+
+    /// Certificate rows by event, person (and records merged into them) or
+    /// number (its record id), each filter optional.
+    async fn certificate_rows(
+        &self,
+        event: Option<Uuid>,
+        visitor: Option<Uuid>,
+        id: Option<Uuid>,
+    ) -> Result<Vec<CertificateRow>> {
         let rows = sqlx::query(
             "SELECT number, template, visitor_id, name, event_id, series, period_from, period_to,
                     minutes, issued_ms, revoked_ms FROM certificate
              WHERE number IS NOT NULL AND visitor_id IS NOT NULL
                AND (?1 IS NULL OR event_id = ?1)
                AND (?2 IS NULL OR visitor_id = ?2 OR visitor_id IN (SELECT id FROM alias WHERE root = ?2))
+               AND (?3 IS NULL OR id = ?3)
              ORDER BY issued_ms DESC, number",
         )
         .bind(event)
         .bind(visitor)
+        .bind(id)
         .fetch_all(self.store.pool())
         .await?;
         rows.iter()
@@ -1056,10 +1069,10 @@ impl Escale {
     async fn certificate_row(&self, number: &str) -> Result<CertificateRow> {
         let n = cert::parse_number(number)
             .ok_or_else(|| Error::CertificateNotFound(number.chars().take(40).collect()))?;
-        self.certificates(None, None)
+        // By its record's id (indexed), not a scan of every certificate.
+        self.certificate_rows(None, None, Some(cert::record_id(&n)))
             .await?
-            .into_iter()
-            .find(|c| c.number == n)
+            .pop()
             .ok_or(Error::CertificateNotFound(n))
     }
 
