@@ -97,7 +97,11 @@ impl SyncControl {
         self.live.send_if_modified(|l| {
             let before = l.clone();
             change(l);
-            *l != before
+            let changed = *l != before;
+            if changed {
+                l.revision += 1;
+            }
+            changed
         })
     }
 

@@ -46,6 +46,10 @@ pub struct SyncView {
     /// again after a merge, a dismissal, a walk-in or other laptops'
     /// operations.
     pub duplicates: i64,
+    /// Bumped on every change of the live state: the command answers and
+    /// the `sync-status` events travel apart and may arrive out of order, so
+    /// the UI keeps the view with the highest revision.
+    pub revision: i64,
 }
 
 /// A failed attempt, kept in both languages so that switching the UI's
@@ -74,6 +78,8 @@ pub struct Live {
     /// Attempts started and finished (a "sync now" waits for the next one).
     pub runs_started: u64,
     pub runs_finished: u64,
+    /// Changes so far ([`SyncView::revision`]).
+    pub revision: i64,
 }
 
 impl Live {
@@ -97,6 +103,7 @@ impl Live {
                 }
             }),
             duplicates: self.duplicates,
+            revision: self.revision,
         }
     }
 

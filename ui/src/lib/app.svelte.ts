@@ -91,7 +91,7 @@ export class AppState {
   async connect(): Promise<() => void> {
     const stops = await Promise.all([
       this.backend.onSyncStatus((view) => {
-        this.sync = view;
+        this.takeSync(view);
         void this.refreshStatus();
       }),
       this.backend.onDataChanged(() => {
@@ -115,9 +115,20 @@ export class AppState {
     return () => this.dataWatchers.delete(reload);
   }
 
+  /**
+   * Shows a sync view unless a newer one is already shown: command answers
+   * and `sync-status` events travel apart and may cross (the first sync
+   * after enrolment can finish before the enrolment's answer arrives).
+   * Returns the view shown.
+   */
+  takeSync(view: SyncView): SyncView {
+    if (!this.sync || view.revision >= this.sync.revision) this.sync = view;
+    return this.sync;
+  }
+
   async refreshSync(): Promise<void> {
     try {
-      this.sync = await this.backend.syncStatus();
+      this.takeSync(await this.backend.syncStatus());
     } catch {
       // The sync screen keeps the last known state.
     }

@@ -51,4 +51,10 @@ error: ErrorBody | null,
  * again after a merge, a dismissal, a walk-in or other laptops'
  * operations.
  */
-duplicates: number, };
+duplicates: number, 
+/**
+ * Bumped on every change of the live state: the command answers and
+ * the `sync-status` events travel apart and may arrive out of order, so
+ * the UI keeps the view with the highest revision.
+ */
+revision: number, };
