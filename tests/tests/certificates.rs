@@ -296,16 +296,58 @@ fn the_hub_page_verifies_a_certificate_in_a_browser_and_refuses_a_tampered_or_re
     assert_eq!(text, "Certificate VALID");
     assert_eq!(s.text_of("name").unwrap(), "ZOE ORSTED CELIK");
     assert_eq!(s.text_of("status").unwrap(), "known to the hub");
+    let engine = || {
+        s.by_test_id("verdict")
+            .unwrap()
+            .attribute("data-engine")
+            .unwrap()
+    };
+    assert_eq!(engine().as_deref(), Some("webcrypto"));
 
     // One changed minute: refused.
     let mut parts: Vec<String> = payload.split('.').map(str::to_string).collect();
     parts[4] = (parts[4].parse::<u32>().unwrap() + 60).to_string();
-    let (state, text) = verdict(&format!("{}/v#{}", hub.url(), parts.join(".")));
+    let tampered = parts.join(".");
+    let (state, text) = verdict(&format!("{}/v#{tampered}", hub.url()));
     assert_eq!(state, "bad");
     assert!(
         text.contains("NOT VALID") && text.contains("signature"),
         "{text}"
     );
+
+    // An engine without WebCrypto's Ed25519 — or the page served over plain
+    // http:// to another machine, where `crypto.subtle` does not exist: the
+    // vendored TweetNaCl the hub serves checks instead, with the same verdicts.
+    let without_webcrypto = |fragment: &str| -> (String, String) {
+        s.execute(
+            "Object.defineProperty(window.crypto, 'subtle', { get: () => undefined, configurable: true });\
+             document.getElementById('verdict').dataset.state = '';\
+             location.hash = arguments[0];",
+            serde_json::json!([fragment]),
+        )
+        .unwrap();
+        escale_tests::wait_until(Duration::from_secs(20), || {
+            let el = s.by_test_id("verdict")?;
+            let state = el.attribute("data-state")?.unwrap_or_default();
+            Ok((state == "ok" || state == "bad").then(|| (state, el.text().unwrap_or_default())))
+        })
+        .unwrap()
+    };
+    s.navigate(&format!("{}/v", hub.url())).unwrap();
+    let (state, text) = without_webcrypto(&tampered);
+    assert_eq!(
+        (state.as_str(), engine().as_deref()),
+        ("bad", Some("tweetnacl")),
+        "{text}"
+    );
+    assert!(text.contains("signature"), "{text}");
+    let (state, text) = without_webcrypto(&payload);
+    assert_eq!(
+        (state.as_str(), engine().as_deref()),
+        ("ok", Some("tweetnacl")),
+        "{text}"
+    );
+    assert_eq!(s.text_of("name").unwrap(), "ZOE ORSTED CELIK");
 
     // Revoked at the laptop, synced: the page says so, with the reason.
     let (state, text) = verdict(&format!("{}/v#{revoked}", hub.url()));

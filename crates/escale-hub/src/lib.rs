@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/openapi.json"),
     ("get", "/v"),
     ("get", "/v/keys"),
+    ("get", "/v/nacl.js"),
     ("get", "/v/status/{number}"),
 ];
 
@@ -69,6 +70,7 @@ pub fn app(state: HubState) -> Router {
         .route("/openapi.json", get(routes::openapi))
         .route("/v", get(routes::verify_page))
         .route("/v/keys", get(routes::verify_keys))
+        .route("/v/nacl.js", get(routes::verify_script))
         .route("/v/status/{number}", get(routes::verify_status))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -317,19 +317,35 @@ pub async fn not_found() -> HubError {
     HubError::NoRoute
 }
 
-/// The certificate verification page: static, self-contained (no external
-/// resource), never given the payload (it stays in the URL fragment).
+/// The certificate verification page: static, nothing from another site,
+/// never given the payload (it stays in the URL fragment).
 pub async fn verify_page() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+                "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'",
             ),
             (header::REFERRER_POLICY, "no-referrer"),
         ],
         include_str!("../assets/verify.html"),
+    )
+        .into_response()
+}
+
+/// TweetNaCl (public domain, npm `tweetnacl` 1.0.3, vendored unchanged
+/// with its licence beside it): the verification page loads it only where
+/// the browser's WebCrypto has no Ed25519 — older engines, and every page
+/// served over plain `http://` to another machine, where `crypto.subtle`
+/// does not exist.
+pub async fn verify_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../assets/tweetnacl-1.0.3.min.js"),
     )
         .into_response()
 }

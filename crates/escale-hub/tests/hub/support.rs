@@ -219,8 +219,18 @@ impl TestHub {
 
     /// Any request through the router, without a socket.
     pub async fn request(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+        let (status, _, bytes) = self.respond(req).await;
+        (status, bytes)
+    }
+
+    /// Any request through the router, with the answer's headers.
+    pub async fn respond(
+        &self,
+        req: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
         let resp = app(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
+        let headers = resp.headers().clone();
         let bytes = resp
             .into_body()
             .collect()
@@ -228,7 +238,7 @@ impl TestHub {
             .unwrap()
             .to_bytes()
             .to_vec();
-        (status, bytes)
+        (status, headers, bytes)
     }
 
     pub async fn post_raw(

@@ -83,3 +83,34 @@ both_backends!(
         assert_eq!(s["state"], "device_revoked");
     }
 );
+
+both_backends!(
+    the_page_may_load_only_the_hubs_own_scripts_and_the_fallback_verifier_is_served,
+    |h| async {
+        use axum::body::Body;
+        use axum::http::Request;
+        let (status, headers, _) = h
+            .respond(Request::get("/v").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let csp = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+        assert!(
+            csp.contains("connect-src 'self'") && csp.contains("default-src 'none'"),
+            "{csp}"
+        );
+
+        let (status, script) = h
+            .request(Request::get("/v/nacl.js").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let script = String::from_utf8(script).unwrap();
+        assert!(
+            script.contains("self.nacl"),
+            "TweetNaCl registers itself as self.nacl"
+        );
+    }
+);
