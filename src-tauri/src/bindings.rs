@@ -76,6 +76,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         peer::PeerJoinView,
         certificates::CertificatePreview,
         certificates::CertificatesReport,
+        crate::jobs::JobProgress,
         certificates::BadgesReport,
         escale_print::badge::BadgeSize,
         core::OrgIdentity,

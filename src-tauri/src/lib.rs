@@ -6,7 +6,8 @@
 //! commands ([`commands`], one file per domain) take that state, call into it
 //! and convert the result for the wire; errors cross as [`error::ErrorBody`];
 //! [`bindings`] generates the TypeScript wire types the UI compiles against;
-//! [`sync`] runs the background sync and the store's watcher; [`logging`]
+//! [`sync`] runs the background sync and the store's watcher; [`jobs`]
+//! follows the long batches the UI may cancel; [`logging`]
 //! sends `tracing` events to stderr.
 //! It must not hold business rules: those belong to the core crates, which
 //! never depend on Tauri.
@@ -14,6 +15,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod jobs;
 pub mod launch;
 pub mod logging;
 pub mod state;

@@ -30,6 +30,8 @@ pub struct AppState {
     /// This laptop sharing with stand peers, while it does
     /// ([`crate::commands::peer`]).
     pub peer: tokio::sync::Mutex<Option<escale_sync::peer::PeerShare>>,
+    /// The long batches running now ([`crate::jobs`]).
+    pub jobs: crate::jobs::Jobs,
     /// The UI's language: messages sent to the UI are in it.
     lang: Mutex<Lang>,
 }
@@ -82,6 +84,7 @@ impl AppState {
             escale,
             sync,
             peer: tokio::sync::Mutex::new(None),
+            jobs: crate::jobs::Jobs::default(),
             lang: Mutex::new(lang),
         })
     }

@@ -144,12 +144,14 @@ pub enum Align {
 }
 
 /// The operations of one page, in millimetres from the top-left corner,
-/// and the same drawing as SVG elements (the app's preview of the page).
+/// and, for the app's preview of the page, the same drawing as SVG elements.
 pub struct Page<'f> {
     pub ops: Vec<Op>,
     fonts: &'f Fonts,
     pub height_mm: f32,
-    svg: Vec<String>,
+    /// Only when previewing ([`Page::previewed`]): a batch of PDFs does not
+    /// pay for an SVG nobody sees.
+    svg: Option<Vec<String>>,
     fill: String,
 }
 
@@ -167,8 +169,26 @@ impl<'f> Page<'f> {
             ops: vec![],
             fonts,
             height_mm,
-            svg: vec![],
+            svg: None,
             fill: "#000000".into(),
+        }
+    }
+
+    /// A page that also records its drawing as SVG ([`Page::svg`]).
+    pub fn previewed(fonts: &'f Fonts, height_mm: f32) -> Page<'f> {
+        Page {
+            svg: Some(vec![]),
+            ..Page::new(fonts, height_mm)
+        }
+    }
+
+    /// Records an SVG element when previewing (`element` runs only then).
+    fn draw_svg(&mut self, element: impl FnOnce(&Self) -> String) {
+        if self.svg.is_some() {
+            let e = element(self);
+            if let Some(svg) = &mut self.svg {
+                svg.push(e);
+            }
         }
     }
 
@@ -176,14 +196,16 @@ impl<'f> Page<'f> {
     pub fn svg(&self, width_mm: f32) -> String {
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width_mm} {h}\" width=\"{width_mm}mm\" height=\"{h}mm\" font-family=\"DejaVu Sans, Verdana, sans-serif\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{}</svg>",
-            self.svg.concat(),
+            self.svg.as_deref().unwrap_or_default().concat(),
             h = self.height_mm
         )
     }
 
     /// Starts a new page of the same size (labels on sheets reuse one Page).
     pub fn take_ops(&mut self) -> Vec<Op> {
-        self.svg.clear();
+        if let Some(svg) = &mut self.svg {
+            svg.clear();
+        }
         std::mem::take(&mut self.ops)
     }
 
@@ -199,11 +221,11 @@ impl<'f> Page<'f> {
             Align::Center => "middle",
             Align::Right => "end",
         };
-        self.svg.push(format!(
+        self.draw_svg(|p| format!(
             "<text x=\"{x:.2}\" y=\"{top:.2}\" font-size=\"{:.2}\" font-weight=\"{}\" fill=\"{}\" text-anchor=\"{anchor}\">{}</text>",
             size * 25.4 / 72.0,
             if face == Face::Bold { "bold" } else { "normal" },
-            self.fill,
+            p.fill,
             escape(text)
         ));
         let x = match align {
@@ -305,7 +327,7 @@ impl<'f> Page<'f> {
             },
         });
         use base64::Engine as _;
-        self.svg.push(format!(
+        self.draw_svg(|_| format!(
             "<image x=\"{x:.2}\" y=\"{top:.2}\" width=\"{w:.2}\" height=\"{h:.2}\" href=\"data:image/png;base64,{}\"/>",
             base64::engine::general_purpose::STANDARD.encode(&img.png)
         ));
@@ -314,7 +336,7 @@ impl<'f> Page<'f> {
 
     /// A horizontal rule.
     pub fn rule(&mut self, x1: f32, x2: f32, top: f32, thickness_pt: f32) {
-        self.svg.push(format!(
+        self.draw_svg(|_| format!(
             "<line x1=\"{x1:.2}\" y1=\"{top:.2}\" x2=\"{x2:.2}\" y2=\"{top:.2}\" stroke=\"#000\" stroke-width=\"{:.3}\"/>",
             thickness_pt * 25.4 / 72.0
         ));
@@ -367,7 +389,9 @@ impl<'f> Page<'f> {
                 let t0 = top + (quiet + row) as f32 * module;
                 // A hair taller than a module: no seam between rows once rasterised.
                 let t1 = t0 + module * 1.04;
-                path.push_str(&format!("M{x0:.2} {t0:.2}H{x1:.2}V{t1:.2}H{x0:.2}Z"));
+                if self.svg.is_some() {
+                    path.push_str(&format!("M{x0:.2} {t0:.2}H{x1:.2}V{t1:.2}H{x0:.2}Z"));
+                }
                 let pt = |x: f32, t: f32| LinePoint {
                     p: Point::new(Mm(x), self.y(t)),
                     bezier: false,
@@ -378,7 +402,7 @@ impl<'f> Page<'f> {
             }
         }
         self.fill_color(0.0, 0.0, 0.0);
-        self.svg.push(format!("<path d=\"{path}\" fill=\"#000\"/>"));
+        self.draw_svg(|_| format!("<path d=\"{path}\" fill=\"#000\"/>"));
         self.ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings,

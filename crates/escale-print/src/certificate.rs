@@ -94,8 +94,18 @@ pub fn job_title(certs: &[CertificateView]) -> String {
     }
 }
 
+/// A long batch's pulse: called once per certificate drawn, from any
+/// thread; `false` stops the batch (cancelled).
+pub type Tick<'a> = &'a (dyn Fn() -> bool + Sync);
+
 /// One PDF with one page per certificate.
 pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
+    render_until(certs, lang, &|| true).expect("a batch that is never stopped ends")
+}
+
+/// [`render`], telling `tick` of each page drawn; `None` when `tick` said
+/// stop. The pages are drawn on every core.
+pub fn render_until(certs: &[CertificateView], lang: Lang, tick: Tick<'_>) -> Option<Vec<u8>> {
     let title = match certs {
         [one] => format!("{} — {}", tr(lang, "Attestation", "Certificate"), one.name),
         _ => tr(lang, "Attestations", "Certificates"),
@@ -116,16 +126,47 @@ pub fn render(certs: &[CertificateView], lang: Lang) -> Vec<u8> {
     let fonts = Fonts::add_to(&mut doc);
     // The organisation's images, once for every page.
     let images = Images::add_to(&mut doc, certs.first());
-    let pages: Vec<PdfPage> = certs
-        .iter()
-        .map(|c| {
-            let mut p = Page::new(&fonts, A4_H);
-            draw(&mut p, c, lang, &images);
-            PdfPage::new(Mm(A4_W), Mm(A4_H), p.ops)
-        })
-        .collect();
+    let draw_part = |part: &[CertificateView]| -> Option<Vec<PdfPage>> {
+        part.iter()
+            .map(|c| {
+                let mut p = Page::new(&fonts, A4_H);
+                draw(&mut p, c, lang, &images);
+                tick().then(|| PdfPage::new(Mm(A4_W), Mm(A4_H), p.ops))
+            })
+            .collect()
+    };
+    let pages = on_every_core(certs, draw_part)?;
     doc.with_pages(pages);
-    crate::canvas::save(&doc)
+    Some(crate::canvas::save(&doc))
+}
+
+/// `work` on as many slices of `items` as there are cores, the results
+/// joined in order; `None` as soon as one part gives `None`.
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&[T]) -> Option<Vec<R>> + Sync,
+) -> Option<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || items.len() < 8 {
+        return work(items);
+    }
+    let chunk = items.len().div_ceil(threads);
+    let parts: Vec<Option<Vec<R>>> = std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || work(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a drawing thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(items.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Some(all)
 }
 
 /// The certificate's page as SVG: the same drawing as the PDF, for the
@@ -134,7 +175,7 @@ pub fn preview_svg(c: &CertificateView, lang: Lang) -> String {
     let mut doc = PdfDocument::new("");
     let fonts = Fonts::add_to(&mut doc);
     let images = Images::add_to(&mut doc, Some(c));
-    let mut p = Page::new(&fonts, A4_H);
+    let mut p = Page::previewed(&fonts, A4_H);
     draw(&mut p, c, lang, &images);
     p.svg(A4_W)
 }
@@ -539,41 +580,61 @@ pub fn save(
     out: &std::path::Path,
     split: bool,
 ) -> Result<Vec<std::path::PathBuf>, String> {
+    save_until(certs, lang, out, split, &|| true)
+        .map(|files| files.expect("a batch that is never stopped ends"))
+}
+
+/// [`save`], telling `tick` of each certificate drawn; `Ok(None)` when
+/// `tick` said stop — then no file of the batch is left behind.
+pub fn save_until(
+    certs: &[CertificateView],
+    lang: Lang,
+    out: &std::path::Path,
+    split: bool,
+    tick: Tick<'_>,
+) -> Result<Option<Vec<std::path::PathBuf>>, String> {
     let save_one = crate::write_pdf;
     if !split {
-        save_one(out, &render(certs, lang))?;
-        return Ok(vec![out.to_path_buf()]);
+        let Some(pdf) = render_until(certs, lang, tick) else {
+            return Ok(None);
+        };
+        save_one(out, &pdf)?;
+        return Ok(Some(vec![out.to_path_buf()]));
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    // One file per person: rendered on every core.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = certs.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<std::path::PathBuf>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = certs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut files = vec![];
-                    for c in part {
-                        let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
-                        save_one(&path, &render(std::slice::from_ref(c), lang))?;
-                        files.push(path);
-                    }
-                    Ok(files)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("a rendering thread failed".into()))
-            })
-            .collect()
+    // One file per person: rendered on every core. A failure or a stop
+    // ends every part; what this batch wrote is then removed.
+    let failed = std::sync::Mutex::new(None::<String>);
+    let written = std::sync::Mutex::new(Vec::<std::path::PathBuf>::new());
+    let files = on_every_core(certs, |part| {
+        let mut files = Vec::with_capacity(part.len());
+        for c in part {
+            if failed.lock().expect("not poisoned").is_some() {
+                return None;
+            }
+            let path = out.join(format!("{}-{}.pdf", file_stem(&c.name), c.number));
+            let pdf = render(std::slice::from_ref(c), lang);
+            if let Err(e) = save_one(&path, &pdf) {
+                failed.lock().expect("not poisoned").get_or_insert(e);
+                return None;
+            }
+            written.lock().expect("not poisoned").push(path.clone());
+            files.push(path);
+            if !tick() {
+                return None;
+            }
+        }
+        Some(files)
     });
-    let mut files = vec![];
-    for part in parts {
-        files.extend(part?);
+    if files.is_some() {
+        return Ok(files);
     }
-    Ok(files)
+    let written = written.into_inner().expect("not poisoned");
+    for f in &written {
+        let _ = std::fs::remove_file(f);
+    }
+    match failed.into_inner().expect("not poisoned") {
+        Some(e) => Err(e),
+        None => Ok(None),
+    }
 }

@@ -8,7 +8,7 @@ use escale_print::badge::BadgeSize;
 use escale_print::printer::{JobOutcome, PrintError, Printer};
 use serde::Serialize;
 use std::time::Duration;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::error::ErrorBody;
@@ -32,6 +32,9 @@ pub struct CertificatesReport {
     pub job: Option<JobOutcome>,
     /// The files written (when saved).
     pub files: Vec<String>,
+    /// Cancelled before anything was printed or saved (the certificates
+    /// keep their numbers: printing them later gives the same ones).
+    pub cancelled: bool,
 }
 
 fn print_error(e: PrintError, lang: Lang) -> ErrorBody {
@@ -96,51 +99,93 @@ impl CertificatesReport {
             reprints: certs.iter().filter(|c| c.reprint).count() as u32,
             job: None,
             files: vec![],
+            cancelled: false,
+        }
+    }
+
+    fn cancelled(self) -> CertificatesReport {
+        CertificatesReport {
+            cancelled: true,
+            ..self
         }
     }
 }
 
-/// Issues and prints certificates: one job, `copies` of each page.
+/// Issues and prints certificates: one job, `copies` of each page. With a
+/// `job` id, reports [`crate::jobs::PROGRESS_EVENT`] and may be cancelled
+/// ([`cancel_job`]) until the job goes to the printer.
 #[tauri::command]
-pub async fn print_certificates(
+#[allow(clippy::too_many_arguments)]
+pub async fn print_certificates<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     event_id: String,
     visitor_ids: Option<Vec<String>>,
     printer: String,
     copies: u32,
     lang: Lang,
+    job: Option<String>,
 ) -> Result<CertificatesReport, ErrorBody> {
+    let job = state.jobs.start(&app, job);
+    job.report("issue", 0, 0);
     let certs = issue(&state, &event_id, visitor_ids).await?;
     let report = CertificatesReport::of(&certs);
     let ui_lang = state.lang();
-    let job = blocking(&state, move || {
-        let pdf = escale_print::certificate::render(&certs, lang);
+    let outcome = blocking(&state, move || {
+        let total = certs.len() as u32;
+        let Some(pdf) =
+            escale_print::certificate::render_until(&certs, lang, &job.ticker("render", total))
+        else {
+            return Ok(None);
+        };
+        if job.cancelled() {
+            return Ok(None);
+        }
+        job.report("print", 0, 1);
         let title = escale_print::certificate::job_title(&certs);
         escale_print::printer::print(&printer, &pdf, copies, &title, Duration::from_secs(10))
+            .map(Some)
     })
-    .await?
-    .map_err(|e| print_error(e, ui_lang))?;
-    Ok(CertificatesReport {
-        job: Some(job),
-        ..report
-    })
+    .await?;
+    match outcome {
+        Err(e) => Err(print_error(e, ui_lang)),
+        Ok(None) => Ok(report.cancelled()),
+        Ok(Some(printed)) => Ok(CertificatesReport {
+            job: Some(printed),
+            ..report
+        }),
+    }
 }
 
 /// Issues certificates and saves them as PDF: one file at `path`, or with
 /// `split`, one file per person (named after them) in the folder `path`.
+/// With a `job` id, reports progress and may be cancelled: then no file of
+/// the batch is left.
 #[tauri::command]
-pub async fn save_certificates(
+#[allow(clippy::too_many_arguments)]
+pub async fn save_certificates<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     event_id: String,
     visitor_ids: Option<Vec<String>>,
     path: String,
     split: bool,
     lang: Lang,
+    job: Option<String>,
 ) -> Result<CertificatesReport, ErrorBody> {
+    let job = state.jobs.start(&app, job);
+    job.report("issue", 0, 0);
     let certs = issue(&state, &event_id, visitor_ids).await?;
     let report = CertificatesReport::of(&certs);
-    let files = blocking(&state, move || {
-        escale_print::certificate::save(&certs, lang, std::path::Path::new(&path), split)
+    let saved = blocking(&state, move || {
+        let tick = job.ticker("render", certs.len() as u32);
+        escale_print::certificate::save_until(
+            &certs,
+            lang,
+            std::path::Path::new(&path),
+            split,
+            &tick,
+        )
     })
     .await?
     .map_err(|e| {
@@ -149,10 +194,20 @@ pub async fn save_certificates(
             value: e,
         })
     })?;
-    Ok(CertificatesReport {
-        files: files.iter().map(|f| f.display().to_string()).collect(),
-        ..report
+    Ok(match saved {
+        None => report.cancelled(),
+        Some(files) => CertificatesReport {
+            files: files.iter().map(|f| f.display().to_string()).collect(),
+            ..report
+        },
     })
+}
+
+/// Asks the batch the UI started under `job` to stop; false when it ended
+/// already.
+#[tauri::command]
+pub fn cancel_job(state: State<'_, AppState>, job: String) -> bool {
+    state.jobs.cancel(&job)
 }
 
 /// The system's printers, the default first.

@@ -23,6 +23,7 @@ pub const EVENTS: &[&str] = &[
     crate::sync::STATUS_EVENT,
     crate::sync::DATA_CHANGED_EVENT,
     imports::PROGRESS_EVENT,
+    crate::jobs::PROGRESS_EVENT,
     peer::PEER_EVENT,
     sync::CLOSE_EVENT,
 ];
@@ -71,6 +72,7 @@ commands![
     exports::export_event,
     certificates::certificate_preview,
     certificates::print_certificates,
+    certificates::cancel_job,
     certificates::save_certificates,
     certificates::print_badges,
     certificates::save_badges,

@@ -258,6 +258,8 @@ export const TestId = {
   CertificateResult: 'certificate-result',
   CertificateError: 'certificate-error',
   CertificateClose: 'certificate-close',
+  CertificateProgress: 'certificate-progress',
+  CertificateCancel: 'certificate-cancel',
   DeskCertificate: 'desk-certificate',
   DeskModeIn: 'desk-mode-in',
   DeskModeOut: 'desk-mode-out',

@@ -5,6 +5,7 @@ import { screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { TestId } from '../../lib/testIds';
 import { openApp, text } from '../../test/helpers';
+import { rawBackend } from '../../test/testBackend';
 
 describe('certificates', () => {
   it('after a departure at the desk, F4 shows the certificate with its hours and saves it as PDF', async () => {
@@ -35,7 +36,7 @@ describe('certificates', () => {
     await user.click(screen.getByTestId(TestId.CertificateSave));
     const path = join(dir, `attestation-${number}.pdf`);
     await waitFor(() => expect(text(TestId.CertificateResult)).toBe(`1 attestation(s) enregistrée(s) : ${path}`));
-    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, [thanh.id], path, false, 'fr']);
+    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, [thanh.id], path, false, 'fr', undefined]);
     expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
 
     // In English on request: the preview follows.
@@ -72,11 +73,51 @@ describe('certificates', () => {
     await user.click(screen.getByTestId(TestId.CertificateSave));
     // Chloé Martin arrived (at another desk) and was never checked out.
     await waitFor(() => expect(text(TestId.CertificateResult)).toContain('1 attestation(s) enregistrée(s)'));
-    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, null, join(dir, 'attestations'), true, 'fr']);
+    expect(backend.lastArgs('saveCertificates')).toEqual([event.id, null, join(dir, 'attestations'), true, 'fr', expect.objectContaining({ job: expect.any(String) })]);
     const files = readdirSync(join(dir, 'attestations'));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^chloe-martin-[0-9A-Z-]{14}\.pdf$/);
     expect(existsSync(join(dir, 'attestations', files[0]!))).toBe(true);
+  });
+});
+
+describe('a batch of certificates', () => {
+  it('shows how far it got, and Esc cancels it leaving no file; run again, it ends', async () => {
+    const extra = 150;
+    const { backend, bridge, event, dir, user } = await openApp({ extra });
+    const app = rawBackend(bridge);
+    for (let i = 1; i <= extra; i++) await app.checkIn(event.id, { code: `EXTRA-${String(i).padStart(6, '0')}` }, null, 'scan');
+    const everyone = extra + 1; // and Chloé Martin, who arrived at another desk
+
+    await user.click(screen.getByTestId(TestId.NavRegistrations));
+    await user.click(await screen.findByTestId(TestId.RegistrationsCertificates));
+    await screen.findByTestId(TestId.CertificateDialog);
+    await user.click(screen.getByTestId(TestId.CertificateSplit));
+    const folder = join(dir, 'attestations');
+    backend.saveFile = folder;
+    await user.click(screen.getByTestId(TestId.CertificateSave));
+
+    // The bar counts the certificates drawn, out of everyone who came.
+    await waitFor(() => expect(Number(screen.getByTestId(TestId.CertificateProgress).dataset.done)).toBeGreaterThan(0));
+    expect(screen.getByTestId(TestId.CertificateProgress).dataset.stage).toBe('render');
+    expect(screen.getByTestId(TestId.CertificateProgress).textContent).toMatch(new RegExp(`Attestation \\d+ sur ${everyone}`));
+    expect(document.activeElement, 'cancel has the focus: Esc or Enter stops').toBe(screen.getByTestId(TestId.CertificateCancel));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(text(TestId.CertificateResult)).toBe('Annulé : aucun fichier n’a été enregistré.'));
+    expect(backend.count('cancelJob')).toBe(1);
+    expect(readdirSync(folder), 'the files written before the cancel are removed').toEqual([]);
+    expect(screen.queryByTestId(TestId.CertificateProgress)).toBeNull();
+    expect(screen.getByTestId(TestId.CertificateDialog), 'Esc cancelled the batch, not the dialog').toBeTruthy();
+    await waitFor(() => expect(document.activeElement, 'then Esc closes').toBe(screen.getByTestId(TestId.CertificateClose)));
+
+    // Again, into one file, to the end.
+    await user.click(screen.getByTestId(TestId.CertificateSplit));
+    const path = join(dir, 'toutes.pdf');
+    backend.saveFile = path;
+    await user.click(screen.getByTestId(TestId.CertificateSave));
+    await waitFor(() => expect(text(TestId.CertificateResult)).toContain(`${everyone} attestation(s) enregistrée(s) : ${path}`), { timeout: 60_000 });
+    const info = execFileSync('pdfinfo', [path]).toString();
+    expect(info).toMatch(new RegExp(`Pages:\\s+${everyone}\\n`));
   });
 });
 

@@ -8,6 +8,7 @@ import type {
   AppStatus,
   BadgeSize,
   BadgesReport,
+  Batch,
   CertificatePreview,
   CertificatesReport,
   CheckInMethod,
@@ -203,6 +204,9 @@ export interface Backend {
    * `print_certificates`: issues and prints (one job, `copies` of each page)
    * the certificates of `visitorIds` at the event, or of everyone who
    * arrived when null. Rejects with printer.* when the printer refuses.
+   * With a `batch`, its progress comes to `batch.onProgress` and
+   * `cancelJob(batch.job)` stops it until the job goes to the printer (the
+   * report then says `cancelled`).
    */
   printCertificates(
     eventId: string,
@@ -210,9 +214,12 @@ export interface Backend {
     printer: string,
     copies: number,
     lang: Lang,
+    batch?: Batch,
   ): Promise<CertificatesReport>;
   /** `save_certificates`: issues and saves as PDF (one file, or one per person in a folder with `split`). */
-  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport>;
+  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang, batch?: Batch): Promise<CertificatesReport>;
+  /** `cancel_job`: asks the batch started as `job` to stop; false when it ended already. */
+  cancelJob(job: string): Promise<boolean>;
   /**
    * `print_badges`: name badges of `visitorIds` (everyone registered when
    * null) on a label size; `start` is a sheet's first free label (1: top left).

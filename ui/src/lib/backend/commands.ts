@@ -19,6 +19,7 @@ import type {
   AppStatus,
   BadgeSize,
   BadgesReport,
+  Batch,
   CertificatePreview,
   CertificatesReport,
   BackendError,
@@ -39,6 +40,7 @@ import type {
   ImportPreview,
   ImportProgress,
   ImportReport,
+  JobProgress,
   Lang,
   MergeResult,
   OrgIdentity,
@@ -64,6 +66,8 @@ import type {
 
 /** The event `import_commit` emits while it reads (Rust `PROGRESS_EVENT`). */
 const IMPORT_PROGRESS: EventName = 'import-progress';
+/** The event a long batch emits as it goes (Rust `jobs::PROGRESS_EVENT`). */
+const JOB_PROGRESS: EventName = 'job-progress';
 /** Events of the background sync and of closing (Rust `sync.rs`, `commands/sync.rs`). */
 const SYNC_STATUS: EventName = 'sync-status';
 const DATA_CHANGED: EventName = 'data-changed';
@@ -338,12 +342,32 @@ export class CommandBackend implements Backend {
     printer: string,
     copies: number,
     lang: Lang,
+    batch?: Batch,
   ): Promise<CertificatesReport> {
-    return this.call<CertificatesReport>('print_certificates', { eventId, visitorIds, printer, copies, lang });
+    return this.following(batch, (job) =>
+      this.call<CertificatesReport>('print_certificates', { eventId, visitorIds, printer, copies, lang, job }),
+    );
   }
 
-  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang): Promise<CertificatesReport> {
-    return this.call<CertificatesReport>('save_certificates', { eventId, visitorIds, path, split, lang });
+  saveCertificates(eventId: string, visitorIds: string[] | null, path: string, split: boolean, lang: Lang, batch?: Batch): Promise<CertificatesReport> {
+    return this.following(batch, (job) => this.call<CertificatesReport>('save_certificates', { eventId, visitorIds, path, split, lang, job }));
+  }
+
+  cancelJob(job: string): Promise<boolean> {
+    return this.call<boolean>('cancel_job', { job });
+  }
+
+  /** Runs `start` with the batch's id, its `job-progress` events going to the batch while it runs. */
+  private async following<T>(batch: Batch | undefined, start: (job: string | null) => Promise<T>): Promise<T> {
+    if (!batch) return start(null);
+    const unlisten = await this.transport.listen<JobProgress>(JOB_PROGRESS, (p) => {
+      if (p.job === batch.job) batch.onProgress(p);
+    });
+    try {
+      return await start(batch.job);
+    } finally {
+      unlisten();
+    }
   }
 
   printBadges(eventId: string, visitorIds: string[] | null, size: BadgeSize, start: number, printer: string, copies: number): Promise<BadgesReport> {

@@ -8,7 +8,7 @@
 // Only UI-side shapes that do not cross the wire live below.
 
 export type * from './bindings';
-import type { ErrorBody } from './bindings';
+import type { ErrorBody, JobProgress } from './bindings';
 
 /** @deprecated the old `app_info` shape; kept for the first shell. */
 export type AppInfo = import('./bindings').AppStatus;
@@ -27,3 +27,13 @@ export type BackendError = Omit<ErrorBody, 'code' | 'field'> & {
   code: ErrorBody['code'] | string;
   field?: string | null;
 };
+
+/**
+ * A long batch the UI follows and may cancel: `job` is the id it chose
+ * (`cancelJob(job)`), `onProgress` receives the batch's `job-progress`
+ * events.
+ */
+export interface Batch {
+  job: string;
+  onProgress: (p: JobProgress) => void;
+}

@@ -20,4 +20,9 @@ job: JobOutcome | null,
 /**
  * The files written (when saved).
  */
-files: Array<string>, };
+files: Array<string>, 
+/**
+ * Cancelled before anything was printed or saved (the certificates
+ * keep their numbers: printing them later gives the same ones).
+ */
+cancelled: boolean, };

@@ -4,6 +4,7 @@
 export type CommandName =
   | "add_session"
   | "archive_event"
+  | "cancel_job"
   | "certificate_preview"
   | "check_in"
   | "check_out"

@@ -5,5 +5,6 @@ export type EventName =
   | "close-requested"
   | "data-changed"
   | "import-progress"
+  | "job-progress"
   | "peer-event"
   | "sync-status";

@@ -42,6 +42,7 @@ export type { ImportRecord } from './ImportRecord';
 export type { ImportReport } from './ImportReport';
 export type { InputKind } from './InputKind';
 export type { JobOutcome } from './JobOutcome';
+export type { JobProgress } from './JobProgress';
 export type { Label } from './Label';
 export type { Lang } from './Lang';
 export type { MergeResult } from './MergeResult';
