@@ -50,8 +50,11 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     };
     let outcome = hub::enroll(app.store(), &url, &code, &name, ca_pem).await;
     app.store().close().await;
-    if outcome.is_err() && !store_existed {
-        // A failed first enrolment leaves nothing behind.
+    let answer_maybe_lost = matches!(&outcome, Err(SyncError::Hub(e)) if e.answer_maybe_lost());
+    if outcome.is_err() && !store_existed && !answer_maybe_lost {
+        // A refused first enrolment leaves nothing behind. One whose answer
+        // may have been lost keeps the device id it presented, so that the
+        // same command with the same code enrols it.
         escale_core::store::remove_store_files(dir, !dir_existed);
     }
     let b = outcome.map_err(failure)?;
@@ -198,6 +201,7 @@ fn render_status(s: &SyncStatus, ui: Ui) -> String {
                     .map(|m| format!("{:+.1} s", m as f64 / 1000.0))
                     .unwrap_or_else(|| "—".into()),
             ),
+            (ui.t("Connexion", "Link"), link_text(s, ui)),
         ],
     );
     if let Some(e) = &s.last_error {
@@ -213,6 +217,30 @@ fn render_status(s: &SyncStatus, ui: Ui) -> String {
     }
     text += &skew_warning(s.skew_ms, ui);
     text
+}
+
+/// How the link behaved at the last sync: what one request carried.
+fn link_text(s: &SyncStatus, ui: Ui) -> String {
+    let Some(bytes) = s.window_bytes else {
+        return "—".into();
+    };
+    let kb = (bytes / 1024).max(1);
+    if s.unstable_link {
+        format!(
+            "{} ({kb} {})",
+            ui.t(
+                "instable : envois par petits lots",
+                "unstable: sending in small batches"
+            ),
+            ui.t("Ko par envoi", "KB per request")
+        )
+    } else {
+        format!(
+            "{} ({kb} {})",
+            ui.t("stable", "stable"),
+            ui.t("Ko par envoi", "KB per request")
+        )
+    }
 }
 
 fn skew_warning(skew: Option<i64>, ui: Ui) -> String {

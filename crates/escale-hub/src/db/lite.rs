@@ -29,7 +29,7 @@ const CHUNK: usize = 200;
 /// The code's row; SQLite's single writer lock (taken by `begin_write`)
 /// already keeps two redemptions apart.
 const SELECT_CODE: &str =
-    "SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = $1";
+    "SELECT org_id, expires_ms, used_ms, device_id FROM enrol_codes WHERE code_hash = $1";
 
 shared_queries!(LiteDb, Sqlite, SqliteRow);
 

@@ -20,7 +20,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 /// The code's row, locked until the redemption commits: two laptops
 /// presenting the same code at once cannot both enrol.
 const SELECT_CODE: &str =
-    "SELECT org_id, expires_ms, used_ms FROM enrol_codes WHERE code_hash = $1 FOR UPDATE";
+    "SELECT org_id, expires_ms, used_ms, device_id FROM enrol_codes WHERE code_hash = $1 FOR UPDATE";
 
 shared_queries!(PgDb, Postgres, PgRow);
 

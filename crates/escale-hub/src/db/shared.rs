@@ -77,6 +77,12 @@ macro_rules! shared_queries {
 
             /// Marks the code used and creates the device, in one
             /// transaction; a refusal writes nothing.
+            ///
+            /// The same device presenting the same code again while the
+            /// code is valid — its first answer was lost on the way — is
+            /// enrolled again: a fresh token replaces the one it never
+            /// received (which stops working). Any other device presenting
+            /// a used code is refused, and so is a revoked device.
             pub async fn redeem_code(
                 &self,
                 code_hash: &[u8],
@@ -94,8 +100,31 @@ macro_rules! shared_queries {
                 let org_id = uuid_at(&row, 0)?;
                 let expires: i64 = row.try_get(1)?;
                 let used: Option<i64> = row.try_get(2)?;
+                let used_by = opt_uuid_at(&row, 3)?;
                 if used.is_some() {
-                    return Ok(Redeemed::Used);
+                    if used_by != Some(dev.id) || expires <= now {
+                        return Ok(Redeemed::Used);
+                    }
+                    let reissued = sqlx::query(
+                        "UPDATE devices SET token_hash = $3, name = $4 \
+                         WHERE id = $1 AND org_id = $2 AND revoked_ms IS NULL",
+                    )
+                    .bind(id(dev.id))
+                    .bind(id(org_id))
+                    .bind(&dev.token_hash)
+                    .bind(&dev.name)
+                    .execute(&mut *tx)
+                    .await?;
+                    if reissued.rows_affected() != 1 {
+                        return Ok(Redeemed::Used);
+                    }
+                    let org = sqlx::query(&format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1"))
+                        .bind(id(org_id))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let org = org_row(&org)?;
+                    tx.commit().await?;
+                    return Ok(Redeemed::Enrolled(org));
                 }
                 if expires <= now {
                     return Ok(Redeemed::Expired);

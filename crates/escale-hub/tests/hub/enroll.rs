@@ -122,3 +122,59 @@ async fn enrolment_attempts_are_rate_limited_per_address_and_globally() {
     );
     h.finish().await;
 }
+
+both_backends!(
+    the_same_device_retrying_a_code_whose_answer_was_lost_is_enrolled_again,
+    |h| async {
+        let code = admin::create_enrol_code(&h.db, h.org, Duration::from_secs(900))
+            .await
+            .unwrap()
+            .code;
+        let device = uuid::Uuid::now_v7();
+        let body = |name: &str, device: uuid::Uuid| json!({"protocol": PROTOCOL_VERSION, "code": code, "device_name": name, "device_id": device});
+        // The hub commits, the answer is lost on the way.
+        let (status, first) = h.post("/v1/enroll", None, body("Portable 2", device)).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        let lost = first["token"].as_str().unwrap().to_string();
+
+        // The laptop retries with the same code and its same device id.
+        let (status, again) = h
+            .post("/v1/enroll", None, body("Portable 2 bis", device))
+            .await;
+        assert_eq!(status, StatusCode::OK, "a retry is not a reuse: {again}");
+        assert_eq!(again["org_id"], first["org_id"]);
+        assert_eq!(again["org_key"], first["org_key"]);
+        let token = again["token"].as_str().unwrap().to_string();
+        assert_ne!(token, lost, "a fresh token");
+        let devices = h.db.devices(h.org).await.unwrap();
+        assert_eq!(devices.len(), 2, "still one device for the laptop");
+        assert!(devices
+            .iter()
+            .any(|d| d.id == device && d.name == "Portable 2 bis"));
+        let pull = json!({"protocol": PROTOCOL_VERSION, "vector": {}, "limit": 1});
+        let (status, pulled) = h.post("/v1/pull", Some(&token), pull.clone()).await;
+        assert_eq!(status, StatusCode::OK, "the new token works: {pulled}");
+        let (_, unknown) = h.post("/v1/pull", Some(&lost), pull).await;
+        assert_eq!(
+            unknown["code"], "auth.invalid_token",
+            "the lost token no longer works: {unknown}"
+        );
+
+        // Another laptop with the used code: refused, as before.
+        let (status, other) = h
+            .post("/v1/enroll", None, body("Portable 3", uuid::Uuid::now_v7()))
+            .await;
+        assert_eq!(
+            (status, other["code"].as_str()),
+            (StatusCode::GONE, Some("enroll.code_used"))
+        );
+
+        // A revoked laptop cannot come back with its old code.
+        admin::revoke(&h.db, device).await.unwrap();
+        let (status, revoked) = h.post("/v1/enroll", None, body("Portable 2", device)).await;
+        assert_eq!(
+            (status, revoked["code"].as_str()),
+            (StatusCode::GONE, Some("enroll.code_used"))
+        );
+    }
+);

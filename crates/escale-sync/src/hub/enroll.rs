@@ -23,11 +23,42 @@ fn check_url(url: &str) -> Result<String, SyncError> {
     }
 }
 
+/// The device id an empty data directory enrols under, kept before the
+/// first call so that every retry of a lost answer presents the same one.
+const PENDING_DEVICE_KEY: &str = "hub/pending_device";
+
+/// The device id this laptop enrols under: its own when initialised; for
+/// an empty data directory, the one its first attempt chose (kept in the
+/// store's `local` table), else a new one.
+async fn enrolling_device(store: &Store) -> Result<Uuid, SyncError> {
+    if let Some(ident) = store.identity().await? {
+        return Ok(ident.device_id);
+    }
+    if let Some(id) = store
+        .local_text(PENDING_DEVICE_KEY)
+        .await?
+        .and_then(|t| t.parse().ok())
+    {
+        return Ok(id);
+    }
+    let id = Uuid::now_v7();
+    store
+        .set_local_text(PENDING_DEVICE_KEY, &id.to_string())
+        .await?;
+    Ok(id)
+}
+
 /// Enrols this laptop with the hub at `url` using a one-time `code`.
 ///
 /// An initialised laptop enrols under its own device id (the origin of its
 /// ops) and adopts the organisation's sync key; an empty data directory
 /// becomes a new device of the hub's organisation (`Store::join_org`).
+///
+/// A lost answer costs nothing: the call is retried while the failure is
+/// transient, always under the same device id, and the hub enrols the same
+/// device presenting the same code again (with a fresh token). An empty
+/// data directory keeps the id it chose, so a later retry of the same code
+/// works too.
 pub async fn enroll(
     store: &Store,
     url: &str,
@@ -37,7 +68,7 @@ pub async fn enroll(
 ) -> Result<HubBinding, SyncError> {
     let url = check_url(url)?;
     let ident = store.identity().await?;
-    let device_id = ident.map(|i| i.device_id).unwrap_or_else(Uuid::now_v7);
+    let device_id = enrolling_device(store).await?;
     let client = HubClient::new(&url, ca_pem.as_deref().map(str::as_bytes))?;
     let resp = client.enroll(code, device_name, Some(device_id)).await?;
     if resp.device_id != device_id {
