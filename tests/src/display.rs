@@ -35,13 +35,27 @@ impl VirtualDisplay {
                     .stdout(Stdio::null())
                     .stderr(Stdio::null()),
             )?;
-            // Another process may grab the same number between the check and
-            // the start; Xvfb then exits and the next number is tried.
+            // Another process (a test running beside this one) may grab the
+            // same number between the check and the start; Xvfb then exits
+            // and the next number is tried. The display is ours only when its
+            // lock file names our server: the other's socket existing proves
+            // nothing (using it, this test would lose its display when the
+            // other one ends).
+            let pid = server.id();
             let ready = crate::wait_until(Duration::from_secs(10), || {
                 if let Some(status) = server.exited() {
                     return Err(format!("Xvfb :{number} exited ({status})"));
                 }
-                Ok(socket(number).exists().then_some(()))
+                let ours = std::fs::read_to_string(lock(number))
+                    .is_ok_and(|t| t.trim().parse::<u32>().ok() == Some(pid));
+                if ours && socket(number).exists() {
+                    return Ok(Some(()));
+                }
+                if !ours && in_use(number) {
+                    // Taken by another server that started first.
+                    return Err(format!("Xvfb :{number} is another test's"));
+                }
+                Ok(None)
             });
             match ready {
                 Ok(()) => {
@@ -69,14 +83,17 @@ impl VirtualDisplay {
 /// job ended) are stale: Xvfb replaces them itself, so they must not make
 /// the search run out of numbers.
 fn in_use(number: u32) -> bool {
-    let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
-    match std::fs::read_to_string(&lock) {
+    match std::fs::read_to_string(lock(number)) {
         Ok(text) => match text.trim().parse::<u32>() {
             Ok(pid) => PathBuf::from(format!("/proc/{pid}")).exists(),
             Err(_) => true,
         },
         Err(_) => false,
     }
+}
+
+fn lock(number: u32) -> PathBuf {
+    PathBuf::from(format!("/tmp/.X{number}-lock"))
 }
 
 fn socket(number: u32) -> PathBuf {
