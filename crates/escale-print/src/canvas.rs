@@ -125,7 +125,7 @@ pub struct Image {
 impl Image {
     /// Decodes a PNG and adds it to `doc`; `None` when it does not decode.
     pub fn add_to(doc: &mut PdfDocument, png: &[u8]) -> Option<Image> {
-        let raw = printpdf::RawImage::decode_from_bytes(png, &mut Vec::new()).ok()?;
+        let raw = decoded(png)?;
         Some(Image {
             width: raw.width,
             height: raw.height,
@@ -133,6 +133,29 @@ impl Image {
             png: png.to_vec(),
         })
     }
+}
+
+/// The PNG's pixels, decoded once per process for the last few images
+/// seen (a batch of one file per person prints the same logo and
+/// signature on each).
+fn decoded(png: &[u8]) -> Option<std::sync::Arc<printpdf::RawImage>> {
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Arc, Mutex};
+    type Seen = Vec<(u64, usize, Arc<printpdf::RawImage>)>;
+    static SEEN: Mutex<Seen> = Mutex::new(Vec::new());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    png.hash(&mut h);
+    let key = (h.finish(), png.len());
+    if let Some((_, _, raw)) = SEEN.lock().ok()?.iter().find(|(k, n, _)| (*k, *n) == key) {
+        return Some(raw.clone());
+    }
+    let raw = Arc::new(printpdf::RawImage::decode_from_bytes(png, &mut Vec::new()).ok()?);
+    let mut seen = SEEN.lock().ok()?;
+    if seen.len() >= 4 {
+        seen.remove(0);
+    }
+    seen.push((key.0, key.1, raw.clone()));
+    Some(raw)
 }
 
 /// How text is placed on its line.
@@ -364,13 +387,11 @@ impl<'f> Page<'f> {
     /// square with its top-left corner at (`x`, `top`), quiet zone
     /// included. Dark runs of each row are one rectangle each.
     pub fn qr(&mut self, text: &str, x: f32, top: f32, size: f32) {
-        let Ok(code) = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M) else {
+        let Some((n, colors)) = qr_modules(text) else {
             return;
         };
-        let n = code.width();
         let quiet = 4;
         let module = size / (n + 2 * quiet) as f32;
-        let colors = code.to_colors();
         let mut rings = vec![];
         let mut path = String::new();
         for row in 0..n {
@@ -411,6 +432,23 @@ impl<'f> Page<'f> {
             },
         });
     }
+}
+
+/// The modules of `text`'s QR code (error correction M, the smallest
+/// version), row by row, and its width. One fixed mask (checkerboard) rather
+/// than the best of eight: every mask is valid and scanners read them all;
+/// scoring the eight was a sixth of a certificate's drawing time.
+fn qr_modules(text: &str) -> Option<(usize, Vec<qrcode::Color>)> {
+    use qrcode::canvas::{Canvas, MaskPattern};
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).ok()?;
+    let version = bits.version();
+    let (data, ec) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    Some((usize::try_from(version.width()).ok()?, canvas.into_colors()))
 }
 
 /// The QR version `text` needs at error correction M (the certificate's
