@@ -208,11 +208,15 @@ async fn single_device(db: &Db, server: &Server, f: &mut Figures) {
     f.push10k_s = t.elapsed().as_secs_f64();
 
     // 2. a sync with nothing new.
-    let vector: VersionVector = client.pull(&VersionVector::new(), 1).await.unwrap().vector;
+    let vector: VersionVector = client
+        .pull(&VersionVector::new(), 1, None)
+        .await
+        .unwrap()
+        .vector;
     let mut lat = Vec::new();
     for _ in 0..100 {
         let t = Instant::now();
-        let r = client.pull(&vector, 5_000).await.unwrap();
+        let r = client.pull(&vector, 5_000, None).await.unwrap();
         lat.push(t.elapsed());
         assert!(r.ops.is_empty());
     }

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use escale_protocol::hlc::now_ms;
 use escale_protocol::wire::{
-    check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, ServerTime, MAX_PAGE_OPS,
+    check_protocol, fitting, PullRequest, PullResponse, PushRequest, PushResponse, ServerTime,
+    MAX_BODY_BYTES, MAX_PAGE_OPS,
 };
 use escale_protocol::wire::{EnrollRequest, EnrollResponse, SnapshotPage, PROTOCOL_HEADER};
 use serde::de::DeserializeOwned;
@@ -188,6 +189,14 @@ pub async fn pull(
     } else {
         req.limit.min(MAX_PAGE_OPS)
     };
+    // At most about this many bytes (the laptop's window on a link that
+    // drops), at least one op.
+    let budget = req
+        .max_bytes
+        .unwrap_or(MAX_BODY_BYTES)
+        .clamp(1, MAX_BODY_BYTES);
+    // No op takes less than its envelope: never fetch more than could fit.
+    let limit = limit.min((budget / 200).max(1));
     let org = device.org_id;
     let hub = s.db().vector(org).await?;
     let mut ops = Vec::new();
@@ -205,6 +214,13 @@ pub async fn pull(
         let page = s.db().ops_range(org, *origin, have, upto, room).await?;
         let got = page.len() as i64;
         ops.extend(page);
+        let keep = fitting(&ops, budget);
+        if keep < ops.len() {
+            // Cut at the end: each origin's ops stay contiguous.
+            ops.truncate(keep);
+            more = true;
+            break;
+        }
         if have + got < upto {
             more = true;
             break;

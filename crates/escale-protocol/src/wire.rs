@@ -24,6 +24,76 @@ pub const MAX_PAGE_OPS: usize = 5_000;
 /// Largest request body a hub or peer accepts (bytes).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// About the bytes `op` takes in a page's JSON (its body's text plus the
+/// envelope), to cut pages by size.
+pub fn wire_size(op: &WireOp) -> usize {
+    const ENVELOPE: usize = 200;
+    ENVELOPE
+        + op.kind.len()
+        + op.body
+            .as_ref()
+            .map_or(0, |b| serde_json::to_string(b).map_or(0, |t| t.len()))
+}
+
+/// The ops of a page that fit in `max_bytes` (at least the first one): how
+/// many to keep.
+pub fn fitting(ops: &[WireOp], max_bytes: usize) -> usize {
+    let mut used = 0;
+    for (i, op) in ops.iter().enumerate() {
+        used += wire_size(op);
+        if used > max_bytes && i > 0 {
+            return i;
+        }
+    }
+    ops.len()
+}
+
+/// How many bytes one request carries, adapted to the link like TCP's
+/// congestion window: it starts moderate, halves after a failed transfer
+/// (down to a floor of a few ops; one op always goes, whatever its size),
+/// and grows again after each success. Pages committed before a failure
+/// are kept: each is progress that is never redone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub bytes: usize,
+}
+
+impl Window {
+    /// A few ops.
+    pub const FLOOR: usize = 4 * 1024;
+    pub const START: usize = 512 * 1024;
+    pub const CEILING: usize = MAX_BODY_BYTES / 2;
+    /// Below this, the link is said to be unstable ("small batches").
+    pub const UNSTABLE_BELOW: usize = 128 * 1024;
+
+    pub fn new(bytes: usize) -> Window {
+        Window {
+            bytes: bytes.clamp(Self::FLOOR, Self::CEILING),
+        }
+    }
+
+    /// A transfer failed: half as much next time.
+    pub fn shrink(&mut self) {
+        self.bytes = (self.bytes / 2).max(Self::FLOOR);
+    }
+
+    /// A transfer got through: a quarter more next time.
+    pub fn grow(&mut self) {
+        self.bytes = (self.bytes + self.bytes / 4).min(Self::CEILING);
+    }
+
+    /// The link dropped often enough to bring the window down.
+    pub fn unstable(&self) -> bool {
+        self.bytes < Self::UNSTABLE_BELOW
+    }
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window::new(Self::START)
+    }
+}
+
 /// For each origin, the highest contiguous seq held.
 pub type VersionVector = BTreeMap<Uuid, i64>;
 
@@ -163,6 +233,11 @@ pub struct PullRequest {
     pub vector: VersionVector,
     /// At most this many ops (capped at [`MAX_PAGE_OPS`]).
     pub limit: usize,
+    /// At most about this many bytes of ops ([`wire_size`]), at least one
+    /// op; absent: up to [`MAX_BODY_BYTES`]. A laptop on a link that drops
+    /// asks for less ([`Window`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,6 +334,50 @@ pub fn check_protocol(theirs: u32) -> Result<(), &'static str> {
 mod tests {
     use super::*;
     use crate::model::Entity;
+
+    #[test]
+    fn the_window_halves_on_failure_to_a_floor_and_grows_back_to_a_ceiling() {
+        let mut w = Window::default();
+        assert!(!w.unstable());
+        for _ in 0..20 {
+            w.shrink();
+        }
+        assert_eq!(w.bytes, Window::FLOOR);
+        assert!(w.unstable(), "a link that failed this often is unstable");
+        for _ in 0..100 {
+            w.grow();
+        }
+        assert_eq!(w.bytes, Window::CEILING);
+        assert_eq!(Window::new(1).bytes, Window::FLOOR);
+    }
+
+    #[test]
+    fn a_page_is_cut_by_size_but_always_carries_one_op() {
+        let op = |text: &str| WireOp {
+            id: Uuid::now_v7(),
+            origin: Uuid::nil(),
+            seq: 1,
+            hlc: 0,
+            kind: "visitor_registered".into(),
+            subject: None,
+            body: Some(serde_json::json!({ "text": text })),
+        };
+        let big = "x".repeat(50_000);
+        assert_eq!(
+            fitting(&[op(&big), op("a")], 1_000),
+            1,
+            "one op, however large"
+        );
+        let small: Vec<WireOp> = (0..100).map(|_| op("abc")).collect();
+        let one = wire_size(&small[0]);
+        assert_eq!(fitting(&small, one * 10), 10);
+        assert_eq!(fitting(&small, usize::MAX), 100);
+        let on_wire = serde_json::to_string(&small[0]).unwrap().len();
+        assert!(
+            one >= on_wire && one < on_wire + 200,
+            "{one} estimates {on_wire}"
+        );
+    }
 
     #[test]
     fn an_op_survives_the_wire_unchanged() {

@@ -7,8 +7,11 @@
 //!   between them through the node API (partial, shuffled, duplicated
 //!   deliveries);
 //! - [`net`]: what network tests need of the machine (multicast on `lo`);
+//! - [`badlink`]: a TCP proxy that cuts, delays and throttles connections
+//!   (sync over a bad Wi-Fi), deterministic by seed;
 //! - [`bench`]: benchmark results as data points, for the scaling charts.
 
+pub mod badlink;
 pub mod bench;
 pub mod desk;
 pub mod net;

@@ -103,6 +103,7 @@ pub async fn pull(from: &Node, to: &Node, limit: usize) -> usize {
             protocol: PROTOCOL_VERSION,
             vector: to.store().vector().await.unwrap(),
             limit,
+            max_bytes: None,
         };
         let resp = from.store().serve_pull(&req).await.unwrap();
         let more = resp.more;

@@ -46,6 +46,9 @@ pub struct SyncView {
     /// again after a merge, a dismissal, a walk-in or other laptops'
     /// operations.
     pub duplicates: i64,
+    /// The link dropped often at the last sync: it sends in small batches
+    /// ("connexion instable").
+    pub unstable_link: bool,
     /// Bumped on every change of the live state: the command answers and
     /// the `sync-status` events travel apart and may arrive out of order, so
     /// the UI keeps the view with the highest revision.
@@ -74,6 +77,8 @@ pub struct Live {
     pub skew_ms: Option<i64>,
     /// Duplicate pairs waiting for review ([`super::SyncControl::recount_duplicates`]).
     pub duplicates: i64,
+    /// See [`SyncView::unstable_link`].
+    pub unstable_link: bool,
     pub(super) problem: Option<Problem>,
     /// Attempts started and finished (a "sync now" waits for the next one).
     pub runs_started: u64,
@@ -103,6 +108,7 @@ impl Live {
                 }
             }),
             duplicates: self.duplicates,
+            unstable_link: self.unstable_link,
             revision: self.revision,
         }
     }
@@ -123,6 +129,7 @@ impl Live {
         self.org_name = s.org_name.clone();
         self.last_success_ms = s.last_success_ms;
         self.skew_ms = s.skew_ms;
+        self.unstable_link = s.unstable_link;
         if s.enrolled {
             self.unsynced_ops = s.unsynced_ops;
         } else {

@@ -194,6 +194,7 @@ export const TestId = {
   SyncLast: 'sync-last',
   SyncUnsynced: 'sync-unsynced',
   SyncError: 'sync-error',
+  SyncUnstable: 'sync-unstable',
   SyncSkew: 'sync-skew',
   SyncNow: 'sync-now',
   SyncDone: 'sync-done',

@@ -27,9 +27,10 @@ use crate::error::{Error, Result};
 use crate::hlc::now_ms;
 use crate::op::Op;
 use crate::store::{BatchReport, Store, WriteTx};
+pub use escale_protocol::wire::Window;
 use escale_protocol::wire::{
-    check_protocol, PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp,
-    MAX_PAGE_OPS, PROTOCOL_VERSION,
+    check_protocol, fitting, wire_size, PullRequest, PullResponse, PushRequest, PushResponse,
+    VersionVector, WireOp, MAX_BODY_BYTES, MAX_PAGE_OPS, PROTOCOL_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection};
@@ -82,10 +83,20 @@ impl Store {
     /// `limit` (1..=[`MAX_PAGE_OPS`]); `more` says another page is waiting
     /// (ask again with the vector advanced by this page).
     pub async fn ops_for(&self, peer: &VersionVector, limit: usize) -> Result<(Vec<WireOp>, bool)> {
+        self.ops_within(peer, limit, None).await
+    }
+
+    /// [`Store::ops_for`], the page cut at about `max_bytes` ([`fitting`]).
+    pub async fn ops_within(
+        &self,
+        peer: &VersionVector,
+        limit: usize,
+        max_bytes: Option<usize>,
+    ) -> Result<(Vec<WireOp>, bool)> {
         // One read transaction: the vector and the ops it covers agree.
         let mut tx = self.pool().begin().await?;
         let mine = read_vector(&mut tx).await?;
-        let page = page_for(&mut tx, &mine, peer, limit).await?;
+        let page = page_for(&mut tx, &mine, peer, limit, max_bytes).await?;
         tx.rollback().await?;
         Ok(page)
     }
@@ -95,7 +106,7 @@ impl Store {
         protocol(req.protocol)?;
         let mut tx = self.pool().begin().await?;
         let mine = read_vector(&mut tx).await?;
-        let (ops, more) = page_for(&mut tx, &mine, &req.vector, req.limit).await?;
+        let (ops, more) = page_for(&mut tx, &mine, &req.vector, req.limit, req.max_bytes).await?;
         tx.rollback().await?;
         Ok(PullResponse {
             ops,
@@ -289,11 +300,13 @@ pub(crate) fn response(report: &BatchReport, vector: VersionVector) -> PushRespo
 /// (the desktop's background task).
 pub trait Remote: Send {
     type Error: From<Error> + Send;
-    /// "Give me what I lack": one page after `vector`.
+    /// "Give me what I lack": one page after `vector`, at most `limit` ops
+    /// and about `max_bytes`.
     fn pull(
         &mut self,
         vector: VersionVector,
         limit: usize,
+        max_bytes: usize,
     ) -> impl std::future::Future<Output = std::result::Result<PullResponse, Self::Error>> + Send;
     /// Our ops it lacks; the answer carries its new vector.
     fn push(
@@ -305,7 +318,21 @@ pub trait Remote: Send {
     fn before_commit(&mut self) -> impl std::future::Future<Output = ()> + Send {
         async {}
     }
+    /// A failure worth trying again with a smaller page (the link dropped,
+    /// timed out, or the other side was briefly unavailable). An exchange
+    /// that cannot go on after a failure (a stand peer's session) says no.
+    fn is_transient(_error: &Self::Error) -> bool {
+        false
+    }
+    /// Waits before the `failures`-th retry in a row (backoff).
+    fn pause(&mut self, _failures: u32) -> impl std::future::Future<Output = ()> + Send {
+        async {}
+    }
 }
+
+/// Failures in a row, without a page getting through, after which an
+/// exchange gives up (the next sync starts again where this one stopped).
+pub const MAX_FAILURES_IN_A_ROW: u32 = 12;
 
 /// What one [`exchange`] moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -321,20 +348,48 @@ pub struct Exchanged {
     pub push_requests: usize,
     /// The remote's vector after the last answer.
     pub their_vector: VersionVector,
+    /// Transfers that failed and were tried again, smaller.
+    pub retries: usize,
 }
 
 /// Pulls every page the remote has for us (each committed on its own, so
 /// an interrupted exchange keeps what it got), then pushes, page by page,
 /// what the remote lacks. Replays change nothing on either side.
+///
+/// Pages are cut to the `window` ([`Window`]): a transient failure halves
+/// it and the same step is tried again, smaller, after the remote's pause;
+/// a page that gets through grows it. After [`MAX_FAILURES_IN_A_ROW`]
+/// failures without progress, the last error ends the exchange.
 pub async fn exchange<R: Remote>(
     store: &Store,
     remote: &mut R,
     page: usize,
+    window: &mut Window,
 ) -> std::result::Result<Exchanged, R::Error> {
     let page = page.clamp(1, MAX_PAGE_OPS);
     let mut x = Exchanged::default();
+    let mut failures = 0u32;
+    // A transient failure: shrink and try the step again, or give up.
+    macro_rules! retry_or_fail {
+        ($error:expr) => {{
+            let e = $error;
+            failures += 1;
+            if !R::is_transient(&e) || failures >= MAX_FAILURES_IN_A_ROW {
+                return Err(e);
+            }
+            window.shrink();
+            x.retries += 1;
+            remote.pause(failures).await;
+            continue;
+        }};
+    }
     loop {
-        let resp = remote.pull(store.vector().await?, page).await?;
+        let resp = match remote.pull(store.vector().await?, page, window.bytes).await {
+            Ok(resp) => resp,
+            Err(e) => retry_or_fail!(e),
+        };
+        failures = 0;
+        grow_if_used(window, &resp.ops);
         x.pull_requests += 1;
         x.their_vector = resp.vector.clone();
         let (n, more) = (resp.ops.len(), resp.more);
@@ -351,11 +406,21 @@ pub async fn exchange<R: Remote>(
         }
     }
     loop {
-        let (ops, _) = store.ops_for(&x.their_vector, page).await?;
+        let (ops, _) = store
+            .ops_within(&x.their_vector, page, Some(window.bytes))
+            .await?;
         if ops.is_empty() {
             break;
         }
-        let resp = remote.push(ops).await?;
+        let carried = ops.iter().map(wire_size).sum::<usize>();
+        let resp = match remote.push(ops).await {
+            Ok(resp) => resp,
+            Err(e) => retry_or_fail!(e),
+        };
+        failures = 0;
+        if carried * 2 >= window.bytes {
+            window.grow();
+        }
         x.push_requests += 1;
         x.pushed += resp.applied + resp.quarantined;
         x.duplicates += resp.duplicates;
@@ -369,6 +434,14 @@ pub async fn exchange<R: Remote>(
         }
     }
     Ok(x)
+}
+
+/// A page that used at least half the window got through: the link can
+/// carry more. (Small pages, such as the last empty pull, say nothing.)
+fn grow_if_used(window: &mut Window, ops: &[WireOp]) {
+    if ops.iter().map(wire_size).sum::<usize>() * 2 >= window.bytes {
+        window.grow();
+    }
 }
 
 /// Ops held by `mine` and lacking from `peer` (both contiguous vectors).
@@ -482,8 +555,26 @@ pub(crate) async fn read_vector(conn: &mut SqliteConnection) -> Result<VersionVe
     Ok(v)
 }
 
-/// One page of what `peer` lacks from `mine`, keyset per origin.
+/// One page of what `peer` lacks from `mine`, keyset per origin, cut at
+/// about `max_bytes` when given (at least one op).
 pub(crate) async fn page_for(
+    conn: &mut SqliteConnection,
+    mine: &VersionVector,
+    peer: &VersionVector,
+    limit: usize,
+    max_bytes: Option<usize>,
+) -> Result<(Vec<WireOp>, bool)> {
+    let (mut ops, more) = page_by_count(conn, mine, peer, limit).await?;
+    let keep = fitting(&ops, max_bytes.unwrap_or(MAX_BODY_BYTES));
+    if keep < ops.len() {
+        // Cut at the end: each origin's ops stay contiguous.
+        ops.truncate(keep);
+        return Ok((ops, true));
+    }
+    Ok((ops, more))
+}
+
+async fn page_by_count(
     conn: &mut SqliteConnection,
     mine: &VersionVector,
     peer: &VersionVector,

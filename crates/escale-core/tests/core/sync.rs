@@ -172,6 +172,7 @@ async fn replaying_a_page_changes_nothing() {
         protocol: PROTOCOL_VERSION,
         vector: b.store().vector().await.unwrap(),
         limit: 100,
+        max_bytes: None,
     };
     let page = a.store().serve_pull(&req).await.unwrap();
     let first = b.store().apply_pull(page.clone()).await.unwrap();
@@ -244,6 +245,7 @@ async fn an_impossible_envelope_is_refused_and_nothing_is_written() {
             protocol: 0,
             vector: VersionVector::new(),
             limit: 10,
+            max_bytes: None,
         })
         .await
         .unwrap_err();
@@ -403,6 +405,7 @@ async fn two_laptops_with_the_same_device_id_are_detected() {
         protocol: PROTOCOL_VERSION,
         vector: VersionVector::new(),
         limit: 1000,
+        max_bytes: None,
     };
     let page = a2.store().serve_pull(&req).await.unwrap();
     let err = b.store().apply_pull(page.clone()).await.unwrap_err();

@@ -518,3 +518,59 @@ async fn a_body_that_never_finishes_arriving_gets_503_after_the_request_timeout(
     let _ = server.await;
     h.finish().await;
 }
+
+both_backends!(
+    a_pull_cut_by_bytes_gets_every_op_once_in_small_pages,
+    |h| async {
+        let origins = [h.device, uuid::Uuid::now_v7()];
+        let mut all: Vec<WireOp> = Vec::new();
+        for o in origins {
+            all.extend(ops::many(o, 1, 30));
+        }
+        let (status, resp) = h.push(&all).await;
+        assert_eq!(status, StatusCode::OK, "{resp}");
+        let one = escale_protocol::wire::wire_size(&all[0]);
+        let budget = one * 7 + one / 2;
+        let mut vector = json!({});
+        let mut seen = 0;
+        let mut pages = 0;
+        loop {
+            let (status, page) = h
+                .post(
+                    "/v1/pull",
+                    Some(&h.token),
+                    json!({"protocol": PROTOCOL_VERSION, "vector": vector, "limit": 5000, "max_bytes": budget}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            pages += 1;
+            let list = page["ops"].as_array().unwrap();
+            assert!(
+                !list.is_empty() && list.len() <= 7,
+                "{} ops in {budget} bytes",
+                list.len()
+            );
+            for op in list {
+                vector[op["origin"].as_str().unwrap()] = op["seq"].clone();
+                seen += 1;
+            }
+            if !page["more"].as_bool().unwrap() {
+                break;
+            }
+            assert!(pages < 100, "paging must end");
+        }
+        assert_eq!(seen, all.len(), "every op once");
+        assert!(pages >= all.len() / 7, "{pages} pages");
+
+        // One op larger than the budget still comes, alone.
+        let (_, page) = h
+            .post(
+                "/v1/pull",
+                Some(&h.token),
+                json!({"protocol": PROTOCOL_VERSION, "vector": {}, "limit": 5000, "max_bytes": 1}),
+            )
+            .await;
+        assert_eq!(page["ops"].as_array().unwrap().len(), 1);
+        assert_eq!(page["more"], true);
+    }
+);

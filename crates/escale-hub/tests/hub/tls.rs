@@ -127,7 +127,7 @@ async fn the_laptop_syncs_over_tls_and_refuses_an_unknown_certificate() {
         .await
         .expect("push over TLS");
     assert_eq!(resp.applied, 3);
-    let page = client.pull(&Default::default(), 10).await.unwrap();
+    let page = client.pull(&Default::default(), 10, None).await.unwrap();
     assert_eq!(page.ops.len(), 3);
 
     let mut untrusting = HubClient::new(&url, None)

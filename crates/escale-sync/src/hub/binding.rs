@@ -58,6 +58,10 @@ pub struct LastSync {
     pub last_error: Option<WireErrorBody>,
     /// Hub clock minus ours, measured at the last sync (ms).
     pub skew_ms: Option<i64>,
+    /// What the link carried per request at the end of the last sync
+    /// ([`escale_core::sync::node::Window`]): the next one starts there.
+    #[serde(default)]
+    pub window_bytes: Option<usize>,
 }
 
 pub async fn load_binding(store: &Store) -> Result<Option<HubBinding>, Error> {

@@ -1,6 +1,6 @@
 //! The hub's HTTP API as a client: [`HubClient`] (reqwest with rustls and
-//! ring, no OpenSSL), one method per endpoint, every call but enrolment
-//! retried with exponential backoff while the failure is transient
+//! ring, no OpenSSL), one method per endpoint, every call retried with
+//! exponential backoff while the failure is transient
 //! ([`Retry`]); [`HubCallError`] says why a call failed. It knows nothing
 //! of the laptop's store: what to send and what to do with the answer is
 //! the caller's (`super::enroll`, `super::run`).
@@ -20,9 +20,14 @@ use uuid::Uuid;
 /// Why a call to the hub failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HubCallError {
-    /// No answer (offline, refused, timed out, cut mid-response): retry later.
+    /// No answer (timed out, cut mid-response): retry later. The hub may
+    /// have done what was asked.
     #[error("the hub cannot be reached: {0}")]
     Network(String),
+    /// No connection could be made (offline, refused, unknown host):
+    /// nothing reached the hub. Retry later.
+    #[error("the hub cannot be reached: {0}")]
+    Unreachable(String),
     /// The hub answered with an error `{code, message, args}`.
     #[error("the hub refused ({status}): {message} [{code}]")]
     Refused {
@@ -43,10 +48,25 @@ impl HubCallError {
         self.describe().code().as_str()
     }
 
+    /// The hub may have done what was asked though its answer never came
+    /// (a connection was made, then lost or timed out).
+    pub fn answer_maybe_lost(&self) -> bool {
+        matches!(self, HubCallError::Network(_))
+    }
+
+    /// Nothing reached the hub, or it asked to slow down: the same request
+    /// can only be resent.
+    pub fn never_handled(&self) -> bool {
+        matches!(
+            self,
+            HubCallError::Unreachable(_) | HubCallError::Refused { status: 429, .. }
+        )
+    }
+
     /// Worth retrying: the network, or the hub's own transient failures.
     pub fn is_transient(&self) -> bool {
         match self {
-            HubCallError::Network(_) => true,
+            HubCallError::Network(_) | HubCallError::Unreachable(_) => true,
             HubCallError::Refused { status, .. } => *status >= 500 || *status == 429,
             HubCallError::BadResponse(_) => false,
         }
@@ -59,7 +79,9 @@ impl Describe for HubCallError {
     /// not fit (a protocol too old is *this* app's).
     fn describe(&self) -> Problem {
         match self {
-            HubCallError::Network(d) => Problem::new(&m::SYNC_OFFLINE).arg("detail", d),
+            HubCallError::Network(d) | HubCallError::Unreachable(d) => {
+                Problem::new(&m::SYNC_OFFLINE).arg("detail", d)
+            }
             HubCallError::BadResponse(d) => Problem::new(&m::SYNC_BAD_RESPONSE).arg("detail", d),
             HubCallError::Refused {
                 code,
@@ -92,6 +114,11 @@ pub struct Retry {
     pub attempts: u32,
     pub first_delay: Duration,
     pub max_delay: Duration,
+    /// Resend the same request after a connection lost mid-way or a hub
+    /// error (5xx). A sync's exchange says no: it tries again itself, with
+    /// a smaller page (`escale_core::sync::node::exchange`). Failures where
+    /// nothing reached the hub, and "slow down" (429), are always resent.
+    pub resend_lost: bool,
 }
 
 impl Default for Retry {
@@ -100,6 +127,7 @@ impl Default for Retry {
             attempts: 5,
             first_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
+            resend_lost: true,
         }
     }
 }
@@ -166,9 +194,10 @@ impl HubClient {
             device_name: device_name.to_string(),
             device_id,
         };
-        // Not retried: a code is single-use, and a lost answer must be
-        // settled by a new code rather than by guessing.
-        self.call_once(reqwest::Method::POST, "/v1/enroll", Some(&body))
+        // Retried like any call: the hub enrols the same device id
+        // presenting the same code again (its answer was lost), and refuses
+        // any other.
+        self.call(reqwest::Method::POST, "/v1/enroll", Some(&body))
             .await
     }
 
@@ -190,11 +219,13 @@ impl HubClient {
         &self,
         vector: &VersionVector,
         limit: usize,
+        max_bytes: Option<usize>,
     ) -> Result<PullResponse, HubCallError> {
         let body = PullRequest {
             protocol: PROTOCOL_VERSION,
             vector: vector.clone(),
             limit,
+            max_bytes,
         };
         self.call(reqwest::Method::POST, "/v1/pull", Some(&body))
             .await
@@ -237,7 +268,11 @@ impl HubClient {
         let mut attempt = 1;
         loop {
             match self.call_once(method.clone(), path, body).await {
-                Err(e) if e.is_transient() && attempt < self.retry.attempts => {
+                Err(e)
+                    if e.is_transient()
+                        && (self.retry.resend_lost || e.never_handled())
+                        && attempt < self.retry.attempts =>
+                {
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(self.retry.max_delay);
                     attempt += 1;
@@ -266,10 +301,13 @@ impl HubClient {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| HubCallError::Network(describe(&e)))?;
+        let resp = req.send().await.map_err(|e| {
+            if e.is_connect() {
+                HubCallError::Unreachable(describe(&e))
+            } else {
+                HubCallError::Network(describe(&e))
+            }
+        })?;
         let status = resp.status();
         let bytes = resp
             .bytes()

@@ -5,10 +5,10 @@
 //! holds no lock across the network.
 
 use super::binding::{last_sync, load_binding, save_last, HubBinding};
-use super::client::{HubClient, Retry};
+use super::client::{HubCallError, HubClient, Retry};
 use super::SyncError;
 use escale_core::store::Store;
-use escale_core::sync::node::{exchange, lacking, Remote};
+use escale_core::sync::node::{exchange, lacking, Remote, Window};
 use escale_protocol::catalogue::Describe;
 use escale_protocol::failpoint::wait_to_be_killed;
 use escale_protocol::hlc::now_ms;
@@ -84,6 +84,13 @@ pub struct SyncReport {
     /// involve at least one visitor this sync brought or changed.
     #[serde(default)]
     pub duplicates_proposed: usize,
+    /// Transfers that failed and were tried again, smaller.
+    #[serde(default)]
+    pub retries: usize,
+    /// What one request carries now, learnt from the link
+    /// ([`Window`]): small after drops.
+    #[serde(default)]
+    pub window_bytes: usize,
 }
 
 /// One sync with the hub: pull every page we lack, then push every page
@@ -93,7 +100,9 @@ pub async fn sync_now(store: &Store, opts: SyncOptions) -> Result<SyncReport, Sy
     let binding = load_binding(store).await?.ok_or(SyncError::NotEnrolled)?;
     let mut last = last_sync(store).await?;
     last.last_attempt_ms = Some(now_ms());
-    let outcome = run_sync(store, &binding, opts).await;
+    let mut window = Window::new(last.window_bytes.unwrap_or(Window::START));
+    let outcome = run_sync(store, &binding, opts, &mut window).await;
+    last.window_bytes = Some(window.bytes);
     match &outcome {
         Ok(r) => {
             last.last_success_ms = Some(now_ms());
@@ -112,10 +121,13 @@ async fn run_sync(
     store: &Store,
     b: &HubBinding,
     opts: SyncOptions,
+    window: &mut Window,
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let mut client = b.client()?;
     client.retry.attempts = opts.attempts.max(1);
+    // A lost transfer is tried again by the exchange, smaller.
+    client.retry.resend_lost = false;
     let page = opts.page.clamp(1, MAX_PAGE_OPS);
     let mut r = SyncReport {
         hub_url: b.url.clone(),
@@ -129,6 +141,8 @@ async fn run_sync(
         skew_ms: 0,
         took_ms: 0,
         duplicates_proposed: 0,
+        retries: 0,
+        window_bytes: 0,
     };
     // Visitors written from here on (`visitor.rev`) came with this sync.
     let rev_before = store.rev().await?;
@@ -139,9 +153,10 @@ async fn run_sync(
         device_id: b.device_id,
         crash_before_commit: opts.crash_before_commit,
     };
-    let x = exchange(store, &mut remote, page).await?;
+    let x = exchange(store, &mut remote, page, window).await?;
     (r.pulled, r.pushed, r.duplicates, r.quarantined) =
         (x.pulled, x.pushed, x.duplicates, x.quarantined);
+    (r.retries, r.window_bytes) = (x.retries, window.bytes);
     (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
     let hub_vector = x.their_vector;
     store.remember_peer(HUB_PEER, &hub_vector).await?;
@@ -170,8 +185,9 @@ impl Remote for HubRemote<'_> {
         &mut self,
         vector: VersionVector,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<PullResponse, SyncError> {
-        Ok(self.client.pull(&vector, limit).await?)
+        Ok(self.client.pull(&vector, limit, Some(max_bytes)).await?)
     }
 
     async fn push(&mut self, ops: Vec<WireOp>) -> Result<PushResponse, SyncError> {
@@ -183,5 +199,25 @@ impl Remote for HubRemote<'_> {
             // The page is here, nothing of it is committed.
             wait_to_be_killed(FAILPOINT_BEFORE_COMMIT).await;
         }
+    }
+
+    /// The link dropped or timed out, the hub failed or found the page too
+    /// large: try again, smaller. A hub out of reach (nothing connected) is
+    /// not: the client already retried it, and the schedule's backoff
+    /// takes over.
+    fn is_transient(e: &SyncError) -> bool {
+        match e {
+            SyncError::Hub(h @ HubCallError::Refused { status, .. }) => {
+                h.is_transient() && !h.never_handled() || *status == 413
+            }
+            SyncError::Hub(h) => h.is_transient() && !h.never_handled(),
+            _ => false,
+        }
+    }
+
+    async fn pause(&mut self, failures: u32) {
+        // A link that drops is back at once; a hub in trouble gets longer.
+        let ms = (50u64 << failures.saturating_sub(1).min(6)).min(2_000);
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 }

@@ -7,7 +7,7 @@ use super::binding::{last_sync, load_binding};
 use super::run::HUB_PEER;
 use super::SyncError;
 use escale_core::store::Store;
-use escale_core::sync::node::lacking;
+use escale_core::sync::node::{lacking, Window};
 use escale_protocol::wire::WireErrorBody;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -28,6 +28,14 @@ pub struct SyncStatus {
     pub online: Option<bool>,
     /// Hub clock minus ours (ms): measured now when online, else the last one.
     pub skew_ms: Option<i64>,
+    /// What one request carried at the end of the last sync (bytes,
+    /// [`Window`]); `None` before the first.
+    #[serde(default)]
+    pub window_bytes: Option<usize>,
+    /// The link dropped often enough at the last sync to send in small
+    /// batches ("connexion instable").
+    #[serde(default)]
+    pub unstable_link: bool,
 }
 
 /// The laptop's sync state; with `probe`, asks the hub's clock (one try).
@@ -63,5 +71,7 @@ pub async fn status(store: &Store, probe: bool) -> Result<SyncStatus, SyncError>
         unsynced_ops,
         online,
         skew_ms,
+        window_bytes: last.window_bytes,
+        unstable_link: last.window_bytes.is_some_and(|b| Window::new(b).unstable()),
     })
 }

@@ -10,7 +10,7 @@ use super::session::{recv_msg, refuse, unexpected, Hello, Msg, Plain, MAGIC};
 use super::{PairingCode, PeerError, BROWSE_WINDOW, IO_TIMEOUT, PEER_PREFIX};
 use escale_core::error::Error;
 use escale_core::store::Store;
-use escale_core::sync::node::{exchange, Remote};
+use escale_core::sync::node::{exchange, Remote, Window};
 use escale_core::sync::SyncKey;
 use escale_protocol::wire::{
     PullRequest, PullResponse, PushRequest, PushResponse, VersionVector, WireOp, MAX_PAGE_OPS,
@@ -287,7 +287,18 @@ async fn join_session(
         ours,
         device_id: me.device_id,
     };
-    let x = exchange(store, &mut remote, page).await?;
+    // The session cannot go on after a failure (its frames are numbered):
+    // what was committed stays, and the next join starts with half the
+    // window, so that a link that drops often still moves a page each time.
+    let mut window = peer_window(store).await;
+    let exchanged = exchange(store, &mut remote, page, &mut window).await;
+    if exchanged.is_err() {
+        window.shrink();
+    }
+    let _ = store
+        .set_local_text(PEER_WINDOW_KEY, &window.bytes.to_string())
+        .await;
+    let x = exchanged?;
     (r.pulled, r.pushed, r.duplicates, r.quarantined) =
         (x.pulled, x.pushed, x.duplicates, x.quarantined);
     (r.pull_requests, r.push_requests) = (x.pull_requests, x.push_requests);
@@ -315,6 +326,21 @@ async fn join_session(
     Ok(r)
 }
 
+/// Where the window stand-peer exchanges learnt is kept (the `local` table).
+const PEER_WINDOW_KEY: &str = "peer/window";
+
+/// The window the last stand-peer exchange ended with.
+async fn peer_window(store: &Store) -> Window {
+    let bytes = store
+        .local_text(PEER_WINDOW_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(Window::START);
+    Window::new(bytes)
+}
+
 /// The sharing laptop, as [`exchange`] drives it from the joiner.
 struct Sharer<'a> {
     chan: &'a mut Channel<TcpStream>,
@@ -329,12 +355,14 @@ impl Remote for Sharer<'_> {
         &mut self,
         vector: VersionVector,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<PullResponse, PeerError> {
         self.chan
             .send(&Msg::Pull(PullRequest {
                 protocol: self.ours,
                 vector,
                 limit,
+                max_bytes: Some(max_bytes),
             }))
             .await?;
         match recv_msg(self.chan, self.ours).await? {

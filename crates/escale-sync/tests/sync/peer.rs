@@ -685,3 +685,38 @@ async fn joining_by_mdns_with_nobody_sharing_says_so() {
         "a malformed code is refused before any network: {e:?}"
     );
 }
+
+/// Stand peers through the project's bad-link proxy: every session is cut
+/// after about 100 KB in some direction. A cut ends the session (its frames
+/// are numbered); what it committed stays, the next join starts with half
+/// the window, and joining again until done converges — with the pairing
+/// code still valid (a cut is not a wrong code).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stand_peers_converge_through_a_link_that_drops_every_100_kb() {
+    use escale_testkit::badlink::{BadLink, Faults};
+    let (nodes, _) = org(2).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    a.app.demo(400, 0.3, 1).await.unwrap();
+    b.app.demo(150, 0.3, 2).await.unwrap();
+    let s = start(a, local()).await;
+    let link = BadLink::start(s.addr(), Faults::drops(100_000, 5)).await;
+    let mut sessions = 0;
+    let mut failed = 0;
+    loop {
+        sessions += 1;
+        assert!(
+            sessions <= 60,
+            "no convergence after 60 sessions ({failed} cut)"
+        );
+        match join_at(b, &s.code(), link.addr()).await {
+            Ok(_) => {}
+            Err(PeerError::Network(_)) | Err(PeerError::Timeout) => failed += 1,
+            Err(e) => panic!("session {sessions}: {e:?}"),
+        }
+        if footprint(a).await == footprint(b).await {
+            break;
+        }
+    }
+    assert!(failed > 0, "the link did cut sessions");
+    eprintln!("stand peers, 100 KB: converged after {sessions} session(s), {failed} cut");
+}

@@ -500,6 +500,7 @@ export const en: Messages = {
   'sync.last': 'Last successful sync',
   'sync.never': 'never',
   'sync.unsynced': 'Operations not synced yet',
+  'sync.unstable': 'Unstable connection: sending in small batches. Nothing is lost; sync resumes where it stopped.',
   'sync.unsyncedHelp': 'They are saved on this laptop and go to the hub as soon as it answers.',
   'sync.now': 'Sync now',
   'sync.syncing': 'Syncing…',

@@ -508,6 +508,7 @@ export const fr = {
   'sync.last': 'Dernière synchronisation réussie',
   'sync.never': 'jamais',
   'sync.unsynced': 'Opérations pas encore synchronisées',
+  'sync.unstable': 'Connexion instable : envois par petits lots. Rien n’est perdu, la synchronisation reprend où elle s’est arrêtée.',
   'sync.unsyncedHelp': 'Elles sont enregistrées sur cet ordinateur et partiront au serveur dès qu’il répondra.',
   'sync.now': 'Synchroniser maintenant',
   'sync.syncing': 'Synchronisation…',

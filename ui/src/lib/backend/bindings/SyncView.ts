@@ -53,6 +53,11 @@ error: ErrorBody | null,
  */
 duplicates: number, 
 /**
+ * The link dropped often at the last sync: it sends in small batches
+ * ("connexion instable").
+ */
+unstable_link: boolean, 
+/**
  * Bumped on every change of the live state: the command answers and
  * the `sync-status` events travel apart and may arrive out of order, so
  * the UI keeps the view with the highest revision.
