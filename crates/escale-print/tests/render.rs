@@ -153,21 +153,32 @@ fn a_batch_stopped_halfway_leaves_no_file_and_one_run_to_the_end_keeps_the_order
     let stop_after_five = || drawn.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 < 5;
     let stopped = certificate::save_until(&views, Lang::Fr, &out, true, &stop_after_five).unwrap();
     assert!(stopped.is_none(), "the tick said stop");
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "what the batch wrote is removed");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "what the batch wrote is removed"
+    );
     assert!(certificate::render_until(&views, Lang::Fr, &|| false).is_none());
 
     let files = certificate::save(&views, Lang::Fr, &out, true).unwrap();
     assert_eq!(files.len(), views.len());
     for (file, v) in files.iter().zip(&views) {
         let name = file.file_name().unwrap().to_str().unwrap();
-        assert!(name.ends_with(&format!("{}.pdf", v.number)), "{name} is {}'s", v.name);
+        assert!(
+            name.ends_with(&format!("{}.pdf", v.number)),
+            "{name} is {}'s",
+            v.name
+        );
     }
     // One PDF drawn on every core: the pages in the batch's order.
     let one = dir.path().join("toutes.pdf");
     std::fs::write(&one, certificate::render(&views, Lang::Fr)).unwrap();
     let text = text_of(&one);
     let at = |n: &str| text.find(n).unwrap_or_else(|| panic!("{n} missing"));
-    assert!(names.windows(2).all(|w| at(&w[0]) < at(&w[1])), "pages out of order");
+    assert!(
+        names.windows(2).all(|w| at(&w[0]) < at(&w[1])),
+        "pages out of order"
+    );
 }
 
 #[test]
