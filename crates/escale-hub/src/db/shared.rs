@@ -102,6 +102,7 @@ macro_rules! shared_queries {
                 let used: Option<i64> = row.try_get(2)?;
                 let used_by = opt_uuid_at(&row, 3)?;
                 if used.is_some() {
+                    // The same device again: its first answer was lost.
                     if used_by != Some(dev.id) || expires <= now {
                         return Ok(Redeemed::Used);
                     }
@@ -118,38 +119,32 @@ macro_rules! shared_queries {
                     if reissued.rows_affected() != 1 {
                         return Ok(Redeemed::Used);
                     }
-                    let org = sqlx::query(&format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1"))
-                        .bind(id(org_id))
-                        .fetch_one(&mut *tx)
+                } else {
+                    if expires <= now {
+                        return Ok(Redeemed::Expired);
+                    }
+                    let taken: Option<i32> = sqlx::query_scalar("SELECT 1 FROM devices WHERE id = $1")
+                        .bind(id(dev.id))
+                        .fetch_optional(&mut *tx)
                         .await?;
-                    let org = org_row(&org)?;
-                    tx.commit().await?;
-                    return Ok(Redeemed::Enrolled(org));
+                    if taken.is_some() {
+                        return Ok(Redeemed::DeviceExists);
+                    }
+                    sqlx::query("INSERT INTO devices (id, org_id, name, token_hash, enrolled_ms) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(id(dev.id))
+                        .bind(id(org_id))
+                        .bind(&dev.name)
+                        .bind(&dev.token_hash)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE enrol_codes SET used_ms = $2, device_id = $3 WHERE code_hash = $1")
+                        .bind(code_hash)
+                        .bind(now)
+                        .bind(id(dev.id))
+                        .execute(&mut *tx)
+                        .await?;
                 }
-                if expires <= now {
-                    return Ok(Redeemed::Expired);
-                }
-                let taken: Option<i32> = sqlx::query_scalar("SELECT 1 FROM devices WHERE id = $1")
-                    .bind(id(dev.id))
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if taken.is_some() {
-                    return Ok(Redeemed::DeviceExists);
-                }
-                sqlx::query("INSERT INTO devices (id, org_id, name, token_hash, enrolled_ms) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id(dev.id))
-                    .bind(id(org_id))
-                    .bind(&dev.name)
-                    .bind(&dev.token_hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE enrol_codes SET used_ms = $2, device_id = $3 WHERE code_hash = $1")
-                    .bind(code_hash)
-                    .bind(now)
-                    .bind(id(dev.id))
-                    .execute(&mut *tx)
-                    .await?;
                 let org = sqlx::query(&format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1"))
                     .bind(id(org_id))
                     .fetch_one(&mut *tx)
