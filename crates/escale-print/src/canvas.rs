@@ -471,11 +471,22 @@ pub fn save(doc: &PdfDocument) -> Vec<u8> {
         ..Default::default()
     };
     let mut pdf = printpdf::serialize::to_lopdf_doc(doc, &opts, &mut Vec::new());
-    for object in pdf.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object {
-            if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
-                continue;
+    let streams: Vec<&mut lopdf::Stream> = pdf
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            lopdf::Object::Stream(stream)
+                if stream.dict.get(b"Filter").is_err() && stream.content.len() >= 64 =>
+            {
+                Some(stream)
             }
+            _ => None,
+        })
+        .collect();
+    // A batch's thousand pages are compressed on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let compress = |part: &mut [&mut lopdf::Stream]| {
+        for stream in part {
             let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
             if z.write_all(&stream.content).is_ok() {
                 if let Ok(packed) = z.finish() {
@@ -486,6 +497,17 @@ pub fn save(doc: &PdfDocument) -> Vec<u8> {
                 }
             }
         }
+    };
+    let mut streams = streams;
+    if threads == 1 || streams.len() < 16 {
+        compress(&mut streams);
+    } else {
+        let chunk = streams.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for part in streams.chunks_mut(chunk) {
+                scope.spawn(|| compress(part));
+            }
+        });
     }
     let mut out = Vec::new();
     let _ = pdf.save_to(&mut out);
