@@ -82,6 +82,17 @@ impl Window {
         self.bytes = (self.bytes + self.bytes / 4).min(Self::CEILING);
     }
 
+    /// `ops` use at least half the window: a page that got through with
+    /// them says the link can carry more (small pages, such as the last
+    /// empty pull, say nothing). Stops counting once it knows.
+    pub fn half_used_by(&self, ops: &[WireOp]) -> bool {
+        let mut used = 0;
+        ops.iter().any(|op| {
+            used += wire_size(op);
+            used * 2 >= self.bytes
+        })
+    }
+
     /// The link dropped often enough to bring the window down.
     pub fn unstable(&self) -> bool {
         self.bytes < Self::UNSTABLE_BELOW
@@ -234,8 +245,9 @@ pub struct PullRequest {
     /// At most this many ops (capped at [`MAX_PAGE_OPS`]).
     pub limit: usize,
     /// At most about this many bytes of ops ([`wire_size`]), at least one
-    /// op; absent: up to [`MAX_BODY_BYTES`]. A laptop on a link that drops
-    /// asks for less ([`Window`]).
+    /// op; absent: by count alone (a hub still caps a page at
+    /// [`MAX_BODY_BYTES`]). A laptop on a link that drops asks for less
+    /// ([`Window`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<usize>,
 }

@@ -29,8 +29,8 @@ use crate::op::Op;
 use crate::store::{BatchReport, Store, WriteTx};
 pub use escale_protocol::wire::Window;
 use escale_protocol::wire::{
-    check_protocol, fitting, wire_size, PullRequest, PullResponse, PushRequest, PushResponse,
-    VersionVector, WireOp, MAX_BODY_BYTES, MAX_PAGE_OPS, PROTOCOL_VERSION,
+    check_protocol, fitting, PullRequest, PullResponse, PushRequest, PushResponse, VersionVector,
+    WireOp, MAX_PAGE_OPS, PROTOCOL_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqliteConnection};
@@ -389,7 +389,9 @@ pub async fn exchange<R: Remote>(
             Err(e) => retry_or_fail!(e),
         };
         failures = 0;
-        grow_if_used(window, &resp.ops);
+        if window.half_used_by(&resp.ops) {
+            window.grow();
+        }
         x.pull_requests += 1;
         x.their_vector = resp.vector.clone();
         let (n, more) = (resp.ops.len(), resp.more);
@@ -412,13 +414,13 @@ pub async fn exchange<R: Remote>(
         if ops.is_empty() {
             break;
         }
-        let carried = ops.iter().map(wire_size).sum::<usize>();
+        let half_used = window.half_used_by(&ops);
         let resp = match remote.push(ops).await {
             Ok(resp) => resp,
             Err(e) => retry_or_fail!(e),
         };
         failures = 0;
-        if carried * 2 >= window.bytes {
+        if half_used {
             window.grow();
         }
         x.push_requests += 1;
@@ -434,14 +436,6 @@ pub async fn exchange<R: Remote>(
         }
     }
     Ok(x)
-}
-
-/// A page that used at least half the window got through: the link can
-/// carry more. (Small pages, such as the last empty pull, say nothing.)
-fn grow_if_used(window: &mut Window, ops: &[WireOp]) {
-    if ops.iter().map(wire_size).sum::<usize>() * 2 >= window.bytes {
-        window.grow();
-    }
 }
 
 /// Ops held by `mine` and lacking from `peer` (both contiguous vectors).
@@ -565,7 +559,12 @@ pub(crate) async fn page_for(
     max_bytes: Option<usize>,
 ) -> Result<(Vec<WireOp>, bool)> {
     let (mut ops, more) = page_by_count(conn, mine, peer, limit).await?;
-    let keep = fitting(&ops, max_bytes.unwrap_or(MAX_BODY_BYTES));
+    // Sized only when asked (a caller with a window): a page by count
+    // alone costs no serialisation.
+    let Some(max_bytes) = max_bytes else {
+        return Ok((ops, more));
+    };
+    let keep = fitting(&ops, max_bytes);
     if keep < ops.len() {
         // Cut at the end: each origin's ops stay contiguous.
         ops.truncate(keep);

@@ -207,10 +207,10 @@ impl Remote for HubRemote<'_> {
     /// takes over.
     fn is_transient(e: &SyncError) -> bool {
         match e {
-            SyncError::Hub(h @ HubCallError::Refused { status, .. }) => {
-                h.is_transient() && !h.never_handled() || *status == 413
+            SyncError::Hub(h) => {
+                (h.is_transient() && !h.never_handled())
+                    || matches!(h, HubCallError::Refused { status: 413, .. })
             }
-            SyncError::Hub(h) => h.is_transient() && !h.never_handled(),
             _ => false,
         }
     }
