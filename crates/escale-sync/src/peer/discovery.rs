@@ -15,8 +15,16 @@
 //!   port bound to each chosen interface's address (so the answers come back
 //!   by unicast, RFC 6762 §5.1) every second for the browse window.
 //!
-//! TXT record: `v` (sync protocol), `org` (organisation id), `dev` (device
-//! id), `name` (device name). Nothing in it comes from the pairing code.
+//! Two services: `_escale._tcp` for a laptop sharing with a pairing code
+//! ([`Service::Share`]) and `_escale-stand._tcp` for the laptops of a stand
+//! syncing by themselves ([`Service::Stand`], `super::live`).
+//!
+//! TXT record: `v` (sync protocol), `dev` (device id), `name` (device name),
+//! and `org` (organisation id) for a share, or `stand` (a tag derived from
+//! the organisation's sync key, `pairing::stand_tag`) for a stand: only the
+//! organisation's own laptops can tell that two stand adverts belong
+//! together, and nobody else learns which organisation is there. Nothing in
+//! it comes from the pairing code.
 //!
 //! Interfaces: every interface that is up, has an IPv4 address and is not
 //! loopback — or, when the environment variable [`INTERFACE_ENV`] is set
@@ -30,14 +38,37 @@ use std::time::Duration;
 use tokio::net::UdpSocket;
 use uuid::Uuid;
 
-/// The DNS-SD service type.
+/// The DNS-SD service type of a laptop sharing with a code.
 pub const SERVICE: &str = "_escale._tcp.local.";
+/// The DNS-SD service type of the laptops of a stand syncing by themselves.
+pub const STAND_SERVICE: &str = "_escale-stand._tcp.local.";
 /// Restricts mDNS to one interface (by name, e.g. `lo`).
 pub const INTERFACE_ENV: &str = "ESCALE_MDNS_INTERFACE";
 
 const GROUP: Ipv4Addr = Ipv4Addr::new(224, 0, 0, 251);
 const MDNS_PORT: u16 = 5353;
-const SERVICE_LABELS: [&str; 3] = ["_escale", "_tcp", "local"];
+
+/// Which service an advert or a search is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// A laptop sharing with a pairing code ([`SERVICE`]).
+    Share,
+    /// A laptop of a stand, syncing by itself ([`STAND_SERVICE`]).
+    Stand,
+}
+
+impl Service {
+    fn labels(self) -> Vec<String> {
+        let first = match self {
+            Service::Share => "_escale",
+            Service::Stand => "_escale-stand",
+        };
+        [first, "_tcp", "local"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+}
 const TYPE_A: u16 = 1;
 const TYPE_PTR: u16 = 12;
 const TYPE_TXT: u16 = 16;
@@ -60,6 +91,10 @@ pub struct Found {
     pub org_id: Option<Uuid>,
     pub device_id: Option<Uuid>,
     pub protocol: Option<u32>,
+    /// A stand advert's tag (`pairing::stand_tag`), for [`Service::Stand`].
+    #[cfg_attr(feature = "ts", ts(skip))]
+    #[serde(skip)]
+    pub stand: Option<String>,
     /// Where to connect.
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub addr: SocketAddr,
@@ -68,9 +103,13 @@ pub struct Found {
 /// What a sharer advertises.
 #[derive(Debug, Clone)]
 pub struct Advert {
+    pub service: Service,
     pub device_name: String,
     pub device_id: Uuid,
+    /// Advertised for [`Service::Share`] only.
     pub org_id: Uuid,
+    /// The stand tag, advertised for [`Service::Stand`] only.
+    pub stand: Option<String>,
     pub protocol: u32,
     pub port: u16,
 }
@@ -211,16 +250,22 @@ pub async fn advertise(ad: Advert) -> Result<Advertiser, PeerError> {
 
 /// Looks for sharing laptops for `window`; one entry per laptop.
 pub async fn browse(window: Duration) -> Result<Vec<Found>, PeerError> {
+    browse_for(Service::Share, window).await
+}
+
+/// Looks for laptops advertising `service` for `window`; one entry per
+/// laptop and address.
+pub async fn browse_for(service: Service, window: Duration) -> Result<Vec<Found>, PeerError> {
     let ifaces = interfaces()?;
     let mut tasks = Vec::new();
     for i in &ifaces {
         let socket = querier_socket(*i)?;
-        tasks.push(tokio::spawn(query_on(socket, window)));
+        tasks.push(tokio::spawn(query_on(socket, service, window)));
     }
     let mut found: BTreeMap<Vec<String>, Partial> = BTreeMap::new();
     for t in tasks {
         for (records, src) in t.await.unwrap_or_default() {
-            absorb(&mut found, records, src);
+            absorb(&mut found, service, records, src);
         }
     }
     let mut out: Vec<Found> = found.into_values().filter_map(Partial::finish).collect();
@@ -232,8 +277,12 @@ pub async fn browse(window: Duration) -> Result<Vec<Found>, PeerError> {
 /// Queries every second on one interface for `window`, or until 700 ms
 /// after the first answer (every sharer answers the same query, so all of
 /// them have answered by then); every answer read.
-async fn query_on(socket: UdpSocket, window: Duration) -> Vec<(Vec<Record>, SocketAddr)> {
-    let query = build_query();
+async fn query_on(
+    socket: UdpSocket,
+    service: Service,
+    window: Duration,
+) -> Vec<(Vec<Record>, SocketAddr)> {
+    let query = build_query(service);
     let mut deadline = tokio::time::Instant::now() + window;
     let mut next_query = tokio::time::Instant::now();
     let mut buf = vec![0u8; 9000];
@@ -328,6 +377,7 @@ async fn send_multicast(socket: &UdpSocket, i: Iface, pkt: &[u8]) {
 
 /// The DNS names of one advertisement.
 struct Names {
+    service: Vec<String>,
     instance: Vec<String>,
     host: Vec<String>,
     port: u16,
@@ -343,22 +393,27 @@ impl Names {
             label.pop();
         }
         let label = format!("{} ({})", label.trim(), &short[..4]);
+        let service = ad.service.labels();
         let mut instance = vec![label];
-        instance.extend(SERVICE_LABELS.iter().map(|s| s.to_string()));
+        instance.extend(service.iter().cloned());
         let mut name: String = ad.device_name.chars().filter(|c| !c.is_control()).collect();
         while name.len() > 200 {
             name.pop();
         }
+        let mut txt = vec![format!("v={}", ad.protocol)];
+        match (ad.service, &ad.stand) {
+            (Service::Stand, Some(tag)) => txt.push(format!("stand={tag}")),
+            (Service::Stand, None) => {}
+            (Service::Share, _) => txt.push(format!("org={}", ad.org_id)),
+        }
+        txt.push(format!("dev={}", ad.device_id));
+        txt.push(format!("name={name}"));
         Names {
+            service,
             instance,
             host: vec![format!("escale-{short}"), "local".into()],
             port: ad.port,
-            txt: vec![
-                format!("v={}", ad.protocol),
-                format!("org={}", ad.org_id),
-                format!("dev={}", ad.device_id),
-                format!("name={name}"),
-            ],
+            txt,
         }
     }
 
@@ -366,8 +421,7 @@ impl Names {
         let is = |a: &[String], b: &[String]| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
         };
-        let service: Vec<String> = SERVICE_LABELS.iter().map(|s| s.to_string()).collect();
-        (is(labels, &service) && matches!(qtype, TYPE_PTR | TYPE_ANY))
+        (is(labels, &self.service) && matches!(qtype, TYPE_PTR | TYPE_ANY))
             || (is(labels, &self.instance) && matches!(qtype, TYPE_SRV | TYPE_TXT | TYPE_ANY))
     }
 
@@ -391,10 +445,9 @@ impl Names {
             p.extend_from_slice(&qtype.to_be_bytes());
             p.extend_from_slice(&CLASS_IN.to_be_bytes());
         }
-        let service: Vec<String> = SERVICE_LABELS.iter().map(|s| s.to_string()).collect();
         let mut rdata = Vec::new();
         put_name(&mut rdata, &self.instance);
-        put_rr(&mut p, &service, TYPE_PTR, CLASS_IN, ttl, &rdata);
+        put_rr(&mut p, &self.service, TYPE_PTR, CLASS_IN, ttl, &rdata);
 
         let mut rdata = Vec::new();
         rdata.extend_from_slice(&0u16.to_be_bytes());
@@ -438,14 +491,13 @@ impl Names {
     }
 }
 
-fn build_query() -> Vec<u8> {
+fn build_query(service: Service) -> Vec<u8> {
     let mut p = Vec::with_capacity(64);
     p.extend_from_slice(&0u16.to_be_bytes());
     p.extend_from_slice(&0u16.to_be_bytes());
     p.extend_from_slice(&1u16.to_be_bytes());
     p.extend_from_slice(&[0; 6]);
-    let service: Vec<String> = SERVICE_LABELS.iter().map(|s| s.to_string()).collect();
-    put_name(&mut p, &service);
+    put_name(&mut p, &service.labels());
     p.extend_from_slice(&TYPE_PTR.to_be_bytes());
     p.extend_from_slice(&CLASS_IN.to_be_bytes());
     p
@@ -631,6 +683,7 @@ impl Partial {
             org_id: get("org").and_then(|s| Uuid::parse_str(s).ok()),
             device_id: get("dev").and_then(|s| Uuid::parse_str(s).ok()),
             protocol: get("v").and_then(|s| s.parse().ok()),
+            stand: get("stand").map(str::to_string),
             addr: SocketAddr::new(ip, port),
         })
     }
@@ -640,8 +693,13 @@ fn lower(labels: &[String]) -> Vec<String> {
     labels.iter().map(|l| l.to_ascii_lowercase()).collect()
 }
 
-fn absorb(found: &mut BTreeMap<Vec<String>, Partial>, records: Vec<Record>, src: SocketAddr) {
-    let service: Vec<String> = SERVICE_LABELS.iter().map(|s| s.to_string()).collect();
+fn absorb(
+    found: &mut BTreeMap<Vec<String>, Partial>,
+    service: Service,
+    records: Vec<Record>,
+    src: SocketAddr,
+) {
+    let service = lower(&service.labels());
     let mut hosts = BTreeMap::new();
     for r in &records {
         if let Record::A { name, ip } = r {
@@ -654,14 +712,14 @@ fn absorb(found: &mut BTreeMap<Vec<String>, Partial>, records: Vec<Record>, src:
                 let p = found.entry(lower(&target)).or_default();
                 p.source.get_or_insert(src.ip());
             }
-            Record::Srv { name, port, target } => {
+            Record::Srv { name, port, target } if is_instance_of(&name, &service) => {
                 let p = found.entry(lower(&name)).or_default();
                 p.port = Some(port);
                 p.ip = hosts.get(&lower(&target)).copied().or(p.ip);
                 p.target = Some(target);
                 p.source.get_or_insert(src.ip());
             }
-            Record::Txt { name, entries } => {
+            Record::Txt { name, entries } if is_instance_of(&name, &service) => {
                 found.entry(lower(&name)).or_default().txt = entries;
             }
             _ => {}
@@ -675,15 +733,22 @@ fn absorb(found: &mut BTreeMap<Vec<String>, Partial>, records: Vec<Record>, src:
     // Instances named only by a PTR (no SRV yet) are kept for later answers.
 }
 
+/// `name` is an instance of `service` (its labels after the first).
+fn is_instance_of(name: &[String], service: &[String]) -> bool {
+    name.len() == service.len() + 1 && lower(&name[1..]) == service
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ad() -> Advert {
         Advert {
+            service: Service::Share,
             device_name: "Portable accueil 2".into(),
             device_id: Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
             org_id: Uuid::from_u128(42),
+            stand: None,
             protocol: 1,
             port: 45_678,
         }
@@ -696,7 +761,7 @@ mod tests {
             ip: Ipv4Addr::new(192, 168, 1, 12),
             netmask: Ipv4Addr::new(255, 255, 255, 0),
         };
-        let q = parse_query(&build_query()).unwrap();
+        let q = parse_query(&build_query(Service::Share)).unwrap();
         assert!(
             names.answers(&q.questions[0].0, q.questions[0].1),
             "we answer our own query"
@@ -709,7 +774,12 @@ mod tests {
         );
         let records = parse_response(&pkt).unwrap();
         let mut found = BTreeMap::new();
-        absorb(&mut found, records, "192.168.1.12:5353".parse().unwrap());
+        absorb(
+            &mut found,
+            Service::Share,
+            records,
+            "192.168.1.12:5353".parse().unwrap(),
+        );
         let list: Vec<Found> = found.into_values().filter_map(Partial::finish).collect();
         assert_eq!(
             list,
@@ -718,8 +788,63 @@ mod tests {
                 org_id: Some(Uuid::from_u128(42)),
                 device_id: Some(ad().device_id),
                 protocol: Some(1),
+                stand: None,
                 addr: "192.168.1.12:45678".parse().unwrap(),
             }]
+        );
+    }
+
+    #[test]
+    fn a_stand_advert_carries_its_tag_not_the_organisation_and_is_found_by_stand_searches_only() {
+        let stand = Advert {
+            service: Service::Stand,
+            stand: Some("a1b2c3".into()),
+            ..ad()
+        };
+        let names = Names::new(&stand);
+        let iface = Iface {
+            ip: Ipv4Addr::new(192, 168, 1, 12),
+            netmask: Ipv4Addr::new(255, 255, 255, 0),
+        };
+        let q = parse_query(&build_query(Service::Stand)).unwrap();
+        assert!(names.answers(&q.questions[0].0, q.questions[0].1));
+        let share_q = parse_query(&build_query(Service::Share)).unwrap();
+        assert!(
+            !names.answers(&share_q.questions[0].0, share_q.questions[0].1),
+            "a stand laptop is not offered to people joining with a code"
+        );
+        assert!(
+            names.txt.iter().all(|t| !t.starts_with("org=")),
+            "{:?}",
+            names.txt
+        );
+        let pkt = names.response(0, None, iface, TTL);
+        let src = "192.168.1.12:5353".parse().unwrap();
+        let mut found = BTreeMap::new();
+        absorb(
+            &mut found,
+            Service::Stand,
+            parse_response(&pkt).unwrap(),
+            src,
+        );
+        let list: Vec<Found> = found.into_values().filter_map(Partial::finish).collect();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].stand.as_deref(), Some("a1b2c3"));
+        assert_eq!(list[0].org_id, None);
+        let mut found = BTreeMap::new();
+        absorb(
+            &mut found,
+            Service::Share,
+            parse_response(&pkt).unwrap(),
+            src,
+        );
+        assert!(
+            found
+                .into_values()
+                .filter_map(Partial::finish)
+                .next()
+                .is_none(),
+            "a share search does not find a stand laptop"
         );
     }
 

@@ -5,7 +5,7 @@
 
 use super::channel::Channel;
 use super::discovery::{self, Found};
-use super::pairing::{self, Pake, Role, SessionKeys};
+use super::pairing::{self, Pake, Role, Secret, SessionKeys};
 use super::session::{recv_msg, refuse, unexpected, Hello, Msg, Plain, MAGIC};
 use super::{PairingCode, PeerError, BROWSE_WINDOW, IO_TIMEOUT, PEER_PREFIX};
 use escale_core::error::Error;
@@ -87,6 +87,19 @@ pub async fn join(
     opts: JoinOptions,
 ) -> Result<PeerReport, PeerError> {
     let code = PairingCode::parse(code)?;
+    join_with(store, &Secret::Code(code), addr, device_name, opts).await
+}
+
+/// Joins the laptop at `addr` (or found by mDNS) knowing `secret`: a
+/// pairing code, or the organisation's key for a stand laptop
+/// (`super::live`, which always gives the address).
+pub(super) async fn join_with(
+    store: &Store,
+    secret: &Secret,
+    addr: Option<SocketAddr>,
+    device_name: &str,
+    opts: JoinOptions,
+) -> Result<PeerReport, PeerError> {
     let started = Instant::now();
     let ident = store.identity().await?;
     let addr = match addr {
@@ -108,7 +121,7 @@ pub async fn join(
     };
     let _ = stream.set_nodelay(true);
     let mut chan = Channel::new(stream, opts.io_timeout);
-    let out = join_session(store, &mut chan, code, addr, device_name, &opts, started).await;
+    let out = join_session(store, &mut chan, secret, addr, device_name, &opts, started).await;
     if let Err(e) = &out {
         refuse(&mut chan, e).await;
     }
@@ -146,18 +159,20 @@ fn pick(
 async fn join_session(
     store: &Store,
     chan: &mut Channel<TcpStream>,
-    code: PairingCode,
+    secret: &Secret,
     addr: SocketAddr,
     device_name: &str,
     opts: &JoinOptions,
     started: Instant,
 ) -> Result<PeerReport, PeerError> {
     let ours = opts.protocol;
-    let pake = Pake::start(&code, Role::Joiner);
+    let stand = secret.is_stand();
+    let pake = Pake::start(secret, Role::Joiner);
     chan.send(&Plain::Pair {
         magic: MAGIC.into(),
         protocol: ours,
         pake: hex::encode(&pake.message),
+        stand,
     })
     .await?;
     let their_pake = match chan.recv::<Plain>().await? {
@@ -186,8 +201,13 @@ async fn join_session(
     match chan.recv::<Plain>().await? {
         Plain::Confirm { mac } => {
             if !keys.check_confirmation(Role::Sharer, &hex::decode(mac).unwrap_or_default()) {
-                // Only someone in the middle without the code gets here.
-                return Err(PeerError::WrongCode);
+                // Only someone in the middle without the code (or the
+                // organisation's key) gets here.
+                return Err(if stand {
+                    PeerError::OtherOrg
+                } else {
+                    PeerError::WrongCode
+                });
             }
         }
         Plain::Error {

@@ -10,7 +10,10 @@
 //! - [`channel`]: length-prefixed frames, ChaCha20-Poly1305 per direction
 //!   with counter nonces, size caps and deadlines;
 //! - [`discovery`]: a minimal mDNS responder and browser, restricted to the
-//!   interface named by `ESCALE_MDNS_INTERFACE` when it is set.
+//!   interface named by `ESCALE_MDNS_INTERFACE` when it is set;
+//! - `live` ([`live`]): laptops that already belong to the organisation
+//!   find each other and run the same exchange every few seconds by
+//!   themselves, paired by the organisation's key instead of a code.
 //!
 //! A session, joiner → sharer (the full description, with the threat model,
 //! is in `docs/sync-protocol.md`, "Stand peers"):
@@ -35,12 +38,13 @@
 //! the next one resumes.
 //!
 //! Files: `error` (`PeerError`), `session` (the messages both sides
-//! speak), `share` (the sharer), `join` (the joiner).
+//! speak), `share` (the sharer), `join` (the joiner), `live` (the stand).
 
 pub mod channel;
 pub mod discovery;
 mod error;
 mod join;
+mod live;
 pub mod pairing;
 mod session;
 mod share;
@@ -50,6 +54,7 @@ use std::time::Duration;
 pub use self::discovery::{browse, Found, INTERFACE_ENV, SERVICE};
 pub use self::error::PeerError;
 pub use self::join::{join, JoinOptions, PeerReport};
+pub use self::live::{live, LiveOptions, LiveStand, StandPeer, StandView};
 pub use self::pairing::PairingCode;
 pub use self::share::{share, PeerEvent, PeerShare, ShareOptions};
 
@@ -74,6 +79,7 @@ pub(crate) fn found(name: &str, org: u128, port: u16) -> Found {
         org_id: Some(Uuid::from_u128(org)),
         device_id: Some(Uuid::from_u128(port as u128)),
         protocol: Some(escale_protocol::wire::PROTOCOL_VERSION),
+        stand: None,
         addr: std::net::SocketAddr::from(([192, 168, 1, 10], port)),
     }
 }

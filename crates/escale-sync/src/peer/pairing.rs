@@ -4,7 +4,11 @@
 //! 1. SPAKE2 (Ed25519 group; the joiner is side A, the sharer side B) with
 //!    the code as password: a passive eavesdropper learns nothing it could
 //!    test codes against offline, and an active attacker gets one guess per
-//!    connection — which the sharer counts.
+//!    connection — which the sharer counts. Between the laptops of a stand
+//!    that already belong to the organisation (`super::live`), the password
+//!    is instead derived from the organisation's sync key
+//!    ([`Secret::Stand`]): 256 bits nobody can guess, so nothing is counted
+//!    or burned, and a laptop of another organisation fails step 3.
 //! 2. HKDF-SHA256 over the SPAKE2 key, salted with the transcript hash
 //!    (protocol version and both SPAKE2 messages), gives a key per direction
 //!    and a confirmation key per side.
@@ -33,6 +37,52 @@ const ID_SHARER: &[u8] = b"escale-peer/sharer";
 const DOMAIN: &[u8] = b"escale-peer-v1";
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// What both ends of a session must know.
+#[derive(Clone)]
+pub enum Secret {
+    /// A pairing code, read off the sharer's screen.
+    Code(PairingCode),
+    /// The organisation's sync key: laptops of one stand.
+    Stand(SyncKey),
+}
+
+impl Secret {
+    /// The SPAKE2 password.
+    fn password(&self) -> Vec<u8> {
+        match self {
+            Secret::Code(c) => format!("escale-peer-v1:{}", c.0).into_bytes(),
+            Secret::Stand(key) => {
+                let mut out = [0u8; 32];
+                Hkdf::<Sha256>::new(None, &key.0)
+                    .expand(b"escale-stand-v1 password", &mut out)
+                    .expect("32 bytes is a valid HKDF-SHA256 length");
+                [b"escale-stand-v1:".as_slice(), &out].concat()
+            }
+        }
+    }
+
+    pub fn is_stand(&self) -> bool {
+        matches!(self, Secret::Stand(_))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_stand() {
+            "Secret::Stand(…)"
+        } else {
+            "Secret::Code(…)"
+        })
+    }
+}
+
+/// What a stand laptop advertises so that the organisation's other laptops
+/// recognise it (and nobody else can tell which organisation it is): 16
+/// hex digits of an HMAC of the sync key.
+pub fn stand_tag(key: &SyncKey) -> String {
+    hex::encode(&mac(&key.0, &[b"escale-stand-v1 tag"])[..8])
+}
 
 /// A pairing code: eight random digits, shown as `4827-1953`. Never in
 /// logs (its `Debug` hides it).
@@ -89,8 +139,8 @@ pub struct Pake {
 }
 
 impl Pake {
-    pub fn start(code: &PairingCode, role: Role) -> Pake {
-        let password = Password::new(format!("escale-peer-v1:{}", code.0).as_bytes());
+    pub fn start(secret: &Secret, role: Role) -> Pake {
+        let password = Password::new(secret.password());
         let (a, b) = (Identity::new(ID_JOINER), Identity::new(ID_SHARER));
         let (state, message) = match role {
             Role::Joiner => Spake2::<Ed25519Group>::start_a(&password, &a, &b),
@@ -238,8 +288,13 @@ mod tests {
     use super::*;
 
     fn pair(joiner_code: &str, sharer_code: &str) -> (SessionKeys, SessionKeys) {
-        let j = Pake::start(&PairingCode::parse(joiner_code).unwrap(), Role::Joiner);
-        let s = Pake::start(&PairingCode::parse(sharer_code).unwrap(), Role::Sharer);
+        let code = |c: &str| Secret::Code(PairingCode::parse(c).unwrap());
+        pair_with(code(joiner_code), code(sharer_code))
+    }
+
+    fn pair_with(joiner: Secret, sharer: Secret) -> (SessionKeys, SessionKeys) {
+        let j = Pake::start(&joiner, Role::Joiner);
+        let s = Pake::start(&sharer, Role::Sharer);
         let (jm, sm) = (j.message.clone(), s.message.clone());
         let (jk, jt) = j.finish(&sm, 1).unwrap();
         let (sk, st) = s.finish(&jm, 1).unwrap();
@@ -293,6 +348,22 @@ mod tests {
         let a = SessionKeys::derive(b"secret", t, Some(&k1));
         let b = SessionKeys::derive(b"secret", t, None);
         assert_ne!(a.joiner_to_sharer, b.joiner_to_sharer);
+    }
+
+    #[test]
+    fn stand_laptops_pair_with_their_organisation_key_and_another_key_fails() {
+        let (k1, k2) = (SyncKey([7; 32]), SyncKey([8; 32]));
+        let (j, s) = pair_with(Secret::Stand(k1.clone()), Secret::Stand(k1.clone()));
+        assert!(s.check_confirmation(Role::Joiner, &j.confirmation(Role::Joiner)));
+        let (j, s) = pair_with(Secret::Stand(k1.clone()), Secret::Stand(k2.clone()));
+        assert!(!s.check_confirmation(Role::Joiner, &j.confirmation(Role::Joiner)));
+        assert_ne!(stand_tag(&k1), stand_tag(&k2));
+        assert_eq!(stand_tag(&k1).len(), 16);
+        assert!(
+            !stand_tag(&k1).contains(&hex::encode(&k1.0[..4])),
+            "the tag does not show the key"
+        );
+        assert_eq!(format!("{:?}", Secret::Stand(k1)), "Secret::Stand(…)");
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub(super) enum Plain {
         magic: String,
         protocol: u32,
         pake: String,
+        /// A stand laptop pairing with the organisation's key
+        /// (`Secret::Stand`), not a person with a code.
+        #[serde(default)]
+        stand: bool,
     },
     PairReply {
         protocol: u32,

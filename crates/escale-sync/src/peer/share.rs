@@ -5,7 +5,7 @@
 
 use super::channel::Channel;
 use super::discovery::{self, Advert};
-use super::pairing::{self, Pake, Role, SessionKeys};
+use super::pairing::{self, Pake, Role, Secret, SessionKeys};
 use super::session::{refuse, refuse_plain, refused, unexpected, Hello, Msg, Plain, MAGIC};
 use super::{PairingCode, PeerError, CODE_TTL, IO_TIMEOUT, MAX_FAILURES, PEER_PREFIX};
 use escale_core::error::Error;
@@ -124,20 +124,50 @@ impl PeerEvent {
 }
 
 /// The pairing state a sharer keeps across connections.
-struct Pairing {
+pub(super) struct Pairing {
     failures: u32,
     burned: bool,
 }
 
-struct Shared {
-    store: Store,
-    code: PairingCode,
-    device_name: String,
-    expires: tokio::time::Instant,
-    opts: ShareOptions,
+/// What every session a laptop answers shares: a sharer's with its code,
+/// or a stand laptop's (`super::live`) with the organisation's key.
+pub(super) struct Shared {
+    pub(super) store: Store,
+    pub(super) secret: Secret,
+    pub(super) device_name: String,
+    /// When a code stops working (a stand's key does not expire).
+    pub(super) expires: Option<tokio::time::Instant>,
+    pub(super) opts: ShareOptions,
     pairing: Mutex<Pairing>,
-    events: broadcast::Sender<PeerEvent>,
+    pub(super) events: broadcast::Sender<PeerEvent>,
     burned: watch::Sender<bool>,
+}
+
+impl Shared {
+    pub(super) fn new(
+        store: Store,
+        secret: Secret,
+        device_name: String,
+        expires: Option<tokio::time::Instant>,
+        opts: ShareOptions,
+        events: broadcast::Sender<PeerEvent>,
+    ) -> (Shared, watch::Receiver<bool>) {
+        let (burned, burned_rx) = watch::channel(false);
+        let shared = Shared {
+            store,
+            secret,
+            device_name,
+            expires,
+            opts,
+            pairing: Mutex::new(Pairing {
+                failures: 0,
+                burned: false,
+            }),
+            events,
+            burned,
+        };
+        (shared, burned_rx)
+    }
 }
 
 /// A laptop sharing its organisation's data. Dropping it stops sharing
@@ -240,9 +270,11 @@ pub async fn share(
     let (mut advertiser, mut discovery_error) = (None, None);
     if opts.advertise {
         let ad = Advert {
+            service: discovery::Service::Share,
             device_name: device_name.clone(),
             device_id: ident.device_id,
             org_id: ident.org_id,
+            stand: None,
             protocol: opts.protocol,
             port: addr.port(),
         };
@@ -254,23 +286,23 @@ pub async fn share(
     let code = PairingCode::random();
     let (events, rx) = broadcast::channel(256);
     let (stop, stop_rx) = watch::channel(false);
-    let (burned, burned_rx) = watch::channel(false);
     let expires_at_ms = now_ms() + opts.code_ttl.as_millis() as i64;
-    let shared = Arc::new(Shared {
+    let expires = tokio::time::Instant::now() + opts.code_ttl;
+    let (shared, burned_rx) = Shared::new(
         store,
-        code: code.clone(),
+        Secret::Code(code.clone()),
         device_name,
-        expires: tokio::time::Instant::now() + opts.code_ttl,
+        Some(expires),
         opts,
-        pairing: Mutex::new(Pairing {
-            failures: 0,
-            burned: false,
-        }),
-        events: events.clone(),
-        burned,
-    });
+        events.clone(),
+    );
     let task = tokio::spawn(accept_loop(
-        shared, listener, advertiser, stop_rx, burned_rx,
+        Arc::new(shared),
+        expires,
+        listener,
+        advertiser,
+        stop_rx,
+        burned_rx,
     ));
     Ok(PeerShare {
         code,
@@ -286,6 +318,7 @@ pub async fn share(
 
 async fn accept_loop(
     shared: Arc<Shared>,
+    expires: tokio::time::Instant,
     listener: TcpListener,
     advertiser: Option<discovery::Advertiser>,
     mut stop: watch::Receiver<bool>,
@@ -296,7 +329,7 @@ async fn accept_loop(
         tokio::select! {
             _ = stop.changed() => break "stopped",
             _ = burned.changed() => break "code_burned",
-            _ = tokio::time::sleep_until(shared.expires) => break "code_expired",
+            _ = tokio::time::sleep_until(expires) => break "code_expired",
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
                     let _ = stream.set_nodelay(true);
@@ -325,7 +358,8 @@ async fn accept_loop(
     });
 }
 
-async fn serve_one(shared: Arc<Shared>, stream: TcpStream) {
+/// Answers one session and reports it as an event.
+pub(super) async fn serve_one(shared: Arc<Shared>, stream: TcpStream) {
     let mut chan = Channel::new(stream, shared.opts.io_timeout);
     let mut name = None;
     let outcome = serve_session(&shared, &mut chan, &mut name).await;
@@ -349,12 +383,21 @@ async fn serve_session(
 ) -> Result<PeerEvent, PeerError> {
     let started = Instant::now();
     let ours = sh.opts.protocol;
+    let stand = sh.secret.is_stand();
     let (their_protocol, their_pake) = match chan.recv::<Plain>().await? {
         Plain::Pair {
             magic,
             protocol,
             pake,
-        } if magic == MAGIC => (protocol, pake),
+            stand: theirs,
+        } if magic == MAGIC && theirs == stand => (protocol, pake),
+        // A stand laptop at a sharer's port, or a code at a stand's: no
+        // guess is counted.
+        Plain::Pair { magic, .. } if magic == MAGIC => {
+            let e = PeerError::Protocol("a stand session and a pairing code do not mix".into());
+            refuse_plain(chan, &e, None).await;
+            return Err(e);
+        }
         _ => return Err(PeerError::Protocol("not an Escale peer".into())),
     };
     if their_protocol != ours {
@@ -371,16 +414,32 @@ async fn serve_session(
     // One pairing at a time: the count of wrong codes is exact even when
     // an attacker opens many connections at once.
     let keys = {
-        let mut pairing = sh.pairing.lock().await;
+        // A stand's key cannot be guessed: nothing to count, and one slow
+        // laptop must not hold the others' handshakes.
+        let mut unlocked = Pairing {
+            failures: 0,
+            burned: false,
+        };
+        let mut locked = None;
+        if !stand {
+            locked = Some(sh.pairing.lock().await);
+        }
+        let pairing: &mut Pairing = match locked.as_mut() {
+            Some(guard) => guard,
+            None => &mut unlocked,
+        };
         if pairing.burned {
             refuse_plain(chan, &PeerError::CodeBurned, None).await;
             return Err(PeerError::CodeBurned);
         }
-        if tokio::time::Instant::now() >= sh.expires {
+        if sh
+            .expires
+            .is_some_and(|at| tokio::time::Instant::now() >= at)
+        {
             refuse_plain(chan, &PeerError::CodeExpired, None).await;
             return Err(PeerError::CodeExpired);
         }
-        let pake = Pake::start(&sh.code, Role::Sharer);
+        let pake = Pake::start(&sh.secret, Role::Sharer);
         chan.send(&Plain::PairReply {
             protocol: ours,
             pake: hex::encode(&pake.message),
@@ -398,6 +457,11 @@ async fn serve_session(
             } => return Err(PeerError::from_peer(&code, &message, ours, protocol)),
             _ => return Err(PeerError::Protocol("expected a confirmation".into())),
         };
+        if !keys.check_confirmation(Role::Joiner, &mac) && stand {
+            // Not our organisation's key: nothing to count, nothing to burn.
+            refuse_plain(chan, &PeerError::OtherOrg, None).await;
+            return Err(PeerError::OtherOrg);
+        }
         if !keys.check_confirmation(Role::Joiner, &mac) {
             pairing.failures += 1;
             let e = if pairing.failures >= sh.opts.max_failures {
@@ -426,6 +490,11 @@ async fn serve_session(
         other => return Err(unexpected(&other)),
     };
     *name = Some(theirs.device_name.clone());
+    if stand && !theirs.initialised {
+        let e = PeerError::Protocol("an empty laptop joins with a code".into());
+        refuse(chan, &e).await;
+        return Err(e);
+    }
     chan.send(&Msg::Hello(Hello {
         protocol: ours,
         app_version: env!("CARGO_PKG_VERSION").into(),
