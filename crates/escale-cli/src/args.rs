@@ -751,6 +751,30 @@ pub enum PeerCommand {
     Share(PeerShareArgs),
     /// Join a sharing laptop with the code it shows, and exchange operations both ways.
     Join(PeerJoinArgs),
+    /// Sync by itself with the organisation's other laptops on the local network (found by mDNS, or given with --peer) every few seconds, until Ctrl-C.
+    Live(PeerLiveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeerLiveArgs {
+    /// TCP port the other laptops connect to (default: any free port, printed at start).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Address to listen on (default: every interface).
+    #[arg(long, default_value = "0.0.0.0", value_name = "IP")]
+    pub bind: std::net::IpAddr,
+    /// Another laptop to sync with, whatever mDNS finds (repeatable), e.g. 192.168.1.12:45678.
+    #[arg(long = "peer", value_name = "HOST:PORT")]
+    pub peers: Vec<String>,
+    /// Seconds between two exchanges with each laptop when nothing is written (default 3).
+    #[arg(long, value_name = "SECS")]
+    pub interval: Option<f64>,
+    /// Neither advertise nor look for laptops on the local network (mDNS): only --peer.
+    #[arg(long)]
+    pub no_mdns: bool,
+    /// Stop after this many seconds (default: run until Ctrl-C or SIGTERM).
+    #[arg(long = "for", value_name = "SECS")]
+    pub run_for: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -325,3 +325,198 @@ fn wrong_and_malformed_codes_are_refused_and_ctrl_c_stops_sharing() {
     assert_eq!(end["data"]["reason"], "interrupted");
     assert_eq!(end["data"]["joined"], 0);
 }
+
+/// A running `escale peer live`, its lines read as they come.
+struct Live {
+    child: Child,
+    lines: Receiver<String>,
+    port: u16,
+}
+
+impl Live {
+    fn start(dir: &Path) -> Live {
+        let mut child = command(
+            dir,
+            &["peer", "live", "--bind", "127.0.0.1", "--interval", "1"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start peer live");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("peer live prints its port within a minute");
+        let doc: Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(doc["data"]["event"], "live", "{doc}");
+        let port = doc["data"]["port"].as_u64().unwrap() as u16;
+        Live { child, lines, port }
+    }
+
+    /// Waits (at most `bound`) for a `stand` line naming `names` present.
+    fn until_present(&self, names: &[&str], bound: Duration) {
+        let until = std::time::Instant::now() + bound;
+        loop {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            let l = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("port {}: {names:?} not on the stand", self.port));
+            let doc: Value = serde_json::from_str(&l).unwrap();
+            if doc["data"]["event"] != "stand" {
+                continue;
+            }
+            let mut present: Vec<&str> = doc["data"]["peers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["present"] == true)
+                .map(|p| p["device_name"].as_str().unwrap())
+                .collect();
+            present.sort();
+            if present == names {
+                return;
+            }
+        }
+    }
+
+    /// SIGTERM, as a supervisor stops a daemon; its exit code and final document.
+    fn terminate(mut self) -> (i32, Value) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let mut rest = Vec::new();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(30)) {
+                Ok(l) => rest.push(l),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("peer live should have ended: {rest:?}"),
+            }
+        }
+        let status = self.child.wait().unwrap();
+        let start = rest
+            .iter()
+            .rposition(|l| l == "{")
+            .unwrap_or_else(|| panic!("a final document: {rest:?}"));
+        let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
+        (status.code().unwrap_or(-1), doc)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `stats` of each directory, once they are all equal (at most `bound`).
+fn same_stats(dirs: &[&Path], ev: &str, bound: Duration) -> Value {
+    let until = std::time::Instant::now() + bound;
+    loop {
+        let all: Vec<Value> = dirs
+            .iter()
+            .map(|d| ok(d, &["stats", "--event", ev]))
+            .collect();
+        if all.iter().all(|s| *s == all[0]) {
+            return all[0].clone();
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the stand does not agree within {bound:?}: {all:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn three_laptops_running_peer_live_agree_by_themselves() {
+    if !escale_testkit::net::loopback_multicast("peer live by mDNS") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = ["stand-a", "stand-b", "stand-c"]
+        .iter()
+        .map(|d| tmp.path().join(d))
+        .collect();
+    let (a, b, c) = (&dirs[0], &dirs[1], &dirs[2]);
+    ok(
+        a,
+        &[
+            "init",
+            "--org",
+            "Association Passerelle",
+            "--device",
+            "Stand A",
+        ],
+    );
+    let ev = ok(
+        a,
+        &[
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // B and C pair once with a code; from then on, no code.
+    for (dir, name) in [(b, "Stand B"), (c, "Stand C")] {
+        let s = Sharer::start(a, &["--once"]);
+        ok(
+            dir,
+            &[
+                "peer",
+                "join",
+                &s.code,
+                "--address",
+                &s.address(),
+                "--name",
+                name,
+            ],
+        );
+        assert_eq!(s.finish().0, 0);
+    }
+
+    let la = Live::start(a);
+    let lb = Live::start(b);
+    let lc = Live::start(c);
+    la.until_present(&["Stand B", "Stand C"], Duration::from_secs(30));
+    lb.until_present(&["Stand A", "Stand C"], Duration::from_secs(30));
+    lc.until_present(&["Stand A", "Stand B"], Duration::from_secs(30));
+
+    // Written by other processes on A's and C's data directories: the
+    // daemons' periodic exchanges carry them.
+    add(a, &ev, "Inès", "Benali", true);
+    add(c, &ev, "Jules", "Martin", false);
+    let stats = same_stats(&[a, b, c], &ev, Duration::from_secs(20));
+    assert_eq!(
+        (stats["registered"].clone(), stats["arrived"].clone()),
+        (2.into(), 1.into())
+    );
+
+    // B stops (SIGTERM): a clean end, and the others drop it.
+    let (code, end) = lb.terminate();
+    assert_eq!(code, 0, "{end}");
+    assert_eq!(end["data"]["event"], "stopped");
+    assert_eq!(end["data"]["present"], 2, "{end}");
+    la.until_present(&["Stand C"], Duration::from_secs(40));
+    add(c, &ev, "Louise", "Petit", true);
+    let stats = same_stats(&[a, c], &ev, Duration::from_secs(20));
+    assert_eq!(stats["registered"], 3);
+    assert_eq!(ok(a, &["ops", "verify"])["equal"], true);
+    assert_eq!(ok(c, &["ops", "verify"])["equal"], true);
+}

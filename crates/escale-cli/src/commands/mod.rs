@@ -80,6 +80,7 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Hub(_) => unreachable!("hub commands are handled before the store is opened"),
         Command::Sync(c) => sync::run(app, c, ui).await,
         Command::Peer(crate::args::PeerCommand::Share(a)) => peer::share(app, &a, ui).await,
+        Command::Peer(crate::args::PeerCommand::Live(a)) => peer::live(app, &a, ui).await,
         Command::Certificate(c) => certificate::run(app, c, ui).await,
         Command::Badge(c) => certificate::badge(app, c, ui).await,
         Command::Printer(c) => certificate::printer(c, ui),

@@ -1,12 +1,16 @@
-//! `escale peer share|join`: two laptops sync on the local network, without
-//! a hub. Pairing, encryption, discovery and the exchange are the core's
-//! (`escale_sync::peer`); this file parses, prints and waits.
+//! `escale peer share|join|live`: laptops sync on the local network, without
+//! a hub — two of them once with a pairing code, or every laptop of the
+//! organisation by itself (`live`). Pairing, encryption, discovery and the
+//! exchange are the core's (`escale_sync::peer`); this file parses, prints
+//! and waits.
 
-use crate::args::{PeerJoinArgs, PeerShareArgs};
+use crate::args::{PeerJoinArgs, PeerLiveArgs, PeerShareArgs};
 use crate::output::{fields, Failure, Reply, Ui};
 use escale_core::Escale;
 use escale_protocol::catalogue::{m, Problem};
-use escale_sync::peer::{self, JoinOptions, PeerError, PeerEvent, PeerReport, ShareOptions};
+use escale_sync::peer::{
+    self, JoinOptions, LiveOptions, PeerError, PeerEvent, PeerReport, ShareOptions, StandView,
+};
 use serde_json::json;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -160,6 +164,184 @@ pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure
     }
     let r = outcome.map_err(failure)?;
     Reply::new(&r, render_report(&r, ui))
+}
+
+/// `escale peer live`: syncs with the organisation's other laptops on the
+/// local network until Ctrl-C, SIGTERM or `--for`. Prints the port at once
+/// (with `--json`, `{"ok": true, "data": {"event": "live", "port": …}}`),
+/// then one line each time the stand changes: who is on it, and operations
+/// received or sent.
+pub async fn live(app: &Escale, a: &PeerLiveArgs, ui: Ui) -> Result<Reply, Failure> {
+    let info = app.info().await?;
+    let mut peers = Vec::new();
+    for p in &a.peers {
+        peers.push(resolve(p).await?);
+    }
+    let mut opts = LiveOptions {
+        listen: SocketAddr::new(a.bind, a.port),
+        mdns: !a.no_mdns,
+        peers,
+        ..LiveOptions::default()
+    };
+    if let Some(secs) = a.interval.filter(|s| s.is_finite()) {
+        opts.interval = Duration::from_secs_f64(secs.clamp(0.1, 3600.0));
+    }
+    let stand = peer::live(app.store().clone(), info.device_name.clone(), opts)
+        .await
+        .map_err(failure)?;
+    line(
+        ui,
+        json!({"ok": true, "data": {"event": "live", "port": stand.port(), "device_name": info.device_name}}),
+        || {
+            format!(
+                "{} {}. {}",
+                ui.t(
+                    "Synchro du stand active : les autres ordinateurs de l'organisation se connectent au port",
+                    "Stand sync running: the organisation's other laptops connect to port"
+                ),
+                stand.port(),
+                ui.t("Ctrl-C pour arrêter.", "Ctrl-C to stop.")
+            )
+        },
+    );
+    let mut views = stand.subscribe();
+    let mut shown = StandView::default();
+    let stop = stop_signal(a.run_for);
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            changed = views.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                let view = views.borrow_and_update().clone();
+                print_stand_change(&shown, &view, ui);
+                shown = view;
+            }
+        }
+    }
+    stand.stop().await;
+    let text = format!(
+        "{} {}\n",
+        ui.t(
+            "Synchro du stand arrêtée. Ordinateurs sur le stand à la fin :",
+            "Stand sync stopped. Laptops on the stand at the end:"
+        ),
+        shown.present()
+    );
+    Reply::new(
+        &json!({"event": "stopped", "present": shown.present(), "peers": shown.peers}),
+        text,
+    )
+}
+
+/// Ctrl-C, SIGTERM (a daemon stopped by its supervisor), or `secs`.
+async fn stop_signal(secs: Option<f64>) {
+    let after = async {
+        match secs.filter(|s| s.is_finite() && *s >= 0.0) {
+            Some(s) => tokio::time::sleep(Duration::from_secs_f64(s)).await,
+            None => std::future::pending().await,
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+        _ = after => {}
+    }
+}
+
+/// "Sur le stand : 2 autres ordinateurs (Portable 2, Portable 3)." when who
+/// is there changes, and a line per laptop whose counts moved.
+fn print_stand_change(before: &StandView, now: &StandView, ui: Ui) {
+    let names = |v: &StandView| -> Vec<String> {
+        v.peers
+            .iter()
+            .filter(|p| p.present)
+            .map(|p| p.device_name.clone())
+            .collect()
+    };
+    if names(before) != names(now) || before.network_error != now.network_error {
+        line(
+            ui,
+            json!({"ok": true, "data": {"event": "stand", "present": now.present(), "peers": now.peers, "network_error": now.network_error}}),
+            || {
+                let mut t = stand_label(now.present(), ui);
+                if now.present() > 0 {
+                    t += &format!(" ({})", names(now).join(", "));
+                }
+                t.push('.');
+                if let Some(e) = &now.network_error {
+                    t += &format!(
+                        " {} {e}",
+                        ui.t(
+                            "Les autres ordinateurs ne peuvent pas trouver celui-ci :",
+                            "The other laptops cannot find this one:"
+                        )
+                    );
+                }
+                t
+            },
+        );
+    }
+    for p in &now.peers {
+        let old = before
+            .peers
+            .iter()
+            .find(|o| o.device_id.is_some() && o.device_id == p.device_id);
+        let (r0, s0) = old.map(|o| (o.received, o.sent)).unwrap_or((0, 0));
+        if p.received > r0 || p.sent > s0 {
+            line(
+                ui,
+                json!({"ok": true, "data": {"event": "exchanged", "device_id": p.device_id, "device_name": p.device_name, "received": p.received - r0, "sent": p.sent - s0}}),
+                || {
+                    format!(
+                        "{}{} {} {}, {} {}.",
+                        p.device_name,
+                        ui.t(" :", ":"),
+                        ui.t("opérations reçues", "operations received"),
+                        p.received - r0,
+                        ui.t("envoyées", "sent"),
+                        p.sent - s0
+                    )
+                },
+            );
+        }
+    }
+}
+
+/// "Sur le stand : 2 autres ordinateurs" (the status bar says the same).
+fn stand_label(n: usize, ui: Ui) -> String {
+    match n {
+        0 => ui
+            .t(
+                "Sur le stand : aucun autre ordinateur",
+                "On the stand: no other laptop",
+            )
+            .to_string(),
+        1 => ui
+            .t(
+                "Sur le stand : 1 autre ordinateur",
+                "On the stand: 1 other laptop",
+            )
+            .to_string(),
+        n => format!(
+            "{} {n} {}",
+            ui.t("Sur le stand :", "On the stand:"),
+            ui.t("autres ordinateurs", "other laptops")
+        ),
+    }
 }
 
 async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
