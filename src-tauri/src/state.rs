@@ -30,6 +30,9 @@ pub struct AppState {
     /// This laptop sharing with stand peers, while it does
     /// ([`crate::commands::peer`]).
     pub peer: tokio::sync::Mutex<Option<escale_sync::peer::PeerShare>>,
+    /// Live sync with the stand's other laptops, while it runs
+    /// ([`crate::sync::stand`]).
+    pub stand: tokio::sync::Mutex<Option<crate::sync::stand::Running>>,
     /// The long batches running now ([`crate::jobs`]).
     pub jobs: crate::jobs::Jobs,
     /// The UI's language: messages sent to the UI are in it.
@@ -84,6 +87,7 @@ impl AppState {
             escale,
             sync,
             peer: tokio::sync::Mutex::new(None),
+            stand: tokio::sync::Mutex::new(None),
             jobs: crate::jobs::Jobs::default(),
             lang: Mutex::new(lang),
         })

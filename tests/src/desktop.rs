@@ -139,6 +139,11 @@ impl Desktop {
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("LANGUAGE")
+            // Live stand sync stays out of tests that do not ask for it
+            // (two laptops of one organisation would sync by themselves),
+            // and mDNS on loopback when one does.
+            .env("ESCALE_STAND", "off")
+            .env("ESCALE_MDNS_INTERFACE", "lo")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
         // What the driver, WebKitWebDriver and the app print, for the

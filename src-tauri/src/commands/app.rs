@@ -43,6 +43,9 @@ pub struct AppStatus {
     /// Pairs of records that are probably one person, waiting for review
     /// (`SyncView::duplicates`).
     pub duplicates: i64,
+    /// The stand's other laptops this one exchanged with lately (live stand
+    /// sync): "Sur le stand : 2 autres ordinateurs".
+    pub stand_peers: i64,
     /// The language the UI speaks (and Rust's messages are in).
     pub lang: Lang,
 }
@@ -87,6 +90,7 @@ impl AppStatus {
             clock_off: sync.clock_off,
             sync_error: sync.error,
             duplicates: sync.duplicates,
+            stand_peers: sync.stand.present() as i64,
             lang: state.lang(),
         })
     }

@@ -89,4 +89,5 @@ commands![
     peer::peer_share_start,
     peer::peer_share_stop,
     peer::peer_join,
+    peer::stand_set_enabled,
 ];

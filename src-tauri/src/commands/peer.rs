@@ -169,6 +169,20 @@ pub async fn peer_join<R: Runtime>(
     })
 }
 
+/// Turns live sync with the stand's other laptops on or off (kept across
+/// restarts); answers with the sync view once it has started or stopped.
+#[tauri::command]
+pub async fn stand_set_enabled<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> Result<crate::sync::SyncView, ErrorBody> {
+    crate::sync::stand::set_wanted(&app, enabled)
+        .await
+        .map_err(|e| state.error(e))?;
+    Ok(state.sync.view(state.lang()))
+}
+
 fn share_view(s: &PeerShare, _lang: Lang) -> PeerShareView {
     PeerShareView {
         code: s.code(),

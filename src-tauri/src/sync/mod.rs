@@ -18,6 +18,10 @@
 //!   twice a second; when it moves, the live view is refreshed, the UI gets
 //!   [`DATA_CHANGED_EVENT`], and the task is nudged if the hub lacks
 //!   operations. Commands therefore do not signal their writes.
+//! - `stand` ([`stand::spawn`]): live sync with the organisation's other
+//!   laptops on the local network, without the hub, every few seconds and
+//!   soon after each write (the watcher nudges it); what the stand looks
+//!   like is part of the live view.
 //! - `view` ([`Live`], [`SyncView`]): what the status bar shows, published
 //!   in the shared `control` ([`SyncControl`]), with [`STATUS_EVENT`] when
 //!   it changes.
@@ -28,6 +32,7 @@
 //! itself.
 
 mod control;
+pub mod stand;
 mod task;
 mod view;
 pub mod watch;

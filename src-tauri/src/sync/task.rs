@@ -12,7 +12,8 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use super::{watch, DATA_CHANGED_EVENT, PAGE, STATUS_EVENT};
 use crate::state::AppState;
 
-/// Starts the background task and the store's watcher on Tauri's runtime.
+/// Starts the background task, the stand's supervisor and the store's
+/// watcher on Tauri's runtime.
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     let app_for_watch = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -24,6 +25,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
         }
         run_loop(state.sync.signals(), timing, &mut driver).await;
     });
+    super::stand::spawn(app_for_watch.clone());
     watch::spawn(app_for_watch, watch::WATCH_EVERY);
 }
 

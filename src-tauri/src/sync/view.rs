@@ -5,6 +5,7 @@
 
 use escale_core::Lang;
 use escale_sync::hub::{SyncError, SyncStatus};
+use escale_sync::peer::StandView;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -49,6 +50,12 @@ pub struct SyncView {
     /// The link dropped often at the last sync: it sends in small batches
     /// ("connexion instable").
     pub unstable_link: bool,
+    /// Live sync with the stand's other laptops is on (the sync screen's
+    /// switch; `ESCALE_STAND=off` turns it off for a run).
+    pub stand_enabled: bool,
+    /// The stand's other laptops as this one sees them ("Sur le stand : 2
+    /// autres ordinateurs").
+    pub stand: StandView,
     /// Bumped on every change of the live state: the command answers and
     /// the `sync-status` events travel apart and may arrive out of order, so
     /// the UI keeps the view with the highest revision.
@@ -79,6 +86,10 @@ pub struct Live {
     pub duplicates: i64,
     /// See [`SyncView::unstable_link`].
     pub unstable_link: bool,
+    /// See [`SyncView::stand_enabled`].
+    pub stand_enabled: bool,
+    /// See [`SyncView::stand`].
+    pub stand: StandView,
     pub(super) problem: Option<Problem>,
     /// Attempts started and finished (a "sync now" waits for the next one).
     pub runs_started: u64,
@@ -109,6 +120,8 @@ impl Live {
             }),
             duplicates: self.duplicates,
             unstable_link: self.unstable_link,
+            stand_enabled: self.stand_enabled,
+            stand: self.stand.clone(),
             revision: self.revision,
         }
     }

@@ -4,8 +4,9 @@
 //! counter moved — a command of this app, `escale` run on the same data
 //! directory, a stand peer, a pulled page — it refreshes the live sync view,
 //! tells the UI ([`DATA_CHANGED_EVENT`], so the status bar, the About panel,
-//! the desk's counters and the lists reload) and, when the hub lacks
-//! operations, nudges the sync task to push them soon.
+//! the desk's counters and the lists reload), when the hub lacks
+//! operations nudges the sync task to push them soon, and nudges the live
+//! stand sync (`super::stand`).
 //!
 //! It only reads. While a sync runs it waits for the end of it: the pages a
 //! sync pulls are not writes to push, and the hub's vector that says what it
@@ -74,6 +75,9 @@ async fn changed<R: Runtime>(app: &AppHandle<R>) {
     if state.sync.hub_lacks_ops() {
         state.sync.wrote();
     }
+    // The stand's other laptops get it within a second or two (what came
+    // from one of them goes on to the others the same way).
+    super::stand::nudge(app).await;
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ export interface StartOptions extends Fakes {
    * laptop's clock is one clock for the app and its window).
    */
   shiftClockBy?: number;
+  /** The app's environment, over the tests' (`ESCALE_STAND: 'on'` lets it sync with the stand by itself). */
+  env?: Record<string, string>;
 }
 
 /** A laptop for a test: the app behind a bridge, with the test's fakes, on its own directory. */
@@ -50,6 +52,7 @@ export async function startApp(options: StartOptions = {}, template?: TemplateCl
   const bridge = await startLaptop({
     dir,
     ...(shifted ? { shiftClockBy: options.shiftClockBy } : { freezeClockAt: NOW }),
+    env: options.env,
   });
   if (shifted && options.shiftClockBy !== 0) {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: Date.now() + options.shiftClockBy! });

@@ -23,14 +23,16 @@ export function tempDir(): string {
 /**
  * A laptop: the app behind a UI bridge, on a data directory of its own
  * (`<dir>/escale`), in French unless `env` says otherwise, its mDNS kept on
- * the loopback interface like every test's.
+ * the loopback interface like every test's, and its live stand sync off
+ * (`ESCALE_STAND`) unless `env` turns it on: two laptops of one organisation
+ * would otherwise sync by themselves under the test's feet.
  */
 export async function startLaptop(options: BridgeOptions & { dir?: string } = {}): Promise<Bridge> {
   const dir = options.dir ?? tempDir();
   const bridge = await Bridge.start({
     dataDir: join(dir, 'escale'),
     ...options,
-    env: { LANG: 'fr_FR.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, ESCALE_MDNS_INTERFACE: 'lo', ...options.env },
+    env: { LANG: 'fr_FR.UTF-8', LC_ALL: undefined, LC_MESSAGES: undefined, ESCALE_MDNS_INTERFACE: 'lo', ESCALE_STAND: 'off', ...options.env },
   });
   running.add(bridge);
   return bridge;

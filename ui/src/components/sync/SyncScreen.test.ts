@@ -230,7 +230,7 @@ describe('the sync screen without a chosen event', () => {
     expect(screen.getByTestId(TestId.NavDesk).hasAttribute('disabled')).toBe(true);
     await user.keyboard('{Alt>}7{/Alt}');
     await screen.findByTestId(TestId.SyncScreen);
-    expect(screen.getByTestId(TestId.PeerSection).textContent).toContain('Sur le stand (sans serveur)');
+    expect(screen.getByTestId(TestId.PeerSection).textContent).toContain('Jumeler avec un code');
     expect(screen.getByTestId(TestId.PeerShare)).toBeTruthy();
   });
 });
@@ -332,6 +332,35 @@ describe('at the stand, without a hub', () => {
     const exchange: PeerJoinView = await b.app.peerJoin(open.code, loopback(open), null);
     expect(exchange.pushed, 'the check-in').toBe(1);
     await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)));
+  });
+
+  itByMdns('syncs with the stand’s other laptops by itself, says so in the status bar, and can be turned off', async () => {
+    const live = { ESCALE_STAND: 'on' };
+    const { bridge, event, people, user } = await openApp({ shiftClockBy: 0, env: live });
+    const before = await arrived();
+    // "Portable B" paired with this laptop once; from then on they find each other on the network.
+    const b = await standPeer(bridge, 'Portable B', { env: live });
+    await b.app.peerShareStop();
+    await waitFor(() => expect(text(TestId.StatusStand)).toBe('Sur le stand : 1 autre ordinateur'), { timeout: 20_000 });
+
+    // A check-in on B shows on this desk without anyone pressing a button.
+    await b.app.checkIn(event.id, { visitorId: people.thanh.id }, null, 'search');
+    await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)), { timeout: 10_000 });
+
+    await user.click(screen.getByTestId(TestId.NavSync));
+    await screen.findByTestId(TestId.StandSection);
+    expect(text(TestId.StandSummary)).toBe('1 autre ordinateur sur le stand.');
+    expect(text(TestId.StandPeers)).toMatch(/^Portable B connecté \d+ reçues · \d+ envoyées$/);
+    expect((screen.getByTestId(TestId.StandEnabled) as HTMLInputElement).checked).toBe(true);
+
+    // Turned off: no more exchanges, nothing in the status bar.
+    await user.click(screen.getByTestId(TestId.StandEnabled));
+    await waitFor(() => expect(text(TestId.StandSummary)).toContain('Désactivé'));
+    await waitFor(() => expect(screen.queryByTestId(TestId.StatusStand)).toBeNull());
+    await b.app.checkIn(event.id, { visitorId: people.omer.id }, null, 'search');
+    await new Promise((r) => setTimeout(r, 4_000));
+    await user.click(screen.getByTestId(TestId.NavDesk));
+    expect(await arrived(), 'B’s second check-in did not come').toBe(before + 1);
   });
 
   itByMdns('lets a laptop never set up join a sharing one from the first-run screen', async () => {

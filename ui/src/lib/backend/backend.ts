@@ -195,6 +195,8 @@ export interface Backend {
   peerJoin(code: string, address: string | null, deviceName: string | null): Promise<PeerJoinView>;
   /** The `peer-event` event: a laptop joined this one (or failed to), or sharing ended. */
   onPeerEvent(handler: (event: PeerEventView) => void): Promise<() => void>;
+  /** `stand_set_enabled`: live sync with the stand's other laptops on or off (kept); the view after. */
+  standSetEnabled(enabled: boolean): Promise<SyncView>;
 
   // ------------------------------------------------------------ certificates
 

@@ -330,6 +330,10 @@ export class CommandBackend implements Backend {
     return this.transport.listen<PeerEventView>(PEER_EVENT, handler);
   }
 
+  standSetEnabled(enabled: boolean): Promise<SyncView> {
+    return this.call<SyncView>('stand_set_enabled', { enabled });
+  }
+
   // ------------------------------------------------------------ certificates
 
   certificatePreview(visitorId: string, eventId: string, lang: Lang): Promise<CertificatePreview> {

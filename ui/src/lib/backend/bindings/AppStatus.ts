@@ -60,6 +60,11 @@ sync_error: ErrorBody | null,
  */
 duplicates: number, 
 /**
+ * The stand's other laptops this one exchanged with lately (live stand
+ * sync): "Sur le stand : 2 autres ordinateurs".
+ */
+stand_peers: number, 
+/**
  * The language the UI speaks (and Rust's messages are in).
  */
 lang: Lang, };

@@ -40,6 +40,7 @@ export type CommandName =
   | "set_org_identity"
   | "set_org_image"
   | "similar"
+  | "stand_set_enabled"
   | "status"
   | "suggest_values"
   | "sync_enroll"

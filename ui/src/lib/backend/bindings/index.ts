@@ -69,6 +69,8 @@ export type { SessionView } from './SessionView';
 export type { Similar } from './Similar';
 export type { SourceFormat } from './SourceFormat';
 export type { Span } from './Span';
+export type { StandPeer } from './StandPeer';
+export type { StandView } from './StandView';
 export type { Suggestion } from './Suggestion';
 export type { SyncView } from './SyncView';
 export type { UpdateVisitorResult } from './UpdateVisitorResult';
