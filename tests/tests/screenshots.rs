@@ -80,7 +80,9 @@ fn screenshots_of_every_screen_in_french_and_english() {
     }
     let out = paths::workspace_root().join("docs/screenshots");
     std::fs::create_dir_all(&out).expect("docs/screenshots/ can be created");
-    let desktop = Desktop::start().expect("Xvfb and tauri-driver start");
+    // The stand syncs by itself (a second laptop runs `escale peer live`).
+    let desktop =
+        Desktop::start_with_env(&[("ESCALE_STAND", "on")]).expect("Xvfb and tauri-driver start");
     for lang in ["fr", "en"] {
         tour(&desktop, lang, &out);
     }
@@ -409,18 +411,92 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     shot("duplicates");
 
     // The sync screen from the top (a laptop working alone, the stand
-    // exchange and the duplicates below).
+    // exchange and the duplicates below), with a second laptop of the stand
+    // syncing by itself; then its card.
+    let _other = StandLaptop::start(&cli);
+    app.wait_for_text("status-stand", LOAD, |t| t.contains('1'))
+        .expect("the status bar shows the other laptop");
     click(&app, "nav-desk");
     app.wait_for("desk-search", REACT).unwrap();
     click(&app, "nav-sync");
     app.wait_for("sync-enroll", REACT).unwrap();
     shot("sync");
+    app.wait_for("stand-peers", LOAD)
+        .unwrap()
+        .scroll_into_view()
+        .unwrap();
+    shot("sync-stand");
 
     // What certificates print.
     click(&app, "nav-org");
     app.wait_for("org-screen", REACT).unwrap();
     std::thread::sleep(SETTLE);
     shot("org");
+}
+
+/// A second laptop of the stand, "Portable accueil 2": paired once with a
+/// code (`escale peer share --once` on the tour's data directory, `peer
+/// join` on its own), then `escale peer live` until dropped.
+struct StandLaptop {
+    _cli: Cli,
+    child: std::process::Child,
+}
+
+impl StandLaptop {
+    fn start(tour: &Cli) -> StandLaptop {
+        use std::io::BufRead;
+        let other = Cli::new();
+        let bin = paths::binary("escale");
+        let mut share = Command::new(&bin)
+            .args(["--json", "--data-dir"])
+            .arg(tour.data_dir())
+            .args([
+                "peer",
+                "share",
+                "--once",
+                "--no-mdns",
+                "--bind",
+                "127.0.0.1",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("peer share starts");
+        let mut first = String::new();
+        std::io::BufReader::new(share.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&first).expect("the code line");
+        let (code, port) = (
+            doc["data"]["code"].as_str().unwrap().to_string(),
+            doc["data"]["port"].as_u64().unwrap(),
+        );
+        other.ok(&[
+            "peer",
+            "join",
+            &code,
+            "--address",
+            &format!("127.0.0.1:{port}"),
+            "--name",
+            "Portable accueil 2",
+        ]);
+        let _ = share.wait();
+        let child = Command::new(&bin)
+            .arg("--data-dir")
+            .arg(other.data_dir())
+            .args(["peer", "live", "--bind", "127.0.0.1"])
+            .env("ESCALE_MDNS_INTERFACE", "lo")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("peer live starts");
+        StandLaptop { _cli: other, child }
+    }
+}
+
+impl Drop for StandLaptop {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// `count` people as French Excel saves a sign-up sheet (BOM, `;`, CRLF).
