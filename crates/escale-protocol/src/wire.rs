@@ -82,6 +82,15 @@ impl Window {
         self.bytes = (self.bytes + self.bytes / 4).min(Self::CEILING);
     }
 
+    /// A whole exchange got through without a retry: back towards the
+    /// starting size (doubling, never past it), so that a link that got
+    /// better stops being called unstable after a few quiet syncs.
+    pub fn recover(&mut self) {
+        if self.bytes < Self::START {
+            self.bytes = (self.bytes * 2).min(Self::START);
+        }
+    }
+
     /// `ops` use at least half the window: a page that got through with
     /// them says the link can carry more (small pages, such as the last
     /// empty pull, say nothing). Stops counting once it knows.
@@ -361,6 +370,29 @@ mod tests {
         }
         assert_eq!(w.bytes, Window::CEILING);
         assert_eq!(Window::new(1).bytes, Window::FLOOR);
+    }
+
+    #[test]
+    fn quiet_exchanges_bring_a_small_window_back_to_the_start_and_no_further() {
+        let mut w = Window::new(Window::FLOOR);
+        let mut quiet = 0;
+        while w.unstable() {
+            w.recover();
+            quiet += 1;
+            assert!(quiet < 10, "a link that got better is stable again soon");
+        }
+        assert_eq!(quiet, 5, "4 KiB doubled five times is 128 KiB");
+        for _ in 0..10 {
+            w.recover();
+        }
+        assert_eq!(w.bytes, Window::START, "never past the start");
+        let mut big = Window::new(Window::CEILING);
+        big.recover();
+        assert_eq!(
+            big.bytes,
+            Window::CEILING,
+            "a window that grew keeps its size"
+        );
     }
 
     #[test]

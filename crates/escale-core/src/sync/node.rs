@@ -435,6 +435,11 @@ pub async fn exchange<R: Remote>(
             break;
         }
     }
+    if x.retries == 0 {
+        // Everything got through at the first try: the link may be well
+        // again (small exchanges never fill the window to grow it).
+        window.recover();
+    }
     Ok(x)
 }
 
