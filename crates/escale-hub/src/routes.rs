@@ -247,6 +247,7 @@ pub async fn snapshot(
     protocol_header(&headers, true)?;
     let mut after = (Uuid::nil(), 0_i64);
     let mut limit = MAX_PAGE_OPS;
+    let mut budget = MAX_BODY_BYTES;
     for pair in query
         .as_deref()
         .unwrap_or("")
@@ -262,6 +263,13 @@ pub async fn snapshot(
                     .map_err(|_| HubError::InvalidRequest(format!("limit: not a number: {v}")))?
                     .clamp(1, MAX_PAGE_OPS)
             }
+            // The laptop's window on a link that drops, like a pull's.
+            "max_bytes" => {
+                budget = v
+                    .parse::<usize>()
+                    .map_err(|_| HubError::InvalidRequest(format!("max_bytes: not a number: {v}")))?
+                    .clamp(1, MAX_BODY_BYTES)
+            }
             _ => {
                 return Err(HubError::InvalidRequest(format!(
                     "unknown query parameter {k}"
@@ -270,8 +278,14 @@ pub async fn snapshot(
         }
     }
     let vector = s.db().vector(device.org_id).await?;
-    let ops = s.db().ops_after(device.org_id, after, limit).await?;
-    let next = if ops.len() == limit {
+    // No op takes less than its envelope: never fetch more than could fit.
+    let fetch = limit.min((budget / 200).max(1));
+    let mut ops = s.db().ops_after(device.org_id, after, fetch).await?;
+    let full = ops.len() == fetch;
+    let keep = escale_protocol::wire::fitting(&ops, budget);
+    let cut = keep < ops.len();
+    ops.truncate(keep);
+    let next = if full || cut {
         ops.last().map(|o| format!("{}:{}", o.origin, o.seq))
     } else {
         None

@@ -424,6 +424,30 @@ both_backends!(the_snapshot_pages_through_everything, |h| async {
         }
     }
     assert_eq!(got, 11, "every op once");
+    // A window of 1 byte: one op a page, every op still once.
+    let (mut after, mut pages, mut got) = (None::<String>, 0, 0);
+    loop {
+        let path = match &after {
+            Some(a) => format!("/v1/snapshot?max_bytes=1&after={a}"),
+            None => "/v1/snapshot?max_bytes=1".into(),
+        };
+        let (status, page) = h.get(&path, Some(&h.token)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page["ops"].as_array().unwrap().len() <= 1, "{page}");
+        got += page["ops"].as_array().unwrap().len();
+        pages += 1;
+        assert!(pages <= 12, "no page is sent twice");
+        match page["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(got, 11, "byte-sized pages: every op once");
+    let (status, bad) = h.get("/v1/snapshot?max_bytes=lots", Some(&h.token)).await;
+    assert_eq!(
+        (status, bad["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request.invalid"))
+    );
     let req = Request::get("/v1/snapshot")
         .header("authorization", format!("Bearer {}", h.token))
         .body(Body::empty())

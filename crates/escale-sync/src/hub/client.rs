@@ -244,14 +244,17 @@ impl HubClient {
         Ok(time.now_ms - (t0 + now_ms()) / 2)
     }
 
+    /// A page of every op the hub serves, after the cursor `after`: at most
+    /// `limit` ops and about `max_bytes` bytes (at least one op).
     pub async fn snapshot(
         &self,
         after: Option<&str>,
         limit: usize,
+        max_bytes: usize,
     ) -> Result<SnapshotPage, HubCallError> {
         let path = match after {
-            Some(a) => format!("/v1/snapshot?limit={limit}&after={a}"),
-            None => format!("/v1/snapshot?limit={limit}"),
+            Some(a) => format!("/v1/snapshot?limit={limit}&max_bytes={max_bytes}&after={a}"),
+            None => format!("/v1/snapshot?limit={limit}&max_bytes={max_bytes}"),
         };
         self.call::<(), _>(reqwest::Method::GET, &path, None).await
     }
