@@ -36,6 +36,8 @@ pub struct JoinOptions {
     pub page: usize,
     /// The sync protocol spoken; only tests change it.
     pub protocol: u32,
+    /// This laptop's stand port, told to a stand laptop (`super::live`).
+    pub stand_port: Option<u16>,
 }
 
 impl Default for JoinOptions {
@@ -46,6 +48,7 @@ impl Default for JoinOptions {
             peer_name: None,
             page: 2_000,
             protocol: PROTOCOL_VERSION,
+            stand_port: None,
         }
     }
 }
@@ -228,6 +231,7 @@ async fn join_session(
         device_id: ident.map(|i| i.device_id),
         device_name: device_name.to_string(),
         initialised: ident.is_some(),
+        stand_port: opts.stand_port.filter(|_| stand),
     }))
     .await?;
     let theirs = match recv_msg(chan, ours).await? {

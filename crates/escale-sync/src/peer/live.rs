@@ -238,6 +238,7 @@ pub async fn live(
         store,
         secret: Secret::Stand(key),
         me: ident.device_id,
+        port,
         tag,
         device_name,
         opts,
@@ -306,6 +307,8 @@ struct Stand {
     store: Store,
     secret: Secret,
     me: Uuid,
+    /// Where we listen (told to the laptops we reach).
+    port: u16,
     tag: String,
     device_name: String,
     opts: LiveOptions,
@@ -373,7 +376,10 @@ impl Stand {
                     }
                 }
                 ev = events.recv() => {
-                    if let Ok(PeerEvent::Joined { device_id, device_name, received, sent, .. }) = ev {
+                    if let Ok(PeerEvent::Joined { device_id, device_name, received, sent, reachable_at, .. }) = ev {
+                        if let Some(addr) = reachable_at {
+                            self.reachable(device_id, &device_name, addr);
+                        }
                         self.heard(device_id, device_name, received as u64, sent as u64);
                     }
                 }
@@ -406,6 +412,7 @@ impl Stand {
                 io_timeout: self.opts.io_timeout,
                 page: self.opts.page,
                 protocol: self.opts.protocol,
+                stand_port: Some(self.port),
                 ..JoinOptions::default()
             };
             exchanges.spawn(async move {
@@ -428,7 +435,11 @@ impl Stand {
                 slot.error = None;
                 slot.device_id = Some(r.peer_device_id);
                 slot.name = r.peer_device_name.clone();
-                slot.due = if slot.again { now } else { now + interval };
+                slot.due = if slot.again {
+                    now
+                } else {
+                    now + jittered(interval)
+                };
                 self.heard(
                     r.peer_device_id,
                     r.peer_device_name,
@@ -447,9 +458,30 @@ impl Stand {
                 let backoff = interval
                     .saturating_mul(1u32 << slot.failures.min(5))
                     .min(MAX_BACKOFF);
-                slot.due = now + if slot.again || cut { interval } else { backoff };
+                slot.due = now
+                    + if slot.again || cut {
+                        jittered(interval)
+                    } else {
+                        backoff
+                    };
             }
         }
+    }
+
+    /// A laptop that reached us said where it listens: exchange with it
+    /// too, even if mDNS has not shown it (or never will).
+    fn reachable(&mut self, device: Uuid, name: &str, addr: SocketAddr) {
+        if device == self.me || self.slots.values().any(|s| s.device_id == Some(device)) {
+            return;
+        }
+        let now = Instant::now();
+        let slot = self
+            .slots
+            .entry(addr)
+            .or_insert_with(|| Slot::new(false, now));
+        slot.device_id = Some(device);
+        slot.name = name.to_string();
+        slot.seen = Some(now);
     }
 
     /// An exchange with `device` succeeded (ours or its).
@@ -570,6 +602,13 @@ impl Stand {
             changed
         });
     }
+}
+
+/// `interval` give or take a fifth, so that laptops started together do
+/// not exchange in lockstep.
+fn jittered(interval: Duration) -> Duration {
+    use rand::Rng;
+    interval.mul_f64(rand::thread_rng().gen_range(0.8..1.2))
 }
 
 impl Slot {

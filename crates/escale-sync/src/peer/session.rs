@@ -53,6 +53,10 @@ pub(super) struct Hello {
     pub(super) device_id: Option<Uuid>,
     pub(super) device_name: String,
     pub(super) initialised: bool,
+    /// A stand laptop's own port (`super::live`): the one it answers may
+    /// reach it back there, even when mDNS did not show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) stand_port: Option<u16>,
 }
 
 /// Sealed messages.

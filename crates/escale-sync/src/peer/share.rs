@@ -72,6 +72,11 @@ pub enum PeerEvent {
         /// involving a visitor it brought.
         duplicates_proposed: usize,
         took_ms: u64,
+        /// Where a stand laptop can be reached back (its address and the
+        /// port it said it listens on); `None` for a pairing with a code.
+        #[serde(skip)]
+        #[cfg_attr(feature = "ts", ts(skip))]
+        reachable_at: Option<SocketAddr>,
     },
     /// A laptop tried and failed (wrong code, another organisation, cut…).
     Failed {
@@ -360,9 +365,10 @@ async fn accept_loop(
 
 /// Answers one session and reports it as an event.
 pub(super) async fn serve_one(shared: Arc<Shared>, stream: TcpStream) {
+    let from = stream.peer_addr().ok();
     let mut chan = Channel::new(stream, shared.opts.io_timeout);
     let mut name = None;
-    let outcome = serve_session(&shared, &mut chan, &mut name).await;
+    let outcome = serve_session(&shared, &mut chan, &mut name, from).await;
     chan.shutdown().await;
     let event = match outcome {
         Ok(ev) => ev,
@@ -380,6 +386,7 @@ async fn serve_session(
     sh: &Shared,
     chan: &mut Channel<TcpStream>,
     name: &mut Option<String>,
+    from: Option<SocketAddr>,
 ) -> Result<PeerEvent, PeerError> {
     let started = Instant::now();
     let ours = sh.opts.protocol;
@@ -502,6 +509,7 @@ async fn serve_session(
         device_id: Some(ident.device_id),
         device_name: sh.device_name.clone(),
         initialised: true,
+        stand_port: None,
     }))
     .await?;
     if theirs.device_id == Some(ident.device_id) {
@@ -590,6 +598,10 @@ async fn serve_session(
                     quarantined,
                     duplicates_proposed,
                     took_ms: started.elapsed().as_millis() as u64,
+                    reachable_at: match (stand, from, theirs.stand_port) {
+                        (true, Some(from), Some(port)) => Some(SocketAddr::new(from.ip(), port)),
+                        _ => None,
+                    },
                 });
             }
             Msg::Error { code, message } => {

@@ -337,3 +337,40 @@ async fn through_a_bad_link(mean: u64, seed: u64) {
         assert!(report.equal, "ops verify passes: {report:?}");
     }
 }
+
+#[tokio::test]
+async fn a_laptop_reached_by_another_reaches_it_back_without_mdns() {
+    let (nodes, ev) = org(2).await;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let alone = LiveOptions {
+        mdns: false,
+        ..quick()
+    };
+    // A knows nobody; B is told A's address.
+    let la = start(a, alone.clone()).await;
+    let lb = start(
+        b,
+        LiveOptions {
+            peers: vec![format!("127.0.0.1:{}", la.port()).parse().unwrap()],
+            ..alone
+        },
+    )
+    .await;
+    within(Duration::from_secs(10), "A learns where B listens", || async {
+        la.view()
+            .peers
+            .iter()
+            .any(|p| p.present && p.addr == Some(format!("127.0.0.1:{}", lb.port())))
+    })
+    .await;
+    // From now on A sends its own writes at once (B's rounds are slow here).
+    a.app
+        .register_walk_in(&walk_in(&ev, person("Nadia", "Haddad"), true))
+        .await
+        .unwrap();
+    la.nudge();
+    within(Duration::from_secs(5), "A's walk-in reaches B", || async {
+        agree(&[a, b]).await
+    })
+    .await;
+}
