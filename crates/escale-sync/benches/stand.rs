@@ -6,8 +6,9 @@
 //!    laptop (the baseline, same run).
 //! 2. How long a check-in on one laptop takes to be on the two others:
 //!    announced (`LiveStand::nudge`, what the app's store watcher does after
-//!    each write) and not announced (the periodic exchange alone), against
-//!    one `peer join` carrying that check-in (same run).
+//!    each write) and not announced (the periodic exchange alone), each at
+//!    a random moment of the laptops' rounds, against one `peer join`
+//!    carrying that check-in (same run).
 //!
 //! `cargo bench -p escale-sync --bench stand [-- PEOPLE]`.
 
@@ -16,6 +17,7 @@ use escale_core::model::Method;
 use escale_sync::peer::{self, JoinOptions, LiveOptions, LiveStand, ShareOptions};
 use escale_testkit::bench::record;
 use escale_testkit::nodes::{joiner, org, Node};
+use rand::Rng;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -168,6 +170,10 @@ async fn run(people: usize) {
     let mut nudged = Vec::new();
     let mut periodic = Vec::new();
     let mut direct = Vec::new();
+    let mut rng = {
+        use rand::SeedableRng;
+        rand::rngs::StdRng::seed_from_u64(7)
+    };
     for (i, id) in ids.iter().take(30).enumerate() {
         let (here, live) = laptops[i % 3];
         let others: Vec<&Node> = laptops
@@ -176,6 +182,10 @@ async fn run(people: usize) {
             .map(|(n, _)| *n)
             .collect();
         let announce = i % 2 == 0;
+        // At a random moment of the laptops' rounds (not right after the
+        // exchange that ended the previous wait).
+        let pause = rng.gen_range(0..3_000);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
         if here
             .app
             .check_in(
