@@ -68,16 +68,7 @@ impl Sharer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start peer share");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in BufReader::new(stdout).lines() {
-                let Ok(l) = l else { break };
-                if tx.send(l).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = lines_of(&mut child);
         let first = lines
             .recv_timeout(Duration::from_secs(60))
             .expect("the sharer prints its code within a minute");
@@ -117,22 +108,43 @@ impl Sharer {
 
     /// Waits for the process to end; its exit code and final document.
     fn finish(mut self) -> (i32, Value) {
-        let mut rest = Vec::new();
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(30)) {
-                Ok(l) => rest.push(l),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("the sharer should have ended: {rest:?}"),
+        finish(&mut self.child, &self.lines, "the sharer")
+    }
+}
+
+/// `child`'s stdout, line by line, as they come.
+fn lines_of(child: &mut Child) -> Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines() {
+            let Ok(l) = l else { break };
+            if tx.send(l).is_err() {
+                break;
             }
         }
-        let status = self.child.wait().unwrap();
-        let start = rest
-            .iter()
-            .rposition(|l| l == "{")
-            .unwrap_or_else(|| panic!("a final document: {rest:?}"));
-        let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
-        (status.code().unwrap_or(-1), doc)
+    });
+    lines
+}
+
+/// Reads `child`'s last lines until it ends; its exit code and final
+/// (pretty-printed) document.
+fn finish(child: &mut Child, lines: &Receiver<String>, what: &str) -> (i32, Value) {
+    let mut rest = Vec::new();
+    loop {
+        match lines.recv_timeout(Duration::from_secs(30)) {
+            Ok(l) => rest.push(l),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!("{what} should have ended: {rest:?}"),
+        }
     }
+    let status = child.wait().unwrap();
+    let start = rest
+        .iter()
+        .rposition(|l| l == "{")
+        .unwrap_or_else(|| panic!("a final document: {rest:?}"));
+    let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
+    (status.code().unwrap_or(-1), doc)
 }
 
 impl Drop for Sharer {
@@ -343,16 +355,7 @@ impl Live {
         .stderr(Stdio::null())
         .spawn()
         .expect("start peer live");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in BufReader::new(stdout).lines() {
-                let Ok(l) = l else { break };
-                if tx.send(l).is_err() {
-                    break;
-                }
-            }
-        });
+        let lines = lines_of(&mut child);
         let first = lines
             .recv_timeout(Duration::from_secs(60))
             .expect("peer live prints its port within a minute");
@@ -394,21 +397,7 @@ impl Live {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let mut rest = Vec::new();
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(30)) {
-                Ok(l) => rest.push(l),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("peer live should have ended: {rest:?}"),
-            }
-        }
-        let status = self.child.wait().unwrap();
-        let start = rest
-            .iter()
-            .rposition(|l| l == "{")
-            .unwrap_or_else(|| panic!("a final document: {rest:?}"));
-        let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
-        (status.code().unwrap_or(-1), doc)
+        finish(&mut self.child, &self.lines, "peer live")
     }
 }
 

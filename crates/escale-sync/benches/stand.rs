@@ -99,6 +99,19 @@ async fn wait_for(from: &Node, to: &[&Node], bound: Duration) -> Duration {
     }
 }
 
+/// Checks `visitor` in at `event` on `n` (scanned).
+async fn check_in(n: &Node, event: &str, visitor: &str) {
+    n.app
+        .check_in(
+            event,
+            CheckInTarget::Visitor(visitor.to_string()),
+            None,
+            Method::Scan,
+        )
+        .await
+        .unwrap();
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -186,19 +199,7 @@ async fn run(people: usize) {
         // exchange that ended the previous wait).
         let pause = rng.gen_range(0..3_000);
         tokio::time::sleep(Duration::from_millis(pause)).await;
-        if here
-            .app
-            .check_in(
-                &demo_event,
-                CheckInTarget::Visitor(id.clone()),
-                None,
-                Method::Scan,
-            )
-            .await
-            .is_err()
-        {
-            continue;
-        }
+        check_in(here, &demo_event, id).await;
         if announce {
             live.nudge();
         }
@@ -215,15 +216,7 @@ async fn run(people: usize) {
     }
     // Baseline: one `peer join` carrying one check-in.
     for id in ids.iter().skip(30).take(5) {
-        a.app
-            .check_in(
-                &demo_event,
-                CheckInTarget::Visitor(id.clone()),
-                None,
-                Method::Scan,
-            )
-            .await
-            .unwrap();
+        check_in(a, &demo_event, id).await;
         direct.push(one_join(a, b).await.as_secs_f64() * 1000.0);
     }
     let (n, p, d) = (

@@ -356,12 +356,16 @@ async fn a_laptop_reached_by_another_reaches_it_back_without_mdns() {
         },
     )
     .await;
-    within(Duration::from_secs(10), "A learns where B listens", || async {
-        la.view()
-            .peers
-            .iter()
-            .any(|p| p.present && p.addr == Some(format!("127.0.0.1:{}", lb.port())))
-    })
+    within(
+        Duration::from_secs(10),
+        "A learns where B listens",
+        || async {
+            la.view()
+                .peers
+                .iter()
+                .any(|p| p.present && p.addr == Some(format!("127.0.0.1:{}", lb.port())))
+        },
+    )
     .await;
     // From now on A sends its own writes at once (B's rounds are slow here).
     a.app
