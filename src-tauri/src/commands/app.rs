@@ -130,7 +130,7 @@ mod tests {
                 "version": env!("CARGO_PKG_VERSION"), "data_dir": dir, "org_name": null, "device_name": null,
                 "ops": 0, "unsynced_ops": 0, "online": false, "last_sync": null, "enrolled": false,
                 "syncing": false, "skew_ms": null, "clock_off": false, "sync_error": null, "duplicates": 0,
-                "lang": "fr"
+                "stand_peers": 0, "lang": "fr"
             }),
             "before the first run the names are null: the UI shows the first-run screen"
         );
