@@ -335,13 +335,15 @@ impl Stand {
             self.slots.insert(addr, Slot::new(true, now));
         }
         let mut exchanges: JoinSet<Outcome> = JoinSet::new();
+        // Which laptop each exchange task is for.
+        let mut running: BTreeMap<tokio::task::Id, SocketAddr> = BTreeMap::new();
         let mut answering: JoinSet<()> = JoinSet::new();
         // Wakes the loop now and then even when nothing is due, so that
         // laptops gone quiet drop off the view.
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            self.start_due(&mut exchanges);
+            self.start_due(&mut exchanges, &mut running);
             let next = self
                 .slots
                 .values()
@@ -370,9 +372,20 @@ impl Stand {
                     }
                 }
                 Some(_) = answering.join_next(), if !answering.is_empty() => {}
-                Some(done) = exchanges.join_next(), if !exchanges.is_empty() => {
-                    if let Ok((addr, outcome)) = done {
-                        self.exchanged(addr, outcome);
+                Some(done) = exchanges.join_next_with_id(), if !exchanges.is_empty() => {
+                    match done {
+                        Ok((id, (addr, outcome))) => {
+                            running.remove(&id);
+                            self.exchanged(addr, outcome);
+                        }
+                        // A task that panicked: its laptop is not left
+                        // "running" for ever.
+                        Err(e) => {
+                            if let Some(addr) = running.remove(&e.id()) {
+                                let failed = Err(PeerError::Protocol("exchange task failed".into()));
+                                self.exchanged(addr, failed);
+                            }
+                        }
                     }
                 }
                 ev = events.recv() => {
@@ -394,7 +407,11 @@ impl Stand {
     }
 
     /// Starts an exchange with every laptop that is due.
-    fn start_due(&mut self, exchanges: &mut JoinSet<Outcome>) {
+    fn start_due(
+        &mut self,
+        exchanges: &mut JoinSet<Outcome>,
+        running: &mut BTreeMap<tokio::task::Id, SocketAddr>,
+    ) {
         let now = Instant::now();
         for (addr, slot) in self.slots.iter_mut() {
             if slot.running || slot.due > now {
@@ -415,10 +432,11 @@ impl Stand {
                 stand_port: Some(self.port),
                 ..JoinOptions::default()
             };
-            exchanges.spawn(async move {
+            let task = exchanges.spawn(async move {
                 let r = join_with(&store, &secret, Some(addr), &name, opts).await;
                 (addr, r)
             });
+            running.insert(task.id(), addr);
         }
     }
 
