@@ -31,6 +31,9 @@ const CHUNK: usize = 200;
 const SELECT_CODE: &str =
     "SELECT org_id, expires_ms, used_ms, device_id FROM enrol_codes WHERE code_hash = $1";
 
+/// A certificate op's number, as its index (`ops_certificate_number`) is made.
+const CERTIFICATE_NUMBER: &str = "json_extract(body, '$.number')";
+
 shared_queries!(LiteDb, Sqlite, SqliteRow);
 
 #[derive(Debug, Clone)]
@@ -370,5 +373,40 @@ impl LiteTx {
         .execute(&mut *self.tx)
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The public verification page's look-ups use the number's index, not
+    /// a scan of every op (the expression and the index's condition must
+    /// match the migration's word for word).
+    #[tokio::test]
+    async fn certificate_look_ups_use_the_number_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LiteDb::open(&dir.path().join("hub.db")).await.unwrap();
+        for sql in [
+            format!(
+                "SELECT org_id FROM ops WHERE kind IN ('certificate_issued', 'certificate_revoked') AND {} = 'A'",
+                CERTIFICATE_NUMBER
+            ),
+            format!(
+                "SELECT body FROM ops WHERE kind IN ('certificate_issued', 'certificate_revoked') AND kind = 'certificate_revoked' AND {} = 'A' ORDER BY hlc DESC LIMIT 1",
+                CERTIFICATE_NUMBER
+            ),
+        ] {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap();
+            assert!(
+                plan.iter()
+                    .any(|(.., detail)| detail.contains("USING INDEX ops_certificate_number")),
+                "{sql}: {plan:?}"
+            );
+        }
     }
 }

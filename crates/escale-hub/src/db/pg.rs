@@ -22,6 +22,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const SELECT_CODE: &str =
     "SELECT org_id, expires_ms, used_ms, device_id FROM enrol_codes WHERE code_hash = $1 FOR UPDATE";
 
+/// A certificate op's number, as its index (`ops_certificate_number`) is made.
+const CERTIFICATE_NUMBER: &str = "(body::jsonb ->> 'number')";
+
 shared_queries!(PgDb, Postgres, PgRow);
 
 #[derive(Debug, Clone)]

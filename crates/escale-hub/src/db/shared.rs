@@ -7,7 +7,9 @@
 //! concrete types, and calls what that module defines where the two differ:
 //! `id(Uuid)` (how an id is bound: text in SQLite, a native uuid in
 //! PostgreSQL), `uuid_at(&row, i)` and `opt_uuid_at(&row, i)` (how one is
-//! read back), `SELECT_CODE` (PostgreSQL locks the code's row) and
+//! read back), `SELECT_CODE` (PostgreSQL locks the code's row),
+//! `CERTIFICATE_NUMBER` (how a certificate op's number is read from its
+//! JSON body, as its index is made) and
 //! `self.begin_write()` (SQLite takes its single-writer lock). Queries whose
 //! SQL really differs (batched inserts, advisory locks, the vector's
 //! advance, keyset pages) stay in `lite.rs` and `pg.rs`. Nothing here
@@ -244,11 +246,13 @@ macro_rules! shared_queries {
             /// The certificate ops naming `number` (issues and revocations),
             /// in every organisation: (org, kind, origin, hlc).
             pub async fn certificate_ops(&self, number: &str) -> Result<Vec<(Uuid, String, Uuid, i64)>> {
-                let rows = sqlx::query(
+                let sql = format!(
                     "SELECT org_id, kind, origin, hlc FROM ops
-                     WHERE kind IN ('certificate_issued', 'certificate_revoked') AND body LIKE $1",
-                )
-                .bind(format!("%\"number\":\"{number}\"%"))
+                     WHERE kind IN ('certificate_issued', 'certificate_revoked') AND {} = $1",
+                    CERTIFICATE_NUMBER
+                );
+                let rows = sqlx::query(&sql)
+                .bind(number)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter()
@@ -258,10 +262,16 @@ macro_rules! shared_queries {
 
             /// The reason of a revocation op of `number`, if any.
             pub async fn revocation_reason(&self, number: &str) -> Result<Option<String>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT body FROM ops WHERE kind = 'certificate_revoked' AND body LIKE $1 ORDER BY hlc DESC LIMIT 1",
-                )
-                .bind(format!("%\"number\":\"{number}\"%"))
+                // The index's condition spelt out, so SQLite uses it too.
+                let sql = format!(
+                    "SELECT body FROM ops
+                     WHERE kind IN ('certificate_issued', 'certificate_revoked') AND kind = 'certificate_revoked'
+                       AND {} = $1
+                     ORDER BY hlc DESC LIMIT 1",
+                    CERTIFICATE_NUMBER
+                );
+                Ok(sqlx::query_scalar(&sql)
+                .bind(number)
                 .fetch_optional(&self.pool)
                 .await?
                 .flatten())
