@@ -7,7 +7,8 @@
 //!   the log and its materialised state, with a single write path;
 //! - [`search`]: the in-memory, accent- and typo-tolerant desk search;
 //! - [`app`]: the use cases ([`Escale`]) adapters call;
-//! - [`import`], [`export`], [`demo`]: files in and out, synthetic data.
+//! - [`import`], [`export`], [`demo`]: files in and out, synthetic data;
+//! - [`report`]: what partner reports are made of (small-count suppression).
 //!
 //! This crate depends on neither Tauri, axum nor clap: the desktop shell, the
 //! CLI and the hub are adapters around it.
@@ -17,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod report;
 pub mod search;
 pub mod store;
 pub mod sync;
