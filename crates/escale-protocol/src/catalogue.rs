@@ -463,8 +463,8 @@ messages! {
         en: "Invalid value for \"{field}\": {value}",
     }
     INPUT_INVALID_ADDRESS = "input.invalid@address" (InputInvalid) {
-        fr: "--address {value} : HÔTE:PORT, par exemple 192.168.1.12:45678",
-        en: "--address {value}: HOST:PORT, e.g. 192.168.1.12:45678",
+        fr: "{flag} {value} : HÔTE:PORT, par exemple 192.168.1.12:45678",
+        en: "{flag} {value}: HOST:PORT, e.g. 192.168.1.12:45678",
     }
     INPUT_INVALID_FILE = "input.invalid@file" (InputInvalid) {
         fr: "{path} : {detail}",

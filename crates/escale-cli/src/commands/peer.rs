@@ -133,7 +133,7 @@ pub async fn join(dir: &Path, a: &PeerJoinArgs, ui: Ui) -> Result<Reply, Failure
     // Checked before anything is created.
     peer::PairingCode::parse(&a.code).map_err(failure)?;
     let addr = match &a.address {
-        Some(s) => Some(resolve(s).await?),
+        Some(s) => Some(resolve("--address", s).await?),
         None => None,
     };
     let dir_existed = dir.exists();
@@ -175,7 +175,7 @@ pub async fn live(app: &Escale, a: &PeerLiveArgs, ui: Ui) -> Result<Reply, Failu
     let info = app.info().await?;
     let mut peers = Vec::new();
     for p in &a.peers {
-        peers.push(resolve(p).await?);
+        peers.push(resolve("--peer", p).await?);
     }
     let mut opts = LiveOptions {
         listen: SocketAddr::new(a.bind, a.port),
@@ -344,9 +344,15 @@ fn stand_label(n: usize, ui: Ui) -> String {
     }
 }
 
-async fn resolve(s: &str) -> Result<SocketAddr, Failure> {
-    let bad =
-        || Failure::Problem(Problem::new(&m::INPUT_INVALID_ADDRESS).arg("value", format!("{s:?}")));
+/// The address given with `flag` (`--address`, `--peer`).
+async fn resolve(flag: &str, s: &str) -> Result<SocketAddr, Failure> {
+    let bad = || {
+        Failure::Problem(
+            Problem::new(&m::INPUT_INVALID_ADDRESS)
+                .arg("flag", flag)
+                .arg("value", format!("{s:?}")),
+        )
+    };
     let mut addrs = tokio::net::lookup_host(s.trim()).await.map_err(|_| bad())?;
     addrs.next().ok_or_else(bad)
 }

@@ -183,8 +183,8 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "fr": "Valeur invalide pour « {field} » : {value}"
   },
   "input.invalid@address": {
-    "en": "--address {value}: HOST:PORT, e.g. 192.168.1.12:45678",
-    "fr": "--address {value} : HÔTE:PORT, par exemple 192.168.1.12:45678"
+    "en": "{flag} {value}: HOST:PORT, e.g. 192.168.1.12:45678",
+    "fr": "{flag} {value} : HÔTE:PORT, par exemple 192.168.1.12:45678"
   },
   "input.invalid@file": {
     "en": "{path}: {detail}",
