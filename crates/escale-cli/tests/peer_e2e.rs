@@ -50,11 +50,9 @@ fn ok(dir: &Path, args: &[&str]) -> Value {
     doc["data"].clone()
 }
 
-/// A running `escale peer share`, killed (by its own pid) if still there
-/// when dropped.
+/// A running `escale peer share`.
 struct Sharer {
-    child: Child,
-    lines: Receiver<String>,
+    daemon: Daemon,
     code: String,
     port: u16,
 }
@@ -63,17 +61,7 @@ impl Sharer {
     fn start(dir: &Path, extra: &[&str]) -> Sharer {
         let mut args = vec!["peer", "share", "--bind", "127.0.0.1"];
         args.extend_from_slice(extra);
-        let mut child = command(dir, &args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start peer share");
-        let lines = lines_of(&mut child);
-        let first = lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the sharer prints its code within a minute");
-        let doc: Value =
-            serde_json::from_str(&first).unwrap_or_else(|_| panic!("a JSON first line: {first:?}"));
+        let (daemon, doc) = Daemon::start(dir, &args);
         assert_eq!(doc["data"]["event"], "sharing", "{doc}");
         let code = doc["data"]["code"].as_str().unwrap().to_string();
         assert!(
@@ -85,12 +73,7 @@ impl Sharer {
             doc["data"]["addresses"],
             serde_json::json!([format!("127.0.0.1:{port}")])
         );
-        Sharer {
-            child,
-            lines,
-            code,
-            port,
-        }
+        Sharer { daemon, code, port }
     }
 
     fn address(&self) -> String {
@@ -100,6 +83,7 @@ impl Sharer {
     /// The next one-line event (`joined`, `failed`).
     fn event(&self) -> Value {
         let l = self
+            .daemon
             .lines
             .recv_timeout(Duration::from_secs(30))
             .expect("the sharer reports within 30 s");
@@ -108,46 +92,65 @@ impl Sharer {
 
     /// Waits for the process to end; its exit code and final document.
     fn finish(mut self) -> (i32, Value) {
-        finish(&mut self.child, &self.lines, "the sharer")
+        self.daemon.finish("the sharer")
     }
 }
 
-/// `child`'s stdout, line by line, as they come.
-fn lines_of(child: &mut Child) -> Receiver<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(stdout).lines() {
-            let Ok(l) = l else { break };
-            if tx.send(l).is_err() {
-                break;
+/// A running `escale` command that prints JSON lines (`peer share`, `peer
+/// live`), its lines read as they come; killed if still there when dropped.
+struct Daemon {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Daemon {
+    /// Starts `escale ARGS` and returns it with its first line's document.
+    fn start(dir: &Path, args: &[&str]) -> (Daemon, Value) {
+        let mut child = command(dir, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start escale {args:?}: {e}"));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stdout).lines() {
+                let Ok(l) = l else { break };
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("escale {args:?} prints its first line within a minute"));
+        let doc: Value =
+            serde_json::from_str(&first).unwrap_or_else(|_| panic!("a JSON first line: {first:?}"));
+        (Daemon { child, lines }, doc)
+    }
+
+    /// Reads the last lines until the process ends; its exit code and final
+    /// (pretty-printed) document.
+    fn finish(&mut self, what: &str) -> (i32, Value) {
+        let mut rest = Vec::new();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(30)) {
+                Ok(l) => rest.push(l),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("{what} should have ended: {rest:?}"),
             }
         }
-    });
-    lines
-}
-
-/// Reads `child`'s last lines until it ends; its exit code and final
-/// (pretty-printed) document.
-fn finish(child: &mut Child, lines: &Receiver<String>, what: &str) -> (i32, Value) {
-    let mut rest = Vec::new();
-    loop {
-        match lines.recv_timeout(Duration::from_secs(30)) {
-            Ok(l) => rest.push(l),
-            Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => panic!("{what} should have ended: {rest:?}"),
-        }
+        let status = self.child.wait().unwrap();
+        let start = rest
+            .iter()
+            .rposition(|l| l == "{")
+            .unwrap_or_else(|| panic!("a final document: {rest:?}"));
+        let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
+        (status.code().unwrap_or(-1), doc)
     }
-    let status = child.wait().unwrap();
-    let start = rest
-        .iter()
-        .rposition(|l| l == "{")
-        .unwrap_or_else(|| panic!("a final document: {rest:?}"));
-    let doc = serde_json::from_str(&rest[start..].join("\n")).unwrap();
-    (status.code().unwrap_or(-1), doc)
 }
 
-impl Drop for Sharer {
+impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -326,7 +329,7 @@ fn wrong_and_malformed_codes_are_refused_and_ctrl_c_stops_sharing() {
     assert!(!b.exists());
 
     // Ctrl-C: the sharer stops and says so.
-    let pid = s.child.id().to_string();
+    let pid = s.daemon.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-INT", &pid])
         .status()
@@ -338,31 +341,21 @@ fn wrong_and_malformed_codes_are_refused_and_ctrl_c_stops_sharing() {
     assert_eq!(end["data"]["joined"], 0);
 }
 
-/// A running `escale peer live`, its lines read as they come.
+/// A running `escale peer live`.
 struct Live {
-    child: Child,
-    lines: Receiver<String>,
+    daemon: Daemon,
     port: u16,
 }
 
 impl Live {
     fn start(dir: &Path) -> Live {
-        let mut child = command(
+        let (daemon, doc) = Daemon::start(
             dir,
             &["peer", "live", "--bind", "127.0.0.1", "--interval", "1"],
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start peer live");
-        let lines = lines_of(&mut child);
-        let first = lines
-            .recv_timeout(Duration::from_secs(60))
-            .expect("peer live prints its port within a minute");
-        let doc: Value = serde_json::from_str(&first).unwrap();
+        );
         assert_eq!(doc["data"]["event"], "live", "{doc}");
         let port = doc["data"]["port"].as_u64().unwrap() as u16;
-        Live { child, lines, port }
+        Live { daemon, port }
     }
 
     /// Waits (at most `bound`) for a `stand` line naming `names` present.
@@ -371,6 +364,7 @@ impl Live {
         loop {
             let left = until.saturating_duration_since(std::time::Instant::now());
             let l = self
+                .daemon
                 .lines
                 .recv_timeout(left)
                 .unwrap_or_else(|_| panic!("port {}: {names:?} not on the stand", self.port));
@@ -395,16 +389,9 @@ impl Live {
     /// SIGTERM, as a supervisor stops a daemon; its exit code and final document.
     fn terminate(mut self) -> (i32, Value) {
         let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args(["-TERM", &self.daemon.child.id().to_string()])
             .status();
-        finish(&mut self.child, &self.lines, "peer live")
-    }
-}
-
-impl Drop for Live {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.daemon.finish("peer live")
     }
 }
 
