@@ -965,8 +965,14 @@ async fn a_bundle_import_killed_half_way_keeps_whole_slices_and_a_second_import_
         let dir = tempfile::tempdir().unwrap();
         for f in std::fs::read_dir(template.dir.path()).unwrap() {
             let f = f.unwrap();
-            if f.file_type().unwrap().is_file() {
-                std::fs::copy(f.path(), dir.path().join(f.file_name())).unwrap();
+            if f.file_type().is_ok_and(|t| t.is_file()) {
+                // The closed store may remove its WAL and shared-memory
+                // files while we list them: one gone meanwhile is not copied.
+                match std::fs::copy(f.path(), dir.path().join(f.file_name())) {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => panic!("copying {}: {e}", f.path().display()),
+                }
             }
         }
         let wal = dir.path().join("escale.db-wal");
