@@ -185,6 +185,8 @@ mod tests {
                 event: "e".into(),
             },
             Error::CertificateNotFound("n".into()),
+            Error::MediationNotFound("m".into()),
+            Error::SeriesNotFound("JobCamp".into()),
             Error::CertificateMalformed,
             Error::CertificateTampered,
             Error::CertificateOtherKey("k".into()),
@@ -226,6 +228,8 @@ mod tests {
                 | Error::SnapshotInvalid(_)
                 | Error::CertificateNoAttendance { .. }
                 | Error::CertificateNotFound(_)
+                | Error::MediationNotFound(_)
+                | Error::SeriesNotFound(_)
                 | Error::CertificateMalformed
                 | Error::CertificateTampered
                 | Error::CertificateOtherKey(_)

@@ -175,6 +175,8 @@ pub struct DemoReport {
     pub event: EventView,
     pub visitors: usize,
     pub arrived: usize,
+    /// Entries of the mediation log made.
+    pub helped: usize,
     pub ops: usize,
 }
 
@@ -202,13 +204,28 @@ pub fn person(rng: &mut StdRng, n: usize) -> (String, String, String, String, i6
 
 /// A synthetic visitor's fields, one per registry field a person types, by
 /// its kind (deterministic for a given rng): the names and e-mail of
-/// [`person`], a phone, a commune of France with one of its postcodes, a
+/// [`person`], a phone, a commune (of Seine-Saint-Denis mostly) with one of its postcodes, a
 /// birth year, a value of each closed list (the first, job seeker, more
 /// often: a job fair's crowd); free text is left empty. Cleaned as what is
 /// typed at the desk, so a new field gets demo values from its kind.
 pub fn visitor_fields(rng: &mut StdRng, n: usize) -> Result<Fields> {
     let (first, last, email, phone, year) = person(rng, n);
-    let communes = escale_protocol::communes::all();
+    // A stand draws its crowd from around it: most people live in the
+    // département (Seine-Saint-Denis), a few come from anywhere in France.
+    static LOCAL: std::sync::OnceLock<Vec<escale_protocol::communes::Commune>> =
+        std::sync::OnceLock::new();
+    let local = LOCAL.get_or_init(|| {
+        escale_protocol::communes::all()
+            .iter()
+            .filter(|c| c.insee.starts_with("93"))
+            .copied()
+            .collect()
+    });
+    let communes = if rng.gen_bool(0.85) && !local.is_empty() {
+        local.as_slice()
+    } else {
+        escale_protocol::communes::all()
+    };
     let commune = communes[rng.gen_range(0..communes.len())];
     let postcodes: Vec<&str> = commune.postcodes().collect();
     let postcode = postcodes[rng.gen_range(0..postcodes.len())];
@@ -293,15 +310,19 @@ impl Escale {
                     starts_at: s.into(),
                     ends_at: e.into(),
                     capacity: Some(cap),
+                    themes: Some(vec!["job_integration".into(), "office".into()]),
                 },
             )
             .await?;
         }
         let mut rng = StdRng::seed_from_u64(seed);
+        let mediator = self.info().await?.device_name;
+        let tz = crate::app::time::parse_tz(Some(&event.timezone))?;
         // Committed a slice at a time, like an import: a desk using the
         // store meanwhile is served between two slices.
         let mut pending = Vec::new();
         let mut arrived = 0;
+        let mut helped = 0;
         let mut ops = 0;
         for n in 0..visitors {
             let vid = Uuid::now_v7();
@@ -344,6 +365,23 @@ impl Escale {
                     method: Method::Cli,
                     code: None,
                 });
+                // Most people who came were helped with something.
+                if rng.gen_bool(0.6) {
+                    helped += 1;
+                    pending.extend(demo_help(
+                        &mut rng,
+                        &today,
+                        tz,
+                        event.id,
+                        &mediator,
+                        Some(vid),
+                    ));
+                }
+            }
+            // And a few who did not want to register.
+            if n % 25 == 0 {
+                helped += 1;
+                pending.extend(demo_help(&mut rng, &today, tz, event.id, &mediator, None));
             }
             if pending.len() >= SLICE {
                 ops += pending.len();
@@ -358,7 +396,66 @@ impl Escale {
             event,
             visitors,
             arrived,
+            helped,
             ops,
         })
     }
+}
+
+/// One synthetic entry of the mediation log on `day`: one to three themes
+/// (finding work and online procedures most often), 15 to 90 minutes, an
+/// autonomy level, sometimes a referral.
+fn demo_help(
+    rng: &mut StdRng,
+    day: &str,
+    tz: chrono_tz::Tz,
+    event: Uuid,
+    mediator: &str,
+    person: Option<Uuid>,
+) -> Vec<OpBody> {
+    use crate::fields::{AUTONOMY, EQUIPMENT, REFERRALS, THEMES};
+    use chrono::TimeZone;
+    const COMMON: &[&str] = &[
+        "job_integration",
+        "procedures",
+        "email",
+        "office",
+        "navigation",
+    ];
+    let mut themes: Vec<&str> = vec![COMMON[rng.gen_range(0..COMMON.len())]];
+    for _ in 0..rng.gen_range(0..3) {
+        themes.push(THEMES[rng.gen_range(0..THEMES.len())].value);
+    }
+    let themes = crate::fields::join_codes(THEMES, themes).unwrap_or_default();
+    let minutes = [15, 20, 30, 30, 45, 45, 60, 90][rng.gen_range(0..8)];
+    let (h, m) = (rng.gen_range(9..17), rng.gen_range(0..60));
+    let at = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(h, m, 0))
+        .and_then(|d| tz.from_local_datetime(&d).earliest())
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .unwrap_or_default();
+    let mut f = Fields::new();
+    let text = |s: &str| Value::String(s.to_string());
+    f.insert("at".into(), text(&at));
+    f.insert("minutes".into(), Value::from(minutes));
+    f.insert("themes".into(), text(&themes));
+    f.insert(
+        "autonomy".into(),
+        text(AUTONOMY[rng.gen_range(0..AUTONOMY.len())].value),
+    );
+    if rng.gen_bool(0.2) {
+        f.insert(
+            "referral".into(),
+            text(REFERRALS[rng.gen_range(0..REFERRALS.len())].value),
+        );
+    }
+    f.insert(
+        "equipment".into(),
+        text(EQUIPMENT[rng.gen_range(0..3)].value),
+    );
+    f.insert("place_kind".into(), text("site"));
+    f.insert("event_id".into(), text(&event.to_string()));
+    f.insert("mediator".into(), text(mediator));
+    crate::app::mediation::entry_ops(Uuid::now_v7(), f, person.map(|p| (p, None)))
 }

@@ -78,6 +78,10 @@ pub enum Error {
     SnapshotInvalid(String),
     #[error("{name} was not checked in at {event}")]
     CertificateNoAttendance { name: String, event: String },
+    #[error("no event belongs to the series {0:?}")]
+    SeriesNotFound(String),
+    #[error("unknown mediation entry {0}")]
+    MediationNotFound(String),
     #[error("no certificate numbered {0}")]
     CertificateNotFound(String),
     #[error("not a certificate code")]
@@ -154,6 +158,8 @@ impl Describe for Error {
                 .arg("name", name)
                 .arg("event", event),
             CertificateNotFound(n) => p(&m::CERTIFICATE_NOT_FOUND).arg("number", n),
+            MediationNotFound(id) => p(&m::MEDIATION_NOT_FOUND).arg("id", id),
+            SeriesNotFound(name) => p(&m::SERIES_NOT_FOUND).arg("name", shorten(name, 60)),
             CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
             CertificateTampered => p(&m::CERTIFICATE_TAMPERED),
             CertificateOtherKey(k) => p(&m::CERTIFICATE_OTHER_KEY).arg("key_id", k),

@@ -140,6 +140,8 @@ codes! {
     OpsVerifyMismatch = "ops.verify_mismatch",
     CertificateNoAttendance = "certificate.no_attendance",
     CertificateNotFound = "certificate.not_found",
+    MediationNotFound = "mediation.not_found",
+    SeriesNotFound = "report.series_not_found",
     CertificateMalformed = "certificate.malformed",
     CertificateTampered = "certificate.tampered",
     CertificateOtherKey = "certificate.other_key",
@@ -203,6 +205,8 @@ impl Code {
             | BundleWrongOrg
             | BundleTooNew
             | CertificateNotFound
+            | MediationNotFound
+            | SeriesNotFound
             | CertificateMalformed
             | PrinterNotFound => Class::Usage,
             _ => Class::Failed,
@@ -494,6 +498,14 @@ messages! {
     VISITOR_ERASED = "visitor.erased" (VisitorErased) {
         fr: "Cette personne a été effacée à sa demande ; ses données n'existent plus.",
         en: "This person was erased at their request; their data no longer exists.",
+    }
+    SERIES_NOT_FOUND = "report.series_not_found" (SeriesNotFound) {
+        fr: "Aucun événement de la série « {name} » (dans cette période) : vérifiez le nom de la série dans la fiche des événements.",
+        en: "No event of the series \"{name}\" (in this period): check the series name on the events.",
+    }
+    MEDIATION_NOT_FOUND = "mediation.not_found" (MediationNotFound) {
+        fr: "Aucune aide ne porte l'identifiant {id} dans le journal de médiation.",
+        en: "No entry {id} in the mediation log.",
     }
     // --- certificates, badges, printers
     CERTIFICATE_NO_ATTENDANCE = "certificate.no_attendance" (CertificateNoAttendance) {

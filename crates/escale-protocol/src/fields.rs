@@ -102,6 +102,9 @@ pub enum Kind {
     BirthYear,
     /// One value of a closed list; anything else is refused.
     Choice(&'static [Choice]),
+    /// Several values of a closed list, stored as their codes joined by
+    /// commas in the list's order (`cv,email`); anything else is refused.
+    Choices(&'static [Choice]),
     /// A code the system makes (badge codes): never typed in a form.
     Code,
     /// The id of another record.
@@ -135,6 +138,7 @@ impl Kind {
             Kind::Postcode => InputKind::Postcode,
             Kind::BirthYear => InputKind::Year,
             Kind::Choice(_) => InputKind::Choice,
+            Kind::Choices(_) => InputKind::Choices,
             Kind::Count => InputKind::Number,
             Kind::Flag => InputKind::Flag,
             Kind::Custom(c) => c.input,
@@ -154,6 +158,8 @@ pub enum InputKind {
     Postcode,
     Year,
     Choice,
+    /// Several values of a closed list (ticked).
+    Choices,
     Number,
     Flag,
     /// Free text with suggestions from the core while typing (a town).
@@ -322,6 +328,333 @@ pub const REGISTRATION_STATUSES: &[Choice] = &[
     },
 ];
 
+/// A person's gender, asked only when the organisation chooses to (la Coop
+/// de la médiation numérique's three values).
+pub const GENDERS: &[Choice] = &[
+    Choice {
+        value: "female",
+        label: l("Femme", "Woman"),
+    },
+    Choice {
+        value: "male",
+        label: l("Homme", "Man"),
+    },
+    Choice {
+        value: "undisclosed",
+        label: l("Non communiqué", "Not given"),
+    },
+];
+
+/// What a mediator helped with: la Coop de la médiation numérique's 19
+/// digital themes, then its 11 administrative ones (`admin_…`). The codes
+/// are Escale's; `docs/reports.md` maps them to the Coop's wording.
+pub const THEMES: &[Choice] = &[
+    Choice {
+        value: "diagnostic",
+        label: l("Diagnostic numérique", "Digital skills check"),
+    },
+    Choice {
+        value: "hardware",
+        label: l(
+            "Prendre en main du matériel",
+            "Getting started with a device",
+        ),
+    },
+    Choice {
+        value: "maintenance",
+        label: l("Entretenir son matériel", "Looking after a device"),
+    },
+    Choice {
+        value: "contents",
+        label: l("Gérer ses contenus numériques", "Managing digital files"),
+    },
+    Choice {
+        value: "navigation",
+        label: l("Naviguer sur internet", "Browsing the web"),
+    },
+    Choice {
+        value: "email",
+        label: l("Courriels", "E-mail"),
+    },
+    Choice {
+        value: "office",
+        label: l("Bureautique", "Office software"),
+    },
+    Choice {
+        value: "social_networks",
+        label: l("Réseaux sociaux et communication", "Social networks"),
+    },
+    Choice {
+        value: "health",
+        label: l("Santé", "Health"),
+    },
+    Choice {
+        value: "banking",
+        label: l("Banque et achats en ligne", "Online banking and shopping"),
+    },
+    Choice {
+        value: "professional",
+        label: l("Accompagner un professionnel", "Helping a professional"),
+    },
+    Choice {
+        value: "job_integration",
+        label: l("Insertion professionnelle", "Finding work"),
+    },
+    Choice {
+        value: "security",
+        label: l("Sécurité numérique", "Online safety"),
+    },
+    Choice {
+        value: "parenting",
+        label: l("Parentalité", "Parenting"),
+    },
+    Choice {
+        value: "schooling",
+        label: l("Scolarité et numérique", "School and digital"),
+    },
+    Choice {
+        value: "creating",
+        label: l("Créer avec le numérique", "Creating with digital tools"),
+    },
+    Choice {
+        value: "culture",
+        label: l("Culture numérique", "Digital culture"),
+    },
+    Choice {
+        value: "ai",
+        label: l("Intelligence artificielle", "Artificial intelligence"),
+    },
+    Choice {
+        value: "procedures",
+        label: l("Aide aux démarches en ligne", "Help with online procedures"),
+    },
+    Choice {
+        value: "admin_papers",
+        label: l(
+            "Papiers, élections, citoyenneté",
+            "Papers, elections, citizenship",
+        ),
+    },
+    Choice {
+        value: "admin_family",
+        label: l("Famille, scolarité", "Family, school"),
+    },
+    Choice {
+        value: "admin_social_health",
+        label: l("Social, santé", "Social aid, health"),
+    },
+    Choice {
+        value: "admin_work_training",
+        label: l("Travail, formation", "Work, training"),
+    },
+    Choice {
+        value: "admin_housing",
+        label: l("Logement", "Housing"),
+    },
+    Choice {
+        value: "admin_transport",
+        label: l("Transports, mobilité", "Transport"),
+    },
+    Choice {
+        value: "admin_money_taxes",
+        label: l("Argent, impôts", "Money, taxes"),
+    },
+    Choice {
+        value: "admin_justice",
+        label: l("Justice", "Justice"),
+    },
+    Choice {
+        value: "admin_foreigners",
+        label: l("Étrangers, Europe", "Foreign nationals, Europe"),
+    },
+    Choice {
+        value: "admin_leisure",
+        label: l("Loisirs, sports, culture", "Leisure, sport, culture"),
+    },
+    Choice {
+        value: "admin_associations",
+        label: l("Associations", "Associations"),
+    },
+];
+
+/// How much a person did alone by the end of a help (the Coop's three levels).
+pub const AUTONOMY: &[Choice] = &[
+    Choice {
+        value: "accompanied",
+        label: l("Entièrement accompagné·e", "Fully accompanied"),
+    },
+    Choice {
+        value: "partly",
+        label: l("Partiellement autonome", "Partly autonomous"),
+    },
+    Choice {
+        value: "autonomous",
+        label: l("Autonome", "Autonomous"),
+    },
+];
+
+/// Where a person was sent on to (null: not referred).
+pub const REFERRALS: &[Choice] = &[
+    Choice {
+        value: "france_travail",
+        label: l("France Travail", "France Travail (employment service)"),
+    },
+    Choice {
+        value: "mission_locale",
+        label: l("Mission locale", "Mission locale (youth employment)"),
+    },
+    Choice {
+        value: "cap_emploi",
+        label: l("Cap emploi", "Cap emploi (disability employment)"),
+    },
+    Choice {
+        value: "france_services",
+        label: l("France services", "France services (public services desk)"),
+    },
+    Choice {
+        value: "caf",
+        label: l("CAF", "CAF (family benefits)"),
+    },
+    Choice {
+        value: "ccas",
+        label: l("CCAS, action sociale", "CCAS (social services)"),
+    },
+    Choice {
+        value: "other",
+        label: l("Autre structure", "Other organisation"),
+    },
+];
+
+/// What the person used during the help.
+pub const EQUIPMENT: &[Choice] = &[
+    Choice {
+        value: "computer",
+        label: l("Ordinateur", "Computer"),
+    },
+    Choice {
+        value: "phone",
+        label: l("Téléphone", "Phone"),
+    },
+    Choice {
+        value: "tablet",
+        label: l("Tablette", "Tablet"),
+    },
+    Choice {
+        value: "other",
+        label: l("Autre matériel", "Other device"),
+    },
+    Choice {
+        value: "none",
+        label: l("Sans matériel", "No device"),
+    },
+];
+
+/// Where the help took place (the Coop's place types).
+pub const PLACE_KINDS: &[Choice] = &[
+    Choice {
+        value: "site",
+        label: l("Lieu d’activité", "Activity site"),
+    },
+    Choice {
+        value: "home",
+        label: l("À domicile", "At home"),
+    },
+    Choice {
+        value: "remote",
+        label: l("À distance", "Remotely"),
+    },
+    Choice {
+        value: "other",
+        label: l("Autre lieu", "Elsewhere"),
+    },
+];
+
+/// One entry of the mediation log: help a mediator gave one person (or
+/// someone who did not register). The facts carry no identity; the person
+/// and the note go in the same op (whose subject is the person), so an
+/// erasure drops both and keeps the facts ([`crate::fold`]). Who an entry
+/// is about is set once, when it is recorded (like a registration's person):
+/// the erasure of that person is what may take it away.
+pub(crate) const MEDIATION: &[Field] = &[
+    f("at", Kind::DateTime, 40, l("date", "date")),
+    f(
+        "minutes",
+        Kind::Count,
+        0,
+        l("durée (min)", "duration (min)"),
+    ),
+    f(
+        "themes",
+        Kind::Choices(THEMES),
+        1_000,
+        l("thèmes", "themes"),
+    ),
+    f("tags", Kind::Text, MAX_SHORT, l("étiquettes", "tags")),
+    f(
+        "autonomy",
+        Kind::Choice(AUTONOMY),
+        0,
+        l("autonomie", "autonomy"),
+    ),
+    f(
+        "referral",
+        Kind::Choice(REFERRALS),
+        0,
+        l("orientation", "referral"),
+    ),
+    f(
+        "equipment",
+        Kind::Choices(EQUIPMENT),
+        100,
+        l("matériel", "equipment"),
+    ),
+    f(
+        "place_kind",
+        Kind::Choice(PLACE_KINDS),
+        0,
+        l("lieu", "place"),
+    ),
+    f(
+        "commune_code",
+        Kind::Text,
+        5,
+        l("code INSEE de la commune", "town's INSEE code"),
+    ),
+    f(
+        "event_id",
+        Kind::Ref(Entity::Event),
+        0,
+        l("événement", "event"),
+    ),
+    f(
+        "session_id",
+        Kind::Ref(Entity::Session),
+        0,
+        l("séance", "session"),
+    ),
+    f(
+        "mediator",
+        Kind::Text,
+        MAX_SHORT,
+        l("médiateur·rice", "mediator"),
+    ),
+    f("deleted", Kind::Flag, 0, l("supprimée", "deleted")),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+    Field {
+        personal: Personal::Identity,
+        ..f("note", Kind::Notes, 500, l("note", "note"))
+    },
+];
+
+/// Fields of a mediation entry that identify the person it was about: they
+/// travel together in one op, whose subject is the person.
+pub const MEDIATION_IDENTITY: &[&str] = &["visitor_id", "note"];
+
 /// The organisation: its name, and its identity as certificates print it
 /// (set once in the organisation's settings, synced to every laptop).
 pub(crate) const ORG: &[Field] = &[
@@ -463,6 +796,13 @@ pub(crate) const SESSION: &[Field] = &[
     f("ends_at", Kind::DateTime, 40, l("fin", "end")),
     f("capacity", Kind::Count, 0, l("capacité", "capacity")),
     f("archived", Kind::Flag, 0, l("archivé", "archived")),
+    // A workshop's attendance is a collective mediation activity on these themes.
+    f(
+        "themes",
+        Kind::Choices(THEMES),
+        1_000,
+        l("thèmes", "themes"),
+    ),
 ];
 
 /// A person's record. The order is the forms' order.
@@ -724,6 +1064,19 @@ pub(crate) const VISITOR: &[Field] = &[
         )
     },
     Field {
+        import: &["genre", "sexe", "gender", "sex"],
+        export: Some(75),
+        cli: Some("gender"),
+        ask: Ask::Optional(false),
+        ..p(
+            "gender",
+            Kind::Choice(GENDERS),
+            20,
+            l("Genre", "Gender"),
+            Personal::Profile,
+        )
+    },
+    Field {
         export: Some(110),
         personal: Personal::Identity,
         ..f("badge_code", Kind::Code, 0, l("Code badge", "Badge code"))
@@ -789,6 +1142,7 @@ pub fn of(entity: Entity) -> &'static [Field] {
         Entity::Visitor => VISITOR,
         Entity::Registration => REGISTRATION,
         Entity::Certificate => CERTIFICATE,
+        Entity::Mediation => MEDIATION,
     }
 }
 
@@ -819,6 +1173,10 @@ pub fn input_label(name: &str, lang: Lang) -> String {
         ("name", Lang::En) => Some("name"),
         ("field", Lang::Fr) => Some("champ"),
         ("field", Lang::En) => Some("field"),
+        ("from", Lang::Fr) => Some("date de début"),
+        ("from", Lang::En) => Some("start date"),
+        ("to", Lang::Fr) => Some("date de fin"),
+        ("to", Lang::En) => Some("end date"),
         _ => None,
     };
     if let Some(label) = fixed {
@@ -828,7 +1186,7 @@ pub fn input_label(name: &str, lang: Lang) -> String {
         // "Prénom" → "prénom", "Identifiant France Travail" → "identifiant France Travail".
         return lower_first(f.label.get(lang));
     }
-    for e in [Entity::Event, Entity::Session] {
+    for e in [Entity::Event, Entity::Session, Entity::Mediation] {
         if let Some(f) = get(e, name) {
             return f.label.get(lang).to_string();
         }
@@ -854,6 +1212,37 @@ pub fn choice_label(choices: &[Choice], value: &str, lang: Lang) -> String {
         .find(|c| c.value == value)
         .map(|c| c.label.get(lang).to_string())
         .unwrap_or_else(|| value.to_string())
+}
+
+/// The codes of a several-values field (`cv,email` → `["cv", "email"]`).
+pub fn codes(stored: &str) -> impl Iterator<Item = &str> {
+    stored.split(',').map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// Several codes of a closed list as stored: each once, in the list's
+/// order, joined by commas. `Err(code)` names the first code not in the list.
+pub fn join_codes<'a>(
+    choices: &[Choice],
+    given: impl IntoIterator<Item = &'a str>,
+) -> std::result::Result<String, String> {
+    let mut picked = vec![false; choices.len()];
+    for code in given {
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        match choices.iter().position(|c| c.value == code) {
+            Some(i) => picked[i] = true,
+            None => return Err(code.to_string()),
+        }
+    }
+    Ok(choices
+        .iter()
+        .zip(picked)
+        .filter(|(_, p)| *p)
+        .map(|(c, _)| c.value)
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// Context for cleaning one field: the raw values typed for the record.
@@ -906,7 +1295,7 @@ impl From<&Field> for FieldSpec {
             ask: f.ask,
             personal: f.personal,
             choices: match f.kind {
-                Kind::Choice(c) => c.to_vec(),
+                Kind::Choice(c) | Kind::Choices(c) => c.to_vec(),
                 _ => vec![],
             },
         }

@@ -453,12 +453,25 @@ impl State {
         }
     }
 
-    /// Removes every record and fact about an erased person.
+    /// Removes every record and fact about an erased person. Mediation
+    /// entries stay as anonymous facts: only who they were about and the
+    /// note go (as if the op carrying them had never arrived, which is what
+    /// a node that receives it after the erasure sees).
     fn purge(&mut self, id: Uuid) {
         self.records.remove(&(Entity::Visitor, id));
         self.records.retain(|(entity, _), rec| {
             !(matches!(entity, Entity::Registration | Entity::Certificate)
                 && rec.uuid("visitor_id") == Some(id))
+        });
+        self.records.retain(|(entity, _), rec| {
+            if *entity == Entity::Mediation && rec.uuid("visitor_id") == Some(id) {
+                for name in crate::fields::MEDIATION_IDENTITY {
+                    rec.fields.remove(*name);
+                }
+                // Only who and the note had arrived: nothing is left.
+                return !rec.fields.is_empty();
+            }
+            true
         });
         self.checkins.retain(|_, c| c.visitor_id != id);
         self.consents.retain(|_, c| c.visitor_id != id);
@@ -571,6 +584,18 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
                 if !ok {
                     return Err(format!("field {name}: wrong type"));
                 }
+            }
+            if *entity == Entity::Mediation
+                && fields
+                    .keys()
+                    .any(|f| crate::fields::MEDIATION_IDENTITY.contains(&f.as_str()))
+                && !crate::fields::MEDIATION_IDENTITY
+                    .iter()
+                    .all(|f| fields.contains_key(*f))
+            {
+                // Erasure drops the op that names the person; the note
+                // about them must be in that same op.
+                return Err("mediation person and note apart".into());
             }
             for r in entity.required_refs() {
                 let v = fields.get(*r).and_then(|v| v.as_str()).unwrap_or("");

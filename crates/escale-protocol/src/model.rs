@@ -21,10 +21,11 @@ pub enum Entity {
     Visitor,
     Registration,
     Certificate,
+    Mediation,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 7] = [
+    pub const ALL: [Entity; 8] = [
         Entity::Org,
         Entity::Device,
         Entity::Event,
@@ -32,6 +33,7 @@ impl Entity {
         Entity::Visitor,
         Entity::Registration,
         Entity::Certificate,
+        Entity::Mediation,
     ];
 
     /// The record kind's fields, from the registry ([`crate::fields`]).
@@ -53,6 +55,7 @@ impl Entity {
             Entity::Visitor => "visitor",
             Entity::Registration => "registration",
             Entity::Certificate => "certificate",
+            Entity::Mediation => "mediation",
         }
     }
 

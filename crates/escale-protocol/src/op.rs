@@ -190,7 +190,7 @@ impl OpBody {
                 ..
             } => Some(*id),
             OpBody::Set {
-                entity: Entity::Registration,
+                entity: Entity::Registration | Entity::Mediation,
                 fields,
                 ..
             } => fields

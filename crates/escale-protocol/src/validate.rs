@@ -199,6 +199,27 @@ pub fn clean_field(
                 });
             }
         }
+        Kind::Choices(choices) => {
+            // Codes as a list or comma-separated; kept in the list's order.
+            let given: Vec<String> = match raw {
+                Value::Array(items) => items
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect(),
+                _ => vec![text_of()],
+            };
+            let given: Vec<&str> = given.iter().flat_map(|g| g.split(',')).collect();
+            match crate::fields::join_codes(choices, given) {
+                Ok(joined) if joined.is_empty() => Value::Null,
+                Ok(joined) => Value::String(joined),
+                Err(code) => {
+                    return Err(InputError::Invalid {
+                        field: name,
+                        value: code.chars().take(100).collect(),
+                    })
+                }
+            }
+        }
         Kind::Count => {
             let t = text_of();
             match t.trim() {

@@ -24,6 +24,10 @@ pub async fn run(app: &Escale, a: &DemoArgs, ui: Ui) -> Result<Reply, Failure> {
                 r.arrived.to_string(),
             ),
             (
+                ui.t("Aides enregistrées", "Help recorded"),
+                r.helped.to_string(),
+            ),
+            (
                 ui.t("Opérations écrites", "Operations written"),
                 r.ops.to_string(),
             ),

@@ -19,6 +19,7 @@ async fn add(app: &Escale, a: &SessionAddArgs, ui: Ui) -> Result<Reply, Failure>
         starts_at: a.start.clone(),
         ends_at: a.end.clone(),
         capacity: a.capacity,
+        themes: (!a.themes.is_empty()).then(|| a.themes.clone()),
     };
     let s = app.add_session(&a.event.event, &input).await?;
     let text = fields(

@@ -54,6 +54,11 @@ pub struct SessionInput {
     pub starts_at: String,
     pub ends_at: String,
     pub capacity: Option<i64>,
+    /// What the session's workshop helps with (codes of
+    /// [`crate::fields::THEMES`]): its attendance counts as a collective
+    /// mediation activity on these themes. `None`: left as they are.
+    #[serde(default)]
+    pub themes: Option<Vec<String>>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -68,6 +73,7 @@ pub struct SessionView {
     pub starts_local: String,
     pub ends_local: String,
     pub capacity: Option<i64>,
+    pub themes: Vec<String>,
 }
 
 impl Escale {
@@ -141,7 +147,7 @@ impl Escale {
     pub async fn session(&self, id: &str) -> Result<SessionView> {
         let uid = parse_id(id, Error::SessionNotFound)?;
         let row = sqlx::query(
-            "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, e.timezone
+            "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, s.themes, e.timezone
              FROM session s JOIN event e ON e.id = s.event_id WHERE s.id = ? AND COALESCE(s.archived, 0) = 0",
         )
         .bind(uid)
@@ -154,7 +160,7 @@ impl Escale {
     pub async fn sessions(&self, event_id: &str) -> Result<Vec<SessionView>> {
         let ev = self.event(event_id).await?;
         let rows = sqlx::query(
-            "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, e.timezone
+            "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, s.themes, e.timezone
              FROM session s JOIN event e ON e.id = s.event_id
              WHERE s.event_id = ? AND COALESCE(s.archived, 0) = 0 ORDER BY s.starts_at, s.title",
         )
@@ -237,7 +243,7 @@ fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate:
             });
         }
     }
-    Ok(set(
+    let mut body = set(
         Entity::Session,
         id,
         [
@@ -251,7 +257,12 @@ fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate:
                 input.capacity.map(Value::from).unwrap_or(Value::Null),
             ),
         ],
-    ))
+    );
+    if let (Some(themes), crate::op::OpBody::Set { fields, .. }) = (&input.themes, &mut body) {
+        let joined = super::mediation::themes_value(themes)?;
+        fields.insert("themes".into(), joined);
+    }
+    Ok(body)
 }
 
 fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
@@ -300,5 +311,11 @@ fn session_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SessionView> {
         starts_at,
         ends_at,
         capacity: r.try_get("capacity")?,
+        themes: crate::fields::codes(
+            &r.try_get::<Option<String>, _>("themes")?
+                .unwrap_or_default(),
+        )
+        .map(str::to_string)
+        .collect(),
     })
 }

@@ -9,6 +9,7 @@ pub mod certificates;
 mod checkin;
 pub(crate) mod duplicates;
 mod events;
+pub mod mediation;
 pub(crate) mod people;
 mod registrations;
 mod stats;
@@ -25,6 +26,7 @@ pub use duplicates::{
     DUPLICATE_PAGE_MAX,
 };
 pub use events::{EventInput, EventView, SessionInput, SessionView};
+pub use mediation::{MediationFilter, MediationInput, MediationView};
 pub use people::{
     ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,
     VisitorView, WalkIn, WalkInResult,

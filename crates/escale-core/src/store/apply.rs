@@ -698,6 +698,45 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
         ] {
             bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
         }
+        // Mediation entries stay, anonymous: who and the note go, with
+        // their stamps (as the fold's `purge` does).
+        let entries: Vec<Uuid> = bind_ids_scalar(
+            sqlx::query_scalar(&format!(
+                "SELECT id FROM mediation WHERE visitor_id IN ({ph})"
+            )),
+            chunk,
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        if !entries.is_empty() {
+            let mut recs = load_records(conn, Entity::Mediation, &entries).await?;
+            for rec in recs.values_mut() {
+                for name in crate::fields::MEDIATION_IDENTITY {
+                    rec.fields.remove(*name);
+                }
+            }
+            // Only who and the note had arrived: nothing is left.
+            let empty: Vec<Uuid> = recs
+                .iter()
+                .filter(|(_, r)| r.fields.is_empty())
+                .map(|(id, _)| *id)
+                .collect();
+            if !empty.is_empty() {
+                let sql = format!(
+                    "DELETE FROM mediation WHERE id IN ({})",
+                    placeholders(empty.len())
+                );
+                bind_ids(sqlx::query(&sql), &empty)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            let kept: Vec<(Uuid, &crate::fold::Record)> = recs
+                .iter()
+                .filter(|(_, r)| !r.fields.is_empty())
+                .map(|(id, r)| (*id, r))
+                .collect();
+            write_records(conn, Entity::Mediation, &kept, rev).await?;
+        }
         for id in chunk {
             sqlx::query("INSERT OR IGNORE INTO erased (visitor_id, rev) VALUES (?, ?)")
                 .bind(*id)

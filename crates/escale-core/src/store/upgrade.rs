@@ -97,7 +97,7 @@ fn record(entity: Entity) -> Table {
 }
 
 /// Record kinds whose table a migration of schema 2 creates.
-pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[Entity::Certificate];
+pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[Entity::Certificate, Entity::Mediation];
 
 fn tables() -> Vec<Table> {
     use Conv::*;

@@ -85,6 +85,7 @@ async fn hours_come_from_arrival_departure_and_sessions_and_a_reprint_keeps_the_
                 starts_at: "14:00".into(),
                 ends_at: "16:00".into(),
                 capacity: None,
+                themes: None,
             },
         )
         .await

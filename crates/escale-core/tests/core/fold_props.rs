@@ -76,6 +76,14 @@ enum Gen {
         minutes: u8,
         revoke: bool,
     },
+    /// A mediation entry's facts, or who it was about and the note (the
+    /// part an erasure drops). Who an entry is about is set once, like a
+    /// registration's person: entry `m` is always about visitor `m`.
+    Mediation {
+        m: u128,
+        person: bool,
+        minutes: u8,
+    },
     Junk,
 }
 
@@ -92,6 +100,7 @@ fn gen_op() -> impl Strategy<Value = Gen> {
         1 => (0..VISITORS, 0..VISITORS).prop_map(|(a, b)| Gen::NotDuplicate { a, b }),
         2 => (0..VISITORS, 0u8..4, any::<bool>()).prop_map(|(v, minutes, revoke)| Gen::Certificate { v, minutes, revoke }),
         1 => (0u128..2, 0u32..2, 0u8..3).prop_map(|(asset, index, data)| Gen::Asset { asset, index, data }),
+        2 => (0u128..3, any::<bool>(), 0u8..4).prop_map(|(m, person, minutes)| Gen::Mediation { m, person, minutes }),
         1 => Just(Gen::Junk),
     ]
 }
@@ -235,6 +244,30 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                     }
                 }
             }
+            Gen::Mediation { m, person, minutes } => {
+                let mut f = Fields::new();
+                match person {
+                    true => {
+                        f.insert(
+                            "visitor_id".into(),
+                            Value::String(visitor(*m % VISITORS).to_string()),
+                        );
+                        f.insert("note".into(), Value::String(format!("note {minutes}")));
+                    }
+                    false => {
+                        f.insert("minutes".into(), Value::from(i64::from(*minutes) * 15));
+                        f.insert(
+                            "themes".into(),
+                            Value::String("email,job_integration".into()),
+                        );
+                    }
+                }
+                OpBody::Set {
+                    entity: Entity::Mediation,
+                    id: Uuid::from_u128(0xE000 + m),
+                    fields: f,
+                }
+            }
             Gen::Junk => OpBody::Set {
                 entity: Entity::Visitor,
                 id: visitor(0),
@@ -288,6 +321,10 @@ proptest! {
         for id in &reference.erased {
             prop_assert!(!reference.records.contains_key(&(Entity::Visitor, *id)), "an erased person keeps no record");
             prop_assert!(reference.checkins.values().all(|c| c.visitor_id != *id), "nor any check-in");
+            prop_assert!(
+                reference.records.iter().all(|((e, _), r)| *e != Entity::Mediation || (r.uuid("visitor_id") != Some(*id) && r.text("note").is_none_or(|_| r.uuid("visitor_id").is_some()))),
+                "a mediation entry keeps its facts but not the erased person nor the note"
+            );
         }
         for (x, y) in &reference.not_duplicates {
             prop_assert!(x < y, "a dismissed pair is unordered: stored smaller id first, never with itself");

@@ -3,4 +3,4 @@
 /**
  * How a form edits a field (the UI has one widget per input kind).
  */
-export type InputKind = "text" | "notes" | "email" | "tel" | "postcode" | "year" | "choice" | "number" | "flag" | "suggest";
+export type InputKind = "text" | "notes" | "email" | "tel" | "postcode" | "year" | "choice" | "choices" | "number" | "flag" | "suggest";

@@ -282,6 +282,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "no name",
     "fr": "sans nom"
   },
+  "mediation.not_found": {
+    "en": "No entry {id} in the mediation log.",
+    "fr": "Aucune aide ne porte l'identifiant {id} dans le journal de médiation."
+  },
   "merge.same_visitor": {
     "en": "A record cannot be merged into itself.",
     "fr": "Impossible de fusionner une fiche avec elle-même."
@@ -377,6 +381,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "printer.unavailable": {
     "en": "The print service (CUPS) cannot be reached: {detail}. Save the PDF and print it later.",
     "fr": "Impossible de joindre le service d'impression (CUPS) : {detail}. Enregistrez le PDF et imprimez-le plus tard."
+  },
+  "report.series_not_found": {
+    "en": "No event of the series \"{name}\" (in this period): check the series name on the events.",
+    "fr": "Aucun événement de la série « {name} » (dans cette période) : vérifiez le nom de la série dans la fiche des événements."
   },
   "request.invalid": {
     "en": "The request does not have the expected shape: {detail}",

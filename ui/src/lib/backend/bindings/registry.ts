@@ -216,6 +216,44 @@ export const VISITOR_FIELDS: readonly FieldSpec[] = [
     "choices": []
   },
   {
+    "name": "gender",
+    "input": "choice",
+    "max": 20,
+    "label": {
+      "fr": "Genre",
+      "en": "Gender"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "optional",
+      "default_on": false
+    },
+    "personal": "profile",
+    "choices": [
+      {
+        "value": "female",
+        "label": {
+          "fr": "Femme",
+          "en": "Woman"
+        }
+      },
+      {
+        "value": "male",
+        "label": {
+          "fr": "Homme",
+          "en": "Man"
+        }
+      },
+      {
+        "value": "undisclosed",
+        "label": {
+          "fr": "Non communiqué",
+          "en": "Not given"
+        }
+      }
+    ]
+  },
+  {
     "name": "badge_code",
     "input": "text",
     "max": 0,
