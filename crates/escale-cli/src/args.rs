@@ -97,6 +97,11 @@ pub enum Command {
     /// The organisation's identity as certificates print it.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// The mediation log: record and list the help given to people.
+    #[command(subcommand)]
+    Mediation(MediationCommand),
+    /// A partner report (by event, series or period) as PDF, CSV or XLSX; or la Coop's activity file.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -381,6 +386,10 @@ pub struct SessionAddArgs {
     /// Number of seats (no limit when absent).
     #[arg(long)]
     pub capacity: Option<i64>,
+    /// What the workshop helps with, e.g. "job_integration,office" (its
+    /// attendance is a collective mediation activity): `escale mediation themes` lists the codes.
+    #[arg(long, value_delimiter = ',')]
+    pub themes: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -878,4 +887,107 @@ mod tests {
             "a ratio above 1 is a usage error"
         );
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediationCommand {
+    /// Record help given to someone (anonymous without --visitor).
+    Add(MediationAddArgs),
+    /// List entries, newest first.
+    List(MediationListArgs),
+    /// Delete an entry made by mistake.
+    Delete(IdArg),
+    /// The themes, autonomy levels, referrals, equipment and places, with their codes.
+    Codes,
+}
+
+#[derive(Debug, Args)]
+pub struct MediationAddArgs {
+    /// The person helped (visitor id); anonymous when absent.
+    #[arg(long, value_name = "ID")]
+    pub visitor: Option<String>,
+    /// The event where it happened.
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+    /// The session (of --event).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Themes, comma-separated codes, e.g. "job_integration,email" (`escale mediation codes`).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub themes: Vec<String>,
+    /// Duration in minutes (default 30).
+    #[arg(long)]
+    pub minutes: Option<i64>,
+    /// When: "2026-12-03 10:30" in the event's timezone (default: now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// accompanied, partly or autonomous.
+    #[arg(long)]
+    pub autonomy: Option<String>,
+    /// Where the person was referred (e.g. france_travail).
+    #[arg(long)]
+    pub referral: Option<String>,
+    /// Equipment used, comma-separated (computer, phone, tablet, other, none).
+    #[arg(long, value_delimiter = ',')]
+    pub equipment: Vec<String>,
+    /// site, home, remote or other (default site).
+    #[arg(long)]
+    pub place: Option<String>,
+    /// The place's commune, INSEE code.
+    #[arg(long, value_name = "CODE")]
+    pub commune_code: Option<String>,
+    /// The organisation's own tags, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// A short note (staff only; needs --visitor).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MediationListArgs {
+    #[arg(long, value_name = "ID")]
+    pub visitor: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+    /// First local date, 2026-12-01.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last local date.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Most entries shown (default 200).
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    Pdf,
+    Csv,
+    Xlsx,
+    /// La Coop de la médiation numérique's activity file (one row per activity, not suppressed).
+    Coop,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// One event.
+    #[arg(long, value_name = "ID", conflicts_with = "series")]
+    pub event: Option<String>,
+    /// Every event of a series (narrowed by --from/--to if given).
+    #[arg(long, value_name = "NAME")]
+    pub series: Option<String>,
+    /// First local date of the period, 2026-01-01.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last local date of the period.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Write the report as a file (without: print the figures).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormatArg>,
+    /// Destination file (default: escale-rapport-<scope>.<format> in the current directory).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }

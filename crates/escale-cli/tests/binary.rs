@@ -164,3 +164,162 @@ fn a_one_shot_search_reads_the_index_file_and_answers_as_a_full_build() {
     assert_eq!(after, rebuilt, "file + changes since = a full build");
     assert_ne!(after[1], built[1], "the newcomer is found");
 }
+
+/// Tools from poppler-utils (the Makefile installs them): missing, the test
+/// fails (it never skips silently).
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (make deps installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The mediation log and a partner report from the command line: help
+/// recorded for a person and for someone anonymous, a bad theme refused
+/// with a translated message, then the month's report as PDF (read back
+/// with pdftotext, rendered with pdftoppm), CSV and la Coop's file; the PDF
+/// is the same bytes when made twice.
+#[test]
+fn mediation_entries_make_a_partner_report_as_pdf_csv_and_coop_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |lang: &str, args: &[&str]| {
+        escale(&[&["--json", "--lang", lang, "--data-dir", data], args].concat())
+    };
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let demo = json(run("fr", &["demo", "--visitors", "400"]));
+    let ev = demo["data"]["event"]["id"].as_str().unwrap().to_string();
+    let day = demo["data"]["event"]["starts_local"].as_str().unwrap()[..10].to_string();
+    let visitor = json(run(
+        "fr",
+        &[
+            "visitor", "add", "--event", &ev, "--first", "Zoé", "--last", "Lambert",
+        ],
+    ))["data"]["visitor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let added = json(run(
+        "fr",
+        &[
+            "mediation",
+            "add",
+            "--visitor",
+            &visitor,
+            "--event",
+            &ev,
+            "--themes",
+            "job_integration,email",
+            "--minutes",
+            "45",
+            "--autonomy",
+            "partly",
+            "--referral",
+            "france_travail",
+            "--note",
+            "CV mis à jour",
+        ],
+    ));
+    assert_eq!(
+        added["data"]["themes"],
+        serde_json::json!(["email", "job_integration"])
+    );
+    json(run(
+        "fr",
+        &[
+            "mediation",
+            "add",
+            "--themes",
+            "procedures",
+            "--minutes",
+            "20",
+        ],
+    ));
+    let bad = run("fr", &["mediation", "add", "--themes", "cuisine"]);
+    assert!(!bad.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "input.invalid", "{err}");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("thèmes"),
+        "{err}"
+    );
+    let listed = json(run("fr", &["mediation", "list", "--visitor", &visitor]));
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["data"][0]["note"], "CV mis à jour");
+
+    // From the first of the month to the demo's day (today).
+    let from = format!("{}-01", &day[..7]);
+    let to = day.clone();
+    let pdf = dir.path().join("bilan.pdf");
+    let report = |path: &std::path::Path, format: &str| {
+        json(run(
+            "fr",
+            &[
+                "report",
+                "--from",
+                &from,
+                "--to",
+                &to,
+                "--format",
+                format,
+                "--output",
+                path.to_str().unwrap(),
+            ],
+        ))
+    };
+    report(&pdf, "pdf");
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    for expected in [
+        "Bilan d’activité",
+        "Association de démonstration",
+        "Chiffres clés",
+        "Accompagnements par thème",
+        "Insertion professionnelle",
+        "Secret statistique",
+        "page 1 /",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in the PDF:\n{text}");
+    }
+    assert!(!text.contains("Lambert"), "no name in a partner report");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            pdf.to_str().unwrap(),
+            dir.path().join("page").to_str().unwrap(),
+        ],
+    );
+    let again = dir.path().join("bilan-2.pdf");
+    report(&again, "pdf");
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        std::fs::read(&again).unwrap(),
+        "the same data gives the same PDF bytes"
+    );
+    let csv = dir.path().join("bilan.csv");
+    report(&csv, "csv");
+    let csv = std::fs::read_to_string(csv).unwrap();
+    assert!(csv.contains("Accompagnements individuels;"));
+    let coop = dir.path().join("coop.csv");
+    let out = report(&coop, "coop");
+    assert!(out["data"]["activities"].as_u64().unwrap() > 2);
+    let coop = std::fs::read_to_string(coop).unwrap();
+    assert!(coop.contains("Insertion professionnelle") && !coop.contains("Lambert"));
+    let en = json(run("en", &["report", "--from", &from, "--to", &to]));
+    assert!(en["data"]["headline"]["help_entries"].as_u64().unwrap() >= 2);
+}

@@ -34,11 +34,21 @@ pub struct Fonts {
 }
 
 impl Fonts {
+    /// Adds the two faces under fixed names (printpdf would draw random
+    /// ones), so the same document is the same bytes every time.
     pub fn add_to(doc: &mut PdfDocument) -> Fonts {
         let (r, b) = parsed();
+        let mut add = |name: &str, font: &printpdf::ParsedFont| {
+            let id = FontId(name.to_string());
+            doc.resources
+                .fonts
+                .map
+                .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+            id
+        };
         Fonts {
-            regular: doc.add_font(r),
-            bold: doc.add_font(b),
+            regular: add("EscaleRegular", r),
+            bold: add("EscaleBold", b),
         }
     }
 }
@@ -357,6 +367,87 @@ impl<'f> Page<'f> {
         (w, h)
     }
 
+    /// A rectangle filled with the current fill colour, its top-left
+    /// corner at (`x`, `top`).
+    pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32) {
+        if w <= 0.0 || h <= 0.0 {
+            return;
+        }
+        self.draw_svg(|p| {
+            format!(
+                "<rect x=\"{x:.2}\" y=\"{top:.2}\" width=\"{w:.2}\" height=\"{h:.2}\" fill=\"{}\"/>",
+                p.fill
+            )
+        });
+        let pt = |x: f32, t: f32| LinePoint {
+            p: Point::new(Mm(x), self.y(t)),
+            bezier: false,
+        };
+        let ring = PolygonRing {
+            points: vec![
+                pt(x, top),
+                pt(x + w, top),
+                pt(x + w, top + h),
+                pt(x, top + h),
+            ],
+        };
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![ring],
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+
+    /// A line through `points` (x, top), `thickness_pt` wide, in (r, g, b).
+    pub fn polyline(&mut self, points: &[(f32, f32)], thickness_pt: f32, rgb: (f32, f32, f32)) {
+        if points.len() < 2 {
+            return;
+        }
+        let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let stroke = format!("#{:02x}{:02x}{:02x}", c(rgb.0), c(rgb.1), c(rgb.2));
+        self.draw_svg(|_| {
+            let pts: Vec<String> = points.iter().map(|(x, t)| format!("{x:.2},{t:.2}")).collect();
+            format!(
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"{:.3}\"/>",
+                pts.join(" "),
+                thickness_pt * 25.4 / 72.0
+            )
+        });
+        self.ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(Rgb {
+                r: rgb.0,
+                g: rgb.1,
+                b: rgb.2,
+                icc_profile: None,
+            }),
+        });
+        self.ops.push(Op::SetOutlineThickness {
+            pt: Pt(thickness_pt),
+        });
+        let line = Line {
+            points: points
+                .iter()
+                .map(|(x, t)| LinePoint {
+                    p: Point::new(Mm(*x), self.y(*t)),
+                    bezier: false,
+                })
+                .collect(),
+            is_closed: false,
+        };
+        self.ops.push(Op::DrawLine { line });
+        // Rules drawn after this are black again.
+        self.ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        });
+    }
+
     /// A horizontal rule.
     pub fn rule(&mut self, x1: f32, x2: f32, top: f32, thickness_pt: f32) {
         self.draw_svg(|_| format!(
@@ -508,6 +599,25 @@ pub fn save(doc: &PdfDocument) -> Vec<u8> {
                 scope.spawn(|| compress(part));
             }
         });
+    }
+    // The file identifier from the content, not printpdf's random one:
+    // the same document, the same bytes.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    {
+        use std::hash::{Hash, Hasher};
+        for object in pdf.objects.values() {
+            if let lopdf::Object::Stream(stream) = object {
+                stream.content.hash(&mut h);
+            }
+        }
+        let id = format!("{:016x}{:016x}", h.finish(), pdf.objects.len());
+        pdf.trailer.set(
+            "ID",
+            lopdf::Object::Array(vec![
+                lopdf::Object::String(id.clone().into_bytes(), lopdf::StringFormat::Literal),
+                lopdf::Object::String(id.into_bytes(), lopdf::StringFormat::Literal),
+            ]),
+        );
     }
     let mut out = Vec::new();
     let _ = pdf.save_to(&mut out);

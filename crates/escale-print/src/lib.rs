@@ -16,6 +16,7 @@ mod canvas;
 pub mod certificate;
 pub mod images;
 pub mod printer;
+pub mod report;
 
 pub use canvas::qr_version;
 

@@ -11,8 +11,10 @@ mod export;
 mod hub;
 mod import;
 mod init;
+mod mediation;
 mod ops;
 mod peer;
+mod report;
 mod session;
 mod stats;
 mod sync;
@@ -85,6 +87,8 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Badge(c) => certificate::badge(app, c, ui).await,
         Command::Printer(c) => certificate::printer(c, ui),
         Command::Org(c) => certificate::org(app, c, ui).await,
+        Command::Mediation(c) => mediation::run(app, c, ui).await,
+        Command::Report(a) => report::run(app, &a, ui).await,
         Command::Peer(crate::args::PeerCommand::Join(_)) => {
             unreachable!("peer join is handled before the store is opened")
         }

@@ -1,5 +1,11 @@
-//! What partner reports are made of. For now: small-count suppression
-//! ([`suppress`]), which every exported partner report applies to its
-//! tables.
+//! Partner reports: the figures ([`compute`], the one place they are
+//! computed), small-count suppression ([`suppress`], applied to every
+//! exported partner report) and the exports (CSV, XLSX, la Coop's activity
+//! file; the PDF is drawn by `escale-print`).
 
+pub mod compute;
+pub mod coop;
+pub mod export;
 pub mod suppress;
+
+pub use compute::{Chart, Headline, Report, ReportQuery, Scope, ScopeKind, Table, TableRow, Text};

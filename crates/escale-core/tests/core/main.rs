@@ -13,6 +13,7 @@ mod import;
 mod migrate;
 mod people;
 mod registrations;
+mod report;
 mod search;
 mod store;
 mod sync;
