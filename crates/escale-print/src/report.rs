@@ -490,3 +490,68 @@ fn rows_table(l: &mut Layout<'_>, t: &PublishedTable, p: &Published, lang: Lang)
         start += take;
     }
 }
+
+/// What writing a report file did.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Written {
+    pub path: String,
+    pub format: escale_core::report::export::ReportFormat,
+    /// Counts withheld (partner reports; 0 for la Coop's file).
+    pub withheld: u32,
+    /// Activities (la Coop's file) or breakdowns (a report) written.
+    pub rows: u32,
+}
+
+/// Computes the report of `query` and writes it at `dest` in `format`, in
+/// `lang`: the one way the app and the CLI write report files.
+pub async fn write(
+    app: &escale_core::Escale,
+    query: &escale_core::report::ReportQuery,
+    format: escale_core::report::export::ReportFormat,
+    dest: &std::path::Path,
+    lang: Lang,
+) -> Result<Written, escale_core::Error> {
+    use escale_core::report::export::{
+        publish, save, write_atomically, write_csv, ReportFormat, THRESHOLD,
+    };
+    let path = dest.display().to_string();
+    if format == ReportFormat::Coop {
+        let file = app.coop_activities(query, lang).await?;
+        write_atomically(dest, |tmp| write_csv(&file.lines, tmp))?;
+        return Ok(Written {
+            path,
+            format,
+            withheld: 0,
+            rows: file.activities as u32,
+        });
+    }
+    let org = app.info().await?.org_name;
+    let report = app.report(query).await?;
+    let published = publish(&report, &org, lang, THRESHOLD);
+    match format {
+        ReportFormat::Pdf => {
+            let bytes = render(&published);
+            crate::write_pdf(dest, &bytes).map_err(escale_core::Error::Export)?;
+        }
+        other => save(&published, other, dest)?,
+    }
+    let withheld = published
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.rows
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .chain(t.total.iter().flatten())
+        })
+        .chain(published.headline.iter().map(|(_, v)| v))
+        .filter(|c| c.value.is_none() && (c.text.starts_with('<') || c.text == "s"))
+        .count();
+    Ok(Written {
+        path,
+        format,
+        withheld: withheld as u32,
+        rows: published.tables.len() as u32,
+    })
+}

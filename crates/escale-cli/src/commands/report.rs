@@ -1,12 +1,11 @@
 //! `escale report`: a partner report by event, series or period — its
 //! figures on the terminal, or a file (PDF, CSV, XLSX with small counts
-//! suppressed; la Coop's activity file as it is).
+//! suppressed; la Coop's activity file as it is), written by
+//! `escale_print::report::write` as the app writes it.
 
 use crate::args::{ReportArgs, ReportFormatArg};
 use crate::output::{fields, Failure, Reply, Ui};
-use escale_core::report::export::{
-    publish, save, write_atomically, write_csv, ReportFormat, THRESHOLD,
-};
+use escale_core::report::export::{publish, ReportFormat, THRESHOLD};
 use escale_core::report::ReportQuery;
 use escale_core::Escale;
 use std::path::PathBuf;
@@ -18,91 +17,60 @@ pub async fn run(app: &Escale, a: &ReportArgs, ui: Ui) -> Result<Reply, Failure>
         from: a.from.clone(),
         to: a.to.clone(),
     };
-    let format = a.format.map(|f| match f {
+    let Some(format) = a.format.map(|f| match f {
         ReportFormatArg::Pdf => ReportFormat::Pdf,
         ReportFormatArg::Csv => ReportFormat::Csv,
         ReportFormatArg::Xlsx => ReportFormat::Xlsx,
         ReportFormatArg::Coop => ReportFormat::Coop,
-    });
-    let org = app.info().await?.org_name;
-    if format == Some(ReportFormat::Coop) {
-        let file = app.coop_activities(&query, ui.lang).await?;
-        let dest = a
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("escale-coop-activites.csv"));
-        write_atomically(&dest, |tmp| write_csv(&file.lines, tmp))?;
-        let text = fields(
-            ui,
-            &[
-                (
-                    ui.t("Fichier écrit", "File written"),
-                    dest.display().to_string(),
-                ),
-                (ui.t("Activités", "Activities"), file.activities.to_string()),
-            ],
-        );
-        return Reply::new(
-            &serde_json::json!({ "path": dest.display().to_string(), "activities": file.activities }),
-            text,
-        );
-    }
-    let report = app.report(&query).await?;
-    let published = publish(&report, &org, ui.lang, THRESHOLD);
-    let Some(format) = format else {
+    }) else {
+        // The key figures on the terminal, exact (nothing leaves the laptop).
+        let report = app.report(&query).await?;
+        let org = app.info().await?.org_name;
+        let published = publish(&report, &org, ui.lang, THRESHOLD);
         let mut pairs: Vec<(&str, String)> = vec![
-            (ui.t("Bilan", "Report"), report.scope.label.clone()),
+            (ui.t("Bilan", "Report"), published.scope_label.clone()),
             (ui.t("Période", "Period"), published.period.clone()),
         ];
-        for (label, v) in &published.headline {
+        let exact = escale_core::report::export::headline_texts(&report.headline, ui.lang, 0);
+        for (label, v) in &exact {
             pairs.push((label.as_str(), v.text.clone()));
         }
-        let mut text = fields(ui, &pairs);
-        text.push_str("\n\n");
-        text.push_str(&published.notice);
-        return Reply::new(&report, text);
+        return Reply::new(&report, fields(ui, &pairs));
     };
-    let dest = a.output.clone().unwrap_or_else(|| {
-        let slug = escale_core::text::tokens(&report.scope.label).join("-");
-        let slug: String = if slug.is_empty() {
-            "rapport".into()
-        } else {
-            slug.chars().take(60).collect()
-        };
-        PathBuf::from(format!("escale-rapport-{slug}.{}", format.extension()))
-    });
-    match format {
-        ReportFormat::Pdf => {
-            let bytes = escale_print::report::render(&published);
-            escale_print::write_pdf(&dest, &bytes).map_err(escale_core::Error::Export)?;
+    let dest = match &a.output {
+        Some(p) => p.clone(),
+        None => {
+            let label = match (&a.event, &a.series) {
+                (None, None) => format!(
+                    "{}-{}",
+                    a.from.clone().unwrap_or_default(),
+                    a.to.clone().unwrap_or_default()
+                ),
+                _ => app.report(&query).await?.scope.label,
+            };
+            let slug = escale_core::text::tokens(&label).join("-");
+            let slug: String = if slug.is_empty() {
+                "rapport".into()
+            } else {
+                slug.chars().take(60).collect()
+            };
+            let stem = if format == ReportFormat::Coop {
+                "coop"
+            } else {
+                "rapport"
+            };
+            PathBuf::from(format!("escale-{stem}-{slug}.{}", format.extension()))
         }
-        other => save(&published, other, &dest)?,
+    };
+    let written = escale_print::report::write(app, &query, format, &dest, ui.lang).await?;
+    let mut pairs = vec![(ui.t("Fichier écrit", "File written"), written.path.clone())];
+    if format == ReportFormat::Coop {
+        pairs.push((ui.t("Activités", "Activities"), written.rows.to_string()));
+    } else {
+        pairs.push((
+            ui.t("Cases masquées (< 5)", "Cells withheld (< 5)"),
+            written.withheld.to_string(),
+        ));
     }
-    let hidden: usize = published
-        .tables
-        .iter()
-        .flat_map(|t| {
-            t.rows
-                .iter()
-                .flat_map(|r| r.cells.iter())
-                .chain(t.total.iter().flatten())
-        })
-        .filter(|c| c.value.is_none() && (c.text.starts_with('<') || c.text == "s"))
-        .count();
-    let text = fields(
-        ui,
-        &[
-            (
-                ui.t("Fichier écrit", "File written"),
-                dest.display().to_string(),
-            ),
-            (ui.t("Bilan", "Report"), report.scope.label.clone()),
-            (ui.t("Période", "Period"), published.period.clone()),
-            (ui.t("Cases masquées", "Cells withheld"), hidden.to_string()),
-        ],
-    );
-    Reply::new(
-        &serde_json::json!({ "path": dest.display().to_string(), "format": format, "withheld": hidden }),
-        text,
-    )
+    Reply::new(&written, fields(ui, &pairs))
 }

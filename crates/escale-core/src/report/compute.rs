@@ -187,8 +187,8 @@ pub struct Table {
 pub struct Report {
     pub scope: Scope,
     pub headline: Headline,
-    /// The same figures over the period of the same length just before
-    /// (period reports only).
+    /// The same figures over the period just before — as many whole months,
+    /// else as many days (period reports only; [`previous_period`]).
     pub previous: Option<Headline>,
     pub previous_from: Option<String>,
     pub previous_to: Option<String>,

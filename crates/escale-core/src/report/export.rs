@@ -209,6 +209,14 @@ fn headline_rows(h: &super::Headline, lang: Lang) -> Vec<(String, u64, Figure)> 
     ]
 }
 
+/// The main figures as printed, counts below `threshold` hidden (0: none).
+pub fn headline_texts(h: &super::Headline, lang: Lang, threshold: u64) -> Vec<(String, Shown)> {
+    headline_rows(h, lang)
+        .into_iter()
+        .map(|(l, n, figure)| (l, headline_cell(n, figure, threshold)))
+        .collect()
+}
+
 /// A headline figure: a count is hidden when small; a duration is shown.
 fn headline_cell(n: u64, figure: Figure, threshold: u64) -> Shown {
     match figure {
@@ -440,10 +448,7 @@ pub fn publish(report: &Report, org_name: &str, lang: Lang, threshold: u64) -> P
         (ScopeKind::Period, Lang::Fr) => "Bilan d’activité",
         (ScopeKind::Period, Lang::En) => "Activity report",
     };
-    let headline: Vec<(String, Shown)> = headline_rows(&report.headline, lang)
-        .into_iter()
-        .map(|(l, n, count)| (l, headline_cell(n, count, threshold)))
-        .collect();
+    let headline = headline_texts(&report.headline, lang, threshold);
     let previous = report.previous.as_ref().map(|p| {
         let label = match (&report.previous_from, &report.previous_to) {
             (Some(f), Some(t)) => period_name(f, t, lang),
