@@ -82,6 +82,13 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::OrgIdentity,
         core::OrgImage,
         escale_print::printer::Printer,
+        core::MediationInput,
+        core::MediationView,
+        core::MediationFilter,
+        escale_core::report::ReportQuery,
+        escale_core::report::Report,
+        escale_core::report::export::ReportFormat,
+        escale_print::report::Written,
     ];
 
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)
@@ -129,8 +136,14 @@ fn registry() -> Result<String, String> {
         .map(escale_core::fields::FieldSpec::from)
         .collect();
     let json = serde_json::to_string_pretty(&specs).map_err(|e| e.to_string())?;
+    let mediation: Vec<escale_core::fields::FieldSpec> = escale_core::model::Entity::Mediation
+        .fields()
+        .iter()
+        .map(escale_core::fields::FieldSpec::from)
+        .collect();
+    let mediation = serde_json::to_string_pretty(&mediation).map_err(|e| e.to_string())?;
     Ok(format!(
-        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n"
+        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n\n/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */\nexport const MEDIATION_FIELDS: readonly FieldSpec[] = {mediation};\n"
     ))
 }
 

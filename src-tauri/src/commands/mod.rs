@@ -14,6 +14,7 @@ pub mod events;
 pub mod exports;
 pub mod imports;
 pub mod peer;
+pub mod reports;
 pub mod setup;
 pub mod sync;
 pub mod visitors;
@@ -90,4 +91,9 @@ commands![
     peer::peer_share_stop,
     peer::peer_join,
     peer::stand_set_enabled,
+    reports::add_mediation,
+    reports::list_mediations,
+    reports::delete_mediation,
+    reports::report,
+    reports::save_report,
 ];

@@ -29,6 +29,9 @@ import type {
   ImportProgress,
   ImportReport,
   Lang,
+  MediationFilter,
+  MediationInput,
+  MediationView,
   MergeResult,
   OrgIdentity,
   OrgImage,
@@ -38,6 +41,9 @@ import type {
   Printer,
   RegistrationFilter,
   RegistrationPage,
+  Report,
+  ReportFormat,
+  ReportQuery,
   SearchHit,
   SessionInput,
   SessionView,
@@ -49,6 +55,7 @@ import type {
   VisitorInput,
   WalkIn,
   WalkInResult,
+  Written,
 } from './types';
 
 export interface Backend {
@@ -239,6 +246,19 @@ export interface Backend {
   setEventCertificate(eventId: string, partner: string | null, text: string | null): Promise<void>;
   /** `set_org_image`: the logo or the signature from an image file (PNG/JPEG, made small); null removes it. */
   setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity>;
+
+  // ------------------------------------------------------------ mediation and reports
+
+  /** `add_mediation`: records help given (anonymous without a visitor); themes required. */
+  addMediation(input: MediationInput): Promise<MediationView>;
+  /** `list_mediations`: entries newest first (by person, event, dates). */
+  listMediations(filter: MediationFilter): Promise<MediationView[]>;
+  /** `delete_mediation`: an entry made by mistake leaves the log and the figures. */
+  deleteMediation(id: string): Promise<void>;
+  /** `report`: every figure of an event, a series or a period — exact (for the screen). */
+  report(query: ReportQuery): Promise<Report>;
+  /** `save_report`: the report as PDF, CSV or XLSX with small counts hidden, or la Coop's activity file. */
+  saveReport(query: ReportQuery, format: ReportFormat, path: string): Promise<Written>;
 
   // ------------------------------------------------------------ dialogs
 

@@ -42,6 +42,9 @@ import type {
   ImportReport,
   JobProgress,
   Lang,
+  MediationFilter,
+  MediationInput,
+  MediationView,
   MergeResult,
   OrgIdentity,
   OrgImage,
@@ -51,6 +54,9 @@ import type {
   Printer,
   RegistrationFilter,
   RegistrationPage,
+  Report,
+  ReportFormat,
+  ReportQuery,
   SearchHit,
   SessionInput,
   SessionView,
@@ -62,6 +68,7 @@ import type {
   VisitorInput,
   WalkIn,
   WalkInResult,
+  Written,
 } from './types';
 
 /** The event `import_commit` emits while it reads (Rust `PROGRESS_EVENT`). */
@@ -400,6 +407,28 @@ export class CommandBackend implements Backend {
 
   setOrgImage(which: OrgImage, path: string | null): Promise<OrgIdentity> {
     return this.call<OrgIdentity>('set_org_image', { which, path });
+  }
+
+  // ------------------------------------------------------------ mediation and reports
+
+  addMediation(input: MediationInput): Promise<MediationView> {
+    return this.call<MediationView>('add_mediation', { input });
+  }
+
+  listMediations(filter: MediationFilter): Promise<MediationView[]> {
+    return this.call<MediationView[]>('list_mediations', { filter });
+  }
+
+  deleteMediation(id: string): Promise<void> {
+    return this.call<void>('delete_mediation', { id });
+  }
+
+  report(query: ReportQuery): Promise<Report> {
+    return this.call<Report>('report', { query });
+  }
+
+  saveReport(query: ReportQuery, format: ReportFormat, path: string): Promise<Written> {
+    return this.call<Written>('save_report', { query, format, path });
   }
 
   // ------------------------------------------------------------ dialogs

@@ -2,6 +2,7 @@
 
 /** A command registered in src-tauri/src/commands/mod.rs. */
 export type CommandName =
+  | "add_mediation"
   | "add_session"
   | "archive_event"
   | "cancel_job"
@@ -9,6 +10,7 @@ export type CommandName =
   | "check_in"
   | "check_out"
   | "create_event"
+  | "delete_mediation"
   | "duplicate_candidates"
   | "event_stats"
   | "export_event"
@@ -17,6 +19,7 @@ export type CommandName =
   | "import_commit"
   | "import_preview"
   | "list_events"
+  | "list_mediations"
   | "list_printers"
   | "list_sessions"
   | "load_demo"
@@ -32,8 +35,10 @@ export type CommandName =
   | "read_enrolment_link"
   | "register_walk_in"
   | "registrations"
+  | "report"
   | "save_badges"
   | "save_certificates"
+  | "save_report"
   | "search"
   | "set_event_certificate"
   | "set_language"

@@ -269,3 +269,580 @@ export const VISITOR_FIELDS: readonly FieldSpec[] = [
     "choices": []
   }
 ];
+
+/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */
+export const MEDIATION_FIELDS: readonly FieldSpec[] = [
+  {
+    "name": "at",
+    "input": "text",
+    "max": 40,
+    "label": {
+      "fr": "date",
+      "en": "date"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "minutes",
+    "input": "number",
+    "max": 0,
+    "label": {
+      "fr": "durée (min)",
+      "en": "duration (min)"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "themes",
+    "input": "choices",
+    "max": 1000,
+    "label": {
+      "fr": "thèmes",
+      "en": "themes"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "diagnostic",
+        "label": {
+          "fr": "Diagnostic numérique",
+          "en": "Digital skills check"
+        }
+      },
+      {
+        "value": "hardware",
+        "label": {
+          "fr": "Prendre en main du matériel",
+          "en": "Getting started with a device"
+        }
+      },
+      {
+        "value": "maintenance",
+        "label": {
+          "fr": "Entretenir son matériel",
+          "en": "Looking after a device"
+        }
+      },
+      {
+        "value": "contents",
+        "label": {
+          "fr": "Gérer ses contenus numériques",
+          "en": "Managing digital files"
+        }
+      },
+      {
+        "value": "navigation",
+        "label": {
+          "fr": "Naviguer sur internet",
+          "en": "Browsing the web"
+        }
+      },
+      {
+        "value": "email",
+        "label": {
+          "fr": "Courriels",
+          "en": "E-mail"
+        }
+      },
+      {
+        "value": "office",
+        "label": {
+          "fr": "Bureautique",
+          "en": "Office software"
+        }
+      },
+      {
+        "value": "social_networks",
+        "label": {
+          "fr": "Réseaux sociaux et communication",
+          "en": "Social networks"
+        }
+      },
+      {
+        "value": "health",
+        "label": {
+          "fr": "Santé",
+          "en": "Health"
+        }
+      },
+      {
+        "value": "banking",
+        "label": {
+          "fr": "Banque et achats en ligne",
+          "en": "Online banking and shopping"
+        }
+      },
+      {
+        "value": "professional",
+        "label": {
+          "fr": "Accompagner un professionnel",
+          "en": "Helping a professional"
+        }
+      },
+      {
+        "value": "job_integration",
+        "label": {
+          "fr": "Insertion professionnelle",
+          "en": "Finding work"
+        }
+      },
+      {
+        "value": "security",
+        "label": {
+          "fr": "Sécurité numérique",
+          "en": "Online safety"
+        }
+      },
+      {
+        "value": "parenting",
+        "label": {
+          "fr": "Parentalité",
+          "en": "Parenting"
+        }
+      },
+      {
+        "value": "schooling",
+        "label": {
+          "fr": "Scolarité et numérique",
+          "en": "School and digital"
+        }
+      },
+      {
+        "value": "creating",
+        "label": {
+          "fr": "Créer avec le numérique",
+          "en": "Creating with digital tools"
+        }
+      },
+      {
+        "value": "culture",
+        "label": {
+          "fr": "Culture numérique",
+          "en": "Digital culture"
+        }
+      },
+      {
+        "value": "ai",
+        "label": {
+          "fr": "Intelligence artificielle",
+          "en": "Artificial intelligence"
+        }
+      },
+      {
+        "value": "procedures",
+        "label": {
+          "fr": "Aide aux démarches en ligne",
+          "en": "Help with online procedures"
+        }
+      },
+      {
+        "value": "admin_papers",
+        "label": {
+          "fr": "Papiers, élections, citoyenneté",
+          "en": "Papers, elections, citizenship"
+        }
+      },
+      {
+        "value": "admin_family",
+        "label": {
+          "fr": "Famille, scolarité",
+          "en": "Family, school"
+        }
+      },
+      {
+        "value": "admin_social_health",
+        "label": {
+          "fr": "Social, santé",
+          "en": "Social aid, health"
+        }
+      },
+      {
+        "value": "admin_work_training",
+        "label": {
+          "fr": "Travail, formation",
+          "en": "Work, training"
+        }
+      },
+      {
+        "value": "admin_housing",
+        "label": {
+          "fr": "Logement",
+          "en": "Housing"
+        }
+      },
+      {
+        "value": "admin_transport",
+        "label": {
+          "fr": "Transports, mobilité",
+          "en": "Transport"
+        }
+      },
+      {
+        "value": "admin_money_taxes",
+        "label": {
+          "fr": "Argent, impôts",
+          "en": "Money, taxes"
+        }
+      },
+      {
+        "value": "admin_justice",
+        "label": {
+          "fr": "Justice",
+          "en": "Justice"
+        }
+      },
+      {
+        "value": "admin_foreigners",
+        "label": {
+          "fr": "Étrangers, Europe",
+          "en": "Foreign nationals, Europe"
+        }
+      },
+      {
+        "value": "admin_leisure",
+        "label": {
+          "fr": "Loisirs, sports, culture",
+          "en": "Leisure, sport, culture"
+        }
+      },
+      {
+        "value": "admin_associations",
+        "label": {
+          "fr": "Associations",
+          "en": "Associations"
+        }
+      }
+    ]
+  },
+  {
+    "name": "tags",
+    "input": "text",
+    "max": 100,
+    "label": {
+      "fr": "étiquettes",
+      "en": "tags"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "autonomy",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "autonomie",
+      "en": "autonomy"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "accompanied",
+        "label": {
+          "fr": "Entièrement accompagné·e",
+          "en": "Fully accompanied"
+        }
+      },
+      {
+        "value": "partly",
+        "label": {
+          "fr": "Partiellement autonome",
+          "en": "Partly autonomous"
+        }
+      },
+      {
+        "value": "autonomous",
+        "label": {
+          "fr": "Autonome",
+          "en": "Autonomous"
+        }
+      }
+    ]
+  },
+  {
+    "name": "referral",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "orientation",
+      "en": "referral"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "france_travail",
+        "label": {
+          "fr": "France Travail",
+          "en": "France Travail (employment service)"
+        }
+      },
+      {
+        "value": "mission_locale",
+        "label": {
+          "fr": "Mission locale",
+          "en": "Mission locale (youth employment)"
+        }
+      },
+      {
+        "value": "cap_emploi",
+        "label": {
+          "fr": "Cap emploi",
+          "en": "Cap emploi (disability employment)"
+        }
+      },
+      {
+        "value": "france_services",
+        "label": {
+          "fr": "France services",
+          "en": "France services (public services desk)"
+        }
+      },
+      {
+        "value": "caf",
+        "label": {
+          "fr": "CAF",
+          "en": "CAF (family benefits)"
+        }
+      },
+      {
+        "value": "ccas",
+        "label": {
+          "fr": "CCAS, action sociale",
+          "en": "CCAS (social services)"
+        }
+      },
+      {
+        "value": "other",
+        "label": {
+          "fr": "Autre structure",
+          "en": "Other organisation"
+        }
+      }
+    ]
+  },
+  {
+    "name": "equipment",
+    "input": "choices",
+    "max": 100,
+    "label": {
+      "fr": "matériel",
+      "en": "equipment"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "computer",
+        "label": {
+          "fr": "Ordinateur",
+          "en": "Computer"
+        }
+      },
+      {
+        "value": "phone",
+        "label": {
+          "fr": "Téléphone",
+          "en": "Phone"
+        }
+      },
+      {
+        "value": "tablet",
+        "label": {
+          "fr": "Tablette",
+          "en": "Tablet"
+        }
+      },
+      {
+        "value": "other",
+        "label": {
+          "fr": "Autre matériel",
+          "en": "Other device"
+        }
+      },
+      {
+        "value": "none",
+        "label": {
+          "fr": "Sans matériel",
+          "en": "No device"
+        }
+      }
+    ]
+  },
+  {
+    "name": "place_kind",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "lieu",
+      "en": "place"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "site",
+        "label": {
+          "fr": "Lieu d’activité",
+          "en": "Activity site"
+        }
+      },
+      {
+        "value": "home",
+        "label": {
+          "fr": "À domicile",
+          "en": "At home"
+        }
+      },
+      {
+        "value": "remote",
+        "label": {
+          "fr": "À distance",
+          "en": "Remotely"
+        }
+      },
+      {
+        "value": "other",
+        "label": {
+          "fr": "Autre lieu",
+          "en": "Elsewhere"
+        }
+      }
+    ]
+  },
+  {
+    "name": "commune_code",
+    "input": "text",
+    "max": 5,
+    "label": {
+      "fr": "code INSEE de la commune",
+      "en": "town's INSEE code"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "event_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "événement",
+      "en": "event"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "session_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "séance",
+      "en": "session"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "mediator",
+    "input": "text",
+    "max": 100,
+    "label": {
+      "fr": "médiateur·rice",
+      "en": "mediator"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "deleted",
+    "input": "flag",
+    "max": 0,
+    "label": {
+      "fr": "supprimée",
+      "en": "deleted"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "visitor_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "personne",
+      "en": "person"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "note",
+    "input": "notes",
+    "max": 500,
+    "label": {
+      "fr": "note",
+      "en": "note"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "identity",
+    "choices": []
+  }
+];
