@@ -85,6 +85,8 @@ describe('the shell', () => {
     await user.keyboard('{Alt>}3{/Alt}');
     await screen.findByTestId(TestId.RegsScreen);
     await user.keyboard('{Alt>}6{/Alt}');
+    await screen.findByTestId(TestId.ReportsScreen);
+    await user.keyboard('{Alt>}7{/Alt}');
     await screen.findByTestId(TestId.EventsScreen);
     await user.keyboard('{Alt>}1{/Alt}');
     await screen.findByTestId(TestId.DeskScreen);

@@ -5,15 +5,15 @@ import type { Backend } from './backend';
 import type { AppStatus, CloseRequest, EventView, PeerEventView, PeerShareView, SyncView } from './backend/types';
 import { toBackendError } from './errors';
 
-export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'sync' | 'org';
+export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'reports' | 'sync' | 'org';
 
-/** Screens reached from the navigation, in order (Alt+1…Alt+8). */
-export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'events', 'sync', 'org'] as const;
+/** Screens reached from the navigation, in order (Alt+1…Alt+9). */
+export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'reports', 'events', 'sync', 'org'] as const;
 export type NavScreen = (typeof NAV_SCREENS)[number];
 
 /** Screens that work without a chosen event. */
 export const needsEvent = (screen: Screen): boolean =>
-  screen !== 'events' && screen !== 'sync' && screen !== 'org' && screen !== 'firstRun' && screen !== 'loading';
+  screen !== 'events' && screen !== 'reports' && screen !== 'sync' && screen !== 'org' && screen !== 'firstRun' && screen !== 'loading';
 
 const EVENT_KEY = 'escale.eventId';
 

@@ -221,14 +221,14 @@ describe('an enrolled laptop', () => {
 });
 
 describe('the sync screen without a chosen event', () => {
-  it('is reachable from the side rail (Alt+7) like the events list', async () => {
+  it('is reachable from the side rail (Alt+8) like the events list', async () => {
     const user = userEvent.setup();
     const { backend } = await startApp({}, 'now');
     render(App, { props: { backend, storage: memoryStorage() } });
     await screen.findByTestId(TestId.EventsScreen);
     expect(screen.getByTestId(TestId.NavSync).hasAttribute('disabled')).toBe(false);
     expect(screen.getByTestId(TestId.NavDesk).hasAttribute('disabled')).toBe(true);
-    await user.keyboard('{Alt>}7{/Alt}');
+    await user.keyboard('{Alt>}8{/Alt}');
     await screen.findByTestId(TestId.SyncScreen);
     expect(screen.getByTestId(TestId.PeerSection).textContent).toContain('Jumeler avec un code');
     expect(screen.getByTestId(TestId.PeerShare)).toBeTruthy();
