@@ -17,6 +17,7 @@ pub mod keys {
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const F2: &str = "\u{E032}";
     pub const F4: &str = "\u{E034}";
+    pub const F6: &str = "\u{E036}";
 }
 
 /// How often the `wait_*` helpers look again.

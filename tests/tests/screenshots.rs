@@ -169,6 +169,8 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
         "11:30",
         "--capacity",
         "12",
+        "--themes",
+        "job_integration,office",
     ]);
     cli.ok(&[
         "session",
@@ -287,6 +289,16 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     wait_feedback(&app, "welcome");
     shot("desk-welcome");
 
+    // The help given to her, recorded at once (F6, a theme, Enter).
+    type_into(&app, "desk-search", keys::F6);
+    app.wait_for("mediation-dialog", REACT).unwrap();
+    app.focused().and_then(|e| e.send_keys("1")).unwrap();
+    shot("mediation");
+    app.focused()
+        .and_then(|e| e.send_keys(keys::ENTER))
+        .unwrap();
+    app.wait_for("desk-help-saved", REACT).unwrap();
+
     type_into(&app, "desk-search", "ndiaye");
     wait_results(&app);
     type_into(&app, "desk-search", keys::ENTER);
@@ -376,6 +388,51 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     click(&app, "export-submit");
     app.wait_for("export-result", LOAD).unwrap();
     shot("export");
+
+    // The month's report, with the help the other mediators recorded.
+    for (i, (themes, minutes, autonomy)) in [
+        ("job_integration,email", "45", "partly"),
+        ("procedures", "20", "accompanied"),
+        ("office,job_integration", "60", "autonomous"),
+        ("admin_work_training", "30", "partly"),
+        ("navigation,email", "15", "autonomous"),
+        ("job_integration", "30", "partly"),
+        ("procedures,admin_social_health", "45", "accompanied"),
+    ]
+    .iter()
+    .cycle()
+    .take(21)
+    .enumerate()
+    {
+        let mut args = vec![
+            "mediation",
+            "add",
+            "--event",
+            &event_id,
+            "--themes",
+            themes,
+            "--minutes",
+            minutes,
+            "--autonomy",
+            autonomy,
+        ];
+        if i % 5 == 0 {
+            args.extend(["--referral", "france_travail"]);
+        }
+        cli.ok(&args);
+    }
+    click(&app, "nav-reports");
+    app.wait_for("reports-figures", LOAD).unwrap();
+    std::thread::sleep(SETTLE);
+    shot("reports");
+    let themes = app
+        .all_by_test_id("reports-table")
+        .unwrap()
+        .into_iter()
+        .find(|t| t.attribute("data-key").ok().flatten().as_deref() == Some("themes"))
+        .expect("a themes chart");
+    themes.scroll_into_view().unwrap();
+    shot("reports-charts");
 
     // Duplicates, as two laptops make them while offline: Jean-Pierre Morel
     // registered again with his phone (the CLI), Marie Dupont with her email
