@@ -57,6 +57,38 @@ describe('the registrations list', () => {
     expect(backend.count('updateVisitor')).toBe(1);
   });
 
+  it('records help from the record, lists it with the person’s help, and deletes an entry made by mistake', async () => {
+    const { backend, people, user } = await openList();
+    await user.type(screen.getByTestId(TestId.RegsQuery), 'kowalski');
+    await waitFor(() => expect(names()).toEqual(['Łukasz Kowalski']));
+    await user.click(screen.getByTestId(TestId.RegsRowOpen));
+    const panel = await screen.findByTestId(TestId.VisitorPanel);
+    await waitFor(() => expect(within(panel).getByText('Aucune aide enregistrée.')).toBeTruthy());
+
+    await user.click(within(panel).getByTestId(TestId.VisitorHelpAdd));
+    const dialog = await screen.findByTestId(TestId.MediationDialog);
+    expect(text(TestId.MediationWho)).toBe('À Łukasz Kowalski');
+    await user.click(within(dialog).getByRole('button', { name: /Courriels/ }));
+    await user.click(within(screen.getByTestId(TestId.MediationDuration)).getByRole('button', { name: '45 min' }));
+    await user.type(screen.getByTestId(TestId.MediationNote), 'Revenir pour la lettre');
+    await user.click(screen.getByTestId(TestId.MediationSave));
+
+    await waitFor(() => expect(within(panel).getAllByTestId(TestId.VisitorHelpItem)).toHaveLength(1));
+    expect(screen.queryByTestId(TestId.MediationDialog)).toBeNull();
+    expect(screen.getByTestId(TestId.VisitorPanel), 'Esc in the dialog does not close the record').toBeTruthy();
+    const item = text(TestId.VisitorHelpItem);
+    expect(item).toContain('Courriels');
+    expect(item).toContain('45 min');
+    expect(item).toContain('Revenir pour la lettre');
+    const stored = await backend.listMediations({ visitor_id: people.lukasz.id, event_id: null, from: null, to: null, limit: null });
+    expect(stored.map((m) => [m.themes, m.minutes, m.note])).toEqual([[['email'], 45, 'Revenir pour la lettre']]);
+
+    await user.click(within(panel).getByTestId(TestId.VisitorHelpDelete));
+    await waitFor(() => expect(within(panel).queryAllByTestId(TestId.VisitorHelpItem)).toHaveLength(0));
+    expect(text(TestId.VisitorMessage)).toBe('Aide supprimée.');
+    expect(await backend.listMediations({ visitor_id: people.lukasz.id, event_id: null, from: null, to: null, limit: null })).toEqual([]);
+  });
+
   it('keeps what the core keeps: a French phone in its canonical form, no postcode without a digit', async () => {
     // The core's rules (escale-protocol/src/validate.rs) through the bridge:
     // a fake once accepted "ABCDE" and stored "+33 6…" as typed.
