@@ -387,7 +387,7 @@ pub struct SessionAddArgs {
     #[arg(long)]
     pub capacity: Option<i64>,
     /// What the workshop helps with, e.g. "job_integration,office" (its
-    /// attendance is a collective mediation activity): `escale mediation themes` lists the codes.
+    /// attendance is a collective mediation activity): `escale mediation codes` lists them.
     #[arg(long, value_delimiter = ',')]
     pub themes: Vec<String>,
 }
