@@ -317,7 +317,7 @@ fn mediation_entries_make_a_partner_report_as_pdf_csv_and_coop_file() {
     assert!(csv.contains("Accompagnements individuels;"));
     let coop = dir.path().join("coop.csv");
     let out = report(&coop, "coop");
-    assert!(out["data"]["activities"].as_u64().unwrap() > 2);
+    assert!(out["data"]["rows"].as_u64().unwrap() > 2);
     let coop = std::fs::read_to_string(coop).unwrap();
     assert!(coop.contains("Insertion professionnelle") && !coop.contains("Lambert"));
     let en = json(run("en", &["report", "--from", &from, "--to", &to]));

@@ -5,8 +5,8 @@ import type { Table } from "./Table";
 
 export type Report = { scope: Scope, headline: Headline, 
 /**
- * The same figures over the period of the same length just before
- * (period reports only).
+ * The same figures over the period just before — as many whole months,
+ * else as many days (period reports only; [`previous_period`]).
  */
 previous: Headline | null, previous_from: string | null, previous_to: string | null, tables: Array<Table>, 
 /**
