@@ -24,6 +24,7 @@
 //!   stay, anonymous); **workshop participants**: people who attended a
 //!   session that has themes, per session.
 
+use super::read;
 use crate::app::time::parse_tz;
 use crate::error::{Error, Result};
 use crate::fields::{
@@ -317,89 +318,100 @@ impl Escale {
         let ids: Vec<Uuid> = scope_events.iter().map(|e| e.id).collect();
         let mut as_of_ms = 0i64;
 
-        // Arrivals and session attendance, with merge roots.
+        // Arrivals and session attendance, with merge roots; and each
+        // person's first arrival anywhere (new or returning). Every check-in
+        // is read once, as one document (`read`).
         let mut arrivals: HashMap<(Uuid, Uuid), i64> = HashMap::new(); // (person, event) → first ms
-        let mut visits: HashSet<(Uuid, Uuid, NaiveDate)> = HashSet::new();
+                                                                       // (person, event, local day) → first ms: the visits.
         let mut first_of_visit: HashMap<(Uuid, Uuid, NaiveDate), i64> = HashMap::new();
         let mut attended: HashMap<Uuid, HashSet<Uuid>> = HashMap::new(); // session → people
-        for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT COALESCE(a.root, c.visitor_id) AS v, c.event_id, c.session_id, c.at_ms
-                 FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-                 WHERE c.event_id IN ({}) AND c.direction = 'in' AND c.voided = 0",
-                vec!["?"; chunk.len()].join(", ")
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            let rows = q.fetch_all(pool).await?;
-            for r in rows {
-                let v: Uuid = r.try_get("v")?;
-                let e: Uuid = r.try_get("event_id")?;
-                let s: Option<Uuid> = r.try_get("session_id")?;
-                let at: i64 = r.try_get("at_ms")?;
+        let mut earliest: HashMap<Uuid, i64> = HashMap::new(); // person → first arrival anywhere
+                                                               // The three large reads run at once, each on its own connection
+                                                               // (the store's readers are concurrent): the check-ins, the help
+                                                               // counted by SQLite, and the profiles.
+        let scoped = !ids.is_empty();
+        let (checkins, help, profiles) = tokio::try_join!(
+            async {
+                if !scoped {
+                    return Ok(None);
+                }
+                sqlx::query_scalar::<_, Option<String>>(
+                    "SELECT json_group_array(json_array(hex(COALESCE(a.root, c.visitor_id)),
+                            hex(c.event_id), hex(c.session_id), c.at_ms))
+                     FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
+                     WHERE c.direction = 'in' AND c.voided = 0",
+                )
+                .fetch_one(pool)
+                .await
+                .map_err(Error::from)
+            },
+            read::help(pool, scope, &ids),
+            async {
+                if scoped {
+                    read::profiles(pool).await
+                } else {
+                    Ok(HashMap::new())
+                }
+            },
+        )?;
+        as_of_ms = as_of_ms.max(help.last_ms);
+        {
+            for (v, e, s, at) in read::doc::<(&str, &str, &str, i64)>(checkins.as_deref())? {
+                let Some(v) = read::id(v) else { continue };
+                let session = read::id(s);
+                if session.is_none() {
+                    let f = earliest.entry(v).or_insert(at);
+                    *f = (*f).min(at);
+                }
+                let Some(ev) = read::id(e).and_then(|e| by_id.get(&e)) else {
+                    continue;
+                };
                 as_of_ms = as_of_ms.max(at);
-                if let Some(s) = s {
+                if let Some(s) = session {
                     attended.entry(s).or_default().insert(v);
                     continue;
                 }
-                let Some(ev) = by_id.get(&e) else { continue };
-                let first = arrivals.entry((v, e)).or_insert(at);
+                let first = arrivals.entry((v, ev.id)).or_insert(at);
                 *first = (*first).min(at);
                 if let Some(day) = local_date(at, ev.tz) {
-                    visits.insert((v, e, day));
-                    let f = first_of_visit.entry((v, e, day)).or_insert(at);
+                    let f = first_of_visit.entry((v, ev.id, day)).or_insert(at);
                     *f = (*f).min(at);
                 }
             }
         }
         let visitors: BTreeSet<Uuid> = arrivals.keys().map(|(v, _)| *v).collect();
 
-        // New or returning: the first arrival ever, anywhere.
+        // New or returning: someone came before if their first arrival
+        // anywhere is earlier than their first in the scope.
         let mut first_in_scope: HashMap<Uuid, i64> = HashMap::new();
         for ((v, _), at) in &arrivals {
             let f = first_in_scope.entry(*v).or_insert(*at);
             *f = (*f).min(*at);
         }
-        let mut returning = 0u64;
-        if !visitors.is_empty() {
-            let rows = sqlx::query(
-                "SELECT COALESCE(a.root, c.visitor_id) AS v, min(c.at_ms) AS first
-                 FROM checkin c LEFT JOIN alias a ON a.id = c.visitor_id
-                 WHERE c.session_id IS NULL AND c.direction = 'in' AND c.voided = 0
-                 GROUP BY v",
-            )
-            .fetch_all(pool)
-            .await?;
-            for r in rows {
-                let v: Uuid = r.try_get("v")?;
-                let first: i64 = r.try_get("first")?;
-                if first_in_scope.get(&v).is_some_and(|mine| first < *mine) {
-                    returning += 1;
-                }
-            }
-        }
+        let returning = first_in_scope
+            .iter()
+            .filter(|(v, mine)| earliest.get(v).is_some_and(|first| first < mine))
+            .count() as u64;
 
         // Registrations: per event, per person, pre-registered or not.
         let mut regs: HashMap<(Uuid, Uuid), bool> = HashMap::new(); // (person, event) → pre
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "SELECT COALESCE(a.root, r.visitor_id) AS v, r.event_id, r.kind
+                "SELECT json_group_array(json_array(hex(COALESCE(a.root, r.visitor_id)), hex(r.event_id), r.kind))
                  FROM registration r LEFT JOIN alias a ON a.id = r.visitor_id
                  WHERE r.event_id IN ({}) AND r.status = 'active'",
                 vec!["?"; chunk.len()].join(", ")
             );
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query_scalar::<_, Option<String>>(&sql);
             for id in chunk {
                 q = q.bind(*id);
             }
-            for r in q.fetch_all(pool).await? {
-                let pre = r.try_get::<Option<String>, _>("kind")?.as_deref() == Some("pre");
-                let e = regs
-                    .entry((r.try_get("v")?, r.try_get("event_id")?))
-                    .or_insert(false);
-                *e |= pre;
+            let json = q.fetch_one(pool).await?;
+            for (v, e, kind) in read::doc::<(&str, &str, Option<&str>)>(json.as_deref())? {
+                let (Some(v), Some(e)) = (read::id(v), read::id(e)) else {
+                    continue;
+                };
+                *regs.entry((v, e)).or_insert(false) |= kind == Some("pre");
             }
         }
 
@@ -430,43 +442,11 @@ impl Escale {
         }
         sessions.sort_by(|a, b| (&a.3, &a.2, a.0).cmp(&(&b.3, &b.2, b.0)));
 
-        // Profiles of the visitors.
-        let mut profiles: HashMap<Uuid, Profile> = HashMap::new();
-        if !visitors.is_empty() {
-            let rows = sqlx::query(
-                "SELECT id, birth_year, situation, commune, commune_code, gender FROM visitor",
-            )
-            .fetch_all(pool)
-            .await?;
-            for r in rows {
-                let id: Uuid = r.try_get("id")?;
-                if !visitors.contains(&id) {
-                    continue;
-                }
-                profiles.insert(
-                    id,
-                    Profile {
-                        birth_year: r.try_get("birth_year")?,
-                        situation: r.try_get("situation")?,
-                        commune: r.try_get("commune")?,
-                        commune_code: r.try_get("commune_code")?,
-                        gender: r.try_get("gender")?,
-                    },
-                );
-            }
-        }
-
-        // Mediation entries.
-        let entries = self.report_entries(scope, &ids).await?;
-        for e in &entries {
-            as_of_ms = as_of_ms.max(e.at_ms);
-        }
-
         // --- headline
         let mut h = Headline {
             events: scope_events.len() as u64,
             visitors: visitors.len() as u64,
-            visits: visits.len() as u64,
+            visits: first_of_visit.len() as u64,
             arrivals: arrivals.len() as u64,
             returning_visitors: returning,
             new_visitors: visitors.len() as u64 - returning,
@@ -494,18 +474,12 @@ impl Escale {
                 per_event.entry(*e).or_default()[1] += 1;
             }
         }
-        let mut helped: BTreeSet<Uuid> = BTreeSet::new();
-        for e in &entries {
-            h.help_entries += 1;
-            h.help_minutes += e.minutes.max(0) as u64;
-            match e.person {
-                Some(p) => {
-                    helped.insert(p);
-                }
-                None => h.anonymous_help += 1,
-            }
+        for g in &help.groups {
+            h.help_entries += g.n;
+            h.help_minutes += g.n * g.minutes.max(0) as u64;
         }
-        h.people_helped = helped.len() as u64;
+        h.anonymous_help = help.anonymous;
+        h.people_helped = help.people;
         for s in &sessions {
             if !s.5.is_empty() {
                 h.workshop_participants += attended.get(&s.0).map_or(0, |p| p.len()) as u64;
@@ -784,24 +758,24 @@ impl Escale {
         let mut place: BTreeMap<Option<String>, u64> = BTreeMap::new();
         let mut durations: BTreeMap<usize, u64> = BTreeMap::new();
         let mut mediators: BTreeMap<String, u64> = BTreeMap::new();
-        for e in &entries {
-            for c in codes(&e.themes) {
-                themes.entry(c.to_string()).or_default()[0] += 1;
+        for g in &help.groups {
+            for c in codes(&g.themes) {
+                themes.entry(c.to_string()).or_default()[0] += g.n;
             }
-            for c in codes(&e.equipment) {
-                *equipment.entry(c.to_string()).or_default() += 1;
+            for c in codes(&g.equipment) {
+                *equipment.entry(c.to_string()).or_default() += g.n;
             }
-            *autonomy.entry(e.autonomy.clone()).or_default() += 1;
-            *referral.entry(e.referral.clone()).or_default() += 1;
-            *place.entry(e.place_kind.clone()).or_default() += 1;
+            *autonomy.entry(g.autonomy.clone()).or_default() += g.n;
+            *referral.entry(g.referral.clone()).or_default() += g.n;
+            *place.entry(g.place_kind.clone()).or_default() += g.n;
             let band = DURATION_BANDS
                 .iter()
-                .position(|(_, lo, hi)| (*lo..=*hi).contains(&e.minutes))
+                .position(|(_, lo, hi)| (*lo..=*hi).contains(&g.minutes))
                 .unwrap_or(0);
-            *durations.entry(band).or_default() += 1;
+            *durations.entry(band).or_default() += g.n;
             *mediators
-                .entry(e.mediator.clone().unwrap_or_default())
-                .or_default() += 1;
+                .entry(g.mediator.clone().unwrap_or_default())
+                .or_default() += g.n;
         }
         for s in &sessions {
             let n = attended.get(&s.0).map_or(0, |p| p.len()) as u64;
@@ -914,73 +888,6 @@ impl Escale {
             as_of_ms,
         })
     }
-
-    /// The mediation entries a scope counts (deleted ones apart).
-    async fn report_entries(&self, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Entry>> {
-        let mut sql = String::from(
-            "SELECT m.at, m.minutes, m.themes, m.autonomy, m.referral, m.equipment, m.place_kind,
-                    m.mediator, COALESCE(a.root, m.visitor_id) AS person, m.event_id
-             FROM mediation m LEFT JOIN alias a ON a.id = m.visitor_id
-             WHERE COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL",
-        );
-        if scope.kind == ScopeKind::Period {
-            sql.push_str(" AND substr(m.at, 1, 10) BETWEEN ?1 AND ?2");
-        } else {
-            sql.push_str(" AND m.event_id IS NOT NULL");
-        }
-        let mut q = sqlx::query(&sql);
-        if scope.kind == ScopeKind::Period {
-            q = q.bind(&scope.from).bind(&scope.to);
-        }
-        let wanted: HashSet<Uuid> = ids.iter().copied().collect();
-        let mut out = vec![];
-        for r in q.fetch_all(self.store().pool()).await? {
-            let event: Option<Uuid> = r.try_get("event_id")?;
-            if scope.kind != ScopeKind::Period && !event.is_some_and(|e| wanted.contains(&e)) {
-                continue;
-            }
-            let at: String = r.try_get("at")?;
-            let Ok(at) = DateTime::parse_from_rfc3339(&at) else {
-                continue;
-            };
-            out.push(Entry {
-                at_ms: at.timestamp_millis(),
-                minutes: r.try_get::<Option<i64>, _>("minutes")?.unwrap_or(0),
-                themes: r
-                    .try_get::<Option<String>, _>("themes")?
-                    .unwrap_or_default(),
-                equipment: r
-                    .try_get::<Option<String>, _>("equipment")?
-                    .unwrap_or_default(),
-                autonomy: r.try_get("autonomy")?,
-                referral: r.try_get("referral")?,
-                place_kind: r.try_get("place_kind")?,
-                mediator: r.try_get("mediator")?,
-                person: r.try_get("person")?,
-            });
-        }
-        Ok(out)
-    }
-}
-
-struct Profile {
-    birth_year: Option<i64>,
-    situation: Option<String>,
-    commune: Option<String>,
-    commune_code: Option<String>,
-    gender: Option<String>,
-}
-
-struct Entry {
-    at_ms: i64,
-    minutes: i64,
-    themes: String,
-    equipment: String,
-    autonomy: Option<String>,
-    referral: Option<String>,
-    place_kind: Option<String>,
-    mediator: Option<String>,
-    person: Option<Uuid>,
 }
 
 fn row(key: &str, label: Text, n: u64) -> TableRow {

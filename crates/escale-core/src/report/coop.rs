@@ -7,6 +7,7 @@
 //! `docs/reports.md`.
 
 use super::compute::{ReportQuery, AGE_BANDS};
+use super::read::{self, Profile};
 use crate::error::Result;
 use crate::fields::{
     choice_label, codes, AUTONOMY, EQUIPMENT, GENDERS, PLACE_KINDS, REFERRALS, SITUATIONS, THEMES,
@@ -25,9 +26,6 @@ pub struct CoopFile {
     pub as_of_ms: i64,
 }
 
-/// What the file counts of a person: birth year, situation, gender.
-type Profile = (Option<i64>, Option<String>, Option<String>);
-
 #[derive(Default, Clone)]
 struct Counts {
     gender: [u64; 4],
@@ -40,7 +38,10 @@ impl Counts {
         if self.situation.is_empty() {
             self.situation = vec![0; SITUATIONS.len() + 1];
         }
-        let (birth, situation, gender) = p.cloned().unwrap_or_default();
+        let none = Profile::default();
+        let p = p.unwrap_or(&none);
+        let (birth, situation, gender) =
+            (p.birth_year, p.situation.as_deref(), p.gender.as_deref());
         let g = gender
             .and_then(|g| GENDERS.iter().position(|c| c.value == g))
             .unwrap_or(GENDERS.len());
@@ -82,21 +83,8 @@ impl Escale {
             .unwrap_or(2026);
         let pool = self.store().pool();
 
-        // Profiles: (birth year, situation, gender) by person.
-        let mut profiles: HashMap<Uuid, Profile> = HashMap::new();
-        for r in sqlx::query("SELECT id, birth_year, situation, gender FROM visitor")
-            .fetch_all(pool)
-            .await?
-        {
-            profiles.insert(
-                r.try_get("id")?,
-                (
-                    r.try_get("birth_year")?,
-                    r.try_get("situation")?,
-                    r.try_get("gender")?,
-                ),
-            );
-        }
+        // Profiles: birth year, situation, gender by person.
+        let profiles = read::profiles(pool).await?;
 
         let mut header = vec![
             pick("Date", "Date"),
@@ -139,74 +127,42 @@ impl Escale {
         };
 
         // Individual help.
-        let mut sql = String::from(
-            "SELECT m.id, m.at, m.minutes, m.themes, m.autonomy, m.referral, m.equipment,
-                    m.place_kind, m.commune_code, m.event_id, COALESCE(a.root, m.visitor_id) AS person
-             FROM mediation m LEFT JOIN alias a ON a.id = m.visitor_id
-             WHERE COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL",
-        );
-        let period = scope.kind == super::ScopeKind::Period;
-        if period {
-            sql.push_str(" AND substr(m.at, 1, 10) BETWEEN ?1 AND ?2");
-        }
-        let mut q = sqlx::query(&sql);
-        if period {
-            q = q.bind(&scope.from).bind(&scope.to);
-        }
-        for r in q.fetch_all(pool).await? {
-            let event: Option<Uuid> = r.try_get("event_id")?;
-            if !period && !event.is_some_and(|e| in_scope.contains_key(&e)) {
-                continue;
-            }
-            let at: String = r.try_get("at")?;
-            let Ok(when) = DateTime::parse_from_rfc3339(&at) else {
-                continue;
-            };
-            as_of_ms = as_of_ms.max(when.timestamp_millis());
-            let person: Option<Uuid> = r.try_get("person")?;
+        let wanted: HashSet<Uuid> = in_scope.keys().copied().collect();
+        for e in read::entries(pool, &scope, &wanted).await? {
+            as_of_ms = as_of_ms.max(e.at.timestamp_millis());
             let mut c = Counts::default();
-            c.add(person.and_then(|p| profiles.get(&p)), year);
-            let referral: Option<String> = r.try_get("referral")?;
-            let id: Uuid = r.try_get("id")?;
+            c.add(e.person.and_then(|p| profiles.get(&p)), year);
             let line = vec![
-                when.format("%Y-%m-%d").to_string(),
-                when.format("%H:%M").to_string(),
-                r.try_get::<Option<i64>, _>("minutes")?
-                    .unwrap_or(0)
-                    .to_string(),
+                e.at.format("%Y-%m-%d").to_string(),
+                e.at.format("%H:%M").to_string(),
+                e.minutes.to_string(),
                 pick("Accompagnement individuel", "Individual help"),
-                r.try_get::<Option<String>, _>("place_kind")?
+                e.place_kind
                     .map(|p| choice_label(PLACE_KINDS, &p, lang))
                     .unwrap_or_default(),
-                r.try_get::<Option<String>, _>("commune_code")?
-                    .unwrap_or_default(),
-                labels(
-                    THEMES,
-                    &r.try_get::<Option<String>, _>("themes")?
-                        .unwrap_or_default(),
-                    lang,
-                ),
-                labels(
-                    EQUIPMENT,
-                    &r.try_get::<Option<String>, _>("equipment")?
-                        .unwrap_or_default(),
-                    lang,
-                ),
-                r.try_get::<Option<String>, _>("autonomy")?
+                e.commune_code.unwrap_or_default(),
+                labels(THEMES, &e.themes, lang),
+                labels(EQUIPMENT, &e.equipment, lang),
+                e.autonomy
                     .map(|a| choice_label(AUTONOMY, &a, lang))
                     .unwrap_or_default(),
-                if referral.is_some() {
+                if e.referral.is_some() {
                     pick("Oui", "Yes")
                 } else {
                     pick("Non", "No")
                 },
-                referral
+                e.referral
                     .map(|r| choice_label(REFERRALS, &r, lang))
                     .unwrap_or_default(),
                 String::new(),
                 "1".into(),
             ];
-            push(&mut rows, format!("{at}|{id}"), line, &c);
+            push(
+                &mut rows,
+                format!("{}|{}", e.at.to_rfc3339(), e.id),
+                line,
+                &c,
+            );
         }
 
         // Collective workshops: sessions with themes, with their attendance.

@@ -6,6 +6,7 @@
 pub mod compute;
 pub mod coop;
 pub mod export;
+mod read;
 pub mod suppress;
 
 pub use compute::{Chart, Headline, Report, ReportQuery, Scope, ScopeKind, Table, TableRow, Text};
