@@ -285,6 +285,7 @@ export const TestId = {
   MediationAutonomy: 'mediation-autonomy',
   MediationReferral: 'mediation-referral',
   MediationNote: 'mediation-note',
+  MediationTags: 'mediation-tags',
   MediationError: 'mediation-error',
   MediationSave: 'mediation-save',
   MediationCancel: 'mediation-cancel',

@@ -71,6 +71,8 @@ describe('the registrations list', () => {
     await user.click(within(dialog).getByRole('button', { name: /Courriels/ }));
     await user.click(within(screen.getByTestId(TestId.MediationDuration)).getByRole('button', { name: '45 min' }));
     await user.type(screen.getByTestId(TestId.MediationNote), 'Revenir pour la lettre');
+    // The organisation's own tags; a digit typed there is text, not a theme key.
+    await user.type(screen.getByTestId(TestId.MediationTags), 'CV, 1er rendez-vous');
     await user.click(screen.getByTestId(TestId.MediationSave));
 
     await waitFor(() => expect(within(panel).getAllByTestId(TestId.VisitorHelpItem)).toHaveLength(1));
@@ -81,7 +83,7 @@ describe('the registrations list', () => {
     expect(item).toContain('45 min');
     expect(item).toContain('Revenir pour la lettre');
     const stored = await backend.listMediations({ visitor_id: people.lukasz.id, event_id: null, from: null, to: null, limit: null });
-    expect(stored.map((m) => [m.themes, m.minutes, m.note])).toEqual([[['email'], 45, 'Revenir pour la lettre']]);
+    expect(stored.map((m) => [m.themes, m.minutes, m.note, m.tags])).toEqual([[['email'], 45, 'Revenir pour la lettre', ['CV', '1er rendez-vous']]]);
 
     await user.click(within(panel).getByTestId(TestId.VisitorHelpDelete));
     await waitFor(() => expect(within(panel).queryAllByTestId(TestId.VisitorHelpItem)).toHaveLength(0));

@@ -643,6 +643,8 @@ export const en: Messages = {
   'mediation.equipment': 'Equipment used',
   'mediation.note': 'Note',
   'mediation.noteHint': '(staff only, erased with the person)',
+  'mediation.tags': 'Tags',
+  'mediation.tagsPlaceholder': 'e.g. CV, first visit',
   'mediation.save': 'Save',
   'mediation.saveKey': 'Enter',
   'mediation.saving': 'Saving…',

@@ -652,6 +652,8 @@ export const fr = {
   'mediation.equipment': 'Matériel utilisé',
   'mediation.note': 'Note',
   'mediation.noteHint': '(équipe uniquement, effacée avec la personne)',
+  'mediation.tags': 'Étiquettes',
+  'mediation.tagsPlaceholder': 'ex. : CV, 1er rendez-vous',
   'mediation.save': 'Enregistrer',
   'mediation.saveKey': 'Entrée',
   'mediation.saving': 'Enregistrement…',
