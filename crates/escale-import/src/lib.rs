@@ -40,6 +40,7 @@ mod dates;
 mod decode;
 mod detect;
 mod formats;
+mod gender;
 mod keys;
 mod names;
 mod normalize;

@@ -7,6 +7,7 @@
 
 use crate::dates::parse_birth_year;
 use crate::formats::{status_skip, SourceFormat};
+use crate::gender::map_gender;
 use crate::keys::{fnv1a, KeyAllocator};
 use crate::names::split_full_name;
 use crate::normalize::{clean_cell, fold_value, is_blank};
@@ -172,6 +173,9 @@ impl RowBuilder {
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default(),
         );
+        if let Some(g) = fields.get_mut("gender") {
+            *g = map_gender(g);
+        }
         fields.retain(|_, v| !v.is_empty());
         Row::Record(ImportRecord {
             line,

@@ -93,3 +93,18 @@ fn full_name_column_is_split_on_the_last_word_or_capitals() {
         "particles stay with the family name"
     );
 }
+
+#[test]
+fn gender_cells_become_the_registrys_codes_and_other_words_stay_for_validation() {
+    let csv = "Prénom;Nom;Genre\nChloé;Martin;Femme\nLéo;Petit;M.\nSam;Roux;Ne souhaite pas répondre\nAnn;Lee;Mardi\n";
+    let read = crate::common::read_bytes(csv.as_bytes(), "genre.csv");
+    let gender = |last: &str| read.person(last).field("gender").to_string();
+    assert_eq!(gender("Martin"), "female");
+    assert_eq!(gender("Petit"), "male");
+    assert_eq!(gender("Roux"), "undisclosed");
+    assert_eq!(
+        gender("Lee"),
+        "Mardi",
+        "not a gender: kept, for the import's validation to report"
+    );
+}
