@@ -4,6 +4,17 @@
 //! import's validation reports it and leaves it out, as for any field.
 
 use crate::normalize::fold_value;
+use std::collections::BTreeMap;
+
+/// The registry's gender field.
+const GENDER: &str = "gender";
+
+/// Replaces a record's gender cell by its code (see the module docs).
+pub(crate) fn code_gender(fields: &mut BTreeMap<String, String>) {
+    if let Some(g) = fields.get_mut(GENDER) {
+        *g = map_gender(g);
+    }
+}
 
 const FEMALE: &[&str] = &[
     "f",

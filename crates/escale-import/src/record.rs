@@ -7,7 +7,7 @@
 
 use crate::dates::parse_birth_year;
 use crate::formats::{status_skip, SourceFormat};
-use crate::gender::map_gender;
+use crate::gender::code_gender;
 use crate::keys::{fnv1a, KeyAllocator};
 use crate::names::split_full_name;
 use crate::normalize::{clean_cell, fold_value, is_blank};
@@ -173,9 +173,7 @@ impl RowBuilder {
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default(),
         );
-        if let Some(g) = fields.get_mut("gender") {
-            *g = map_gender(g);
-        }
+        code_gender(&mut fields);
         fields.retain(|_, v| !v.is_empty());
         Row::Record(ImportRecord {
             line,
