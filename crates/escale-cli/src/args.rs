@@ -648,6 +648,17 @@ pub enum HubCommand {
     Devices(HubOrgArg),
     /// Revoke a device: its token stops working at once.
     Revoke(HubRevokeArgs),
+    /// A partner report over everything the hub holds for an organisation
+    /// (the same figures and files as `escale report` on a laptop).
+    Report(HubReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubReportArgs {
+    #[command(flatten)]
+    pub org: HubOrgArg,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Where the hub keeps its data.

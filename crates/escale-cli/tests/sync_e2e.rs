@@ -818,3 +818,158 @@ fn sync_commands_fail_clearly_without_a_hub() {
         fresh.display()
     );
 }
+
+/// Two laptops record arrivals and help, sync through a hub on `db`; the
+/// hub's report of the organisation then says what each laptop's says.
+fn hub_report_matches_the_laptops(db: HubDb, hub_dir: &Path, a: &Path, b: &Path) {
+    let (org, hub, event) = enrolled_pair_with_event(hub_dir, &db, a, b, "Forum de l'emploi");
+    ok(a, &["sync", "now"]);
+    ok(b, &["sync", "now"]);
+    for (laptop, first) in [(a, "Éloïse"), (b, "Łukasz"), (b, "Nguyễn")] {
+        let v = ok(
+            laptop,
+            &[
+                "visitor",
+                "add",
+                "--event",
+                &event,
+                "--first",
+                first,
+                "--last",
+                "Martin",
+                "--checkin",
+            ],
+        );
+        let id = v["visitor"]["id"].as_str().unwrap().to_string();
+        ok(
+            laptop,
+            &[
+                "mediation",
+                "add",
+                "--visitor",
+                &id,
+                "--event",
+                &event,
+                "--themes",
+                "job_integration,email",
+                "--minutes",
+                "45",
+            ],
+        );
+    }
+    ok(
+        a,
+        &[
+            "mediation",
+            "add",
+            "--event",
+            &event,
+            "--themes",
+            "procedures",
+        ],
+    );
+    for laptop in [a, b, a] {
+        ok(laptop, &["sync", "now"]);
+    }
+    drop(hub);
+
+    let on_laptop = ok(a, &["report", "--event", &event]);
+    let on_hub = ok(
+        hub_dir,
+        &[
+            "hub",
+            "report",
+            "--org",
+            &org,
+            "--database-url",
+            db.url(),
+            "--event",
+            &event,
+        ],
+    );
+    assert_eq!(on_hub["headline"], on_laptop["headline"], "{on_hub}");
+    assert_eq!(on_hub["headline"]["arrivals"], 3);
+    assert_eq!(on_hub["headline"]["help_entries"], 4);
+    assert_eq!(on_hub["headline"]["anonymous_help"], 1);
+    assert_eq!(on_hub["tables"], on_laptop["tables"]);
+
+    // The partner file from the hub is the laptop's, line for line but the
+    // organisation's name: the hub's own (`hub org create`), where each
+    // laptop prints the name it was set up with.
+    let (from_laptop, from_hub) = (a.join("laptop.csv"), a.join("hub.csv"));
+    ok(
+        a,
+        &[
+            "report",
+            "--event",
+            &event,
+            "--format",
+            "csv",
+            "--output",
+            from_laptop.to_str().unwrap(),
+        ],
+    );
+    ok(
+        hub_dir,
+        &[
+            "hub",
+            "report",
+            "--org",
+            &org,
+            "--database-url",
+            db.url(),
+            "--event",
+            &event,
+            "--format",
+            "csv",
+            "--output",
+            from_hub.to_str().unwrap(),
+        ],
+    );
+    let (hub_csv, laptop_csv) = (
+        std::fs::read_to_string(&from_hub).unwrap(),
+        std::fs::read_to_string(&from_laptop).unwrap(),
+    );
+    let (hub_lines, laptop_lines): (Vec<&str>, Vec<&str>) =
+        (hub_csv.lines().collect(), laptop_csv.lines().collect());
+    assert!(hub_lines[1].starts_with("Association Escale;"), "{hub_csv}");
+    assert!(laptop_lines[1].starts_with("Asso;"), "{laptop_csv}");
+    assert_eq!(hub_lines.len(), laptop_lines.len());
+    for (i, (h, l)) in hub_lines.iter().zip(&laptop_lines).enumerate() {
+        if i != 1 {
+            assert_eq!(h, l, "line {}", i + 1);
+        }
+    }
+
+    // An organisation the hub does not know is said so.
+    let (success, doc) = escale(
+        hub_dir,
+        &[
+            "hub",
+            "report",
+            "--org",
+            &uuid::Uuid::new_v4().to_string(),
+            "--database-url",
+            db.url(),
+            "--event",
+            &event,
+        ],
+        &[],
+    );
+    assert!(!success);
+    assert_eq!(doc["error"]["code"], "org.not_found", "{doc}");
+}
+
+#[test]
+fn the_hub_reports_what_the_laptops_report_sqlite() {
+    let (_t, hub_dir, a, b) = temp();
+    let db = HubDb::sqlite(&hub_dir);
+    hub_report_matches_the_laptops(db, &hub_dir, &a, &b);
+}
+
+#[test]
+fn the_hub_reports_what_the_laptops_report_postgres() {
+    let (_t, hub_dir, a, b) = temp();
+    let Some(db) = HubDb::postgres() else { return };
+    hub_report_matches_the_laptops(db, &hub_dir, &a, &b);
+}

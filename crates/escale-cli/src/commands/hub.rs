@@ -1,10 +1,13 @@
-//! `escale hub serve|org create|org list|enroll|devices|revoke`: the hub,
-//! run and administered on its own machine. Administration talks to the
+//! `escale hub serve|org create|org list|enroll|devices|revoke|report`: the
+//! hub, run and administered on its own machine. Administration talks to the
 //! hub's database directly (there is no admin endpoint to attack); all of
-//! it is `escale_hub::admin`, this file only parses and renders.
+//! it is `escale_hub::admin`, this file only parses and renders. A report
+//! receives the organisation's log into a throwaway store and computes it
+//! as a laptop does.
 
 use crate::args::{HubCommand, HubDb, HubOrgCommand};
 use crate::output::{table, Failure, Reply, Ui};
+use escale_core::{Error, Escale};
 use escale_hub::db::DeviceRow;
 use escale_hub::{admin, Db, HubConfig, HubError, Tls};
 use escale_protocol::catalogue::{m, Problem};
@@ -110,6 +113,16 @@ pub async fn run(dir: &Path, c: HubCommand, ui: Ui) -> Result<Reply, Failure> {
             let devices = out.map_err(hub_failure)?;
             Reply::new(&devices, render_devices(&devices, ui))
         }
+        HubCommand::Report(a) => {
+            let org = parse_id("--org", &a.org.org)?;
+            let db = open(dir, &a.org.db).await?;
+            let store = org_store(&db, org).await;
+            db.close().await;
+            let (app, _dir) = store?;
+            let reply = super::report::run(&app, &a.report, ui).await;
+            app.store().close().await;
+            reply
+        }
         HubCommand::Revoke(a) => {
             let id = parse_id("DEVICE_ID", &a.device)?;
             let db = open(dir, &a.db).await?;
@@ -125,6 +138,29 @@ pub async fn run(dir: &Path, c: HubCommand, ui: Ui) -> Result<Reply, Failure> {
             Reply::new(&d, text)
         }
     }
+}
+
+/// The organisation's state as the hub holds it: its whole log, page by
+/// page as a laptop would pull it, received into a throwaway store — so a
+/// hub report is computed by the same code as a laptop's (`report::compute`)
+/// and the two agree once the laptops have synced.
+async fn org_store(db: &Db, org: Uuid) -> Result<(Escale, tempfile::TempDir), Failure> {
+    let row = db
+        .org(org)
+        .await
+        .map_err(hub_failure)?
+        .ok_or_else(|| hub_failure(HubError::OrgNotFound(org.to_string())))?;
+    let dir = tempfile::tempdir().map_err(|e| Failure::Core(Error::DataDir(e.to_string())))?;
+    let app = Escale::open(dir.path()).await?;
+    app.init(&row.name, "hub").await?;
+    let mut after = (Uuid::nil(), 0_i64);
+    loop {
+        let page = db.ops_after(org, after, 5_000).await.map_err(hub_failure)?;
+        let Some(last) = page.last() else { break };
+        after = (last.origin, last.seq);
+        app.store().ingest_wire(page).await?;
+    }
+    Ok((app, dir))
 }
 
 /// The hub's database URL: the flag/env, else `hub.db` in the data directory.
