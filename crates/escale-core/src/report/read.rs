@@ -28,6 +28,27 @@ pub(super) fn id(hex: &str) -> Option<Uuid> {
     }
 }
 
+/// The entries a report counts: not deleted, dated.
+const LIVE: &str = "COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL";
+
+/// An entry's date in a period, on `at` (RFC 3339 with the local offset:
+/// its first ten characters are the local date, so a range on the text is
+/// a range of local dates). A year is most of the log: a scan (`+`) beats
+/// the index on `at`. Bound to [`period_range`].
+const IN_PERIOD: &str = "+m.at >= ? AND +m.at < ?";
+
+/// A period scope's first day and the day after its last (text bounds of
+/// `at`); `None` for an event or a series.
+fn period_range(scope: &Scope) -> Option<(String, String)> {
+    (scope.kind == ScopeKind::Period).then(|| {
+        let after = NaiveDate::parse_from_str(&scope.to, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .map_or_else(|| "9999".into(), |d| d.to_string());
+        (scope.from.clone(), after)
+    })
+}
+
 /// What reports count of a person.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Profile {
@@ -111,29 +132,23 @@ pub(super) async fn entries(
     events: &HashSet<Uuid>,
 ) -> Result<Vec<Entry>> {
     let period = scope.kind == ScopeKind::Period;
-    let mut sql = String::from(
+    let mut sql = format!(
         "SELECT json_group_array(json_array(hex(m.id), m.at, m.minutes, m.themes, m.equipment,
                 m.autonomy, m.referral, m.place_kind, m.commune_code,
                 hex(COALESCE(a.root, m.visitor_id)), hex(m.event_id)))
          FROM mediation m LEFT JOIN alias a ON a.id = m.visitor_id
-         WHERE COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL",
+         WHERE {LIVE}"
     );
-    // `at` is RFC 3339 with the local offset: its first ten characters are
-    // the local date, so a range on the text is a range of local dates
-    // (and uses the index on `at`).
-    if period {
-        sql.push_str(" AND m.at >= ?1 AND m.at < ?2");
+    let range = period_range(scope);
+    sql.push_str(" AND ");
+    sql.push_str(if range.is_some() {
+        IN_PERIOD
     } else {
-        sql.push_str(" AND m.event_id IS NOT NULL");
-    }
+        "m.event_id IS NOT NULL"
+    });
     let mut q = sqlx::query_scalar::<_, Option<String>>(&sql);
-    if period {
-        let after = NaiveDate::parse_from_str(&scope.to, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.succ_opt())
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "9999".into());
-        q = q.bind(scope.from.clone()).bind(after);
+    if let Some((from, after)) = range {
+        q = q.bind(from).bind(after);
     }
     let mut out = vec![];
     let json = q.fetch_one(pool).await?;
@@ -207,12 +222,8 @@ pub(super) async fn help(pool: &sqlx::SqlitePool, scope: &Scope, events: &[Uuid]
         anonymous: 0,
         last_ms: 0,
     };
-    let period = scope.kind == ScopeKind::Period;
-    let after = NaiveDate::parse_from_str(&scope.to, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.succ_opt())
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "9999".into());
+    let range = period_range(scope);
+    let period = range.is_some();
     // A period's entries in one go; an event's or a series' by chunks of
     // events (the number of SQL variables is bounded: 32,766).
     let chunks: Vec<&[Uuid]> = if period {
@@ -224,14 +235,12 @@ pub(super) async fn help(pool: &sqlx::SqlitePool, scope: &Scope, events: &[Uuid]
     let mut people = HashSet::new();
     let mut helped = 0u64;
     for chunk in chunks {
-        // A year is most of the log: a scan (`+`) beats the index on `at`.
         let filter = if period {
-            "+m.at >= ? AND +m.at < ?".to_string()
+            IN_PERIOD.to_string()
         } else {
             format!("m.event_id IN ({})", vec!["?"; chunk.len()].join(", "))
         };
-        let range = period.then_some((scope.from.as_str(), after.as_str()));
-        let live = "COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL";
+        let range = range.as_ref().map(|(f, a)| (f.as_str(), a.as_str()));
         let (groups, _) = one(
             pool,
             &format!(
@@ -241,7 +250,7 @@ pub(super) async fn help(pool: &sqlx::SqlitePool, scope: &Scope, events: &[Uuid]
                           m.referral AS referral, m.place_kind AS place_kind,
                           m.minutes AS minutes, m.mediator AS mediator,
                           count(*) AS n, max(m.at) AS last
-                   FROM mediation m WHERE {live} AND {filter}
+                   FROM mediation m WHERE {LIVE} AND {filter}
                    GROUP BY 1, 2, 3, 4, 5, 6, 7)"
             ),
             range,
@@ -273,7 +282,7 @@ pub(super) async fn help(pool: &sqlx::SqlitePool, scope: &Scope, events: &[Uuid]
             &format!(
                 "SELECT {}, sum({person} IS NULL)
                  FROM mediation m LEFT JOIN alias a ON a.id = m.visitor_id
-                 WHERE {live} AND {filter}",
+                 WHERE {LIVE} AND {filter}",
                 if several {
                     format!("json_group_array(DISTINCT hex({person}))")
                 } else {
