@@ -164,9 +164,20 @@ impl Session {
             .collect()
     }
 
-    /// Text of the element with that test id (fails if it is absent).
+    /// Text of the element with that test id (fails if it is absent). A
+    /// render may replace the element between finding it and reading it
+    /// ("stale element reference"): it is then found again, a few times.
     pub fn text_of(&self, test_id: &str) -> Result<String, String> {
-        self.by_test_id(test_id)?.text()
+        let mut tries = 0;
+        loop {
+            match self.by_test_id(test_id)?.text() {
+                Err(e) if e.contains("stale element") && tries < 5 => {
+                    tries += 1;
+                    std::thread::sleep(POLL);
+                }
+                read => return read,
+            }
+        }
     }
 
     /// The element that has the keyboard focus (WebDriver's Get Active Element).
