@@ -89,6 +89,24 @@ pub fn export(dir: &Path) -> Result<(), String> {
         escale_core::report::Report,
         escale_core::report::export::ReportFormat,
         escale_print::report::Written,
+        core::StationInput,
+        core::StationView,
+        core::StationState,
+        core::UseView,
+        core::StationCard,
+        core::Board,
+        core::AssignInput,
+        core::EndedUse,
+        core::Moved,
+        core::StationSettings,
+        core::TicketView,
+        core::JoinInput,
+        core::Skipped,
+        core::PrintQuota,
+        core::PassInput,
+        core::PassView,
+        core::Coworker,
+        core::Occupancy,
     ];
 
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)
@@ -142,8 +160,19 @@ fn registry() -> Result<String, String> {
         .map(escale_core::fields::FieldSpec::from)
         .collect();
     let mediation = serde_json::to_string_pretty(&mediation).map_err(|e| e.to_string())?;
+    let spec = |e: escale_core::model::Entity| -> Result<String, String> {
+        let specs: Vec<escale_core::fields::FieldSpec> = e
+            .fields()
+            .iter()
+            .map(escale_core::fields::FieldSpec::from)
+            .collect();
+        serde_json::to_string_pretty(&specs).map_err(|e| e.to_string())
+    };
+    let station = spec(escale_core::model::Entity::Station)?;
+    let station_use = spec(escale_core::model::Entity::StationUse)?;
+    let pass = spec(escale_core::model::Entity::CoworkPass)?;
     Ok(format!(
-        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n\n/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */\nexport const MEDIATION_FIELDS: readonly FieldSpec[] = {mediation};\n"
+        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n\n/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */\nexport const MEDIATION_FIELDS: readonly FieldSpec[] = {mediation};\n\n/** Every field of a public computer (places, what it offers). */\nexport const STATION_FIELDS: readonly FieldSpec[] = {station};\n\n/** Every field of a session on a public computer (purposes). */\nexport const STATION_USE_FIELDS: readonly FieldSpec[] = {station_use};\n\n/** Every field of a coworking pass (kinds). */\nexport const PASS_FIELDS: readonly FieldSpec[] = {pass};\n"
     ))
 }
 

@@ -186,6 +186,36 @@ mod tests {
             },
             Error::CertificateNotFound("n".into()),
             Error::MediationNotFound("m".into()),
+            Error::StationNotFound("Poste 1".into()),
+            Error::StationBusy {
+                station: "Poste 1".into(),
+                name: "Alice".into(),
+                next: Some("Poste 2".into()),
+            },
+            Error::StationNoneFree,
+            Error::StationOutOfOrder("Poste 1".into()),
+            Error::StationAlreadySeated {
+                name: "Alice".into(),
+                station: "Poste 1".into(),
+            },
+            Error::StationUseNotFound("u".into()),
+            Error::StationUseEnded {
+                name: "Alice".into(),
+                station: "Poste 1".into(),
+            },
+            Error::TicketNotFound("12".into()),
+            Error::QueueAlreadyWaiting {
+                name: "Alice".into(),
+                ticket: "12".into(),
+            },
+            Error::QueueEmpty,
+            Error::PrintQuotaExceeded {
+                name: "Alice".into(),
+                used: 14,
+                quota: 15,
+                pages: 3,
+            },
+            Error::PassNotFound("p".into()),
             Error::SeriesNotFound("JobCamp".into()),
             Error::CertificateMalformed,
             Error::CertificateTampered,
@@ -229,6 +259,18 @@ mod tests {
                 | Error::CertificateNoAttendance { .. }
                 | Error::CertificateNotFound(_)
                 | Error::MediationNotFound(_)
+                | Error::StationNotFound(_)
+                | Error::StationBusy { .. }
+                | Error::StationNoneFree
+                | Error::StationOutOfOrder(_)
+                | Error::StationAlreadySeated { .. }
+                | Error::StationUseNotFound(_)
+                | Error::StationUseEnded { .. }
+                | Error::TicketNotFound(_)
+                | Error::QueueAlreadyWaiting { .. }
+                | Error::QueueEmpty
+                | Error::PrintQuotaExceeded { .. }
+                | Error::PassNotFound(_)
                 | Error::SeriesNotFound(_)
                 | Error::CertificateMalformed
                 | Error::CertificateTampered

@@ -216,6 +216,7 @@ fn office_laptop(hub: &Hub, dir: &std::path::Path) -> String {
                 starts_at: "2030-03-14 09:00".into(),
                 ends_at: "2030-03-14 17:00".into(),
                 series: None,
+                coworking: None,
             })
             .await
             .unwrap();
@@ -414,6 +415,7 @@ fn a_write_by_the_cli_on_the_same_data_directory_reaches_the_ui() {
             starts_at: "2030-04-02 14:00".into(),
             ends_at: "2030-04-02 16:00".into(),
             series: None,
+            coworking: None,
         })
         .await
         .unwrap();

@@ -276,6 +276,7 @@ impl Escale {
                 starts_at: format!("{today} 09:00"),
                 ends_at: format!("{today} 17:30"),
                 series: Some("demo".into()),
+                coworking: None,
             })
             .await?;
         let eid = event.id.to_string();

@@ -82,6 +82,40 @@ pub enum Error {
     SeriesNotFound(String),
     #[error("unknown mediation entry {0}")]
     MediationNotFound(String),
+    #[error("unknown station {0}")]
+    StationNotFound(String),
+    #[error("station {station} is taken by {name}")]
+    StationBusy {
+        station: String,
+        name: String,
+        /// The next free station, if any.
+        next: Option<String>,
+    },
+    #[error("no station is free")]
+    StationNoneFree,
+    #[error("station {0} is out of order")]
+    StationOutOfOrder(String),
+    #[error("{name} is already on station {station}")]
+    StationAlreadySeated { name: String, station: String },
+    #[error("unknown station session {0}")]
+    StationUseNotFound(String),
+    #[error("{name}'s session on {station} has ended")]
+    StationUseEnded { name: String, station: String },
+    #[error("unknown ticket {0}")]
+    TicketNotFound(String),
+    #[error("{name} already waits with ticket {ticket}")]
+    QueueAlreadyWaiting { name: String, ticket: String },
+    #[error("nobody is waiting")]
+    QueueEmpty,
+    #[error("{name}: {used}/{quota} pages printed today, {pages} more refused")]
+    PrintQuotaExceeded {
+        name: String,
+        used: i64,
+        quota: i64,
+        pages: i64,
+    },
+    #[error("unknown coworking pass {0}")]
+    PassNotFound(String),
     #[error("no certificate numbered {0}")]
     CertificateNotFound(String),
     #[error("not a certificate code")]
@@ -159,6 +193,47 @@ impl Describe for Error {
                 .arg("event", event),
             CertificateNotFound(n) => p(&m::CERTIFICATE_NOT_FOUND).arg("number", n),
             MediationNotFound(id) => p(&m::MEDIATION_NOT_FOUND).arg("id", id),
+            StationNotFound(name) => p(&m::STATION_NOT_FOUND).arg("name", shorten(name, 60)),
+            StationBusy {
+                station,
+                name,
+                next: Some(next),
+            } => p(&m::STATION_BUSY)
+                .arg("station", station)
+                .arg("name", name)
+                .arg("next", next),
+            StationBusy {
+                station,
+                name,
+                next: None,
+            } => p(&m::STATION_BUSY_LAST)
+                .arg("station", station)
+                .arg("name", name),
+            StationNoneFree => p(&m::STATION_NONE_FREE),
+            StationOutOfOrder(station) => p(&m::STATION_OUT_OF_ORDER).arg("station", station),
+            StationAlreadySeated { name, station } => p(&m::STATION_ALREADY_SEATED)
+                .arg("name", name)
+                .arg("station", station),
+            StationUseNotFound(id) => p(&m::STATION_USE_NOT_FOUND).arg("id", shorten(id, 60)),
+            StationUseEnded { name, station } => p(&m::STATION_USE_ENDED)
+                .arg("name", name)
+                .arg("station", station),
+            TicketNotFound(t) => p(&m::TICKET_NOT_FOUND).arg("ticket", shorten(t, 40)),
+            QueueAlreadyWaiting { name, ticket } => p(&m::QUEUE_ALREADY_WAITING)
+                .arg("name", name)
+                .arg("ticket", ticket),
+            QueueEmpty => p(&m::QUEUE_EMPTY),
+            PrintQuotaExceeded {
+                name,
+                used,
+                quota,
+                pages,
+            } => p(&m::PRINT_QUOTA_EXCEEDED)
+                .arg("name", name)
+                .arg("used", used)
+                .arg("quota", quota)
+                .arg("pages", pages),
+            PassNotFound(id) => p(&m::PASS_NOT_FOUND).arg("id", shorten(id, 60)),
             SeriesNotFound(name) => p(&m::SERIES_NOT_FOUND).arg("name", shorten(name, 60)),
             CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
             CertificateTampered => p(&m::CERTIFICATE_TAMPERED),

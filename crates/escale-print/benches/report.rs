@@ -230,6 +230,7 @@ async fn fill(app: &Escale, size: usize) -> String {
                 starts_at: format!("{day} 09:00"),
                 ends_at: format!("{day} 17:00"),
                 series: Some("ateliers".into()),
+                coworking: None,
             })
             .await
             .unwrap();

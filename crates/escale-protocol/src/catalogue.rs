@@ -141,6 +141,18 @@ codes! {
     CertificateNoAttendance = "certificate.no_attendance",
     CertificateNotFound = "certificate.not_found",
     MediationNotFound = "mediation.not_found",
+    StationNotFound = "station.not_found",
+    StationBusy = "station.busy",
+    StationNoneFree = "station.none_free",
+    StationOutOfOrder = "station.out_of_order",
+    StationAlreadySeated = "station.already_seated",
+    StationUseNotFound = "station.use_not_found",
+    StationUseEnded = "station.use_ended",
+    TicketNotFound = "queue.ticket_not_found",
+    QueueAlreadyWaiting = "queue.already_waiting",
+    QueueEmpty = "queue.empty",
+    PrintQuotaExceeded = "print.quota_exceeded",
+    PassNotFound = "cowork.pass_not_found",
     SeriesNotFound = "report.series_not_found",
     CertificateMalformed = "certificate.malformed",
     CertificateTampered = "certificate.tampered",
@@ -206,6 +218,10 @@ impl Code {
             | BundleTooNew
             | CertificateNotFound
             | MediationNotFound
+            | StationNotFound
+            | StationUseNotFound
+            | TicketNotFound
+            | PassNotFound
             | SeriesNotFound
             | CertificateMalformed
             | PrinterNotFound => Class::Usage,
@@ -502,6 +518,59 @@ messages! {
     SERIES_NOT_FOUND = "report.series_not_found" (SeriesNotFound) {
         fr: "Aucun événement de la série « {name} » (dans cette période) : vérifiez le nom de la série dans la fiche des événements.",
         en: "No event of the series \"{name}\" (in this period): check the series name on the events.",
+    }
+    // --- public computers, the waiting list, print quota, coworking
+    STATION_NOT_FOUND = "station.not_found" (StationNotFound) {
+        fr: "Aucun poste ne s'appelle « {name} » : `escale station list` les montre tous.",
+        en: "No station is called \"{name}\": `escale station list` shows them all.",
+    }
+    STATION_BUSY = "station.busy" (StationBusy) {
+        fr: "Le poste {station} est déjà occupé par {name}. Le poste {next} est libre.",
+        en: "Station {station} is already taken by {name}. Station {next} is free.",
+    }
+    STATION_BUSY_LAST = "station.busy@last" (StationBusy) {
+        fr: "Le poste {station} est déjà occupé par {name}, et aucun autre n'est libre : proposez la file d'attente.",
+        en: "Station {station} is already taken by {name}, and no other is free: offer the waiting list.",
+    }
+    STATION_NONE_FREE = "station.none_free" (StationNoneFree) {
+        fr: "Tous les postes sont occupés : inscrivez la personne dans la file d'attente (ticket).",
+        en: "Every station is taken: add the person to the waiting list (ticket).",
+    }
+    STATION_OUT_OF_ORDER = "station.out_of_order" (StationOutOfOrder) {
+        fr: "Le poste {station} est hors service : choisissez-en un autre ou remettez-le en service.",
+        en: "Station {station} is out of order: pick another or put it back in service.",
+    }
+    STATION_ALREADY_SEATED = "station.already_seated" (StationAlreadySeated) {
+        fr: "{name} est déjà installé·e au poste {station} : terminez cette session d'abord.",
+        en: "{name} is already on station {station}: end that session first.",
+    }
+    STATION_USE_NOT_FOUND = "station.use_not_found" (StationUseNotFound) {
+        fr: "Aucune session de poste ne porte l'identifiant {id}.",
+        en: "No station session {id}.",
+    }
+    STATION_USE_ENDED = "station.use_ended" (StationUseEnded) {
+        fr: "La session de {name} au poste {station} est déjà terminée.",
+        en: "{name}'s session on station {station} has already ended.",
+    }
+    TICKET_NOT_FOUND = "queue.ticket_not_found" (TicketNotFound) {
+        fr: "Aucun ticket {ticket} dans la file d'attente d'aujourd'hui.",
+        en: "No ticket {ticket} in today's waiting list.",
+    }
+    QUEUE_ALREADY_WAITING = "queue.already_waiting" (QueueAlreadyWaiting) {
+        fr: "{name} attend déjà un poste avec le ticket n° {ticket}.",
+        en: "{name} is already waiting for a station with ticket {ticket}.",
+    }
+    QUEUE_EMPTY = "queue.empty" (QueueEmpty) {
+        fr: "Personne n'attend de poste.",
+        en: "Nobody is waiting for a station.",
+    }
+    PRINT_QUOTA_EXCEEDED = "print.quota_exceeded" (PrintQuotaExceeded) {
+        fr: "{name} a déjà imprimé {used} page(s) aujourd'hui sur {quota} : {pages} de plus dépasserait le quota. Un·e membre de l'équipe peut accorder des pages.",
+        en: "{name} has printed {used} of {quota} page(s) today: {pages} more would go over the quota. Staff can grant more pages.",
+    }
+    PASS_NOT_FOUND = "cowork.pass_not_found" (PassNotFound) {
+        fr: "Aucun pass de coworking ne porte l'identifiant {id}.",
+        en: "No coworking pass {id}.",
     }
     MEDIATION_NOT_FOUND = "mediation.not_found" (MediationNotFound) {
         fr: "Aucune aide ne porte l'identifiant {id} dans le journal de médiation.",

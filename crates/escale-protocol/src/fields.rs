@@ -655,6 +655,260 @@ pub(crate) const MEDIATION: &[Field] = &[
 /// travel together in one op, whose subject is the person.
 pub const MEDIATION_IDENTITY: &[&str] = &["visitor_id", "note"];
 
+/// Where a public computer is: carried to stands, or at the third place.
+pub const STATION_PLACES: &[Choice] = &[
+    Choice {
+        value: "stand",
+        label: l("Stand", "Stand"),
+    },
+    Choice {
+        value: "third_place",
+        label: l("Tiers-lieu", "Third place"),
+    },
+];
+
+/// What a public computer offers besides itself.
+pub const STATION_OFFERS: &[Choice] = &[
+    Choice {
+        value: "printer",
+        label: l("Imprimante", "Printer"),
+    },
+    Choice {
+        value: "webcam",
+        label: l("Webcam", "Webcam"),
+    },
+    Choice {
+        value: "headset",
+        label: l("Casque", "Headset"),
+    },
+    Choice {
+        value: "accessibility",
+        label: l("Kit d’accessibilité", "Accessibility kit"),
+    },
+];
+
+/// What a person uses a public computer for. Each is a mediation fact on
+/// la Coop's themes ([`purpose_themes`]).
+pub const PURPOSES: &[Choice] = &[
+    Choice {
+        value: "job_search",
+        label: l("Recherche d’emploi", "Job search"),
+    },
+    Choice {
+        value: "cv_letter",
+        label: l("CV, lettre de motivation", "CV, cover letter"),
+    },
+    Choice {
+        value: "procedure",
+        label: l("Démarche en ligne", "Online procedure"),
+    },
+    Choice {
+        value: "free",
+        label: l("Consultation libre", "Free use"),
+    },
+    Choice {
+        value: "training",
+        label: l("Formation, prise en main", "Training"),
+    },
+];
+
+/// The Coop themes a purpose stands for (the mediation entry offered when a
+/// session ends is pre-filled with them).
+pub fn purpose_themes(purpose: &str) -> &'static [&'static str] {
+    match purpose {
+        "job_search" => &["job_integration"],
+        "cv_letter" => &["job_integration", "office"],
+        "procedure" => &["procedures"],
+        "training" => &["hardware"],
+        _ => &["navigation"],
+    }
+}
+
+/// Where a ticket of the waiting list stands.
+pub const TICKET_STATES: &[Choice] = &[
+    Choice {
+        value: "waiting",
+        label: l("En attente", "Waiting"),
+    },
+    Choice {
+        value: "called",
+        label: l("Appelé·e", "Called"),
+    },
+    Choice {
+        value: "served",
+        label: l("Installé·e", "Seated"),
+    },
+    Choice {
+        value: "left",
+        label: l("Parti·e", "Left"),
+    },
+];
+
+/// A coworker's situation (the coworking space's own mix).
+pub const COWORK_STATUSES: &[Choice] = &[
+    Choice {
+        value: "freelancer",
+        label: l("Indépendant·e, freelance", "Freelancer"),
+    },
+    Choice {
+        value: "remote_employee",
+        label: l("Salarié·e en télétravail", "Employee working remotely"),
+    },
+    Choice {
+        value: "founder",
+        label: l("Créateur·rice d’entreprise", "Founder"),
+    },
+    Choice {
+        value: "social_entrepreneur",
+        label: l("Entrepreneur·e social·e", "Social entrepreneur"),
+    },
+    Choice {
+        value: "job_seeker",
+        label: l("Demandeur·se d’emploi", "Job seeker"),
+    },
+];
+
+/// A coworking pass: one day, or a membership between two dates.
+pub const PASS_KINDS: &[Choice] = &[
+    Choice {
+        value: "day",
+        label: l("Pass journée", "Day pass"),
+    },
+    Choice {
+        value: "membership",
+        label: l("Abonnement", "Membership"),
+    },
+];
+
+/// A computer the organisation lends to the public.
+pub(crate) const STATION: &[Field] = &[
+    f("name", Kind::Text, 40, l("nom du poste", "station name")),
+    f(
+        "place",
+        Kind::Choice(STATION_PLACES),
+        0,
+        l("emplacement", "place"),
+    ),
+    f(
+        "offers",
+        Kind::Choices(STATION_OFFERS),
+        200,
+        l("équipements", "equipment"),
+    ),
+    f(
+        "out_of_order",
+        Kind::Flag,
+        0,
+        l("hors service", "out of order"),
+    ),
+    f("archived", Kind::Flag, 0, l("retiré", "retired")),
+];
+
+/// One person's time on a public computer. The facts carry no identity;
+/// who it was travels in its own op (whose subject is the person), so an
+/// erasure keeps the session as an anonymous fact, as for the mediation
+/// log. Two desks giving the same station at once: the assignment whose
+/// `station_id` was written first (HLC, then device) keeps it.
+pub(crate) const STATION_USE: &[Field] = &[
+    f(
+        "station_id",
+        Kind::Ref(Entity::Station),
+        0,
+        l("poste", "station"),
+    ),
+    f("purpose", Kind::Choice(PURPOSES), 0, l("objet", "purpose")),
+    f("started_at", Kind::DateTime, 40, l("début", "start")),
+    f(
+        "minutes",
+        Kind::Count,
+        0,
+        l("durée accordée (min)", "time allowed (min)"),
+    ),
+    f("ended_at", Kind::DateTime, 40, l("fin", "end")),
+    f(
+        "event_id",
+        Kind::Ref(Entity::Event),
+        0,
+        l("événement", "event"),
+    ),
+    f(
+        "ticket_id",
+        Kind::Ref(Entity::Ticket),
+        0,
+        l("ticket", "ticket"),
+    ),
+    f("desk", Kind::Ref(Entity::Device), 0, l("accueil", "desk")),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+];
+
+/// A place in the waiting list for a public computer.
+pub(crate) const TICKET: &[Field] = &[
+    f("day", Kind::Text, 10, l("jour", "day")),
+    f("number", Kind::Count, 0, l("numéro", "number")),
+    f("purpose", Kind::Choice(PURPOSES), 0, l("objet", "purpose")),
+    f("joined_at", Kind::DateTime, 40, l("arrivée", "joined")),
+    f("state", Kind::Choice(TICKET_STATES), 0, l("état", "state")),
+    f("skips", Kind::Count, 0, l("absences", "times absent")),
+    f(
+        "called_at",
+        Kind::DateTime,
+        40,
+        l("appelé·e à", "called at"),
+    ),
+    f("closed_at", Kind::DateTime, 40, l("sorti·e à", "closed at")),
+    f(
+        "event_id",
+        Kind::Ref(Entity::Event),
+        0,
+        l("événement", "event"),
+    ),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+];
+
+/// Pages printed for a person through Escale (certificates apart), or
+/// pages staff granted beyond the daily quota.
+pub(crate) const PRINT_JOB: &[Field] = &[
+    f("at", Kind::DateTime, 40, l("date", "date")),
+    f("day", Kind::Text, 10, l("jour", "day")),
+    f("pages", Kind::Count, 0, l("pages", "pages")),
+    f(
+        "granted",
+        Kind::Count,
+        0,
+        l("pages accordées", "pages granted"),
+    ),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+];
+
+/// A coworker's pass: a day, or a membership with its dates.
+pub(crate) const COWORK_PASS: &[Field] = &[
+    f("kind", Kind::Choice(PASS_KINDS), 0, l("formule", "pass")),
+    f("starts_on", Kind::Text, 10, l("du", "from")),
+    f("ends_on", Kind::Text, 10, l("au", "to")),
+    f("deleted", Kind::Flag, 0, l("supprimé", "deleted")),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+];
+
 /// The organisation: its name, and its identity as certificates print it
 /// (set once in the organisation's settings, synced to every laptop).
 pub(crate) const ORG: &[Field] = &[
@@ -692,6 +946,37 @@ pub(crate) const ORG: &[Field] = &[
     ),
     f("logo", Kind::Code, 0, l("logo", "logo")),
     f("signature", Kind::Code, 0, l("signature", "signature")),
+    // Public computers and the coworking space (issue 13).
+    f(
+        "station_minutes_stand",
+        Kind::Count,
+        0,
+        l(
+            "durée d'un poste sur un stand (min)",
+            "station time on a stand (min)",
+        ),
+    ),
+    f(
+        "station_minutes_third_place",
+        Kind::Count,
+        0,
+        l(
+            "durée d'un poste au tiers-lieu (min)",
+            "station time at the third place (min)",
+        ),
+    ),
+    f(
+        "print_quota",
+        Kind::Count,
+        0,
+        l("pages gratuites par jour", "free pages a day"),
+    ),
+    f(
+        "cowork_capacity",
+        Kind::Count,
+        0,
+        l("places du coworking", "coworking seats"),
+    ),
 ];
 
 /// Certificate templates (the layout is code; see `escale-pdf`).
@@ -780,6 +1065,12 @@ pub(crate) const EVENT: &[Field] = &[
         Kind::Notes,
         MAX_NOTES,
         l("texte de l'attestation", "certificate text"),
+    ), // Check-ins at this event are presences in the coworking space.
+    f(
+        "coworking",
+        Kind::Flag,
+        0,
+        l("espace de coworking", "coworking space"),
     ),
 ];
 
@@ -1077,6 +1368,18 @@ pub(crate) const VISITOR: &[Field] = &[
         )
     },
     Field {
+        export: Some(76),
+        cli: Some("cowork-status"),
+        ask: Ask::Never,
+        ..p(
+            "cowork_status",
+            Kind::Choice(COWORK_STATUSES),
+            30,
+            l("Statut de coworker", "Coworker status"),
+            Personal::Profile,
+        )
+    },
+    Field {
         export: Some(110),
         personal: Personal::Identity,
         ..f("badge_code", Kind::Code, 0, l("Code badge", "Badge code"))
@@ -1143,6 +1446,11 @@ pub fn of(entity: Entity) -> &'static [Field] {
         Entity::Registration => REGISTRATION,
         Entity::Certificate => CERTIFICATE,
         Entity::Mediation => MEDIATION,
+        Entity::Station => STATION,
+        Entity::StationUse => STATION_USE,
+        Entity::Ticket => TICKET,
+        Entity::PrintJob => PRINT_JOB,
+        Entity::CoworkPass => COWORK_PASS,
     }
 }
 

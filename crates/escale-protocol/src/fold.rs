@@ -454,8 +454,9 @@ impl State {
     }
 
     /// Removes every record and fact about an erased person. Mediation
-    /// entries stay as anonymous facts: only who they were about and the
-    /// note go (as if the op carrying them had never arrived, which is what
+    /// entries, time on public computers, tickets, pages printed and
+    /// coworking passes stay as anonymous facts: only who they were about
+    /// (and a mediation entry's note) go (as if the op carrying them had never arrived, which is what
     /// a node that receives it after the erasure sees).
     fn purge(&mut self, id: Uuid) {
         self.records.remove(&(Entity::Visitor, id));
@@ -464,8 +465,9 @@ impl State {
                 && rec.uuid("visitor_id") == Some(id))
         });
         self.records.retain(|(entity, _), rec| {
-            if *entity == Entity::Mediation && rec.uuid("visitor_id") == Some(id) {
-                for name in crate::fields::MEDIATION_IDENTITY {
+            let who = entity.identity_fields();
+            if !who.is_empty() && rec.uuid("visitor_id") == Some(id) {
+                for name in who {
                     rec.fields.remove(*name);
                 }
                 // Only who and the note had arrived: nothing is left.
@@ -585,13 +587,9 @@ pub fn validate_with(body: &OpBody, vocabulary: &Vocabulary) -> Result<(), Strin
                     return Err(format!("field {name}: wrong type"));
                 }
             }
-            if *entity == Entity::Mediation
-                && fields
-                    .keys()
-                    .any(|f| crate::fields::MEDIATION_IDENTITY.contains(&f.as_str()))
-                && !crate::fields::MEDIATION_IDENTITY
-                    .iter()
-                    .all(|f| fields.contains_key(*f))
+            let who = entity.identity_fields();
+            if fields.keys().any(|f| who.contains(&f.as_str()))
+                && !who.iter().all(|f| fields.contains_key(*f))
             {
                 // Erasure drops the op that names the person; the note
                 // about them must be in that same op.

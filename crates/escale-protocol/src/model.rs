@@ -22,10 +22,15 @@ pub enum Entity {
     Registration,
     Certificate,
     Mediation,
+    Station,
+    StationUse,
+    Ticket,
+    PrintJob,
+    CoworkPass,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Org,
         Entity::Device,
         Entity::Event,
@@ -34,6 +39,11 @@ impl Entity {
         Entity::Registration,
         Entity::Certificate,
         Entity::Mediation,
+        Entity::Station,
+        Entity::StationUse,
+        Entity::Ticket,
+        Entity::PrintJob,
+        Entity::CoworkPass,
     ];
 
     /// The record kind's fields, from the registry ([`crate::fields`]).
@@ -56,6 +66,26 @@ impl Entity {
             Entity::Registration => "registration",
             Entity::Certificate => "certificate",
             Entity::Mediation => "mediation",
+            Entity::Station => "station",
+            Entity::StationUse => "station_use",
+            Entity::Ticket => "ticket",
+            Entity::PrintJob => "print_job",
+            Entity::CoworkPass => "cowork_pass",
+        }
+    }
+
+    /// Fields that say who a record is about, on record kinds that stay as
+    /// anonymous facts when that person is erased (the mediation log, time
+    /// on a public computer, the waiting list, pages printed, coworking
+    /// passes). They travel together in one op whose subject is the person,
+    /// apart from the facts: an erasure drops that op and keeps the rest.
+    pub fn identity_fields(self) -> &'static [&'static str] {
+        match self {
+            Entity::Mediation => crate::fields::MEDIATION_IDENTITY,
+            Entity::StationUse | Entity::Ticket | Entity::PrintJob | Entity::CoworkPass => {
+                &["visitor_id"]
+            }
+            _ => &[],
         }
     }
 

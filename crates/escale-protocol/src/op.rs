@@ -189,14 +189,14 @@ impl OpBody {
                 id,
                 ..
             } => Some(*id),
-            OpBody::Set {
-                entity: Entity::Registration | Entity::Mediation,
-                fields,
-                ..
-            } => fields
-                .get("visitor_id")
-                .and_then(|v| v.as_str())
-                .and_then(|s| Uuid::parse_str(s).ok()),
+            OpBody::Set { entity, fields, .. }
+                if *entity == Entity::Registration || !entity.identity_fields().is_empty() =>
+            {
+                fields
+                    .get("visitor_id")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| Uuid::parse_str(s).ok())
+            }
             OpBody::CheckIn { visitor_id, .. }
             | OpBody::Consent { visitor_id, .. }
             | OpBody::CertificateIssued { visitor_id, .. }

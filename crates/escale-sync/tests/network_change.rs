@@ -129,6 +129,7 @@ async fn the_stand_stops_cleanly_when_the_network_goes_and_resumes_when_it_retur
             starts_at: "2026-12-04 14:00".into(),
             ends_at: "2026-12-04 16:00".into(),
             series: None,
+            coworking: None,
         })
         .await
         .unwrap();

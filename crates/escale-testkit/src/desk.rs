@@ -24,6 +24,7 @@ pub async fn desk() -> Desk {
             starts_at: "2026-12-03 09:00".into(),
             ends_at: "2026-12-03 17:00".into(),
             series: None,
+            coworking: None,
         })
         .await
         .unwrap();

@@ -87,6 +87,7 @@ pub async fn org(n: usize) -> (Vec<Node>, String) {
             starts_at: "2026-12-03 09:00".into(),
             ends_at: "2026-12-03 17:00".into(),
             series: None,
+            coworking: None,
         })
         .await
         .unwrap();

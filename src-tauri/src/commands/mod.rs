@@ -16,6 +16,7 @@ pub mod imports;
 pub mod peer;
 pub mod reports;
 pub mod setup;
+pub mod stations;
 pub mod sync;
 pub mod visitors;
 
@@ -96,4 +97,27 @@ commands![
     reports::delete_mediation,
     reports::report,
     reports::save_report,
+    stations::station_board,
+    stations::add_station,
+    stations::update_station,
+    stations::set_station_out_of_order,
+    stations::retire_station,
+    stations::assign_station,
+    stations::extend_station_use,
+    stations::end_station_use,
+    stations::move_station_use,
+    stations::settle_stations,
+    stations::join_queue,
+    stations::call_next,
+    stations::skip_ticket,
+    stations::leave_queue,
+    stations::print_quota,
+    stations::record_print,
+    stations::grant_pages,
+    stations::station_settings,
+    stations::set_station_settings,
+    stations::coworker,
+    stations::add_pass,
+    stations::delete_pass,
+    stations::cowork_occupancy,
 ];

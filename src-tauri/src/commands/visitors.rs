@@ -239,6 +239,7 @@ mod tests {
             starts_at: "2026-12-03 09:00".into(),
             ends_at: "2026-12-03 17:00".into(),
             series: None,
+            coworking: None,
         };
         let ev = state
             .escale

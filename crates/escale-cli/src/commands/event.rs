@@ -25,6 +25,7 @@ async fn create(app: &Escale, a: &EventCreateArgs, ui: Ui) -> Result<Reply, Fail
         starts_at: a.start.clone(),
         ends_at: a.end.clone(),
         series: a.series.clone(),
+        coworking: None,
     };
     let ev = app.create_event(&input).await?;
     let head = ui.t("Événement créé.\n", "Event created.\n");
@@ -43,6 +44,7 @@ async fn edit(app: &Escale, a: &EventEditArgs, ui: Ui) -> Result<Reply, Failure>
         starts_at: a.start.clone().unwrap_or(ev.starts_local),
         ends_at: a.end.clone().unwrap_or(ev.ends_local),
         series: a.series.clone().or(ev.series),
+        coworking: None,
     };
     let ev = app.update_event(&a.id, &input).await?;
     app.set_event_certificate(&a.id, a.partner.as_deref(), a.certificate_text.as_deref())

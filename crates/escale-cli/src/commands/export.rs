@@ -66,6 +66,7 @@ mod tests {
             archived: false,
             partner: None,
             certificate_text: None,
+            coworking: false,
         };
         assert_eq!(
             default_file_name(&ev, ExportFormat::Csv),

@@ -22,6 +22,10 @@ pub struct EventInput {
     pub ends_at: String,
     /// JobCamp series name, grouping recurring events.
     pub series: Option<String>,
+    /// Check-ins here are presences in the coworking space (unchanged when absent).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub coworking: Option<bool>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -44,6 +48,8 @@ pub struct EventView {
     pub partner: Option<String>,
     /// The text block the event's certificates print.
     pub certificate_text: Option<String>,
+    /// Check-ins here are presences in the coworking space.
+    pub coworking: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -106,7 +112,7 @@ impl Escale {
 
     pub async fn event(&self, id: &str) -> Result<EventView> {
         let uid = parse_id(id, Error::EventNotFound)?;
-        let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text FROM event WHERE id = ?")
+        let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text, coworking FROM event WHERE id = ?")
             .bind(uid)
             .fetch_optional(self.store.pool())
             .await?
@@ -117,7 +123,7 @@ impl Escale {
     /// Upcoming and current events first (soonest first), then past ones (latest first).
     pub async fn events(&self) -> Result<Vec<EventView>> {
         let rows = sqlx::query(
-            "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text FROM event
+            "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text, coworking FROM event
              WHERE title IS NOT NULL AND COALESCE(archived, 0) = 0
              ORDER BY (ends_at < ?1),
                       CASE WHEN ends_at < ?1 THEN '' ELSE starts_at END,
@@ -192,7 +198,7 @@ fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
         Some(s) => text("series", s, MAX_SHORT)?,
         None => None,
     };
-    Ok(set(
+    let mut body = set(
         Entity::Event,
         id,
         [
@@ -207,7 +213,11 @@ fn event_body(id: Uuid, input: &EventInput) -> Result<crate::op::OpBody> {
             ("ends_at", Value::String(to_storage(ends))),
             ("series", opt_text(series)),
         ],
-    ))
+    );
+    if let (Some(c), crate::op::OpBody::Set { fields, .. }) = (input.coworking, &mut body) {
+        fields.insert("coworking".into(), Value::Bool(c));
+    }
+    Ok(body)
 }
 
 fn session_body(id: Uuid, ev: &EventView, input: &SessionInput) -> Result<crate::op::OpBody> {
@@ -290,6 +300,7 @@ fn event_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<EventView> {
         archived: r.try_get::<Option<i64>, _>("archived")?.unwrap_or(0) != 0,
         partner: r.try_get("partner")?,
         certificate_text: r.try_get("certificate_text")?,
+        coworking: r.try_get::<Option<i64>, _>("coworking")?.unwrap_or(0) != 0,
     })
 }
 

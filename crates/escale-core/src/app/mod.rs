@@ -7,11 +7,15 @@
 
 pub mod certificates;
 mod checkin;
+pub mod cowork;
 pub(crate) mod duplicates;
 mod events;
 pub mod mediation;
 pub(crate) mod people;
+pub mod prints;
+pub mod queue;
 mod registrations;
+pub mod stations;
 mod stats;
 pub(crate) mod time;
 mod verify;
@@ -21,6 +25,7 @@ pub use certificates::{
     Verification,
 };
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
+pub use cowork::{Coworker, Occupancy, PassInput, PassView};
 pub use duplicates::{
     proposed_since, DismissedPair, DuplicatePage, DuplicatePair, DuplicateSide, DuplicateView,
     DUPLICATE_PAGE_MAX,
@@ -31,9 +36,15 @@ pub use people::{
     ConsentInput, MergeResult, RegistrationView, SearchHit, Similar, VisitorDetail, VisitorInput,
     VisitorView, WalkIn, WalkInResult,
 };
+pub use prints::PrintQuota;
+pub use queue::{JoinInput, Skipped, TicketView};
 pub use registrations::{
     RegistrationFilter, RegistrationPage, RegistrationRow, RegistrationShow, RegistrationSort,
     MAX_PAGE,
+};
+pub use stations::{
+    AssignInput, Board, EndedUse, Moved, StationCard, StationInput, StationSettings, StationState,
+    StationView, UseView,
 };
 pub use stats::{EventStats, HourCount, SessionStats};
 pub use time::{format_local, parse_datetime};

@@ -59,6 +59,15 @@ impl VisitorView {
         self.values.text("last_name").unwrap_or("")
     }
 
+    /// "Alice Martin" (either name alone when the other is missing).
+    pub fn display_name(&self) -> String {
+        [self.first_name(), self.last_name()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// A text field, `None` when unset.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.values.text(name).filter(|s| !s.is_empty())

@@ -698,24 +698,33 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
         ] {
             bind_ids(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
         }
-        // Mediation entries stay, anonymous: who and the note go, with
-        // their stamps (as the fold's `purge` does).
-        let entries: Vec<Uuid> = bind_ids_scalar(
-            sqlx::query_scalar(&format!(
-                "SELECT id FROM mediation WHERE visitor_id IN ({ph})"
-            )),
-            chunk,
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        if !entries.is_empty() {
-            let mut recs = load_records(conn, Entity::Mediation, &entries).await?;
+        // Mediation entries, time on public computers, tickets, pages
+        // printed and coworking passes stay, anonymous: who (and a note)
+        // go, with their stamps (as the fold's `purge` does).
+        for entity in Entity::ALL {
+            let who = entity.identity_fields();
+            if who.is_empty() {
+                continue;
+            }
+            let table = entity.table();
+            let entries: Vec<Uuid> = bind_ids_scalar(
+                sqlx::query_scalar(&format!(
+                    "SELECT id FROM {table} WHERE visitor_id IN ({ph})"
+                )),
+                chunk,
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            if entries.is_empty() {
+                continue;
+            }
+            let mut recs = load_records(conn, entity, &entries).await?;
             for rec in recs.values_mut() {
-                for name in crate::fields::MEDIATION_IDENTITY {
+                for name in who {
                     rec.fields.remove(*name);
                 }
             }
-            // Only who and the note had arrived: nothing is left.
+            // Only who had arrived: nothing is left.
             let empty: Vec<Uuid> = recs
                 .iter()
                 .filter(|(_, r)| r.fields.is_empty())
@@ -723,7 +732,7 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
                 .collect();
             if !empty.is_empty() {
                 let sql = format!(
-                    "DELETE FROM mediation WHERE id IN ({})",
+                    "DELETE FROM {table} WHERE id IN ({})",
                     placeholders(empty.len())
                 );
                 bind_ids(sqlx::query(&sql), &empty)
@@ -735,7 +744,7 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
                 .filter(|(_, r)| !r.fields.is_empty())
                 .map(|(id, r)| (*id, r))
                 .collect();
-            write_records(conn, Entity::Mediation, &kept, rev).await?;
+            write_records(conn, entity, &kept, rev).await?;
         }
         for id in chunk {
             sqlx::query("INSERT OR IGNORE INTO erased (visitor_id, rev) VALUES (?, ?)")

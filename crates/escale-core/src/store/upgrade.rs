@@ -97,7 +97,15 @@ fn record(entity: Entity) -> Table {
 }
 
 /// Record kinds whose table a migration of schema 2 creates.
-pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[Entity::Certificate, Entity::Mediation];
+pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[
+    Entity::Certificate,
+    Entity::Mediation,
+    Entity::Station,
+    Entity::StationUse,
+    Entity::Ticket,
+    Entity::PrintJob,
+    Entity::CoworkPass,
+];
 
 fn tables() -> Vec<Table> {
     use Conv::*;

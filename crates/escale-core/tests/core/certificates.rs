@@ -56,6 +56,7 @@ async fn event_on(app: &Escale, title: &str, day: u32, series: Option<&str>) -> 
         starts_at: format!("2026-11-{day:02} 09:00"),
         ends_at: format!("2026-11-{day:02} 17:00"),
         series: series.map(str::to_string),
+        coworking: None,
     })
     .await
     .unwrap()

@@ -533,6 +533,7 @@ async fn event(app: &escale_core::Escale, title: &str) -> String {
             starts_at: "2026-12-10 14:00".into(),
             ends_at: "2026-12-10 16:00".into(),
             series: None,
+            coworking: None,
         })
         .await
         .unwrap();

@@ -15,6 +15,7 @@ mod people;
 mod registrations;
 mod report;
 mod search;
+mod stations;
 mod store;
 mod sync;
 mod sync_props;

@@ -78,6 +78,7 @@ async fn event(app: &Escale, title: &str, date: &str, series: Option<&str>) -> U
         starts_at: format!("{date} 09:00"),
         ends_at: format!("{date} 17:00"),
         series: series.map(str::to_string),
+        coworking: None,
     })
     .await
     .unwrap()

@@ -9,4 +9,8 @@ starts_at: string, ends_at: string,
 /**
  * JobCamp series name, grouping recurring events.
  */
-series: string | null, };
+series: string | null, 
+/**
+ * Check-ins here are presences in the coworking space (unchanged when absent).
+ */
+coworking?: boolean, };

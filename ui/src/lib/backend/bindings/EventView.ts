@@ -16,4 +16,8 @@ partner: string | null,
 /**
  * The text block the event's certificates print.
  */
-certificate_text: string | null, };
+certificate_text: string | null, 
+/**
+ * Check-ins here are presences in the coworking space.
+ */
+coworking: boolean, };

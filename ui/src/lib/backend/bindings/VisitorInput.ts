@@ -3,4 +3,4 @@
 /**
  * What a person typed for a visitor, by field (only the fields given change on an edit).
  */
-export type VisitorInput = { first_name?: string | null, last_name?: string | null, email?: string | null, phone?: string | null, postcode?: string | null, commune?: string | null, commune_code?: string | null, birth_year?: number | string | null, situation?: string | null, employment_id?: string | null, notes?: string | null, gender?: string | null };
+export type VisitorInput = { first_name?: string | null, last_name?: string | null, email?: string | null, phone?: string | null, postcode?: string | null, commune?: string | null, commune_code?: string | null, birth_year?: number | string | null, situation?: string | null, employment_id?: string | null, notes?: string | null, gender?: string | null, cowork_status?: string | null };

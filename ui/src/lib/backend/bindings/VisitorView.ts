@@ -4,4 +4,4 @@
  * A visitor's record: the id, then every registry field by name
  * (flattened: `{"id": …, "first_name": …, …}`).
  */
-export type VisitorView = { id: string, first_name: string, last_name: string, email: string | null, phone: string | null, postcode: string | null, commune: string | null, commune_code: string | null, birth_year: number | null, situation: string | null, employment_id: string | null, notes: string | null, gender: string | null, badge_code: string | null };
+export type VisitorView = { id: string, first_name: string, last_name: string, email: string | null, phone: string | null, postcode: string | null, commune: string | null, commune_code: string | null, birth_year: number | null, situation: string | null, employment_id: string | null, notes: string | null, gender: string | null, cowork_status: string | null, badge_code: string | null };

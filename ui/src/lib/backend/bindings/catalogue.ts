@@ -78,6 +78,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "No registration matches code \"{code}\". Register the person as a walk-in?",
     "fr": "Aucun inscrit ne correspond au code « {code} ». Inscrire la personne sur place ?"
   },
+  "cowork.pass_not_found": {
+    "en": "No coworking pass {id}.",
+    "fr": "Aucun pass de coworking ne porte l'identifiant {id}."
+  },
   "device.not_found": {
     "en": "Unknown device {id}.",
     "fr": "Appareil inconnu : {id}."
@@ -370,6 +374,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "Wrong pairing code: nothing was exchanged. Check the code shown on the sharing laptop.",
     "fr": "Code de jumelage incorrect : rien n'a été échangé. Vérifiez le code affiché sur l'ordinateur qui partage."
   },
+  "print.quota_exceeded": {
+    "en": "{name} has printed {used} of {quota} page(s) today: {pages} more would go over the quota. Staff can grant more pages.",
+    "fr": "{name} a déjà imprimé {used} page(s) aujourd'hui sur {quota} : {pages} de plus dépasserait le quota. Un·e membre de l'équipe peut accorder des pages."
+  },
   "printer.failed": {
     "en": "Printer {printer} did not take the job: {detail}. Nothing is lost: try again or save the PDF.",
     "fr": "L'imprimante {printer} n'a pas pris le travail : {detail}. Rien n'est perdu : réessayez ou enregistrez le PDF."
@@ -381,6 +389,18 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "printer.unavailable": {
     "en": "The print service (CUPS) cannot be reached: {detail}. Save the PDF and print it later.",
     "fr": "Impossible de joindre le service d'impression (CUPS) : {detail}. Enregistrez le PDF et imprimez-le plus tard."
+  },
+  "queue.already_waiting": {
+    "en": "{name} is already waiting for a station with ticket {ticket}.",
+    "fr": "{name} attend déjà un poste avec le ticket n° {ticket}."
+  },
+  "queue.empty": {
+    "en": "Nobody is waiting for a station.",
+    "fr": "Personne n'attend de poste."
+  },
+  "queue.ticket_not_found": {
+    "en": "No ticket {ticket} in today's waiting list.",
+    "fr": "Aucun ticket {ticket} dans la file d'attente d'aujourd'hui."
   },
   "report.series_not_found": {
     "en": "No event of the series \"{name}\" (in this period): check the series name on the events.",
@@ -409,6 +429,38 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "snapshot.invalid": {
     "en": "Unusable snapshot ({detail}): nothing was created. Ask for a new one.",
     "fr": "Instantané inutilisable ({detail}) : rien n'a été créé. Demandez-en un nouveau."
+  },
+  "station.already_seated": {
+    "en": "{name} is already on station {station}: end that session first.",
+    "fr": "{name} est déjà installé·e au poste {station} : terminez cette session d'abord."
+  },
+  "station.busy": {
+    "en": "Station {station} is already taken by {name}. Station {next} is free.",
+    "fr": "Le poste {station} est déjà occupé par {name}. Le poste {next} est libre."
+  },
+  "station.busy@last": {
+    "en": "Station {station} is already taken by {name}, and no other is free: offer the waiting list.",
+    "fr": "Le poste {station} est déjà occupé par {name}, et aucun autre n'est libre : proposez la file d'attente."
+  },
+  "station.none_free": {
+    "en": "Every station is taken: add the person to the waiting list (ticket).",
+    "fr": "Tous les postes sont occupés : inscrivez la personne dans la file d'attente (ticket)."
+  },
+  "station.not_found": {
+    "en": "No station is called \"{name}\": `escale station list` shows them all.",
+    "fr": "Aucun poste ne s'appelle « {name} » : `escale station list` les montre tous."
+  },
+  "station.out_of_order": {
+    "en": "Station {station} is out of order: pick another or put it back in service.",
+    "fr": "Le poste {station} est hors service : choisissez-en un autre ou remettez-le en service."
+  },
+  "station.use_ended": {
+    "en": "{name}'s session on station {station} has already ended.",
+    "fr": "La session de {name} au poste {station} est déjà terminée."
+  },
+  "station.use_not_found": {
+    "en": "No station session {id}.",
+    "fr": "Aucune session de poste ne porte l'identifiant {id}."
   },
   "store.already_initialised": {
     "en": "This data directory is already initialised.",

@@ -254,6 +254,57 @@ export const VISITOR_FIELDS: readonly FieldSpec[] = [
     ]
   },
   {
+    "name": "cowork_status",
+    "input": "choice",
+    "max": 30,
+    "label": {
+      "fr": "Statut de coworker",
+      "en": "Coworker status"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "profile",
+    "choices": [
+      {
+        "value": "freelancer",
+        "label": {
+          "fr": "Indépendant·e, freelance",
+          "en": "Freelancer"
+        }
+      },
+      {
+        "value": "remote_employee",
+        "label": {
+          "fr": "Salarié·e en télétravail",
+          "en": "Employee working remotely"
+        }
+      },
+      {
+        "value": "founder",
+        "label": {
+          "fr": "Créateur·rice d’entreprise",
+          "en": "Founder"
+        }
+      },
+      {
+        "value": "social_entrepreneur",
+        "label": {
+          "fr": "Entrepreneur·e social·e",
+          "en": "Social entrepreneur"
+        }
+      },
+      {
+        "value": "job_seeker",
+        "label": {
+          "fr": "Demandeur·se d’emploi",
+          "en": "Job seeker"
+        }
+      }
+    ]
+  },
+  {
     "name": "badge_code",
     "input": "text",
     "max": 0,
@@ -843,6 +894,398 @@ export const MEDIATION_FIELDS: readonly FieldSpec[] = [
       "ask": "never"
     },
     "personal": "identity",
+    "choices": []
+  }
+];
+
+/** Every field of a public computer (places, what it offers). */
+export const STATION_FIELDS: readonly FieldSpec[] = [
+  {
+    "name": "name",
+    "input": "text",
+    "max": 40,
+    "label": {
+      "fr": "nom du poste",
+      "en": "station name"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "place",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "emplacement",
+      "en": "place"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "stand",
+        "label": {
+          "fr": "Stand",
+          "en": "Stand"
+        }
+      },
+      {
+        "value": "third_place",
+        "label": {
+          "fr": "Tiers-lieu",
+          "en": "Third place"
+        }
+      }
+    ]
+  },
+  {
+    "name": "offers",
+    "input": "choices",
+    "max": 200,
+    "label": {
+      "fr": "équipements",
+      "en": "equipment"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "printer",
+        "label": {
+          "fr": "Imprimante",
+          "en": "Printer"
+        }
+      },
+      {
+        "value": "webcam",
+        "label": {
+          "fr": "Webcam",
+          "en": "Webcam"
+        }
+      },
+      {
+        "value": "headset",
+        "label": {
+          "fr": "Casque",
+          "en": "Headset"
+        }
+      },
+      {
+        "value": "accessibility",
+        "label": {
+          "fr": "Kit d’accessibilité",
+          "en": "Accessibility kit"
+        }
+      }
+    ]
+  },
+  {
+    "name": "out_of_order",
+    "input": "flag",
+    "max": 0,
+    "label": {
+      "fr": "hors service",
+      "en": "out of order"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "archived",
+    "input": "flag",
+    "max": 0,
+    "label": {
+      "fr": "retiré",
+      "en": "retired"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  }
+];
+
+/** Every field of a session on a public computer (purposes). */
+export const STATION_USE_FIELDS: readonly FieldSpec[] = [
+  {
+    "name": "station_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "poste",
+      "en": "station"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "purpose",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "objet",
+      "en": "purpose"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "job_search",
+        "label": {
+          "fr": "Recherche d’emploi",
+          "en": "Job search"
+        }
+      },
+      {
+        "value": "cv_letter",
+        "label": {
+          "fr": "CV, lettre de motivation",
+          "en": "CV, cover letter"
+        }
+      },
+      {
+        "value": "procedure",
+        "label": {
+          "fr": "Démarche en ligne",
+          "en": "Online procedure"
+        }
+      },
+      {
+        "value": "free",
+        "label": {
+          "fr": "Consultation libre",
+          "en": "Free use"
+        }
+      },
+      {
+        "value": "training",
+        "label": {
+          "fr": "Formation, prise en main",
+          "en": "Training"
+        }
+      }
+    ]
+  },
+  {
+    "name": "started_at",
+    "input": "text",
+    "max": 40,
+    "label": {
+      "fr": "début",
+      "en": "start"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "minutes",
+    "input": "number",
+    "max": 0,
+    "label": {
+      "fr": "durée accordée (min)",
+      "en": "time allowed (min)"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "ended_at",
+    "input": "text",
+    "max": 40,
+    "label": {
+      "fr": "fin",
+      "en": "end"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "event_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "événement",
+      "en": "event"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "ticket_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "ticket",
+      "en": "ticket"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "desk",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "accueil",
+      "en": "desk"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "visitor_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "personne",
+      "en": "person"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  }
+];
+
+/** Every field of a coworking pass (kinds). */
+export const PASS_FIELDS: readonly FieldSpec[] = [
+  {
+    "name": "kind",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "formule",
+      "en": "pass"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "day",
+        "label": {
+          "fr": "Pass journée",
+          "en": "Day pass"
+        }
+      },
+      {
+        "value": "membership",
+        "label": {
+          "fr": "Abonnement",
+          "en": "Membership"
+        }
+      }
+    ]
+  },
+  {
+    "name": "starts_on",
+    "input": "text",
+    "max": 10,
+    "label": {
+      "fr": "du",
+      "en": "from"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "ends_on",
+    "input": "text",
+    "max": 10,
+    "label": {
+      "fr": "au",
+      "en": "to"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "deleted",
+    "input": "flag",
+    "max": 0,
+    "label": {
+      "fr": "supprimé",
+      "en": "deleted"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "visitor_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "personne",
+      "en": "person"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
     "choices": []
   }
 ];

@@ -1,0 +1,454 @@
+//! Public computers, the waiting list, the print quota and the coworking
+//! space (`app::stations`, `queue`, `prints`, `cowork`).
+
+use crate::support::{desk, person, walk_in};
+use escale_core::app::CheckInTarget;
+use escale_core::app::{
+    AssignInput, EventInput, JoinInput, PassInput, StationInput, StationSettings, StationState,
+};
+use escale_core::model::Method;
+use escale_core::{Error, Escale};
+use uuid::Uuid;
+
+async fn stations(app: &Escale, names: &[&str]) {
+    for n in names {
+        app.add_station(&StationInput {
+            name: n.to_string(),
+            place: None,
+            offers: vec!["printer".into()],
+        })
+        .await
+        .unwrap();
+    }
+}
+
+async fn visitor(app: &Escale, event: &str, first: &str) -> String {
+    app.register_walk_in(&walk_in(event, person(first, "Testeur"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id
+        .to_string()
+}
+
+fn assign(visitor: &str, station: Option<&str>, purpose: &str) -> AssignInput {
+    AssignInput {
+        visitor_id: visitor.into(),
+        station: station.map(str::to_string),
+        purpose: Some(purpose.into()),
+        minutes: None,
+        event_id: None,
+    }
+}
+
+#[tokio::test]
+async fn stations_are_given_extended_ended_and_put_out_of_order() {
+    let d = desk().await;
+    let app = &d.app;
+    stations(app, &["Poste 10", "Poste 2", "Poste 1"]).await;
+    let alice = visitor(app, &d.event, "Alice").await;
+    let bob = visitor(app, &d.event, "Bob").await;
+    let carol = visitor(app, &d.event, "Carol").await;
+
+    let a = app
+        .assign_station(&assign(&alice, None, "cv_letter"))
+        .await
+        .unwrap();
+    assert_eq!(
+        a.station_name, "Poste 1",
+        "the first free station, in natural order"
+    );
+    assert_eq!(a.minutes, 45, "a stand's default time");
+    assert!(a.seconds_left > 44 * 60 && !a.warn);
+
+    match app
+        .assign_station(&assign(&bob, Some("poste 1"), "free"))
+        .await
+    {
+        Err(Error::StationBusy {
+            station,
+            name,
+            next,
+        }) => {
+            assert_eq!((station.as_str(), name.as_str()), ("Poste 1", "Alice"));
+            assert_eq!(
+                next.as_deref(),
+                Some("Poste 2"),
+                "the next free station is offered"
+            );
+        }
+        other => panic!("a taken station is refused, got {other:?}"),
+    }
+    app.set_station_out_of_order("Poste 2", true).await.unwrap();
+    assert!(matches!(
+        app.assign_station(&assign(&bob, Some("Poste 2"), "free"))
+            .await,
+        Err(Error::StationOutOfOrder(_))
+    ));
+    let b = app
+        .assign_station(&assign(&bob, None, "job_search"))
+        .await
+        .unwrap();
+    assert_eq!(b.station_name, "Poste 10", "out of order is skipped");
+    assert!(matches!(
+        app.assign_station(&assign(&carol, None, "free")).await,
+        Err(Error::StationNoneFree)
+    ));
+    assert!(matches!(
+        app.assign_station(&assign(&alice, None, "free")).await,
+        Err(Error::StationAlreadySeated { .. })
+    ));
+
+    let board = app.board().await.unwrap();
+    let states: Vec<(&str, StationState, Option<&str>)> = board
+        .stations
+        .iter()
+        .map(|c| {
+            (
+                c.station.name.as_str(),
+                c.state,
+                c.current.as_ref().map(|u| u.first_name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("Poste 1", StationState::Busy, Some("Alice")),
+            ("Poste 2", StationState::OutOfOrder, None),
+            ("Poste 10", StationState::Busy, Some("Bob")),
+        ]
+    );
+    assert_eq!((board.free, board.busy, board.out_of_order), (0, 2, 1));
+
+    let e = app.extend_station_use("Poste 1", Some(15)).await.unwrap();
+    assert_eq!(e.minutes, 60, "extended by a quarter of an hour");
+    let ended = app.end_station_use(&a.id.to_string()).await.unwrap();
+    assert_eq!(
+        ended.themes,
+        ["job_integration", "office"],
+        "the purpose's Coop themes"
+    );
+    assert!(ended.minutes_used >= 1 && ended.session.ended_at.is_some());
+    assert!(matches!(
+        app.end_station_use(&a.id.to_string()).await,
+        Err(Error::StationUseEnded { .. })
+    ));
+    let c = app
+        .assign_station(&assign(&carol, None, "procedure"))
+        .await
+        .unwrap();
+    assert_eq!(c.station_name, "Poste 1", "free again once ended");
+    app.set_station_out_of_order("Poste 2", false)
+        .await
+        .unwrap();
+    let moved = app
+        .move_station_use("Poste 1", Some("Poste 2"))
+        .await
+        .unwrap();
+    assert_eq!(moved.station_name, "Poste 2");
+    assert!(matches!(
+        app.station("Poste 99").await,
+        Err(Error::StationNotFound(_))
+    ));
+    assert!(matches!(
+        app.add_station(&StationInput {
+            name: "POSTE 1".into(),
+            ..Default::default()
+        })
+        .await,
+        Err(Error::Invalid { field: "name", .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_queue_keeps_order_estimates_waits_and_skips_once() {
+    let d = desk().await;
+    let app = &d.app;
+    stations(app, &["Poste 1"]).await;
+    let alice = visitor(app, &d.event, "Alice").await;
+    app.assign_station(&assign(&alice, None, "free"))
+        .await
+        .unwrap();
+    let mut people = vec![];
+    for name in ["Bob", "Carol", "Dan"] {
+        let v = visitor(app, &d.event, name).await;
+        let t = app
+            .join_queue(&JoinInput {
+                visitor_id: v.clone(),
+                purpose: Some("job_search".into()),
+                event_id: None,
+            })
+            .await
+            .unwrap();
+        people.push((v, t));
+    }
+    let labels: Vec<&str> = people.iter().map(|(_, t)| t.label.as_str()).collect();
+    assert_eq!(labels, ["1", "2", "3"]);
+    assert!(matches!(
+        app.join_queue(&JoinInput {
+            visitor_id: people[0].0.clone(),
+            ..Default::default()
+        })
+        .await,
+        Err(Error::QueueAlreadyWaiting { .. })
+    ));
+    let q = app.queue().await.unwrap();
+    let waits: Vec<i64> = q.iter().map(|t| t.wait_seconds.unwrap()).collect();
+    // Alice has about 45 minutes left; then each session lasts 45 minutes.
+    assert!((44 * 60..=45 * 60).contains(&waits[0]), "{waits:?}");
+    assert_eq!(waits[1] - waits[0], 45 * 60);
+    assert_eq!(waits[2] - waits[1], 45 * 60);
+    assert_eq!(q.iter().map(|t| t.position).collect::<Vec<_>>(), [1, 2, 3]);
+
+    let called = app.call_next().await.unwrap();
+    assert_eq!(
+        (called.label.as_str(), called.first_name.as_str()),
+        ("1", "Bob")
+    );
+    // Bob is not there: skipped once he keeps his place, Carol is called.
+    let s = app.skip_ticket("1").await.unwrap();
+    assert!(!s.left);
+    assert_eq!(s.ticket.state, "waiting");
+    assert_eq!(
+        s.next.as_ref().map(|t| t.first_name.as_str()),
+        Some("Carol")
+    );
+    let again = app.call_next().await.unwrap();
+    assert_eq!(again.first_name, "Bob", "he kept his place");
+    // Absent a second time: off the list; Dan is called.
+    let s = app.skip_ticket("1").await.unwrap();
+    assert!(s.left);
+    assert_eq!(s.next.as_ref().map(|t| t.first_name.as_str()), Some("Dan"));
+    let q: Vec<String> = app
+        .queue()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.first_name.clone())
+        .collect();
+    assert_eq!(q, ["Carol", "Dan"]);
+    // Carol gets the station once Alice ends: her ticket is served.
+    app.end_station_use("Poste 1").await.unwrap();
+    app.assign_station(&assign(&people[1].0, None, "job_search"))
+        .await
+        .unwrap();
+    let q: Vec<String> = app
+        .queue()
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.first_name.clone())
+        .collect();
+    assert_eq!(q, ["Dan"]);
+    assert_eq!(app.ticket("2").await.unwrap().state, "served");
+    app.leave_queue("3").await.unwrap();
+    assert!(matches!(app.call_next().await, Err(Error::QueueEmpty)));
+    assert!(matches!(
+        app.ticket("42").await,
+        Err(Error::TicketNotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_print_quota_counts_pages_and_staff_grant_more() {
+    let d = desk().await;
+    let app = &d.app;
+    let v = visitor(app, &d.event, "Alice").await;
+    let q = app.print_quota(&v).await.unwrap();
+    assert_eq!((q.printed, q.quota, q.left), (0, 15, 15));
+    app.record_print(&v, 10).await.unwrap();
+    match app.record_print(&v, 6).await {
+        Err(Error::PrintQuotaExceeded {
+            used, quota, pages, ..
+        }) => {
+            assert_eq!((used, quota, pages), (10, 15, 6))
+        }
+        other => panic!("over the quota is refused, got {other:?}"),
+    }
+    app.grant_pages(&v, 5).await.unwrap();
+    let q = app.record_print(&v, 6).await.unwrap();
+    assert_eq!((q.printed, q.quota, q.granted, q.left), (16, 20, 5, 4));
+    assert!(matches!(
+        app.record_print(&v, 0).await,
+        Err(Error::Invalid { field: "pages", .. })
+    ));
+    let mut s = app.station_settings().await.unwrap();
+    s.print_quota = 30;
+    app.set_station_settings(&s).await.unwrap();
+    assert_eq!(app.print_quota(&v).await.unwrap().quota, 35);
+}
+
+#[tokio::test]
+async fn coworkers_have_passes_and_the_space_counts_who_is_in() {
+    let d = desk().await;
+    let app = &d.app;
+    let space = app
+        .create_event(&EventInput {
+            kind: None,
+            title: "Coworking du tiers-lieu".into(),
+            place: "Tiers-lieu".into(),
+            timezone: None,
+            starts_at: "2026-01-01 08:00".into(),
+            ends_at: "2027-12-31 20:00".into(),
+            series: None,
+            coworking: Some(true),
+        })
+        .await
+        .unwrap();
+    assert!(space.coworking);
+    let space = space.id.to_string();
+    let mut ids = vec![];
+    for name in ["Awa", "Bruno", "Chloé"] {
+        ids.push(visitor(app, &space, name).await);
+    }
+    app.check_out(
+        &space,
+        CheckInTarget::Visitor(ids[1].clone()),
+        None,
+        Method::Search,
+    )
+    .await
+    .unwrap();
+    app.set_station_settings(&StationSettings {
+        minutes_stand: 45,
+        minutes_third_place: 120,
+        print_quota: 15,
+        cowork_capacity: Some(20),
+    })
+    .await
+    .unwrap();
+    let o = app.cowork_occupancy().await.unwrap();
+    assert_eq!((o.present, o.capacity), (2, Some(20)), "Bruno left");
+    // The desk's event is not the coworking space.
+    let other = visitor(app, &d.event, "Dora").await;
+    assert!(!other.is_empty());
+    assert_eq!(app.cowork_occupancy().await.unwrap().present, 2);
+
+    let p = app
+        .add_pass(&PassInput {
+            visitor_id: ids[0].clone(),
+            kind: Some("day".into()),
+            status: Some("freelancer".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(p.valid_today && p.starts_on == p.ends_on);
+    assert!(matches!(
+        app.add_pass(&PassInput {
+            visitor_id: ids[1].clone(),
+            kind: Some("membership".into()),
+            ..Default::default()
+        })
+        .await,
+        Err(Error::Required { field: "ends_on" })
+    ));
+    let m = app
+        .add_pass(&PassInput {
+            visitor_id: ids[1].clone(),
+            kind: Some("membership".into()),
+            starts_on: Some("2026-01-01".into()),
+            ends_on: Some("2026-01-31".into()),
+            status: Some("founder".into()),
+        })
+        .await
+        .unwrap();
+    assert!(!m.valid_today);
+    let c = app.coworker(&ids[0]).await.unwrap();
+    assert_eq!(c.status.as_deref(), Some("freelancer"));
+    assert_eq!(c.today.map(|p| p.id), Some(p.id));
+    app.delete_pass(&p.id.to_string()).await.unwrap();
+    assert!(app.coworker(&ids[0]).await.unwrap().passes.is_empty());
+    assert!(matches!(
+        app.delete_pass(&Uuid::now_v7().to_string()).await,
+        Err(Error::PassNotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_erased_person_leaves_their_time_on_a_station_as_an_anonymous_fact() {
+    let d = desk().await;
+    let app = &d.app;
+    stations(app, &["Poste 1"]).await;
+    let v = visitor(app, &d.event, "Alice").await;
+    let u = app
+        .assign_station(&assign(&v, None, "procedure"))
+        .await
+        .unwrap();
+    app.record_print(&v, 3).await.unwrap();
+    app.end_station_use("Poste 1").await.unwrap();
+    app.erase(&v).await.unwrap();
+    let uses = app.station_uses(None, 10).await.unwrap();
+    assert_eq!(uses.len(), 1, "the session stays in the figures");
+    assert_eq!(uses[0].id, u.id);
+    assert_eq!(uses[0].visitor_id, None, "nobody is named any more");
+    assert_eq!(uses[0].first_name, "");
+    assert_eq!(uses[0].purpose, "procedure");
+    let pages: i64 =
+        sqlx::query_scalar("SELECT sum(pages) FROM print_job WHERE visitor_id IS NULL")
+            .fetch_one(app.store().pool())
+            .await
+            .unwrap();
+    assert_eq!(pages, 3, "pages printed stay, anonymous");
+}
+
+#[tokio::test]
+async fn two_laptops_giving_the_same_station_offline_agree_after_sync_and_nothing_is_lost() {
+    let (nodes, event) = crate::sync_net::org(2).await;
+    stations(&nodes[0].app, &["Poste 1", "Poste 2"]).await;
+    crate::sync_net::full_sync(&nodes, 50).await;
+    let a = visitor(&nodes[0].app, &event, "Awa").await;
+    let b = visitor(&nodes[1].app, &event, "Bilal").await;
+    // Both desks see Poste 1 free and give it, apart.
+    let first = nodes[0]
+        .app
+        .assign_station(&assign(&a, Some("Poste 1"), "free"))
+        .await
+        .unwrap();
+    let second = nodes[1]
+        .app
+        .assign_station(&assign(&b, Some("Poste 1"), "free"))
+        .await
+        .unwrap();
+    crate::sync_net::full_sync(&nodes, 50).await;
+    for n in &nodes {
+        let board = n.app.board().await.unwrap();
+        let p1 = &board.stations[0];
+        assert_eq!(
+            p1.current.as_ref().map(|u| u.id),
+            Some(first.id),
+            "the first assignment wins everywhere"
+        );
+        assert_eq!(
+            board.displaced.iter().map(|u| u.id).collect::<Vec<_>>(),
+            [second.id]
+        );
+    }
+    // Only the desk that made the displaced session moves it.
+    assert!(nodes[0].app.settle_stations().await.unwrap().is_empty());
+    let moved = nodes[1].app.settle_stations().await.unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        (moved[0].from.as_str(), moved[0].to.as_deref()),
+        ("Poste 1", Some("Poste 2"))
+    );
+    crate::sync_net::full_sync(&nodes, 50).await;
+    for n in &nodes {
+        let board = n.app.board().await.unwrap();
+        let who: Vec<(String, Option<Uuid>)> = board
+            .stations
+            .iter()
+            .map(|c| (c.station.name.clone(), c.current.as_ref().map(|u| u.id)))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("Poste 1".to_string(), Some(first.id)),
+                ("Poste 2".to_string(), Some(second.id))
+            ]
+        );
+        assert!(board.displaced.is_empty());
+    }
+    assert_eq!(nodes[0].hash().await, nodes[1].hash().await);
+}
