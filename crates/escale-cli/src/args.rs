@@ -102,6 +102,15 @@ pub enum Command {
     Mediation(MediationCommand),
     /// A partner report (by event, series or period) as PDF, CSV or XLSX; or la Coop's activity file.
     Report(ReportArgs),
+    /// Public computers: the board, giving a station, extending, ending, the waiting list.
+    #[command(subcommand)]
+    Station(StationCommand),
+    /// Pages printed for a person today against the daily quota; grant more.
+    #[command(subcommand)]
+    Print(PrintCommand),
+    /// The coworking space: passes, a coworker's status, who is in.
+    #[command(subcommand)]
+    Cowork(CoworkCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -898,6 +907,203 @@ mod tests {
             "a ratio above 1 is a usage error"
         );
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// The board: every station, who is on it (first name), time left; the waiting list.
+    List,
+    /// Add a station.
+    Add(StationAddArgs),
+    /// Give a person a station (the first free one unless --station).
+    Assign(StationAssignArgs),
+    /// Give a running session more time.
+    Extend(StationExtendArgs),
+    /// End a session (by station name or session id).
+    End(StationRefArg),
+    /// Move a session to another station (the first free one unless --to).
+    Move(StationMoveArgs),
+    /// Put a station out of order.
+    Out(StationRefArg),
+    /// Put a station back in service.
+    Back(StationRefArg),
+    /// Retire a station (its sessions stay in the figures).
+    Retire(StationRefArg),
+    /// The waiting list: show, add a person, call the next, skip, remove.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Sessions of a day (or the latest), newest first.
+    History(StationHistoryArgs),
+    /// Show or change the time given per place, the print quota and the coworking seats.
+    Settings(StationSettingsArgs),
+    /// The purposes, places and equipment, with their codes.
+    Codes,
+}
+
+#[derive(Debug, Args)]
+pub struct StationAddArgs {
+    /// Short and unique, e.g. "Poste 1".
+    pub name: String,
+    /// stand (default) or third_place.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// What it offers, comma-separated: printer, webcam, headset, accessibility.
+    #[arg(long, value_delimiter = ',')]
+    pub offers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StationAssignArgs {
+    /// The person (visitor id).
+    #[arg(long, value_name = "ID")]
+    pub visitor: String,
+    /// A station's name or id (default: the first free one).
+    #[arg(long)]
+    pub station: Option<String>,
+    /// job_search, cv_letter, procedure, free (default) or training.
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Minutes allowed (default: the place's setting).
+    #[arg(long)]
+    pub minutes: Option<i64>,
+    /// The event the person was checked in at.
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StationRefArg {
+    /// A station's name, or a session id.
+    pub station: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StationExtendArgs {
+    /// A station's name, or a session id.
+    pub station: String,
+    /// Minutes added (default 15).
+    #[arg(long)]
+    pub minutes: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct StationMoveArgs {
+    /// A station's name, or a session id.
+    pub station: String,
+    /// The station to move to (default: the first free one).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StationHistoryArgs {
+    /// A local date, 2026-12-07 (default: every day).
+    #[arg(long)]
+    pub day: Option<String>,
+    /// Most sessions shown (default 100).
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct StationSettingsArgs {
+    /// Minutes a session is given on a stand.
+    #[arg(long)]
+    pub stand_minutes: Option<i64>,
+    /// Minutes a session is given at the third place.
+    #[arg(long)]
+    pub third_place_minutes: Option<i64>,
+    /// Free pages a day per person.
+    #[arg(long)]
+    pub print_quota: Option<i64>,
+    /// The coworking space's seats.
+    #[arg(long)]
+    pub cowork_capacity: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Today's waiting list with estimated waits.
+    List,
+    /// Give a person a ticket.
+    Join(QueueJoinArgs),
+    /// Call the next person.
+    Call,
+    /// The person called is absent: skipped once they keep their place, twice they leave.
+    Skip(TicketArg),
+    /// Take a person off the list.
+    Leave(TicketArg),
+}
+
+#[derive(Debug, Args)]
+pub struct QueueJoinArgs {
+    #[arg(long, value_name = "ID")]
+    pub visitor: String,
+    /// What for (default free).
+    #[arg(long)]
+    pub purpose: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub event: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TicketArg {
+    /// The ticket as called out (12, 12b) or its id.
+    pub ticket: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintCommand {
+    /// A person's pages today against the quota.
+    Quota(VisitorArg),
+    /// Count pages printed for a person (refused past the quota).
+    Count(PrintPagesArgs),
+    /// Grant a person more pages for today.
+    Grant(PrintPagesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VisitorArg {
+    /// Visitor id.
+    pub visitor: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintPagesArgs {
+    /// Visitor id.
+    pub visitor: String,
+    /// Number of pages.
+    pub pages: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoworkCommand {
+    /// Who is in the coworking space now, against its seats.
+    Occupancy,
+    /// Give a coworker a pass (a day, or a membership with its dates).
+    Pass(CoworkPassArgs),
+    /// A coworker's status and passes.
+    Show(VisitorArg),
+    /// Delete a pass given by mistake.
+    DeletePass(IdArg),
+}
+
+#[derive(Debug, Args)]
+pub struct CoworkPassArgs {
+    /// Visitor id.
+    pub visitor: String,
+    /// day (default) or membership.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// First day (default today).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (a membership needs it).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// freelancer, remote_employee, founder, social_entrepreneur or job_seeker.
+    #[arg(long)]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -323,3 +323,188 @@ fn mediation_entries_make_a_partner_report_as_pdf_csv_and_coop_file() {
     let en = json(run("en", &["report", "--from", &from, "--to", &to]));
     assert!(en["data"]["headline"]["help_entries"].as_u64().unwrap() >= 2);
 }
+
+/// Public computers from the command line: the board, a taken station
+/// refused naming the next free one (French and English), the waiting list
+/// with its skip rule, the print quota and a coworking pass.
+#[test]
+fn stations_the_queue_the_print_quota_and_coworking_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |lang: &str, args: &[&str]| {
+        escale(&[&["--json", "--lang", lang, "--data-dir", data], args].concat())
+    };
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let refused = |out: std::process::Output| -> serde_json::Value {
+        assert!(!out.status.success(), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["error"].clone()
+    };
+    json(run(
+        "fr",
+        &["init", "--org", "Passerelle", "--device", "Accueil"],
+    ));
+    let ev = json(run(
+        "fr",
+        &[
+            "event",
+            "create",
+            "--title",
+            "Atelier CV",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    ))["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let person = |first: &str| {
+        json(run(
+            "fr",
+            &[
+                "visitor",
+                "add",
+                "--event",
+                &ev,
+                "--first",
+                first,
+                "--last",
+                "Essai",
+                "--checkin",
+            ],
+        ))["data"]["visitor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (ana, ben, cleo) = (person("Ana"), person("Ben"), person("Cléo"));
+    json(run(
+        "fr",
+        &["station", "add", "Poste 1", "--offers", "printer,webcam"],
+    ));
+    json(run("fr", &["station", "add", "Poste 2"]));
+    let bad = refused(run(
+        "fr",
+        &["station", "add", "Poste 3", "--offers", "imprimante"],
+    ));
+    assert_eq!(bad["code"], "input.invalid", "{bad}");
+
+    let a = json(run(
+        "fr",
+        &[
+            "station",
+            "assign",
+            "--visitor",
+            &ana,
+            "--purpose",
+            "procedure",
+            "--minutes",
+            "30",
+        ],
+    ));
+    assert_eq!(a["data"]["station_name"], "Poste 1");
+    for (lang, expected) in [
+        ("fr", "Le poste Poste 2 est libre"),
+        ("en", "Station Poste 2 is free"),
+    ] {
+        let busy = refused(run(
+            lang,
+            &[
+                "station",
+                "assign",
+                "--visitor",
+                &ben,
+                "--station",
+                "poste 1",
+            ],
+        ));
+        assert_eq!(busy["code"], "station.busy", "{busy}");
+        assert!(
+            busy["message"].as_str().unwrap().contains(expected),
+            "{busy}"
+        );
+    }
+    json(run("fr", &["station", "assign", "--visitor", &ben]));
+    let none = refused(run("fr", &["station", "assign", "--visitor", &cleo]));
+    assert_eq!(none["code"], "station.none_free");
+    let t = json(run("fr", &["station", "queue", "join", "--visitor", &cleo]));
+    assert_eq!(t["data"]["label"], "1");
+    assert!(t["data"]["wait_seconds"].as_i64().unwrap() > 25 * 60, "{t}");
+    let board = json(run("fr", &["station", "list"]));
+    assert_eq!(board["data"]["busy"], 2);
+    assert_eq!(board["data"]["queue"][0]["first_name"], "Cléo");
+    json(run("fr", &["station", "queue", "call"]));
+    let s = json(run("fr", &["station", "queue", "skip", "1"]));
+    assert_eq!(s["data"]["left"], false, "skipped once: keeps the place");
+    json(run("fr", &["station", "queue", "call"]));
+    let s = json(run("fr", &["station", "queue", "skip", "1"]));
+    assert_eq!(s["data"]["left"], true, "twice: off the list");
+    let empty = refused(run("en", &["station", "queue", "call"]));
+    assert_eq!(empty["code"], "queue.empty");
+    let ended = json(run("fr", &["station", "end", "Poste 1"]));
+    assert_eq!(ended["data"]["themes"], serde_json::json!(["procedures"]));
+
+    json(run("fr", &["print", "count", &ana, "12"]));
+    let over = refused(run("fr", &["print", "count", &ana, "4"]));
+    assert_eq!(over["code"], "print.quota_exceeded");
+    assert!(
+        over["message"]
+            .as_str()
+            .unwrap()
+            .contains("12 page(s) aujourd'hui sur 15"),
+        "{over}"
+    );
+    json(run("fr", &["print", "grant", &ana, "5"]));
+    let q = json(run("fr", &["print", "count", &ana, "4"]));
+    assert_eq!(
+        (q["data"]["printed"].as_i64(), q["data"]["left"].as_i64()),
+        (Some(16), Some(4))
+    );
+
+    let p = json(run(
+        "fr",
+        &[
+            "cowork",
+            "pass",
+            &ben,
+            "--kind",
+            "membership",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-31",
+            "--status",
+            "freelancer",
+        ],
+    ));
+    assert_eq!(p["data"]["kind"], "membership");
+    let shown = json(run("fr", &["cowork", "show", &ben]));
+    assert_eq!(shown["data"]["status"], "freelancer");
+    let bad = refused(run("fr", &["cowork", "pass", &ben, "--kind", "membership"]));
+    assert_eq!(bad["code"], "input.required");
+    let s = json(run(
+        "fr",
+        &[
+            "station",
+            "settings",
+            "--stand-minutes",
+            "60",
+            "--cowork-capacity",
+            "12",
+        ],
+    ));
+    assert_eq!(
+        (
+            s["data"]["minutes_stand"].as_i64(),
+            s["data"]["cowork_capacity"].as_i64()
+        ),
+        (Some(60), Some(12))
+    );
+    let bad = refused(run(
+        "fr",
+        &["station", "settings", "--stand-minutes", "100000"],
+    ));
+    assert_eq!(bad["code"], "input.invalid");
+}

@@ -496,3 +496,229 @@ fn three_laptops_running_peer_live_agree_by_themselves() {
     assert_eq!(ok(a, &["ops", "verify"])["equal"], true);
     assert_eq!(ok(c, &["ops", "verify"])["equal"], true);
 }
+
+/// A laptop's station board without what moves with the clock (time left,
+/// the five-minute warning, estimated waits).
+fn board(dir: &Path) -> Value {
+    let mut b = ok(dir, &["station", "list"]);
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for k in ["now", "seconds_left", "warn", "wait_seconds"] {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut b);
+    b
+}
+
+/// The boards of `dirs`, once they are all equal (at most `bound`), and
+/// how long that took.
+fn same_board(dirs: &[&Path], bound: Duration) -> (Value, Duration) {
+    let start = std::time::Instant::now();
+    loop {
+        let all: Vec<Value> = dirs.iter().map(|d| board(d)).collect();
+        if all.iter().all(|s| *s == all[0]) {
+            return (all[0].clone(), start.elapsed());
+        }
+        assert!(
+            start.elapsed() < bound,
+            "the station boards do not agree within {bound:?}: {all:#?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn holders(board: &Value) -> Vec<(String, String)> {
+    board["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["station"]["name"].as_str().unwrap().to_string(),
+                c["current"]["first_name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Three laptops of a stand running `peer live` run the public computers
+/// together: each change made on one (a station given, ended, a ticket)
+/// shows on every board within seconds; a station given on a laptop cut off
+/// from the stand while another gave it too goes to the first assignment
+/// everywhere once it is back, and the cut-off laptop's daemon moves its
+/// own session to the next free station by itself — nothing is lost.
+#[test]
+fn three_laptops_running_peer_live_show_the_same_station_board() {
+    if !escale_testkit::net::loopback_multicast("peer live by mDNS") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = ["stand-a", "stand-b", "stand-c"]
+        .iter()
+        .map(|d| tmp.path().join(d))
+        .collect();
+    let (a, b, c) = (&dirs[0], &dirs[1], &dirs[2]);
+    ok(
+        a,
+        &[
+            "init",
+            "--org",
+            "Association Passerelle",
+            "--device",
+            "Stand A",
+        ],
+    );
+    let ev = ok(
+        a,
+        &[
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for n in ["Poste 1", "Poste 2", "Poste 3"] {
+        ok(a, &["station", "add", n, "--offers", "printer"]);
+    }
+    for (dir, name) in [(b, "Stand B"), (c, "Stand C")] {
+        let s = Sharer::start(a, &["--once"]);
+        ok(
+            dir,
+            &[
+                "peer",
+                "join",
+                &s.code,
+                "--address",
+                &s.address(),
+                "--name",
+                name,
+            ],
+        );
+        assert_eq!(s.finish().0, 0);
+    }
+    let la = Live::start(a);
+    let lb = Live::start(b);
+    let lc = Live::start(c);
+    la.until_present(&["Stand B", "Stand C"], Duration::from_secs(30));
+    lb.until_present(&["Stand A", "Stand C"], Duration::from_secs(30));
+    lc.until_present(&["Stand A", "Stand B"], Duration::from_secs(30));
+    let all = [a.as_path(), b.as_path(), c.as_path()];
+    let bound = Duration::from_secs(15);
+    let mut took = vec![];
+
+    let ines = add(a, &ev, "Inès", "Benali", true);
+    let jules = add(c, &ev, "Jules", "Martin", true);
+    ok(
+        a,
+        &[
+            "station",
+            "assign",
+            "--visitor",
+            &ines,
+            "--purpose",
+            "cv_letter",
+        ],
+    );
+    let (bd, t) = same_board(&all, bound);
+    took.push(t);
+    assert_eq!(holders(&bd)[0], ("Poste 1".into(), "Inès".into()));
+    ok(
+        c,
+        &[
+            "station",
+            "assign",
+            "--visitor",
+            &jules,
+            "--station",
+            "Poste 3",
+        ],
+    );
+    let (bd, t) = same_board(&all, bound);
+    took.push(t);
+    assert_eq!(holders(&bd)[2], ("Poste 3".into(), "Jules".into()));
+    ok(b, &["station", "end", "Poste 1"]);
+    let (bd, t) = same_board(&all, bound);
+    took.push(t);
+    assert_eq!(holders(&bd)[0], ("Poste 1".into(), String::new()));
+
+    // C is cut off from the stand; A and C both give Poste 2.
+    let (code, _) = lc.terminate();
+    assert_eq!(code, 0);
+    la.until_present(&["Stand B"], Duration::from_secs(40));
+    let louise = add(a, &ev, "Louise", "Petit", true);
+    let malik = add(c, &ev, "Malik", "Roux", true);
+    ok(
+        a,
+        &[
+            "station",
+            "assign",
+            "--visitor",
+            &louise,
+            "--station",
+            "Poste 2",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(50));
+    ok(
+        c,
+        &[
+            "station",
+            "assign",
+            "--visitor",
+            &malik,
+            "--station",
+            "Poste 2",
+        ],
+    );
+    // C is back: A's assignment came first, so Louise keeps Poste 2 on
+    // every laptop and C's daemon moves Malik to the free Poste 1.
+    let lc = Live::start(c);
+    let (bd, t) = same_board(&all, Duration::from_secs(40));
+    let mut h = holders(&bd);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h[0].1.is_empty() || !bd["displaced"].as_array().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Malik was not moved: {bd:#}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        let (b2, _) = same_board(&all, Duration::from_secs(20));
+        h = holders(&b2);
+        if b2["displaced"].as_array().unwrap().is_empty() && !h[0].1.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(
+        h,
+        [
+            ("Poste 1".to_string(), "Malik".to_string()),
+            ("Poste 2".to_string(), "Louise".to_string()),
+            ("Poste 3".to_string(), "Jules".to_string()),
+        ]
+    );
+    let _ = t;
+    for d in all {
+        assert_eq!(ok(d, &["ops", "verify"])["equal"], true);
+        let history = ok(d, &["station", "history"]);
+        assert_eq!(history.as_array().unwrap().len(), 4, "every session kept");
+    }
+    eprintln!("station boards agreed after each change within {took:?}");
+    for l in [la, lb, lc] {
+        assert_eq!(l.terminate().0, 0);
+    }
+}

@@ -24,6 +24,7 @@ pub mod visitors;
 pub const EVENTS: &[&str] = &[
     crate::sync::STATUS_EVENT,
     crate::sync::DATA_CHANGED_EVENT,
+    crate::sync::STATIONS_MOVED_EVENT,
     imports::PROGRESS_EVENT,
     crate::jobs::PROGRESS_EVENT,
     peer::PEER_EVENT,

@@ -47,6 +47,9 @@ pub const STATUS_EVENT: &str = "sync-status";
 /// counter move, a sync stored other laptops' operations, a stand peer
 /// brought some. The UI reloads what it shows.
 pub const DATA_CHANGED_EVENT: &str = "data-changed";
+/// Sessions on public computers this laptop moved because another laptop
+/// had given their station first (a list of `Moved`).
+pub const STATIONS_MOVED_EVENT: &str = "stations-moved";
 /// Ops per pulled page: each page is one write transaction, so this bounds
 /// how long a check-in can wait behind a sync (smaller than the CLI's 2,000:
 /// the desk is in use while the task pulls).

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use super::{publish, DATA_CHANGED_EVENT};
+use super::{publish, DATA_CHANGED_EVENT, STATIONS_MOVED_EVENT};
 use crate::state::AppState;
 
 /// How often the counter is read.
@@ -60,6 +60,9 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>, every: Duration) {
 /// have the task push what the hub lacks.
 async fn changed<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
+    // Another laptop may have given a station first that this one gave
+    // too: this laptop moves its own displaced sessions and says so.
+    settle_stations(app).await;
     // A stand peer, a bundle or a merge may have changed the duplicates.
     state
         .sync
@@ -78,6 +81,25 @@ async fn changed<R: Runtime>(app: &AppHandle<R>) {
     // The stand's other laptops get it within a second or two (what came
     // from one of them goes on to the others the same way).
     super::stand::nudge(app).await;
+}
+
+/// Moves the sessions this laptop gave that lost their station to an
+/// earlier assignment from another laptop ([`escale_core::Escale::settle_stations`])
+/// and tells the UI who moved where ([`STATIONS_MOVED_EVENT`]).
+async fn settle_stations<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if !matches!(state.escale.store().identity().await, Ok(Some(_))) {
+        return;
+    }
+    match state.escale.settle_stations().await {
+        Ok(moved) if moved.is_empty() => {}
+        Ok(moved) => {
+            if let Err(e) = app.emit(STATIONS_MOVED_EVENT, &moved) {
+                tracing::warn!("cannot emit {STATIONS_MOVED_EVENT}: {e}");
+            }
+        }
+        Err(e) => tracing::warn!("cannot settle the stations: {e}"),
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod ops;
 mod peer;
 mod report;
 mod session;
+mod station;
 mod stats;
 mod sync;
 mod visitor;
@@ -89,6 +90,9 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Org(c) => certificate::org(app, c, ui).await,
         Command::Mediation(c) => mediation::run(app, c, ui).await,
         Command::Report(a) => report::run(app, &a, ui).await,
+        Command::Station(c) => station::run(app, c, ui).await,
+        Command::Print(c) => station::print(app, c, ui).await,
+        Command::Cowork(c) => station::cowork(app, c, ui).await,
         Command::Peer(crate::args::PeerCommand::Join(_)) => {
             unreachable!("peer join is handled before the store is opened")
         }

@@ -217,6 +217,10 @@ pub async fn live(app: &Escale, a: &PeerLiveArgs, ui: Ui) -> Result<Reply, Failu
                 }
                 let view = views.borrow_and_update().clone();
                 print_stand_change(&shown, &view, ui);
+                let received = |v: &StandView| v.peers.iter().map(|p| p.received).sum::<u64>();
+                if received(&view) > received(&shown) {
+                    settle_stations(app, ui).await;
+                }
                 shown = view;
             }
         }
@@ -234,6 +238,45 @@ pub async fn live(app: &Escale, a: &PeerLiveArgs, ui: Ui) -> Result<Reply, Failu
         &json!({"event": "stopped", "present": shown.present(), "peers": shown.peers}),
         text,
     )
+}
+
+/// Another laptop may have given a station first that this one gave too:
+/// this laptop moves its own displaced sessions and says so.
+async fn settle_stations(app: &Escale, ui: Ui) {
+    match app.settle_stations().await {
+        Ok(moved) => {
+            for m in moved {
+                line(
+                    ui,
+                    json!({"ok": true, "data": {"event": "station_moved", "moved": m}}),
+                    || match &m.to {
+                        Some(to) => format!(
+                            "{} {} : {} → {} ({})",
+                            ui.t(
+                                "Poste déjà attribué par un autre ordinateur",
+                                "Station given first by another laptop"
+                            ),
+                            m.first_name,
+                            m.from,
+                            to,
+                            ui.t("déplacé·e", "moved")
+                        ),
+                        None => format!(
+                            "{} {} : {} ({})",
+                            ui.t(
+                                "Poste déjà attribué par un autre ordinateur",
+                                "Station given first by another laptop"
+                            ),
+                            m.first_name,
+                            m.from,
+                            ui.t("aucun autre poste libre", "no other station free")
+                        ),
+                    },
+                );
+            }
+        }
+        Err(e) => eprintln!("{}", e.message(ui.lang)),
+    }
 }
 
 /// Ctrl-C, SIGTERM (a daemon stopped by its supervisor), or `secs`.

@@ -161,13 +161,12 @@ impl Escale {
         ));
         bodies.push(person_op(Entity::CoworkPass, id, person.id));
         self.commit(bodies).await?;
-        Ok(self
-            .coworker(&person.id.to_string())
+        self.coworker(&person.id.to_string())
             .await?
             .passes
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::PassNotFound(id.to_string()))?)
+            .ok_or_else(|| Error::PassNotFound(id.to_string()))
     }
 
     /// A coworker's status and passes.

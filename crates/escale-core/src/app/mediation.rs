@@ -389,7 +389,7 @@ pub(crate) fn entry_ops(
 }
 
 /// A local date typed as `2026-12-01` (or `01/12/2026`).
-pub(crate) fn parse_day(field: &'static str, s: &str) -> Result<chrono::NaiveDate> {
+pub fn parse_day(field: &'static str, s: &str) -> Result<chrono::NaiveDate> {
     let s = s.trim();
     ["%Y-%m-%d", "%d/%m/%Y"]
         .iter()

@@ -105,8 +105,10 @@ impl Escale {
             .iter()
             .filter(|c| c.state == StationState::Free)
             .count();
+        // A station out of order serves nobody after its current session.
         let left: Vec<i64> = cards
             .iter()
+            .filter(|c| !c.station.out_of_order)
             .filter_map(|c| c.current.as_ref())
             .map(|u| u.seconds_left)
             .collect();
