@@ -7,4 +7,5 @@ export type EventName =
   | "import-progress"
   | "job-progress"
   | "peer-event"
+  | "stations-moved"
   | "sync-status";
