@@ -28,7 +28,8 @@ use super::read;
 use crate::app::time::parse_tz;
 use crate::error::{Error, Result};
 use crate::fields::{
-    codes, Choice, Label, AUTONOMY, EQUIPMENT, GENDERS, PLACE_KINDS, REFERRALS, SITUATIONS, THEMES,
+    codes, Choice, Label, AUTONOMY, COWORK_STATUSES, EQUIPMENT, GENDERS, PLACE_KINDS, PURPOSES,
+    REFERRALS, SITUATIONS, THEMES,
 };
 use crate::Escale;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -146,6 +147,25 @@ pub struct Headline {
     pub help_minutes: u64,
     /// People who attended a session that has themes (per session).
     pub workshop_participants: u64,
+    /// Sessions on the public computers, the people on them (distinct),
+    /// and their time (minutes, ended or allowed).
+    pub station_sessions: u64,
+    pub station_people: u64,
+    pub station_minutes: u64,
+    /// Tickets of the waiting lists; of which people who left before a
+    /// station was free; the median and 90th percentile of the wait of
+    /// those called (minutes, rounded up).
+    pub queue_tickets: u64,
+    pub queue_left: u64,
+    pub wait_median_minutes: u64,
+    pub wait_p90_minutes: u64,
+    /// Pages printed for people (certificates apart).
+    pub pages_printed: u64,
+    /// Presences in the coworking space (a person on a day), coworkers
+    /// (distinct), and the most on one day.
+    pub cowork_presences: u64,
+    pub coworkers: u64,
+    pub cowork_peak: u64,
 }
 
 /// How a table is best drawn.
@@ -878,6 +898,9 @@ impl Escale {
             &place,
         ));
 
+        self.station_figures(scope, &ids, &mut h, &mut tables, &mut as_of_ms)
+            .await?;
+
         Ok(Report {
             scope: scope.clone(),
             headline: h,
@@ -887,6 +910,222 @@ impl Escale {
             tables,
             as_of_ms,
         })
+    }
+}
+
+/// Bands of the wait for a public computer, in minutes.
+const WAIT_BANDS: &[(&str, i64, i64)] = &[
+    ("<=5", 0, 5),
+    ("6-15", 6, 15),
+    ("16-30", 16, 30),
+    ("31-60", 31, 60),
+    (">60", 61, i64::MAX),
+];
+
+/// The `q` quantile (0–1) of sorted values, nearest rank.
+fn quantile(sorted: &[i64], q: f64) -> i64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+impl Escale {
+    /// The public computers', the waiting lists' and the coworking space's
+    /// figures and tables (only when there is something to count).
+    async fn station_figures(
+        &self,
+        scope: &Scope,
+        ids: &[Uuid],
+        h: &mut Headline,
+        tables: &mut Vec<Table>,
+        as_of_ms: &mut i64,
+    ) -> Result<()> {
+        use chrono::Timelike;
+        let pool = self.store().pool();
+        let (uses, tickets, pages, cowork, statuses) = tokio::try_join!(
+            read::station_uses(pool, scope, ids),
+            read::tickets(pool, scope, ids),
+            read::pages(pool, scope),
+            read::cowork_days(pool, scope),
+            read::cowork_statuses(pool),
+        )?;
+        let one = |fr: &str, en: &str| vec![t(fr, en)];
+        let tz = chrono_tz::Europe::Paris;
+        h.pages_printed = pages;
+
+        if !uses.is_empty() {
+            let mut people = HashSet::new();
+            let mut per_purpose: BTreeMap<String, [u64; 2]> = BTreeMap::new();
+            let mut per_hour: BTreeMap<u32, u64> = BTreeMap::new();
+            for u in &uses {
+                *as_of_ms = (*as_of_ms).max(u.started.timestamp_millis());
+                let minutes = (u.ended - u.started).num_minutes().max(1) as u64;
+                h.station_sessions += 1;
+                h.station_minutes += minutes;
+                if let Some(p) = u.person {
+                    people.insert(p);
+                }
+                let e = per_purpose.entry(u.purpose.clone()).or_default();
+                e[0] += 1;
+                e[1] += minutes;
+                // Each hour of the day a session overlaps counts it once.
+                let start = u.started.with_timezone(&tz).naive_local();
+                let end = u.ended.with_timezone(&tz).naive_local();
+                let mut slot = start
+                    .date()
+                    .and_hms_opt(start.hour(), 0, 0)
+                    .unwrap_or(start);
+                loop {
+                    *per_hour.entry(slot.hour()).or_default() += 1;
+                    slot += chrono::Duration::hours(1);
+                    if slot >= end || slot.date() != start.date() {
+                        break;
+                    }
+                }
+            }
+            h.station_people = people.len() as u64;
+            tables.push(Table {
+                key: "station_purposes",
+                title: t(
+                    "Postes en accès libre : sessions par objet",
+                    "Public computers: sessions by purpose",
+                ),
+                columns: vec![
+                    t("Sessions", "Sessions"),
+                    t("Heures d’utilisation", "Hours of use"),
+                ],
+                rows: ordered(PURPOSES, per_purpose.keys().cloned())
+                    .into_iter()
+                    .map(|(key, label)| {
+                        let [n, minutes] = per_purpose[&key];
+                        TableRow {
+                            counts: vec![n, (minutes + 30) / 60],
+                            key,
+                            label,
+                            capacity: None,
+                        }
+                    })
+                    .collect(),
+                partition: false,
+                chart: Chart::Bar,
+            });
+            tables.push(Table {
+                key: "station_hours",
+                title: t("Postes occupés par heure", "Computers in use per hour"),
+                columns: one("Sessions en cours", "Sessions running"),
+                rows: per_hour
+                    .into_iter()
+                    .map(|(hour, n)| TableRow {
+                        key: format!("{hour:02}"),
+                        label: Text::same(format!("{hour:02}:00")),
+                        counts: vec![n],
+                        capacity: None,
+                    })
+                    .collect(),
+                partition: false,
+                chart: Chart::Bar,
+            });
+        }
+
+        if !tickets.is_empty() {
+            h.queue_tickets = tickets.len() as u64;
+            h.queue_left = tickets.iter().filter(|t| t.left).count() as u64;
+            let mut waits: Vec<i64> = tickets.iter().filter_map(|t| t.waited_s).collect();
+            waits.sort_unstable();
+            let minutes = |s: i64| ((s + 59) / 60) as u64;
+            h.wait_median_minutes = minutes(quantile(&waits, 0.5));
+            h.wait_p90_minutes = minutes(quantile(&waits, 0.9));
+            let mut bands = vec![0u64; WAIT_BANDS.len()];
+            for w in &waits {
+                let m = (w + 59) / 60;
+                if let Some(i) = WAIT_BANDS
+                    .iter()
+                    .position(|(_, lo, hi)| (*lo..=*hi).contains(&m))
+                {
+                    bands[i] += 1;
+                }
+            }
+            let never = tickets.iter().filter(|t| t.waited_s.is_none()).count() as u64;
+            let mut rows: Vec<TableRow> = WAIT_BANDS
+                .iter()
+                .zip(bands)
+                .map(|((key, lo, hi), n)| {
+                    let label = match *key {
+                        "<=5" => t("5 min ou moins", "5 min or less"),
+                        ">60" => t("Plus d’une heure", "Over an hour"),
+                        _ => t(&format!("{lo} à {hi} min"), &format!("{lo} to {hi} min")),
+                    };
+                    row(key, label, n)
+                })
+                .collect();
+            rows.push(row(
+                "never_called",
+                t("Partis avant d’être appelés", "Left before being called"),
+                never,
+            ));
+            tables.push(Table {
+                key: "queue_waits",
+                title: t("Attente d’un poste", "Waiting for a computer"),
+                columns: one("Personnes", "People"),
+                rows,
+                partition: true,
+                chart: Chart::Bar,
+            });
+        }
+
+        if !cowork.is_empty() {
+            let coworkers: BTreeSet<Uuid> = cowork.iter().map(|(v, _)| *v).collect();
+            h.cowork_presences = cowork.len() as u64;
+            h.coworkers = coworkers.len() as u64;
+            let mut per_day: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+            let mut per_month: BTreeMap<String, (u64, BTreeSet<Uuid>)> = BTreeMap::new();
+            for (v, d) in &cowork {
+                *per_day.entry(*d).or_default() += 1;
+                let m = per_month
+                    .entry(format!("{:04}-{:02}", d.year(), d.month()))
+                    .or_default();
+                m.0 += 1;
+                m.1.insert(*v);
+            }
+            h.cowork_peak = per_day.values().copied().max().unwrap_or(0);
+            tables.push(Table {
+                key: "cowork_months",
+                title: t(
+                    "Coworking : présences par mois",
+                    "Coworking: presence per month",
+                ),
+                columns: vec![
+                    t("Présences (personne-jours)", "Presence (person-days)"),
+                    t("Coworkers", "Coworkers"),
+                ],
+                rows: per_month
+                    .into_iter()
+                    .map(|(k, (n, people))| TableRow {
+                        label: Text::same(k.clone()),
+                        key: k,
+                        counts: vec![n, people.len() as u64],
+                        capacity: None,
+                    })
+                    .collect(),
+                partition: false,
+                chart: Chart::Line,
+            });
+            let mut by_status: BTreeMap<Option<String>, u64> = BTreeMap::new();
+            for v in &coworkers {
+                *by_status.entry(statuses.get(v).cloned()).or_default() += 1;
+            }
+            let mut table = choice_table(
+                "cowork_status",
+                t("Coworkers par statut", "Coworkers by status"),
+                COWORK_STATUSES,
+                &by_status,
+            );
+            table.columns = one("Personnes", "People");
+            tables.push(table);
+        }
+        Ok(())
     }
 }
 

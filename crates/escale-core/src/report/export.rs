@@ -149,10 +149,28 @@ enum Figure {
     Minutes,
 }
 
+/// Which optional parts of the main figures a report prints: the public
+/// computers' and the coworking space's, once there is something to count
+/// (a previous period is printed with the current one's parts).
+#[derive(Clone, Copy)]
+struct Parts {
+    stations: bool,
+    cowork: bool,
+}
+
+impl Parts {
+    fn of(h: &super::Headline) -> Parts {
+        Parts {
+            stations: h.station_sessions + h.queue_tickets + h.pages_printed > 0,
+            cowork: h.cowork_presences > 0,
+        }
+    }
+}
+
 /// The main figures in the order reports print them.
-fn headline_rows(h: &super::Headline, lang: Lang) -> Vec<(String, u64, Figure)> {
+fn headline_rows(h: &super::Headline, lang: Lang, parts: Parts) -> Vec<(String, u64, Figure)> {
     let l = |fr: &str, en: &str| lang_pick(lang, fr, en);
-    vec![
+    let mut rows = vec![
         (l("Événements", "Events"), h.events, Figure::Events),
         (
             l("Personnes venues", "Visitors"),
@@ -206,12 +224,75 @@ fn headline_rows(h: &super::Headline, lang: Lang) -> Vec<(String, u64, Figure)> 
             h.workshop_participants,
             Figure::People,
         ),
-    ]
+    ];
+    if parts.stations {
+        rows.extend([
+            (
+                l("Sessions sur les postes", "Sessions on the computers"),
+                h.station_sessions,
+                Figure::People,
+            ),
+            (
+                l("Personnes sur les postes", "People on the computers"),
+                h.station_people,
+                Figure::People,
+            ),
+            (
+                l("Temps sur les postes", "Time on the computers"),
+                h.station_minutes,
+                Figure::Minutes,
+            ),
+            (
+                l("Tickets d’attente", "Waiting-list tickets"),
+                h.queue_tickets,
+                Figure::People,
+            ),
+            (
+                l("Partis sans poste", "Left without a computer"),
+                h.queue_left,
+                Figure::People,
+            ),
+            (
+                l("Attente médiane", "Median wait"),
+                h.wait_median_minutes,
+                Figure::Minutes,
+            ),
+            (
+                l("Attente (9 sur 10 moins de)", "Wait (9 in 10 under)"),
+                h.wait_p90_minutes,
+                Figure::Minutes,
+            ),
+            (
+                l("Pages imprimées", "Pages printed"),
+                h.pages_printed,
+                Figure::Events,
+            ),
+        ]);
+    }
+    if parts.cowork {
+        rows.extend([
+            (
+                l("Présences au coworking", "Coworking presence"),
+                h.cowork_presences,
+                Figure::People,
+            ),
+            (l("Coworkers", "Coworkers"), h.coworkers, Figure::People),
+            (
+                l(
+                    "Coworkers au plus un même jour",
+                    "Most coworkers on one day",
+                ),
+                h.cowork_peak,
+                Figure::People,
+            ),
+        ]);
+    }
+    rows
 }
 
 /// The main figures as printed, counts below `threshold` hidden (0: none).
 pub fn headline_texts(h: &super::Headline, lang: Lang, threshold: u64) -> Vec<(String, Shown)> {
-    headline_rows(h, lang)
+    headline_rows(h, lang, Parts::of(h))
         .into_iter()
         .map(|(l, n, figure)| (l, headline_cell(n, figure, threshold)))
         .collect()
@@ -456,7 +537,7 @@ pub fn publish(report: &Report, org_name: &str, lang: Lang, threshold: u64) -> P
         };
         (
             label,
-            headline_rows(p, lang)
+            headline_rows(p, lang, Parts::of(&report.headline))
                 .into_iter()
                 .map(|(_, n, count)| headline_cell(n, count, threshold))
                 .collect(),

@@ -321,3 +321,182 @@ async fn one(
     }
     Ok(q.fetch_one(pool).await?)
 }
+
+/// A scope's days as stored UTC bounds `[from, after)` (Paris time): the
+/// public computers, tickets, pages and coworking presences are dated, not
+/// all tied to an event.
+pub(super) fn utc_range(scope: &Scope) -> (String, String) {
+    let tz = chrono_tz::Europe::Paris;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let from = day(&scope.from).unwrap_or(NaiveDate::MIN);
+    let after = day(&scope.to)
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(NaiveDate::MAX);
+    (
+        crate::app::queue::day_bounds(from, tz).0,
+        crate::app::queue::day_bounds(after, tz).0,
+    )
+}
+
+/// One session on a public computer, as reports count it.
+pub(super) struct StationUse {
+    pub started: DateTime<FixedOffset>,
+    /// When it ended, or when its time was up (still running).
+    pub ended: DateTime<FixedOffset>,
+    pub purpose: String,
+    pub person: Option<Uuid>,
+}
+
+/// The sessions started in a scope's days (an event's or a series' keep
+/// those given at one of its events or at none).
+pub(super) async fn station_uses(
+    pool: &sqlx::SqlitePool,
+    scope: &Scope,
+    events: &[Uuid],
+) -> Result<Vec<StationUse>> {
+    let (from, after) = utc_range(scope);
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(u.started_at, u.ended_at, u.minutes, u.purpose,
+                hex(u.event_id), hex(COALESCE(a.root, u.visitor_id))))
+         FROM station_use u LEFT JOIN alias a ON a.id = u.visitor_id
+         WHERE u.started_at >= ? AND u.started_at < ?",
+    )
+    .bind(&from)
+    .bind(&after)
+    .fetch_one(pool)
+    .await?;
+    let in_scope: HashSet<Uuid> = events.iter().copied().collect();
+    let mut out = vec![];
+    for (started, ended, minutes, purpose, event, person) in doc::<(
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        String,
+        String,
+    )>(json.as_deref())?
+    {
+        let Ok(started) = DateTime::parse_from_rfc3339(&started) else {
+            continue;
+        };
+        let event = id(&event);
+        if scope.kind != ScopeKind::Period && event.is_some_and(|e| !in_scope.contains(&e)) {
+            continue;
+        }
+        let allowed = started + chrono::Duration::minutes(minutes.unwrap_or(45).max(1));
+        let ended = ended
+            .and_then(|e| DateTime::parse_from_rfc3339(&e).ok())
+            .unwrap_or(allowed)
+            .max(started);
+        out.push(StationUse {
+            started,
+            ended,
+            purpose: purpose.unwrap_or_else(|| "free".into()),
+            person: id(&person),
+        });
+    }
+    Ok(out)
+}
+
+/// One ticket of a waiting list: how long the person waited (called or
+/// seated), or that they left.
+pub(super) struct TicketFact {
+    pub waited_s: Option<i64>,
+    pub left: bool,
+}
+
+pub(super) async fn tickets(
+    pool: &sqlx::SqlitePool,
+    scope: &Scope,
+    events: &[Uuid],
+) -> Result<Vec<TicketFact>> {
+    let (from, after) = utc_range(scope);
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(joined_at, called_at, closed_at, state, hex(event_id)))
+         FROM ticket WHERE joined_at >= ? AND joined_at < ?",
+    )
+    .bind(&from)
+    .bind(&after)
+    .fetch_one(pool)
+    .await?;
+    let in_scope: HashSet<Uuid> = events.iter().copied().collect();
+    let mut out = vec![];
+    for (joined, called, closed, state, event) in doc::<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    )>(json.as_deref())?
+    {
+        if scope.kind != ScopeKind::Period && id(&event).is_some_and(|e| !in_scope.contains(&e)) {
+            continue;
+        }
+        let Ok(joined) = DateTime::parse_from_rfc3339(&joined) else {
+            continue;
+        };
+        let left = state.as_deref() == Some("left");
+        let end = called
+            .or(if left { None } else { closed })
+            .and_then(|c| DateTime::parse_from_rfc3339(&c).ok());
+        out.push(TicketFact {
+            waited_s: end.map(|e| (e - joined).num_seconds().max(0)),
+            left,
+        });
+    }
+    Ok(out)
+}
+
+/// Pages printed in a scope's days (certificates apart).
+pub(super) async fn pages(pool: &sqlx::SqlitePool, scope: &Scope) -> Result<u64> {
+    let (from, after) = utc_range(scope);
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT sum(pages) FROM print_job WHERE at >= ? AND at < ?")
+            .bind(&from)
+            .bind(&after)
+            .fetch_one(pool)
+            .await?;
+    Ok(n.unwrap_or(0).max(0) as u64)
+}
+
+/// Coworkers' statuses (merge roots), for the space's figures.
+pub(super) async fn cowork_statuses(pool: &sqlx::SqlitePool) -> Result<HashMap<Uuid, String>> {
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(hex(id), cowork_status))
+         FROM visitor WHERE cowork_status IS NOT NULL",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(doc::<(&str, String)>(json.as_deref())?
+        .into_iter()
+        .filter_map(|(v, s)| id(v).map(|v| (v, s)))
+        .collect())
+}
+
+/// Presences in the coworking space in a scope's days: (person, local day).
+pub(super) async fn cowork_days(
+    pool: &sqlx::SqlitePool,
+    scope: &Scope,
+) -> Result<HashSet<(Uuid, NaiveDate)>> {
+    let (from, after) = utc_range(scope);
+    let ms = |s: &str| DateTime::parse_from_rfc3339(s).map_or(0, |d| d.timestamp_millis());
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(hex(COALESCE(a.root, c.visitor_id)), c.at_ms))
+         FROM checkin c JOIN event e ON e.id = c.event_id AND COALESCE(e.coworking, 0) = 1
+         LEFT JOIN alias a ON a.id = c.visitor_id
+         WHERE c.direction = 'in' AND c.voided = 0 AND c.at_ms >= ? AND c.at_ms < ?",
+    )
+    .bind(ms(&from))
+    .bind(ms(&after))
+    .fetch_one(pool)
+    .await?;
+    let tz = chrono_tz::Europe::Paris;
+    let mut out = HashSet::new();
+    for (who, at) in doc::<(&str, i64)>(json.as_deref())? {
+        let (Some(who), Some(d)) = (id(who), chrono::DateTime::from_timestamp_millis(at)) else {
+            continue;
+        };
+        out.insert((who, d.with_timezone(&tz).date_naive()));
+    }
+    Ok(out)
+}

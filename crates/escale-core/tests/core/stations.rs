@@ -452,3 +452,292 @@ async fn two_laptops_giving_the_same_station_offline_agree_after_sync_and_nothin
     }
     assert_eq!(nodes[0].hash().await, nodes[1].hash().await);
 }
+
+/// Ops of another laptop, written at `ms` (as a desk of its own would).
+async fn ingest(app: &Escale, bodies: Vec<(i64, escale_core::op::OpBody)>) {
+    use escale_core::hlc::Hlc;
+    use escale_core::op::Op;
+    let origin = Uuid::now_v7();
+    let ops: Vec<Op> = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ms, body))| Op {
+            id: Uuid::now_v7(),
+            origin,
+            seq: i as i64 + 1,
+            hlc: Hlc::new(ms, 0),
+            body,
+        })
+        .collect();
+    let mut tx = app.store().write().await.unwrap();
+    tx.ingest(&ops).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn set(
+    entity: escale_core::model::Entity,
+    id: Uuid,
+    fields: &[(&str, serde_json::Value)],
+) -> escale_core::op::OpBody {
+    escale_core::op::OpBody::Set {
+        entity,
+        id,
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    }
+}
+
+fn ms(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .timestamp_millis()
+}
+
+/// A month of public computers, a waiting list, pages and coworking, with
+/// every figure computed by hand.
+#[tokio::test]
+async fn a_report_counts_computer_sessions_purposes_hours_waits_pages_and_coworking() {
+    use escale_core::model::{Direction, Entity};
+    use escale_core::report::ReportQuery;
+    use serde_json::json;
+    let d = desk().await;
+    let app = &d.app;
+    let a = visitor(app, &d.event, "Awa").await;
+    let b = visitor(app, &d.event, "Bruno").await;
+    let (ua, ub) = (Uuid::parse_str(&a).unwrap(), Uuid::parse_str(&b).unwrap());
+    let station = Uuid::now_v7();
+    let space = app
+        .create_event(&EventInput {
+            kind: None,
+            title: "Coworking".into(),
+            place: "Tiers-lieu".into(),
+            timezone: None,
+            starts_at: "2026-01-01 08:00".into(),
+            ends_at: "2026-12-31 20:00".into(),
+            series: None,
+            coworking: Some(true),
+        })
+        .await
+        .unwrap()
+        .id;
+    app.add_pass(&PassInput {
+        visitor_id: a.clone(),
+        status: Some("freelancer".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let t0 = ms("2026-11-10T08:00:00Z");
+    let mut ops = vec![(
+        t0,
+        set(Entity::Station, station, &[("name", json!("Poste 1"))]),
+    )];
+    // (started, ended, minutes, purpose, person), UTC: Paris is UTC+1.
+    for (i, (start, end, minutes, purpose, who)) in [
+        (
+            "2026-11-10T09:30:00Z",
+            Some("2026-11-10T10:15:00Z"),
+            45,
+            "cv_letter",
+            ua,
+        ),
+        (
+            "2026-11-10T13:00:00Z",
+            Some("2026-11-10T13:20:00Z"),
+            45,
+            "job_search",
+            ub,
+        ),
+        ("2026-11-12T08:00:00Z", None, 30, "cv_letter", ua),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = Uuid::now_v7();
+        let at = t0 + i as i64 * 1000;
+        ops.push((
+            at,
+            set(
+                Entity::StationUse,
+                id,
+                &[
+                    ("station_id", json!(station.to_string())),
+                    ("purpose", json!(purpose)),
+                    ("started_at", json!(start)),
+                    ("minutes", json!(minutes)),
+                    (
+                        "ended_at",
+                        end.map_or(serde_json::Value::Null, |e| json!(e)),
+                    ),
+                ],
+            ),
+        ));
+        ops.push((
+            at,
+            set(
+                Entity::StationUse,
+                id,
+                &[("visitor_id", json!(who.to_string()))],
+            ),
+        ));
+    }
+    for (joined, called, state, closed) in [
+        (
+            "2026-11-10T10:00:00Z",
+            Some("2026-11-10T10:12:00Z"),
+            "served",
+            None,
+        ),
+        (
+            "2026-11-10T10:05:00Z",
+            Some("2026-11-10T10:30:00Z"),
+            "served",
+            None,
+        ),
+        (
+            "2026-11-10T10:06:00Z",
+            None,
+            "left",
+            Some("2026-11-10T10:40:00Z"),
+        ),
+    ] {
+        ops.push((
+            t0,
+            set(
+                Entity::Ticket,
+                Uuid::now_v7(),
+                &[
+                    ("day", json!("2026-11-10")),
+                    ("number", json!(1)),
+                    ("joined_at", json!(joined)),
+                    (
+                        "called_at",
+                        called.map_or(serde_json::Value::Null, |c| json!(c)),
+                    ),
+                    (
+                        "closed_at",
+                        closed.map_or(serde_json::Value::Null, |c| json!(c)),
+                    ),
+                    ("state", json!(state)),
+                ],
+            ),
+        ));
+    }
+    for pages in [7, 3] {
+        ops.push((
+            t0,
+            set(
+                Entity::PrintJob,
+                Uuid::now_v7(),
+                &[
+                    ("at", json!("2026-11-10T10:00:00Z")),
+                    ("day", json!("2026-11-10")),
+                    ("pages", json!(pages)),
+                ],
+            ),
+        ));
+    }
+    for (who, at) in [
+        (ua, "2026-11-10T08:10:00Z"),
+        (ub, "2026-11-10T08:20:00Z"),
+        (ua, "2026-11-11T08:10:00Z"),
+        (ua, "2026-11-11T12:10:00Z"),
+    ] {
+        ops.push((
+            ms(at),
+            escale_core::op::OpBody::CheckIn {
+                event_id: space,
+                session_id: None,
+                visitor_id: who,
+                direction: Direction::In,
+                method: Method::Scan,
+                code: None,
+            },
+        ));
+    }
+    ingest(app, ops).await;
+
+    let r = app
+        .report(&ReportQuery {
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-30".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let h = &r.headline;
+    assert_eq!(
+        (h.station_sessions, h.station_people, h.station_minutes),
+        (3, 2, 45 + 20 + 30)
+    );
+    assert_eq!((h.queue_tickets, h.queue_left), (3, 1));
+    assert_eq!((h.wait_median_minutes, h.wait_p90_minutes), (12, 25));
+    assert_eq!(h.pages_printed, 10);
+    assert_eq!((h.cowork_presences, h.coworkers, h.cowork_peak), (3, 2, 2));
+    let table = |key: &str| {
+        r.tables
+            .iter()
+            .find(|t| t.key == key)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{key} in {:?}",
+                    r.tables.iter().map(|t| t.key).collect::<Vec<_>>()
+                )
+            })
+            .rows
+            .iter()
+            .map(|row| (row.key.clone(), row.counts.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        table("station_purposes"),
+        [
+            ("job_search".into(), vec![1, 0]),
+            ("cv_letter".into(), vec![2, 1])
+        ]
+    );
+    assert_eq!(
+        table("station_hours"),
+        [
+            ("09".into(), vec![1]),
+            ("10".into(), vec![1]),
+            ("11".into(), vec![1]),
+            ("14".into(), vec![1]),
+        ],
+        "10:30–11:15 is in two hours, 14:00–14:20 in one, 09:00–09:30 in one"
+    );
+    assert_eq!(
+        table("queue_waits"),
+        [
+            ("<=5".into(), vec![0]),
+            ("6-15".into(), vec![1]),
+            ("16-30".into(), vec![1]),
+            ("31-60".into(), vec![0]),
+            (">60".into(), vec![0]),
+            ("never_called".into(), vec![1]),
+        ]
+    );
+    assert_eq!(table("cowork_months"), [("2026-11".into(), vec![3, 2])]);
+    let status = table("cowork_status");
+    assert!(
+        status.contains(&("freelancer".into(), vec![1])),
+        "{status:?}"
+    );
+    assert!(status.contains(&("unknown".into(), vec![1])), "{status:?}");
+    // The previous month had none of it: its figures are zero.
+    assert_eq!(r.previous.as_ref().unwrap().station_sessions, 0);
+    // The published report prints the parts, small counts hidden.
+    let p = escale_core::report::export::publish(&r, "Passerelle", escale_core::Lang::Fr, 5);
+    let sessions = p
+        .headline
+        .iter()
+        .find(|(l, _)| l == "Sessions sur les postes")
+        .expect("the computers' figures are printed");
+    assert_eq!(sessions.1.text, "< 5");
+    assert!(p
+        .headline
+        .iter()
+        .any(|(l, v)| l == "Pages imprimées" && v.text == "10"));
+}

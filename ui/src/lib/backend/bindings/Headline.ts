@@ -19,4 +19,24 @@ people_helped: number, help_minutes: number,
 /**
  * People who attended a session that has themes (per session).
  */
-workshop_participants: number, };
+workshop_participants: number, 
+/**
+ * Sessions on the public computers, the people on them (distinct),
+ * and their time (minutes, ended or allowed).
+ */
+station_sessions: number, station_people: number, station_minutes: number, 
+/**
+ * Tickets of the waiting lists; of which people who left before a
+ * station was free; the median and 90th percentile of the wait of
+ * those called (minutes, rounded up).
+ */
+queue_tickets: number, queue_left: number, wait_median_minutes: number, wait_p90_minutes: number, 
+/**
+ * Pages printed for people (certificates apart).
+ */
+pages_printed: number, 
+/**
+ * Presences in the coworking space (a person on a day), coworkers
+ * (distinct), and the most on one day.
+ */
+cowork_presences: number, coworkers: number, cowork_peak: number, };
