@@ -2,18 +2,30 @@
 // screen shown. One instance, made by App and shared through context.
 import { getContext, setContext } from 'svelte';
 import type { Backend } from './backend';
-import type { AppStatus, CloseRequest, EventView, PeerEventView, PeerShareView, SyncView } from './backend/types';
+import type { AppStatus, CloseRequest, EventView, Moved, PeerEventView, PeerShareView, SyncView } from './backend/types';
 import { toBackendError } from './errors';
 
-export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'reports' | 'sync' | 'org';
+export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'reports' | 'sync' | 'org' | 'stations';
 
-/** Screens reached from the navigation, in order (Alt+1…Alt+9). */
-export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'reports', 'events', 'sync', 'org'] as const;
+/** Screens reached from the navigation, in order (Alt+1…Alt+9, then Alt+0). */
+export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'reports', 'events', 'sync', 'org', 'stations'] as const;
 export type NavScreen = (typeof NAV_SCREENS)[number];
+
+/** The digit of a screen's Alt shortcut: 1…9, then 0 for the tenth. */
+export const navDigit = (index: number): number => (index + 1) % 10;
+
+/** The screen Alt+`digit` opens, if any. */
+export const navScreenOf = (digit: number): NavScreen | undefined => NAV_SCREENS[digit === 0 ? 9 : digit - 1];
 
 /** Screens that work without a chosen event. */
 export const needsEvent = (screen: Screen): boolean =>
-  screen !== 'events' && screen !== 'reports' && screen !== 'sync' && screen !== 'org' && screen !== 'firstRun' && screen !== 'loading';
+  screen !== 'events' &&
+  screen !== 'reports' &&
+  screen !== 'sync' &&
+  screen !== 'org' &&
+  screen !== 'stations' &&
+  screen !== 'firstRun' &&
+  screen !== 'loading';
 
 const EVENT_KEY = 'escale.eventId';
 
@@ -30,6 +42,8 @@ export class AppState {
   peerShare = $state<PeerShareView | null>(null);
   /** What happened while sharing, newest first. */
   peerEvents = $state<PeerEventView[]>([]);
+  /** Sessions this laptop moved after a sync (another laptop gave their station first), until seen. */
+  stationsMoved = $state<Moved[]>([]);
   /** The status bar asked for the duplicates review: the sync screen scrolls to it. */
   showDuplicates = $state(false);
   /** Called when a sync brought other laptops' operations (screens reload what they show). */
@@ -97,6 +111,9 @@ export class AppState {
       this.backend.onDataChanged(() => {
         void this.refreshStatus();
         for (const watcher of this.dataWatchers) watcher();
+      }),
+      this.backend.onStationsMoved((moved) => {
+        this.stationsMoved = [...moved, ...this.stationsMoved].slice(0, 10);
       }),
       this.backend.onCloseRequested((request) => {
         this.closeRequest = request;

@@ -1,5 +1,6 @@
-// Optional feedback beeps (WebAudio, no files). Off unless the desk turns it on.
-export type Tone = 'welcome' | 'already' | 'unknown';
+// Optional feedback beeps (WebAudio, no files). Off unless the desk turns it on;
+// the waiting list's call (a two-note chime) has its own switch.
+export type Tone = 'welcome' | 'already' | 'unknown' | 'call';
 
 let ctx: AudioContext | null = null;
 
@@ -8,7 +9,7 @@ export function beep(tone: Tone): void {
   if (!AC) return;
   try {
     ctx ??= new AC();
-    const notes: Record<Tone, number[]> = { welcome: [880], already: [660, 660], unknown: [220] };
+    const notes: Record<Tone, number[]> = { welcome: [880], already: [660, 660], unknown: [220], call: [660, 880] };
     let t = ctx.currentTime;
     for (const f of notes[tone]) {
       const osc = ctx.createOscillator();

@@ -61,7 +61,7 @@ export interface TestControls {
 
 export type TestBackend = Backend & TestControls;
 
-const EVENTS: ReadonlySet<keyof Backend> = new Set<keyof Backend>(['onSyncStatus', 'onDataChanged', 'onCloseRequested', 'onPeerEvent']);
+const EVENTS: ReadonlySet<keyof Backend> = new Set<keyof Backend>(['onSyncStatus', 'onDataChanged', 'onCloseRequested', 'onPeerEvent', 'onStationsMoved']);
 
 /** The real app behind `bridge`, with `fakes`; "save as" proposes files in `saveDir`. */
 export function testBackend(bridge: Bridge, fakes: Fakes, saveDir: string): TestBackend {

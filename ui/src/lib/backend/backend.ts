@@ -6,7 +6,23 @@
 // whose message is already translated by Rust (see `setLanguage`).
 import type {
   AppStatus,
+  AssignInput,
   BadgeSize,
+  Board,
+  Coworker,
+  EndedUse,
+  JoinInput,
+  Moved,
+  Occupancy,
+  PassInput,
+  PassView,
+  PrintQuota,
+  Skipped,
+  StationInput,
+  StationSettings,
+  StationView,
+  TicketView,
+  UseView,
   BadgesReport,
   Batch,
   CertificatePreview,
@@ -185,6 +201,12 @@ export interface Backend {
   onSyncStatus(handler: (view: SyncView) => void): Promise<() => void>;
   /** The `data-changed` event: the store changed (this app, the CLI on the same data directory, a sync, a stand peer): reload what is shown. */
   onDataChanged(handler: () => void): Promise<() => void>;
+  /**
+   * The `stations-moved` event: after other laptops' operations arrived,
+   * this laptop moved the sessions it gave that lost their station to an
+   * earlier assignment (who, from where, to where — or nowhere free yet).
+   */
+  onStationsMoved(handler: (moved: Moved[]) => void): Promise<() => void>;
   /** The `close-requested` event: the window was asked to close with operations not yet on the hub. */
   onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void>;
 
@@ -259,6 +281,64 @@ export interface Backend {
   report(query: ReportQuery): Promise<Report>;
   /** `save_report`: the report as PDF, CSV or XLSX with small counts hidden, or la Coop's activity file. */
   saveReport(query: ReportQuery, format: ReportFormat, path: string): Promise<Written>;
+
+  // ------------------------------------------------------------ stations, waiting list, prints, coworking
+
+  /**
+   * `station_board`: every station (free, busy with the first name of the
+   * person on it, or out of order), the sessions displaced by another
+   * laptop's earlier assignment, today's waiting list with estimated waits,
+   * and the counts. Time left is computed at `board.now`: reload to move it.
+   */
+  stationBoard(): Promise<Board>;
+  /** `add_station`: a public computer (name unique; the stand when no place). */
+  addStation(input: StationInput): Promise<StationView>;
+  /** `update_station`: renames, moves or re-equips the station (id or name). */
+  updateStation(station: string, input: StationInput): Promise<StationView>;
+  /** `set_station_out_of_order`: out of order (or back in service); a person on it stays. */
+  setStationOutOfOrder(station: string, out: boolean): Promise<StationView>;
+  /** `retire_station`: leaves the board; its sessions stay in the figures. */
+  retireStation(station: string): Promise<void>;
+  /**
+   * `assign_station`: gives the person the station named (or the first free
+   * one). station.busy names the next free station; station.none_free: offer
+   * the waiting list; station.already_seated. A ticket of theirs is closed.
+   */
+  assignStation(input: AssignInput): Promise<UseView>;
+  /** `extend_station_use`: more time for a running session (15 minutes when null). */
+  extendStationUse(id: string, minutes: number | null): Promise<UseView>;
+  /** `end_station_use`: ends a session; what the mediation entry is pre-filled with. */
+  endStationUse(id: string): Promise<EndedUse>;
+  /** `move_station_use`: to the station named, or the first free one (station.none_free). */
+  moveStationUse(id: string, to: string | null): Promise<UseView>;
+  /** `settle_stations`: moves this laptop's displaced sessions to free stations. */
+  settleStations(): Promise<Moved[]>;
+  /** `join_queue`: a ticket on today's waiting list (queue.already_waiting). */
+  joinQueue(input: JoinInput): Promise<TicketView>;
+  /** `call_next`: calls the first person waiting (queue.empty when nobody is). */
+  callNext(): Promise<TicketView>;
+  /** `skip_ticket`: absent once keeps the place, twice leaves the list; calls the next. */
+  skipTicket(ticket: string): Promise<Skipped>;
+  /** `leave_queue`: off the list (gave up, left). */
+  leaveQueue(ticket: string): Promise<TicketView>;
+  /** `print_quota`: pages printed today against the person's quota. */
+  printQuota(visitorId: string): Promise<PrintQuota>;
+  /** `record_print`: pages printed for the person (print.quota_exceeded beyond the quota). */
+  recordPrint(visitorId: string, pages: number): Promise<PrintQuota>;
+  /** `grant_pages`: more pages for the person today. */
+  grantPages(visitorId: string, pages: number): Promise<PrintQuota>;
+  /** `station_settings`: minutes per place, print quota, coworking seats (defaults applied). */
+  stationSettings(): Promise<StationSettings>;
+  /** `set_station_settings`: changes them (synced to every laptop). */
+  setStationSettings(settings: StationSettings): Promise<StationSettings>;
+  /** `coworker`: the person's coworking status and passes (today's first). */
+  coworker(visitorId: string): Promise<Coworker>;
+  /** `add_pass`: a day pass (default) or a membership; sets the status when given. */
+  addPass(input: PassInput): Promise<PassView>;
+  /** `delete_pass`: a pass made by mistake. */
+  deletePass(id: string): Promise<void>;
+  /** `cowork_occupancy`: people in the coworking space now, against its seats. */
+  coworkOccupancy(): Promise<Occupancy>;
 
   // ------------------------------------------------------------ dialogs
 

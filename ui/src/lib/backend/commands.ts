@@ -17,7 +17,23 @@ import type { CommandName } from './bindings/CommandName';
 import type { EventName } from './bindings/EventName';
 import type {
   AppStatus,
+  AssignInput,
   BadgeSize,
+  Board,
+  Coworker,
+  EndedUse,
+  JoinInput,
+  Moved,
+  Occupancy,
+  PassInput,
+  PassView,
+  PrintQuota,
+  Skipped,
+  StationInput,
+  StationSettings,
+  StationView,
+  TicketView,
+  UseView,
   BadgesReport,
   Batch,
   CertificatePreview,
@@ -79,6 +95,8 @@ const JOB_PROGRESS: EventName = 'job-progress';
 const SYNC_STATUS: EventName = 'sync-status';
 const DATA_CHANGED: EventName = 'data-changed';
 const CLOSE_REQUESTED: EventName = 'close-requested';
+/** This laptop moved its displaced station sessions (Rust `sync::STATIONS_MOVED_EVENT`). */
+const STATIONS_MOVED: EventName = 'stations-moved';
 /** The sharing laptop's events (Rust `commands/peer.rs`). */
 const PEER_EVENT: EventName = 'peer-event';
 
@@ -315,6 +333,10 @@ export class CommandBackend implements Backend {
     return this.transport.listen<null>(DATA_CHANGED, () => handler());
   }
 
+  onStationsMoved(handler: (moved: Moved[]) => void): Promise<() => void> {
+    return this.transport.listen<Moved[]>(STATIONS_MOVED, handler);
+  }
+
   onCloseRequested(handler: (request: CloseRequest) => void): Promise<() => void> {
     return this.transport.listen<CloseRequest>(CLOSE_REQUESTED, handler);
   }
@@ -429,6 +451,100 @@ export class CommandBackend implements Backend {
 
   saveReport(query: ReportQuery, format: ReportFormat, path: string): Promise<Written> {
     return this.call<Written>('save_report', { query, format, path });
+  }
+
+  // ------------------------------------------------------------ stations, waiting list, prints, coworking
+
+  stationBoard(): Promise<Board> {
+    return this.call<Board>('station_board');
+  }
+
+  addStation(input: StationInput): Promise<StationView> {
+    return this.call<StationView>('add_station', { input });
+  }
+
+  updateStation(station: string, input: StationInput): Promise<StationView> {
+    return this.call<StationView>('update_station', { station, input });
+  }
+
+  setStationOutOfOrder(station: string, out: boolean): Promise<StationView> {
+    return this.call<StationView>('set_station_out_of_order', { station, out });
+  }
+
+  retireStation(station: string): Promise<void> {
+    return this.call<void>('retire_station', { station });
+  }
+
+  assignStation(input: AssignInput): Promise<UseView> {
+    return this.call<UseView>('assign_station', { input });
+  }
+
+  extendStationUse(id: string, minutes: number | null): Promise<UseView> {
+    return this.call<UseView>('extend_station_use', { id, minutes });
+  }
+
+  endStationUse(id: string): Promise<EndedUse> {
+    return this.call<EndedUse>('end_station_use', { id });
+  }
+
+  moveStationUse(id: string, to: string | null): Promise<UseView> {
+    return this.call<UseView>('move_station_use', { id, to });
+  }
+
+  settleStations(): Promise<Moved[]> {
+    return this.call<Moved[]>('settle_stations');
+  }
+
+  joinQueue(input: JoinInput): Promise<TicketView> {
+    return this.call<TicketView>('join_queue', { input });
+  }
+
+  callNext(): Promise<TicketView> {
+    return this.call<TicketView>('call_next');
+  }
+
+  skipTicket(ticket: string): Promise<Skipped> {
+    return this.call<Skipped>('skip_ticket', { ticket });
+  }
+
+  leaveQueue(ticket: string): Promise<TicketView> {
+    return this.call<TicketView>('leave_queue', { ticket });
+  }
+
+  printQuota(visitorId: string): Promise<PrintQuota> {
+    return this.call<PrintQuota>('print_quota', { visitorId });
+  }
+
+  recordPrint(visitorId: string, pages: number): Promise<PrintQuota> {
+    return this.call<PrintQuota>('record_print', { visitorId, pages });
+  }
+
+  grantPages(visitorId: string, pages: number): Promise<PrintQuota> {
+    return this.call<PrintQuota>('grant_pages', { visitorId, pages });
+  }
+
+  stationSettings(): Promise<StationSettings> {
+    return this.call<StationSettings>('station_settings');
+  }
+
+  setStationSettings(settings: StationSettings): Promise<StationSettings> {
+    return this.call<StationSettings>('set_station_settings', { settings });
+  }
+
+  coworker(visitorId: string): Promise<Coworker> {
+    return this.call<Coworker>('coworker', { visitorId });
+  }
+
+  addPass(input: PassInput): Promise<PassView> {
+    return this.call<PassView>('add_pass', { input });
+  }
+
+  deletePass(id: string): Promise<void> {
+    return this.call<void>('delete_pass', { id });
+  }
+
+  coworkOccupancy(): Promise<Occupancy> {
+    return this.call<Occupancy>('cowork_occupancy');
   }
 
   // ------------------------------------------------------------ dialogs
