@@ -325,6 +325,8 @@ impl Escale {
         let mut arrived = 0;
         let mut helped = 0;
         let mut ops = 0;
+        // People who came, for the public computers and the coworking space.
+        let mut seated: Vec<Uuid> = vec![];
         for n in 0..visitors {
             let vid = Uuid::now_v7();
             let mut f = visitor_fields(&mut rng, n)?;
@@ -358,6 +360,9 @@ impl Escale {
             });
             if rng.gen_bool(arrived_ratio.clamp(0.0, 1.0)) {
                 arrived += 1;
+                if seated.len() < 40 {
+                    seated.push(vid);
+                }
                 pending.push(OpBody::CheckIn {
                     event_id: event.id,
                     session_id: None,
@@ -393,6 +398,7 @@ impl Escale {
         if !pending.is_empty() {
             self.commit(pending).await?;
         }
+        self.demo_stations(&mut rng, &seated, event.id).await?;
         Ok(DemoReport {
             event,
             visitors,
@@ -400,6 +406,154 @@ impl Escale {
             helped,
             ops,
         })
+    }
+}
+
+impl Escale {
+    /// The demo's public computers (five, four in use with various time
+    /// left, sessions ended earlier today), three people waiting, pages
+    /// printed, and a coworking space with a dozen coworkers, passes and
+    /// today's presence — only the first time (stations are named once).
+    async fn demo_stations(&self, rng: &mut StdRng, people: &[Uuid], event: Uuid) -> Result<()> {
+        use crate::app::stations::person_op;
+        use crate::app::time::to_storage;
+        use crate::app::{JoinInput, PassInput, StationInput};
+        if people.len() < 40 || !self.stations().await?.is_empty() {
+            return Ok(());
+        }
+        let offers: [&[&str]; 5] = [
+            &["printer"],
+            &["webcam", "headset"],
+            &[],
+            &["accessibility", "headset"],
+            &["printer", "webcam"],
+        ];
+        let mut stations = vec![];
+        for (i, o) in offers.iter().enumerate() {
+            stations.push(
+                self.add_station(&StationInput {
+                    name: format!("Poste {}", i + 1),
+                    place: Some("stand".into()),
+                    offers: o.iter().map(|s| s.to_string()).collect(),
+                })
+                .await?,
+            );
+        }
+        let now = crate::clock::now_utc();
+        let desk = self.identity().await?.device_id;
+        let purposes = ["job_search", "cv_letter", "procedure", "free", "training"];
+        let mut bodies = vec![];
+        let mut session = |station: Uuid,
+                           person: Uuid,
+                           ago: i64,
+                           ended: Option<i64>,
+                           minutes: i64,
+                           rng: &mut StdRng| {
+            let id = Uuid::now_v7();
+            let text = |s: String| Value::String(s);
+            let mut f = Fields::new();
+            f.insert("station_id".into(), text(station.to_string()));
+            f.insert(
+                "purpose".into(),
+                text(purposes[rng.gen_range(0..purposes.len())].into()),
+            );
+            f.insert(
+                "started_at".into(),
+                text(to_storage(now - chrono::Duration::minutes(ago))),
+            );
+            f.insert("minutes".into(), Value::from(minutes));
+            if let Some(e) = ended {
+                f.insert(
+                    "ended_at".into(),
+                    text(to_storage(now - chrono::Duration::minutes(e))),
+                );
+            }
+            f.insert("event_id".into(), text(event.to_string()));
+            f.insert("desk".into(), text(desk.to_string()));
+            bodies.push(OpBody::Set {
+                entity: Entity::StationUse,
+                id,
+                fields: f,
+            });
+            bodies.push(person_op(Entity::StationUse, id, person));
+        };
+        // Earlier today, every hour or so on each station (ended).
+        let mut k = 0;
+        for back in (2..7).rev() {
+            for s in &stations[..4] {
+                let ago = back * 60 + rng.gen_range(0..30);
+                session(
+                    s.id,
+                    people[k % people.len()],
+                    ago,
+                    Some(ago - rng.gen_range(20..45)),
+                    45,
+                    rng,
+                );
+                k += 1;
+            }
+        }
+        // Running now: one nearly over (the board warns), one over time.
+        for (s, ago) in stations[..4].iter().zip([42, 20, 12, 49]) {
+            session(s.id, people[k % people.len()], ago, None, 45, rng);
+            k += 1;
+        }
+        self.commit(bodies).await?;
+        // Poste 5 is free, then three people wait.
+        for p in &people[k..k + 3] {
+            self.join_queue(&JoinInput {
+                visitor_id: p.to_string(),
+                purpose: Some(purposes[rng.gen_range(0..3)].into()),
+                event_id: Some(event.to_string()),
+            })
+            .await?;
+        }
+        for p in &people[..8] {
+            self.record_print(&p.to_string(), rng.gen_range(1..7))
+                .await?;
+        }
+        // The third place's coworking space.
+        let today = crate::app::queue::local_day(now)?;
+        let space = self
+            .create_event(&EventInput {
+                kind: Some(EventKind::Other),
+                title: "[DÉMO] Coworking du tiers-lieu".into(),
+                place: "Tiers-lieu, 12 rue des Ateliers".into(),
+                timezone: None,
+                starts_at: format!("{} 08:30", today - chrono::Duration::days(30)),
+                ends_at: format!("{} 19:00", today + chrono::Duration::days(90)),
+                series: None,
+                coworking: Some(true),
+            })
+            .await?;
+        let statuses = crate::fields::COWORK_STATUSES;
+        let month_end = today + chrono::Duration::days(30);
+        for (i, p) in people[people.len() - 12..].iter().enumerate() {
+            let member = i < 8;
+            self.add_pass(&PassInput {
+                visitor_id: p.to_string(),
+                kind: Some(if member { "membership" } else { "day" }.into()),
+                starts_on: Some(today.to_string()),
+                ends_on: member.then(|| month_end.to_string()),
+                status: Some(statuses[i % statuses.len()].value.into()),
+            })
+            .await?;
+            if i < 9 {
+                self.commit(vec![OpBody::CheckIn {
+                    event_id: space.id,
+                    session_id: None,
+                    visitor_id: *p,
+                    direction: Direction::In,
+                    method: Method::Cli,
+                    code: None,
+                }])
+                .await?;
+            }
+        }
+        let mut settings = self.station_settings().await?;
+        settings.cowork_capacity = Some(20);
+        self.set_station_settings(&settings).await?;
+        Ok(())
     }
 }
 

@@ -986,26 +986,40 @@ impl Escale {
                 }
             }
             h.station_people = people.len() as u64;
+            let purposes = ordered(PURPOSES, per_purpose.keys().cloned());
             tables.push(Table {
                 key: "station_purposes",
                 title: t(
                     "Postes en accès libre : sessions par objet",
                     "Public computers: sessions by purpose",
                 ),
-                columns: vec![
-                    t("Sessions", "Sessions"),
-                    t("Heures d’utilisation", "Hours of use"),
-                ],
-                rows: ordered(PURPOSES, per_purpose.keys().cloned())
+                columns: one("Sessions", "Sessions"),
+                rows: purposes
+                    .iter()
+                    .map(|(key, label)| TableRow {
+                        counts: vec![per_purpose[key][0]],
+                        key: key.clone(),
+                        label: label.clone(),
+                        capacity: None,
+                    })
+                    .collect(),
+                partition: true,
+                chart: Chart::Bar,
+            });
+            tables.push(Table {
+                key: "station_purpose_hours",
+                title: t(
+                    "Postes en accès libre : heures par objet",
+                    "Public computers: hours by purpose",
+                ),
+                columns: one("Heures (arrondies)", "Hours (rounded)"),
+                rows: purposes
                     .into_iter()
-                    .map(|(key, label)| {
-                        let [n, minutes] = per_purpose[&key];
-                        TableRow {
-                            counts: vec![n, (minutes + 30) / 60],
-                            key,
-                            label,
-                            capacity: None,
-                        }
+                    .map(|(key, label)| TableRow {
+                        counts: vec![(per_purpose[&key][1] + 30) / 60],
+                        key,
+                        label,
+                        capacity: None,
                     })
                     .collect(),
                 partition: false,
@@ -1047,7 +1061,7 @@ impl Escale {
                     bands[i] += 1;
                 }
             }
-            let never = tickets.iter().filter(|t| t.waited_s.is_none()).count() as u64;
+            let never = tickets.iter().filter(|t| t.left_uncalled()).count() as u64;
             let mut rows: Vec<TableRow> = WAIT_BANDS
                 .iter()
                 .zip(bands)
@@ -1070,7 +1084,8 @@ impl Escale {
                 title: t("Attente d’un poste", "Waiting for a computer"),
                 columns: one("Personnes", "People"),
                 rows,
-                partition: true,
+                // People still waiting are in no row.
+                partition: false,
                 chart: Chart::Bar,
             });
         }
@@ -1081,6 +1096,8 @@ impl Escale {
             h.coworkers = coworkers.len() as u64;
             let mut per_day: BTreeMap<NaiveDate, u64> = BTreeMap::new();
             let mut per_month: BTreeMap<String, (u64, BTreeSet<Uuid>)> = BTreeMap::new();
+            // (Coworkers per month are in `per_month`'s sets; only the
+            // presence and the frequency bands are published.)
             for (v, d) in &cowork {
                 *per_day.entry(*d).or_default() += 1;
                 let m = per_month
@@ -1093,24 +1110,53 @@ impl Escale {
             tables.push(Table {
                 key: "cowork_months",
                 title: t(
-                    "Coworking : présences par mois",
-                    "Coworking: presence per month",
+                    "Coworking : présences par mois (personne-jours)",
+                    "Coworking: presence per month (person-days)",
                 ),
-                columns: vec![
-                    t("Présences (personne-jours)", "Presence (person-days)"),
-                    t("Coworkers", "Coworkers"),
-                ],
+                columns: one("Présences", "Presence"),
                 rows: per_month
-                    .into_iter()
-                    .map(|(k, (n, people))| TableRow {
+                    .iter()
+                    .map(|(k, (n, _))| TableRow {
                         label: Text::same(k.clone()),
-                        key: k,
-                        counts: vec![n, people.len() as u64],
+                        key: k.clone(),
+                        counts: vec![*n],
                         capacity: None,
                     })
                     .collect(),
-                partition: false,
+                partition: true,
                 chart: Chart::Line,
+            });
+            // How often each coworker came, per month: nobody named.
+            let mut days: BTreeMap<(String, Uuid), u64> = BTreeMap::new();
+            for (v, d) in &cowork {
+                *days
+                    .entry((format!("{:04}-{:02}", d.year(), d.month()), *v))
+                    .or_default() += 1;
+            }
+            let mut bands = [0u64; 4];
+            for n in days.values() {
+                bands[match n {
+                    1 => 0,
+                    2..=4 => 1,
+                    5..=9 => 2,
+                    _ => 3,
+                }] += 1;
+            }
+            tables.push(Table {
+                key: "cowork_frequency",
+                title: t(
+                    "Coworkers par jours de présence dans le mois",
+                    "Coworkers by days of presence in the month",
+                ),
+                columns: one("Coworkers × mois", "Coworker-months"),
+                rows: vec![
+                    row("1", t("1 jour", "1 day"), bands[0]),
+                    row("2-4", t("2 à 4 jours", "2 to 4 days"), bands[1]),
+                    row("5-9", t("5 à 9 jours", "5 to 9 days"), bands[2]),
+                    row("10+", t("10 jours ou plus", "10 days or more"), bands[3]),
+                ],
+                partition: true,
+                chart: Chart::Bar,
             });
             let mut by_status: BTreeMap<Option<String>, u64> = BTreeMap::new();
             for v in &coworkers {

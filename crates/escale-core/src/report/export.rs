@@ -258,7 +258,7 @@ fn headline_rows(h: &super::Headline, lang: Lang, parts: Parts) -> Vec<(String, 
                 Figure::Minutes,
             ),
             (
-                l("Attente (9 sur 10 moins de)", "Wait (9 in 10 under)"),
+                l("Attente (90e centile)", "Wait (90th percentile)"),
                 h.wait_p90_minutes,
                 Figure::Minutes,
             ),

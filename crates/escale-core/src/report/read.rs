@@ -405,6 +405,13 @@ pub(super) struct TicketFact {
     pub left: bool,
 }
 
+impl TicketFact {
+    /// Left the list before anyone called them.
+    pub fn left_uncalled(&self) -> bool {
+        self.left && self.waited_s.is_none()
+    }
+}
+
 pub(super) async fn tickets(
     pool: &sqlx::SqlitePool,
     scope: &Scope,

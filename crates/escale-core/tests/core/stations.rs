@@ -694,9 +694,17 @@ async fn a_report_counts_computer_sessions_purposes_hours_waits_pages_and_cowork
     assert_eq!(
         table("station_purposes"),
         [
-            ("job_search".into(), vec![1, 0]),
-            ("cv_letter".into(), vec![2, 1])
+            ("job_search".into(), vec![1]),
+            ("cv_letter".into(), vec![2])
         ]
+    );
+    assert_eq!(
+        table("station_purpose_hours"),
+        [
+            ("job_search".into(), vec![0]),
+            ("cv_letter".into(), vec![1])
+        ],
+        "20 min round to 0 h, 75 min to 1 h"
     );
     assert_eq!(
         table("station_hours"),
@@ -719,7 +727,17 @@ async fn a_report_counts_computer_sessions_purposes_hours_waits_pages_and_cowork
             ("never_called".into(), vec![1]),
         ]
     );
-    assert_eq!(table("cowork_months"), [("2026-11".into(), vec![3, 2])]);
+    assert_eq!(table("cowork_months"), [("2026-11".into(), vec![3])]);
+    assert_eq!(
+        table("cowork_frequency"),
+        [
+            ("1".into(), vec![1]),
+            ("2-4".into(), vec![1]),
+            ("5-9".into(), vec![0]),
+            ("10+".into(), vec![0]),
+        ],
+        "Awa came two days in November, Bruno one"
+    );
     let status = table("cowork_status");
     assert!(
         status.contains(&("freelancer".into(), vec![1])),
