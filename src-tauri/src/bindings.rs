@@ -106,6 +106,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::PassInput,
         core::PassView,
         core::Coworker,
+        core::MonthPresence,
         core::Occupancy,
     ];
 

@@ -66,6 +66,7 @@ async fn every_field_has_a_column_and_enters_the_canonical_hash() {
             "birth_year" => serde_json::json!(1991),
             "situation" => serde_json::json!("student"),
             "gender" => serde_json::json!("female"),
+            "cowork_status" => serde_json::json!("freelancer"),
             "email" => serde_json::json!("zoe.martin@example.org"),
             "phone" => serde_json::json!("06 12 34 56 78"),
             "postcode" => serde_json::json!("93100"),

@@ -1368,6 +1368,12 @@ pub(crate) const VISITOR: &[Field] = &[
         )
     },
     Field {
+        import: &[
+            "statut coworking",
+            "statut de coworker",
+            "coworking status",
+            "coworker status",
+        ],
         export: Some(76),
         cli: Some("cowork-status"),
         ask: Ask::Never,

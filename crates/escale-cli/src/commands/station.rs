@@ -569,6 +569,14 @@ pub async fn cowork(app: &Escale, c: CoworkCommand, ui: Ui) -> Result<Reply, Fai
                     ),
                 ],
             );
+            for m in &c.months {
+                text.push_str(&format!(
+                    "  {} : {} {}\n",
+                    m.month,
+                    m.days,
+                    ui.t("jour(s) de présence", "day(s) of presence")
+                ));
+            }
             for p in &c.passes {
                 text.push_str(&format!(
                     "  {} {} → {}  {}\n",

@@ -62,6 +62,17 @@ pub struct Coworker {
     pub today: Option<PassView>,
     /// Every pass, latest first.
     pub passes: Vec<PassView>,
+    /// Days of presence in the coworking space per month (`2026-12`),
+    /// latest first, the last twelve months with any.
+    pub months: Vec<MonthPresence>,
+}
+
+/// A coworker's days in the space in one month.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MonthPresence {
+    pub month: String,
+    pub days: u32,
 }
 
 /// The coworking space now.
@@ -188,11 +199,38 @@ impl Escale {
             .iter()
             .map(|r| pass_from_row(r, today))
             .collect::<Result<_>>()?;
+        // Check-ins at a coworking event, as local days (Paris).
+        let at: Vec<i64> = sqlx::query_scalar(
+            "SELECT c.at_ms FROM checkin c
+             JOIN event e ON e.id = c.event_id AND COALESCE(e.coworking, 0) = 1
+             WHERE c.direction = 'in' AND c.voided = 0
+               AND c.visitor_id IN (SELECT id FROM alias WHERE root = ? UNION SELECT ?)",
+        )
+        .bind(person.id)
+        .bind(person.id)
+        .fetch_all(self.store.pool())
+        .await?;
+        let tz = super::time::parse_tz(None)?;
+        let days: std::collections::BTreeSet<NaiveDate> = at
+            .iter()
+            .filter_map(|ms| chrono::DateTime::from_timestamp_millis(*ms))
+            .map(|d| d.with_timezone(&tz).date_naive())
+            .collect();
+        let mut months: std::collections::BTreeMap<String, u32> = Default::default();
+        for d in days {
+            *months.entry(d.format("%Y-%m").to_string()).or_default() += 1;
+        }
         Ok(Coworker {
             visitor_id: person.id,
             status: person.text("cowork_status").map(str::to_string),
             today: passes.iter().find(|p| p.valid_today).cloned(),
             passes,
+            months: months
+                .into_iter()
+                .rev()
+                .take(12)
+                .map(|(month, days)| MonthPresence { month, days })
+                .collect(),
         })
     }
 

@@ -25,7 +25,7 @@ pub use certificates::{
     Verification,
 };
 pub use checkin::{CheckInOutcome, CheckInStatus, CheckInTarget};
-pub use cowork::{Coworker, Occupancy, PassInput, PassView};
+pub use cowork::{Coworker, MonthPresence, Occupancy, PassInput, PassView};
 pub use duplicates::{
     proposed_since, DismissedPair, DuplicatePage, DuplicatePair, DuplicateSide, DuplicateView,
     DUPLICATE_PAGE_MAX,

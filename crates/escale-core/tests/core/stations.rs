@@ -357,6 +357,8 @@ async fn coworkers_have_passes_and_the_space_counts_who_is_in() {
     assert!(!m.valid_today);
     let c = app.coworker(&ids[0]).await.unwrap();
     assert_eq!(c.status.as_deref(), Some("freelancer"));
+    assert_eq!(c.months.len(), 1, "checked in today: one month");
+    assert_eq!(c.months[0].days, 1);
     assert_eq!(c.today.map(|p| p.id), Some(p.id));
     app.delete_pass(&p.id.to_string()).await.unwrap();
     assert!(app.coworker(&ids[0]).await.unwrap().passes.is_empty());

@@ -56,6 +56,7 @@ export type { MediationFilter } from './MediationFilter';
 export type { MediationInput } from './MediationInput';
 export type { MediationView } from './MediationView';
 export type { MergeResult } from './MergeResult';
+export type { MonthPresence } from './MonthPresence';
 export type { Moved } from './Moved';
 export type { Occupancy } from './Occupancy';
 export type { OrgIdentity } from './OrgIdentity';
