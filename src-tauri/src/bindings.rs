@@ -107,6 +107,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::PassView,
         core::Coworker,
         core::MonthPresence,
+        escale_print::document::DocumentPrinted,
         core::Occupancy,
     ];
 

@@ -537,3 +537,99 @@ fn the_app_prints_the_certificates_of_everyone_who_came_and_twenty_badges_throug
         );
     }
 }
+
+/// A person's own PDF printed through Escale: its pages times the copies
+/// count against their daily quota; a print that would go over it is
+/// refused before anything is sent; a file that is not a PDF is refused
+/// with a translated message.
+#[test]
+fn a_visitors_own_document_prints_through_cups_within_their_quota() {
+    if !cups::ready("printing a document through CUPS") {
+        return;
+    }
+    let _queue = cups::turn();
+    let cli = Cli::initialised();
+    let (event, ids) = laptop_with_visitors(&cli, &[("Zoé", "Lambert")]);
+    let zoe = &ids[0];
+    // A multi-page PDF: the event's partner report.
+    let doc = cli.root().join("cv-zoe-lambert.pdf");
+    cli.ok(&[
+        "report",
+        "--event",
+        &event,
+        "--format",
+        "pdf",
+        "--output",
+        doc.to_str().unwrap(),
+    ]);
+    let pages = pages(&doc) as u32;
+    assert!(pages >= 2, "a document of several pages ({pages})");
+
+    let before = cups::jobs_named("cv-zoe-lambert");
+    let done = cli.ok(&[
+        "print",
+        "file",
+        zoe,
+        doc.to_str().unwrap(),
+        "--printer",
+        cups::QUEUE,
+        "--copies",
+        "2",
+    ]);
+    assert_eq!(done["pages"], pages);
+    assert_eq!(done["counted"], pages * 2, "pages times copies");
+    assert_eq!(done["quota"]["printed"], pages * 2);
+    let file = new_job(&before, "cv-zoe-lambert");
+    assert!(
+        pdftotext(&file).contains("Bilan"),
+        "the document itself was printed"
+    );
+
+    // Over the quota: refused before anything is sent.
+    let jobs_before = cups::jobs_named("cv-zoe-lambert").len();
+    let many = cli.run(&[
+        "--json",
+        "--lang",
+        "fr",
+        "print",
+        "file",
+        zoe,
+        doc.to_str().unwrap(),
+        "--printer",
+        cups::QUEUE,
+        "--copies",
+        "20",
+    ]);
+    assert_eq!(many.error_code(), "print.quota_exceeded");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(cups::jobs_named("cv-zoe-lambert").len(), jobs_before);
+    assert_eq!(
+        cli.ok(&["print", "quota", zoe])["printed"],
+        pages * 2,
+        "nothing counted"
+    );
+
+    // Not a PDF.
+    let fake = cli.root().join("lettre.pdf");
+    std::fs::write(&fake, "Madame, Monsieur,").unwrap();
+    let bad = cli.run(&[
+        "--json",
+        "--lang",
+        "en",
+        "print",
+        "file",
+        zoe,
+        fake.to_str().unwrap(),
+        "--printer",
+        cups::QUEUE,
+    ]);
+    assert_eq!(bad.error_code(), "print.not_a_pdf");
+    assert!(
+        bad.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not a readable PDF"),
+        "{}",
+        bad.json()
+    );
+}

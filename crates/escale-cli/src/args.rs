@@ -1060,6 +1060,18 @@ pub enum PrintCommand {
     Count(PrintPagesArgs),
     /// Grant a person more pages for today.
     Grant(PrintPagesArgs),
+    /// Print a person's own PDF (a CV, a form): its pages count against their quota.
+    File(PrintFileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PrintFileArgs {
+    /// Visitor id.
+    pub visitor: String,
+    /// The PDF to print.
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub printer: PrinterArgs,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@
 pub mod badge;
 mod canvas;
 pub mod certificate;
+pub mod document;
 pub mod images;
 pub mod printer;
 pub mod report;

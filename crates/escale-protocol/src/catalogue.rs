@@ -152,6 +152,7 @@ codes! {
     QueueAlreadyWaiting = "queue.already_waiting",
     QueueEmpty = "queue.empty",
     PrintQuotaExceeded = "print.quota_exceeded",
+    PrintNotAPdf = "print.not_a_pdf",
     PassNotFound = "cowork.pass_not_found",
     SeriesNotFound = "report.series_not_found",
     CertificateMalformed = "certificate.malformed",
@@ -222,6 +223,7 @@ impl Code {
             | StationUseNotFound
             | TicketNotFound
             | PassNotFound
+            | PrintNotAPdf
             | SeriesNotFound
             | CertificateMalformed
             | PrinterNotFound => Class::Usage,
@@ -567,6 +569,10 @@ messages! {
     PRINT_QUOTA_EXCEEDED = "print.quota_exceeded" (PrintQuotaExceeded) {
         fr: "{name} a déjà imprimé {used} page(s) aujourd'hui sur {quota} : {pages} de plus dépasserait le quota. Un·e membre de l'équipe peut accorder des pages.",
         en: "{name} has printed {used} of {quota} page(s) today: {pages} more would go over the quota. Staff can grant more pages.",
+    }
+    PRINT_NOT_A_PDF = "print.not_a_pdf" (PrintNotAPdf) {
+        fr: "« {file} » n'est pas un PDF lisible ({detail}) : enregistrez le document en PDF (50 Mo au plus) puis réessayez.",
+        en: "\"{file}\" is not a readable PDF ({detail}): save the document as a PDF (50 MB at most) and try again.",
     }
     PASS_NOT_FOUND = "cowork.pass_not_found" (PassNotFound) {
         fr: "Aucun pass de coworking ne porte l'identifiant {id}.",

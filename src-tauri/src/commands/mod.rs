@@ -115,6 +115,7 @@ commands![
     stations::print_quota,
     stations::record_print,
     stations::grant_pages,
+    stations::print_document,
     stations::station_settings,
     stations::set_station_settings,
     stations::coworker,

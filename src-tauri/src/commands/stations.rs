@@ -139,6 +139,33 @@ pub async fn record_print(
     call!(state, state.escale.record_print(&visitor_id, pages))
 }
 
+/// Prints a person's own PDF within their quota; its pages are counted.
+#[tauri::command]
+pub async fn print_document(
+    state: State<'_, AppState>,
+    visitor_id: String,
+    path: String,
+    printer: String,
+    copies: u32,
+) -> Result<escale_print::document::DocumentPrinted, ErrorBody> {
+    escale_print::document::print_for(
+        &state.escale,
+        &visitor_id,
+        std::path::Path::new(&path),
+        &printer,
+        copies,
+    )
+    .await
+    .map_err(|e| match e {
+        escale_print::document::DocumentError::Core(e) => state.error(e),
+        other => ErrorBody::of_problem(
+            &escale_protocol::catalogue::Describe::describe(&other),
+            None,
+            state.lang(),
+        ),
+    })
+}
+
 #[tauri::command]
 pub async fn grant_pages(
     state: State<'_, AppState>,

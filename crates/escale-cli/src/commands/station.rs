@@ -483,7 +483,36 @@ fn quota_text(q: &PrintQuota, ui: Ui) -> String {
 }
 
 pub async fn print(app: &Escale, c: PrintCommand, ui: Ui) -> Result<Reply, Failure> {
+    if let PrintCommand::File(a) = c {
+        let name = match &a.printer.printer {
+            Some(n) => n.clone(),
+            None => escale_print::printer::printers()
+                .map_err(|e| Failure::of(&e))?
+                .into_iter()
+                .find(|q| q.is_default)
+                .map(|q| q.name)
+                .ok_or_else(|| {
+                    Failure::of(&escale_print::printer::PrintError::NotFound(
+                        "(default)".into(),
+                    ))
+                })?,
+        };
+        let done =
+            escale_print::document::print_for(app, &a.visitor, &a.file, &name, a.printer.copies)
+                .await
+                .map_err(|e| Failure::of(&e))?;
+        let text = format!(
+            "{} {} ({}, {} page(s)).\n{}",
+            ui.t("Envoyé à l'imprimante", "Sent to printer"),
+            done.job.printer,
+            done.job.job,
+            done.counted,
+            quota_text(&done.quota, ui)
+        );
+        return Reply::new(&done, text);
+    }
     let q = match c {
+        PrintCommand::File(_) => unreachable!("handled above"),
         PrintCommand::Quota(a) => app.print_quota(&a.visitor).await?,
         PrintCommand::Count(a) => app.record_print(&a.visitor, a.pages).await?,
         PrintCommand::Grant(a) => app.grant_pages(&a.visitor, a.pages).await?,

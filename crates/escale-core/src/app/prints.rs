@@ -83,6 +83,13 @@ impl Escale {
 
     /// Counts pages printed for a person; refused past today's quota.
     pub async fn record_print(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        let q = self.check_print(visitor, pages).await?;
+        self.count_printed(&q.visitor_id.to_string(), pages).await
+    }
+
+    /// Whether `pages` more fit in a person's quota today (refused with
+    /// what is left when they do not).
+    pub async fn check_print(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
         let pages = pages_value("pages", pages)?;
         let q = self.print_quota(visitor).await?;
         if q.printed + pages > q.quota {
@@ -94,9 +101,18 @@ impl Escale {
                 pages,
             });
         }
-        self.print_job(q.visitor_id, [("pages", Value::from(pages))])
+        Ok(q)
+    }
+
+    /// Counts pages already printed (checked with [`Escale::check_print`]
+    /// before the job was sent: a printed page is counted whatever another
+    /// desk counted meanwhile).
+    pub async fn count_printed(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        let pages = pages_value("pages", pages)?;
+        let person = self.visitor(visitor).await?;
+        self.print_job(person.id, [("pages", Value::from(pages))])
             .await?;
-        self.print_quota(&q.visitor_id.to_string()).await
+        self.print_quota(&person.id.to_string()).await
     }
 
     /// Grants a person more pages for today.

@@ -17,6 +17,7 @@ import type {
   PassInput,
   PassView,
   PrintQuota,
+  DocumentPrinted,
   Skipped,
   StationInput,
   StationSettings,
@@ -327,6 +328,8 @@ export interface Backend {
   recordPrint(visitorId: string, pages: number): Promise<PrintQuota>;
   /** `grant_pages`: more pages for the person today. */
   grantPages(visitorId: string, pages: number): Promise<PrintQuota>;
+  /** `print_document`: prints the person's own PDF on `printer`; its pages times the copies count against their quota (refused before sending when over it). */
+  printDocument(visitorId: string, path: string, printer: string, copies: number): Promise<DocumentPrinted>;
   /** `station_settings`: minutes per place, print quota, coworking seats (defaults applied). */
   stationSettings(): Promise<StationSettings>;
   /** `set_station_settings`: changes them (synced to every laptop). */

@@ -28,6 +28,7 @@ import type {
   PassInput,
   PassView,
   PrintQuota,
+  DocumentPrinted,
   Skipped,
   StationInput,
   StationSettings,
@@ -115,7 +116,7 @@ export interface Transport {
 }
 
 /** What an "open file" dialog offers. */
-export type OpenKind = 'spreadsheet' | 'image';
+export type OpenKind = 'spreadsheet' | 'image' | 'pdf';
 
 /** The OS file dialogs (not commands: Tauri's dialog plugin in the app). */
 export interface Dialogs {
@@ -521,6 +522,10 @@ export class CommandBackend implements Backend {
 
   grantPages(visitorId: string, pages: number): Promise<PrintQuota> {
     return this.call<PrintQuota>('grant_pages', { visitorId, pages });
+  }
+
+  printDocument(visitorId: string, path: string, printer: string, copies: number): Promise<DocumentPrinted> {
+    return this.call<DocumentPrinted>('print_document', { visitorId, path, printer, copies });
   }
 
   stationSettings(): Promise<StationSettings> {

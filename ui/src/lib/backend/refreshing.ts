@@ -36,6 +36,7 @@ const WRITES: ReadonlySet<string> = new Set<keyof Backend>([
   'leaveQueue',
   'recordPrint',
   'grantPages',
+  'printDocument',
   'setStationSettings',
   'addPass',
   'deletePass',

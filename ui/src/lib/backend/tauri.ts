@@ -19,7 +19,9 @@ const tauriDialogs: Dialogs = {
       filters:
         kind === 'image'
           ? [{ name: 'Image (PNG, JPEG)', extensions: ['png', 'jpg', 'jpeg'] }]
-          : [{ name: 'CSV / Excel', extensions: ['csv', 'xlsx', 'txt', 'tsv'] }],
+          : kind === 'pdf'
+            ? [{ name: 'PDF', extensions: ['pdf'] }]
+            : [{ name: 'CSV / Excel', extensions: ['csv', 'xlsx', 'txt', 'tsv'] }],
     });
     return typeof chosen === 'string' ? chosen : null;
   },

@@ -44,6 +44,7 @@ export type CommandName =
   | "peer_share_stop"
   | "print_badges"
   | "print_certificates"
+  | "print_document"
   | "print_quota"
   | "quit_app"
   | "read_enrolment_link"

@@ -374,6 +374,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "Wrong pairing code: nothing was exchanged. Check the code shown on the sharing laptop.",
     "fr": "Code de jumelage incorrect : rien n'a été échangé. Vérifiez le code affiché sur l'ordinateur qui partage."
   },
+  "print.not_a_pdf": {
+    "en": "\"{file}\" is not a readable PDF ({detail}): save the document as a PDF (50 MB at most) and try again.",
+    "fr": "« {file} » n'est pas un PDF lisible ({detail}) : enregistrez le document en PDF (50 Mo au plus) puis réessayez."
+  },
   "print.quota_exceeded": {
     "en": "{name} has printed {used} of {quota} page(s) today: {pages} more would go over the quota. Staff can grant more pages.",
     "fr": "{name} a déjà imprimé {used} page(s) aujourd'hui sur {quota} : {pages} de plus dépasserait le quota. Un·e membre de l'équipe peut accorder des pages."

@@ -24,6 +24,7 @@ export type { Delimiter } from './Delimiter';
 export type { DemoReport } from './DemoReport';
 export type { Detected } from './Detected';
 export type { DismissedPair } from './DismissedPair';
+export type { DocumentPrinted } from './DocumentPrinted';
 export type { DuplicatePage } from './DuplicatePage';
 export type { DuplicateSide } from './DuplicateSide';
 export type { DuplicateView } from './DuplicateView';
