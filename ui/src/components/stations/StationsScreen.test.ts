@@ -213,11 +213,13 @@ describe('the waiting list', () => {
     expect(first.textContent).toContain('Recherche d’emploi');
     expect(first.textContent).toContain('arrivé·e à 11:30');
     expect(within(first).getByTestId(TestId.QueueWait).textContent?.trim()).toBe('~45 min');
+    expect(first.textContent).toContain('rang 1');
     expect(within(screen.getAllByTestId(TestId.QueueTicket)[1]!).getByTestId(TestId.QueueWait).textContent?.trim(), 'after Łukasz’s 45 minutes').toBe('~90 min');
 
     await user.keyboard('{F8}');
     await waitFor(() => expect(text(TestId.QueueCalledNumber)).toBe('1'));
     expect(text(TestId.QueueCalledName)).toBe('Łukasz');
+    expect(screen.getAllByTestId(TestId.QueueTicket).map((t) => t.dataset.label), 'the person called is shown above the list').toEqual(['2']);
 
     await user.click(screen.getByTestId(TestId.QueueSkip));
     await waitFor(() => expect(text(TestId.QueueCalledName)).toBe('Thanh'));
@@ -227,7 +229,9 @@ describe('the waiting list', () => {
     await waitFor(() => expect(text(TestId.QueueCalledName)).toBe('Łukasz'));
     await user.click(screen.getByTestId(TestId.QueueSkip));
     await waitFor(() => expect(text(TestId.QueueNotice)).toBe('N° 1, Łukasz : absent·e une deuxième fois, retiré·e de la file. Appelé·e : n° 2, Thanh.'));
-    await waitFor(() => expect(screen.getAllByTestId(TestId.QueueTicket).map((t) => t.dataset.label)).toEqual(['2']));
+    await waitFor(() => expect(screen.queryAllByTestId(TestId.QueueTicket), 'Thanh is called, nobody else waits').toHaveLength(0));
+    expect(text(TestId.QueueCalledName)).toBe('Thanh');
+    expect(text(TestId.QueueCount)).toBe('0');
   });
 
   it('seats the person called on the station that frees up, and takes someone off the list', async () => {
@@ -261,7 +265,7 @@ describe('the waiting list', () => {
     for (const p of [people.lukasz, people.thanh, people.omer]) await backend.joinQueue({ visitor_id: p.id, purpose: null, event_id: null });
     await backend.callNext();
     await user.click(screen.getByTestId(TestId.NavStations));
-    await waitFor(() => expect(screen.getAllByTestId(TestId.QueueTicket)).toHaveLength(3));
+    await waitFor(() => expect(screen.getAllByTestId(TestId.QueueTicket)).toHaveLength(2));
     await user.click(screen.getByTestId(TestId.StationsDisplay));
     const display = await screen.findByTestId(TestId.NextInLine);
     expect(text(TestId.NextCalledNumber)).toBe('1');
@@ -316,7 +320,7 @@ describe('prints and coworking at the desk', () => {
     await waitFor(() => expect(text(TestId.DeskPass)).toBe('Pas de pass coworking'));
     await user.selectOptions(screen.getByTestId(TestId.DeskCoworkStatus), 'freelancer');
     await user.click(screen.getByTestId(TestId.DeskDayPass));
-    await waitFor(() => expect(text(TestId.DeskPass)).toBe('Pass journée pour aujourd’hui · Indépendant·e, freelance'));
+    await waitFor(() => expect(text(TestId.DeskPass)).toBe('Pass journée pour aujourd’hui · Indépendant·e, freelance · 1 jour(s) en décembre'));
     expect((await backend.coworker(people.lukasz.id)).status).toBe('freelancer');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketView } from '../../lib/backend/types';
-import { calledTicket, choiceLabel, digitOf, PURPOSES, timeLeft, waitingTickets, waitMinutes } from './stations';
+import { calledTicket, choiceLabel, digitOf, durationLabel, PURPOSES, timeLeft, waitingTickets, waitMinutes } from './stations';
 
 function ticket(label: string, state: string, position: number, called_at: string | null = null): TicketView {
   return {
@@ -27,6 +27,10 @@ describe('what the board shows', () => {
     expect(timeLeft(0)).toEqual({ over: false, minutes: 0 });
     expect(timeLeft(-30), 'just over shows as one minute over, never "0 min over"').toEqual({ over: true, minutes: 1 });
     expect(timeLeft(-5 * 60 - 59)).toEqual({ over: true, minutes: 5 });
+  });
+
+  it('writes durations of an hour or more in hours', () => {
+    expect([durationLabel(45), durationLabel(60), durationLabel(65), durationLabel(120)]).toEqual(['45 min', '1 h', '1 h 05', '2 h']);
   });
 
   it('says a wait in minutes rounded up, and nothing when no station works', () => {

@@ -37,6 +37,13 @@ export function timeLeft(secondsLeft: number): { over: boolean; minutes: number 
   return { over: true, minutes: Math.max(1, Math.floor(-secondsLeft / 60)) };
 }
 
+/** "45 min", "1 h 05", "2 h". */
+export function durationLabel(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const m = minutes % 60;
+  return m === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${String(m).padStart(2, '0')}`;
+}
+
 /** An estimated wait in whole minutes (rounded up); null when no station works. */
 export function waitMinutes(seconds: number | null): number | null {
   return seconds === null ? null : Math.max(0, Math.ceil(seconds / 60));
