@@ -16,8 +16,11 @@ pub mod keys {
     pub const CONTROL: &str = "\u{E009}";
     pub const ARROW_DOWN: &str = "\u{E015}";
     pub const F2: &str = "\u{E032}";
+    pub const F3: &str = "\u{E033}";
     pub const F4: &str = "\u{E034}";
     pub const F6: &str = "\u{E036}";
+    pub const F8: &str = "\u{E038}";
+    pub const F9: &str = "\u{E039}";
 }
 
 /// How often the `wait_*` helpers look again.

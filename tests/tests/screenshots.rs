@@ -434,6 +434,99 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     themes.scroll_into_view().unwrap();
     shot("reports-charts");
 
+    // Public computers: six stations (one at the third place with the
+    // printer, one out of order), three in use (one in its last five
+    // minutes), a waiting list with one person called; then a person
+    // checked in at the desk given one with F3.
+    for (name, place, offers) in [
+        ("Poste 1", "stand", "headset"),
+        ("Poste 2", "stand", "webcam,headset"),
+        ("Poste 3", "stand", ""),
+        ("Poste 4", "stand", "accessibility"),
+        ("PC fenêtre", "third_place", "printer,webcam"),
+        ("Poste 5", "stand", ""),
+    ] {
+        let mut args = vec!["station", "add", name, "--place", place];
+        if !offers.is_empty() {
+            args.extend(["--offers", offers]);
+        }
+        cli.ok(&args);
+    }
+    cli.ok(&["station", "out", "Poste 5"]);
+    let person = |last: &str| -> String {
+        cli.ok(&["search", "--event", &event_id, last])[0]["visitor"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for (last, station, purpose, minutes) in [
+        ("Nowak", "Poste 1", "cv_letter", "45"),
+        ("Diallo", "Poste 2", "procedure", "5"),
+        ("Haddad", "PC fenêtre", "job_search", "120"),
+    ] {
+        cli.ok(&[
+            "station",
+            "assign",
+            "--visitor",
+            &person(last),
+            "--station",
+            station,
+            "--purpose",
+            purpose,
+            "--minutes",
+            minutes,
+            "--event",
+            &event_id,
+        ]);
+    }
+    for (last, purpose) in [
+        ("Traoré", "job_search"),
+        ("Camara", "free"),
+        ("Morel", "training"),
+    ] {
+        cli.ok(&[
+            "station",
+            "queue",
+            "join",
+            "--visitor",
+            &person(last),
+            "--purpose",
+            purpose,
+        ]);
+    }
+    cli.ok(&["station", "queue", "call"]);
+    click(&app, "nav-desk");
+    type_into(&app, "desk-search", "hugo lefe");
+    wait_results(&app);
+    type_into(&app, "desk-search", keys::ENTER);
+    wait_feedback(&app, "welcome");
+    type_into(&app, "desk-search", keys::F3);
+    app.wait_for_text("assign-stations", REACT, |t| t.contains("Poste 3"))
+        .unwrap();
+    app.focused().and_then(|e| e.send_keys("2")).unwrap();
+    shot("stations-assign");
+    app.focused()
+        .and_then(|e| e.send_keys(keys::ENTER))
+        .unwrap();
+    app.wait_for("desk-station-saved", REACT).unwrap();
+    shot("stations-desk");
+    click(&app, "nav-stations");
+    app.wait_for_text("stations-busy", LOAD, |t| t == "4")
+        .unwrap();
+    wait_count(&app, "queue-ticket", 2, "the tour");
+    shot("stations");
+    click(&app, "stations-display");
+    app.wait_for("next-in-line", REACT).unwrap();
+    shot("stations-display");
+    app.focused()
+        .and_then(|e| e.send_keys(keys::ESCAPE))
+        .unwrap();
+    app.wait_gone("next-in-line", REACT).unwrap();
+    click(&app, "stations-manage-open");
+    app.wait_for("manage-cowork-seats", REACT).unwrap();
+    shot("stations-manage");
+    click(&app, "manage-close");
+
     // Duplicates, as two laptops make them while offline: Jean-Pierre Morel
     // registered again with his phone (the CLI), Marie Dupont with her email
     // (the walk-in form, after which the app counts the pairs).
