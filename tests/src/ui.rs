@@ -109,3 +109,43 @@ pub fn assert_test_ids_exist(ids: &[&str]) {
         );
     }
 }
+
+/// Runs axe-core (`ui/node_modules/axe-core`, a dev dependency of the UI)
+/// on the page as it is now (once its animations ended), against WCAG 2.1 A and AA, and fails with
+/// each violation (rule, impact, the elements) unless there is none.
+/// `what` names the screen in the message.
+pub fn assert_accessible(app: &Session, what: &str) {
+    let path = crate::paths::workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (npm --prefix ui ci installs axe-core)",
+            path.display()
+        )
+    });
+    // Colours are measured as drawn: let a feedback's flash end first.
+    crate::wait_until(REACT, || {
+        let running = app.execute(
+            "return document.getAnimations().filter((a) => a.playState === 'running').length;",
+            serde_json::Value::Array(vec![]),
+        )?;
+        Ok((running.as_u64() == Some(0)).then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("animations still run on {what}: {e}"));
+    app.execute(
+        &format!("if (!window.axe) {{ {source} }} window.__axe = null; window.axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }} }}).then((r) => {{ window.__axe = r.violations.map((v) => ({{ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' — ' + n.failureSummary) }})); }}, (e) => {{ window.__axe = [{{ id: 'axe-error', help: String(e), nodes: [] }}]; }});"),
+        serde_json::Value::Array(vec![]),
+    )
+    .unwrap_or_else(|e| panic!("axe-core cannot run on {what}: {e}"));
+    let violations = crate::wait_until(LOAD, || {
+        let found = app.execute("return window.__axe;", serde_json::Value::Array(vec![]))?;
+        Ok((!found.is_null()).then_some(found))
+    })
+    .unwrap_or_else(|e| panic!("axe-core gave no answer on {what}: {e}"));
+    let list = violations.as_array().cloned().unwrap_or_default();
+    assert!(
+        list.is_empty(),
+        "{what}: {} accessibility violation(s) (axe-core, WCAG 2.1 AA):\n{}",
+        list.len(),
+        serde_json::to_string_pretty(&violations).unwrap_or_default()
+    );
+}

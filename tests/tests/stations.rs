@@ -13,7 +13,7 @@ use std::process::Command;
 
 use escale_tests::cli::Cli;
 use escale_tests::desktop::Desktop;
-use escale_tests::ui::{click, type_into, wait_count, LOAD, REACT};
+use escale_tests::ui::{assert_accessible, click, type_into, wait_count, LOAD, REACT};
 use escale_tests::webdriver::{keys, Session};
 
 /// Must match ui/src/lib/testIds.ts (checked below).
@@ -200,6 +200,7 @@ fn stations_are_given_from_the_desk_then_the_queue_is_called_and_shown_on_the_di
         click(&app, id::MANAGE_ADD);
         wait_count(&app, id::MANAGE_ROW, n + 1, "a station is added");
     }
+    assert_accessible(&app, "the stations and settings dialog");
     click(&app, id::MANAGE_CLOSE);
     wait_count(&app, id::STATION_CARD, 2, "both stations on the board");
     app.wait_for_text(id::STATIONS_FREE, REACT, |t| t == "2")
@@ -219,6 +220,7 @@ fn stations_are_given_from_the_desk_then_the_queue_is_called_and_shown_on_the_di
     assert_eq!(app.text_of(id::ASSIGN_WHO).unwrap(), "À Łukasz Kowalski");
     app.wait_for_text(id::ASSIGN_STATIONS, REACT, |t| t.contains("Poste 1"))
         .expect("the free stations are offered");
+    assert_accessible(&app, "the station dialog at the desk");
     app.focused().and_then(|e| e.send_keys("2")).unwrap();
     app.focused()
         .and_then(|e| e.send_keys(keys::ENTER))
@@ -246,6 +248,7 @@ fn stations_are_given_from_the_desk_then_the_queue_is_called_and_shown_on_the_di
     give_station(&app, &[]);
     app.wait_for(id::ASSIGN_FULL, REACT)
         .expect("the dialog says every station is taken");
+    assert_accessible(&app, "the station dialog offering the waiting list");
     app.focused()
         .and_then(|e| e.send_keys(keys::ENTER))
         .unwrap();
@@ -296,6 +299,7 @@ fn stations_are_given_from_the_desk_then_the_queue_is_called_and_shown_on_the_di
         t.contains("garde sa place une fois")
     })
     .expect("the board says he keeps his place");
+    assert_accessible(&app, "the station board and its waiting list");
     wait_count(
         &app,
         id::QUEUE_TICKET,
@@ -314,6 +318,7 @@ fn stations_are_given_from_the_desk_then_the_queue_is_called_and_shown_on_the_di
         next[0].contains('1') && next[0].contains("Ömer"),
         "{next:?}"
     );
+    assert_accessible(&app, "the next-in-line display");
     let shown = app.text_of(id::NEXT_IN_LINE).unwrap();
     for surname in ["Benali", "Yılmaz", "Kowalski"] {
         assert!(
