@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { TestId } from '../../lib/testIds';
-import { openApp, resultNames, text } from '../../test/helpers';
+import { openApp, otherLaptop, resultNames, text } from '../../test/helpers';
 import { NOW } from '../../test/seed';
 
 const MINUTE = 60_000;
@@ -322,5 +322,38 @@ describe('prints and coworking at the desk', () => {
     await user.click(screen.getByTestId(TestId.DeskDayPass));
     await waitFor(() => expect(text(TestId.DeskPass)).toBe('Pass journée pour aujourd’hui · Indépendant·e, freelance · 1 jour(s) en décembre'));
     expect((await backend.coworker(people.lukasz.id)).status).toBe('freelancer');
+  });
+});
+
+describe('two laptops giving the same station', () => {
+  it('shows the session that lost its station to the other laptop, then says where this laptop moved it', async () => {
+    const { backend, hub, people, user } = await openApp({ enrolled: true });
+    await backend.addStation({ name: 'Poste 1', place: null, offers: [] });
+    await backend.syncNow();
+    const other = await otherLaptop(hub!);
+    // The other desk gives Poste 1 first; this one, not knowing, gives it too.
+    await other.app.assignStation({ visitor_id: people.chloe.id, station: 'Poste 1', purpose: null, minutes: null, event_id: null });
+    await other.app.syncNow();
+    await backend.assignStation({ visitor_id: people.lukasz.id, station: 'Poste 1', purpose: null, minutes: null, event_id: null });
+    await user.click(screen.getByTestId(TestId.NavStations));
+    await backend.syncNow();
+
+    // No other station: his session waits in the strip, nothing to move to.
+    const strip = await screen.findByTestId(TestId.StationsDisplaced);
+    expect(strip.textContent).toContain('Łukasz — Poste 1 (attribué par Portable 1)');
+    expect(screen.getByTestId(TestId.StationsSettle).hasAttribute('disabled')).toBe(true);
+    expect(text(TestId.StationsSettle)).toBe('Aucun poste libre F9');
+    expect(cardText('Poste 1'), 'the first assignment holds the station').toContain('Chloé');
+
+    // A station is added: this laptop moves its session by itself and says so.
+    await other.app.addStation({ name: 'Poste 2', place: null, offers: [] });
+    await other.app.syncNow();
+    await backend.syncNow();
+    await waitFor(() => expect(text(TestId.StationsMoved)).toContain('Łukasz : Poste 1 → Poste 2 (prévenez la personne)'), { timeout: 5000 });
+    expect(text(TestId.StatusStationsMoved)).toBe('1 session(s) de poste déplacée(s)');
+    await waitFor(() => expect(screen.queryByTestId(TestId.StationsDisplaced)).toBeNull());
+    expect(cardText('Poste 2')).toContain('Łukasz');
+    await user.click(screen.getByTestId(TestId.StationsMovedSeen));
+    expect(screen.queryByTestId(TestId.StatusStationsMoved)).toBeNull();
   });
 });
