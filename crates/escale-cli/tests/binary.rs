@@ -405,10 +405,7 @@ fn stations_the_queue_the_print_quota_and_coworking_from_the_command_line() {
         ],
     ));
     assert_eq!(a["data"]["station_name"], "Poste 1");
-    for (lang, expected) in [
-        ("fr", "Le poste Poste 2 est libre"),
-        ("en", "Station Poste 2 is free"),
-    ] {
+    for (lang, expected) in [("fr", "Poste 2 est libre"), ("en", "Poste 2 is free")] {
         let busy = refused(run(
             lang,
             &[

@@ -527,32 +527,32 @@ messages! {
         en: "No station is called \"{name}\": `escale station list` shows them all.",
     }
     STATION_BUSY = "station.busy" (StationBusy) {
-        fr: "Le poste {station} est déjà occupé par {name}. Le poste {next} est libre.",
-        en: "Station {station} is already taken by {name}. Station {next} is free.",
+        fr: "{station} est déjà occupé par {name}. {next} est libre.",
+        en: "{station} is already taken by {name}. {next} is free.",
     }
     STATION_BUSY_LAST = "station.busy@last" (StationBusy) {
-        fr: "Le poste {station} est déjà occupé par {name}, et aucun autre n'est libre : proposez la file d'attente.",
-        en: "Station {station} is already taken by {name}, and no other is free: offer the waiting list.",
+        fr: "{station} est déjà occupé par {name}, et aucun autre poste n'est libre : proposez la file d'attente.",
+        en: "{station} is already taken by {name}, and no other station is free: offer the waiting list.",
     }
     STATION_NONE_FREE = "station.none_free" (StationNoneFree) {
         fr: "Tous les postes sont occupés : inscrivez la personne dans la file d'attente (ticket).",
         en: "Every station is taken: add the person to the waiting list (ticket).",
     }
     STATION_OUT_OF_ORDER = "station.out_of_order" (StationOutOfOrder) {
-        fr: "Le poste {station} est hors service : choisissez-en un autre ou remettez-le en service.",
-        en: "Station {station} is out of order: pick another or put it back in service.",
+        fr: "{station} est hors service : choisissez un autre poste ou remettez-le en service.",
+        en: "{station} is out of order: pick another station or put it back in service.",
     }
     STATION_ALREADY_SEATED = "station.already_seated" (StationAlreadySeated) {
-        fr: "{name} est déjà installé·e au poste {station} : terminez cette session d'abord.",
-        en: "{name} is already on station {station}: end that session first.",
+        fr: "{name} est déjà installé·e sur {station} : terminez cette session d'abord.",
+        en: "{name} is already on {station}: end that session first.",
     }
     STATION_USE_NOT_FOUND = "station.use_not_found" (StationUseNotFound) {
         fr: "Aucune session de poste ne porte l'identifiant {id}.",
         en: "No station session {id}.",
     }
     STATION_USE_ENDED = "station.use_ended" (StationUseEnded) {
-        fr: "La session de {name} au poste {station} est déjà terminée.",
-        en: "{name}'s session on station {station} has already ended.",
+        fr: "La session de {name} sur {station} est déjà terminée.",
+        en: "{name}'s session on {station} has already ended.",
     }
     TICKET_NOT_FOUND = "queue.ticket_not_found" (TicketNotFound) {
         fr: "Aucun ticket {ticket} dans la file d'attente d'aujourd'hui.",

@@ -362,6 +362,8 @@ export const TestId = {
   DeskOccupancy: 'desk-occupancy',
   DeskPass: 'desk-pass',
   DeskPrintGrant: 'desk-print-grant',
+  DeskPrintFile: 'desk-print-file',
+  DeskPrintDone: 'desk-print-done',
   DeskPrintPages: 'desk-print-pages',
   DeskPrintQuota: 'desk-print-quota',
   DeskPrintRecord: 'desk-print-record',

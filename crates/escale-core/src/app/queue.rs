@@ -35,6 +35,8 @@ pub struct TicketView {
     pub visitor_id: Option<Uuid>,
     pub first_name: String,
     pub purpose: String,
+    /// The event the person joined from (where they were checked in).
+    pub event_id: Option<Uuid>,
     /// A code of `fields::TICKET_STATES`.
     pub state: String,
     pub joined_at: String,
@@ -130,7 +132,7 @@ impl Escale {
     async fn tickets_of(&self, day: NaiveDate, states: Option<&str>) -> Result<Vec<TicketView>> {
         let tz = parse_tz(None)?;
         let all = sqlx::query(
-            "SELECT t.id, t.number, t.purpose, t.state, t.joined_at, t.skips, t.called_at,
+            "SELECT t.id, t.number, t.purpose, t.state, t.joined_at, t.skips, t.called_at, t.event_id,
                     COALESCE(a.root, t.visitor_id) AS person, v.first_name
              FROM ticket t
              LEFT JOIN alias a ON a.id = t.visitor_id
@@ -176,6 +178,7 @@ impl Escale {
                 purpose: r
                     .try_get::<Option<String>, _>("purpose")?
                     .unwrap_or_else(|| "free".into()),
+                event_id: r.try_get("event_id")?,
                 state,
                 joined_local: DateTime::parse_from_rfc3339(&joined_at)
                     .map(|d| d.with_timezone(&tz).format("%H:%M").to_string())

@@ -1,4 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TestId } from '../../lib/testIds';
 import { openApp, otherLaptop, resultNames, text } from '../../test/helpers';
@@ -86,7 +88,7 @@ describe('giving a public computer from the desk', () => {
     const { rawBackend } = await import('../../test/testBackend');
     await rawBackend(bridge).assignStation({ visitor_id: people.chloe.id, station: 'Poste 1', purpose: null, minutes: null, event_id: null });
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(text(TestId.AssignError)).toBe('Le poste Poste 1 est déjà occupé par Chloé. Le poste Poste 2 est libre.'));
+    await waitFor(() => expect(text(TestId.AssignError)).toBe('Poste 1 est déjà occupé par Chloé. Poste 2 est libre.'));
     await waitFor(() => expect(within(dialog).getByRole('radio', { name: /Poste 2/, checked: true })).toBeTruthy());
     await user.keyboard('{Enter}');
     await waitFor(() => expect(text(TestId.DeskStationSaved)).toBe('✓ Łukasz installé·e : Poste 2 (45 min).'));
@@ -169,14 +171,14 @@ describe('the station board', () => {
     await user.selectOptions(screen.getByTestId(TestId.ManageNewPlace), 'third_place');
     await user.click(within(screen.getByTestId(TestId.StationsManage)).getByRole('button', { name: 'Webcam', pressed: false }));
     await user.click(screen.getByTestId(TestId.ManageAdd));
-    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ Station PC fenêtre added.'));
+    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ PC fenêtre added.'));
     await waitFor(() => expect(screen.getAllByTestId(TestId.ManageRow)).toHaveLength(1));
 
     const name = screen.getByTestId(TestId.ManageName) as HTMLInputElement;
     await user.clear(name);
     await user.type(name, 'Poste 1');
     await user.click(screen.getByTestId(TestId.ManageSave));
-    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ Station Poste 1 saved.'));
+    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ Poste 1 saved.'));
 
     const minutes = screen.getByTestId(TestId.ManageMinutesThirdPlace) as HTMLInputElement;
     await user.clear(minutes);
@@ -192,7 +194,7 @@ describe('the station board', () => {
 
     await user.click(screen.getByTestId(TestId.StationsManageOpen));
     await user.click(await screen.findByTestId(TestId.ManageRetire));
-    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ Station Poste 1 retired (its sessions stay in the reports).'));
+    await waitFor(() => expect(text(TestId.ManageMessage)).toBe('✓ Poste 1 retired (its sessions stay in the reports).'));
     await user.keyboard('{Escape}');
     await screen.findByTestId(TestId.StationsEmpty);
   });
@@ -298,6 +300,19 @@ describe('prints and coworking at the desk', () => {
     await user.type(pages, '10');
     await user.click(screen.getByTestId(TestId.DeskPrintGrant));
     await waitFor(() => expect(text(TestId.DeskPrintQuota)).toBe('Impressions : 12 / 25'));
+  });
+
+  it('refuses a file that is not a PDF before printing anything, and counts nothing', async () => {
+    const { backend, dir, user } = await openApp();
+    await checkIn(user, 'kowalski', 'Łukasz Kowalski');
+    await waitFor(() => expect(text(TestId.DeskPrintQuota)).toBe('Impressions : 0 / 15'));
+    const fake = join(dir, 'lettre.pdf');
+    writeFileSync(fake, 'Madame, Monsieur,');
+    backend.openFile = fake;
+    await user.click(screen.getByTestId(TestId.DeskPrintFile));
+    await waitFor(() => expect(text(TestId.DeskExtrasError)).toContain('« lettre.pdf » n\'est pas un PDF lisible'));
+    expect(screen.queryByTestId(TestId.DeskPrintDone)).toBeNull();
+    expect(text(TestId.DeskPrintQuota)).toBe('Impressions : 0 / 15');
   });
 
   it('shows the coworking occupancy and sells a day pass with the coworker’s status', async () => {

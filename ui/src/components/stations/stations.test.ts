@@ -8,6 +8,7 @@ function ticket(label: string, state: string, position: number, called_at: strin
     number: Number.parseInt(label, 10),
     label,
     visitor_id: null,
+    event_id: null,
     first_name: `P${label}`,
     purpose: 'free',
     state,

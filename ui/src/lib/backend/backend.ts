@@ -345,8 +345,8 @@ export interface Backend {
 
   // ------------------------------------------------------------ dialogs
 
-  /** Native "open file" dialog (CSV/XLSX, or PNG/JPEG images); null when cancelled. */
-  pickOpenFile(kind?: 'spreadsheet' | 'image'): Promise<string | null>;
+  /** Native "open file" dialog (CSV/XLSX, PNG/JPEG images, or a PDF to print); null when cancelled. */
+  pickOpenFile(kind?: 'spreadsheet' | 'image' | 'pdf'): Promise<string | null>;
   /** Native "save as" dialog; null when cancelled. */
   pickSaveFile(defaultName: string): Promise<string | null>;
 }

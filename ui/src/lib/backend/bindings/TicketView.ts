@@ -9,6 +9,10 @@ export type TicketView = { id: string, number: number,
  */
 label: string, visitor_id: string | null, first_name: string, purpose: string, 
 /**
+ * The event the person joined from (where they were checked in).
+ */
+event_id: string | null, 
+/**
  * A code of `fields::TICKET_STATES`.
  */
 state: string, joined_at: string, 

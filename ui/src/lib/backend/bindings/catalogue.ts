@@ -435,16 +435,16 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "fr": "Instantané inutilisable ({detail}) : rien n'a été créé. Demandez-en un nouveau."
   },
   "station.already_seated": {
-    "en": "{name} is already on station {station}: end that session first.",
-    "fr": "{name} est déjà installé·e au poste {station} : terminez cette session d'abord."
+    "en": "{name} is already on {station}: end that session first.",
+    "fr": "{name} est déjà installé·e sur {station} : terminez cette session d'abord."
   },
   "station.busy": {
-    "en": "Station {station} is already taken by {name}. Station {next} is free.",
-    "fr": "Le poste {station} est déjà occupé par {name}. Le poste {next} est libre."
+    "en": "{station} is already taken by {name}. {next} is free.",
+    "fr": "{station} est déjà occupé par {name}. {next} est libre."
   },
   "station.busy@last": {
-    "en": "Station {station} is already taken by {name}, and no other is free: offer the waiting list.",
-    "fr": "Le poste {station} est déjà occupé par {name}, et aucun autre n'est libre : proposez la file d'attente."
+    "en": "{station} is already taken by {name}, and no other station is free: offer the waiting list.",
+    "fr": "{station} est déjà occupé par {name}, et aucun autre poste n'est libre : proposez la file d'attente."
   },
   "station.none_free": {
     "en": "Every station is taken: add the person to the waiting list (ticket).",
@@ -455,12 +455,12 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "fr": "Aucun poste ne s'appelle « {name} » : `escale station list` les montre tous."
   },
   "station.out_of_order": {
-    "en": "Station {station} is out of order: pick another or put it back in service.",
-    "fr": "Le poste {station} est hors service : choisissez-en un autre ou remettez-le en service."
+    "en": "{station} is out of order: pick another station or put it back in service.",
+    "fr": "{station} est hors service : choisissez un autre poste ou remettez-le en service."
   },
   "station.use_ended": {
-    "en": "{name}'s session on station {station} has already ended.",
-    "fr": "La session de {name} au poste {station} est déjà terminée."
+    "en": "{name}'s session on {station} has already ended.",
+    "fr": "La session de {name} sur {station} est déjà terminée."
   },
   "station.use_not_found": {
     "en": "No station session {id}.",
