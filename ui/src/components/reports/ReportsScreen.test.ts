@@ -60,6 +60,22 @@ describe('the mediation log at the desk', () => {
 });
 
 describe('reports', () => {
+  it('adds the public computers’ and the waiting list’s figures once they were used', async () => {
+    const { backend, people, user } = await openApp();
+    await backend.addStation({ name: 'Poste 1', place: null, offers: [] });
+    await backend.assignStation({ visitor_id: people.lukasz.id, station: null, purpose: 'cv_letter', minutes: 30, event_id: null });
+    await backend.joinQueue({ visitor_id: people.thanh.id, purpose: null, event_id: null });
+    await backend.recordPrint(people.lukasz.id, 3);
+    await user.click(screen.getByTestId(TestId.NavReports));
+    await screen.findByTestId(TestId.ReportsFigures);
+    await waitFor(() => expect(figure('station_sessions')).toBe('1'));
+    expect(figure('station_minutes'), 'a running session counts its time allowed').toBe('30 min');
+    expect(figure('queue_tickets')).toBe('1');
+    expect(figure('pages_printed')).toBe('3');
+    const purposes = screen.getAllByTestId(TestId.ReportsTable).find((t) => t.dataset.key === 'station_purposes')!;
+    expect(purposes.textContent).toContain('CV, lettre de motivation');
+  });
+
   it('shows this month’s figures with the help recorded, and saves the partner PDF with small counts hidden', async () => {
     const { backend, dir, people, user } = await openApp();
     const ev = (await backend.listEvents())[0]!;
@@ -87,6 +103,7 @@ describe('reports', () => {
     expect(figure('help_entries')).toBe('3');
     expect(figure('people_helped')).toBe('2');
     expect(figure('help_minutes')).toBe('2 h 15');
+    expect(screen.getAllByTestId(TestId.ReportsFigure).some((f) => f.dataset.key === 'station_sessions'), 'no computers used: no computer figures').toBe(false);
     const themes = screen.getAllByTestId(TestId.ReportsTable).find((t) => t.dataset.key === 'themes')!;
     expect(themes.textContent).toContain('Insertion professionnelle');
     expect(themes.querySelector('svg'), 'drawn as a chart').toBeTruthy();
