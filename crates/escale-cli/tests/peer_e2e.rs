@@ -414,15 +414,14 @@ fn same_stats(dirs: &[&Path], ev: &str, bound: Duration) -> Value {
     }
 }
 
-#[test]
-fn three_laptops_running_peer_live_agree_by_themselves() {
-    if !escale_testkit::net::loopback_multicast("peer live by mDNS") {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
+/// Three laptops of one organisation in `root` (A made the organisation
+/// and an event; B and C paired once with a code), each running `peer
+/// live`, all three on the stand. Returns their directories, the event and
+/// the daemons.
+fn stand_of_three(root: &Path) -> (Vec<std::path::PathBuf>, String, [Live; 3]) {
     let dirs: Vec<_> = ["stand-a", "stand-b", "stand-c"]
         .iter()
-        .map(|d| tmp.path().join(d))
+        .map(|d| root.join(d))
         .collect();
     let (a, b, c) = (&dirs[0], &dirs[1], &dirs[2]);
     ok(
@@ -466,13 +465,24 @@ fn three_laptops_running_peer_live_agree_by_themselves() {
         );
         assert_eq!(s.finish().0, 0);
     }
-
     let la = Live::start(a);
     let lb = Live::start(b);
     let lc = Live::start(c);
     la.until_present(&["Stand B", "Stand C"], Duration::from_secs(30));
     lb.until_present(&["Stand A", "Stand C"], Duration::from_secs(30));
     lc.until_present(&["Stand A", "Stand B"], Duration::from_secs(30));
+    (dirs, ev, [la, lb, lc])
+}
+
+#[test]
+fn three_laptops_running_peer_live_agree_by_themselves() {
+    if !escale_testkit::net::loopback_multicast("peer live by mDNS") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirs, ev, [la, lb, _lc]) = stand_of_three(tmp.path());
+    let (a, c) = (&dirs[0], &dirs[2]);
+    let b = &dirs[1];
 
     // Written by other processes on A's and C's data directories: the
     // daemons' periodic exchanges carry them.
@@ -563,60 +573,11 @@ fn three_laptops_running_peer_live_show_the_same_station_board() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let dirs: Vec<_> = ["stand-a", "stand-b", "stand-c"]
-        .iter()
-        .map(|d| tmp.path().join(d))
-        .collect();
+    let (dirs, ev, [la, lb, lc]) = stand_of_three(tmp.path());
     let (a, b, c) = (&dirs[0], &dirs[1], &dirs[2]);
-    ok(
-        a,
-        &[
-            "init",
-            "--org",
-            "Association Passerelle",
-            "--device",
-            "Stand A",
-        ],
-    );
-    let ev = ok(
-        a,
-        &[
-            "event",
-            "create",
-            "--title",
-            "Forum",
-            "--start",
-            "2026-12-03 09:00",
-        ],
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     for n in ["Poste 1", "Poste 2", "Poste 3"] {
         ok(a, &["station", "add", n, "--offers", "printer"]);
     }
-    for (dir, name) in [(b, "Stand B"), (c, "Stand C")] {
-        let s = Sharer::start(a, &["--once"]);
-        ok(
-            dir,
-            &[
-                "peer",
-                "join",
-                &s.code,
-                "--address",
-                &s.address(),
-                "--name",
-                name,
-            ],
-        );
-        assert_eq!(s.finish().0, 0);
-    }
-    let la = Live::start(a);
-    let lb = Live::start(b);
-    let lc = Live::start(c);
-    la.until_present(&["Stand B", "Stand C"], Duration::from_secs(30));
-    lb.until_present(&["Stand A", "Stand C"], Duration::from_secs(30));
-    lc.until_present(&["Stand A", "Stand B"], Duration::from_secs(30));
     let all = [a.as_path(), b.as_path(), c.as_path()];
     let bound = Duration::from_secs(15);
     let mut took = vec![];

@@ -579,15 +579,7 @@ impl Escale {
             key: "per_hour",
             title: t("Arrivées par heure", "Arrivals per hour"),
             columns: one("Passages", "Visits"),
-            rows: per_hour
-                .into_iter()
-                .map(|(hour, n)| TableRow {
-                    key: format!("{hour:02}"),
-                    label: Text::same(format!("{hour:02}:00")),
-                    counts: vec![n],
-                    capacity: None,
-                })
-                .collect(),
+            rows: hour_rows(per_hour),
             partition: true,
             chart: Chart::Bar,
         });
@@ -1029,15 +1021,7 @@ impl Escale {
                 key: "station_hours",
                 title: t("Postes occupés par heure", "Computers in use per hour"),
                 columns: one("Sessions en cours", "Sessions running"),
-                rows: per_hour
-                    .into_iter()
-                    .map(|(hour, n)| TableRow {
-                        key: format!("{hour:02}"),
-                        label: Text::same(format!("{hour:02}:00")),
-                        counts: vec![n],
-                        capacity: None,
-                    })
-                    .collect(),
+                rows: hour_rows(per_hour),
                 partition: false,
                 chart: Chart::Bar,
             });
@@ -1173,6 +1157,20 @@ impl Escale {
         }
         Ok(())
     }
+}
+
+/// One row per hour of the day (`09:00`), keyed `09`.
+fn hour_rows(per_hour: BTreeMap<u32, u64>) -> Vec<TableRow> {
+    per_hour
+        .into_iter()
+        .map(|(hour, n)| {
+            row(
+                &format!("{hour:02}"),
+                Text::same(format!("{hour:02}:00")),
+                n,
+            )
+        })
+        .collect()
 }
 
 fn row(key: &str, label: Text, n: u64) -> TableRow {
