@@ -192,6 +192,10 @@ pub fn clean_field(
                 Value::Null
             } else if choices.iter().any(|c| c.value == t) {
                 Value::String(t.to_string())
+            } else if let Some(c) = by_label(choices, t) {
+                // What a spreadsheet or a person writes: the label, in
+                // either language ("Salarié·e en télétravail", "Founder").
+                Value::String(c.value.to_string())
             } else {
                 return Err(InputError::Invalid {
                     field: name,
@@ -295,6 +299,15 @@ pub fn names(first: &str, last: &str) -> Result<(Option<String>, Option<String>)
 /// Lower-cased email if plausible, else a warning.
 pub fn email(raw: &str, warnings: &mut Vec<Warning>) -> Result<Option<String>> {
     email_max("email", raw, MAX_EMAIL, warnings)
+}
+
+/// The value of a closed list whose French or English label is `text`
+/// (accents, case and punctuation aside).
+fn by_label<'a>(choices: &'a [fields::Choice], text: &str) -> Option<&'a fields::Choice> {
+    let key = crate::text::fold(text);
+    choices
+        .iter()
+        .find(|c| crate::text::fold(c.label.fr) == key || crate::text::fold(c.label.en) == key)
 }
 
 fn email_max(
@@ -508,6 +521,18 @@ mod tests {
                 value: "astronaut".into()
             }
         );
+        // A value's label, in either language, is that value.
+        let out = clean_record(
+            Entity::Visitor,
+            &raw(&[
+                ("situation", Value::from("Demandeur·se d’emploi")),
+                ("cowork_status", Value::from("employee working remotely")),
+            ]),
+            &mut w,
+        )
+        .unwrap();
+        assert_eq!(out["situation"], Value::from("job_seeker"));
+        assert_eq!(out["cowork_status"], Value::from("remote_employee"));
         let err = clean_record(
             Entity::Visitor,
             &raw(&[("badge_code", Value::from("E1234567"))]),
