@@ -6,8 +6,10 @@
 //!
 //! - **scope**: one event; every event of a series; or every event that
 //!   *starts* in a period (a two-day event belongs to the period of its first
-//!   day). Mediation entries count by their own date (period), or by the
-//!   event they were recorded at (event, series).
+//!   day). A coworking space (`event.coworking`) is counted by date in its
+//!   own part, never as an event of a period or a series. Mediation entries
+//!   count by their own date (period), or by the event they were recorded
+//!   at (event, series).
 //! - **arrivals**: people who checked in at an event (a non-voided `in` scan
 //!   at the event's desk, not a session's), once per event — what `escale
 //!   stats` calls *arrived*, summed over the events. **Visits**: people per
@@ -273,7 +275,7 @@ impl Escale {
     /// The report of a scope, with the previous period's main figures for
     /// a period report.
     pub async fn report(&self, query: &ReportQuery) -> Result<Report> {
-        let events = self.report_events().await?;
+        let events = self.report_events(query).await?;
         let (scope, in_scope) = resolve_scope(query, &events)?;
         let mut report = self.compute(&scope, &in_scope, &events).await?;
         if scope.kind == ScopeKind::Period {
@@ -295,10 +297,20 @@ impl Escale {
         Ok(report)
     }
 
-    pub(super) async fn report_events(&self) -> Result<Vec<EventInfo>> {
-        let rows = sqlx::query(
-            "SELECT id, title, timezone, starts_at, ends_at, series FROM event WHERE title IS NOT NULL",
-        )
+    /// The events a report may cover. A coworking space (an event that may
+    /// last a year) is reported by date in its own part, not as an event of
+    /// a period or a series; a report of that one event still covers it.
+    pub(super) async fn report_events(&self, query: &ReportQuery) -> Result<Vec<EventInfo>> {
+        let one_event = query
+            .event_id
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty());
+        let rows = sqlx::query(if one_event {
+            "SELECT id, title, timezone, starts_at, ends_at, series FROM event WHERE title IS NOT NULL"
+        } else {
+            "SELECT id, title, timezone, starts_at, ends_at, series FROM event
+             WHERE title IS NOT NULL AND COALESCE(coworking, 0) = 0"
+        })
         .fetch_all(self.store().pool())
         .await?;
         let mut out = vec![];

@@ -75,7 +75,7 @@ impl Escale {
             Lang::Fr => fr.to_string(),
             Lang::En => en.to_string(),
         };
-        let events = self.report_events().await?;
+        let events = self.report_events(query).await?;
         let (scope, idx) = super::compute::resolve_scope(query, &events)?;
         let in_scope: HashMap<Uuid, usize> = idx.iter().map(|i| (events[*i].id, *i)).collect();
         let year = chrono::NaiveDate::parse_from_str(&scope.to, "%Y-%m-%d")

@@ -746,6 +746,26 @@ async fn a_report_counts_computer_sessions_purposes_hours_waits_pages_and_cowork
         "{status:?}"
     );
     assert!(status.contains(&("unknown".into(), vec![1])), "{status:?}");
+    // The coworking space opened in January and lasts the year: its
+    // presence is counted by date, never as the visitors of an event of
+    // January (when it starts).
+    let january = app
+        .report(&ReportQuery {
+            from: Some("2026-01-01".into()),
+            to: Some("2026-01-31".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            january.headline.events,
+            january.headline.visitors,
+            january.headline.cowork_presences
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(h.visitors, 0, "November's events had no visitors");
     // The previous month had none of it: its figures are zero.
     assert_eq!(r.previous.as_ref().unwrap().station_sessions, 0);
     // The published report prints the parts, small counts hidden.
