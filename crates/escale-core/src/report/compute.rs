@@ -159,6 +159,8 @@ pub struct Headline {
     /// those called (minutes, rounded up).
     pub queue_tickets: u64,
     pub queue_left: u64,
+    /// Tickets whose person was called or seated: the waits measured.
+    pub queue_called: u64,
     pub wait_median_minutes: u64,
     pub wait_p90_minutes: u64,
     /// Pages printed for people (certificates apart).
@@ -1044,6 +1046,7 @@ impl Escale {
             h.queue_left = tickets.iter().filter(|t| t.left).count() as u64;
             let mut waits: Vec<i64> = tickets.iter().filter_map(|t| t.waited_s).collect();
             waits.sort_unstable();
+            h.queue_called = waits.len() as u64;
             let minutes = |s: i64| ((s + 59) / 60) as u64;
             h.wait_median_minutes = minutes(quantile(&waits, 0.5));
             h.wait_p90_minutes = minutes(quantile(&waits, 0.9));

@@ -155,6 +155,8 @@ enum Figure {
 #[derive(Clone, Copy)]
 struct Parts {
     stations: bool,
+    /// Someone on a waiting list was called: there are waits to tell.
+    waits: bool,
     cowork: bool,
 }
 
@@ -162,6 +164,7 @@ impl Parts {
     fn of(h: &super::Headline) -> Parts {
         Parts {
             stations: h.station_sessions + h.queue_tickets + h.pages_printed > 0,
+            waits: h.queue_called > 0,
             cowork: h.cowork_presences > 0,
         }
     }
@@ -253,6 +256,15 @@ fn headline_rows(h: &super::Headline, lang: Lang, parts: Parts) -> Vec<(String, 
                 Figure::People,
             ),
             (
+                l("Pages imprimées", "Pages printed"),
+                h.pages_printed,
+                Figure::Events,
+            ),
+        ]);
+    }
+    if parts.stations && parts.waits {
+        rows.extend([
+            (
                 l("Attente médiane", "Median wait"),
                 h.wait_median_minutes,
                 Figure::Minutes,
@@ -261,11 +273,6 @@ fn headline_rows(h: &super::Headline, lang: Lang, parts: Parts) -> Vec<(String, 
                 l("Attente (90e centile)", "Wait (90th percentile)"),
                 h.wait_p90_minutes,
                 Figure::Minutes,
-            ),
-            (
-                l("Pages imprimées", "Pages printed"),
-                h.pages_printed,
-                Figure::Events,
             ),
         ]);
     }

@@ -674,7 +674,7 @@ async fn a_report_counts_computer_sessions_purposes_hours_waits_pages_and_cowork
         (h.station_sessions, h.station_people, h.station_minutes),
         (3, 2, 45 + 20 + 30)
     );
-    assert_eq!((h.queue_tickets, h.queue_left), (3, 1));
+    assert_eq!((h.queue_tickets, h.queue_left, h.queue_called), (3, 1, 2));
     assert_eq!((h.wait_median_minutes, h.wait_p90_minutes), (12, 25));
     assert_eq!(h.pages_printed, 10);
     assert_eq!((h.cowork_presences, h.coworkers, h.cowork_peak), (3, 2, 2));

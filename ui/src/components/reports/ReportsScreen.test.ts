@@ -72,6 +72,7 @@ describe('reports', () => {
     expect(figure('station_minutes'), 'a running session counts its time allowed').toBe('30 min');
     expect(figure('queue_tickets')).toBe('1');
     expect(figure('pages_printed')).toBe('3');
+    expect(screen.getAllByTestId(TestId.ReportsFigure).some((f) => f.dataset.key === 'wait_median_minutes'), 'nobody called yet: no wait to tell').toBe(false);
     const purposes = screen.getAllByTestId(TestId.ReportsTable).find((t) => t.dataset.key === 'station_purposes')!;
     expect(purposes.textContent).toContain('CV, lettre de motivation');
   });

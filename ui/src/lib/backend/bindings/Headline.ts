@@ -30,7 +30,11 @@ station_sessions: number, station_people: number, station_minutes: number,
  * station was free; the median and 90th percentile of the wait of
  * those called (minutes, rounded up).
  */
-queue_tickets: number, queue_left: number, wait_median_minutes: number, wait_p90_minutes: number, 
+queue_tickets: number, queue_left: number, 
+/**
+ * Tickets whose person was called or seated: the waits measured.
+ */
+queue_called: number, wait_median_minutes: number, wait_p90_minutes: number, 
 /**
  * Pages printed for people (certificates apart).
  */
