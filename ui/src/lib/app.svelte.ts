@@ -113,7 +113,9 @@ export class AppState {
         for (const watcher of this.dataWatchers) watcher();
       }),
       this.backend.onStationsMoved((moved) => {
-        this.stationsMoved = [...moved, ...this.stationsMoved].slice(0, 10);
+        // One line per session, the latest move first.
+        const again = new Set(moved.map((m) => m.use_id));
+        this.stationsMoved = [...moved, ...this.stationsMoved.filter((m) => !again.has(m.use_id))].slice(0, 10);
       }),
       this.backend.onCloseRequested((request) => {
         this.closeRequest = request;

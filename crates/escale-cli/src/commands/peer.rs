@@ -249,8 +249,8 @@ async fn settle_stations(app: &Escale, ui: Ui) {
                 line(
                     ui,
                     json!({"ok": true, "data": {"event": "station_moved", "moved": m}}),
-                    || match &m.to {
-                        Some(to) => format!(
+                    || {
+                        format!(
                             "{} {} : {} → {} ({})",
                             ui.t(
                                 "Poste déjà attribué par un autre ordinateur",
@@ -258,19 +258,9 @@ async fn settle_stations(app: &Escale, ui: Ui) {
                             ),
                             m.first_name,
                             m.from,
-                            to,
+                            m.to,
                             ui.t("déplacé·e", "moved")
-                        ),
-                        None => format!(
-                            "{} {} : {} ({})",
-                            ui.t(
-                                "Poste déjà attribué par un autre ordinateur",
-                                "Station given first by another laptop"
-                            ),
-                            m.first_name,
-                            m.from,
-                            ui.t("aucun autre poste libre", "no other station free")
-                        ),
+                        )
                     },
                 );
             }

@@ -170,9 +170,8 @@ pub struct Moved {
     pub first_name: String,
     /// The station another laptop had given first.
     pub from: String,
-    /// Where the person goes now; `None`: no station was free (the
-    /// session stays displaced on the board until one is).
-    pub to: Option<String>,
+    /// Where the person goes now.
+    pub to: String,
 }
 
 /// The organisation's settings for its public computers and coworking space.
@@ -737,8 +736,9 @@ impl Escale {
 
     /// Moves the sessions this laptop gave that lost their station to an
     /// earlier assignment from another laptop, each to the next free
-    /// station (oldest first). Run after every sync; cheap when nothing is
-    /// displaced (one read of the running sessions).
+    /// station (oldest first), and says which it moved. Run after every
+    /// sync; cheap when nothing is displaced (one read of the running
+    /// sessions).
     pub async fn settle_stations(&self) -> Result<Vec<Moved>> {
         let now = crate::clock::now_utc();
         let me = self.identity().await?.device_id;
@@ -760,20 +760,19 @@ impl Escale {
         free.reverse();
         let mut bodies = vec![];
         let mut moved = vec![];
-        for u in mine {
-            let to = free.pop();
-            if let Some(s) = to {
-                bodies.push(set(
-                    Entity::StationUse,
-                    u.id,
-                    [("station_id", Value::String(s.id.to_string()))],
-                ));
-            }
+        // With no station free a session stays displaced (the board shows
+        // it) until one is: the next change moves it.
+        for (u, s) in mine.into_iter().zip(std::iter::from_fn(|| free.pop())) {
+            bodies.push(set(
+                Entity::StationUse,
+                u.id,
+                [("station_id", Value::String(s.id.to_string()))],
+            ));
             moved.push(Moved {
                 use_id: u.id,
                 first_name: u.first_name.clone(),
                 from: u.station_name.clone(),
-                to: to.map(|s| s.name.clone()),
+                to: s.name.clone(),
             });
         }
         if !bodies.is_empty() {

@@ -432,8 +432,8 @@ async fn two_laptops_giving_the_same_station_offline_agree_after_sync_and_nothin
     let moved = nodes[1].app.settle_stations().await.unwrap();
     assert_eq!(moved.len(), 1);
     assert_eq!(
-        (moved[0].from.as_str(), moved[0].to.as_deref()),
-        ("Poste 1", Some("Poste 2"))
+        (moved[0].from.as_str(), moved[0].to.as_str()),
+        ("Poste 1", "Poste 2")
     );
     crate::sync_net::full_sync(&nodes, 50).await;
     for n in &nodes {

@@ -750,7 +750,6 @@ export const en: Messages = {
   'stations.settleNone': 'No station free',
   'stations.movedTitle': 'Another laptop of the stand gave these stations first; this laptop moved its sessions:',
   'stations.movedOne': '{name}: {from} → {to} (tell the person)',
-  'stations.movedNowhere': '{name}: {from} → no station free yet',
   'stations.movedSeen': 'Seen',
   'status.stationsMoved': '{n} station session(s) moved',
   'status.openStations': 'See the station board',

@@ -759,7 +759,6 @@ export const fr = {
   'stations.settleNone': 'Aucun poste libre',
   'stations.movedTitle': 'Un autre ordinateur du stand avait attribué ces postes avant ; ce poste a déplacé ses sessions :',
   'stations.movedOne': '{name} : {from} → {to} (prévenez la personne)',
-  'stations.movedNowhere': '{name} : {from} → aucun poste libre pour l’instant',
   'stations.movedSeen': 'Vu',
   'status.stationsMoved': '{n} session(s) de poste déplacée(s)',
   'status.openStations': 'Voir le tableau des postes',

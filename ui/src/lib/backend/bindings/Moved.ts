@@ -9,7 +9,6 @@ export type Moved = { use_id: string, first_name: string,
  */
 from: string, 
 /**
- * Where the person goes now; `None`: no station was free (the
- * session stays displaced on the board until one is).
+ * Where the person goes now.
  */
-to: string | null, };
+to: string, };
