@@ -7,7 +7,7 @@
 //! A pass is a record whose person travels in its own op (erasure keeps the
 //! pass as an anonymous fact for the space's figures).
 
-use super::mediation::parse_day;
+use super::mediation::{choice_code, parse_day};
 use super::queue::local_day;
 use super::stations::person_op;
 use super::{parse_id, set, Escale};
@@ -111,18 +111,8 @@ impl Escale {
     pub async fn add_pass(&self, input: &PassInput) -> Result<PassView> {
         let person = self.visitor(&input.visitor_id).await?;
         let today = local_day(crate::clock::now_utc())?;
-        let kind = input
-            .kind
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or("day");
-        if !PASS_KINDS.iter().any(|c| c.value == kind) {
-            return Err(Error::Invalid {
-                field: "kind",
-                value: kind.chars().take(40).collect(),
-            });
-        }
+        let kind = choice_code("kind", PASS_KINDS, input.kind.as_deref(), "day")?;
+        let kind = kind.as_str();
         let day = |field: &'static str, given: &Option<String>| -> Result<Option<NaiveDate>> {
             match given.as_deref().filter(|s| !s.trim().is_empty()) {
                 Some(s) => parse_day(field, s).map(Some),
@@ -148,16 +138,11 @@ impl Escale {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            if !COWORK_STATUSES.iter().any(|c| c.value == status) {
-                return Err(Error::Invalid {
-                    field: "cowork_status",
-                    value: status.chars().take(40).collect(),
-                });
-            }
+            let status = choice_code("cowork_status", COWORK_STATUSES, Some(status), "")?;
             bodies.push(set(
                 Entity::Visitor,
                 person.id,
-                [("cowork_status", Value::String(status.into()))],
+                [("cowork_status", Value::String(status))],
             ));
         }
         let id = Uuid::now_v7();

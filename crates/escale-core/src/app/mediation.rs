@@ -130,11 +130,29 @@ pub(crate) fn themes_value(themes: &[String]) -> Result<Value> {
 fn choice_value(field: &'static str, list: &[Choice], given: &Option<String>) -> Result<Value> {
     match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(Value::Null),
-        Some(code) if list.iter().any(|c| c.value == code) => Ok(Value::String(code.into())),
-        Some(code) => Err(Error::Invalid {
+        Some(code) => choice_code(field, list, Some(code), code).map(Value::String),
+    }
+}
+
+/// One code of a closed list as given (trimmed), `default` when none is;
+/// `Err` names the field and the code not in the list.
+pub(crate) fn choice_code(
+    field: &'static str,
+    list: &[Choice],
+    given: Option<&str>,
+    default: &str,
+) -> Result<String> {
+    let code = given
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(default);
+    if list.iter().any(|c| c.value == code) {
+        Ok(code.to_string())
+    } else {
+        Err(Error::Invalid {
             field,
             value: code.chars().take(40).collect(),
-        }),
+        })
     }
 }
 

@@ -11,6 +11,7 @@
 //! laptops issuing the same number while apart both keep it: the later one
 //! (by joining time) is shown as `12b`, on every laptop alike.
 
+use super::mediation::choice_code;
 use super::stations::{estimate_waits, person_op, StationCard, StationState};
 use super::time::{parse_tz, to_storage};
 use super::{opt_text, set, Escale};
@@ -220,18 +221,7 @@ impl Escale {
                 station: u.station_name.clone(),
             });
         }
-        let purpose = input
-            .purpose
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .unwrap_or("free");
-        if !PURPOSES.iter().any(|c| c.value == purpose) {
-            return Err(Error::Invalid {
-                field: "purpose",
-                value: purpose.chars().take(40).collect(),
-            });
-        }
+        let purpose = choice_code("purpose", PURPOSES, input.purpose.as_deref(), "free")?;
         let event = match input.event_id.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(e) => Some(self.event(e).await?.id),
             None => None,
@@ -252,7 +242,7 @@ impl Escale {
                 [
                     ("day", Value::String(day.to_string())),
                     ("number", Value::from(last.unwrap_or(0) + 1)),
-                    ("purpose", Value::String(purpose.into())),
+                    ("purpose", Value::String(purpose)),
                     ("joined_at", Value::String(to_storage(now))),
                     ("state", Value::String("waiting".into())),
                     ("skips", Value::from(0)),

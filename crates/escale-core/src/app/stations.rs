@@ -17,10 +17,11 @@
 //!   run after every sync), and tells its user; nothing is lost, and only
 //!   that desk moves it, so two laptops never race to fix the same session.
 
+use super::mediation::choice_code;
 use super::time::{parse_tz, to_storage};
 use super::{opt_text, parse_id, set, Escale};
 use crate::error::{Error, Result};
-use crate::fields::{join_codes, purpose_themes, Choice, PURPOSES, STATION_OFFERS, STATION_PLACES};
+use crate::fields::{join_codes, purpose_themes, PURPOSES, STATION_OFFERS, STATION_PLACES};
 use crate::hlc::Stamp;
 use crate::model::Entity;
 use crate::op::{Fields, OpBody, Value};
@@ -197,26 +198,6 @@ struct Open {
     assigned: Option<Stamp>,
 }
 
-fn choice(
-    field: &'static str,
-    list: &[Choice],
-    given: Option<&str>,
-    default: &str,
-) -> Result<String> {
-    let code = given
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(default);
-    if list.iter().any(|c| c.value == code) {
-        Ok(code.to_string())
-    } else {
-        Err(Error::Invalid {
-            field,
-            value: code.chars().take(40).collect(),
-        })
-    }
-}
-
 /// "Poste 2" before "Poste 10".
 fn natural_key(name: &str) -> Vec<(String, u64)> {
     let mut out = vec![];
@@ -280,7 +261,7 @@ impl Escale {
                 value: other.name,
             });
         }
-        let place = choice("place", STATION_PLACES, input.place.as_deref(), "stand")?;
+        let place = choice_code("place", STATION_PLACES, input.place.as_deref(), "stand")?;
         let offers = join_codes(STATION_OFFERS, input.offers.iter().map(String::as_str)).map_err(
             |code| Error::Invalid {
                 field: "offers",
@@ -451,16 +432,9 @@ impl Escale {
 
     /// Every session not ended, with the stamp of its assignment.
     async fn open_uses(&self, now: DateTime<Utc>) -> Result<Vec<Open>> {
-        let rows = sqlx::query(
-            "SELECT u.*, COALESCE(a.root, u.visitor_id) AS person, v.first_name AS first_name,
-                    s.name AS station_name, d.name AS desk_name
-             FROM station_use u
-             LEFT JOIN alias a ON a.id = u.visitor_id
-             LEFT JOIN visitor v ON v.id = COALESCE(a.root, u.visitor_id)
-             LEFT JOIN station s ON s.id = u.station_id
-             LEFT JOIN device d ON d.id = u.desk
-             WHERE u.ended_at IS NULL AND u.started_at IS NOT NULL",
-        )
+        let rows = sqlx::query(&format!(
+            "{USE_SELECT} WHERE u.ended_at IS NULL AND u.started_at IS NOT NULL"
+        ))
         .fetch_all(self.store.pool())
         .await?;
         let tz = parse_tz(None)?;
@@ -476,34 +450,43 @@ impl Escale {
             .collect()
     }
 
+    /// Every station and who holds it, and the displaced sessions: the
+    /// board without its waiting list.
+    async fn cards_at(&self, now: DateTime<Utc>) -> Result<(Vec<StationCard>, Vec<UseView>)> {
+        let stations = self.stations().await?;
+        let (holders, displaced) = split_open(self.open_uses(now).await?);
+        let cards = stations
+            .into_iter()
+            .map(|s| {
+                let current = holders.get(&s.id).cloned();
+                let state = match (&current, s.out_of_order) {
+                    (Some(_), _) => StationState::Busy,
+                    (None, true) => StationState::OutOfOrder,
+                    (None, false) => StationState::Free,
+                };
+                StationCard {
+                    station: s,
+                    state,
+                    current,
+                }
+            })
+            .collect();
+        Ok((cards, displaced))
+    }
+
     /// The station board now.
     pub async fn board(&self) -> Result<Board> {
         self.board_at(crate::clock::now_utc()).await
     }
 
     pub(crate) async fn board_at(&self, now: DateTime<Utc>) -> Result<Board> {
-        let stations = self.stations().await?;
-        let (holders, displaced) = split_open(self.open_uses(now).await?);
-        let mut cards = vec![];
-        let (mut free, mut busy, mut out) = (0, 0, 0);
-        for s in stations {
-            let current = holders.get(&s.id).cloned();
-            let state = match (&current, s.out_of_order) {
-                (Some(_), _) => StationState::Busy,
-                (None, true) => StationState::OutOfOrder,
-                (None, false) => StationState::Free,
-            };
-            match state {
-                StationState::Free => free += 1,
-                StationState::Busy => busy += 1,
-                StationState::OutOfOrder => out += 1,
-            }
-            cards.push(StationCard {
-                station: s,
-                state,
-                current,
-            });
-        }
+        let (cards, displaced) = self.cards_at(now).await?;
+        let count = |state| cards.iter().filter(|c| c.state == state).count() as u32;
+        let (free, busy, out) = (
+            count(StationState::Free),
+            count(StationState::Busy),
+            count(StationState::OutOfOrder),
+        );
         let queue = self.queue_at(now, &cards).await?;
         Ok(Board {
             now: to_storage(now),
@@ -533,15 +516,10 @@ impl Escale {
                 station: on.station_name.clone(),
             });
         }
-        let first_free = || {
-            board
-                .stations
-                .iter()
-                .find(|c| c.state == StationState::Free)
-                .map(|c| c.station.clone())
-        };
         let station = match input.station.as_deref().filter(|s| !s.trim().is_empty()) {
-            None => first_free().ok_or(Error::StationNoneFree)?,
+            None => first_free(&board.stations)
+                .cloned()
+                .ok_or(Error::StationNoneFree)?,
             Some(given) => {
                 let s = self.station(given).await?;
                 let card = board.stations.iter().find(|c| c.station.id == s.id);
@@ -550,7 +528,7 @@ impl Escale {
                         return Err(Error::StationBusy {
                             station: s.name,
                             name: u.first_name.clone(),
-                            next: first_free().map(|f| f.name),
+                            next: first_free(&board.stations).map(|f| f.name.clone()),
                         })
                     }
                     Some((StationState::OutOfOrder, _)) => {
@@ -560,7 +538,7 @@ impl Escale {
                 }
             }
         };
-        let purpose = choice("purpose", PURPOSES, input.purpose.as_deref(), "free")?;
+        let purpose = choice_code("purpose", PURPOSES, input.purpose.as_deref(), "free")?;
         let minutes = match input.minutes {
             Some(m) if (MIN_MINUTES..=MAX_MINUTES).contains(&m) => m,
             Some(m) => {
@@ -614,16 +592,9 @@ impl Escale {
     /// One session (ended or not).
     pub async fn station_use(&self, id: &str) -> Result<UseView> {
         let uid = parse_id(id, Error::StationUseNotFound)?;
-        let row = sqlx::query(
-            "SELECT u.*, COALESCE(a.root, u.visitor_id) AS person, v.first_name AS first_name,
-                    s.name AS station_name, d.name AS desk_name
-             FROM station_use u
-             LEFT JOIN alias a ON a.id = u.visitor_id
-             LEFT JOIN visitor v ON v.id = COALESCE(a.root, u.visitor_id)
-             LEFT JOIN station s ON s.id = u.station_id
-             LEFT JOIN device d ON d.id = u.desk
-             WHERE u.id = ? AND u.started_at IS NOT NULL",
-        )
+        let row = sqlx::query(&format!(
+            "{USE_SELECT} WHERE u.id = ? AND u.started_at IS NOT NULL"
+        ))
         .bind(uid)
         .fetch_optional(self.store.pool())
         .await?
@@ -702,11 +673,11 @@ impl Escale {
     pub async fn move_station_use(&self, given: &str, to: Option<&str>) -> Result<UseView> {
         let now = crate::clock::now_utc();
         let u = self.running_use(given).await?;
-        let board = self.board_at(now).await?;
+        let (cards, _) = self.cards_at(now).await?;
         let target = match to.filter(|s| !s.trim().is_empty()) {
             Some(t) => {
                 let s = self.station(t).await?;
-                match board.stations.iter().find(|c| c.station.id == s.id) {
+                match cards.iter().find(|c| c.station.id == s.id) {
                     Some(c) if c.state == StationState::OutOfOrder => {
                         return Err(Error::StationOutOfOrder(s.name))
                     }
@@ -717,13 +688,13 @@ impl Escale {
                         return Err(Error::StationBusy {
                             station: s.name,
                             name: other.first_name.clone(),
-                            next: first_free(&board).map(|f| f.name.clone()),
+                            next: first_free(&cards).map(|f| f.name.clone()),
                         })
                     }
                     _ => s,
                 }
             }
-            None => first_free(&board).cloned().ok_or(Error::StationNoneFree)?,
+            None => first_free(&cards).cloned().ok_or(Error::StationNoneFree)?,
         };
         self.commit(vec![set(
             Entity::StationUse,
@@ -742,17 +713,12 @@ impl Escale {
     pub async fn settle_stations(&self) -> Result<Vec<Moved>> {
         let now = crate::clock::now_utc();
         let me = self.identity().await?.device_id;
-        let board = self.board_at(now).await?;
-        let mine: Vec<&UseView> = board
-            .displaced
-            .iter()
-            .filter(|u| u.desk == Some(me))
-            .collect();
+        let (cards, displaced) = self.cards_at(now).await?;
+        let mine: Vec<&UseView> = displaced.iter().filter(|u| u.desk == Some(me)).collect();
         if mine.is_empty() {
             return Ok(vec![]);
         }
-        let mut free: Vec<&StationView> = board
-            .stations
+        let mut free: Vec<&StationView> = cards
             .iter()
             .filter(|c| c.state == StationState::Free)
             .map(|c| &c.station)
@@ -789,16 +755,7 @@ impl Escale {
     ) -> Result<Vec<UseView>> {
         let tz = parse_tz(None)?;
         let now = crate::clock::now_utc();
-        let mut sql = String::from(
-            "SELECT u.*, COALESCE(a.root, u.visitor_id) AS person, v.first_name AS first_name,
-                    s.name AS station_name, d.name AS desk_name
-             FROM station_use u
-             LEFT JOIN alias a ON a.id = u.visitor_id
-             LEFT JOIN visitor v ON v.id = COALESCE(a.root, u.visitor_id)
-             LEFT JOIN station s ON s.id = u.station_id
-             LEFT JOIN device d ON d.id = u.desk
-             WHERE u.started_at IS NOT NULL",
-        );
+        let mut sql = format!("{USE_SELECT} WHERE u.started_at IS NOT NULL");
         let range = day.map(|d| super::queue::day_bounds(d, tz));
         if range.is_some() {
             sql.push_str(" AND u.started_at >= ? AND u.started_at < ?");
@@ -816,9 +773,19 @@ impl Escale {
     }
 }
 
-fn first_free(board: &Board) -> Option<&StationView> {
-    board
-        .stations
+/// A session with its person's first name (through merges), its station's
+/// and its desk's names.
+const USE_SELECT: &str =
+    "SELECT u.*, COALESCE(a.root, u.visitor_id) AS person, v.first_name AS first_name,
+            s.name AS station_name, d.name AS desk_name
+     FROM station_use u
+     LEFT JOIN alias a ON a.id = u.visitor_id
+     LEFT JOIN visitor v ON v.id = COALESCE(a.root, u.visitor_id)
+     LEFT JOIN station s ON s.id = u.station_id
+     LEFT JOIN device d ON d.id = u.desk";
+
+fn first_free(cards: &[StationCard]) -> Option<&StationView> {
+    cards
         .iter()
         .find(|c| c.state == StationState::Free)
         .map(|c| &c.station)
