@@ -25,6 +25,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
 
+    /// Act as this staff member: the PIN is asked on the terminal (scripts
+    /// may set ESCALE_PIN instead). Without it, the session `escale login`
+    /// opened is used while it lasts.
+    #[arg(long = "as", global = true, env = "ESCALE_AS", value_name = "NAME")]
+    pub as_staff: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -79,6 +85,17 @@ pub enum Command {
     /// Run and administer the organisation's hub (on the hub's machine).
     #[command(subcommand)]
     Hub(HubCommand),
+    /// Staff accounts: who may unlock Escale, and with which role.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// The audit log of access to personal data (coordinators): who viewed,
+    /// edited, exported, certified, merged, erased — when, on which laptop.
+    Audit(AuditArgs),
+    /// Open a session for the commands that follow (`--as NAME`; lasts
+    /// MINUTES, 15 by default), kept in the data directory.
+    Login(LoginArgs),
+    /// End the session `escale login` opened.
+    Logout,
     /// Sync this laptop with the organisation's hub.
     #[command(subcommand)]
     Sync(SyncCommand),
@@ -366,6 +383,112 @@ pub struct EventRef {
     /// Event id.
     #[arg(long = "event", value_name = "ID")]
     pub event: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create an account (the first one is a coordinator's). The PIN (4 to
+    /// 8 digits) is asked twice on the terminal, or read from ESCALE_NEW_PIN.
+    Add(StaffAddArgs),
+    /// List the accounts.
+    List,
+    /// Change an account's name, role, PIN or badge, or disable it.
+    Edit(StaffEditArgs),
+    /// Minutes without activity before the desktop locks itself.
+    LockMinutes(LockMinutesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Coordinator,
+    Mediator,
+    Volunteer,
+    Kiosk,
+}
+
+impl RoleArg {
+    pub fn role(self) -> escale_core::roles::Role {
+        use escale_core::roles::Role;
+        match self {
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Mediator => Role::Mediator,
+            RoleArg::Volunteer => Role::Volunteer,
+            RoleArg::Kiosk => Role::Kiosk,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct StaffAddArgs {
+    /// The name typed on the lock screen, e.g. "Camille D.".
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// A staff badge's code, to unlock by scanning it.
+    #[arg(long)]
+    pub badge: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StaffEditArgs {
+    /// The account's name or id.
+    pub name: String,
+    /// A new name.
+    #[arg(long)]
+    pub rename: Option<String>,
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Set a new PIN (asked on the terminal, or ESCALE_NEW_PIN).
+    #[arg(long)]
+    pub pin: bool,
+    /// A new badge code ("" removes the badge).
+    #[arg(long)]
+    pub badge: Option<String>,
+    /// Disable the account (it can no longer unlock).
+    #[arg(long, conflicts_with = "enable")]
+    pub disable: bool,
+    /// Enable a disabled account again.
+    #[arg(long)]
+    pub enable: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockMinutesArgs {
+    /// 1 to 240.
+    pub minutes: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// First day, 2026-12-01.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// One kind of access: view_visitor, edit_visitor, export, certificate,
+    /// merge, erase, staff, bundle.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Entries about this person (visitor id).
+    #[arg(long)]
+    pub visitor: Option<String>,
+    /// Entries by this staff member (name or id).
+    #[arg(long)]
+    pub staff: Option<String>,
+    /// Most entries, newest first.
+    #[arg(long, default_value_t = 500)]
+    pub limit: u32,
+    /// Also write the entries to this CSV file (for French Excel).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// How long the session lasts.
+    #[arg(long, default_value_t = 15)]
+    pub minutes: i64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -505,3 +505,141 @@ fn stations_the_queue_the_print_quota_and_coworking_from_the_command_line() {
     ));
     assert_eq!(bad["code"], "input.invalid");
 }
+
+/// Staff accounts from the command line: once the first coordinator
+/// exists, a command without `--as` is refused, `--as` with the PIN (from
+/// ESCALE_PIN here) runs it, a volunteer may not export, `login` keeps a
+/// session for the commands that follow, and the coordinator reads who
+/// exported what in the audit log (also as CSV).
+#[test]
+fn staff_accounts_lock_the_command_line_and_the_audit_log_says_who_did_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_escale"))
+            .args([&["--json", "--lang", "fr", "--data-dir", data], args].concat())
+            .env_remove("ESCALE_AS")
+            .env_remove("ESCALE_PIN")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let json = |out: std::process::Output| -> serde_json::Value {
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let refused = |out: std::process::Output| -> (Option<i32>, String, String) {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code(),
+            v["error"]["code"].as_str().unwrap_or_default().into(),
+            v["error"]["message"].as_str().unwrap_or_default().into(),
+        )
+    };
+    json(run(
+        &[],
+        &["init", "--org", "Passerelle", "--device", "Accueil"],
+    ));
+    let ev = json(run(
+        &[],
+        &[
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    ))["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(run(
+        &[("ESCALE_NEW_PIN", "1357")],
+        &["staff", "add", "Camille", "--role", "coordinator"],
+    ));
+    let (code, err, msg) = refused(run(&[], &["event", "list"]));
+    assert_eq!((code, err.as_str()), (Some(1), "auth.locked"));
+    assert!(msg.contains("--as"), "{msg}");
+    let camille = [("ESCALE_AS", "Camille"), ("ESCALE_PIN", "1357")];
+    json(run(&camille, &["event", "list"]));
+    json(run(
+        &[
+            ("ESCALE_AS", "Camille"),
+            ("ESCALE_PIN", "1357"),
+            ("ESCALE_NEW_PIN", "2468"),
+        ],
+        &["staff", "add", "Vera", "--role", "volunteer"],
+    ));
+    let (_, err, _) = refused(run(
+        &[("ESCALE_PIN", "0000")],
+        &["--as", "Vera", "event", "list"],
+    ));
+    assert_eq!(err, "auth.wrong_pin");
+    let vera = [("ESCALE_AS", "Vera"), ("ESCALE_PIN", "2468")];
+    let out_csv = dir.path().join("liste.csv");
+    let (_, err, msg) = refused(run(
+        &vera,
+        &[
+            "export",
+            "--event",
+            &ev,
+            "--format",
+            "csv",
+            "--output",
+            out_csv.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(err, "auth.forbidden");
+    assert!(
+        msg.contains("Bénévole") && msg.contains("exporter"),
+        "{msg}"
+    );
+    assert!(!out_csv.exists(), "nothing written");
+    // A session: the commands that follow need no PIN.
+    json(run(&camille, &["login", "--minutes", "5"]));
+    json(run(
+        &[],
+        &[
+            "export",
+            "--event",
+            &ev,
+            "--format",
+            "csv",
+            "--output",
+            out_csv.to_str().unwrap(),
+        ],
+    ));
+    let audit_csv = dir.path().join("audit.csv");
+    let log = json(run(
+        &[],
+        &[
+            "audit",
+            "--action",
+            "export",
+            "--csv",
+            audit_csv.to_str().unwrap(),
+        ],
+    ));
+    let entries = log["data"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["staff"], "Camille");
+    assert_eq!(entries[0]["device"], "Accueil");
+    let csv = std::fs::read_to_string(&audit_csv).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("Liste exportée;Camille;Accueil"),
+        "{csv}"
+    );
+    json(run(&[], &["logout"]));
+    let (_, err, _) = refused(run(&[], &["audit"]));
+    assert_eq!(err, "auth.locked", "the session ended");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("escale.db"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

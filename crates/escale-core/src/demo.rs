@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::op::{Fields, OpBody, Value};
 use crate::Escale;
+use escale_protocol::roles::Action;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -261,6 +262,7 @@ impl Escale {
     /// Creates a demo event with `visitors` synthetic pre-registered people,
     /// `arrived_ratio` of them already checked in.
     pub async fn demo(&self, visitors: usize, arrived_ratio: f64, seed: u64) -> Result<DemoReport> {
+        self.require(Action::Settings).await?;
         /// Ops per transaction.
         const SLICE: usize = 1_500;
         let today = crate::clock::now_utc()

@@ -130,6 +130,27 @@ pub enum Error {
         on: String,
         reason: String,
     },
+    #[error("locked: no staff member is signed in")]
+    Locked,
+    #[error("the {role} role may not {action:?}")]
+    Forbidden {
+        role: escale_protocol::roles::Role,
+        action: escale_protocol::roles::Action,
+    },
+    #[error("wrong name or PIN")]
+    WrongPin,
+    #[error("too many wrong PINs: wait {0} s")]
+    Throttled(u64),
+    #[error("a PIN is 4 to 8 digits")]
+    PinFormat,
+    #[error("no staff member called {0}")]
+    StaffNotFound(String),
+    #[error("a staff member is already called {0}")]
+    StaffNameTaken(String),
+    #[error("{0} is the last coordinator")]
+    StaffLastCoordinator(String),
+    #[error("the first staff account must be a coordinator")]
+    StaffFirstCoordinator,
 }
 
 impl Error {
@@ -234,6 +255,17 @@ impl Describe for Error {
                 .arg("quota", quota)
                 .arg("pages", pages),
             PassNotFound(id) => p(&m::PASS_NOT_FOUND).arg("id", shorten(id, 60)),
+            Locked => p(&m::AUTH_LOCKED),
+            Forbidden { role, action } => p(&m::AUTH_FORBIDDEN)
+                .arg("role", role.as_str())
+                .arg("action", action.as_str()),
+            WrongPin => p(&m::AUTH_WRONG_PIN),
+            Throttled(s) => p(&m::AUTH_THROTTLED).arg("seconds", s),
+            PinFormat => p(&m::AUTH_PIN_FORMAT),
+            StaffNotFound(n) => p(&m::STAFF_NOT_FOUND).arg("name", shorten(n, 60)),
+            StaffNameTaken(n) => p(&m::STAFF_NAME_TAKEN).arg("name", shorten(n, 60)),
+            StaffLastCoordinator(n) => p(&m::STAFF_LAST_COORDINATOR).arg("name", n),
+            StaffFirstCoordinator => p(&m::STAFF_FIRST_COORDINATOR),
             SeriesNotFound(name) => p(&m::SERIES_NOT_FOUND).arg("name", shorten(name, 60)),
             CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
             CertificateTampered => p(&m::CERTIFICATE_TAMPERED),

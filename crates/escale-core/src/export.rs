@@ -13,6 +13,7 @@ use crate::i18n::Lang;
 use crate::model::Entity;
 use crate::op::Value;
 use crate::Escale;
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -267,6 +268,7 @@ impl Escale {
     /// (handing 100,000 rows over one by one through sqlx cost more than
     /// the query; see `ops_after`).
     pub async fn export_table(&self, event_id: &str, lang: Lang) -> Result<Table> {
+        self.require(Action::ExportPeople).await?;
         let ev = self.event(event_id).await?;
         let tz = parse_tz(Some(&ev.timezone))?;
         let pool = self.store().pool();
@@ -381,6 +383,7 @@ impl Escale {
         dest: &Path,
         lang: Lang,
     ) -> Result<ExportReport> {
+        self.require(Action::ExportPeople).await?;
         let table = self.export_table(event_id, lang).await?;
         let tmp = dest.with_extension(format!("partial-{}", uuid::Uuid::now_v7().simple()));
         let written = match format {
@@ -394,6 +397,14 @@ impl Escale {
                 other => other,
             });
         }
+        let what = format!("{format:?} · {} rows", table.rows.len());
+        self.record_access(
+            crate::app::audit::Access::Export,
+            None,
+            uuid::Uuid::parse_str(event_id.trim()).ok(),
+            &what,
+        )
+        .await?;
         Ok(ExportReport {
             path: dest.display().to_string(),
             rows: table.rows.len(),

@@ -32,6 +32,7 @@ use crate::op::{Fields, OpBody, Value};
 use crate::text::name_key;
 use crate::Escale;
 use escale_import::{ColumnMapping, Detected, ImportRecord, Row, SkipReason};
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use sqlx::Row as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -291,6 +292,7 @@ impl Escale {
         opts: &ImportOptions,
         progress: &(dyn Fn(ImportProgress) + Sync),
     ) -> Result<ImportReport> {
+        self.require(Action::Import).await?;
         let ev = self.event(event_id).await?;
         let mut reader = escale_import::open_path(path)?;
         if let Some(m) = &opts.mapping {
@@ -562,6 +564,7 @@ impl Escale {
         path: &Path,
         mapping: Option<ColumnMapping>,
     ) -> Result<ImportPreview> {
+        self.require(Action::Import).await?;
         let opts = ImportOptions {
             dry_run: true,
             mapping: mapping.clone(),

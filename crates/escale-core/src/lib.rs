@@ -24,7 +24,7 @@ pub mod store;
 pub mod sync;
 
 // The vocabulary the core is built on, defined once in `escale-protocol`.
-pub use escale_protocol::{clock, fields, fold, hlc, i18n, model, op, text, validate};
+pub use escale_protocol::{clock, fields, fold, hlc, i18n, model, op, roles, text, validate};
 
 pub use app::Escale;
 pub use error::{Error, Result};

@@ -162,6 +162,15 @@ codes! {
     PrinterNotFound = "printer.not_found",
     PrinterUnavailable = "printer.unavailable",
     PrinterFailed = "printer.failed",
+    AuthLocked = "auth.locked",
+    AuthForbidden = "auth.forbidden",
+    AuthWrongPin = "auth.wrong_pin",
+    AuthThrottled = "auth.throttled",
+    AuthPinFormat = "auth.pin_format",
+    StaffNotFound = "staff.not_found",
+    StaffNameTaken = "staff.name_taken",
+    StaffLastCoordinator = "staff.last_coordinator",
+    StaffFirstCoordinator = "staff.first_coordinator",
 }
 
 /// How the CLI exits on a code (`docs/cli.md`): the one place codes are
@@ -226,7 +235,9 @@ impl Code {
             | PrintNotAPdf
             | SeriesNotFound
             | CertificateMalformed
-            | PrinterNotFound => Class::Usage,
+            | PrinterNotFound
+            | AuthPinFormat
+            | StaffNotFound => Class::Usage,
             _ => Class::Failed,
         }
     }
@@ -361,16 +372,28 @@ impl Problem {
     }
 
     /// The message in `lang`. A `field` argument holds a field's name and
-    /// is shown by its label in that language ("prénom" / "first name").
+    /// is shown by its label in that language ("prénom" / "first name");
+    /// `role` and `action` arguments (a staff role, what a use case does)
+    /// likewise.
     pub fn message(&self, lang: Lang) -> String {
-        match self.args.get("field") {
-            Some(name) => {
-                let mut args = self.args.clone();
-                args.insert("field", crate::fields::input_label(name, lang));
-                self.msg.render(lang, &args)
-            }
-            None => self.msg.render(lang, &self.args),
+        use crate::roles::{Action, Role};
+        let field = self.args.get("field");
+        let role = self.args.get("role").and_then(|r| Role::parse(r));
+        let action = self.args.get("action").and_then(|a| Action::parse(a));
+        if field.is_none() && role.is_none() && action.is_none() {
+            return self.msg.render(lang, &self.args);
         }
+        let mut args = self.args.clone();
+        if let Some(name) = field {
+            args.insert("field", crate::fields::input_label(name, lang));
+        }
+        if let Some(r) = role {
+            args.insert("role", r.label().get(lang).to_string());
+        }
+        if let Some(a) = action {
+            args.insert("action", a.label().get(lang).to_string());
+        }
+        self.msg.render(lang, &args)
     }
 
     /// A problem another node described by its code and arguments: the
@@ -573,6 +596,43 @@ messages! {
     PRINT_NOT_A_PDF = "print.not_a_pdf" (PrintNotAPdf) {
         fr: "« {file} » n'est pas un PDF lisible ({detail}) : enregistrez le document en PDF (50 Mo au plus) puis réessayez.",
         en: "\"{file}\" is not a readable PDF ({detail}): save the document as a PDF (50 MB at most) and try again.",
+    }
+    // --- staff accounts, the lock, roles
+    AUTH_LOCKED = "auth.locked" (AuthLocked) {
+        fr: "Escale est verrouillé : déverrouillez-le avec votre nom et votre code PIN (en ligne de commande : --as NOM).",
+        en: "Escale is locked: unlock it with your name and PIN (on the command line: --as NAME).",
+    }
+    AUTH_FORBIDDEN = "auth.forbidden" (AuthForbidden) {
+        fr: "Votre rôle ({role}) ne permet pas d'effectuer cette action : {action}. Demandez à une personne de la coordination.",
+        en: "Your role ({role}) does not allow this: {action}. Ask a coordinator.",
+    }
+    AUTH_WRONG_PIN = "auth.wrong_pin" (AuthWrongPin) {
+        fr: "Nom ou code PIN incorrect.",
+        en: "Wrong name or PIN.",
+    }
+    AUTH_THROTTLED = "auth.throttled" (AuthThrottled) {
+        fr: "Trop d'essais manqués : réessayez dans {seconds} s.",
+        en: "Too many wrong tries: try again in {seconds} s.",
+    }
+    AUTH_PIN_FORMAT = "auth.pin_format" (AuthPinFormat) {
+        fr: "Le code PIN compte de 4 à 8 chiffres.",
+        en: "A PIN is 4 to 8 digits.",
+    }
+    STAFF_NOT_FOUND = "staff.not_found" (StaffNotFound) {
+        fr: "Aucun membre de l'équipe ne s'appelle « {name} » : `escale staff list` les montre tous.",
+        en: "No staff member is called \"{name}\": `escale staff list` shows them all.",
+    }
+    STAFF_NAME_TAKEN = "staff.name_taken" (StaffNameTaken) {
+        fr: "Un membre de l'équipe s'appelle déjà « {name} » : choisissez un autre nom (ajoutez l'initiale du nom de famille).",
+        en: "A staff member is already called \"{name}\": choose another name (add a last-name initial).",
+    }
+    STAFF_LAST_COORDINATOR = "staff.last_coordinator" (StaffLastCoordinator) {
+        fr: "{name} est la dernière personne de la coordination : nommez-en une autre avant de changer son rôle ou de désactiver son compte.",
+        en: "{name} is the last coordinator: make someone else coordinator before changing their role or disabling their account.",
+    }
+    STAFF_FIRST_COORDINATOR = "staff.first_coordinator" (StaffFirstCoordinator) {
+        fr: "Le premier compte de l'équipe est celui d'une personne de la coordination.",
+        en: "The first staff account is a coordinator's.",
     }
     PASS_NOT_FOUND = "cowork.pass_not_found" (PassNotFound) {
         fr: "Aucun pass de coworking ne porte l'identifiant {id}.",

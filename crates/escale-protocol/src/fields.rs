@@ -40,7 +40,7 @@ impl Label {
     }
 }
 
-const fn l(fr: &'static str, en: &'static str) -> Label {
+pub(crate) const fn l(fr: &'static str, en: &'static str) -> Label {
     Label { fr, en }
 }
 
@@ -977,6 +977,16 @@ pub(crate) const ORG: &[Field] = &[
         0,
         l("places du coworking", "coworking seats"),
     ),
+    // Staff accounts and privacy (issue 14).
+    f(
+        "lock_minutes",
+        Kind::Count,
+        0,
+        l(
+            "verrouillage après inactivité (min)",
+            "lock after inactivity (min)",
+        ),
+    ),
 ];
 
 /// Certificate templates (the layout is code; see `escale-pdf`).
@@ -1043,7 +1053,109 @@ pub(crate) const CERTIFICATE: &[Field] = &[
     ),
 ];
 
-pub(crate) const DEVICE: &[Field] = &[f("name", Kind::Text, MAX_SHORT, l("appareil", "device"))];
+pub(crate) const DEVICE: &[Field] = &[
+    f("name", Kind::Text, MAX_SHORT, l("appareil", "device")),
+    // Who works on this laptop from this op on (`null`: nobody, the app
+    // acting by itself): written before the first op of a staff member, so
+    // the log says who did each op without a field on every op.
+    f(
+        "staff_id",
+        Kind::Ref(Entity::Staff),
+        0,
+        l("membre de l'équipe", "staff member"),
+    ),
+];
+
+/// What an entry of the audit log records: an access to personal data.
+pub const AUDIT_ACTIONS: &[Choice] = &[
+    Choice {
+        value: "view_visitor",
+        label: l("Fiche consultée", "Record viewed"),
+    },
+    Choice {
+        value: "edit_visitor",
+        label: l("Fiche modifiée", "Record edited"),
+    },
+    Choice {
+        value: "export",
+        label: l("Liste exportée", "List exported"),
+    },
+    Choice {
+        value: "certificate",
+        label: l("Attestation délivrée", "Certificate issued"),
+    },
+    Choice {
+        value: "merge",
+        label: l("Fiches fusionnées", "Records merged"),
+    },
+    Choice {
+        value: "erase",
+        label: l("Personne effacée", "Person erased"),
+    },
+    Choice {
+        value: "staff",
+        label: l("Compte de l'équipe modifié", "Staff account changed"),
+    },
+    Choice {
+        value: "bundle",
+        label: l("Paquet USB écrit", "USB bundle written"),
+    },
+];
+
+/// One access to personal data (who, when, on which laptop, what). Who it
+/// was about travels in its own op, like the mediation log's: an erasure
+/// keeps the entry and drops the person (an erasure's own entry names no
+/// one).
+pub(crate) const AUDIT: &[Field] = &[
+    f("at", Kind::DateTime, 40, l("date", "date")),
+    f(
+        "action",
+        Kind::Choice(AUDIT_ACTIONS),
+        0,
+        l("accès", "access"),
+    ),
+    f(
+        "staff_id",
+        Kind::Ref(Entity::Staff),
+        0,
+        l("membre de l'équipe", "staff member"),
+    ),
+    f(
+        "device_id",
+        Kind::Ref(Entity::Device),
+        0,
+        l("appareil", "device"),
+    ),
+    f(
+        "event_id",
+        Kind::Ref(Entity::Event),
+        0,
+        l("événement", "event"),
+    ),
+    f("detail", Kind::Text, 200, l("détail", "detail")),
+    f(
+        "visitor_id",
+        Kind::Ref(Entity::Visitor),
+        0,
+        l("personne", "person"),
+    ),
+];
+
+/// A member of staff: who may unlock the app, and what they may do
+/// ([`crate::roles`]). The PIN travels only as its Argon2id hash, so one
+/// PIN opens every laptop of the organisation.
+pub(crate) const STAFF: &[Field] = &[
+    f("name", Kind::Text, 60, l("nom", "name")),
+    f(
+        "role",
+        Kind::Choice(crate::roles::ROLES),
+        0,
+        l("rôle", "role"),
+    ),
+    f("pin_hash", Kind::Code, 0, l("code PIN", "PIN")),
+    f("badge", Kind::Code, 0, l("badge d'équipe", "staff badge")),
+    f("archived", Kind::Flag, 0, l("désactivé", "disabled")),
+];
 
 pub(crate) const EVENT: &[Field] = &[
     f("kind", Kind::Choice(EVENT_KINDS), 0, l("type", "kind")),
@@ -1457,6 +1569,8 @@ pub fn of(entity: Entity) -> &'static [Field] {
         Entity::Ticket => TICKET,
         Entity::PrintJob => PRINT_JOB,
         Entity::CoworkPass => COWORK_PASS,
+        Entity::Staff => STAFF,
+        Entity::Audit => AUDIT,
     }
 }
 

@@ -16,6 +16,7 @@
 //!   about a problem, in French and English;
 //! - [`certificate`]: certificate numbers and the signed payload of their
 //!   QR code, verified offline by anyone;
+//! - [`roles`]: staff roles and what each may do;
 //! - [`text`], [`i18n`]: text cleaning and folding; the two languages.
 //!
 //! No SQL, no network, no UI framework: the laptop's store (`escale-core`),
@@ -33,6 +34,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod model;
 pub mod op;
+pub mod roles;
 pub mod text;
 pub mod validate;
 pub mod wire;

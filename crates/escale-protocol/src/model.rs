@@ -27,10 +27,12 @@ pub enum Entity {
     Ticket,
     PrintJob,
     CoworkPass,
+    Staff,
+    Audit,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 15] = [
         Entity::Org,
         Entity::Device,
         Entity::Event,
@@ -44,6 +46,8 @@ impl Entity {
         Entity::Ticket,
         Entity::PrintJob,
         Entity::CoworkPass,
+        Entity::Staff,
+        Entity::Audit,
     ];
 
     /// The record kind's fields, from the registry ([`crate::fields`]).
@@ -71,20 +75,24 @@ impl Entity {
             Entity::Ticket => "ticket",
             Entity::PrintJob => "print_job",
             Entity::CoworkPass => "cowork_pass",
+            Entity::Staff => "staff",
+            Entity::Audit => "audit",
         }
     }
 
     /// Fields that say who a record is about, on record kinds that stay as
     /// anonymous facts when that person is erased (the mediation log, time
     /// on a public computer, the waiting list, pages printed, coworking
-    /// passes). They travel together in one op whose subject is the person,
+    /// passes, the audit log). They travel together in one op whose subject is the person,
     /// apart from the facts: an erasure drops that op and keeps the rest.
     pub fn identity_fields(self) -> &'static [&'static str] {
         match self {
             Entity::Mediation => crate::fields::MEDIATION_IDENTITY,
-            Entity::StationUse | Entity::Ticket | Entity::PrintJob | Entity::CoworkPass => {
-                &["visitor_id"]
-            }
+            Entity::StationUse
+            | Entity::Ticket
+            | Entity::PrintJob
+            | Entity::CoworkPass
+            | Entity::Audit => &["visitor_id"],
             _ => &[],
         }
     }

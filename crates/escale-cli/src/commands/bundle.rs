@@ -22,7 +22,7 @@ async fn export(app: &Escale, a: &BundleExportArgs, ui: Ui) -> Result<Reply, Fai
         Some(p) if !a.all => Some(read_vector(p)?),
         _ => None,
     };
-    let r = app.store().export_bundle(&a.file, since.as_ref()).await?;
+    let r = app.export_bundle(&a.file, since.as_ref()).await?;
     let text = fields(
         ui,
         &[
@@ -35,7 +35,7 @@ async fn export(app: &Escale, a: &BundleExportArgs, ui: Ui) -> Result<Reply, Fai
 }
 
 async fn import(app: &Escale, file: &Path, ui: Ui) -> Result<Reply, Failure> {
-    let r = app.store().import_bundle(file).await?;
+    let r = app.import_bundle(file).await?;
     let created = escale_core::app::format_local(r.created_ms, chrono_tz::Europe::Paris);
     let text = fields(
         ui,

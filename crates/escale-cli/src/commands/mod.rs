@@ -16,6 +16,7 @@ mod ops;
 mod peer;
 mod report;
 mod session;
+mod staff;
 mod station;
 mod stats;
 mod sync;
@@ -56,6 +57,10 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
         }
     }
     let app = open_existing(&dir).await?;
+    if let Err(e) = staff::sign_in(&app, cli.as_staff.as_deref(), ui).await {
+        app.store().close().await;
+        return Err(e);
+    }
     let outcome = dispatch(&app, cli.command, ui).await;
     app.store().close().await;
     outcome
@@ -93,6 +98,10 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Station(c) => station::run(app, c, ui).await,
         Command::Print(c) => station::print(app, c, ui).await,
         Command::Cowork(c) => station::cowork(app, c, ui).await,
+        Command::Staff(c) => staff::run(app, c, ui).await,
+        Command::Login(a) => staff::login(app, &a, ui).await,
+        Command::Audit(a) => staff::audit(app, &a, ui).await,
+        Command::Logout => staff::logout(app, ui).await,
         Command::Peer(crate::args::PeerCommand::Join(_)) => {
             unreachable!("peer join is handled before the store is opened")
         }

@@ -16,6 +16,7 @@
 //! same hours — and the number (`escale_protocol::certificate::number`)
 //! is the same everywhere by construction.
 
+use super::audit::Access;
 use super::time::parse_tz;
 use super::{parse_id, Escale};
 use crate::error::{Error, Result};
@@ -23,6 +24,7 @@ use crate::op::OpBody;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use escale_protocol::certificate::{self as cert, Claim, Payload, Rejection, Scope, SigningKey};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -412,6 +414,7 @@ impl Target {
 impl Escale {
     /// The organisation's identity as certificates print it.
     pub async fn org_identity(&self) -> Result<OrgIdentity> {
+        self.require(Action::ViewEvents).await?;
         let ident = self.identity().await?;
         let row = sqlx::query(
             "SELECT name, address, siret, signatory_name, signatory_role, issue_place, verify_url,
@@ -470,6 +473,7 @@ impl Escale {
     /// caller; `None` removes it): its pieces and the field naming it, in
     /// one transaction, synced like everything else.
     pub async fn set_org_image(&self, which: OrgImage, png: Option<&[u8]>) -> Result<()> {
+        self.require(Action::Settings).await?;
         let ident = self.identity().await?;
         let field = which.field();
         let mut bodies = vec![];
@@ -514,6 +518,7 @@ impl Escale {
 
     /// Sets the organisation's identity (one op; synced to every laptop).
     pub async fn set_org_identity(&self, input: &OrgIdentity) -> Result<OrgIdentity> {
+        self.require(Action::Settings).await?;
         use crate::validate::text;
         let ident = self.identity().await?;
         let name = text("organisation", &input.name, crate::validate::MAX_TITLE)?.ok_or(
@@ -586,6 +591,7 @@ impl Escale {
         partner: Option<&str>,
         text: Option<&str>,
     ) -> Result<()> {
+        self.require(Action::ManageEvents).await?;
         let ev = self.event(event).await?;
         let mut fields = crate::op::Fields::new();
         for (name, value, max) in [
@@ -613,10 +619,11 @@ impl Escale {
     /// sorted by name: the code is what the desk's scanner checks in (the
     /// badge code, else the ticket code, else the person's id).
     pub async fn badges(&self, event: &str, visitors: &[String]) -> Result<Vec<BadgeData>> {
+        self.require(Action::ListPeople).await?;
         let ev = self.event(event).await?;
         let mut wanted = vec![];
         for v in visitors {
-            wanted.push(self.visitor(v).await?.id);
+            wanted.push(self.load_visitor(v).await?.id);
         }
         let rows = sqlx::query(
             "SELECT v.id, v.first_name, v.last_name, v.badge_code, r.ticket_code, v.name_key
@@ -659,6 +666,7 @@ impl Escale {
 
     /// The organisation's public certificate key.
     pub async fn certificate_public_key(&self) -> Result<cert::PublicKey> {
+        self.require(Action::VerifyCertificate).await?;
         Ok(self.signing_key().await?.public())
     }
 
@@ -713,6 +721,7 @@ impl Escale {
     /// Issues (or prints again) the certificate of attendance of one person
     /// at one event.
     pub async fn issue_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
+        self.require(Action::Certificates).await?;
         let target = self.event_target(event).await?;
         self.issue_one(visitor, &target, true).await
     }
@@ -720,6 +729,7 @@ impl Escale {
     /// The certificate [`Escale::issue_certificate`] would issue, without
     /// issuing it (the preview before printing).
     pub async fn preview_certificate(&self, visitor: &str, event: &str) -> Result<CertificateView> {
+        self.require(Action::Certificates).await?;
         let target = self.event_target(event).await?;
         self.issue_one(visitor, &target, false).await
     }
@@ -733,6 +743,7 @@ impl Escale {
         from: &str,
         to: &str,
     ) -> Result<CertificateView> {
+        self.require(Action::Certificates).await?;
         let target = self.series_target(series, from, to).await?;
         self.issue_one(visitor, &target, true).await
     }
@@ -744,6 +755,7 @@ impl Escale {
         event: &str,
         visitors: &[String],
     ) -> Result<Vec<CertificateView>> {
+        self.require(Action::Certificates).await?;
         let target = self.event_target(event).await?;
         self.issue_sorted(visitors, &target).await
     }
@@ -751,6 +763,7 @@ impl Escale {
     /// The certificates of everyone who arrived at an event (one
     /// transaction), sorted by name.
     pub async fn issue_event_certificates(&self, event: &str) -> Result<Vec<CertificateView>> {
+        self.require(Action::Certificates).await?;
         let target = self.event_target(event).await?;
         let ids: Vec<Uuid> = sqlx::query_scalar(
             "SELECT DISTINCT COALESCE(a.root, c.visitor_id) FROM checkin c
@@ -808,7 +821,7 @@ impl Escale {
         let mut views = vec![];
         let mut bodies = vec![];
         for v in visitors {
-            let visitor = self.visitor(v).await?;
+            let visitor = self.load_visitor(v).await?;
             let root = visitor.id;
             let name = format!("{} {}", visitor.first_name(), visitor.last_name())
                 .trim()
@@ -854,6 +867,18 @@ impl Escale {
                 .as_ref()
                 .is_some_and(|(_, m, s, n, _)| *m == minutes && *s == spans && *n == name);
             let revoked = existing.as_ref().and_then(|(.., r)| r.clone());
+            if commit {
+                // Printed again or issued: an access either way.
+                bodies.extend(
+                    self.audit_ops(
+                        Access::Certificate,
+                        Some(root),
+                        target.events().first().map(|e| e.id),
+                        &number,
+                    )
+                    .await?,
+                );
+            }
             if !same {
                 let (event_id, series) = match target {
                     Target::Event(e) => (Some(e.id), None),
@@ -989,12 +1014,13 @@ impl Escale {
         event: Option<&str>,
         visitor: Option<&str>,
     ) -> Result<Vec<CertificateRow>> {
+        self.require(Action::Certificates).await?;
         let event = match event {
             Some(e) => Some(self.event(e).await?.id),
             None => None,
         };
         let visitor = match visitor {
-            Some(v) => Some(self.visitor(v).await?.id),
+            Some(v) => Some(self.load_visitor(v).await?.id),
             None => None,
         };
         self.certificate_rows(event, visitor, None).await
@@ -1053,6 +1079,7 @@ impl Escale {
 
     /// One certificate by its number, as issued (to print it again).
     pub async fn certificate(&self, number: &str) -> Result<CertificateView> {
+        self.require(Action::Certificates).await?;
         let row = self.certificate_row(number).await?;
         let target = match (row.event_id, &row.series) {
             (Some(e), _) => self.event_target(&e.to_string()).await?,
@@ -1079,6 +1106,7 @@ impl Escale {
     /// Revokes a certificate (issued by mistake): it no longer verifies as
     /// valid where the revocation has synced (the hub's page says so online).
     pub async fn revoke_certificate(&self, number: &str, reason: &str) -> Result<CertificateRow> {
+        self.require(Action::Certificates).await?;
         let row = self.certificate_row(number).await?;
         let reason = crate::validate::text("reason", reason, 500)?
             .ok_or(Error::Required { field: "reason" })?;
@@ -1094,6 +1122,7 @@ impl Escale {
     /// Checks a certificate's code: the QR code's text (URL or payload) is
     /// verified by its signature; a number alone is looked up here.
     pub async fn verify_certificate(&self, code: &str) -> Result<Verification> {
+        self.require(Action::VerifyCertificate).await?;
         let code = code.trim();
         if let Some(n) = cert::parse_number(code) {
             let row = self.certificate_row(&n).await?;

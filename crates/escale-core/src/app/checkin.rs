@@ -11,6 +11,7 @@ use super::{parse_id, set, Escale};
 use crate::error::{Error, Result};
 use crate::model::{Direction, Entity, Method, RegistrationKind, REG_ACTIVE};
 use crate::op::{OpBody, Value};
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -58,6 +59,7 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
+        self.require(Action::CheckIn).await?;
         self.scan(event_id, target, session_id, method, Direction::In)
             .await
     }
@@ -70,6 +72,7 @@ impl Escale {
         session_id: Option<&str>,
         method: Method,
     ) -> Result<CheckInOutcome> {
+        self.require(Action::CheckIn).await?;
         self.scan(event_id, target, session_id, method, Direction::Out)
             .await
     }
@@ -84,6 +87,7 @@ impl Escale {
         method: Method,
         direction: Direction,
     ) -> Result<CheckInOutcome> {
+        self.require(Action::CheckIn).await?;
         let ev = self.event(event_id).await?;
         let session = match session_id {
             Some(s) => {
@@ -188,6 +192,7 @@ impl Escale {
         event_id: &str,
         session_id: Option<&str>,
     ) -> Result<Uuid> {
+        self.require(Action::CheckIn).await?;
         let ev = self.event(event_id).await?;
         let ident = self.identity().await?;
         let sid = match session_id {

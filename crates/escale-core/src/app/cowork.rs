@@ -16,6 +16,7 @@ use crate::fields::{COWORK_STATUSES, PASS_KINDS};
 use crate::model::Entity;
 use crate::op::Value;
 use chrono::{NaiveDate, TimeZone};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
@@ -109,7 +110,8 @@ fn pass_from_row(r: &sqlx::sqlite::SqliteRow, today: NaiveDate) -> Result<PassVi
 impl Escale {
     /// Gives a coworker a pass (and their coworking status, when given).
     pub async fn add_pass(&self, input: &PassInput) -> Result<PassView> {
-        let person = self.visitor(&input.visitor_id).await?;
+        self.require(Action::Stations).await?;
+        let person = self.load_visitor(&input.visitor_id).await?;
         let today = local_day(crate::clock::now_utc())?;
         let kind = choice_code("kind", PASS_KINDS, input.kind.as_deref(), "day")?;
         let kind = kind.as_str();
@@ -167,7 +169,8 @@ impl Escale {
 
     /// A coworker's status and passes.
     pub async fn coworker(&self, visitor: &str) -> Result<Coworker> {
-        let person = self.visitor(visitor).await?;
+        self.require(Action::Stations).await?;
+        let person = self.load_visitor(visitor).await?;
         let today = local_day(crate::clock::now_utc())?;
         let rows = sqlx::query(
             "SELECT p.id, p.kind, p.starts_on, p.ends_on, COALESCE(a.root, p.visitor_id) AS person
@@ -221,6 +224,7 @@ impl Escale {
 
     /// Deletes a pass given by mistake.
     pub async fn delete_pass(&self, id: &str) -> Result<()> {
+        self.require(Action::Stations).await?;
         let uid = parse_id(id, Error::PassNotFound)?;
         let exists: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM cowork_pass WHERE id = ? AND COALESCE(deleted, 0) = 0",
@@ -242,6 +246,7 @@ impl Escale {
 
     /// The space's seats (the organisation's setting).
     pub async fn cowork_capacity(&self) -> Result<Option<i64>> {
+        self.require(Action::ViewEvents).await?;
         let ident = self.identity().await?;
         Ok(
             sqlx::query_scalar::<_, Option<i64>>("SELECT cowork_capacity FROM org WHERE id = ?")
@@ -255,6 +260,7 @@ impl Escale {
 
     /// People in the coworking space now.
     pub async fn cowork_occupancy(&self) -> Result<Occupancy> {
+        self.require(Action::ViewEvents).await?;
         let now = crate::clock::now_utc();
         let tz = super::time::parse_tz(None)?;
         let day = local_day(now)?;

@@ -38,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::op::OpBody;
 use crate::store::{parse_uuid, Store};
 use crate::text::{osa_distance_le1, phone_digits};
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use sqlx::{Row, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -149,6 +150,7 @@ impl Escale {
         event_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DuplicateView>> {
+        self.require(Action::ListPeople).await?;
         let found = self.found(event_id).await?;
         let pairs = self
             .pairs_of(found.into_iter().take(limit).collect())
@@ -165,6 +167,7 @@ impl Escale {
         offset: usize,
         limit: usize,
     ) -> Result<DuplicatePage> {
+        self.require(Action::ListPeople).await?;
         if limit > DUPLICATE_PAGE_MAX {
             return Err(Error::Invalid {
                 field: "limit",
@@ -194,6 +197,7 @@ impl Escale {
     /// comparison alone, no record read in full. A read (WAL: writers go on
     /// meanwhile) of about a second at 100,000 people.
     pub async fn duplicate_count(&self, event_id: Option<&str>) -> Result<usize> {
+        self.require(Action::ViewEvents).await?;
         Ok(self.found(event_id).await?.len())
     }
 
@@ -325,6 +329,7 @@ impl Escale {
         event_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<DuplicatePair>> {
+        self.require(Action::ListPeople).await?;
         let mut found = self.found(event_id).await?;
         found.truncate(limit);
         self.pairs_of(found).await
@@ -372,7 +377,8 @@ impl Escale {
     /// Records that `a` and `b` (or the records they were merged into) are
     /// two different people: the pair is not proposed again, on any device.
     pub async fn not_duplicate(&self, a: &str, b: &str) -> Result<DismissedPair> {
-        let (va, vb) = (self.visitor(a).await?, self.visitor(b).await?);
+        self.require(Action::Merge).await?;
+        let (va, vb) = (self.load_visitor(a).await?, self.load_visitor(b).await?);
         if va.id == vb.id {
             return Err(Error::Invalid {
                 field: "id",

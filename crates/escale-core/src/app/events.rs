@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{Entity, EventKind};
 use crate::op::Value;
 use crate::validate::{text, MAX_SHORT, MAX_TITLE};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
@@ -84,6 +85,7 @@ pub struct SessionView {
 
 impl Escale {
     pub async fn create_event(&self, input: &EventInput) -> Result<EventView> {
+        self.require(Action::ManageEvents).await?;
         let id = Uuid::now_v7();
         let bodies = vec![event_body(id, input)?];
         self.commit(bodies).await?;
@@ -91,6 +93,7 @@ impl Escale {
     }
 
     pub async fn update_event(&self, id: &str, input: &EventInput) -> Result<EventView> {
+        self.require(Action::ManageEvents).await?;
         let ev = self.event(id).await?;
         self.commit(vec![event_body(ev.id, input)?]).await?;
         self.event(id).await
@@ -100,6 +103,7 @@ impl Escale {
     /// check-ins stay in the log and in past figures). How the demo event is
     /// deleted from the desk.
     pub async fn archive_event(&self, id: &str) -> Result<EventView> {
+        self.require(Action::ManageEvents).await?;
         let ev = self.event(id).await?;
         self.commit(vec![set(
             Entity::Event,
@@ -111,6 +115,7 @@ impl Escale {
     }
 
     pub async fn event(&self, id: &str) -> Result<EventView> {
+        self.require(Action::ViewEvents).await?;
         let uid = parse_id(id, Error::EventNotFound)?;
         let row = sqlx::query("SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text, coworking FROM event WHERE id = ?")
             .bind(uid)
@@ -122,6 +127,7 @@ impl Escale {
 
     /// Upcoming and current events first (soonest first), then past ones (latest first).
     pub async fn events(&self) -> Result<Vec<EventView>> {
+        self.require(Action::ViewEvents).await?;
         let rows = sqlx::query(
             "SELECT id, kind, title, place, timezone, starts_at, ends_at, series, archived, partner, certificate_text, coworking FROM event
              WHERE title IS NOT NULL AND COALESCE(archived, 0) = 0
@@ -137,6 +143,7 @@ impl Escale {
     }
 
     pub async fn add_session(&self, event_id: &str, input: &SessionInput) -> Result<SessionView> {
+        self.require(Action::ManageEvents).await?;
         let ev = self.event(event_id).await?;
         let id = Uuid::now_v7();
         self.commit(vec![session_body(id, &ev, input)?]).await?;
@@ -144,6 +151,7 @@ impl Escale {
     }
 
     pub async fn update_session(&self, id: &str, input: &SessionInput) -> Result<SessionView> {
+        self.require(Action::ManageEvents).await?;
         let s = self.session(id).await?;
         let ev = self.event(&s.event_id.to_string()).await?;
         self.commit(vec![session_body(s.id, &ev, input)?]).await?;
@@ -151,6 +159,7 @@ impl Escale {
     }
 
     pub async fn session(&self, id: &str) -> Result<SessionView> {
+        self.require(Action::ViewEvents).await?;
         let uid = parse_id(id, Error::SessionNotFound)?;
         let row = sqlx::query(
             "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, s.themes, e.timezone
@@ -164,6 +173,7 @@ impl Escale {
     }
 
     pub async fn sessions(&self, event_id: &str) -> Result<Vec<SessionView>> {
+        self.require(Action::ViewEvents).await?;
         let ev = self.event(event_id).await?;
         let rows = sqlx::query(
             "SELECT s.id, s.event_id, s.title, s.room, s.starts_at, s.ends_at, s.capacity, s.themes, e.timezone

@@ -18,6 +18,7 @@ use crate::fields::{
 use crate::model::Entity;
 use crate::op::{Fields, OpBody, Value};
 use crate::validate::text;
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
@@ -207,6 +208,7 @@ fn tags_value(tags: &[String]) -> Result<Value> {
 impl Escale {
     /// Records one entry of the mediation log.
     pub async fn add_mediation(&self, input: &MediationInput) -> Result<MediationView> {
+        self.require(Action::Mediation).await?;
         let id = Uuid::now_v7();
         let bodies = self.mediation_bodies(id, input).await?;
         self.commit(bodies).await?;
@@ -252,7 +254,7 @@ impl Escale {
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
         let visitor = match input.visitor_id.as_deref().filter(|s| !s.trim().is_empty()) {
             None => None,
-            Some(v) => Some(self.visitor(v).await?.id),
+            Some(v) => Some(self.load_visitor(v).await?.id),
         };
         let note = match &input.note {
             Some(n) => text("note", n, 500)?,
@@ -317,6 +319,7 @@ impl Escale {
 
     /// One entry (a deleted one is not found).
     pub async fn mediation(&self, id: Uuid) -> Result<MediationView> {
+        self.require(Action::Mediation).await?;
         let sql = format!("{SELECT} WHERE m.id = ? AND COALESCE(m.deleted, 0) = 0");
         let row = sqlx::query(&sql)
             .bind(id)
@@ -328,6 +331,7 @@ impl Escale {
 
     /// Entries newest first.
     pub async fn mediations(&self, filter: &MediationFilter) -> Result<Vec<MediationView>> {
+        self.require(Action::Mediation).await?;
         enum Arg {
             Id(Uuid),
             Text(String),
@@ -335,7 +339,7 @@ impl Escale {
         let mut sql = format!("{SELECT} WHERE COALESCE(m.deleted, 0) = 0 AND m.at IS NOT NULL");
         let mut args: Vec<Arg> = vec![];
         if let Some(v) = filter.visitor_id.as_deref().filter(|s| !s.is_empty()) {
-            let root = self.visitor(v).await?.id;
+            let root = self.load_visitor(v).await?.id;
             sql.push_str(
                 " AND m.visitor_id IN (SELECT id FROM alias WHERE root = ? UNION SELECT ?)",
             );
@@ -368,6 +372,7 @@ impl Escale {
 
     /// Deletes an entry made by mistake (it leaves the figures).
     pub async fn delete_mediation(&self, id: &str) -> Result<()> {
+        self.require(Action::Mediation).await?;
         let uid = parse_id(id, Error::MediationNotFound)?;
         self.mediation(uid).await?;
         self.commit(vec![set(

@@ -5,6 +5,7 @@
 //! validated input into op bodies and commits them through one
 //! [`crate::store::WriteTx`], then answers with plain serialisable views.
 
+pub mod audit;
 pub mod certificates;
 mod checkin;
 pub mod cowork;
@@ -15,11 +16,13 @@ pub(crate) mod people;
 pub mod prints;
 pub mod queue;
 mod registrations;
+pub mod staff;
 pub mod stations;
 mod stats;
 pub(crate) mod time;
 mod verify;
 
+pub use audit::{AuditEntry, AuditFilter};
 pub use certificates::{
     BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, OrgImage, Revocation, Span,
     Verification,
@@ -42,6 +45,7 @@ pub use registrations::{
     RegistrationFilter, RegistrationPage, RegistrationRow, RegistrationShow, RegistrationSort,
     MAX_PAGE,
 };
+pub use staff::{LockState, SignedIn, StaffChange, StaffInput, StaffView};
 pub use stations::{
     AssignInput, Board, EndedUse, Moved, StationCard, StationInput, StationSettings, StationState,
     StationView, UseView,
@@ -64,6 +68,8 @@ pub struct Escale {
     store: Store,
     search: Mutex<SearchIndex>,
     data_dir: PathBuf,
+    /// Who is signed in ([`staff`]).
+    signed_in: std::sync::Mutex<Option<staff::Signed>>,
 }
 
 /// What `escale init` and the status bar show.
@@ -90,6 +96,7 @@ impl Escale {
             store,
             search: Mutex::new(SearchIndex::new()),
             data_dir: data_dir.to_path_buf(),
+            signed_in: Default::default(),
         })
     }
 
@@ -162,6 +169,28 @@ impl Escale {
             unsynced_ops,
             version: env!("CARGO_PKG_VERSION"),
         })
+    }
+
+    /// Writes a USB bundle of the log (everyone's personal data, encrypted
+    /// with the organisation's key): a coordinator's export.
+    pub async fn export_bundle(
+        &self,
+        path: &Path,
+        since: Option<&crate::sync::VersionVector>,
+    ) -> Result<crate::sync::bundle::BundleExport> {
+        self.require(escale_protocol::roles::Action::ExportPeople)
+            .await?;
+        let out = self.store.export_bundle(path, since).await?;
+        let what = format!("{} ops", out.ops);
+        self.record_access(audit::Access::Bundle, None, None, &what)
+            .await?;
+        Ok(out)
+    }
+
+    /// Brings in a USB bundle another laptop of the organisation wrote.
+    pub async fn import_bundle(&self, path: &Path) -> Result<crate::sync::bundle::BundleImport> {
+        self.require(escale_protocol::roles::Action::Import).await?;
+        self.store.import_bundle(path).await
     }
 
     /// Commits op bodies as one transaction.

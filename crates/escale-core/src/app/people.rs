@@ -1,6 +1,7 @@
 //! Visitors: walk-in registration, edits, look-ups, search, duplicates,
 //! merge and erasure.
 
+use super::audit::Access;
 use super::checkin::CheckInOutcome;
 use super::time::{format_local, parse_tz};
 use super::{parse_id, set, Escale};
@@ -13,6 +14,7 @@ use crate::op::{Fields, OpBody, Value};
 use crate::search::Quality;
 use crate::text::name_key;
 use crate::validate::{self, Warning};
+use escale_protocol::roles::Action;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -169,6 +171,7 @@ impl Escale {
     /// Registers a walk-in (or a desk registration) for an event, with
     /// consents, optionally checking them in, all in one transaction.
     pub async fn register_walk_in(&self, w: &WalkIn) -> Result<WalkInResult> {
+        self.require(Action::CheckIn).await?;
         let ev = self.event(&w.event_id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(&w.visitor, &mut warnings)?;
@@ -241,7 +244,7 @@ impl Escale {
             None
         };
         Ok(WalkInResult {
-            visitor: self.visitor(&vid.to_string()).await?,
+            visitor: self.load_visitor(&vid.to_string()).await?,
             registration_id: rid,
             warnings,
             check_in,
@@ -255,7 +258,8 @@ impl Escale {
         id: &str,
         input: &VisitorInput,
     ) -> Result<(VisitorView, Vec<Warning>)> {
-        let current = self.visitor(id).await?;
+        self.require(Action::EditVisitor).await?;
+        let current = self.load_visitor(id).await?;
         let mut warnings = vec![];
         let fields = visitor_fields(input, &mut warnings)?;
         require_a_name(Some(&current), &fields)?;
@@ -264,18 +268,30 @@ impl Escale {
             .filter(|(k, v)| !same_value(current.values.get(k), Some(v)))
             .collect();
         if !changed.is_empty() {
-            self.commit(vec![OpBody::Set {
+            let what: Vec<&str> = changed.keys().map(String::as_str).collect();
+            let what = what.join(", ");
+            let mut bodies = vec![OpBody::Set {
                 entity: Entity::Visitor,
                 id: current.id,
                 fields: changed,
-            }])
-            .await?;
+            }];
+            bodies.extend(
+                self.audit_ops(Access::EditVisitor, Some(current.id), None, &what)
+                    .await?,
+            );
+            self.commit(bodies).await?;
         }
-        Ok((self.visitor(id).await?, warnings))
+        Ok((self.load_visitor(id).await?, warnings))
     }
 
     /// The live record standing for `id` (following merges).
     pub async fn visitor(&self, id: &str) -> Result<VisitorView> {
+        self.require(Action::ViewVisitor).await?;
+        self.load_visitor(id).await
+    }
+
+    /// A visitor's record, for use cases that checked their own permission.
+    pub(crate) async fn load_visitor(&self, id: &str) -> Result<VisitorView> {
         let uid = parse_id(id, Error::VisitorNotFound)?;
         let root = self.resolve(uid).await?;
         self.root_visitor(root).await
@@ -308,7 +324,8 @@ impl Escale {
     }
 
     pub async fn visitor_detail(&self, id: &str) -> Result<VisitorDetail> {
-        let visitor = self.visitor(id).await?;
+        self.require(Action::ViewVisitor).await?;
+        let visitor = self.load_visitor(id).await?;
         let pool = self.store.pool();
         let vid = visitor.id;
         let merged: Vec<Uuid> =
@@ -366,6 +383,8 @@ impl Escale {
         for c in consents {
             latest.insert(c.try_get("purpose")?, c.try_get::<i64, _>("granted")? != 0);
         }
+        self.record_access(Access::ViewVisitor, Some(vid), None, "")
+            .await?;
         Ok(VisitorDetail {
             visitor,
             merged_ids: merged,
@@ -384,6 +403,17 @@ impl Escale {
         query: &str,
         limit: usize,
     ) -> Result<Vec<SearchHit>> {
+        let role = self
+            .require(match event_id {
+                Some(_) => Action::SearchEvent,
+                None => Action::SearchAll,
+            })
+            .await?;
+        // A role that may not search everyone (a volunteer) sees the event's
+        // people only — registered there, arrived there, or whose badge was
+        // scanned — and their names without contact details or notes.
+        let narrow = role.is_some_and(|r| !r.allows(Action::SearchAll));
+        let (wanted, limit) = (limit, if narrow { limit * 5 } else { limit });
         let ev = match event_id {
             Some(e) => Some(self.event(e).await?),
             None => None,
@@ -433,13 +463,19 @@ impl Escale {
             .into_iter()
             .filter_map(|(id, quality, _)| {
                 let visitor = views.get(&id)?.clone();
+                let known_here =
+                    quality == "code" || registered.contains(&id) || arrivals.contains_key(&id);
+                if narrow && !known_here {
+                    return None;
+                }
                 Some(SearchHit {
-                    visitor,
+                    visitor: if narrow { names_only(visitor) } else { visitor },
                     quality,
                     registered: registered.contains(&id),
                     arrived_at: arrivals.get(&id).map(|ms| format_local(*ms, tz)),
                 })
             })
+            .take(wanted)
             .collect())
     }
 
@@ -504,6 +540,7 @@ impl Escale {
         query: &str,
         limit: usize,
     ) -> Result<Vec<SearchHit>> {
+        self.require(Action::SearchEvent).await?;
         let Some(sid) = session_id else {
             return self.search(Some(event_id), query, limit).await;
         };
@@ -618,6 +655,13 @@ impl Escale {
     /// Live records that look like the same person (for the "use this record
     /// instead?" warning and for import matching).
     pub async fn similar(&self, input: &VisitorInput) -> Result<Vec<Similar>> {
+        // Offered while a walk-in is typed; a role that may not search
+        // everyone is not told who else is in the base (the duplicates
+        // review catches the double later).
+        let role = self.require(Action::CheckIn).await?;
+        if role.is_some_and(|r| !r.allows(Action::SearchAll)) {
+            return Ok(vec![]);
+        }
         let mut w = vec![];
         let email = validate::email(&input.text("email"), &mut w).ok().flatten();
         let phone = validate::phone(&input.text("phone"), &mut w).ok().flatten();
@@ -686,8 +730,9 @@ impl Escale {
     /// loser's where it had none; the loser's registrations and check-ins
     /// count for the winner on every node.
     pub async fn merge(&self, loser: &str, winner: &str) -> Result<MergeResult> {
-        let l = self.visitor(loser).await?;
-        let w = self.visitor(winner).await?;
+        self.require(Action::Merge).await?;
+        let l = self.load_visitor(loser).await?;
+        let w = self.load_visitor(winner).await?;
         if l.id == w.id {
             return Err(Error::MergeSelf);
         }
@@ -711,9 +756,13 @@ impl Escale {
             loser: l.id,
             winner: w.id,
         });
+        bodies.extend(
+            self.audit_ops(Access::Merge, Some(w.id), None, &l.id.to_string())
+                .await?,
+        );
         self.commit(bodies).await?;
         Ok(MergeResult {
-            winner: self.visitor(&w.id.to_string()).await?,
+            winner: self.load_visitor(&w.id.to_string()).await?,
             loser_id: l.id,
             fields_copied,
         })
@@ -721,19 +770,22 @@ impl Escale {
 
     /// Erases a person (and every record merged into them). Forever.
     pub async fn erase(&self, id: &str) -> Result<Vec<Uuid>> {
-        let v = self.visitor(id).await?;
+        self.require(Action::Erase).await?;
+        let v = self.load_visitor(id).await?;
         let merged: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM alias WHERE root = ?")
             .bind(v.id)
             .fetch_all(self.store.pool())
             .await?;
         let mut ids = vec![v.id];
         ids.extend(merged);
-        self.commit(
-            ids.iter()
-                .map(|id| OpBody::Erase { visitor_id: *id })
-                .collect(),
-        )
-        .await?;
+        // The entry of an erasure names no one: not even the count of merged
+        // records, which could single someone out.
+        let mut bodies: Vec<OpBody> = ids
+            .iter()
+            .map(|id| OpBody::Erase { visitor_id: *id })
+            .collect();
+        bodies.extend(self.audit_ops(Access::Erase, None, None, "").await?);
+        self.commit(bodies).await?;
         Ok(ids)
     }
 }
@@ -759,4 +811,21 @@ pub(crate) fn visitor_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<VisitorVie
         id: r.try_get::<Uuid, _>("id")?,
         values: crate::store::records::values_from_row(Entity::Visitor, r)?,
     })
+}
+
+/// A person as a role that sees no contact details sees them: the names,
+/// and the fields that are not personal data.
+fn names_only(v: VisitorView) -> VisitorView {
+    use crate::fields::Personal;
+    let keep = |name: &str| {
+        name == "first_name"
+            || name == "last_name"
+            || crate::fields::visitor(name).is_none_or(|f| f.personal == Personal::No)
+    };
+    VisitorView {
+        id: v.id,
+        values: crate::fields::VisitorValues(
+            v.values.0.into_iter().filter(|(k, _)| keep(k)).collect(),
+        ),
+    }
 }

@@ -11,6 +11,7 @@ use super::{set, Escale};
 use crate::error::{Error, Result};
 use crate::model::Entity;
 use crate::op::Value;
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -49,6 +50,7 @@ fn pages_value(field: &'static str, pages: i64) -> Result<i64> {
 impl Escale {
     /// The organisation's free pages a day.
     pub async fn print_quota_setting(&self) -> Result<i64> {
+        self.require(Action::ViewEvents).await?;
         let ident = self.identity().await?;
         let set: Option<i64> = sqlx::query_scalar("SELECT print_quota FROM org WHERE id = ?")
             .bind(ident.org_id)
@@ -60,7 +62,8 @@ impl Escale {
 
     /// A person's pages today.
     pub async fn print_quota(&self, visitor: &str) -> Result<PrintQuota> {
-        let person = self.visitor(visitor).await?;
+        self.require(Action::Stations).await?;
+        let person = self.load_visitor(visitor).await?;
         let day = local_day(crate::clock::now_utc())?;
         let (printed, granted): (i64, i64) = sqlx::query_as(
             "SELECT COALESCE(sum(p.pages), 0), COALESCE(sum(p.granted), 0)
@@ -83,6 +86,7 @@ impl Escale {
 
     /// Counts pages printed for a person; refused past today's quota.
     pub async fn record_print(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        self.require(Action::Stations).await?;
         let q = self.check_print(visitor, pages).await?;
         self.count_printed(&q.visitor_id.to_string(), pages).await
     }
@@ -90,10 +94,11 @@ impl Escale {
     /// Whether `pages` more fit in a person's quota today (refused with
     /// what is left when they do not).
     pub async fn check_print(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        self.require(Action::Stations).await?;
         let pages = pages_value("pages", pages)?;
         let q = self.print_quota(visitor).await?;
         if q.printed + pages > q.quota {
-            let person = self.visitor(visitor).await?;
+            let person = self.load_visitor(visitor).await?;
             return Err(Error::PrintQuotaExceeded {
                 name: person.display_name(),
                 used: q.printed,
@@ -108,8 +113,9 @@ impl Escale {
     /// before the job was sent: a printed page is counted whatever another
     /// desk counted meanwhile).
     pub async fn count_printed(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        self.require(Action::Stations).await?;
         let pages = pages_value("pages", pages)?;
-        let person = self.visitor(visitor).await?;
+        let person = self.load_visitor(visitor).await?;
         self.print_job(person.id, [("pages", Value::from(pages))])
             .await?;
         self.print_quota(&person.id.to_string()).await
@@ -117,8 +123,9 @@ impl Escale {
 
     /// Grants a person more pages for today.
     pub async fn grant_pages(&self, visitor: &str, pages: i64) -> Result<PrintQuota> {
+        self.require(Action::Stations).await?;
         let pages = pages_value("granted", pages)?;
-        let person = self.visitor(visitor).await?;
+        let person = self.load_visitor(visitor).await?;
         self.print_job(person.id, [("granted", Value::from(pages))])
             .await?;
         self.print_quota(&person.id.to_string()).await

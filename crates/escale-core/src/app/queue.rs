@@ -20,6 +20,7 @@ use crate::fields::PURPOSES;
 use crate::model::Entity;
 use crate::op::Value;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use uuid::Uuid;
@@ -196,13 +197,15 @@ impl Escale {
 
     /// Today's waiting list (people waiting or called).
     pub async fn queue(&self) -> Result<Vec<TicketView>> {
+        self.require(Action::Stations).await?;
         Ok(self.board().await?.queue)
     }
 
     /// Gives a person a ticket.
     pub async fn join_queue(&self, input: &JoinInput) -> Result<TicketView> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
-        let person = self.visitor(&input.visitor_id).await?;
+        let person = self.load_visitor(&input.visitor_id).await?;
         let board = self.board_at(now).await?;
         if let Some(t) = board.queue.iter().find(|t| t.visitor_id == Some(person.id)) {
             return Err(Error::QueueAlreadyWaiting {
@@ -258,6 +261,7 @@ impl Escale {
 
     /// A ticket of today's list by id or by what is called out (`12`, `12b`).
     pub async fn ticket(&self, given: &str) -> Result<TicketView> {
+        self.require(Action::Stations).await?;
         let queue = self.queue().await?;
         let g = given.trim().trim_start_matches('#').to_ascii_lowercase();
         let id = Uuid::parse_str(&g).ok();
@@ -275,6 +279,7 @@ impl Escale {
 
     /// Calls the next person: the first one waiting in the list's order.
     pub async fn call_next(&self) -> Result<TicketView> {
+        self.require(Action::Stations).await?;
         self.call_after(None).await?.ok_or(Error::QueueEmpty)
     }
 
@@ -303,6 +308,7 @@ impl Escale {
     /// The person called is not there: skipped once they keep their place
     /// (and the next person is called); a second time they leave the list.
     pub async fn skip_ticket(&self, given: &str) -> Result<Skipped> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
         let t = self.ticket(given).await?;
         if t.state != "waiting" && t.state != "called" {
@@ -337,6 +343,7 @@ impl Escale {
 
     /// Takes a person off the list (they gave up, or left).
     pub async fn leave_queue(&self, given: &str) -> Result<TicketView> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
         let t = self.ticket(given).await?;
         if t.state == "served" || t.state == "left" {

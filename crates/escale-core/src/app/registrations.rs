@@ -22,6 +22,7 @@ use super::time::{format_local, parse_tz};
 use super::Escale;
 use crate::error::{Error, Result};
 use crate::model::{Entity, RegistrationKind};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -316,6 +317,7 @@ impl Escale {
         event_id: &str,
         filter: &RegistrationFilter,
     ) -> Result<RegistrationPage> {
+        self.require(Action::ListPeople).await?;
         let ev = self.event(event_id).await?;
         let tz = parse_tz(Some(&ev.timezone))?;
         let session = match filter

@@ -27,6 +27,7 @@ use crate::model::Entity;
 use crate::op::{Fields, OpBody, Value};
 use crate::text::fold;
 use chrono::{DateTime, Utc};
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::cmp::Reverse;
@@ -228,6 +229,7 @@ fn hour_local(stored: &str, tz: chrono_tz::Tz) -> String {
 impl Escale {
     /// Adds a station.
     pub async fn add_station(&self, input: &StationInput) -> Result<StationView> {
+        self.require(Action::Settings).await?;
         let id = Uuid::now_v7();
         let body = self.station_body(id, input, None).await?;
         self.commit(vec![body]).await?;
@@ -236,6 +238,7 @@ impl Escale {
 
     /// Renames a station, moves it, changes what it offers.
     pub async fn update_station(&self, station: &str, input: &StationInput) -> Result<StationView> {
+        self.require(Action::Settings).await?;
         let s = self.station(station).await?;
         let body = self.station_body(s.id, input, Some(s.id)).await?;
         self.commit(vec![body]).await?;
@@ -289,6 +292,7 @@ impl Escale {
     /// Puts a station out of order (or back in service). A person on it
     /// stays until their session is ended or moved.
     pub async fn set_station_out_of_order(&self, station: &str, out: bool) -> Result<StationView> {
+        self.require(Action::Stations).await?;
         let s = self.station(station).await?;
         self.commit(vec![set(
             Entity::Station,
@@ -301,6 +305,7 @@ impl Escale {
 
     /// Retires a station (it leaves the board; its sessions stay in the figures).
     pub async fn retire_station(&self, station: &str) -> Result<()> {
+        self.require(Action::Settings).await?;
         let s = self.station(station).await?;
         self.commit(vec![set(
             Entity::Station,
@@ -313,6 +318,7 @@ impl Escale {
 
     /// Every station in service or out of order, by name ("Poste 2" before "Poste 10").
     pub async fn stations(&self) -> Result<Vec<StationView>> {
+        self.require(Action::Stations).await?;
         let rows = sqlx::query(
             "SELECT id, name, place, offers, out_of_order FROM station
              WHERE COALESCE(archived, 0) = 0 AND name IS NOT NULL",
@@ -346,6 +352,7 @@ impl Escale {
 
     /// A station by id or by name (accents and case aside).
     pub async fn station(&self, given: &str) -> Result<StationView> {
+        self.require(Action::Stations).await?;
         let all = self.stations().await?;
         let id = Uuid::parse_str(given.trim()).ok();
         let key = fold(given.trim());
@@ -374,6 +381,7 @@ impl Escale {
 
     /// The settings as they apply (defaults where none was set).
     pub async fn station_settings(&self) -> Result<StationSettings> {
+        self.require(Action::ViewEvents).await?;
         Ok(StationSettings {
             minutes_stand: self.place_minutes("stand").await?,
             minutes_third_place: self.place_minutes("third_place").await?,
@@ -384,6 +392,7 @@ impl Escale {
 
     /// Changes the settings (synced to every laptop of the organisation).
     pub async fn set_station_settings(&self, s: &StationSettings) -> Result<StationSettings> {
+        self.require(Action::Settings).await?;
         for (field, value, range) in [
             (
                 "station_minutes_stand",
@@ -476,6 +485,7 @@ impl Escale {
 
     /// The station board now.
     pub async fn board(&self) -> Result<Board> {
+        self.require(Action::Stations).await?;
         self.board_at(crate::clock::now_utc()).await
     }
 
@@ -501,8 +511,9 @@ impl Escale {
 
     /// Gives a person a station: the one named, or the first free one.
     pub async fn assign_station(&self, input: &AssignInput) -> Result<UseView> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
-        let person = self.visitor(&input.visitor_id).await?;
+        let person = self.load_visitor(&input.visitor_id).await?;
         let board = self.board_at(now).await?;
         if let Some(on) = board
             .stations
@@ -591,6 +602,7 @@ impl Escale {
 
     /// One session (ended or not).
     pub async fn station_use(&self, id: &str) -> Result<UseView> {
+        self.require(Action::Stations).await?;
         let uid = parse_id(id, Error::StationUseNotFound)?;
         let row = sqlx::query(&format!(
             "{USE_SELECT} WHERE u.id = ? AND u.started_at IS NOT NULL"
@@ -604,6 +616,7 @@ impl Escale {
 
     /// A running session by its id, or by the name of the station it is on.
     pub async fn running_use(&self, given: &str) -> Result<UseView> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
         if let Ok(id) = Uuid::parse_str(given.trim()) {
             let u = self.station_use(&id.to_string()).await?;
@@ -625,6 +638,7 @@ impl Escale {
 
     /// Gives a running session more time (15 minutes when not said).
     pub async fn extend_station_use(&self, given: &str, minutes: Option<i64>) -> Result<UseView> {
+        self.require(Action::Stations).await?;
         let u = self.running_use(given).await?;
         let extra = minutes.unwrap_or(DEFAULT_EXTEND);
         let total = u.minutes + extra;
@@ -645,6 +659,7 @@ impl Escale {
 
     /// Ends a running session; says what the mediation entry is pre-filled with.
     pub async fn end_station_use(&self, given: &str) -> Result<EndedUse> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
         let u = self.running_use(given).await?;
         self.commit(vec![set(
@@ -671,6 +686,7 @@ impl Escale {
 
     /// Moves a session to another station (the first free one when not said).
     pub async fn move_station_use(&self, given: &str, to: Option<&str>) -> Result<UseView> {
+        self.require(Action::Stations).await?;
         let now = crate::clock::now_utc();
         let u = self.running_use(given).await?;
         let (cards, _) = self.cards_at(now).await?;
@@ -753,6 +769,7 @@ impl Escale {
         day: Option<chrono::NaiveDate>,
         limit: u32,
     ) -> Result<Vec<UseView>> {
+        self.require(Action::Stations).await?;
         let tz = parse_tz(None)?;
         let now = crate::clock::now_utc();
         let mut sql = format!("{USE_SELECT} WHERE u.started_at IS NOT NULL");

@@ -5,6 +5,7 @@ use super::time::parse_tz;
 use super::Escale;
 use crate::error::Result;
 use chrono::{TimeZone, Utc};
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -74,6 +75,7 @@ const COUNTS: &str = "SELECT count(*) FILTER (WHERE reg) AS registered,
 
 impl Escale {
     pub async fn stats(&self, event_id: &str) -> Result<EventStats> {
+        self.require(Action::ViewEvents).await?;
         let ev = self.event(event_id).await?;
         let pool = self.store.pool();
         let e = ev.id;

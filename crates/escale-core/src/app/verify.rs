@@ -9,6 +9,7 @@ use super::Escale;
 use crate::error::Result;
 use crate::store::canonical::{state_hash, StateHash};
 use crate::store::{OpenOptions, Store};
+use escale_protocol::roles::Action;
 use serde::Serialize;
 use std::path::Path;
 
@@ -28,6 +29,7 @@ pub const REBUILD_BATCH: usize = 10_000;
 
 impl Escale {
     pub async fn verify(&self) -> Result<VerifyReport> {
+        self.require(Action::ViewEvents).await?;
         let started = std::time::Instant::now();
         let dir = tempfile_dir(self.data_dir())?;
         let result = async {
@@ -63,6 +65,7 @@ impl Escale {
     /// Folds this store's whole log into a new store in `dir`, and returns
     /// how many ops it replayed and the (open) rebuilt store.
     pub async fn rebuild_into(&self, dir: &Path) -> Result<(i64, Store)> {
+        self.require(Action::SyncSetup).await?;
         let target = Store::open(
             dir,
             &OpenOptions {

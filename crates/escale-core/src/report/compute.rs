@@ -36,6 +36,7 @@ use crate::fields::{
 use crate::Escale;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use escale_protocol::roles::Action;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -277,6 +278,7 @@ impl Escale {
     /// The report of a scope, with the previous period's main figures for
     /// a period report.
     pub async fn report(&self, query: &ReportQuery) -> Result<Report> {
+        self.require(Action::Reports).await?;
         let events = self.report_events(query).await?;
         let (scope, in_scope) = resolve_scope(query, &events)?;
         let mut report = self.compute(&scope, &in_scope, &events).await?;

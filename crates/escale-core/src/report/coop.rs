@@ -14,6 +14,7 @@ use crate::fields::{
 };
 use crate::{Escale, Lang};
 use chrono::{DateTime, Datelike};
+use escale_protocol::roles::Action;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -71,6 +72,7 @@ fn labels(list: &[crate::fields::Choice], stored: &str, lang: Lang) -> String {
 impl Escale {
     /// The activities of a scope in la Coop's fields (see the module docs).
     pub async fn coop_activities(&self, query: &ReportQuery, lang: Lang) -> Result<CoopFile> {
+        self.require(Action::Reports).await?;
         let pick = |fr: &str, en: &str| match lang {
             Lang::Fr => fr.to_string(),
             Lang::En => en.to_string(),

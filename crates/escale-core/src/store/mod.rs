@@ -133,6 +133,10 @@ pub struct Store {
     vocabulary: std::sync::Arc<Vocabulary>,
     /// Writers take turns (`gate.rs`).
     gate: std::sync::Arc<gate::Gate>,
+    /// The staff member working on this laptop now (`None`: nobody is
+    /// signed in, or the store has no staff accounts yet). Each write
+    /// transaction says who made its ops (see [`WriteTx::append`]).
+    actor: std::sync::Arc<std::sync::Mutex<Option<Uuid>>>,
 }
 
 /// How long a writer waits for its turn before saying the store is busy.
@@ -179,7 +183,9 @@ impl Store {
             path,
             ident: Default::default(),
             vocabulary: std::sync::Arc::new(opts.vocabulary.clone()),
+            actor: Default::default(),
         };
+        tighten_permissions(dir)?;
         store.refold_after_upgrade().await?;
         Ok(store)
     }
@@ -290,6 +296,7 @@ impl Store {
             Identity { org_id, device_id },
             self.pool.clone(),
             self.vocabulary.clone(),
+            None,
         )
         .await
     }
@@ -299,7 +306,32 @@ impl Store {
         let ident = self.identity().await?.ok_or(Error::NotInitialised)?;
         let turn = self.gate.turn(WRITE_PATIENCE).await?;
         let tx = self.pool.begin().await?;
-        Self::begin_write(tx, turn, ident, self.pool.clone(), self.vocabulary.clone()).await
+        let actor = self.actor();
+        Self::begin_write(
+            tx,
+            turn,
+            ident,
+            self.pool.clone(),
+            self.vocabulary.clone(),
+            actor,
+        )
+        .await
+    }
+
+    /// Who makes this laptop's ops from now on (see [`Store::actor`]).
+    pub fn set_actor(&self, staff: Option<Uuid>) {
+        *self
+            .actor
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = staff;
+    }
+
+    /// The staff member this laptop's ops are made by now.
+    pub fn actor(&self) -> Option<Uuid> {
+        *self
+            .actor
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn begin_write(
@@ -308,20 +340,27 @@ impl Store {
         ident: Identity,
         pool: SqlitePool,
         vocabulary: std::sync::Arc<Vocabulary>,
+        actor: Option<Uuid>,
     ) -> Result<WriteTx> {
         // First statement is a write: takes the lock now (waiting up to the
         // busy timeout) instead of failing on upgrade later. It reads the
-        // sequence and the clock too (one round trip for the three).
-        let (rev, next_seq, hlc): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "UPDATE local SET int_value = int_value + 1 WHERE key = 'rev'
+        // sequence, the clock and who the log last said works here too (one
+        // round trip for the four).
+        let (rev, next_seq, hlc, logged_actor): (i64, Option<i64>, Option<i64>, Option<String>) =
+            sqlx::query_as(
+                "UPDATE local SET int_value = int_value + 1 WHERE key = 'rev'
              RETURNING int_value,
                (SELECT int_value FROM local WHERE key = 'next_seq'),
-               (SELECT int_value FROM local WHERE key = 'hlc')",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+               (SELECT int_value FROM local WHERE key = 'hlc'),
+               (SELECT text_value FROM local WHERE key = 'actor')",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
         let (next_seq, hlc) = (next_seq.unwrap_or(1), hlc.unwrap_or(0));
+        let logged_actor = logged_actor.and_then(|a| Uuid::parse_str(&a).ok());
         Ok(WriteTx {
+            actor,
+            logged_actor,
             tx,
             ident,
             rev,
@@ -434,6 +473,10 @@ pub struct WriteTx {
     /// Someone was erased: the search index's file, which may hold their
     /// name, goes once this commits.
     erased: bool,
+    /// The staff member making this transaction's ops.
+    actor: Option<Uuid>,
+    /// Who the log last said works on this laptop (`local.actor`).
+    logged_actor: Option<Uuid>,
     /// This writer's turn, given back once the transaction ends (declared
     /// last: dropped after it).
     _turn: gate::Turn,
@@ -456,7 +499,36 @@ impl WriteTx {
     }
 
     /// Makes local ops from bodies and applies them. Returns the ops.
-    pub async fn append(&mut self, bodies: Vec<OpBody>) -> Result<Vec<Op>> {
+    ///
+    /// When the staff member making them is not the one the log last named
+    /// for this laptop, a `set.device` op naming them (`staff_id`, `null`
+    /// for nobody) comes first: every op of a device was made by the staff
+    /// member its latest such op names, without a field on every op (and
+    /// older versions, which do not know the field, keep relaying it).
+    pub async fn append(&mut self, mut bodies: Vec<OpBody>) -> Result<Vec<Op>> {
+        if self.actor != self.logged_actor && !bodies.is_empty() {
+            let staff = match self.actor {
+                Some(id) => serde_json::Value::String(id.to_string()),
+                None => serde_json::Value::Null,
+            };
+            bodies.insert(
+                0,
+                OpBody::Set {
+                    entity: crate::model::Entity::Device,
+                    id: self.ident.device_id,
+                    fields: [("staff_id".to_string(), staff)].into_iter().collect(),
+                },
+            );
+            self.logged_actor = self.actor;
+            let text = self.actor.map(|a| a.to_string());
+            sqlx::query(
+                "INSERT INTO local (key, text_value) VALUES ('actor', ?)
+                 ON CONFLICT(key) DO UPDATE SET text_value = excluded.text_value",
+            )
+            .bind(text)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         let now = now_ms();
         let ops: Vec<Op> = bodies
             .into_iter()
@@ -578,6 +650,42 @@ fn prepare_dir(dir: &Path) -> Result<()> {
             _ => Err(Error::DataDir(format!("{}: {e}", dir.display()))),
         },
     }
+}
+
+/// The data directory readable by this account only (0700), and Escale's
+/// files in it (0600): existing ones are tightened on each open. SQLite
+/// creates its `-wal` and `-shm` files with the database file's mode. Only
+/// Escale's own files (`escale*`, `desktop-*`) are touched, in case the
+/// directory is shared with other things.
+#[cfg(unix)]
+fn tighten_permissions(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |path: &Path, mode: u32| -> Result<()> {
+        let meta = std::fs::symlink_metadata(path)?;
+        if meta.file_type().is_symlink() || meta.permissions().mode() & 0o777 == mode {
+            return Ok(());
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        Ok(())
+    };
+    set(dir, 0o700)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if entry.file_type()?.is_file()
+            && (name.starts_with("escale") || name.starts_with("desktop-"))
+        {
+            set(&entry.path(), 0o600)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn tighten_permissions(_dir: &Path) -> Result<()> {
+    // The user's profile folder is already private on Windows.
+    Ok(())
 }
 
 pub(crate) fn parse_uuid(s: &str) -> Result<Uuid> {

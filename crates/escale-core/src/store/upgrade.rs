@@ -105,6 +105,8 @@ pub(super) const ADDED_AFTER_SCHEMA_2: &[Entity] = &[
     Entity::Ticket,
     Entity::PrintJob,
     Entity::CoworkPass,
+    Entity::Staff,
+    Entity::Audit,
 ];
 
 fn tables() -> Vec<Table> {

@@ -15,6 +15,7 @@ mod people;
 mod registrations;
 mod report;
 mod search;
+mod staff;
 mod stations;
 mod store;
 mod sync;

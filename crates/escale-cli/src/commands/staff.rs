@@ -1,0 +1,299 @@
+//! `escale staff …`, `escale login|logout` and signing in with `--as`.
+//!
+//! The core checks every command's role; this module only gets the PIN
+//! from the person (asked on the terminal without echo, or ESCALE_PIN for a
+//! script) and keeps the session file `escale login` writes.
+
+use crate::args::{AuditArgs, LoginArgs, StaffAddArgs, StaffCommand, StaffEditArgs};
+use crate::output::{fields, table, Failure, Reply, Ui};
+use escale_core::app::{AuditEntry, AuditFilter, StaffChange, StaffInput, StaffView};
+use escale_core::{Error, Escale};
+use std::path::{Path, PathBuf};
+
+/// The session file `escale login` writes in the data directory (0600).
+const SESSION_FILE: &str = "escale-cli-session";
+
+/// Signs in before a command: `--as NAME` with its PIN, else the session
+/// file while it lasts, else nobody (a store without staff accounts needs
+/// no one; otherwise the command is refused with `auth.locked`).
+pub async fn sign_in(app: &Escale, as_staff: Option<&str>, ui: Ui) -> Result<(), Failure> {
+    if let Some(name) = as_staff {
+        let pin = secret(
+            "ESCALE_PIN",
+            &format!("{} {name} : ", ui.t("Code PIN de", "PIN for")),
+        )?;
+        app.unlock(name, &pin).await?;
+        return Ok(());
+    }
+    let file = session_file(app.data_dir());
+    if let Ok(token) = std::fs::read_to_string(&file) {
+        if app.resume_session(&token).await.is_err() {
+            let _ = std::fs::remove_file(&file);
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(app: &Escale, c: StaffCommand, ui: Ui) -> Result<Reply, Failure> {
+    match c {
+        StaffCommand::Add(a) => add(app, &a, ui).await,
+        StaffCommand::List => list(app, ui).await,
+        StaffCommand::Edit(a) => edit(app, &a, ui).await,
+        StaffCommand::LockMinutes(a) => {
+            let m = app.set_lock_minutes(a.minutes).await?;
+            let text = format!(
+                "{} {m} min.",
+                ui.t(
+                    "Escale se verrouillera après",
+                    "Escale will lock itself after"
+                )
+            );
+            Reply::new(&serde_json::json!({ "lock_minutes": m }), text)
+        }
+    }
+}
+
+async fn add(app: &Escale, a: &StaffAddArgs, ui: Ui) -> Result<Reply, Failure> {
+    let pin = new_pin(ui)?;
+    let s = app
+        .add_staff(&StaffInput {
+            name: a.name.clone(),
+            role: a.role.role(),
+            pin,
+            badge: a.badge.clone(),
+        })
+        .await?;
+    let text = fields(
+        ui,
+        &[
+            (ui.t("Compte créé", "Account created"), s.name.clone()),
+            (ui.t("Rôle", "Role"), role(&s, ui)),
+            ("ID", s.id.to_string()),
+        ],
+    );
+    Reply::new(&s, text)
+}
+
+async fn list(app: &Escale, ui: Ui) -> Result<Reply, Failure> {
+    let all = app.staff().await?;
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|s| {
+            vec![
+                s.name.clone(),
+                role(s, ui),
+                if s.has_badge {
+                    ui.t("oui", "yes")
+                } else {
+                    "—"
+                }
+                .to_string(),
+                if s.archived {
+                    ui.t("désactivé", "disabled")
+                } else {
+                    ui.t("actif", "active")
+                }
+                .to_string(),
+            ]
+        })
+        .collect();
+    let text = table(
+        &[
+            ui.t("Nom", "Name"),
+            ui.t("Rôle", "Role"),
+            ui.t("Badge", "Badge"),
+            ui.t("État", "State"),
+        ],
+        &rows,
+    );
+    Reply::new(&all, text)
+}
+
+async fn edit(app: &Escale, a: &StaffEditArgs, ui: Ui) -> Result<Reply, Failure> {
+    let change = StaffChange {
+        name: a.rename.clone(),
+        role: a.role.map(|r| r.role()),
+        pin: if a.pin { Some(new_pin(ui)?) } else { None },
+        badge: a.badge.clone(),
+        archived: if a.disable {
+            Some(true)
+        } else if a.enable {
+            Some(false)
+        } else {
+            None
+        },
+    };
+    let s = app.update_staff(&a.name, &change).await?;
+    let text = fields(
+        ui,
+        &[
+            (ui.t("Compte modifié", "Account changed"), s.name.clone()),
+            (ui.t("Rôle", "Role"), role(&s, ui)),
+        ],
+    );
+    Reply::new(&s, text)
+}
+
+pub async fn login(app: &Escale, a: &LoginArgs, ui: Ui) -> Result<Reply, Failure> {
+    let me = app.current_session().ok_or(Error::Locked)?;
+    let token = app.issue_session_token(a.minutes).await?;
+    write_private(&session_file(app.data_dir()), &token)?;
+    let text = format!(
+        "{} {} ({} {} min).",
+        ui.t("Session ouverte pour", "Session open for"),
+        me.name,
+        ui.t("pendant", "for"),
+        a.minutes.clamp(1, 720)
+    );
+    Reply::new(&me, text)
+}
+
+pub async fn logout(app: &Escale, ui: Ui) -> Result<Reply, Failure> {
+    let file = session_file(app.data_dir());
+    if let Ok(token) = std::fs::read_to_string(&file) {
+        app.end_session_token(&token).await?;
+    }
+    let _ = std::fs::remove_file(&file);
+    app.lock();
+    Reply::new(
+        &serde_json::json!({ "logged_out": true }),
+        ui.t("Session fermée.", "Session closed.").to_string(),
+    )
+}
+
+pub async fn audit(app: &Escale, a: &AuditArgs, ui: Ui) -> Result<Reply, Failure> {
+    let entries = app
+        .audit_log(&AuditFilter {
+            from: a.from.clone(),
+            to: a.to.clone(),
+            action: a.action.clone(),
+            visitor_id: a.visitor.clone(),
+            staff: a.staff.clone(),
+            limit: Some(a.limit),
+        })
+        .await?;
+    let headers = [
+        ui.t("Date", "Date"),
+        ui.t("Accès", "Access"),
+        ui.t("Par", "By"),
+        ui.t("Appareil", "Device"),
+        ui.t("Personne", "Person"),
+        ui.t("Détail", "Detail"),
+    ];
+    let rows: Vec<Vec<String>> = entries.iter().map(|e| audit_row(e, ui)).collect();
+    if let Some(path) = &a.csv {
+        write_csv(path, &headers, &rows)?;
+    }
+    let text = if entries.is_empty() {
+        ui.t("Aucun accès enregistré.", "No access recorded.")
+            .to_string()
+    } else {
+        table(&headers, &rows)
+    };
+    Reply::new(&entries, text)
+}
+
+fn audit_row(e: &AuditEntry, ui: Ui) -> Vec<String> {
+    let action = escale_core::fields::AUDIT_ACTIONS
+        .iter()
+        .find(|c| c.value == e.action)
+        .map(|c| ui.t(c.label.fr, c.label.en).to_string())
+        .unwrap_or_else(|| e.action.clone());
+    let person = match (&e.visitor_name, e.visitor_id) {
+        (Some(n), _) => n.clone(),
+        (None, Some(id)) => id.to_string(),
+        (None, None) => "—".into(),
+    };
+    let mut detail = e.detail.clone();
+    if let Some(ev) = &e.event {
+        detail = if detail.is_empty() {
+            ev.clone()
+        } else {
+            format!("{ev} · {detail}")
+        };
+    }
+    vec![
+        e.at.replace('T', " ").trim_end_matches('Z').to_string(),
+        action,
+        if e.staff.is_empty() {
+            "—".into()
+        } else {
+            e.staff.clone()
+        },
+        e.device.clone(),
+        person,
+        detail,
+    ]
+}
+
+/// A CSV French Excel opens as is: UTF-8 with a BOM, `;` between fields.
+fn write_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<(), Error> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let io = |e: csv::Error| Error::Export(e.to_string());
+    w.write_record(headers).map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Export(e.to_string()))?;
+    write_private(path, &String::from_utf8_lossy(&bytes))
+}
+
+fn role(s: &StaffView, ui: Ui) -> String {
+    let l = s.role.label();
+    ui.t(l.fr, l.en).to_string()
+}
+
+fn session_file(dir: &Path) -> PathBuf {
+    dir.join(SESSION_FILE)
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), Error> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    use std::io::Write;
+    opts.open(path)?.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// A new PIN: ESCALE_NEW_PIN, or asked twice on the terminal.
+fn new_pin(ui: Ui) -> Result<String, Failure> {
+    if let Ok(pin) = std::env::var("ESCALE_NEW_PIN") {
+        return Ok(pin);
+    }
+    let first = ask(ui.t(
+        "Nouveau code PIN (4 à 8 chiffres) : ",
+        "New PIN (4 to 8 digits): ",
+    ))?;
+    let again = ask(ui.t("Confirmez le code PIN : ", "Confirm the PIN: "))?;
+    if first != again {
+        return Err(Error::Invalid {
+            field: "pin",
+            value: ui
+                .t("les deux saisies diffèrent", "the two entries differ")
+                .into(),
+        }
+        .into());
+    }
+    Ok(first)
+}
+
+/// A secret from the environment (for scripts), else asked without echo.
+fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
+    match std::env::var(var) {
+        Ok(v) => Ok(v),
+        Err(_) => ask(prompt),
+    }
+}
+
+fn ask(prompt: &str) -> Result<String, Failure> {
+    rpassword::prompt_password(prompt)
+        .map(|s| s.trim().to_string())
+        .map_err(|_| Error::Locked.into())
+}

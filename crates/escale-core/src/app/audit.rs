@@ -1,0 +1,232 @@
+//! The audit log of access to personal data: who viewed a person's record,
+//! edited it, exported a list, issued a certificate, merged, erased,
+//! changed a staff account — when, on which laptop.
+//!
+//! Entries are records like any other (`set.audit` ops), so they travel to
+//! the hub and the other laptops with sync. Who an entry is about travels in
+//! its own op (subject = the person): an erasure drops it and keeps the
+//! entry; the erasure's own entry names no one. Only a coordinator reads the
+//! log ([`Action::Audit`]). A store without staff accounts (a laptop being
+//! set up, a script) controls no access and records none.
+
+use super::stations::person_op;
+use super::{set, Escale};
+use crate::error::{Error, Result};
+use crate::model::Entity;
+use crate::op::{OpBody, Value};
+use escale_protocol::roles::Action;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use uuid::Uuid;
+
+/// Most entries one read returns.
+pub const MAX_AUDIT: u32 = 5_000;
+
+/// What is recorded (the `action` field's closed list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ViewVisitor,
+    EditVisitor,
+    Export,
+    Certificate,
+    Merge,
+    Erase,
+    Staff,
+    Bundle,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::ViewVisitor => "view_visitor",
+            Access::EditVisitor => "edit_visitor",
+            Access::Export => "export",
+            Access::Certificate => "certificate",
+            Access::Merge => "merge",
+            Access::Erase => "erase",
+            Access::Staff => "staff",
+            Access::Bundle => "bundle",
+        }
+    }
+}
+
+/// Which entries to read; every part optional.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// First and last dates (UTC), `2026-12-01`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// One action of the list (`export`).
+    pub action: Option<String>,
+    /// Entries about this person.
+    pub visitor_id: Option<String>,
+    /// Entries by this staff member (name or id).
+    pub staff: Option<String>,
+    /// Newest first; 500 when absent, at most [`MAX_AUDIT`].
+    pub limit: Option<u32>,
+}
+
+/// One entry as the coordinator reads it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: String,
+    pub action: String,
+    /// The staff member's name.
+    pub staff: String,
+    pub device: String,
+    pub event: Option<String>,
+    /// Who it was about (`None` once erased, or for an erasure).
+    pub visitor_id: Option<Uuid>,
+    pub visitor_name: Option<String>,
+    pub detail: String,
+}
+
+impl Escale {
+    /// The ops of one audit entry (to commit with the access they record,
+    /// or on their own).
+    pub(crate) async fn audit_ops(
+        &self,
+        access: Access,
+        visitor: Option<Uuid>,
+        event: Option<Uuid>,
+        detail: &str,
+    ) -> Result<Vec<OpBody>> {
+        // A store without staff accounts controls no access: there is no one
+        // to name, and no coordinator to read the log (scripts, the demo).
+        let Some(me) = self.current_session() else {
+            return Ok(vec![]);
+        };
+        let id = Uuid::now_v7();
+        let device = self.identity().await?.device_id;
+        let at = crate::clock::now_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let staff = Value::String(me.staff_id.to_string());
+        let detail: String = detail.chars().take(200).collect();
+        let mut ops = vec![set(
+            Entity::Audit,
+            id,
+            [
+                ("at", Value::String(at)),
+                ("action", Value::String(access.as_str().into())),
+                ("staff_id", staff),
+                ("device_id", Value::String(device.to_string())),
+                (
+                    "event_id",
+                    event.map_or(Value::Null, |e| Value::String(e.to_string())),
+                ),
+                ("detail", Value::String(detail)),
+            ],
+        )];
+        if let Some(v) = visitor {
+            ops.push(person_op(Entity::Audit, id, v));
+        }
+        Ok(ops)
+    }
+
+    /// Records an access on its own (reads and files, which write nothing
+    /// else).
+    pub(crate) async fn record_access(
+        &self,
+        access: Access,
+        visitor: Option<Uuid>,
+        event: Option<Uuid>,
+        detail: &str,
+    ) -> Result<()> {
+        let ops = self.audit_ops(access, visitor, event, detail).await?;
+        if !ops.is_empty() {
+            self.commit(ops).await?;
+        }
+        Ok(())
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.require(Action::Audit).await?;
+        let limit = filter.limit.unwrap_or(500).clamp(1, MAX_AUDIT);
+        let day = |field: &'static str, s: &Option<String>| -> Result<Option<String>> {
+            match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map(|d| Some(d.to_string()))
+                    .map_err(|_| Error::Invalid {
+                        field,
+                        value: d.chars().take(40).collect(),
+                    }),
+            }
+        };
+        let from = day("from", &filter.from)?;
+        // The whole last day: every entry written before the next one.
+        let to = day("to", &filter.to)?.map(|d| format!("{d}T99"));
+        let action = match filter.action.as_deref().filter(|a| !a.is_empty()) {
+            Some(a) => Some(
+                crate::fields::AUDIT_ACTIONS
+                    .iter()
+                    .find(|c| c.value == a)
+                    .map(|c| c.value)
+                    .ok_or_else(|| Error::Invalid {
+                        field: "action",
+                        value: a.chars().take(40).collect(),
+                    })?,
+            ),
+            None => None,
+        };
+        let visitor = match filter.visitor_id.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => Some(
+                Uuid::parse_str(v.trim())
+                    .map_err(|_| Error::VisitorNotFound(v.chars().take(60).collect()))?,
+            ),
+            None => None,
+        };
+        let staff = match filter.staff.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(self.find_staff(s).await?.id),
+            None => None,
+        };
+        let rows = sqlx::query(
+            "SELECT a.id, a.at, a.action, a.detail, a.visitor_id,
+                    s.name AS staff, d.name AS device, e.title AS event,
+                    trim(coalesce(v.first_name, '') || ' ' || coalesce(v.last_name, '')) AS visitor_name
+             FROM audit a
+             LEFT JOIN staff s ON s.id = a.staff_id
+             LEFT JOIN device d ON d.id = a.device_id
+             LEFT JOIN event e ON e.id = a.event_id
+             LEFT JOIN visitor v ON v.id = a.visitor_id
+             WHERE (?1 IS NULL OR a.at >= ?1) AND (?2 IS NULL OR a.at < ?2)
+               AND (?3 IS NULL OR a.action = ?3) AND (?4 IS NULL OR a.visitor_id = ?4)
+               AND (?5 IS NULL OR a.staff_id = ?5)
+             ORDER BY a.at DESC, a.id DESC LIMIT ?6",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(action)
+        .bind(visitor)
+        .bind(staff)
+        .bind(limit as i64)
+        .fetch_all(self.store.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let visitor_name: Option<String> = r.try_get("visitor_name")?;
+            out.push(AuditEntry {
+                id: r.try_get("id")?,
+                at: r.try_get::<Option<String>, _>("at")?.unwrap_or_default(),
+                action: r
+                    .try_get::<Option<String>, _>("action")?
+                    .unwrap_or_default(),
+                staff: r.try_get::<Option<String>, _>("staff")?.unwrap_or_default(),
+                device: r
+                    .try_get::<Option<String>, _>("device")?
+                    .unwrap_or_default(),
+                event: r.try_get("event")?,
+                visitor_id: r.try_get("visitor_id")?,
+                visitor_name: visitor_name.filter(|n| !n.is_empty()),
+                detail: r
+                    .try_get::<Option<String>, _>("detail")?
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+}
