@@ -536,6 +536,34 @@ pub enum VisitorCommand {
     Duplicates(VisitorDuplicatesArgs),
     /// Record that two records are two different people: the pair is not proposed again.
     NotDuplicate(NotDuplicateArgs),
+    /// Everything Escale holds on a person (right of access): a PDF to hand
+    /// over, or the JSON file (coordinators).
+    ExportData(ExportDataArgs),
+    /// Record a person's answer for one consent purpose (withdraw or give).
+    Consent(ConsentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDataArgs {
+    /// The visitor id.
+    pub id: String,
+    /// The file to write (.pdf or .json; default: donnees-ID.pdf here).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentArgs {
+    /// The visitor id.
+    pub id: String,
+    /// The purpose (e.g. processing, newsletter, photos).
+    pub purpose: String,
+    /// Withdraw the consent (from now on the purpose is not used).
+    #[arg(long, conflicts_with = "grant", required_unless_present = "grant")]
+    pub withdraw: bool,
+    /// Give the consent.
+    #[arg(long)]
+    pub grant: bool,
 }
 
 #[derive(Debug, Args)]

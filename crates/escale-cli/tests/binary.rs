@@ -630,6 +630,66 @@ fn staff_accounts_lock_the_command_line_and_the_audit_log_says_who_did_what() {
         csv.starts_with('\u{feff}') && csv.contains("Liste exportée;Camille;Accueil"),
         "{csv}"
     );
+    // Right of access: the PDF to hand over and the JSON file.
+    let v = json(run(
+        &[],
+        &[
+            "visitor", "add", "--event", &ev, "--first", "Łukasz", "--last", "Nguyễn",
+        ],
+    ))["data"]["visitor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(run(
+        &[],
+        &["visitor", "consent", &v, "newsletter", "--withdraw"],
+    ));
+    let pdf = dir.path().join("acces.pdf");
+    json(run(
+        &[],
+        &["visitor", "export-data", &v, "-o", pdf.to_str().unwrap()],
+    ));
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for part in [
+        "Vos données personnelles",
+        "Łukasz",
+        "Nguyễn",
+        "Consentements",
+        "newsletter",
+        "Qui a consulté vos données",
+    ] {
+        assert!(text.contains(part), "{part} missing:\n{text}");
+    }
+    let file = dir.path().join("acces.json");
+    let out = json(run(
+        &[],
+        &["visitor", "export-data", &v, "-o", file.to_str().unwrap()],
+    ));
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved, out["data"]["report"]);
+    let keys: Vec<&str> = saved["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "record",
+            "registrations",
+            "arrivals",
+            "consents",
+            "certificates",
+            "mediation",
+            "stations",
+            "tickets",
+            "prints",
+            "coworking",
+            "audit"
+        ]
+    );
     json(run(&[], &["logout"]));
     let (_, err, _) = refused(run(&[], &["audit"]));
     assert_eq!(err, "auth.locked", "the session ended");

@@ -11,6 +11,7 @@
 //! built-in PDF fonts know only Windows-1252, and names carry Ł, ễ or Ö.
 //! The layout is code with named parts (`canvas`), not a free-form editor.
 
+pub mod access;
 pub mod badge;
 mod canvas;
 pub mod certificate;

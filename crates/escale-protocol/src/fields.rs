@@ -1100,6 +1100,13 @@ pub const AUDIT_ACTIONS: &[Choice] = &[
         value: "bundle",
         label: l("Paquet USB écrit", "USB bundle written"),
     },
+    Choice {
+        value: "access",
+        label: l(
+            "Droit d'accès : données remises",
+            "Right of access: data handed over",
+        ),
+    },
 ];
 
 /// One access to personal data (who, when, on which laptop, what). Who it

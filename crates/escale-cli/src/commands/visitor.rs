@@ -29,7 +29,71 @@ pub async fn run(app: &Escale, c: VisitorCommand, ui: Ui) -> Result<Reply, Failu
         VisitorCommand::Edit(a) => edit(app, &a, ui).await,
         VisitorCommand::Duplicates(a) => duplicate_pairs(app, &a, ui).await,
         VisitorCommand::NotDuplicate(a) => not_duplicate(app, &a, ui).await,
+        VisitorCommand::ExportData(a) => export_data(app, &a, ui).await,
+        VisitorCommand::Consent(a) => set_consent(app, &a, ui).await,
     }
+}
+
+async fn export_data(
+    app: &Escale,
+    a: &crate::args::ExportDataArgs,
+    ui: Ui,
+) -> Result<Reply, Failure> {
+    let report = app.access_report(&a.id).await?;
+    let dest = a.output.clone().unwrap_or_else(|| {
+        let short: String = report
+            .visitor_id
+            .simple()
+            .to_string()
+            .chars()
+            .take(8)
+            .collect();
+        std::path::PathBuf::from(format!("donnees-{short}.pdf"))
+    });
+    let json = dest
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| escale_core::Error::Internal(e.to_string()))?;
+        let tmp = dest.with_extension("json.part");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &dest))
+            .map_err(|e| escale_core::Error::Export(format!("{}: {e}", dest.display())))?;
+    } else {
+        let pdf = escale_print::access::render(&report, ui.lang);
+        escale_print::write_pdf(&dest, &pdf).map_err(escale_core::Error::Export)?;
+    }
+    let rows: usize = report.sections.iter().map(|s| s.rows.len()).sum();
+    let text = fields(
+        ui,
+        &[
+            (
+                ui.t("Données remises", "Data handed over"),
+                report.name.clone(),
+            ),
+            (ui.t("Fichier", "File"), dest.display().to_string()),
+            (ui.t("Lignes", "Rows"), rows.to_string()),
+        ],
+    );
+    Reply::new(
+        &serde_json::json!({ "path": dest.display().to_string(), "report": report }),
+        text,
+    )
+}
+
+async fn set_consent(app: &Escale, a: &crate::args::ConsentArgs, ui: Ui) -> Result<Reply, Failure> {
+    let input = escale_core::app::ConsentInput {
+        purpose: a.purpose.clone(),
+        granted: a.grant,
+    };
+    app.set_consent(&a.id, &input).await?;
+    let text = if a.grant {
+        ui.t("Consentement donné :", "Consent given:")
+    } else {
+        ui.t("Consentement retiré :", "Consent withdrawn:")
+    };
+    Reply::new(&input, format!("{text} {}", a.purpose))
 }
 
 async fn duplicate_pairs(

@@ -33,6 +33,7 @@ pub enum Access {
     Erase,
     Staff,
     Bundle,
+    RightOfAccess,
 }
 
 impl Access {
@@ -46,6 +47,7 @@ impl Access {
             Access::Erase => "erase",
             Access::Staff => "staff",
             Access::Bundle => "bundle",
+            Access::RightOfAccess => "access",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! validated input into op bodies and commits them through one
 //! [`crate::store::WriteTx`], then answers with plain serialisable views.
 
+pub mod access;
 pub mod audit;
 pub mod certificates;
 mod checkin;
@@ -22,6 +23,7 @@ mod stats;
 pub(crate) mod time;
 mod verify;
 
+pub use access::{AccessReport, AccessSection, Both};
 pub use audit::{AuditEntry, AuditFilter};
 pub use certificates::{
     BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, OrgImage, Revocation, Span,

@@ -691,3 +691,90 @@ async fn every_access_to_personal_data_is_in_the_audit_log_and_erasure_names_no_
         .iter()
         .any(|b| b.contains(&alice.to_string()) && b.contains("\"audit\"")));
 }
+
+#[tokio::test]
+async fn a_person_gets_everything_held_on_them_and_a_consent_withdrawn_counts() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut input = person("Alice", "Martin");
+    input.set("email", "alice@example.org");
+    let alice = app
+        .register_walk_in(&walk_in(&d.event, input, true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
+    let twin = app
+        .register_walk_in(&walk_in(&d.event, person("Alice", "Martin"), false))
+        .await
+        .unwrap()
+        .visitor
+        .id;
+    team(app).await;
+    app.unlock("Mehdi", "2468").await.unwrap();
+    app.merge(&twin.to_string(), &alice.to_string())
+        .await
+        .unwrap();
+    app.issue_certificate(&alice.to_string(), &d.event)
+        .await
+        .unwrap();
+    app.set_consent(
+        &alice.to_string(),
+        &escale_core::app::ConsentInput {
+            purpose: "newsletter".into(),
+            granted: false,
+        },
+    )
+    .await
+    .unwrap();
+    let detail = app.visitor_detail(&alice.to_string()).await.unwrap();
+    assert!(
+        detail
+            .consents
+            .iter()
+            .any(|c| c.purpose == "newsletter" && !c.granted),
+        "the latest answer counts: {:?}",
+        detail.consents
+    );
+    assert_eq!(
+        app.access_report(&alice.to_string())
+            .await
+            .unwrap_err()
+            .code(),
+        "auth.forbidden",
+        "handing data over is a coordinator's export"
+    );
+    app.unlock("Camille", "1357").await.unwrap();
+    let r = app.access_report(&alice.to_string()).await.unwrap();
+    assert_eq!(r.name, "Alice Martin");
+    assert_eq!(r.merged_ids, vec![twin]);
+    let section = |k: &str| r.sections.iter().find(|s| s.key == k).unwrap();
+    let record = section("record");
+    assert!(record.rows.iter().any(|row| row[1] == "alice@example.org"));
+    assert_eq!(
+        section("registrations").rows.len(),
+        2,
+        "both records' registrations"
+    );
+    assert_eq!(section("arrivals").rows.len(), 1);
+    let consents = &section("consents").rows;
+    assert!(consents
+        .iter()
+        .any(|c| c[1] == "newsletter" && c[2].starts_with("non") && c[3] == "2026-11"));
+    assert_eq!(section("certificates").rows.len(), 1);
+    let audit = &section("audit").rows;
+    assert!(audit
+        .iter()
+        .any(|a| a[1].starts_with("Attestation délivrée") && a[2] == "Mehdi"));
+    assert!(audit.iter().any(|a| a[1].starts_with("Fiche consultée")));
+    // Handing the data over is itself in the log.
+    let log = app
+        .audit_log(&escale_core::app::AuditFilter {
+            action: Some("access".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].visitor_id, Some(alice));
+}
