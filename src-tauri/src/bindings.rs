@@ -109,6 +109,12 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::MonthPresence,
         escale_print::document::DocumentPrinted,
         core::Occupancy,
+        core::LockState,
+        core::SignedIn,
+        core::StaffView,
+        core::StaffInput,
+        core::StaffChange,
+        escale_core::roles::Action,
     ];
 
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)
@@ -117,6 +123,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
     write(dir, "EventName.ts", &event_names())?;
     write(dir, REGISTRY, &registry()?)?;
     write(dir, CATALOGUE, &catalogue()?)?;
+    write(dir, ROLES, &roles()?)?;
     write(dir, "index.ts", &index(dir)?)
 }
 
@@ -131,6 +138,36 @@ const REGISTRY: &str = "registry.ts";
 
 /// The file with the catalogue's messages (values, not types).
 const CATALOGUE: &str = "catalogue.ts";
+
+/// The file with the roles, their labels and what each may do (values).
+const ROLES: &str = "roles.ts";
+
+/// `roles.ts`: the staff roles with their labels, and the permission table
+/// (`Role::allows` over every `Action`), so the UI hides what a role cannot
+/// use without keeping a table of its own. The core still checks every use
+/// case: this only spares people buttons that would be refused.
+fn roles() -> Result<String, String> {
+    use escale_core::roles::{Action, Role};
+    let name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut labels = Vec::new();
+    let mut allows = serde_json::Map::new();
+    for role in Role::ALL {
+        let key = name(serde_json::to_value(role).map_err(|e| e.to_string())?);
+        let label = role.label();
+        labels.push(serde_json::json!({"value": key, "label": {"fr": label.fr, "en": label.en}}));
+        let actions: Vec<serde_json::Value> = Action::ALL
+            .iter()
+            .filter(|a| role.allows(**a))
+            .map(|a| serde_json::to_value(a).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        allows.insert(key, serde_json::Value::Array(actions));
+    }
+    let labels = serde_json::to_string_pretty(&labels).map_err(|e| e.to_string())?;
+    let allows = serde_json::to_string_pretty(&allows).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{HEADER}\nimport type {{ Action }} from './Action';\nimport type {{ Role }} from './Role';\n\n/** The staff roles, in order, with their labels (escale-protocol/src/roles.rs). */\nexport const ROLES: readonly {{ value: Role; label: {{ fr: string; en: string }} }}[] = {labels};\n\n/** What each role may do (`Role::allows`). The core checks every use case; the UI only hides what would be refused. */\nexport const ALLOWS: Readonly<Record<Role, readonly Action[]>> = {allows};\n"
+    ))
+}
 
 /// `catalogue.ts`: every message of the catalogue (`escale_protocol::catalogue`)
 /// by id, in French and English, for what the UI says itself (warnings,
@@ -213,7 +250,9 @@ fn index(dir: &Path) -> Result<String, String> {
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter_map(|f| f.strip_suffix(".ts").map(str::to_string))
-        .filter(|n| n != "index" && ![REGISTRY, CATALOGUE].contains(&format!("{n}.ts").as_str()))
+        .filter(|n| {
+            n != "index" && ![REGISTRY, CATALOGUE, ROLES].contains(&format!("{n}.ts").as_str())
+        })
         .collect();
     names.sort();
     let lines: Vec<String> = names

@@ -225,6 +225,18 @@ mod tests {
                 on: "d".into(),
                 reason: "r".into(),
             },
+            Error::Locked,
+            Error::Forbidden {
+                role: escale_core::roles::Role::Volunteer,
+                action: escale_core::roles::Action::ExportPeople,
+            },
+            Error::WrongPin,
+            Error::Throttled(5),
+            Error::PinFormat,
+            Error::StaffNotFound("Vera".into()),
+            Error::StaffNameTaken("Vera".into()),
+            Error::StaffLastCoordinator("Camille".into()),
+            Error::StaffFirstCoordinator,
         ];
         for e in &all {
             match e {
@@ -275,7 +287,16 @@ mod tests {
                 | Error::CertificateMalformed
                 | Error::CertificateTampered
                 | Error::CertificateOtherKey(_)
-                | Error::CertificateRevoked { .. } => {}
+                | Error::CertificateRevoked { .. }
+                | Error::Locked
+                | Error::Forbidden { .. }
+                | Error::WrongPin
+                | Error::Throttled(_)
+                | Error::PinFormat
+                | Error::StaffNotFound(_)
+                | Error::StaffNameTaken(_)
+                | Error::StaffLastCoordinator(_)
+                | Error::StaffFirstCoordinator => {}
                 Error::Import(i) => match i {
                     ImportError::UnknownField(_)
                     | ImportError::Io(_)

@@ -19,6 +19,11 @@ use escale_sync::schedule::Timing;
 /// app restarts in the language it was left in.
 const LANG_FILE: &str = "desktop-lang";
 
+/// For tests only: the UI locks after this many idle seconds instead of the
+/// organisation's minutes (never later than them: the core's own idle lock
+/// still runs on the organisation's delay). Documented in docs/security.md.
+pub const IDLE_LOCK_SECONDS_ENV: &str = "ESCALE_IDLE_LOCK_SECONDS";
+
 /// Everything commands need, shared by all windows.
 pub struct AppState {
     /// Absolute path of the data directory, created at start-up.
@@ -35,6 +40,8 @@ pub struct AppState {
     pub stand: tokio::sync::Mutex<Option<crate::sync::stand::Running>>,
     /// The long batches running now ([`crate::jobs`]).
     pub jobs: crate::jobs::Jobs,
+    /// [`IDLE_LOCK_SECONDS_ENV`], when set (tests).
+    pub idle_lock_seconds: Option<i64>,
     /// The UI's language: messages sent to the UI are in it.
     lang: Mutex<Lang>,
 }
@@ -89,6 +96,10 @@ impl AppState {
             peer: tokio::sync::Mutex::new(None),
             stand: tokio::sync::Mutex::new(None),
             jobs: crate::jobs::Jobs::default(),
+            idle_lock_seconds: std::env::var(IDLE_LOCK_SECONDS_ENV)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|s: &i64| *s > 0),
             lang: Mutex::new(lang),
         })
     }
@@ -114,6 +125,37 @@ impl AppState {
         if let Err(e) = std::fs::write(self.data_dir.join(LANG_FILE), text) {
             tracing::warn!("cannot remember the language: {e}");
         }
+    }
+
+    /// The role check of the few commands that are not a core use case
+    /// (enrolment, sharing the store with a stand peer): the core's
+    /// [`escale_core::roles::Role::allows`] on whoever is signed in, `auth.locked`
+    /// when staff accounts exist and nobody is, anything on a store that
+    /// has none yet (a laptop being set up) — as the core's own check.
+    pub async fn allow(&self, action: escale_core::roles::Action) -> Result<(), ErrorBody> {
+        let session = if self.escale.touch() {
+            self.escale.current_session()
+        } else {
+            None
+        };
+        match session {
+            Some(s) if s.role.allows(action) => Ok(()),
+            Some(s) => Err(self.error(escale_core::Error::Forbidden {
+                role: s.role,
+                action,
+            })),
+            None => match self.escale.has_staff().await {
+                Ok(false) => Ok(()),
+                Ok(true) => Err(self.error(escale_core::Error::Locked)),
+                Err(e) => Err(self.error(e)),
+            },
+        }
+    }
+
+    /// Staff accounts exist and nobody is signed in: the core refuses every
+    /// use case, so the background work that runs them waits.
+    pub async fn is_locked(&self) -> bool {
+        self.escale.current_session().is_none() && self.escale.has_staff().await.unwrap_or(false)
     }
 
     /// A core error as the UI receives it, in the current language.

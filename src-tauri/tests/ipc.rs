@@ -216,3 +216,110 @@ fn a_morning_at_the_desk_through_ipc() {
     let detail = ui.ok("visitor_detail", json!({"id": eloise["id"]}));
     assert_eq!(detail["registrations"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_lock_through_ipc_staff_accounts_roles_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = ui(dir.path());
+    ui.ok(
+        "first_run",
+        json!({"orgName": "Passerelle", "deviceName": "Portable 1", "lang": "fr"}),
+    );
+    let lock = ui.ok("lock_state", json!({}));
+    assert_eq!(
+        (lock["needs_first_account"].as_bool(), &lock["session"]),
+        (Some(true), &Value::Null),
+        "a laptop without staff accounts asks for the coordinator's"
+    );
+
+    // The first account signs its owner in.
+    let camille =
+        json!({"name": "Camille", "role": "coordinator", "pin": "1357", "badge": "STAFF-1"});
+    ui.ok("add_staff", json!({"input": camille}));
+    let lock = ui.ok("lock_state", json!({}));
+    assert_eq!(lock["session"]["name"], "Camille");
+    assert_eq!(lock["session"]["role"], "coordinator");
+    let input = json!({"kind": null, "title": "Forum emploi", "place": "Gymnase", "timezone": null,
+                       "starts_at": "2026-12-03 09:00", "ends_at": "2026-12-03 17:00", "series": null});
+    let ev_id = ui.ok("create_event", json!({"input": input}))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let vera = json!({"name": "Vera", "role": "volunteer", "pin": "2468", "badge": null});
+    ui.ok("add_staff", json!({"input": vera}));
+    assert_eq!(ui.ok("staff_list", json!({})).as_array().unwrap().len(), 2);
+    assert_eq!(ui.ok("set_lock_minutes", json!({"minutes": 7})), 7);
+    assert_eq!(ui.ok("touch", json!({})), true);
+
+    // Locked: the names of the staff, nothing else; every command refused.
+    ui.ok("lock", json!({}));
+    let lock = ui.ok("lock_state", json!({}));
+    assert_eq!(lock["names"], json!(["Camille", "Vera"]));
+    assert_eq!(lock["session"], Value::Null);
+    assert_eq!(ui.ok("touch", json!({})), false);
+    for (cmd, args) in [
+        ("list_events", json!({})),
+        (
+            "search",
+            json!({"eventId": ev_id, "query": "a", "limit": 5, "sessionId": null}),
+        ),
+        ("staff_list", json!({})),
+        ("peer_share_start", json!({})),
+        (
+            "sync_enroll",
+            json!({"url": "http://127.0.0.1:9", "code": "ABCD-EFGH", "deviceName": null}),
+        ),
+    ] {
+        let e = ui.call(cmd, args).unwrap_err();
+        assert_eq!(e["code"], "auth.locked", "{cmd} while locked: {e}");
+        assert!(e["message"].as_str().unwrap().contains("verrouillé"), "{e}");
+    }
+
+    // Wrong PINs, in the UI's language, then a wait.
+    let wrong = ui
+        .call("unlock", json!({"name": "Vera", "pin": "0000"}))
+        .unwrap_err();
+    assert_eq!(
+        (wrong["code"].as_str(), wrong["message"].as_str()),
+        (Some("auth.wrong_pin"), Some("Nom ou code PIN incorrect."))
+    );
+    let badge = ui
+        .call("unlock_badge", json!({"code": "STAFF-2"}))
+        .unwrap_err();
+    assert_eq!(badge["code"], "auth.wrong_pin");
+    assert_eq!(
+        ui.ok("unlock_badge", json!({"code": "STAFF-1"}))["name"],
+        "Camille"
+    );
+    ui.ok("lock", json!({}));
+
+    // A volunteer checks in, and may not list or set anything up.
+    let session = ui.ok("unlock", json!({"name": "vera", "pin": "2468"}));
+    assert_eq!(
+        (
+            session["name"].as_str(),
+            session["role"].as_str(),
+            session["lock_minutes"].as_i64()
+        ),
+        (Some("Vera"), Some("volunteer"), Some(7))
+    );
+    ui.ok("list_events", json!({}));
+    for (cmd, args) in [
+        ("staff_list", json!({})),
+        ("set_lock_minutes", json!({"minutes": 9})),
+        ("peer_share_start", json!({})),
+        (
+            "registrations",
+            json!({"eventId": ev_id, "filter": {"show": "all", "session_id": null, "query": "", "sort": "name", "offset": 0, "limit": 10}}),
+        ),
+    ] {
+        let e = ui.call(cmd, args).unwrap_err();
+        assert_eq!(e["code"], "auth.forbidden", "{cmd} as a volunteer: {e}");
+    }
+    let change =
+        json!({"name": null, "role": "coordinator", "pin": null, "badge": null, "archived": null});
+    let e = ui
+        .call("update_staff", json!({"staff": "Vera", "change": change}))
+        .unwrap_err();
+    assert_eq!(e["code"], "auth.forbidden", "{e}");
+}

@@ -48,6 +48,9 @@ pub struct AppStatus {
     pub stand_peers: i64,
     /// The language the UI speaks (and Rust's messages are in).
     pub lang: Lang,
+    /// Tests only (`ESCALE_IDLE_LOCK_SECONDS`): the UI locks after this many
+    /// idle seconds rather than the organisation's minutes, if sooner.
+    pub idle_lock_seconds: Option<i64>,
 }
 
 impl AppStatus {
@@ -92,6 +95,7 @@ impl AppStatus {
             duplicates: sync.duplicates,
             stand_peers: sync.stand.present() as i64,
             lang: state.lang(),
+            idle_lock_seconds: state.idle_lock_seconds,
         })
     }
 }
@@ -130,7 +134,7 @@ mod tests {
                 "version": env!("CARGO_PKG_VERSION"), "data_dir": dir, "org_name": null, "device_name": null,
                 "ops": 0, "unsynced_ops": 0, "online": false, "last_sync": null, "enrolled": false,
                 "syncing": false, "skew_ms": null, "clock_off": false, "sync_error": null, "duplicates": 0,
-                "stand_peers": 0, "lang": "fr"
+                "stand_peers": 0, "lang": "fr", "idle_lock_seconds": null
             }),
             "before the first run the names are null: the UI shows the first-run screen"
         );

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod peer;
 pub mod reports;
 pub mod setup;
+pub mod staff;
 pub mod stations;
 pub mod sync;
 pub mod visitors;
@@ -46,6 +47,15 @@ macro_rules! commands {
 commands![
     app::status,
     app::set_language,
+    staff::lock_state,
+    staff::unlock,
+    staff::unlock_badge,
+    staff::lock,
+    staff::touch,
+    staff::add_staff,
+    staff::update_staff,
+    staff::staff_list,
+    staff::set_lock_minutes,
     setup::first_run,
     setup::load_demo,
     setup::archive_event,

@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 
 use escale_core::hlc::now_ms;
+use escale_core::roles::Action;
 use escale_core::{Error, Lang};
 use escale_sync::peer::{self, JoinOptions, PeerEvent, PeerShare, ShareOptions};
 use serde::Serialize;
@@ -71,6 +72,8 @@ pub async fn peer_share_start<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<PeerShareView, ErrorBody> {
+    // Sharing hands the whole store to whoever has the code.
+    state.allow(Action::SyncSetup).await?;
     let mut slot = state.peer.lock().await;
     if let Some(s) = slot.as_ref().filter(|s| s.expires_at_ms() > now_ms()) {
         return Ok(share_view(s, state.lang()));
@@ -118,6 +121,7 @@ pub async fn peer_join<R: Runtime>(
     address: Option<String>,
     device_name: Option<String>,
 ) -> Result<PeerJoinView, ErrorBody> {
+    state.allow(Action::SyncSetup).await?;
     let lang = state.lang();
     let addr = match address.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         None => None,
@@ -177,6 +181,7 @@ pub async fn stand_set_enabled<R: Runtime>(
     state: State<'_, AppState>,
     enabled: bool,
 ) -> Result<crate::sync::SyncView, ErrorBody> {
+    state.allow(Action::SyncSetup).await?;
     crate::sync::stand::set_wanted(&app, enabled)
         .await
         .map_err(|e| state.error(e))?;

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use escale_core::roles::Action;
 use escale_core::Error;
 use escale_protocol::enrolment::EnrolmentLink;
 use escale_sync::hub::{self, SyncError};
@@ -50,6 +51,7 @@ pub async fn sync_enroll<R: Runtime>(
     code: String,
     device_name: Option<String>,
 ) -> Result<SyncView, ErrorBody> {
+    state.allow(Action::SyncSetup).await?;
     let lang = state.lang();
     let EnrolmentLink { hub: url, code } = EnrolmentLink::from_fields(&url, &code);
     if url.is_empty() {

@@ -137,6 +137,11 @@ impl SyncControl {
         if !matches!(escale.store().identity().await, Ok(Some(_))) {
             return self.update(|l| l.duplicates = 0);
         }
+        // Counting is a use case of the core, refused while the app is
+        // locked: the count shown stays until someone unlocks and data moves.
+        if escale.current_session().is_none() && escale.has_staff().await.unwrap_or(false) {
+            return false;
+        }
         let seen = others_vector(escale).await.ok();
         match escale.duplicate_count(None).await {
             Ok(n) => {

@@ -91,6 +91,11 @@ async fn settle_stations<R: Runtime>(app: &AppHandle<R>) {
     if !matches!(state.escale.store().identity().await, Ok(Some(_))) {
         return;
     }
+    // A use case of the core: refused while the app is locked (the next
+    // change after an unlock settles what is left).
+    if state.is_locked().await {
+        return;
+    }
     match state.escale.settle_stations().await {
         Ok(moved) if moved.is_empty() => {}
         Ok(moved) => {

@@ -46,6 +46,7 @@ import type {
   ImportProgress,
   ImportReport,
   Lang,
+  LockState,
   MediationFilter,
   MediationInput,
   MediationView,
@@ -64,8 +65,12 @@ import type {
   SearchHit,
   SessionInput,
   SessionView,
+  SignedIn,
   Similar,
   Suggestion,
+  StaffChange,
+  StaffInput,
+  StaffView,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -86,6 +91,27 @@ export interface Backend {
   firstRun(orgName: string, deviceName: string, lang: Lang): Promise<AppStatus>;
   /** `load_demo`: creates a "[DÉMO]" event (series "demo") with `visitors` synthetic people. */
   loadDemo(visitors: number): Promise<DemoReport>;
+
+  // ------------------------------------------------------------ staff accounts and the lock
+
+  /** `lock_state`: locked or who is signed in, whether the first account is still to be created, the staff names to pick from (no visitor's). */
+  lockState(): Promise<LockState>;
+  /** `unlock`: signs in by name and PIN; auth.wrong_pin (never says which was wrong), auth.throttled after repeated wrong tries. */
+  unlock(name: string, pin: string): Promise<SignedIn>;
+  /** `unlock_badge`: signs in with the code a staff badge's scan typed. */
+  unlockBadge(code: string): Promise<SignedIn>;
+  /** `lock`: signs out at once; every command then fails with auth.locked until the next unlock. */
+  lock(): Promise<void>;
+  /** `touch`: someone is working (pushes back the core's idle lock); false when the app locked itself meanwhile. */
+  touch(): Promise<boolean>;
+  /** `add_staff`: a new account (the first one, a coordinator's, signs its owner in); staff.name_taken, auth.pin_format. */
+  addStaff(input: StaffInput): Promise<StaffView>;
+  /** `update_staff`: changes an account (id or name): name, role, PIN, badge ("" removes it), disabled; staff.last_coordinator. */
+  updateStaff(staff: string, change: StaffChange): Promise<StaffView>;
+  /** `staff_list`: every account, active ones first (coordinators only). */
+  staffList(): Promise<StaffView[]>;
+  /** `set_lock_minutes`: idle minutes (1–240) before every laptop of the organisation locks itself. */
+  setLockMinutes(minutes: number): Promise<number>;
 
   // ------------------------------------------------------------ events
 

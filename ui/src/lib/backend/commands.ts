@@ -59,6 +59,7 @@ import type {
   ImportReport,
   JobProgress,
   Lang,
+  LockState,
   MediationFilter,
   MediationInput,
   MediationView,
@@ -77,8 +78,12 @@ import type {
   SearchHit,
   SessionInput,
   SessionView,
+  SignedIn,
   Similar,
   Suggestion,
+  StaffChange,
+  StaffInput,
+  StaffView,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -174,6 +179,44 @@ export class CommandBackend implements Backend {
 
   loadDemo(visitors: number): Promise<DemoReport> {
     return this.call<DemoReport>('load_demo', { visitors });
+  }
+
+  // ------------------------------------------------------------ staff accounts and the lock
+
+  lockState(): Promise<LockState> {
+    return this.call<LockState>('lock_state');
+  }
+
+  unlock(name: string, pin: string): Promise<SignedIn> {
+    return this.call<SignedIn>('unlock', { name, pin });
+  }
+
+  unlockBadge(code: string): Promise<SignedIn> {
+    return this.call<SignedIn>('unlock_badge', { code });
+  }
+
+  lock(): Promise<void> {
+    return this.call<void>('lock');
+  }
+
+  touch(): Promise<boolean> {
+    return this.call<boolean>('touch');
+  }
+
+  addStaff(input: StaffInput): Promise<StaffView> {
+    return this.call<StaffView>('add_staff', { input });
+  }
+
+  updateStaff(staff: string, change: StaffChange): Promise<StaffView> {
+    return this.call<StaffView>('update_staff', { staff, change });
+  }
+
+  staffList(): Promise<StaffView[]> {
+    return this.call<StaffView[]>('staff_list');
+  }
+
+  setLockMinutes(minutes: number): Promise<number> {
+    return this.call<number>('set_lock_minutes', { minutes });
   }
 
   // ------------------------------------------------------------ events

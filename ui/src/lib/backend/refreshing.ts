@@ -6,6 +6,9 @@ import type { Backend } from './backend';
 const WRITES: ReadonlySet<string> = new Set<keyof Backend>([
   'firstRun',
   'loadDemo',
+  'addStaff',
+  'updateStaff',
+  'setLockMinutes',
   'createEvent',
   'updateEvent',
   'archiveEvent',

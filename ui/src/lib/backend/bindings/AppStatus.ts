@@ -67,4 +67,9 @@ stand_peers: number,
 /**
  * The language the UI speaks (and Rust's messages are in).
  */
-lang: Lang, };
+lang: Lang, 
+/**
+ * Tests only (`ESCALE_IDLE_LOCK_SECONDS`): the UI locks after this many
+ * idle seconds rather than the organisation's minutes, if sooner.
+ */
+idle_lock_seconds: number | null, };

@@ -6,6 +6,10 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "The request names another device than the token's.",
     "fr": "La requête nomme un autre appareil que celui du jeton."
   },
+  "auth.forbidden": {
+    "en": "Your role ({role}) does not allow this: {action}. Ask a coordinator.",
+    "fr": "Votre rôle ({role}) ne permet pas d'effectuer cette action : {action}. Demandez à une personne de la coordination."
+  },
   "auth.invalid_token": {
     "en": "The hub does not recognise this laptop. Ask for a new enrolment code and run `escale sync enroll` again.",
     "fr": "Le serveur ne reconnaît pas cet ordinateur. Demandez un nouveau code d'inscription et relancez « escale sync enroll »."
@@ -14,17 +18,33 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "The hub no longer recognises this laptop. Ask the administrator for a new enrolment code and enrol again. The operations stay here.",
     "fr": "Le serveur ne reconnaît plus cet ordinateur. Demandez un nouveau code d'inscription à l'administrateur et inscrivez-le à nouveau. Les opérations restent ici."
   },
+  "auth.locked": {
+    "en": "Escale is locked: unlock it with your name and PIN (on the command line: --as NAME).",
+    "fr": "Escale est verrouillé : déverrouillez-le avec votre nom et votre code PIN (en ligne de commande : --as NOM)."
+  },
   "auth.missing_token": {
     "en": "The hub does not recognise this laptop. Ask for a new enrolment code and run `escale sync enroll` again.",
     "fr": "Le serveur ne reconnaît pas cet ordinateur. Demandez un nouveau code d'inscription et relancez « escale sync enroll »."
+  },
+  "auth.pin_format": {
+    "en": "A PIN is 4 to 8 digits.",
+    "fr": "Le code PIN compte de 4 à 8 chiffres."
   },
   "auth.revoked": {
     "en": "This laptop was revoked by the hub's administrator: it can no longer sync. Its operations stay here.",
     "fr": "Cet ordinateur a été révoqué par l'administrateur du serveur : il ne peut plus synchroniser. Ses opérations restent sur place."
   },
+  "auth.throttled": {
+    "en": "Too many wrong tries: try again in {seconds} s.",
+    "fr": "Trop d'essais manqués : réessayez dans {seconds} s."
+  },
   "auth.wrong_org": {
     "en": "The hub does not recognise this laptop. Ask for a new enrolment code and run `escale sync enroll` again.",
     "fr": "Le serveur ne reconnaît pas cet ordinateur. Demandez un nouveau code d'inscription et relancez « escale sync enroll »."
+  },
+  "auth.wrong_pin": {
+    "en": "Wrong name or PIN.",
+    "fr": "Nom ou code PIN incorrect."
   },
   "bundle.not_a_bundle": {
     "en": "This file is not an Escale bundle (.escale). Check that you picked the right file.",
@@ -434,6 +454,22 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "en": "Unusable snapshot ({detail}): nothing was created. Ask for a new one.",
     "fr": "Instantané inutilisable ({detail}) : rien n'a été créé. Demandez-en un nouveau."
   },
+  "staff.first_coordinator": {
+    "en": "The first staff account is a coordinator's.",
+    "fr": "Le premier compte de l'équipe est celui d'une personne de la coordination."
+  },
+  "staff.last_coordinator": {
+    "en": "{name} is the last coordinator: make someone else coordinator before changing their role or disabling their account.",
+    "fr": "{name} est la dernière personne de la coordination : nommez-en une autre avant de changer son rôle ou de désactiver son compte."
+  },
+  "staff.name_taken": {
+    "en": "A staff member is already called \"{name}\": choose another name (add a last-name initial).",
+    "fr": "Un membre de l'équipe s'appelle déjà « {name} » : choisissez un autre nom (ajoutez l'initiale du nom de famille)."
+  },
+  "staff.not_found": {
+    "en": "No staff member is called \"{name}\": `escale staff list` shows them all.",
+    "fr": "Aucun membre de l'équipe ne s'appelle « {name} » : `escale staff list` les montre tous."
+  },
   "station.already_seated": {
     "en": "{name} is already on {station}: end that session first.",
     "fr": "{name} est déjà installé·e sur {station} : terminez cette session d'abord."
@@ -485,6 +521,14 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
   "store.disk_full": {
     "en": "The disk is full: nothing was saved. Free some space and try again.",
     "fr": "Le disque est plein : rien n'a été enregistré. Libérez de la place puis recommencez."
+  },
+  "store.key_invalid": {
+    "en": "The store key (ESCALE_STORE_KEY or the file ESCALE_STORE_KEY_FILE) must be 64 hexadecimal digits.",
+    "fr": "La clé du magasin de données (ESCALE_STORE_KEY ou le fichier ESCALE_STORE_KEY_FILE) doit compter 64 chiffres hexadécimaux."
+  },
+  "store.key_wrong": {
+    "en": "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE), and the one given does not open it.",
+    "fr": "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE), et celle donnée ne l'ouvre pas."
   },
   "store.not_initialised": {
     "en": "This data directory is not initialised yet. Run `escale init --org NAME --device NAME`.",
