@@ -23,6 +23,13 @@ describe('first run', () => {
     await user.click(screen.getByTestId(TestId.FirstRunDemo));
     await user.click(screen.getByTestId(TestId.FirstRunSubmit));
 
+    // Then the coordinator's account, before anything else.
+    await screen.findByTestId(TestId.FirstAccountForm);
+    expect(screen.queryByTestId(TestId.DeskSearch), 'nothing of the desk before the first account').toBeNull();
+    await user.type(screen.getByTestId(TestId.FirstAccountName), 'Mireille');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin), '1357');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin2), '1357{Enter}');
+
     await screen.findByTestId(TestId.DeskSearch);
     expect(backend.lastArgs('firstRun')).toEqual(['Passerelle Numérique', 'Portable 2', 'fr']);
     expect(backend.lastArgs('loadDemo')).toEqual([300]);
@@ -39,6 +46,11 @@ describe('first run', () => {
     await user.type(screen.getByTestId(TestId.FirstRunOrg), 'Digital Bridge');
     await user.type(screen.getByTestId(TestId.FirstRunDevice), 'Laptop 1');
     await user.click(screen.getByTestId(TestId.FirstRunSubmit));
+
+    await screen.findByText('Create the coordinator’s account');
+    await user.type(screen.getByTestId(TestId.FirstAccountName), 'Mireille');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin), '1357');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin2), '1357{Enter}');
 
     await screen.findByTestId(TestId.EventsScreen);
     expect(backend.lastArgs('firstRun')?.[2]).toBe('en');

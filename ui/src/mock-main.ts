@@ -6,6 +6,7 @@
 // the production build.
 //
 //   ?first=1            first run (nothing set up)
+//   ?locked=1           the lock screen (the seeded coordinator: Mireille, PIN 1357)
 //   ?lang=en            start in English
 //   ?screen=desk|sessions|registrations|import|export|events
 //   ?long=1             an event and a visitor with 40-character names
@@ -48,7 +49,7 @@ class RelayTransport implements Transport {
   }
 }
 
-const request: SessionRequest = params.has('first') ? { first: true } : { extra: 420 };
+const request: SessionRequest = params.has('first') ? { first: true } : { extra: 420, locked: params.has('locked') };
 const session = (await (await fetch('/__bridge/session', { method: 'POST', body: JSON.stringify(request) })).json()) as Session;
 const backend = new CommandBackend(new RelayTransport(session.id), {
   pickOpenFile: () => Promise.resolve(session.files.helloAsso),

@@ -13,7 +13,7 @@ import type { Plugin } from 'vite';
 import type { Bridge } from '../lib/backend/bridge';
 import type { CommandName } from '../lib/backend/bindings/CommandName';
 import { startLaptop, stopAll, tempDir } from '../test/processes';
-import { addExtraPeople, buildTemplate, fromTemplate, NOW, writeSpreadsheets, type Seeded, type Spreadsheets } from '../test/seed';
+import { addExtraPeople, buildTemplate, fromTemplate, NOW, signIn, writeSpreadsheets, type Seeded, type Spreadsheets } from '../test/seed';
 import { rawBackend } from '../test/testBackend';
 
 /** What a page asks for. */
@@ -22,6 +22,8 @@ export interface SessionRequest {
   first?: boolean;
   /** Synthetic people besides the eight named ones, some of them arrived. */
   extra?: number;
+  /** The seeded laptop left locked (the lock screen). */
+  locked?: boolean;
 }
 
 /** What the page gets back. */
@@ -86,6 +88,8 @@ export function bridgeRelay(): Plugin {
       seeded = fromTemplate({ root: await template }, dir);
     }
     const bridge = await startLaptop({ dir, freezeClockAt: NOW });
+    // Signed in as the seeded coordinator (the desk), unless the page wants the lock screen.
+    if (seeded && !request.locked) await signIn(rawBackend(bridge));
     if (seeded && request.extra) await crowd(bridge, seeded, dir, request.extra);
     const id = String(next++);
     sessions.set(id, bridge);

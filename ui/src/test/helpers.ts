@@ -12,8 +12,10 @@ import type { EventView, Lang, PeerShareView, VisitorInput, VisitorView } from '
 import { CONSENT_PROCESSING } from '../lib/backend/values';
 import { TestId } from '../lib/testIds';
 import { Hub, startLaptop, tempDir } from './processes';
-import { addExtraPeople, fromTemplate, NOW, writeSpreadsheets, type Person, type Seeded, type Spreadsheets, type TemplateClock } from './seed';
+import { addExtraPeople, fromTemplate, signIn, NOW, writeSpreadsheets, type Person, type Seeded, type Spreadsheets, type TemplateClock } from './seed';
 import { rawBackend, testBackend, type Fakes, type TestBackend } from './testBackend';
+
+export { signIn };
 
 export function memoryStorage(init: Record<string, string> = {}) {
   const m = new Map(Object.entries(init));
@@ -34,6 +36,8 @@ export interface StartOptions extends Fakes {
   shiftClockBy?: number;
   /** The app's environment, over the tests' (`ESCALE_STAND: 'on'` lets it sync with the stand by itself). */
   env?: Record<string, string>;
+  /** Leave a seeded laptop locked (the lock screen's tests); it is signed in as the coordination otherwise. */
+  locked?: boolean;
 }
 
 /** A laptop for a test: the app behind a bridge, with the test's fakes, on its own directory. */
@@ -44,7 +48,7 @@ export interface Laptop {
   dir: string;
 }
 
-/** A laptop never set up (its first run is to come), or a copy of a seeded one (`template`). */
+/** A laptop never set up (its first run is to come), or a copy of a seeded one (`template`), signed in. */
 export async function startApp(options: StartOptions = {}, template?: TemplateClock): Promise<Laptop & { seeded: Seeded | null }> {
   const dir = tempDir();
   const seeded = template ? fromTemplate({ root: inject('templates')[template] }, dir) : null;
@@ -57,6 +61,7 @@ export async function startApp(options: StartOptions = {}, template?: TemplateCl
   if (shifted && options.shiftClockBy !== 0) {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: Date.now() + options.shiftClockBy! });
   }
+  if (seeded && !options.locked) await signIn(rawBackend(bridge));
   return { backend: testBackend(bridge, options, dir), bridge, dir, seeded };
 }
 
@@ -114,6 +119,8 @@ export async function otherLaptop(hub: Hub, deviceName = 'Portable 2'): Promise<
   const bridge = await startLaptop({ shiftClockBy: 0 });
   const app = rawBackend(bridge);
   await enrol(app, hub, deviceName);
+  // The hub brought the organisation's staff accounts: it is locked now.
+  await signIn(app);
   return { app, bridge };
 }
 
@@ -135,7 +142,9 @@ export async function seededLaptop(template: TemplateClock, env: Record<string, 
   const dir = tempDir();
   fromTemplate({ root: inject('templates')[template] }, dir);
   const bridge = await startLaptop({ dir, ...(template === 'now' ? { freezeClockAt: NOW } : { shiftClockBy: 0 }), env });
-  return { app: rawBackend(bridge), bridge };
+  const app = rawBackend(bridge);
+  await signIn(app);
+  return { app, bridge };
 }
 
 /** Where a sharing laptop listens on loopback. */
@@ -159,6 +168,8 @@ export async function standPeer(
   const bridge = await startLaptop({ ...(await clockOf(here)), env: options.env });
   const app = rawBackend(bridge);
   await app.peerJoin(open.code, loopback(open), name);
+  // It has the organisation's staff accounts now: it is locked.
+  await signIn(app);
   await mine.peerShareStop();
   await options.afterJoining?.(app);
   return { app, bridge, share: await app.peerShareStart() };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Bridge, bridgeBinary, type BridgeOptions } from '../lib/backend/bridge';
+import { COORDINATOR } from './seed';
 
 const running = new Set<{ stop(): Promise<void> }>();
 const dirs: string[] = [];
@@ -43,10 +44,15 @@ export function escaleBinary(): string {
   return join(dirname(bridgeBinary()), process.platform === 'win32' ? 'escale.exe' : 'escale');
 }
 
-/** Runs `escale --json ARGS` and resolves to its `data` (rejects with its `error`). */
+/**
+ * Runs `escale --json ARGS` and resolves to its `data` (rejects with its
+ * `error`). On a laptop's data directory (`--data-dir`: every seeded one
+ * has staff accounts) it signs in as the seeded coordinator (seed.ts).
+ */
 export function escale<T>(args: string[]): Promise<T> {
+  const env = args.includes('--data-dir') ? { ...process.env, ESCALE_AS: COORDINATOR.name, ESCALE_PIN: COORDINATOR.pin } : process.env;
   return new Promise<T>((resolve, reject) => {
-    execFile(escaleBinary(), ['--json', '--lang', 'fr', ...args], (error, stdout, stderr) => {
+    execFile(escaleBinary(), ['--json', '--lang', 'fr', ...args], { env }, (error, stdout, stderr) => {
       let out: { ok: boolean; data?: T; error?: unknown };
       try {
         out = JSON.parse(stdout);

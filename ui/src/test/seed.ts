@@ -15,6 +15,25 @@ import type { EventView, VisitorView } from '../lib/backend/types';
 import { startLaptop } from './processes';
 import { rawBackend } from './testBackend';
 
+/**
+ * The coordinator's staff account every seeded laptop has (created last, so
+ * the story itself is told on an open store): `startApp` and the other
+ * laptops' helpers sign in with it, so that tests reach the desk.
+ */
+export const COORDINATOR = { name: 'Mireille', pin: '1357' } as const;
+
+/**
+ * Signs the app in as the seeded laptops' coordinator (`COORDINATOR`) when
+ * it is locked: the one place the tests unlock the laptops they drive
+ * through commands, and the laptop on screen, which then opens on the desk
+ * (the session is the app's, not the window's). Nothing to do on a laptop
+ * without staff accounts, or already signed in.
+ */
+export async function signIn(app: Backend): Promise<void> {
+  const lock = await app.lockState();
+  if (lock.session === null && !lock.needs_first_account) await app.unlock(COORDINATOR.name, COORDINATOR.pin);
+}
+
 /** 2026-12-03 11:30 in Paris (UTC+1): Chloé Martin arrived an hour earlier, at 10:30. */
 export const NOW = Date.UTC(2026, 11, 3, 10, 30);
 
@@ -71,7 +90,8 @@ export interface Template {
  * set up, gets the demo event and imports the eight named people; a second
  * laptop of the stand, "Accueil 2", joins it (a real stand-peer exchange,
  * by address), checks Chloé Martin in, and joins again to hand that over.
- * All of it an hour before the clock's now, so that Chloé arrived at 10:30
+ * Then the coordinator's staff account (`COORDINATOR`) is created, and she
+ * sets the lock delay to 10 minutes. All of it an hour before the clock's now, so that Chloé arrived at 10:30
  * on the frozen clock — at another desk: this laptop has nothing to undo.
  */
 export async function buildTemplate(root: string, clock: TemplateClock): Promise<void> {
@@ -105,6 +125,13 @@ export async function buildTemplate(root: string, clock: TemplateClock): Promise
     if ((await app.search(event.id, ticketOf('chloe'), 1))[0]?.arrived_at == null) {
       throw new Error('seeding: Chloé Martin’s arrival did not reach Portable 1');
     }
+    // Staff accounts exist from now on: the app opens locked, and the
+    // helpers sign in as the coordination (helpers.ts, `signIn`).
+    await app.addStaff({ name: COORDINATOR.name, role: 'coordinator', pin: COORDINATOR.pin, badge: null });
+    // The coordination's first change on this laptop: from now on the log
+    // names her as its user, so the tests' own writes as her add no
+    // "who uses this laptop" operation to the counts they check.
+    await app.setLockMinutes(10);
     const seeded: Seeded = { event, people };
     writeFileSync(join(root, 'seeded.json'), JSON.stringify(seeded));
   } finally {

@@ -4,7 +4,8 @@ import { describe, expect, inject, it } from 'vitest';
 import App from '../../App.svelte';
 import type { PeerJoinView, PeerShareView } from '../../lib/backend/types';
 import { fieldErrorId, TestId } from '../../lib/testIds';
-import { loopback, memoryStorage, openApp, otherLaptop, registerWalkIn, seededLaptop, standPeer, startApp, text, type OpenOptions } from '../../test/helpers';
+import { loopback, memoryStorage, openApp, otherLaptop, registerWalkIn, seededLaptop, signIn, standPeer, startApp, text, type OpenOptions } from '../../test/helpers';
+import { COORDINATOR } from '../../test/seed';
 import { Hub, listeningPort, startLaptop } from '../../test/processes';
 import { rawBackend } from '../../test/testBackend';
 
@@ -103,6 +104,11 @@ describe('enrolment', () => {
     expect(document.activeElement, 'the missing name has the focus').toBe(screen.getByTestId(TestId.SyncDevice));
     await user.type(screen.getByTestId(TestId.SyncDevice), 'Portable 3');
     await user.click(screen.getByTestId(TestId.SyncEnroll));
+    // The organisation has no staff account yet: this laptop asks for the coordinator's.
+    await screen.findByTestId(TestId.FirstAccountForm);
+    await user.type(screen.getByTestId(TestId.FirstAccountName), 'Mireille');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin), '1357');
+    await user.type(screen.getByTestId(TestId.FirstAccountPin2), '1357{Enter}');
     await screen.findByTestId(TestId.EventsScreen);
     expect(backend.lastArgs('syncEnroll')).toEqual([hub.url, code, 'Portable 3']);
     expect(text(TestId.StatusDevice)).toBe('Poste : Portable 3');
@@ -251,6 +257,8 @@ describe('at the stand, without a hub', () => {
     // A laptop never set up joins with the code shown, at the address shown.
     const b = rawBackend(await startLaptop({ shiftClockBy: 0 }));
     const joined = await b.peerJoin(share.code, loopback(share), 'Portable B');
+    // It has the organisation's staff accounts now, and opens locked.
+    await signIn(b);
     await waitFor(() =>
       expect(text(TestId.PeerLog)).toBe(`Portable B (nouvel appareil) a rejoint (opérations envoyées : ${joined.pulled}, reçues : ${joined.pushed}).`),
     );
@@ -280,7 +288,8 @@ describe('at the stand, without a hub', () => {
 
   itByMdns('joins with the code shown on the other laptop, and says what is wrong with it', async () => {
     const { backend, bridge, event, user } = await openSync();
-    // "Portable A" joined this laptop earlier, registered four walk-ins (twelve operations), and shares now.
+    // "Portable A" joined this laptop earlier, registered four walk-ins (twelve operations, and one
+    // naming who uses it: the first change there of the staff member signed in), and shares now.
     const a = await standPeer(bridge, 'Portable A', {
       afterJoining: async (app) => {
         for (const first of ['Inès', 'Jade', 'Louise', 'Zoé']) await registerWalkIn(app, event.id, { first_name: first, last_name: 'Petit' });
@@ -302,7 +311,7 @@ describe('at the stand, without a hub', () => {
     await user.clear(screen.getByTestId(TestId.PeerJoinCode));
     await user.type(screen.getByTestId(TestId.PeerJoinCode), `${typed}{Enter}`);
     await screen.findByTestId(TestId.PeerResult, {}, { timeout: 10_000 });
-    expect(text(TestId.PeerResult)).toMatch(/^✓ Échange terminé avec Portable A : 12 opérations reçues, \d+ envoyées\.$/);
+    expect(text(TestId.PeerResult)).toMatch(/^✓ Échange terminé avec Portable A : 13 opérations reçues, \d+ envoyées\.$/);
     expect(backend.lastArgs('peerJoin')).toEqual([typed, null, null]);
     expect(screen.queryByTestId(fieldErrorId('peer-code'))).toBeNull();
   });
@@ -330,7 +339,7 @@ describe('at the stand, without a hub', () => {
     const here = rawBackend(bridge);
     const open = await here.peerShareStart();
     const exchange: PeerJoinView = await b.app.peerJoin(open.code, loopback(open), null);
-    expect(exchange.pushed, 'the check-in').toBe(1);
+    expect(exchange.pushed, 'the check-in, and who checked in on B (the first change there of the staff member signed in)').toBe(2);
     await waitFor(() => expect(text(TestId.CounterArrived)).toBe(String(before + 1)));
   });
 
@@ -376,6 +385,9 @@ describe('at the stand, without a hub', () => {
     expect(text(fieldErrorId('device'))).toBe('Indiquez le nom de cet ordinateur.');
     await user.type(screen.getByTestId(TestId.SyncDevice), 'Portable B');
     await user.click(screen.getByTestId(TestId.PeerJoin));
+    // The organisation's staff accounts came with its data: it opens locked.
+    await user.click(await screen.findByTestId(TestId.LockName, {}, { timeout: 10_000 }));
+    await user.type(screen.getByTestId(TestId.LockPin), `${COORDINATOR.pin}{Enter}`);
     await screen.findByTestId(TestId.EventsScreen, {}, { timeout: 10_000 });
     expect(backend.lastArgs('peerJoin')).toEqual([share.code, null, 'Portable B']);
     expect(text(TestId.StatusDevice)).toBe('Poste : Portable B');
