@@ -703,3 +703,75 @@ fn staff_accounts_lock_the_command_line_and_the_audit_log_says_who_did_what() {
         assert_eq!(mode & 0o777, 0o600);
     }
 }
+
+/// The headless path to an encrypted store: the key in ESCALE_STORE_KEY
+/// (or a file named by ESCALE_STORE_KEY_FILE). `strings` finds no name in
+/// the store; without the key the store does not open (exit 3).
+#[test]
+fn with_a_key_in_the_environment_the_store_is_encrypted_and_strings_finds_no_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let key = "7a".repeat(32);
+    let key_file = dir.path().join("cle.hex");
+    std::fs::write(&key_file, format!("{key}\n")).unwrap();
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_escale"))
+            .args([&["--json", "--lang", "fr", "--data-dir", data], args].concat())
+            .env_remove("ESCALE_STORE_KEY")
+            .env_remove("ESCALE_STORE_KEY_FILE")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let with_key = [("ESCALE_STORE_KEY", key.as_str())];
+    let out = run(
+        &with_key,
+        &["init", "--org", "Passerelle", "--device", "Accueil"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data"]["encrypted"], true);
+    let out = run(
+        &with_key,
+        &[
+            "event",
+            "create",
+            "--title",
+            "Forum",
+            "--start",
+            "2026-12-03 09:00",
+        ],
+    );
+    let ev: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ev = ev["data"]["id"].as_str().unwrap().to_string();
+    let out = run(
+        &with_key,
+        &[
+            "visitor",
+            "add",
+            "--event",
+            &ev,
+            "--first",
+            "Zéphyrine",
+            "--last",
+            "Quintavalle",
+            "--email",
+            "zq@example.org",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let strings = tool("strings", &[dir.path().join("escale.db").to_str().unwrap()]);
+    assert!(!strings.contains("Quintavalle") && !strings.contains("zq@example"));
+    // Without the key: refused, with the reason.
+    let out = run(&[], &["event", "list"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "store.key_wrong");
+    // The key file works as well.
+    let out = run(
+        &[("ESCALE_STORE_KEY_FILE", key_file.to_str().unwrap())],
+        &["search", "--event", &ev, "quintav"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Quintavalle"));
+}

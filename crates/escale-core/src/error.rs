@@ -151,6 +151,10 @@ pub enum Error {
     StaffLastCoordinator(String),
     #[error("the first staff account must be a coordinator")]
     StaffFirstCoordinator,
+    #[error("the store key is not 64 hexadecimal digits")]
+    StoreKeyInvalid,
+    #[error("the store is encrypted and no key (or the wrong one) was given")]
+    StoreKeyWrong,
 }
 
 impl Error {
@@ -266,6 +270,8 @@ impl Describe for Error {
             StaffNameTaken(n) => p(&m::STAFF_NAME_TAKEN).arg("name", shorten(n, 60)),
             StaffLastCoordinator(n) => p(&m::STAFF_LAST_COORDINATOR).arg("name", n),
             StaffFirstCoordinator => p(&m::STAFF_FIRST_COORDINATOR),
+            StoreKeyInvalid => p(&m::STORE_KEY_INVALID),
+            StoreKeyWrong => p(&m::STORE_KEY_WRONG),
             SeriesNotFound(name) => p(&m::SERIES_NOT_FOUND).arg("name", shorten(name, 60)),
             CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
             CertificateTampered => p(&m::CERTIFICATE_TAMPERED),

@@ -171,6 +171,8 @@ codes! {
     StaffNameTaken = "staff.name_taken",
     StaffLastCoordinator = "staff.last_coordinator",
     StaffFirstCoordinator = "staff.first_coordinator",
+    StoreKeyInvalid = "store.key_invalid",
+    StoreKeyWrong = "store.key_wrong",
 }
 
 /// How the CLI exits on a code (`docs/cli.md`): the one place codes are
@@ -194,7 +196,7 @@ impl Code {
             Internal => Class::Internal,
             StoreAlreadyInitialised => Class::Failed,
             StoreNotInitialised | StoreDataDir | StoreReadOnly | StoreDiskFull | StoreBusy
-            | StoreCorrupt => Class::Store,
+            | StoreCorrupt | StoreKeyInvalid | StoreKeyWrong => Class::Store,
             InputRequired
             | InputTooLong
             | InputInvalid
@@ -596,6 +598,14 @@ messages! {
     PRINT_NOT_A_PDF = "print.not_a_pdf" (PrintNotAPdf) {
         fr: "« {file} » n'est pas un PDF lisible ({detail}) : enregistrez le document en PDF (50 Mo au plus) puis réessayez.",
         en: "\"{file}\" is not a readable PDF ({detail}): save the document as a PDF (50 MB at most) and try again.",
+    }
+    STORE_KEY_INVALID = "store.key_invalid" (StoreKeyInvalid) {
+        fr: "La clé du magasin de données (ESCALE_STORE_KEY ou le fichier ESCALE_STORE_KEY_FILE) doit compter 64 chiffres hexadécimaux.",
+        en: "The store key (ESCALE_STORE_KEY or the file ESCALE_STORE_KEY_FILE) must be 64 hexadecimal digits.",
+    }
+    STORE_KEY_WRONG = "store.key_wrong" (StoreKeyWrong) {
+        fr: "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE), et celle donnée ne l'ouvre pas.",
+        en: "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE), and the one given does not open it.",
     }
     // --- staff accounts, the lock, roles
     AUTH_LOCKED = "auth.locked" (AuthLocked) {

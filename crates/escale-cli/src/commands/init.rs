@@ -42,6 +42,18 @@ fn render(i: &Info, ui: Ui) -> String {
                 ui.t("Non synchronisées", "Not yet synced"),
                 i.unsynced_ops.to_string(),
             ),
+            (
+                ui.t("Chiffrement", "Encryption"),
+                if i.encrypted {
+                    ui.t(
+                        "oui (clé donnée par ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE : quiconque lit cette variable ou ce fichier lit les données)",
+                        "yes (key from ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE: whoever reads that variable or file reads the data)",
+                    )
+                } else {
+                    ui.t("non", "no")
+                }
+                .to_string(),
+            ),
             (ui.t("Version", "Version"), i.version.to_string()),
         ],
     )

@@ -85,6 +85,8 @@ pub struct Info {
     pub ops: i64,
     pub unsynced_ops: i64,
     pub version: &'static str,
+    /// Whether the store is encrypted at rest (`store::key`).
+    pub encrypted: bool,
 }
 
 impl Escale {
@@ -170,6 +172,7 @@ impl Escale {
             ops,
             unsynced_ops,
             version: env!("CARGO_PKG_VERSION"),
+            encrypted: self.store.encrypted(),
         })
     }
 
@@ -215,6 +218,7 @@ impl Escale {
     pub(crate) async fn index(&self) -> Result<tokio::sync::MutexGuard<'_, SearchIndex>> {
         let mut ix = self.search.lock().await;
         let cache = crate::search::cache_path(self.store.path());
+        ix.seal_cache_with(self.store.cache_key());
         ix.refresh_with(self.store.pool(), Some(&cache)).await?;
         Ok(ix)
     }

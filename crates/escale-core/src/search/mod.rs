@@ -131,6 +131,10 @@ pub const CACHE_SUFFIX: &str = "-search";
 /// The file's first bytes; the version changes whenever what the base holds
 /// or how text is folded changes (an older file is then rebuilt).
 const MAGIC: &[u8; 8] = b"ESCSRCH1";
+/// The file of an encrypted store's index: this, a nonce, then the plain
+/// file's bytes sealed (XChaCha20-Poly1305) with a key derived from the
+/// store's.
+const SEALED: &[u8; 8] = b"ESCSRCE1";
 
 /// Changed people kept in the dynamic part before a compaction: a share of
 /// the base (a compaction of 1,000,000 people is about a second), at least
@@ -145,6 +149,8 @@ pub struct SearchIndex {
     built: bool,
     base: Base,
     delta: Dynamic,
+    /// Seals the index's file (see [`SearchIndex::seal_cache_with`]).
+    cache_key: Option<[u8; 32]>,
 }
 
 impl SearchIndex {
@@ -259,6 +265,12 @@ impl SearchIndex {
     /// refresh instead of loading every visitor (only the changes since it
     /// was written are read), and written again after a full build or a
     /// compaction, or when an erasure removed someone it holds.
+    /// The key the index's file is sealed with (an encrypted store's index
+    /// holds names: its file is encrypted too).
+    pub fn seal_cache_with(&mut self, key: Option<[u8; 32]>) {
+        self.cache_key = key;
+    }
+
     pub async fn refresh_with(&mut self, pool: &SqlitePool, cache: Option<&Path>) -> Result<()> {
         let rev: i64 = sqlx::query_scalar("SELECT int_value FROM local WHERE key = 'rev'")
             .fetch_optional(pool)
@@ -274,7 +286,7 @@ impl SearchIndex {
         };
         if !self.built {
             if let (Some(path), Some(owner)) = (cache, &owner) {
-                if let Some((base, at)) = read_cache(path, owner, rev).await {
+                if let Some((base, at)) = read_cache(path, owner, rev, self.cache_key).await {
                     self.base = base;
                     self.rev = at;
                     self.built = true;
@@ -302,7 +314,7 @@ impl SearchIndex {
             if self.delta.len() > 0 {
                 self.compact();
             }
-            write_cache(path, &owner, rev, &self.base).await;
+            write_cache(path, &owner, rev, &self.base, self.cache_key).await;
         }
         Ok(())
     }
@@ -417,11 +429,22 @@ async fn owner(pool: &SqlitePool) -> Result<Option<[u8; 32]>> {
 
 /// The base in the file, and the `rev` it is current at, if the file is
 /// this store's, not ahead of it, and whole.
-async fn read_cache(path: &Path, owner: &[u8; 32], rev: i64) -> Option<(Base, i64)> {
+async fn read_cache(
+    path: &Path,
+    owner: &[u8; 32],
+    rev: i64,
+    key: Option<[u8; 32]>,
+) -> Option<(Base, i64)> {
     let path = path.to_path_buf();
     let owner = *owner;
     tokio::task::spawn_blocking(move || {
         let bytes = std::fs::read(&path).ok()?;
+        // A plain file for an encrypted store (or the reverse) is rebuilt.
+        let bytes = match key {
+            Some(k) => unseal(&k, &bytes)?,
+            None if bytes.starts_with(SEALED) => return None,
+            None => bytes,
+        };
         let mut r = base::Reader::new(&bytes);
         if r.take(8)? != MAGIC || r.take(32)? != owner {
             return None;
@@ -439,12 +462,19 @@ async fn read_cache(path: &Path, owner: &[u8; 32], rev: i64) -> Option<(Base, i6
 
 /// Writes the base (replacing the file at once); a failure only costs a
 /// rebuild at the next start.
-async fn write_cache(path: &Path, owner: &[u8; 32], rev: i64, base: &Base) {
+async fn write_cache(path: &Path, owner: &[u8; 32], rev: i64, base: &Base, key: Option<[u8; 32]>) {
     let mut header = Vec::with_capacity(48);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(owner);
     header.extend_from_slice(&rev.to_le_bytes());
     let bytes = base.to_bytes(&header);
+    let bytes = match key {
+        Some(k) => match seal(&k, bytes) {
+            Some(b) => b,
+            None => return,
+        },
+        None => bytes,
+    };
     let path = path.to_path_buf();
     let done = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         let mut tmp = path.clone().into_os_string();
@@ -613,6 +643,35 @@ fn fnv(s: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+fn seal(key: &[u8; 32], mut bytes: Vec<u8>) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let nonce: [u8; 24] = rand::random();
+    XChaCha20Poly1305::new(key.into())
+        .encrypt_in_place(XNonce::from_slice(&nonce), SEALED, &mut bytes)
+        .ok()?;
+    let mut out = Vec::with_capacity(bytes.len() + 32);
+    out.extend_from_slice(SEALED);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&bytes);
+    Some(out)
+}
+
+fn unseal(key: &[u8; 32], bytes: &[u8]) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{AeadInPlace, KeyInit};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let rest = bytes.strip_prefix(SEALED.as_slice())?;
+    if rest.len() < 24 {
+        return None;
+    }
+    let (nonce, sealed) = rest.split_at(24);
+    let mut plain = sealed.to_vec();
+    XChaCha20Poly1305::new(key.into())
+        .decrypt_in_place(XNonce::from_slice(nonce), SEALED, &mut plain)
+        .ok()?;
+    Some(plain)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod apply;
 pub mod canonical;
 pub mod codec;
 mod gate;
+pub mod key;
 pub mod records;
 pub mod upgrade;
 
@@ -104,6 +105,9 @@ pub struct OpenOptions {
     /// Told how far the conversion of an older store has come, when there
     /// is one to do (it runs inside [`Store::open`]).
     pub progress: Option<Progress>,
+    /// The key the store is encrypted with (see [`key`]); `None`: the one
+    /// the environment gives, if any.
+    pub key: Option<key::StoreKey>,
 }
 
 /// An [`OpenOptions::progress`] callback.
@@ -133,6 +137,8 @@ pub struct Store {
     vocabulary: std::sync::Arc<Vocabulary>,
     /// Writers take turns (`gate.rs`).
     gate: std::sync::Arc<gate::Gate>,
+    /// The store's key, when it is encrypted.
+    key: Option<key::StoreKey>,
     /// The staff member working on this laptop now (`None`: nobody is
     /// signed in, or the store has no staff accounts yet). Each write
     /// transaction says who made its ops (see [`WriteTx::append`]).
@@ -147,6 +153,13 @@ impl Store {
     pub async fn open(dir: &Path, opts: &OpenOptions) -> Result<Store> {
         prepare_dir(dir)?;
         let path = dir.join(DB_FILE);
+        let key = match &opts.key {
+            Some(k) => Some(k.clone()),
+            None => key::StoreKey::from_env()?,
+        };
+        if let Some(k) = &key {
+            key::encrypt_plain_store(&path, k).await?;
+        }
         let mut co = SqliteConnectOptions::from_str("sqlite://")
             .map_err(|e| Error::Internal(e.to_string()))?
             .filename(&path)
@@ -169,12 +182,27 @@ impl Store {
         if let Some(n) = opts.max_page_count {
             co = co.pragma("max_page_count", n.to_string());
         }
+        if let Some(k) = &key {
+            // sqlx sends `key` first on each connection, before any read.
+            co = co.pragma("key", k.pragma());
+        }
+        // An encrypted file read without its key (or with another) looks
+        // like no database at all to SQLite: say which it is.
+        let existed_encrypted = path.exists() && !key::is_plain(&path);
+        let wrong_key = |e: Error| match e {
+            Error::Corrupt(_) if existed_encrypted => Error::StoreKeyWrong,
+            e => e,
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
             .connect_with(co)
-            .await?;
-        schema_1_migrations().run(&pool).await?;
+            .await
+            .map_err(|e| wrong_key(e.into()))?;
+        schema_1_migrations()
+            .run(&pool)
+            .await
+            .map_err(|e| wrong_key(e.into()))?;
         upgrade::to_schema_2(&pool, opts.progress.as_ref().map(|p| &p.0)).await?;
         schema_2_migrations().run(&pool).await?;
         let store = Store {
@@ -184,6 +212,7 @@ impl Store {
             ident: Default::default(),
             vocabulary: std::sync::Arc::new(opts.vocabulary.clone()),
             actor: Default::default(),
+            key,
         };
         tighten_permissions(dir)?;
         store.refold_after_upgrade().await?;
@@ -316,6 +345,28 @@ impl Store {
             actor,
         )
         .await
+    }
+
+    /// The store's key, when it is encrypted.
+    pub(crate) fn key(&self) -> Option<&key::StoreKey> {
+        self.key.as_ref()
+    }
+
+    /// Whether the store is encrypted (opened with a key).
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The key the search index's file is sealed with: derived from the
+    /// store's, so the file is as private as the store.
+    pub fn cache_key(&self) -> Option<[u8; 32]> {
+        use sha2::{Digest, Sha256};
+        self.key.as_ref().map(|k| {
+            let mut h = Sha256::new();
+            h.update(b"escale search index file\0");
+            h.update(k.as_bytes());
+            h.finalize().into()
+        })
     }
 
     /// Who makes this laptop's ops from now on (see [`Store::actor`]).

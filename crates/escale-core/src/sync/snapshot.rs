@@ -52,7 +52,8 @@ impl Store {
                 .bind(target)
                 .execute(self.pool())
                 .await?;
-            let pool = open_plain(&tmp).await?;
+            // `VACUUM INTO` writes an encrypted store's copy under its key.
+            let pool = open_file(&tmp, self.key()).await?;
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM local").execute(&mut *tx).await?;
             for (k, v) in [
@@ -144,7 +145,11 @@ impl Store {
                     let _ = std::fs::remove_file(file);
                 }
             }
-            let (org_id, key) = adopt(&tmp).await?;
+            let store_key = match &opts.key {
+                Some(k) => Some(k.clone()),
+                None => crate::store::key::StoreKey::from_env()?,
+            };
+            let (org_id, key) = adopt(&tmp, store_key.as_ref()).await?;
             std::fs::rename(&tmp, dir.join(DB_FILE))?;
             Ok::<_, Error>((org_id, key))
         }
@@ -180,12 +185,18 @@ impl Store {
 
 /// Reads the organisation out of a copied snapshot and readies its `local`
 /// table for a new device.
-async fn adopt(path: &Path) -> Result<(Uuid, SyncKey)> {
+async fn adopt(
+    path: &Path,
+    store_key: Option<&crate::store::key::StoreKey>,
+) -> Result<(Uuid, SyncKey)> {
     let invalid = |e: Error| match e {
         Error::Corrupt(d) | Error::Internal(d) => Error::SnapshotInvalid(d),
         other => other,
     };
-    let pool = open_plain(path).await.map_err(invalid)?;
+    // A snapshot of an encrypted store is under the same key; a plain one
+    // is converted when the new store opens with a key.
+    let key = store_key.filter(|_| !crate::store::key::is_plain(path));
+    let pool = open_file(path, key).await.map_err(invalid)?;
     let result = async {
         let mut tx = pool.begin().await?;
         let get = |k: &'static str| {
@@ -216,11 +227,14 @@ async fn adopt(path: &Path) -> Result<(Uuid, SyncKey)> {
     result
 }
 
-async fn open_plain(path: &Path) -> Result<SqlitePool> {
-    let co = SqliteConnectOptions::new()
+async fn open_file(path: &Path, key: Option<&crate::store::key::StoreKey>) -> Result<SqlitePool> {
+    let mut co = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(false)
         .journal_mode(SqliteJournalMode::Delete);
+    if let Some(k) = key {
+        co = co.pragma("key", k.pragma());
+    }
     Ok(SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(co)

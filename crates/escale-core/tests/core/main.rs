@@ -8,6 +8,7 @@ mod certificates;
 mod checkin;
 mod communes;
 mod duplicates;
+mod encryption;
 mod fold_props;
 mod import;
 mod migrate;
