@@ -482,6 +482,13 @@ pub struct AuditArgs {
     /// Also write the entries to this CSV file (for French Excel).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// First remove the entries older than the retention period (the app
+    /// does it by itself every day).
+    #[arg(long)]
+    pub purge: bool,
+    /// Keep entries this many days from now on (30 to 3650; 365 by default).
+    #[arg(long, value_name = "DAYS")]
+    pub keep_days: Option<i64>,
 }
 
 #[derive(Debug, Args)]

@@ -987,6 +987,15 @@ pub(crate) const ORG: &[Field] = &[
             "lock after inactivity (min)",
         ),
     ),
+    f(
+        "audit_retention_days",
+        Kind::Count,
+        0,
+        l(
+            "conservation du journal des accès (jours)",
+            "access log kept for (days)",
+        ),
+    ),
 ];
 
 /// Certificate templates (the layout is code; see `escale-pdf`).

@@ -162,6 +162,14 @@ pub async fn logout(app: &Escale, ui: Ui) -> Result<Reply, Failure> {
 }
 
 pub async fn audit(app: &Escale, a: &AuditArgs, ui: Ui) -> Result<Reply, Failure> {
+    if let Some(days) = a.keep_days {
+        app.set_audit_retention_days(days).await?;
+    }
+    let purged = if a.purge {
+        Some(app.purge_audit().await?)
+    } else {
+        None
+    };
     let entries = app
         .audit_log(&AuditFilter {
             from: a.from.clone(),
@@ -184,12 +192,21 @@ pub async fn audit(app: &Escale, a: &AuditArgs, ui: Ui) -> Result<Reply, Failure
     if let Some(path) = &a.csv {
         write_csv(path, &headers, &rows)?;
     }
-    let text = if entries.is_empty() {
+    let mut text = if entries.is_empty() {
         ui.t("Aucun accès enregistré.", "No access recorded.")
             .to_string()
     } else {
         table(&headers, &rows)
     };
+    if let Some(n) = purged {
+        text = format!(
+            "{} {n}\n{text}",
+            ui.t(
+                "Entrées plus anciennes que la durée de conservation retirées :",
+                "Entries older than the retention period removed:"
+            )
+        );
+    }
     Reply::new(&entries, text)
 }
 

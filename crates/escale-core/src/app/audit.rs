@@ -21,6 +21,8 @@ use uuid::Uuid;
 
 /// Most entries one read returns.
 pub const MAX_AUDIT: u32 = 5_000;
+/// Days the log keeps an entry, when the organisation set nothing.
+pub const DEFAULT_AUDIT_DAYS: i64 = 365;
 
 /// What is recorded (the `action` field's closed list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,5 +232,85 @@ impl Escale {
             });
         }
         Ok(out)
+    }
+
+    /// Days the audit log keeps its entries (the organisation's setting).
+    pub async fn audit_retention_days(&self) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT audit_retention_days FROM org LIMIT 1")
+            .fetch_optional(self.store.pool())
+            .await?
+            .flatten();
+        Ok(v.unwrap_or(DEFAULT_AUDIT_DAYS))
+    }
+
+    /// Sets how long the audit log keeps its entries (30 days to 10 years).
+    pub async fn set_audit_retention_days(&self, days: i64) -> Result<i64> {
+        self.require(Action::Settings).await?;
+        if !(30..=3650).contains(&days) {
+            return Err(Error::Invalid {
+                field: "audit_retention_days",
+                value: days.to_string(),
+            });
+        }
+        let org = self.identity().await?.org_id;
+        self.commit(vec![set(
+            Entity::Org,
+            org,
+            [("audit_retention_days", Value::from(days))],
+        )])
+        .await?;
+        Ok(days)
+    }
+
+    /// Removes the audit entries older than the retention period now (a
+    /// coordinator's command; the app also does it by itself, see
+    /// [`Escale::upkeep`]). Returns how many entries went.
+    pub async fn purge_audit(&self) -> Result<usize> {
+        self.require(Action::Audit).await?;
+        self.purge_old_audit().await
+    }
+
+    /// The app's own upkeep, at start-up and then daily, whoever is signed
+    /// in (or nobody): old audit entries go. Shows nothing.
+    pub async fn upkeep(&self) -> Result<usize> {
+        self.purge_old_audit().await
+    }
+
+    /// Removes the entries older than the retention period from this
+    /// laptop: their rows, and the bodies of the ops that wrote them (found
+    /// by the records' stamps), as an erasure redacts. Each laptop purges
+    /// its own copy.
+    async fn purge_old_audit(&self) -> Result<usize> {
+        let days = self.audit_retention_days().await?;
+        let cutoff = (crate::clock::now_utc() - chrono::Duration::days(days))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut tx = self.store.write().await?;
+        let old: Vec<(Uuid, Vec<u8>)> =
+            sqlx::query_as("SELECT id, stamps FROM audit WHERE at < ? LIMIT 50000")
+                .bind(&cutoff)
+                .fetch_all(tx.conn())
+                .await?;
+        for (id, stamps) in &old {
+            let writers: std::collections::BTreeSet<_> =
+                crate::store::codec::stamps_from_blob(Entity::Audit, stamps)?
+                    .into_values()
+                    .collect();
+            for s in writers {
+                sqlx::query(
+                    "UPDATE op SET body = NULL, status = 1
+                     WHERE origin = ? AND hlc = ? AND kind = 'set.audit'",
+                )
+                .bind(s.origin)
+                .bind(s.hlc.0)
+                .execute(tx.conn())
+                .await?;
+            }
+            sqlx::query("DELETE FROM audit WHERE id = ?")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(old.len())
     }
 }

@@ -518,6 +518,8 @@ fn every_use_case_checks_the_role() {
         ("lock_minutes", "the idle delay"),
         ("add_staff", "checks itself: the first account needs no one"),
         ("update_staff", "checks itself: one's own PIN"),
+        ("upkeep", "the app's own daily upkeep: shows nothing"),
+        ("audit_retention_days", "a setting's value"),
     ];
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut missing = vec![];
@@ -777,4 +779,65 @@ async fn a_person_gets_everything_held_on_them_and_a_consent_withdrawn_counts() 
         .unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].visitor_id, Some(alice));
+}
+
+#[tokio::test]
+async fn audit_entries_older_than_the_retention_go_with_their_op_bodies() {
+    let d = desk().await;
+    let app = &d.app;
+    let alice = app
+        .register_walk_in(&walk_in(&d.event, person("Alice", "Martin"), true))
+        .await
+        .unwrap()
+        .visitor
+        .id;
+    team(app).await;
+    app.unlock("Camille", "1357").await.unwrap();
+    app.visitor_detail(&alice.to_string()).await.unwrap();
+    app.visitor_detail(&alice.to_string()).await.unwrap();
+    assert_eq!(app.audit_retention_days().await.unwrap(), 365);
+    assert_eq!(
+        app.set_audit_retention_days(7).await.unwrap_err().code(),
+        "input.invalid"
+    );
+    app.set_audit_retention_days(90).await.unwrap();
+    // One of the two views is made 100 days old.
+    let log = app.audit_log(&Default::default()).await.unwrap();
+    let views: Vec<_> = log.iter().filter(|e| e.action == "view_visitor").collect();
+    assert_eq!(views.len(), 2);
+    sqlx::query("UPDATE audit SET at = '2020-01-01T00:00:00Z' WHERE id = ?")
+        .bind(views[0].id)
+        .execute(app.store().pool())
+        .await
+        .unwrap();
+    let bodies_before = app
+        .store()
+        .all_ops()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|o| o.body.kind() == "set.audit" && o.body_json().is_some())
+        .count();
+    assert_eq!(app.purge_audit().await.unwrap(), 1);
+    let left = app.audit_log(&Default::default()).await.unwrap();
+    assert_eq!(left.len(), log.len() - 1);
+    assert!(left.iter().all(|e| e.id != views[0].id));
+    let bodies_after = app
+        .store()
+        .all_ops()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|o| o.body.kind() == "set.audit" && o.body_json().is_some())
+        .count();
+    assert_eq!(
+        bodies_after,
+        bodies_before - 2,
+        "the entry's two ops lost their bodies"
+    );
+    assert_eq!(app.purge_audit().await.unwrap(), 0);
+    assert!(
+        app.verify().await.unwrap().equal,
+        "the log still rebuilds the state"
+    );
 }
