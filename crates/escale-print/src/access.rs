@@ -3,7 +3,7 @@
 //! `escale_core::app::access`). Every value is printed whole — cells wrap,
 //! they are never cut — and an empty section says so.
 
-use crate::canvas::{save, width, wrap, Align, Face, Fonts, Page};
+use crate::canvas::{save, width, wrap, Align, Face, Flow, Fonts};
 use escale_core::app::{AccessReport, AccessSection, Both};
 use escale_core::Lang;
 use printpdf::{Mm, PdfDocument, PdfPage};
@@ -31,33 +31,6 @@ fn mm(face: Face, text: &str) -> f32 {
     width(face, SIZE, text) * 25.4 / 72.0
 }
 
-struct Layout<'f> {
-    fonts: &'f Fonts,
-    pages: Vec<Page<'f>>,
-    y: f32,
-}
-
-impl<'f> Layout<'f> {
-    fn page(&mut self) -> &mut Page<'f> {
-        self.pages.last_mut().expect("a layout has a page")
-    }
-
-    fn new_page(&mut self) {
-        self.pages.push(Page::new(self.fonts, A4_H));
-        self.y = TOP;
-    }
-
-    fn room(&mut self, height: f32) {
-        if self.y + height > BOTTOM {
-            self.new_page();
-        }
-    }
-
-    fn colour(&mut self, c: (f32, f32, f32)) {
-        self.page().fill_color(c.0, c.1, c.2);
-    }
-}
-
 /// The document, in `lang`.
 pub fn render(r: &AccessReport, lang: Lang) -> Vec<u8> {
     let fr = lang == Lang::Fr;
@@ -71,12 +44,7 @@ pub fn render(r: &AccessReport, lang: Lang) -> Vec<u8> {
     doc.metadata.info.producer = "Escale".into();
     doc.metadata.info.author = r.organisation.clone();
     let fonts = Fonts::add_to(&mut doc);
-    let mut l = Layout {
-        fonts: &fonts,
-        pages: vec![],
-        y: TOP,
-    };
-    l.new_page();
+    let mut l = Flow::new(&fonts, A4_H, TOP, BOTTOM);
     let y = l.y;
     l.colour(GREY);
     l.page()
@@ -161,7 +129,7 @@ pub fn render(r: &AccessReport, lang: Lang) -> Vec<u8> {
     save(&doc)
 }
 
-fn section(l: &mut Layout<'_>, s: &AccessSection, lang: Lang) {
+fn section(l: &mut Flow<'_>, s: &AccessSection, lang: Lang) {
     l.room(16.0);
     l.y += 5.0;
     let y = l.y;
@@ -234,7 +202,7 @@ fn column_widths(headers: &[&str], rows: &[Vec<String>]) -> Vec<f32> {
         .collect()
 }
 
-fn row(l: &mut Layout<'_>, cells: &[&str], widths: &[f32], face: Face) {
+fn row(l: &mut Flow<'_>, cells: &[&str], widths: &[f32], face: Face) {
     const GAP: f32 = 3.0;
     let wrapped: Vec<Vec<String>> = cells
         .iter()

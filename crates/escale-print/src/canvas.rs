@@ -623,3 +623,53 @@ pub fn save(doc: &PdfDocument) -> Vec<u8> {
     let _ = pdf.save_to(&mut out);
     out
 }
+
+/// Pages filled from top to bottom (a report, a right-of-access document):
+/// the current page, where the next block goes, and a new page when a
+/// block would cross the bottom margin.
+pub(crate) struct Flow<'f> {
+    pub fonts: &'f Fonts,
+    pub pages: Vec<Page<'f>>,
+    /// Where the next block goes, mm from the top.
+    pub y: f32,
+    height: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl<'f> Flow<'f> {
+    /// A flow with its first page: `height` mm tall, blocks between `top`
+    /// and `bottom` mm from the top.
+    pub fn new(fonts: &'f Fonts, height: f32, top: f32, bottom: f32) -> Flow<'f> {
+        let mut f = Flow {
+            fonts,
+            pages: vec![],
+            y: top,
+            height,
+            top,
+            bottom,
+        };
+        f.new_page();
+        f
+    }
+
+    pub fn page(&mut self) -> &mut Page<'f> {
+        self.pages.last_mut().expect("a flow has a page")
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::new(self.fonts, self.height));
+        self.y = self.top;
+    }
+
+    /// Starts a new page unless `height` mm still fit on this one.
+    pub fn room(&mut self, height: f32) {
+        if self.y + height > self.bottom {
+            self.new_page();
+        }
+    }
+
+    pub fn colour(&mut self, c: (f32, f32, f32)) {
+        self.page().fill_color(c.0, c.1, c.2);
+    }
+}

@@ -6,7 +6,7 @@
 //! drawn as a bar). The same report gives the same bytes: fonts under fixed
 //! names, the file's dates and identifier from the data.
 
-use crate::canvas::{save, width, Align, Face, Fonts, Page};
+use crate::canvas::{save, width, Align, Face, Flow, Fonts, Page};
 use escale_core::report::export::{Published, PublishedTable, Shown};
 use escale_core::report::Chart;
 use escale_core::Lang;
@@ -45,34 +45,6 @@ fn fit(face: Face, size: f32, text: &str, max: f32) -> String {
     format!("{}…", out.trim_end())
 }
 
-struct Layout<'f> {
-    fonts: &'f Fonts,
-    pages: Vec<Page<'f>>,
-    y: f32,
-}
-
-impl<'f> Layout<'f> {
-    fn page(&mut self) -> &mut Page<'f> {
-        self.pages.last_mut().expect("a layout has a page")
-    }
-
-    fn new_page(&mut self) {
-        self.pages.push(Page::new(self.fonts, A4_H));
-        self.y = TOP;
-    }
-
-    /// Starts a new page unless `height` mm still fit on this one.
-    fn room(&mut self, height: f32) {
-        if self.y + height > BOTTOM {
-            self.new_page();
-        }
-    }
-
-    fn colour(&mut self, c: (f32, f32, f32)) {
-        self.page().fill_color(c.0, c.1, c.2);
-    }
-}
-
 /// The report's PDF.
 pub fn render(p: &Published) -> Vec<u8> {
     let lang = p.lang;
@@ -89,12 +61,7 @@ pub fn render(p: &Published) -> Vec<u8> {
         doc.metadata.info.metadata_date = t;
     }
     let fonts = Fonts::add_to(&mut doc);
-    let mut l = Layout {
-        fonts: &fonts,
-        pages: vec![],
-        y: TOP,
-    };
-    l.new_page();
+    let mut l = Flow::new(&fonts, A4_H, TOP, BOTTOM);
     header(&mut l, p);
     key_figures(&mut l, p, lang);
     for t in &p.tables {
@@ -113,7 +80,7 @@ pub fn render(p: &Published) -> Vec<u8> {
     save(&doc)
 }
 
-fn header(l: &mut Layout<'_>, p: &Published) {
+fn header(l: &mut Flow<'_>, p: &Published) {
     let y = l.y;
     l.colour(GREY);
     l.page()
@@ -133,7 +100,7 @@ fn header(l: &mut Layout<'_>, p: &Published) {
     l.y = y + 38.0;
 }
 
-fn key_figures(l: &mut Layout<'_>, p: &Published, lang: Lang) {
+fn key_figures(l: &mut Flow<'_>, p: &Published, lang: Lang) {
     let y = l.y;
     l.colour((0.0, 0.0, 0.0));
     let heading = match lang {
@@ -215,7 +182,7 @@ fn values(cells: &[Shown], counts: usize) -> Vec<Option<u64>> {
     cells.iter().take(counts).map(|c| c.value).collect()
 }
 
-fn table_block(l: &mut Layout<'_>, t: &PublishedTable, p: &Published, lang: Lang) {
+fn table_block(l: &mut Flow<'_>, t: &PublishedTable, p: &Published, lang: Lang) {
     let chart_h = chart_height(t);
     // The title, the chart and the first rows stay together.
     l.room(10.0 + chart_h + 18.0);
@@ -242,7 +209,7 @@ fn chart_height(t: &PublishedTable) -> f32 {
     }
 }
 
-fn legend(l: &mut Layout<'_>, t: &PublishedTable) {
+fn legend(l: &mut Flow<'_>, t: &PublishedTable) {
     let mut x = LEFT;
     let y = l.y + 3.0;
     for (i, name) in t.headers.iter().skip(1).take(t.counts).enumerate() {
@@ -258,7 +225,7 @@ fn legend(l: &mut Layout<'_>, t: &PublishedTable) {
 
 /// Horizontal bars (stacked when there are several count columns); a
 /// hidden count is not drawn, its mark ("< 5", "s") is written instead.
-fn bar_chart(l: &mut Layout<'_>, t: &PublishedTable, height: f32) {
+fn bar_chart(l: &mut Flow<'_>, t: &PublishedTable, height: f32) {
     let rows: Vec<_> = t.rows.iter().take((height / 5.0) as usize).collect();
     let label_w = 62.0;
     let bar_x = LEFT + label_w + 2.0;
@@ -328,7 +295,7 @@ fn bar_chart(l: &mut Layout<'_>, t: &PublishedTable, height: f32) {
 }
 
 /// A line over the rows in order (days, months); a hidden count breaks it.
-fn line_chart(l: &mut Layout<'_>, t: &PublishedTable, height: f32) {
+fn line_chart(l: &mut Flow<'_>, t: &PublishedTable, height: f32) {
     let x0 = LEFT + 12.0;
     let x1 = RIGHT - 4.0;
     let top = l.y + 2.0;
@@ -409,7 +376,7 @@ fn line_chart(l: &mut Layout<'_>, t: &PublishedTable, height: f32) {
 
 /// The table under the chart; a long one-column table goes in three
 /// side-by-side blocks.
-fn rows_table(l: &mut Layout<'_>, t: &PublishedTable, p: &Published, lang: Lang) {
+fn rows_table(l: &mut Flow<'_>, t: &PublishedTable, p: &Published, lang: Lang) {
     let total_label = match lang {
         Lang::Fr => "Total",
         Lang::En => "Total",
