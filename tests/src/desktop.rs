@@ -9,6 +9,17 @@
 //! home of the `Desktop`, so it survives a restart of the app but never leaks
 //! between tests or into the developer's profile.
 //!
+//! Staff accounts: a laptop with accounts opens on the lock screen, and one
+//! without asks for the coordinator's first. [`Desktop::open`] gets every
+//! test past both, in this one place: before the app starts, a data
+//! directory already set up gets the coordinator's account [`COORDINATOR`]
+//! when it has none, and the `escale` CLI a session as that coordinator
+//! (`escale login`, a file in the data directory) so that the test's own
+//! commands on the directory still run; once the window is up, it unlocks
+//! through the lock screen like a person ([`unlock`]). A directory not set
+//! up yet (a first run to come) is left alone: the test goes through the
+//! first run, then the first account ([`create_first_account`]).
+//!
 //! Only one `Desktop` exists at a time in a test binary: the machines that
 //! run the suite have two cores, and two WebKit apps at once make the tests
 //! slow and flaky and the benchmarks meaningless. The exception is a test of
@@ -16,7 +27,7 @@
 //! driver on the same display, with its own WebKit home, under the same turn.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::rc::Rc;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -168,13 +179,23 @@ impl Desktop {
         })
     }
 
-    /// Starts the app on `data_dir`; dropping the session quits it.
+    /// Starts the app on `data_dir`, past the lock screen as [`COORDINATOR`]
+    /// (see the module's documentation); dropping the session quits it.
+    pub fn open(&self, data_dir: &Path) -> Result<Session, String> {
+        prepare_staff(data_dir)?;
+        let app = self.open_locked(data_dir)?;
+        unlock(&app)?;
+        Ok(app)
+    }
+
+    /// Starts the app on `data_dir` and leaves it as it opens: on the lock
+    /// screen when it has staff accounts (the lock screen's own tests).
     ///
     /// A session that does not start (seen rarely: WebKitWebDriver never
     /// answers the new-session request) is asked for once more, after
     /// printing what the driver and the app said, so the cause stays visible
     /// in the test output.
-    pub fn open(&self, data_dir: &Path) -> Result<Session, String> {
+    pub fn open_locked(&self, data_dir: &Path) -> Result<Session, String> {
         let args = vec![String::from("--data-dir"), data_dir.display().to_string()];
         let first = match Session::tauri_with_args(self.port, &self.app, &args) {
             Ok(session) => return Ok(session),
@@ -217,6 +238,125 @@ impl Desktop {
         tree.into_iter()
             .map(|pid| (pid, name_of(&all, pid), resident_kib(pid)))
             .collect()
+    }
+}
+
+/// The staff account every test signs in with: a coordinator (name, PIN).
+pub const COORDINATOR: (&str, &str) = ("Camille", "1357");
+
+/// Before the app opens on a data directory already set up: the
+/// coordinator's account ([`COORDINATOR`]) when it has no staff account
+/// yet, and a session of the `escale` CLI as that coordinator (the file
+/// `escale login` writes in the data directory: the test's own commands on
+/// the directory keep working). A directory that has accounts already
+/// (made by the test) keeps them; when [`COORDINATOR`] is not among them,
+/// the CLI session is the test's business.
+pub fn prepare_staff(data_dir: &Path) -> Result<(), String> {
+    if !data_dir.join("escale.db").is_file() {
+        // A first run is to come: the test creates the first account itself.
+        return Ok(());
+    }
+    let (name, pin) = COORDINATOR;
+    // Refused (auth.locked) when accounts exist already: then they are used.
+    escale_at(
+        data_dir,
+        &["staff", "add", name, "--role", "coordinator"],
+        &[("ESCALE_NEW_PIN", pin)],
+    )?;
+    escale_at(
+        data_dir,
+        &["login", "--minutes", "720"],
+        &[("ESCALE_AS", name), ("ESCALE_PIN", pin)],
+    )?;
+    Ok(())
+}
+
+/// Runs `escale --json --data-dir DIR ARGS`; whether it succeeded is the caller's question.
+fn escale_at(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Output, String> {
+    Command::new(paths::binary("escale"))
+        .arg("--json")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .envs(env.iter().copied())
+        .env_remove("ESCALE_DATA_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run escale {}: {e}", args.join(" ")))
+}
+
+/// What the app shows once it has loaded: the lock screen, the first-run
+/// form, or the first account's form.
+pub fn wait_started(app: &Session) -> Result<&'static str, String> {
+    const FIRST: [&str; 3] = [LOCK_SCREEN, FIRST_RUN_FORM, FIRST_ACCOUNT_FORM];
+    crate::wait_until(crate::ui::LOAD, || {
+        for id in FIRST {
+            if app.try_by_test_id(id)?.is_some() {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    })
+    .map_err(|e| format!("the app showed neither the lock screen nor a first-run form: {e}"))
+}
+
+const LOCK_SCREEN: &str = "lock-screen";
+const FIRST_RUN_FORM: &str = "first-run-form";
+const FIRST_ACCOUNT_FORM: &str = "first-account-form";
+
+/// Gets past the lock screen as [`COORDINATOR`], as a person does: their
+/// name's button, the PIN, Enter. Nothing to do on a first-run form.
+pub fn unlock(app: &Session) -> Result<(), String> {
+    if wait_started(app)? == LOCK_SCREEN {
+        unlock_as(app, COORDINATOR.0, COORDINATOR.1)?;
+    }
+    Ok(())
+}
+
+/// Unlocks as `name` with `pin` from the lock screen's list of names.
+pub fn unlock_as(app: &Session, name: &str, pin: &str) -> Result<(), String> {
+    let react = crate::ui::REACT;
+    let button = crate::wait_until(react, || {
+        for b in app.all_by_test_id("lock-name")? {
+            if b.attribute("data-name")?.as_deref() == Some(name) {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    })
+    .map_err(|e| format!("the lock screen does not offer {name}: {e}"))?;
+    button.click()?;
+    app.wait_for("lock-pin", react)?
+        .send_keys(&format!("{pin}{}", crate::webdriver::keys::ENTER))?;
+    app.wait_gone(LOCK_SCREEN, crate::ui::LOAD)
+        .map_err(|e| format!("{name} is still locked out: {e}"))
+}
+
+/// The first account's form, after a first run on `data_dir`: the
+/// coordinator's account ([`COORDINATOR`]) created as a person does, then
+/// the CLI's session as them (as [`prepare_staff`] does).
+pub fn create_first_account(app: &Session, data_dir: &Path) -> Result<(), String> {
+    let react = crate::ui::REACT;
+    let (name, pin) = COORDINATOR;
+    let name_box = app.wait_for("first-account-name", crate::ui::LOAD)?;
+    name_box.clear()?;
+    name_box.send_keys(name)?;
+    app.wait_for("first-account-pin", react)?.send_keys(pin)?;
+    app.wait_for("first-account-pin2", react)?
+        .send_keys(&format!("{pin}{}", crate::webdriver::keys::ENTER))?;
+    app.wait_gone(FIRST_ACCOUNT_FORM, crate::ui::LOAD)?;
+    let login = escale_at(
+        data_dir,
+        &["login", "--minutes", "720"],
+        &[("ESCALE_AS", name), ("ESCALE_PIN", pin)],
+    )?;
+    if login.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "escale login as {name}: {}",
+            String::from_utf8_lossy(&login.stdout)
+        ))
     }
 }
 

@@ -255,6 +255,42 @@ impl Session {
             Some(json!({ "script": script, "args": args })),
         )
     }
+
+    /// Runs a script that answers later: it calls its last argument with
+    /// the result (WebDriver's Execute Async Script).
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value, String> {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// The page's markup as it is now (WebDriver's Get Page Source).
+    pub fn page_source(&self) -> Result<String, String> {
+        let value = self.call("GET", "/source", None)?;
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("page source is not a string: {value}"))
+    }
+
+    /// Calls one of the app's commands over Tauri's IPC, as the UI does
+    /// (`window.__TAURI_INTERNALS__.invoke`): `Ok` with its answer, or `Err`
+    /// with what it was refused with (`{code, message, field}`).
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Result<Value, Value>, String> {
+        let answer = self.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+               .then((ok) => done({ ok: ok === undefined ? null : ok }), (err) => done({ err }));",
+            json!([command, args]),
+        )?;
+        match (answer.get("ok"), answer.get("err")) {
+            (Some(ok), _) => Ok(Ok(ok.clone())),
+            (_, Some(err)) => Ok(Err(err.clone())),
+            _ => Err(format!("{command}: no answer from the IPC: {answer}")),
+        }
+    }
 }
 
 impl Drop for Session {

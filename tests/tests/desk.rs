@@ -230,6 +230,9 @@ fn first_run_names_the_laptop_then_an_event_gets_two_sessions_and_a_semicolon_cs
     type_into(&app, id::FIRST_RUN_ORG, "Passerelle Numérique");
     type_into(&app, id::FIRST_RUN_DEVICE, "Portable accueil 1");
     click(&app, id::FIRST_RUN_SUBMIT);
+    // Then the coordinator's account, before anything else.
+    escale_tests::desktop::create_first_account(&app, &cli.data_dir())
+        .expect("the first account is created");
     app.wait_for(id::EVENTS_SCREEN, LOAD)
         .expect("after the first run, without the demo, the app asks for an event");
     let info = cli.ok(&["info"]);

@@ -63,6 +63,9 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
         "escale init: {}",
         String::from_utf8_lossy(&cli.stderr)
     );
+    // Staff accounts: the coordinator's, so the app opens on the lock screen
+    // (the shared harness's one place, escale_tests::desktop).
+    escale_tests::desktop::prepare_staff(data_dir.path()).expect("the coordinator's account");
     let display = VirtualDisplay::start(1280, 800).expect("Xvfb starts on a free display");
     let port = free_port();
     let native_port = std::iter::repeat_with(free_port)
@@ -91,6 +94,7 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
     wait_for_port(native_port, &mut driver, WAIT).expect("WebKitWebDriver listens");
 
     let session = Session::tauri(port, &app).expect("tauri-driver launches the app");
+    escale_tests::desktop::unlock(&session).expect("the lock screen lets the coordinator in");
 
     let version = session
         .wait_for_text(test_id::VERSION, WAIT, |text| !text.is_empty())
@@ -114,8 +118,8 @@ fn the_window_shows_version_and_data_dir_and_switches_to_english() {
         .wait_for_text(test_id::STORE, WAIT, |text| !text.is_empty())
         .expect("the store summary appears");
     assert_eq!(
-        store, "Passerelle Numérique · Portable 1 — 2 opérations enregistrées",
-        "the app reads the SQLite store the CLI initialised"
+        store, "Passerelle Numérique · Portable 1 — 3 opérations enregistrées",
+        "the app reads the SQLite store the CLI initialised (and gave the coordinator's account)"
     );
 
     let subtitle = session

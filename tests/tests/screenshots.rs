@@ -137,6 +137,13 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     type_into(&app, "first-run-device", "Portable accueil 1");
     shot("first-run");
     click(&app, "first-run-submit");
+    // The coordinator's account, before anything else.
+    app.wait_for("first-account-form", LOAD)
+        .expect("first-account form");
+    type_into(&app, "first-account-name", "Camille");
+    shot("first-account");
+    escale_tests::desktop::create_first_account(&app, &cli.data_dir())
+        .expect("the first account is created");
     app.wait_for("events-screen", LOAD).expect("events screen");
 
     // The stand's data, made with the CLI while the app runs.
@@ -582,6 +589,12 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     app.wait_for("org-screen", REACT).unwrap();
     std::thread::sleep(SETTLE);
     shot("org");
+
+    // Locked (the status bar's button): the staff names, nothing else.
+    click(&app, "status-lock");
+    app.wait_for("lock-name", LOAD)
+        .expect("the lock screen's names");
+    shot("lock");
 }
 
 /// A second laptop of the stand, "Portable accueil 2": paired once with a
