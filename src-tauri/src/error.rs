@@ -237,6 +237,8 @@ mod tests {
             Error::StaffNameTaken("Vera".into()),
             Error::StaffLastCoordinator("Camille".into()),
             Error::StaffFirstCoordinator,
+            Error::StoreKeyInvalid,
+            Error::StoreKeyWrong,
         ];
         for e in &all {
             match e {
@@ -296,7 +298,9 @@ mod tests {
                 | Error::StaffNotFound(_)
                 | Error::StaffNameTaken(_)
                 | Error::StaffLastCoordinator(_)
-                | Error::StaffFirstCoordinator => {}
+                | Error::StaffFirstCoordinator
+                | Error::StoreKeyInvalid
+                | Error::StoreKeyWrong => {}
                 Error::Import(i) => match i {
                     ImportError::UnknownField(_)
                     | ImportError::Io(_)
