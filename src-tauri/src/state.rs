@@ -83,6 +83,9 @@ impl AppState {
         let escale = Escale::open(&options.data_dir)
             .await
             .map_err(InitError::OpenStore)?;
+        // The desk locks itself when nobody touches it (the UI's idle timer
+        // calls `touch`; the core enforces the same delay).
+        escale.enable_idle_lock();
         let lang = saved_lang(&options.data_dir).unwrap_or_else(|| {
             sys_locale::get_locale()
                 .map(|l| Lang::from_locale(&l))

@@ -37,7 +37,7 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
         return hub::run(&dir, c, ui).await;
     }
     if let Command::Sync(crate::args::SyncCommand::Enroll(a)) = &cli.command {
-        return sync::enroll(&dir, a, ui).await;
+        return sync::enroll(&dir, a, cli.as_staff.as_deref(), ui).await;
     }
     // Joining a stand peer may also start from an empty directory.
     if let Command::Peer(crate::args::PeerCommand::Join(a)) = &cli.command {

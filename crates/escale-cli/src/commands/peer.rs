@@ -21,6 +21,8 @@ use std::time::Duration;
 /// a one-line `{"ok": true, "data": {"event": "sharing", …}}`), one line per
 /// joiner, and returns when sharing ends.
 pub async fn share(app: &Escale, a: &PeerShareArgs, ui: Ui) -> Result<Reply, Failure> {
+    // Sharing hands the whole store to whoever has the pairing code.
+    app.require(escale_core::roles::Action::SyncSetup).await?;
     let info = app.info().await?;
     let mut opts = ShareOptions {
         listen: SocketAddr::new(a.bind, a.port),

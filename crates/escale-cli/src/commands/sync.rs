@@ -12,7 +12,12 @@ use std::path::Path;
 /// Clock skew above which `status` warns (the desk's rule of thumb).
 const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
 
-pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Failure> {
+pub async fn enroll(
+    dir: &Path,
+    a: &SyncEnrollArgs,
+    as_staff: Option<&str>,
+    ui: Ui,
+) -> Result<Reply, Failure> {
     let ca_pem = match &a.ca_cert {
         Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
             Failure::Problem(
@@ -39,6 +44,19 @@ pub async fn enroll(dir: &Path, a: &SyncEnrollArgs, ui: Ui) -> Result<Reply, Fai
     let dir_existed = dir.exists();
     let store_existed = dir.join(escale_core::store::DB_FILE).is_file();
     let app = Escale::open(dir).await?;
+    // A laptop already in use enrols only by a coordinator's hand (a new,
+    // empty one has no account yet).
+    let allowed = async {
+        crate::commands::staff::sign_in(&app, as_staff, ui).await?;
+        app.require(escale_core::roles::Action::SyncSetup)
+            .await
+            .map_err(Failure::from)
+    }
+    .await;
+    if let Err(e) = allowed {
+        app.store().close().await;
+        return Err(e);
+    }
     let name = match (&a.name, app.store().identity().await?) {
         (Some(n), _) => n.clone(),
         (None, Some(_)) => app

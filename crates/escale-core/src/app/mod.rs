@@ -72,6 +72,8 @@ pub struct Escale {
     data_dir: PathBuf,
     /// Who is signed in ([`staff`]).
     signed_in: std::sync::Mutex<Option<staff::Signed>>,
+    /// Whether a session locks itself when idle ([`Escale::enable_idle_lock`]).
+    idle_lock: std::sync::atomic::AtomicBool,
 }
 
 /// What `escale init` and the status bar show.
@@ -101,6 +103,7 @@ impl Escale {
             search: Mutex::new(SearchIndex::new()),
             data_dir: data_dir.to_path_buf(),
             signed_in: Default::default(),
+            idle_lock: Default::default(),
         })
     }
 

@@ -25,6 +25,7 @@ use escale_protocol::roles::{Action, Role};
 use escale_protocol::text::fold;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -110,7 +111,10 @@ impl Escale {
     /// The check every use case makes first: someone is signed in (or the
     /// store has no staff account yet) and their role allows `action`.
     /// Returns the role (`None` on an open store).
-    pub(crate) async fn require(&self, action: Action) -> Result<Option<Role>> {
+    ///
+    /// Public for the adapters' own guarded operations that are not use
+    /// cases of the core (a stand sharing its store, an enrolment).
+    pub async fn require(&self, action: Action) -> Result<Option<Role>> {
         if let Some(role) = self.session_role()? {
             return if role.allows(action) {
                 Ok(Some(role))
@@ -126,6 +130,11 @@ impl Escale {
     }
 
     /// The signed-in role, after locking a session idle for too long.
+    ///
+    /// Only [`Escale::touch`] (someone at the keyboard) pushes the idle lock
+    /// back: the app's own background work (sync, the station board's
+    /// upkeep) goes through use cases too, and must not keep a laptop
+    /// nobody uses unlocked.
     fn session_role(&self) -> Result<Option<Role>> {
         let mut guard = self
             .signed_in
@@ -135,20 +144,37 @@ impl Escale {
             return Ok(None);
         };
         let idle = Duration::from_secs(60 * s.view.lock_minutes.max(1) as u64);
-        if s.last_used.elapsed() > idle {
+        if self.idle_lock.load(Ordering::Relaxed) && s.last_used.elapsed() > idle {
             *guard = None;
             self.store.set_actor(None);
             return Err(Error::Locked);
         }
-        s.last_used = Instant::now();
         Ok(Some(s.view.role))
+    }
+
+    /// Locks the session after the organisation's idle delay without a
+    /// [`Escale::touch`] (the desktop; a command-line process ends instead,
+    /// and its session file expires).
+    pub fn enable_idle_lock(&self) {
+        self.idle_lock.store(true, Ordering::Relaxed);
     }
 
     /// Someone is at the keyboard: pushes the idle lock back (the desktop
     /// calls this while the mouse moves or keys are typed). `false` when
     /// nobody is signed in any more.
     pub fn touch(&self) -> bool {
-        self.session_role().ok().flatten().is_some()
+        if self.session_role().ok().flatten().is_none() {
+            return false;
+        }
+        if let Some(s) = self
+            .signed_in
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
+        {
+            s.last_used = Instant::now();
+        }
+        true
     }
 
     /// Whether any active staff account exists (then the store is closed).

@@ -184,7 +184,9 @@ impl Store {
         }
         if let Some(k) = &key {
             // sqlx sends `key` first on each connection, before any read.
-            co = co.pragma("key", k.pragma());
+            co = co
+                .pragma("key", k.pragma())
+                .pragma("cipher_memory_security", "OFF");
         }
         // An encrypted file read without its key (or with another) looks
         // like no database at all to SQLite: say which it is.

@@ -353,6 +353,13 @@ async fn every_role_may_do_what_its_table_says_and_is_refused_the_rest() {
         case!(r, SyncSetup, app.rebuild_into(&tmp.path().join("rebuilt")));
         for (call, action, result) in r {
             let refused = matches!(result, Err(Error::Forbidden { .. }));
+            if let Err(e @ Error::Forbidden { .. }) = &result {
+                let fr = e.message(Lang::Fr);
+                assert!(
+                    fr.contains(action.label().fr) && fr.contains(role.label().fr),
+                    "the refusal says who may not do what, in words: {fr}"
+                );
+            }
             assert_eq!(
                 refused,
                 !role.allows(action),
@@ -499,6 +506,7 @@ async fn the_data_directory_and_its_files_are_private() {
 #[test]
 fn every_use_case_checks_the_role() {
     const EXEMPT: &[(&str, &str)] = &[
+        ("require", "the check itself"),
         ("open", "opens the store"),
         ("open_with", "opens the store"),
         ("identity", "the organisation's and device's ids"),
