@@ -68,6 +68,15 @@ export const TestId = {
   FirstAccountError: 'first-account-error',
   StatusSignedIn: 'status-signed-in',
   StatusLock: 'status-lock',
+  StatusMyPin: 'status-my-pin',
+  MyPinDialog: 'my-pin-dialog',
+  MyPinNew: 'my-pin-new',
+  MyPinNew2: 'my-pin-new2',
+  MyPinSubmit: 'my-pin-submit',
+  MyPinCancel: 'my-pin-cancel',
+  MyPinError: 'my-pin-error',
+  MyPinDone: 'my-pin-done',
+  MyPinClose: 'my-pin-close',
 
   // staff accounts (organisation screen)
   StaffSection: 'staff-section',
