@@ -4,7 +4,7 @@
 //! they are never cut — and an empty section says so.
 
 use crate::canvas::{save, width, wrap, Align, Face, Flow, Fonts};
-use escale_core::app::{AccessReport, AccessSection, Both};
+use escale_core::app::{AccessReport, AccessSection};
 use escale_core::Lang;
 use printpdf::{Mm, PdfDocument, PdfPage};
 use std::ops::Add;
@@ -19,13 +19,6 @@ const SIZE: f32 = 8.5;
 const LEADING: f32 = 3.6;
 const TEAL: (f32, f32, f32) = (0.05, 0.42, 0.51);
 const GREY: (f32, f32, f32) = (0.42, 0.42, 0.42);
-
-fn t(b: &Both, lang: Lang) -> &str {
-    match lang {
-        Lang::Fr => &b.fr,
-        Lang::En => &b.en,
-    }
-}
 
 fn mm(face: Face, text: &str) -> f32 {
     width(face, SIZE, text) * 25.4 / 72.0
@@ -135,7 +128,7 @@ fn section(l: &mut Flow<'_>, s: &AccessSection, lang: Lang) {
     let y = l.y;
     l.colour(TEAL);
     l.page()
-        .text(Face::Bold, 12.0, LEFT, y, Align::Left, t(&s.title, lang));
+        .text(Face::Bold, 12.0, LEFT, y, Align::Left, s.title.get(lang));
     l.page().rect(LEFT, y + 1.8, RIGHT - LEFT, 0.4);
     l.colour((0.0, 0.0, 0.0));
     l.y = y + 6.5;
@@ -152,7 +145,7 @@ fn section(l: &mut Flow<'_>, s: &AccessSection, lang: Lang) {
         l.y += LEADING + 1.0;
         return;
     }
-    let headers: Vec<&str> = s.columns.iter().map(|c| t(c, lang)).collect();
+    let headers: Vec<&str> = s.columns.iter().map(|c| c.get(lang)).collect();
     let widths = column_widths(&headers, &s.rows);
     row(l, &headers, &widths, Face::Bold);
     for r in &s.rows {

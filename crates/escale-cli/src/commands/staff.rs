@@ -243,18 +243,13 @@ fn audit_row(e: &AuditEntry, ui: Ui) -> Vec<String> {
     ]
 }
 
-/// A CSV French Excel opens as is: UTF-8 with a BOM, `;` between fields.
+/// The entries as the partner reports' CSV for French Excel (BOM, `;`,
+/// formulas defused), written whole or not at all.
 fn write_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<(), Error> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let io = |e: csv::Error| Error::Export(e.to_string());
-    w.write_record(headers).map_err(io)?;
-    for r in rows {
-        w.write_record(r).map_err(io)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Export(e.to_string()))?;
-    write_private(path, &String::from_utf8_lossy(&bytes))
+    use escale_core::report::export::{write_atomically, write_csv};
+    let mut lines = vec![headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    lines.extend(rows.iter().cloned());
+    write_atomically(path, |tmp| write_csv(&lines, tmp))
 }
 
 fn role(s: &StaffView, ui: Ui) -> String {

@@ -293,6 +293,8 @@ pub async fn merge(app: &Escale, a: &MergeArgs, ui: Ui) -> Result<Reply, Failure
 }
 
 pub async fn erase(app: &Escale, a: &EraseArgs, ui: Ui) -> Result<Reply, Failure> {
+    // Refused as an erasure, not as the record shown before confirming.
+    app.require(escale_core::roles::Action::Erase).await?;
     let v = app.visitor(&a.visitor).await?;
     if !a.yes {
         confirm_erase(&v, ui)?;

@@ -14,32 +14,19 @@ use super::people::ConsentInput;
 use super::time::format_local;
 use super::Escale;
 use crate::error::{Error, Result};
-use crate::fields::{Kind, Label};
+use crate::fields::Kind;
 use crate::model::{Entity, CONSENT_WORDING_VERSION};
 use crate::op::OpBody;
+use crate::report::Text;
 use escale_protocol::roles::Action;
 use serde::Serialize;
 use sqlx::Row;
 use uuid::Uuid;
 
-/// A text in both languages.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Both {
-    pub fr: String,
-    pub en: String,
-}
-
-fn both(fr: &str, en: &str) -> Both {
-    Both {
+fn both(fr: &str, en: &str) -> Text {
+    Text {
         fr: fr.into(),
         en: en.into(),
-    }
-}
-
-impl From<Label> for Both {
-    fn from(l: Label) -> Self {
-        both(l.fr, l.en)
     }
 }
 
@@ -49,8 +36,8 @@ impl From<Label> for Both {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AccessSection {
     pub key: String,
-    pub title: Both,
-    pub columns: Vec<Both>,
+    pub title: Text,
+    pub columns: Vec<Text>,
     pub rows: Vec<Vec<String>>,
 }
 

@@ -23,7 +23,7 @@ mod stats;
 pub(crate) mod time;
 mod verify;
 
-pub use access::{AccessReport, AccessSection, Both};
+pub use access::{AccessReport, AccessSection};
 pub use audit::{AuditEntry, AuditFilter};
 pub use certificates::{
     BadgeData, CertificateRow, CertificateView, Day, OrgIdentity, OrgImage, Revocation, Span,
