@@ -84,15 +84,20 @@ pub fn start<R: Runtime>(
             tracing::warn!("search index not built at start-up: {e}");
         }
     });
-    // The app's own upkeep (audit entries past their retention go), at
+    // The app's own upkeep (audit entries past their retention go, people
+    // past theirs are anonymised), at
     // start-up and then every day.
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             let state = handle.state::<state::AppState>();
             match state.escale.upkeep().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("upkeep: {n} old audit entries removed"),
+                Ok(u) if u == Default::default() => {}
+                Ok(u) => tracing::info!(
+                    "upkeep: {} old audit entries removed, {} people anonymised",
+                    u.audit_purged,
+                    u.anonymised
+                ),
                 Err(e) => tracing::warn!("upkeep failed: {e}"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;

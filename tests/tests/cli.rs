@@ -546,3 +546,105 @@ fn a_demo_in_a_fresh_directory_sets_it_up_first_and_leaves_no_wal_behind() {
         "the command leaves no WAL behind"
     );
 }
+
+/// Every file under `dir` (recursively) whose bytes contain one of `needles`.
+fn files_containing(dir: &std::path::Path, needles: &[&str]) -> Vec<String> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            for n in needles {
+                if bytes.windows(n.len()).any(|w| w == n.as_bytes()) {
+                    out.push(format!("{} holds {n:?}", path.display()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_anonymisation_racing_an_offline_edit_reaches_every_laptop_and_the_hub() {
+    let hub = escale_tests::hub::Hub::create("Passerelle Numérique");
+    let running = hub.start();
+    let (a, ev) = with_event();
+    let x = id(&a.ok(&[
+        "visitor",
+        "add",
+        "--event",
+        &ev,
+        "--first",
+        "Fatoumata",
+        "--last",
+        "Diallo",
+        "--email",
+        "fatou.diallo@example.org",
+        "--birth-year",
+        "1991",
+    ])["visitor"]);
+    a.ok(&["checkin", "--event", &ev, &x]);
+    a.ok(&["sync", "enroll", &hub.url(), &hub.enrolment_code()]);
+    a.ok(&["sync", "now"]);
+    let b = Cli::new();
+    b.ok(&["sync", "enroll", &hub.url(), &hub.enrolment_code()]);
+    b.ok(&["sync", "now"]);
+    assert_eq!(
+        b.ok(&["visitor", "show", &x])["visitor"]["last_name"],
+        "Diallo"
+    );
+
+    // Offline from each other: A anonymises her, B edits her record.
+    let done = a.ok(&["visitor", "anonymise", &x, "--yes"]);
+    assert_eq!(done["anonymised_id"], x.as_str());
+    b.ok(&[
+        "visitor",
+        "edit",
+        &x,
+        "--email",
+        "fatoumata.d@example.org",
+        "--notes",
+        "a demandé un atelier CV",
+    ]);
+    for _ in 0..2 {
+        a.ok(&["sync", "now"]);
+        b.ok(&["sync", "now"]);
+    }
+    for (laptop, cli) in [("A", &a), ("B", &b)] {
+        let v = &cli.ok(&["visitor", "show", &x])["visitor"];
+        for field in ["first_name", "last_name", "email", "notes"] {
+            assert!(
+                v[field].is_null() || v[field] == "",
+                "laptop {laptop}: {field} came back after the anonymisation: {v}"
+            );
+        }
+        assert_eq!(v["birth_year"], 1991, "laptop {laptop}: the profile stays");
+        assert_eq!(
+            arrived(cli, &ev),
+            1,
+            "laptop {laptop}: her visit still counts"
+        );
+        assert_eq!(cli.run(&["ops", "verify"]).code, 0, "laptop {laptop}");
+        let hits = cli.ok(&["search", "--event", &ev, "diallo"]);
+        assert_eq!(
+            hits.as_array().map(Vec::len),
+            Some(0),
+            "laptop {laptop}: {hits}"
+        );
+    }
+    // Nothing of hers is left in any file: the laptops' stores and WALs,
+    // the hub's database.
+    drop(running);
+    for dir in [a.data_dir(), b.data_dir(), hub.dir().to_path_buf()] {
+        let left = files_containing(
+            &dir,
+            &["Diallo", "fatou.diallo", "fatoumata.d", "atelier CV"],
+        );
+        assert!(left.is_empty(), "{left:?}");
+    }
+}

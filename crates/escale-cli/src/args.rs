@@ -88,6 +88,9 @@ pub enum Command {
     /// Staff accounts: who may unlock Escale, and with which role.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Retention (coordinators): how long people are kept once they stop
+    /// coming, who will be anonymised and when; run it now.
+    Retention(RetentionArgs),
     /// The audit log of access to personal data (coordinators): who viewed,
     /// edited, exported, certified, merged, erased — when, on which laptop.
     Audit(AuditArgs),
@@ -492,6 +495,22 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Anonymise people this many months after their last visit (1 to 120;
+    /// 36 by default).
+    #[arg(long, value_name = "MONTHS", requires = "walkin_months")]
+    pub months: Option<i64>,
+    /// The same for people who only walked in and left no contact (no
+    /// registration ahead, no e-mail, no phone; 12 by default).
+    #[arg(long, value_name = "MONTHS", requires = "months")]
+    pub walkin_months: Option<i64>,
+    /// Anonymise now everyone whose period has passed (the app does it by
+    /// itself every day).
+    #[arg(long)]
+    pub run: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct LoginArgs {
     /// How long the session lasts.
     #[arg(long, default_value_t = 15)]
@@ -548,6 +567,9 @@ pub enum VisitorCommand {
     ExportData(ExportDataArgs),
     /// Record a person's answer for one consent purpose (withdraw or give).
     Consent(ConsentArgs),
+    /// Anonymise a person now (coordinators): who they were goes, what they
+    /// did stays in the figures. Forever.
+    Anonymise(EraseArgs),
 }
 
 #[derive(Debug, Args)]

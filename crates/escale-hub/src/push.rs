@@ -13,9 +13,12 @@
 //! (redacted when about an erased person), purge the bodies of everyone
 //! newly erased, advance the vector, commit. The hub does not materialise
 //! state: the laptops do; the hub only keeps the log and makes sure it never
-//! serves an erased person's data again.
+//! serves an erased person's data again. Anonymisation is kept the same
+//! way (its own requests and closure); the bodies of the ops about an
+//! anonymised person are rewritten as every laptop rewrites them
+//! (`OpBody::anonymised_text`), whichever arrives first.
 
-use crate::db::{Db, Edge, NewOp, OpsTx, QUARANTINED, REDACTED, STORED};
+use crate::db::{Db, Edge, LoggedBody, NewOp, OpsTx, Verdict, QUARANTINED, REDACTED, STORED};
 use crate::error::{HubError, Result};
 use escale_protocol::fold::{erased_closure, validate};
 use escale_protocol::op::OpBody;
@@ -91,16 +94,17 @@ impl RawOp<'_> {
 pub struct Prepared {
     pub ops: Vec<NewOp>,
     pub edges: Vec<Edge>,
-    pub erase_requests: Vec<Uuid>,
+    /// Erase and anonymise requests.
+    pub requests: Vec<(Verdict, Uuid)>,
     pub origins: BTreeSet<Uuid>,
     /// Ops in the request, duplicates within it included.
     pub received: usize,
 }
 
 impl Prepared {
-    /// Whether the batch changes who is erased.
+    /// Whether the batch changes who is erased or anonymised.
     pub fn touches_graph(&self) -> bool {
-        !self.edges.is_empty() || !self.erase_requests.is_empty()
+        !self.edges.is_empty() || !self.requests.is_empty()
     }
 }
 
@@ -170,7 +174,12 @@ pub fn prepare(wire: Vec<RawOp<'_>>) -> Result<Prepared> {
                             hlc: op.hlc.0,
                             origin: op.origin,
                         }),
-                        OpBody::Erase { visitor_id } => p.erase_requests.push(*visitor_id),
+                        OpBody::Erase { visitor_id } => {
+                            p.requests.push((Verdict::Erase, *visitor_id))
+                        }
+                        OpBody::Anonymise { visitor_id } => {
+                            p.requests.push((Verdict::Anonymise, *visitor_id))
+                        }
                         _ => {}
                     }
                 }
@@ -196,6 +205,9 @@ pub async fn store(db: &Db, org: Uuid, p: Prepared, now: i64) -> Result<PushResp
         Db::Pg(d) => run(d.begin().await?, org, &p, now).await,
         Db::Lite(d) => run(d.begin().await?, org, &p, now).await,
     };
+    if outcome.is_ok() && !p.requests.is_empty() {
+        db.scrub().await?;
+    }
     match outcome {
         Err(HubError::CloneDetected { origin, .. }) if origin.is_nil() => {
             // The transaction is gone; name the culprit from committed data.
@@ -212,15 +224,19 @@ pub async fn store(db: &Db, org: Uuid, p: Prepared, now: i64) -> Result<PushResp
 async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<PushResponse> {
     let graph = p.touches_graph();
     tx.lock(org, &p.origins, graph).await?;
-    let mut newly = Vec::new();
-    let erased = if graph {
-        tx.add_graph(org, &p.edges, &p.erase_requests).await?;
-        let (edges, requests) = tx.load_graph(org).await?;
-        let closure = erased_closure(&requests, edges.iter());
-        let before = tx.all_erased(org).await?;
-        newly = closure.difference(&before).copied().collect();
-        tx.mark_erased(org, &newly, now).await?;
-        closure
+    // Per verdict: who is in its closure now, and who newly.
+    let mut closures: BTreeMap<Verdict, (BTreeSet<Uuid>, Vec<Uuid>)> = BTreeMap::new();
+    if graph {
+        tx.add_graph(org, &p.edges, &p.requests).await?;
+        let edges = tx.load_graph(org).await?;
+        for v in Verdict::ALL {
+            let requests = tx.requests(org, v).await?;
+            let closure = erased_closure(&requests, edges.iter());
+            let before = tx.all_in(org, v).await?;
+            let newly: Vec<Uuid> = closure.difference(&before).copied().collect();
+            tx.mark(org, v, &newly, now).await?;
+            closures.insert(v, (closure, newly));
+        }
     } else {
         let subjects: Vec<Uuid> = p
             .ops
@@ -229,19 +245,32 @@ async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<P
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        tx.erased_among(org, &subjects).await?
-    };
+        for v in Verdict::ALL {
+            closures.insert(v, (tx.among(org, v, &subjects).await?, vec![]));
+        }
+    }
+    let (erased, newly_erased) = &closures[&Verdict::Erase];
+    let (anonymised, newly_anonymised) = &closures[&Verdict::Anonymise];
     // Erasure wins, in any order: an op about an erased person is stored
-    // without its body, whatever else is wrong with it.
+    // without its body, whatever else is wrong with it. One about an
+    // anonymised person is stored anonymised.
     let ops: Vec<NewOp> = p
         .ops
         .iter()
         .map(|o| {
             let mut o = o.clone();
+            let verdict = o.kind == "erase" || o.kind == "anonymise";
             if o.kind != "erase" && o.subject.is_some_and(|s| erased.contains(&s)) {
                 o.body = None;
                 o.status = REDACTED;
                 o.reason = None;
+            } else if !verdict && o.subject.is_some_and(|s| anonymised.contains(&s)) {
+                let mut logged = logged(&o);
+                anonymise(&mut logged);
+                (o.body, o.status) = (logged.body, logged.status);
+                if o.status == REDACTED {
+                    o.reason = None;
+                }
             }
             o
         })
@@ -268,7 +297,19 @@ async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<P
             });
         }
     }
-    tx.redact_subjects(org, &newly).await?;
+    tx.redact_subjects(org, newly_erased).await?;
+    let newly_anonymised: Vec<Uuid> = newly_anonymised
+        .iter()
+        .filter(|id| !erased.contains(id))
+        .copied()
+        .collect();
+    let mut about = tx.bodies_about(org, &newly_anonymised).await?;
+    about.retain_mut(|b| {
+        let before = (b.body.clone(), b.status);
+        anonymise(b);
+        (b.body.clone(), b.status) != before
+    });
+    tx.set_bodies(org, &about).await?;
     let vector = tx.advance_vectors(org, &p.origins).await?;
     tx.commit().await?;
     let quarantined = ops
@@ -281,6 +322,35 @@ async fn run<T: OpsTx>(mut tx: T, org: Uuid, p: &Prepared, now: i64) -> Result<P
         quarantined,
         vector,
     })
+}
+
+fn logged(o: &NewOp) -> LoggedBody {
+    LoggedBody {
+        id: o.id,
+        kind: o.kind.clone(),
+        subject: o.subject,
+        body: o.body.clone(),
+        status: o.status,
+    }
+}
+
+/// A logged op about an anonymised person, as every node keeps it: its
+/// body anonymised, or gone (redacted) when it cannot be read here.
+fn anonymise(b: &mut LoggedBody) {
+    let Some(text) = &b.body else {
+        return;
+    };
+    let kept = match b.status {
+        QUARANTINED => None,
+        _ => OpBody::anonymised_text(&b.kind, b.subject, text),
+    };
+    match kept {
+        Some(t) => b.body = Some(t),
+        None => {
+            b.body = None;
+            b.status = REDACTED;
+        }
+    }
 }
 
 #[cfg(test)]

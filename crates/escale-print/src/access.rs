@@ -24,6 +24,25 @@ fn mm(face: Face, text: &str) -> f32 {
     width(face, SIZE, text) * 25.4 / 72.0
 }
 
+/// Writes the report to `dest`: the JSON file when its name ends in
+/// `.json`, else the PDF in `lang` — whole or not at all.
+pub fn save_as(r: &AccessReport, dest: &std::path::Path, lang: Lang) -> Result<(), String> {
+    let json = dest
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !json {
+        return crate::write_pdf(dest, &render(r, lang));
+    }
+    let text = serde_json::to_string_pretty(r).map_err(|e| e.to_string())?;
+    let tmp = dest.with_extension("json.part");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, dest))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: {e}", dest.display())
+        })
+}
+
 /// The document, in `lang`.
 pub fn render(r: &AccessReport, lang: Lang) -> Vec<u8> {
     let fr = lang == Lang::Fr;

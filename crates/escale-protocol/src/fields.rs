@@ -996,6 +996,24 @@ pub(crate) const ORG: &[Field] = &[
             "access log kept for (days)",
         ),
     ),
+    f(
+        "retention_months",
+        Kind::Count,
+        0,
+        l(
+            "anonymisation après la dernière venue (mois)",
+            "anonymised after the last visit (months)",
+        ),
+    ),
+    f(
+        "retention_walkin_months",
+        Kind::Count,
+        0,
+        l(
+            "anonymisation des personnes venues sans inscription et sans coordonnées (mois)",
+            "anonymised when walked in with no registration and no contact details (months)",
+        ),
+    ),
 ];
 
 /// Certificate templates (the layout is code; see `escale-pdf`).
@@ -1054,12 +1072,15 @@ pub(crate) const CERTIFICATE: &[Field] = &[
     ),
     f("issued_ms", Kind::Count, 0, l("délivrée le", "issued on")),
     f("revoked_ms", Kind::Count, 0, l("révoquée le", "revoked on")),
-    f(
-        "revoke_reason",
-        Kind::Text,
-        500,
-        l("motif de révocation", "reason for revocation"),
-    ),
+    Field {
+        personal: Personal::Identity,
+        ..f(
+            "revoke_reason",
+            Kind::Text,
+            500,
+            l("motif de révocation", "reason for revocation"),
+        )
+    },
 ];
 
 pub(crate) const DEVICE: &[Field] = &[
@@ -1100,6 +1121,10 @@ pub const AUDIT_ACTIONS: &[Choice] = &[
     Choice {
         value: "erase",
         label: l("Personne effacée", "Person erased"),
+    },
+    Choice {
+        value: "anonymise",
+        label: l("Personne anonymisée", "Person anonymised"),
     },
     Choice {
         value: "staff",
@@ -1594,6 +1619,28 @@ pub fn of(entity: Entity) -> &'static [Field] {
 pub fn get(entity: Entity, name: &str) -> Option<&'static Field> {
     of(entity).iter().find(|f| f.name == name)
 }
+
+/// What anonymisation leaves in place of a field's value, or `None` when
+/// the field is kept. Identity fields go (names, contacts, postcode, notes,
+/// codes) — but not the ids that tie a record to the person, who stays as an
+/// anonymous record; profile fields (birth year, town, situation…) stay, so
+/// every statistic stays the same. A field this version does not know goes
+/// too: it might identify. A certificate's texts stay texts (it must have a
+/// name: [`ANONYMOUS_NAME`]; the reason for a revocation becomes empty).
+pub fn anonymised_value(entity: Entity, name: &str) -> Option<crate::op::Value> {
+    match get(entity, name) {
+        Some(f) if f.personal != Personal::Identity => None,
+        Some(f) if matches!(f.kind, Kind::Ref(_)) => None,
+        // Written from a certificate op's text, never null.
+        Some(_) if entity == Entity::Certificate => Some(crate::op::Value::String(
+            if name == "name" { ANONYMOUS_NAME } else { "" }.to_string(),
+        )),
+        _ => Some(crate::op::Value::Null),
+    }
+}
+
+/// The name an anonymised person's certificates keep.
+pub const ANONYMOUS_NAME: &str = "—";
 
 /// A visitor field by name.
 pub fn visitor(name: &str) -> Option<&'static Field> {

@@ -13,6 +13,11 @@
 //!   merge edge ever seen (a record merged into an erased person is that
 //!   person). Erased ids lose every record and fact, and every op about them
 //!   is discarded, before or after.
+//! - `Anonymise`: the anonymised set is the closure of anonymise requests
+//!   over every merge edge, as for erasure. Anonymised ids keep their
+//!   records and facts, without what identifies them
+//!   ([`OpBody::anonymised`]); every op about them, before or after, is
+//!   applied as anonymised. Erasure wins over it.
 //! - `NotDuplicate`: a grow-only set of unordered pairs (stored smaller id
 //!   first); it only hides the pair from the duplicate candidates.
 //!
@@ -191,6 +196,9 @@ pub struct State {
     pub erase_requests: BTreeSet<Uuid>,
     /// Closure of `erase_requests` over `merges`.
     pub erased: BTreeSet<Uuid>,
+    pub anonymise_requests: BTreeSet<Uuid>,
+    /// Closure of `anonymise_requests` over `merges`.
+    pub anonymised: BTreeSet<Uuid>,
     /// Pairs staff said are two different people, smaller id first.
     pub not_duplicates: BTreeSet<(Uuid, Uuid)>,
     /// Pieces of images by (asset, index); two ops claiming the same piece:
@@ -208,6 +216,8 @@ pub struct Changes {
     pub merges: Vec<Uuid>,
     pub erase_requests: Vec<Uuid>,
     pub newly_erased: Vec<Uuid>,
+    pub anonymise_requests: Vec<Uuid>,
+    pub newly_anonymised: Vec<Uuid>,
     pub not_duplicates: Vec<(Uuid, Uuid)>,
     pub asset_chunks: Vec<(Uuid, u32)>,
 }
@@ -240,11 +250,21 @@ impl State {
         if let OpBody::Undecodable { reason, .. } = &op.body {
             return Outcome::Invalid(reason.clone());
         }
+        // Validity is the op's as sent, so a node that received it before
+        // the anonymisation decides the same.
         if let Err(reason) = validate_with(&op.body, &self.vocabulary) {
             return Outcome::Invalid(reason);
         }
+        let anonymous;
+        let body = match op.body.subject() {
+            Some(s) if self.anonymised.contains(&s) && !op.body.is_verdict() => {
+                anonymous = op.body.anonymised();
+                &anonymous
+            }
+            _ => &op.body,
+        };
         let stamp = op.stamp();
-        match &op.body {
+        match body {
             OpBody::Set { entity, id, fields } => {
                 let State {
                     records,
@@ -329,6 +349,12 @@ impl State {
             OpBody::Erase { visitor_id } => {
                 if self.erase_requests.insert(*visitor_id) {
                     ch.erase_requests.push(*visitor_id);
+                    self.close_erasure(ch);
+                }
+            }
+            OpBody::Anonymise { visitor_id } => {
+                if self.anonymise_requests.insert(*visitor_id) {
+                    ch.anonymise_requests.push(*visitor_id);
                     self.close_erasure(ch);
                 }
             }
@@ -442,7 +468,8 @@ impl State {
         ch.records.insert((entity, id));
     }
 
-    /// Recomputes the erased closure and purges whoever newly entered it.
+    /// Recomputes the erased and anonymised closures and purges (or
+    /// anonymises) whoever newly entered them.
     fn close_erasure(&mut self, ch: &mut Changes) {
         let closure = erased_closure(&self.erase_requests, self.merges.values());
         let newly: Vec<Uuid> = closure.difference(&self.erased).copied().collect();
@@ -450,6 +477,54 @@ impl State {
             self.purge(id);
             self.erased.insert(id);
             ch.newly_erased.push(id);
+        }
+        // Erasure wins: an erased person is not anonymised, whichever came first.
+        let erased = &self.erased;
+        self.anonymise_requests.retain(|id| !erased.contains(id));
+        self.anonymised.retain(|id| !erased.contains(id));
+        let closure = erased_closure(&self.anonymise_requests, self.merges.values());
+        let newly: Vec<Uuid> = closure
+            .difference(&self.anonymised)
+            .filter(|id| !self.erased.contains(id))
+            .copied()
+            .collect();
+        for id in newly {
+            self.anonymise(id, ch);
+            self.anonymised.insert(id);
+            ch.newly_anonymised.push(id);
+        }
+    }
+
+    /// Strips what identifies a newly anonymised person from their records
+    /// and facts, keeping each field's stamp (a late write about them is
+    /// anonymised on arrival and, by last-writer-wins, lands the same).
+    fn anonymise(&mut self, id: Uuid, ch: &mut Changes) {
+        for ((entity, rid), rec) in self.records.iter_mut() {
+            let theirs = if *entity == Entity::Visitor {
+                *rid == id
+            } else {
+                rec.uuid("visitor_id") == Some(id)
+            };
+            if !theirs {
+                continue;
+            }
+            let mut changed = false;
+            for (name, (value, _)) in rec.fields.iter_mut() {
+                if let Some(v) = crate::fields::anonymised_value(*entity, name) {
+                    if *value != v {
+                        *value = v;
+                        changed = true;
+                    }
+                }
+            }
+            if changed {
+                ch.records.insert((*entity, *rid));
+            }
+        }
+        for c in self.checkins.values_mut() {
+            if c.visitor_id == id {
+                c.code = None;
+            }
         }
     }
 

@@ -61,6 +61,11 @@ pub enum OpBody {
     Merge { loser: Uuid, winner: Uuid },
     /// Right to erasure: forever.
     Erase { visitor_id: Uuid },
+    /// The retention period passed: who the person was goes (names,
+    /// contacts, codes, notes — see [`crate::fields::anonymised_value`]),
+    /// what they did stays, as an anonymous record. Forever, like erasure,
+    /// and over every merge edge the same way.
+    Anonymise { visitor_id: Uuid },
     /// Staff checked that `a` and `b` are two different people: the pair is
     /// never proposed as a duplicate again, on any device. Ids only.
     NotDuplicate { a: Uuid, b: Uuid },
@@ -146,6 +151,7 @@ impl OpBody {
         "consent",
         "merge",
         "erase",
+        "anonymise",
         "not_duplicate",
         "certificate_issued",
         "certificate_revoked",
@@ -172,6 +178,7 @@ impl OpBody {
             OpBody::Consent { .. } => "consent".into(),
             OpBody::Merge { .. } => "merge".into(),
             OpBody::Erase { .. } => "erase".into(),
+            OpBody::Anonymise { .. } => "anonymise".into(),
             OpBody::NotDuplicate { .. } => "not_duplicate".into(),
             OpBody::CertificateIssued { .. } => "certificate_issued".into(),
             OpBody::CertificateRevoked { .. } => "certificate_revoked".into(),
@@ -201,7 +208,7 @@ impl OpBody {
             | OpBody::Consent { visitor_id, .. }
             | OpBody::CertificateIssued { visitor_id, .. }
             | OpBody::CertificateRevoked { visitor_id, .. } => Some(*visitor_id),
-            OpBody::Erase { visitor_id } => Some(*visitor_id),
+            OpBody::Erase { visitor_id } | OpBody::Anonymise { visitor_id } => Some(*visitor_id),
             OpBody::Redacted { subject, .. } | OpBody::Undecodable { subject, .. } => *subject,
             _ => None,
         }
@@ -209,6 +216,54 @@ impl OpBody {
 }
 
 impl OpBody {
+    /// Whether this op decides what happens to its subject (erasure,
+    /// anonymisation) rather than saying something about them.
+    pub fn is_verdict(&self) -> bool {
+        matches!(self, OpBody::Erase { .. } | OpBody::Anonymise { .. })
+    }
+
+    /// This op as it stands once its subject is anonymised: every field
+    /// [`crate::fields::anonymised_value`] strips takes its anonymous value,
+    /// a check-in loses the code scanned, a certificate the name printed, a
+    /// revocation its free-text reason. The same function on every node
+    /// (laptops and hub), whether the op arrived before or after the
+    /// anonymisation, so every log ends up with the same bytes.
+    pub fn anonymised(&self) -> OpBody {
+        let mut body = self.clone();
+        match &mut body {
+            OpBody::Set { entity, fields, .. } => {
+                for (name, value) in fields.iter_mut() {
+                    if let Some(v) = crate::fields::anonymised_value(*entity, name) {
+                        *value = v;
+                    }
+                }
+            }
+            OpBody::CheckIn { code, .. } => *code = None,
+            OpBody::CertificateIssued { name, .. } => {
+                *name = certificate_text("name");
+            }
+            OpBody::CertificateRevoked { reason, .. } => {
+                *reason = certificate_text("revoke_reason")
+            }
+            _ => {}
+        }
+        body
+    }
+
+    /// A logged body (its JSON text) once its subject is anonymised:
+    /// `Some` with the text to keep (the same if nothing in it identifies),
+    /// `None` when this version cannot read it (it may hold anything about
+    /// them): its body must go, as an erasure's would. Laptops and the hub
+    /// rewrite their logs with this one function.
+    pub fn anonymised_text(kind: &str, subject: Option<Uuid>, text: &str) -> Option<String> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        match OpBody::decode(kind, subject, value) {
+            OpBody::Undecodable { .. } | OpBody::Redacted { .. } => None,
+            b if b.is_verdict() => Some(text.to_string()),
+            b => serde_json::to_string(&b.anonymised()).ok(),
+        }
+    }
+
     /// The LWW record this op writes, if any: the store loads it before
     /// folding.
     pub fn record_key(&self) -> Option<(Entity, Uuid)> {
@@ -221,6 +276,14 @@ impl OpBody {
             _ => None,
         }
     }
+}
+
+/// What an anonymised certificate record holds in this field (the op
+/// carries the same, so both orders fold alike).
+fn certificate_text(field: &str) -> String {
+    crate::fields::anonymised_value(Entity::Certificate, field)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 impl Op {

@@ -101,6 +101,7 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Staff(c) => staff::run(app, c, ui).await,
         Command::Login(a) => staff::login(app, &a, ui).await,
         Command::Audit(a) => staff::audit(app, &a, ui).await,
+        Command::Retention(a) => staff::retention(app, &a, ui).await,
         Command::Logout => staff::logout(app, ui).await,
         Command::Peer(crate::args::PeerCommand::Join(_)) => {
             unreachable!("peer join is handled before the store is opened")

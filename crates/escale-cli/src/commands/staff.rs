@@ -4,10 +4,10 @@
 //! from the person (asked on the terminal without echo, or ESCALE_PIN for a
 //! script) and keeps the session file `escale login` writes.
 
-use crate::args::{AuditArgs, LoginArgs, StaffAddArgs, StaffCommand, StaffEditArgs};
+use crate::args::{AuditArgs, LoginArgs, RetentionArgs, StaffAddArgs, StaffCommand, StaffEditArgs};
 use crate::output::{fields, table, Failure, Reply, Ui};
-use escale_core::app::{AuditEntry, AuditFilter, StaffChange, StaffInput, StaffView};
-use escale_core::{Error, Escale};
+use escale_core::app::{AuditFilter, StaffChange, StaffInput, StaffView};
+use escale_core::{Error, Escale, Lang};
 use std::path::{Path, PathBuf};
 
 /// The session file `escale login` writes in the data directory (0600).
@@ -170,33 +170,26 @@ pub async fn audit(app: &Escale, a: &AuditArgs, ui: Ui) -> Result<Reply, Failure
     } else {
         None
     };
-    let entries = app
-        .audit_log(&AuditFilter {
-            from: a.from.clone(),
-            to: a.to.clone(),
-            action: a.action.clone(),
-            visitor_id: a.visitor.clone(),
-            staff: a.staff.clone(),
-            limit: Some(a.limit),
-        })
-        .await?;
-    let headers = [
-        ui.t("Date", "Date"),
-        ui.t("Accès", "Access"),
-        ui.t("Par", "By"),
-        ui.t("Appareil", "Device"),
-        ui.t("Personne", "Person"),
-        ui.t("Détail", "Detail"),
-    ];
-    let rows: Vec<Vec<String>> = entries.iter().map(|e| audit_row(e, ui)).collect();
+    let filter = AuditFilter {
+        from: a.from.clone(),
+        to: a.to.clone(),
+        action: a.action.clone(),
+        visitor_id: a.visitor.clone(),
+        staff: a.staff.clone(),
+        limit: Some(a.limit),
+    };
+    let entries = app.audit_log(&filter).await?;
+    let mut lines = escale_core::app::audit::audit_table(&entries, ui.lang);
+    let headers: Vec<String> = lines.remove(0);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     if let Some(path) = &a.csv {
-        write_csv(path, &headers, &rows)?;
+        app.export_audit(&filter, path, ui.lang).await?;
     }
     let mut text = if entries.is_empty() {
         ui.t("Aucun accès enregistré.", "No access recorded.")
             .to_string()
     } else {
-        table(&headers, &rows)
+        table(&headers, &lines)
     };
     if let Some(n) = purged {
         text = format!(
@@ -210,46 +203,72 @@ pub async fn audit(app: &Escale, a: &AuditArgs, ui: Ui) -> Result<Reply, Failure
     Reply::new(&entries, text)
 }
 
-fn audit_row(e: &AuditEntry, ui: Ui) -> Vec<String> {
-    let action = escale_core::fields::AUDIT_ACTIONS
-        .iter()
-        .find(|c| c.value == e.action)
-        .map(|c| ui.t(c.label.fr, c.label.en).to_string())
-        .unwrap_or_else(|| e.action.clone());
-    let person = match (&e.visitor_name, e.visitor_id) {
-        (Some(n), _) => n.clone(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => "—".into(),
+pub async fn retention(app: &Escale, a: &RetentionArgs, ui: Ui) -> Result<Reply, Failure> {
+    use escale_core::report::export::{long_date, month_name};
+    if let (Some(m), Some(w)) = (a.months, a.walkin_months) {
+        app.set_retention(m, w).await?;
+    }
+    let done = if a.run {
+        Some(app.anonymise_due().await?)
+    } else {
+        None
     };
-    let mut detail = e.detail.clone();
-    if let Some(ev) = &e.event {
-        detail = if detail.is_empty() {
-            ev.clone()
-        } else {
-            format!("{ev} · {detail}")
+    let p = app.retention_preview().await?;
+    let mut text = match ui.lang {
+        Lang::Fr => format!(
+            "Anonymisation {} mois après la dernière venue ({} mois pour une personne venue sans inscription ni coordonnées).\n",
+            p.retention.months, p.retention.walkin_months
+        ),
+        Lang::En => format!(
+            "Anonymised {} months after the last visit ({} months for someone who walked in with no registration and no contact details).\n",
+            p.retention.months, p.retention.walkin_months
+        ),
+    };
+    if let Some(n) = done {
+        text += &format!(
+            "{} {n}\n",
+            ui.t("Anonymisées maintenant :", "Anonymised now:")
+        );
+    }
+    text += &format!(
+        "{} {}\n{} {}\n",
+        ui.t("Déjà anonymisées :", "Already anonymised:"),
+        p.anonymised,
+        ui.t("À anonymiser maintenant :", "Due now:"),
+        p.due_now
+    );
+    if let Some(day) = &p.next_date {
+        text += &match ui.lang {
+            Lang::Fr => format!(
+                "Prochaine fois : {} personne{} le {}.\n",
+                p.next_count,
+                if p.next_count > 1 { "s" } else { "" },
+                long_date(day, ui.lang)
+            ),
+            Lang::En => format!(
+                "Next: {} {} on {}.\n",
+                p.next_count,
+                if p.next_count > 1 { "people" } else { "person" },
+                long_date(day, ui.lang)
+            ),
         };
     }
-    vec![
-        e.at.replace('T', " ").trim_end_matches('Z').to_string(),
-        action,
-        if e.staff.is_empty() {
-            "—".into()
-        } else {
-            e.staff.clone()
-        },
-        e.device.clone(),
-        person,
-        detail,
-    ]
-}
-
-/// The entries as the partner reports' CSV for French Excel (BOM, `;`,
-/// formulas defused), written whole or not at all.
-fn write_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<(), Error> {
-    use escale_core::report::export::{write_atomically, write_csv};
-    let mut lines = vec![headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-    lines.extend(rows.iter().cloned());
-    write_atomically(path, |tmp| write_csv(&lines, tmp))
+    if !p.by_month.is_empty() {
+        let rows: Vec<Vec<String>> = p
+            .by_month
+            .iter()
+            .map(|m| {
+                let (y, mo) = m.month.split_once('-').unwrap_or((&m.month, "1"));
+                let month = month_name(mo.parse().unwrap_or(1), ui.lang);
+                vec![format!("{month} {y}"), m.count.to_string()]
+            })
+            .collect();
+        text += &table(&[ui.t("Mois", "Month"), ui.t("Personnes", "People")], &rows);
+    }
+    Reply::new(
+        &serde_json::json!({ "preview": p, "anonymised_now": done }),
+        text,
+    )
 }
 
 fn role(s: &StaffView, ui: Ui) -> String {

@@ -31,6 +31,7 @@ pub async fn run(app: &Escale, c: VisitorCommand, ui: Ui) -> Result<Reply, Failu
         VisitorCommand::NotDuplicate(a) => not_duplicate(app, &a, ui).await,
         VisitorCommand::ExportData(a) => export_data(app, &a, ui).await,
         VisitorCommand::Consent(a) => set_consent(app, &a, ui).await,
+        VisitorCommand::Anonymise(a) => anonymise(app, &a, ui).await,
     }
 }
 
@@ -50,20 +51,7 @@ async fn export_data(
             .collect();
         std::path::PathBuf::from(format!("donnees-{short}.pdf"))
     });
-    let json = dest
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| escale_core::Error::Internal(e.to_string()))?;
-        let tmp = dest.with_extension("json.part");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &dest))
-            .map_err(|e| escale_core::Error::Export(format!("{}: {e}", dest.display())))?;
-    } else {
-        let pdf = escale_print::access::render(&report, ui.lang);
-        escale_print::write_pdf(&dest, &pdf).map_err(escale_core::Error::Export)?;
-    }
+    escale_print::access::save_as(&report, &dest, ui.lang).map_err(escale_core::Error::Export)?;
     let rows: usize = report.sections.iter().map(|s| s.rows.len()).sum();
     let text = fields(
         ui,
@@ -313,22 +301,50 @@ pub async fn erase(app: &Escale, a: &EraseArgs, ui: Ui) -> Result<Reply, Failure
     Reply::new(&json!({ "erased_ids": ids }), text)
 }
 
+pub async fn anonymise(app: &Escale, a: &EraseArgs, ui: Ui) -> Result<Reply, Failure> {
+    app.require(escale_core::roles::Action::Erase).await?;
+    let v = app.visitor(&a.visitor).await?;
+    if !a.yes {
+        let who = format!("{} ({})", name(&v), v.id);
+        confirm(
+            ui,
+            &format!(
+                "Anonymiser {who} ? Nom, coordonnées, codes et notes disparaissent ; les chiffres restent. C'est irréversible. Tapez « oui » pour confirmer : "
+            ),
+            &format!(
+                "Anonymise {who}? Name, contact details, codes and notes go; the figures stay. This cannot be undone. Type \"yes\" to confirm: "
+            ),
+        )?;
+    }
+    let id = app.anonymise(&a.visitor).await?;
+    let text = format!(
+        "{} {}\n",
+        ui.t("Personne anonymisée :", "Person anonymised:"),
+        id
+    );
+    Reply::new(&json!({ "anonymised_id": id }), text)
+}
+
 /// Asks on the terminal; without one, `--yes` is required.
 fn confirm_erase(v: &VisitorView, ui: Ui) -> Result<(), Failure> {
+    let who = format!("{} ({})", name(v), v.id);
+    confirm(
+        ui,
+        &format!(
+            "Effacer définitivement {who} ? C'est irréversible. Tapez « oui » pour confirmer : "
+        ),
+        &format!("Erase {who} for good? This cannot be undone. Type \"yes\" to confirm: "),
+    )
+}
+
+/// Asks a yes/no question on the terminal; without one, `--yes` is required.
+fn confirm(ui: Ui, fr: &str, en: &str) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::Problem(Problem::new(
             &m::USAGE_CONFIRMATION_REQUIRED,
         )));
     }
-    let who = format!("{} ({})", name(v), v.id);
-    match ui.lang {
-        Lang::Fr => eprint!(
-            "Effacer définitivement {who} ? C'est irréversible. Tapez « oui » pour confirmer : "
-        ),
-        Lang::En => {
-            eprint!("Erase {who} for good? This cannot be undone. Type \"yes\" to confirm: ")
-        }
-    }
+    eprint!("{}", ui.t(fr, en));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);

@@ -33,6 +33,7 @@ pub enum Access {
     Certificate,
     Merge,
     Erase,
+    Anonymise,
     Staff,
     Bundle,
     RightOfAccess,
@@ -47,6 +48,7 @@ impl Access {
             Access::Certificate => "certificate",
             Access::Merge => "merge",
             Access::Erase => "erase",
+            Access::Anonymise => "anonymise",
             Access::Staff => "staff",
             Access::Bundle => "bundle",
             Access::RightOfAccess => "access",
@@ -89,7 +91,76 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// What one upkeep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Upkeep {
+    pub audit_purged: usize,
+    pub anonymised: usize,
+}
+
+/// The audit log as a table, in `lang`: the header, then one row per
+/// entry (what the CLI prints and both write as CSV).
+pub fn audit_table(entries: &[AuditEntry], lang: crate::Lang) -> Vec<Vec<String>> {
+    let t = |fr: &str, en: &str| lang.pick(fr, en).to_string();
+    let mut lines = vec![vec![
+        t("Date", "Date"),
+        t("Accès", "Access"),
+        t("Par", "By"),
+        t("Appareil", "Device"),
+        t("Personne", "Person"),
+        t("Détail", "Detail"),
+    ]];
+    for e in entries {
+        let action = crate::fields::AUDIT_ACTIONS
+            .iter()
+            .find(|c| c.value == e.action)
+            .map(|c| lang.pick(c.label.fr, c.label.en).to_string())
+            .unwrap_or_else(|| e.action.clone());
+        let person = match (&e.visitor_name, e.visitor_id) {
+            (Some(n), _) => n.clone(),
+            (None, Some(id)) => id.to_string(),
+            (None, None) => "—".into(),
+        };
+        let detail = match (&e.event, e.detail.is_empty()) {
+            (Some(ev), true) => ev.clone(),
+            (Some(ev), false) => format!("{ev} · {}", e.detail),
+            (None, _) => e.detail.clone(),
+        };
+        lines.push(vec![
+            e.at.replace('T', " ").trim_end_matches('Z').to_string(),
+            action,
+            if e.staff.is_empty() {
+                "—".into()
+            } else {
+                e.staff.clone()
+            },
+            e.device.clone(),
+            person,
+            detail,
+        ]);
+    }
+    lines
+}
+
 impl Escale {
+    /// Writes the entries `filter` selects to `path` as CSV for French
+    /// Excel (BOM, `;`, formulas defused), whole or not at all; returns how
+    /// many. Coordinators only, like reading them.
+    pub async fn export_audit(
+        &self,
+        filter: &AuditFilter,
+        path: &std::path::Path,
+        lang: crate::Lang,
+    ) -> Result<usize> {
+        self.require(Action::Audit).await?;
+        let entries = self.audit_log(filter).await?;
+        let lines = audit_table(&entries, lang);
+        crate::report::export::write_atomically(path, |tmp| {
+            crate::report::export::write_csv(&lines, tmp)
+        })?;
+        Ok(entries.len())
+    }
+
     /// The ops of one audit entry (to commit with the access they record,
     /// or on their own).
     pub(crate) async fn audit_ops(
@@ -271,9 +342,13 @@ impl Escale {
     }
 
     /// The app's own upkeep, at start-up and then daily, whoever is signed
-    /// in (or nobody): old audit entries go. Shows nothing.
-    pub async fn upkeep(&self) -> Result<usize> {
-        self.purge_old_audit().await
+    /// in (or nobody): old audit entries go, people past the retention
+    /// period are anonymised. Shows nothing.
+    pub async fn upkeep(&self) -> Result<Upkeep> {
+        Ok(Upkeep {
+            audit_purged: self.purge_old_audit().await?,
+            anonymised: self.anonymise_overdue().await?,
+        })
     }
 
     /// Removes the entries older than the retention period from this

@@ -17,6 +17,7 @@ pub(crate) mod people;
 pub mod prints;
 pub mod queue;
 mod registrations;
+pub mod retention;
 pub mod staff;
 pub mod stations;
 mod stats;

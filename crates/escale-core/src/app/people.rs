@@ -129,6 +129,9 @@ pub struct VisitorDetail {
     pub merged_ids: Vec<Uuid>,
     pub registrations: Vec<RegistrationView>,
     pub consents: Vec<ConsentInput>,
+    /// Anonymised (retention or a coordinator): no name, contact or note
+    /// any more, and none can be written again.
+    pub anonymised: bool,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -385,8 +388,14 @@ impl Escale {
         }
         self.record_access(Access::ViewVisitor, Some(vid), None, "")
             .await?;
+        let anonymised: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM anonymised WHERE visitor_id = ?)")
+                .bind(vid)
+                .fetch_one(pool)
+                .await?;
         Ok(VisitorDetail {
             visitor,
+            anonymised,
             merged_ids: merged,
             registrations,
             consents: latest
@@ -786,6 +795,7 @@ impl Escale {
             .collect();
         bodies.extend(self.audit_ops(Access::Erase, None, None, "").await?);
         self.commit(bodies).await?;
+        self.store.scrub().await?;
         Ok(ids)
     }
 }

@@ -330,7 +330,8 @@ fn primary(n: u64, threshold: u64) -> Shown {
     Shown::of(cell, threshold)
 }
 
-fn month_name(m: u32, lang: Lang) -> &'static str {
+/// "janvier" / "January" (1 to 12).
+pub fn month_name(m: u32, lang: Lang) -> &'static str {
     const FR: [&str; 12] = [
         "janvier",
         "février",

@@ -152,7 +152,9 @@ async fn fold_and_write(
             OpBody::AssetChunk { asset_id, .. } => {
                 asset_ids.insert(*asset_id);
             }
-            OpBody::Merge { .. } | OpBody::Erase { .. } => needs_graph = true,
+            OpBody::Merge { .. } | OpBody::Erase { .. } | OpBody::Anonymise { .. } => {
+                needs_graph = true
+            }
             _ => {}
         }
     }
@@ -189,11 +191,26 @@ async fn fold_and_write(
         state.merges = load_merges(conn).await?;
         state.erase_requests = all_ids(conn, "SELECT visitor_id FROM erase_request").await?;
         state.erased = all_ids(conn, "SELECT visitor_id FROM erased").await?;
+        state.anonymise_requests =
+            all_ids(conn, "SELECT visitor_id FROM anonymise_request").await?;
+        state.anonymised = all_ids(conn, "SELECT visitor_id FROM anonymised").await?;
         state.voids = existing_ids(conn, "checkin_void", "checkin_id", &checkin_ids).await?;
     } else {
         let subjects: Vec<Uuid> = subjects.into_iter().collect();
-        (state.erased, state.voids) = erased_and_voided(conn, &subjects, &checkin_ids).await?;
+        (state.erased, state.anonymised, state.voids) =
+            erased_and_voided(conn, &subjects, &checkin_ids).await?;
     }
+    // Ops about people anonymised before this batch: logged anonymised.
+    let late: Vec<(Uuid, i64)> = new_ops
+        .iter()
+        .filter(|o| !o.body.is_verdict())
+        .filter(|o| {
+            o.body
+                .subject()
+                .is_some_and(|s| state.anonymised.contains(&s))
+        })
+        .map(|o| (o.origin, o.seq))
+        .collect();
     let old_roots = if needs_graph {
         roots(state.merges.values(), &state.erased)
     } else {
@@ -297,6 +314,27 @@ async fn fold_and_write(
     }
     purge(conn, &ch.newly_erased, rev).await?;
     report.erased = ch.newly_erased.clone();
+    // Requests still standing (an erasure in the same batch withdrew its
+    // person's).
+    for id in ch
+        .anonymise_requests
+        .iter()
+        .filter(|id| state.anonymise_requests.contains(id))
+    {
+        sqlx::query("INSERT OR IGNORE INTO anonymise_request (visitor_id) VALUES (?)")
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let newly_anonymised: Vec<Uuid> = ch
+        .newly_anonymised
+        .iter()
+        .filter(|id| !state.erased.contains(id))
+        .copied()
+        .collect();
+    super::anonymise::rows(conn, &newly_anonymised, rev).await?;
+    super::anonymise::logged(conn, &late).await?;
+    touched_visitors.extend(newly_anonymised.iter().copied());
     if ch.touches_aliases() {
         let new_roots = roots(state.merges.values(), &state.erased);
         let changed = rewrite_aliases(conn, &old_roots, &new_roots).await?;
@@ -465,41 +503,42 @@ async fn existing_ids(
     Ok(out)
 }
 
-/// Which of `people` are erased and which of `checkins` are voided, in one
-/// statement (the usual case: a batch without merges or erasures).
+/// Which of `people` are erased, which anonymised and which of `checkins`
+/// are voided, in one statement (the usual case: a batch without merges,
+/// erasures or anonymisations).
 async fn erased_and_voided(
     conn: &mut SqliteConnection,
     people: &[Uuid],
     checkins: &[Uuid],
-) -> Result<(BTreeSet<Uuid>, BTreeSet<Uuid>)> {
-    if people.len() + checkins.len() > CHUNK {
+) -> Result<(BTreeSet<Uuid>, BTreeSet<Uuid>, BTreeSet<Uuid>)> {
+    if 2 * people.len() + checkins.len() > CHUNK {
         return Ok((
             existing_ids(conn, "erased", "visitor_id", people).await?,
+            existing_ids(conn, "anonymised", "visitor_id", people).await?,
             existing_ids(conn, "checkin_void", "checkin_id", checkins).await?,
         ));
     }
-    let (mut erased, mut voided) = (BTreeSet::new(), BTreeSet::new());
+    let mut sets: [BTreeSet<Uuid>; 3] = Default::default();
     if people.is_empty() && checkins.is_empty() {
-        return Ok((erased, voided));
+        let [erased, anonymised, voided] = sets;
+        return Ok((erased, anonymised, voided));
     }
     let sql = format!(
-        "SELECT 0, visitor_id FROM erased WHERE visitor_id IN ({})
-         UNION ALL SELECT 1, checkin_id FROM checkin_void WHERE checkin_id IN ({})",
-        placeholders(people.len()),
-        placeholders(checkins.len())
+        "SELECT 0, visitor_id FROM erased WHERE visitor_id IN ({p})
+         UNION ALL SELECT 1, visitor_id FROM anonymised WHERE visitor_id IN ({p})
+         UNION ALL SELECT 2, checkin_id FROM checkin_void WHERE checkin_id IN ({})",
+        placeholders(checkins.len()),
+        p = placeholders(people.len()),
     );
     let mut q = sqlx::query_as::<_, (i64, Uuid)>(&sql);
-    for id in people.iter().chain(checkins) {
+    for id in people.iter().chain(people).chain(checkins) {
         q = q.bind(*id);
     }
     for (which, id) in q.fetch_all(&mut *conn).await? {
-        if which == 0 {
-            erased.insert(id);
-        } else {
-            voided.insert(id);
-        }
+        sets[which as usize].insert(id);
     }
-    Ok((erased, voided))
+    let [erased, anonymised, voided] = sets;
+    Ok((erased, anonymised, voided))
 }
 
 /// The ids of the log's ops at the batch's (origin, seq) places: one
@@ -692,6 +731,8 @@ async fn purge(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) -> Result<()
             format!("DELETE FROM certificate WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM checkin WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM consent WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM anonymise_request WHERE visitor_id IN ({ph})"),
+            format!("DELETE FROM anonymised WHERE visitor_id IN ({ph})"),
             format!("DELETE FROM quarantine WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),
             format!("DELETE FROM op_pending WHERE op_id IN (SELECT id FROM op WHERE subject IN ({ph}) AND kind <> 'erase')"),
             format!("UPDATE op SET body = NULL, status = 1 WHERE subject IN ({ph}) AND kind <> 'erase'"),

@@ -99,6 +99,8 @@ const FACT_TABLES: &[FactTable] = &[
     ("alias", &[("id", Id), ("root", Id)], "id"),
     ("erase_request", &[("visitor_id", Id)], "visitor_id"),
     ("erased", &[("visitor_id", Id)], "visitor_id"),
+    ("anonymise_request", &[("visitor_id", Id)], "visitor_id"),
+    ("anonymised", &[("visitor_id", Id)], "visitor_id"),
     ("duplicate_dismissal", &[("a", Id), ("b", Id)], "a, b"),
     ("op_pending", &[("op_id", Id), ("fields", Text)], "op_id"),
     (

@@ -60,6 +60,9 @@ enum Gen {
     Erase {
         v: u128,
     },
+    Anonymise {
+        v: u128,
+    },
     NotDuplicate {
         a: u128,
         b: u128,
@@ -97,6 +100,7 @@ fn gen_op() -> impl Strategy<Value = Gen> {
         1 => (0..VISITORS, any::<bool>()).prop_map(|(v, granted)| Gen::Consent { v, granted }),
         2 => (0..VISITORS, 0..VISITORS).prop_map(|(loser, winner)| Gen::Merge { loser, winner }),
         1 => (0..VISITORS).prop_map(|v| Gen::Erase { v }),
+        1 => (0..VISITORS).prop_map(|v| Gen::Anonymise { v }),
         1 => (0..VISITORS, 0..VISITORS).prop_map(|(a, b)| Gen::NotDuplicate { a, b }),
         2 => (0..VISITORS, 0u8..4, any::<bool>()).prop_map(|(v, minutes, revoke)| Gen::Certificate { v, minutes, revoke }),
         1 => (0u128..2, 0u32..2, 0u8..3).prop_map(|(asset, index, data)| Gen::Asset { asset, index, data }),
@@ -164,6 +168,9 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                     "status".into(),
                     Value::String(if *status { "active" } else { "cancelled" }.into()),
                 );
+                if *status {
+                    f.insert("ticket_code".into(), Value::String(format!("T-{r}-{v}")));
+                }
                 OpBody::Set {
                     entity: Entity::Registration,
                     id: Uuid::from_u128(0xC000 + r * 16 + v),
@@ -176,7 +183,7 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                 visitor_id: visitor(*v),
                 direction: if *out { Direction::Out } else { Direction::In },
                 method: Method::Scan,
-                code: None,
+                code: session.then(|| format!("ESC-{v}")),
             },
             Gen::Void { target } => {
                 let checkins: Vec<Uuid> = ops
@@ -202,6 +209,9 @@ fn build(gens: &[(Gen, u128, i64)]) -> Vec<Op> {
                 winner: visitor(*winner),
             },
             Gen::Erase { v } => OpBody::Erase {
+                visitor_id: visitor(*v),
+            },
+            Gen::Anonymise { v } => OpBody::Anonymise {
                 visitor_id: visitor(*v),
             },
             Gen::NotDuplicate { a, b } => OpBody::NotDuplicate {
@@ -325,6 +335,20 @@ proptest! {
                 reference.records.iter().all(|((e, _), r)| *e != Entity::Mediation || (r.uuid("visitor_id") != Some(*id) && r.text("note").is_none_or(|_| r.uuid("visitor_id").is_some()))),
                 "a mediation entry keeps its facts but not the erased person nor the note"
             );
+        }
+        for id in reference.anonymised.difference(&reference.erased) {
+            for ((entity, rid), rec) in &reference.records {
+                let theirs = if *entity == Entity::Visitor { rid == id } else { rec.uuid("visitor_id") == Some(*id) };
+                if !theirs {
+                    continue;
+                }
+                for (name, (value, _)) in &rec.fields {
+                    if let Some(anon) = escale_core::fields::anonymised_value(*entity, name) {
+                        prop_assert_eq!(value, &anon, "{:?}.{} of an anonymised person keeps an identity value", entity, name);
+                    }
+                }
+            }
+            prop_assert!(reference.checkins.values().all(|c| c.visitor_id != *id || c.code.is_none()), "no scanned code of an anonymised person");
         }
         for (x, y) in &reference.not_duplicates {
             prop_assert!(x < y, "a dismissed pair is unordered: stored smaller id first, never with itself");

@@ -15,6 +15,7 @@ mod migrate;
 mod people;
 mod registrations;
 mod report;
+mod retention;
 mod search;
 mod staff;
 mod stations;

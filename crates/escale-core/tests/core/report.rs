@@ -29,8 +29,8 @@ use crate::sync_net::{founder, joiner};
 use chrono::TimeZone;
 use escale_core::app::{EventInput, MediationFilter, MediationInput, SessionInput, VisitorInput};
 use escale_core::hlc::Hlc;
-use escale_core::model::{Direction, Entity, Method};
-use escale_core::op::{Fields, Op, OpBody, Value};
+use escale_core::model::{Direction, Method};
+use escale_core::op::{Op, OpBody, Value};
 use escale_core::report::export::{publish, save, ReportFormat, THRESHOLD};
 use escale_core::report::{Report, ReportQuery, Table};
 use escale_core::{Escale, Lang};
@@ -604,29 +604,110 @@ async fn erasure_keeps_the_help_anonymous_and_anonymisation_changes_no_figure() 
     );
     // Anonymising Fred (his identity cleared, his profile kept) changes no figure.
     let before = d.app.report(&november()).await.unwrap();
-    let mut fields = Fields::new();
-    for name in [
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "postcode",
-        "notes",
-        "employment_id",
-    ] {
-        fields.insert(name.into(), Value::Null);
-    }
-    let mut tx = d.app.store().write().await.unwrap();
-    tx.append(vec![OpBody::Set {
-        entity: Entity::Visitor,
-        id: f.fred,
-        fields,
-    }])
+    anonymise(&d.app, &[f.fred]).await;
+    let after = d.app.report(&november()).await.unwrap();
+    assert_eq!(before, after);
+    let fred = d.app.visitor(&f.fred.to_string()).await.unwrap();
+    assert_eq!((fred.first_name(), fred.last_name()), ("", ""));
+    assert_eq!(fred.int("birth_year"), Some(1980), "his profile stays");
+}
+
+/// Commits an `anonymise` op for each of `ids`, as the retention upkeep does.
+async fn anonymise(app: &Escale, ids: &[Uuid]) {
+    let mut tx = app.store().write().await.unwrap();
+    tx.append(
+        ids.iter()
+            .map(|id| OpBody::Anonymise { visitor_id: *id })
+            .collect(),
+    )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let after = d.app.report(&november()).await.unwrap();
-    assert_eq!(before, after);
+}
+
+/// Every figure and every file a partner gets, for November and for each
+/// event: the report, its CSV and XLSX bytes, the Coop's activity file, the
+/// desk's statistics.
+async fn everything_published(app: &Escale, events: &[Uuid]) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = vec![];
+    let mut queries = vec![november()];
+    for e in events {
+        queries.push(ReportQuery {
+            event_id: Some(e.to_string()),
+            ..Default::default()
+        });
+        out.push(format!("{:?}", app.stats(&e.to_string()).await.unwrap()).into_bytes());
+    }
+    for q in &queries {
+        let r = app.report(q).await.unwrap();
+        out.push(format!("{r:?}").into_bytes());
+        for format in [ReportFormat::Csv, ReportFormat::Xlsx] {
+            let path = dir.path().join(format!("r.{}", format.extension()));
+            save(
+                &publish(&r, "Passerelle", Lang::Fr, THRESHOLD),
+                format,
+                &path,
+            )
+            .unwrap();
+            out.push(std::fs::read(&path).unwrap());
+        }
+        for lang in [Lang::Fr, Lang::En] {
+            let coop = app.coop_activities(q, lang).await.unwrap();
+            out.push(format!("{:?}", coop.lines).into_bytes());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn anonymising_everyone_changes_no_figure_and_no_file_of_a_past_period() {
+    let d = founder().await;
+    fixture(&d.app, None).await;
+    let events: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM event ORDER BY id")
+        .fetch_all(d.app.store().pool())
+        .await
+        .unwrap();
+    let before = everything_published(&d.app, &events).await;
+    let people: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM visitor")
+        .fetch_all(d.app.store().pool())
+        .await
+        .unwrap();
+    assert!(people.len() >= 6);
+    anonymise(&d.app, &people).await;
+    let after = everything_published(&d.app, &events).await;
+    assert_eq!(before.len(), after.len());
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        assert!(
+            b == a,
+            "published item {i} changed once everyone is anonymised"
+        );
+    }
+    // And nobody can be named any more: not in the state, not in the log.
+    let named: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM visitor WHERE first_name IS NOT NULL OR last_name IS NOT NULL OR email IS NOT NULL",
+    )
+    .fetch_one(d.app.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(named, 0);
+    let bodies: Vec<String> = d
+        .app
+        .store()
+        .all_ops()
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| serde_json::to_string(&o.body).unwrap_or_default())
+        .collect();
+    for name in ["Alice", "Bruno", "Chloé", "Fred", "Dany"] {
+        assert!(
+            !bodies.iter().any(|b| b.contains(name)),
+            "{name} is still in an op body"
+        );
+    }
+    let verify = d.app.verify().await.unwrap();
+    assert!(verify.equal, "the rewritten log folds to the same state");
 }
 
 #[tokio::test]

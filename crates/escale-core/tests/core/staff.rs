@@ -348,6 +348,9 @@ async fn every_role_may_do_what_its_table_says_and_is_refused_the_rest() {
             })
         );
         case!(r, Settings, app.set_lock_minutes(5));
+        case!(r, Settings, app.retention_preview());
+        case!(r, Settings, app.set_retention(36, 12));
+        case!(r, Erase, app.anonymise_due());
         case!(r, Settings, app.retire_station("Poste 99"));
         case!(r, ManageStaff, app.staff());
         case!(r, SyncSetup, app.rebuild_into(&tmp.path().join("rebuilt")));
@@ -528,6 +531,7 @@ fn every_use_case_checks_the_role() {
         ("update_staff", "checks itself: one's own PIN"),
         ("upkeep", "the app's own daily upkeep: shows nothing"),
         ("audit_retention_days", "a setting's value"),
+        ("retention", "a setting's value"),
     ];
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut missing = vec![];

@@ -13,8 +13,9 @@
 //!    erase), receive ops from a newer or skewed device, and sync pairwise
 //!    with partial, shuffled, duplicated and lost pages, by pull or by push.
 //!    After a final full sync: the same state hash and op set everywhere, the
-//!    log rebuilds to the same state, arrivals count people once, and erased
-//!    people left nothing behind.
+//!    log rebuilds to the same state, arrivals count people once, erased
+//!    people left nothing behind, and anonymised people (anonymisations race
+//!    edits made offline) have no identity field left, in the state or the log.
 
 use super::support::{person, walk_in};
 use super::sync_net::{deliver, full_sync, org, pages_ahead, Node};
@@ -375,6 +376,11 @@ enum Step {
         node: usize,
         pick: usize,
     },
+    /// The retention period of someone passed on that laptop.
+    Anonymise {
+        node: usize,
+        pick: usize,
+    },
     /// An op from a device running a newer app (undecodable) or six hours ahead.
     Foreign {
         node: usize,
@@ -399,6 +405,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..NODES).prop_map(|node| Step::Undo { node }),
         1 => (0..NODES, any::<usize>(), any::<usize>()).prop_map(|(node, loser, winner)| Step::Merge { node, loser, winner }),
         1 => (0..NODES, any::<usize>()).prop_map(|(node, pick)| Step::Erase { node, pick }),
+        1 => (0..NODES, any::<usize>()).prop_map(|(node, pick)| Step::Anonymise { node, pick }),
         1 => (0..NODES, any::<usize>(), any::<bool>()).prop_map(|(node, pick, newer)| Step::Foreign { node, pick, newer }),
         4 => (0..NODES, 0..NODES, 1usize..6, 1usize..5, prop::collection::vec(0usize..6, 0..7), any::<bool>())
             .prop_map(|(from, to, limit, max_pages, order, via_push)| Step::Sync { from, to, limit, max_pages, order, via_push }),
@@ -516,6 +523,18 @@ async fn run_stores(steps: Vec<Step>) {
                 None => Ok(()),
                 Some(id) => nodes[node].app.erase(&id).await.map(|_| ()),
             },
+            Step::Anonymise { node, pick: i } => match pick(&nodes[node], i).await {
+                None => Ok(()),
+                Some(id) => {
+                    let visitor_id = Uuid::parse_str(&id).unwrap();
+                    let mut tx = nodes[node].store().write().await.unwrap();
+                    tx.append(vec![OpBody::Anonymise { visitor_id }])
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                    Ok(())
+                }
+            },
             Step::Foreign {
                 node,
                 pick: i,
@@ -632,6 +651,32 @@ async fn run_stores(steps: Vec<Step>) {
     .await
     .unwrap();
     assert_eq!(live, 0, "nothing resurrects an erased person");
+    let named: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM visitor WHERE id IN (SELECT visitor_id FROM anonymised)
+         AND (first_name IS NOT NULL OR last_name IS NOT NULL OR email IS NOT NULL OR postcode IS NOT NULL OR notes IS NOT NULL)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        named, 0,
+        "no identity field comes back to an anonymised person, whatever raced it"
+    );
+    for (subject, kind, body) in sqlx::query_as::<_, (Uuid, String, Vec<u8>)>(
+        "SELECT subject, kind, body FROM op WHERE subject IN (SELECT visitor_id FROM anonymised)
+         AND body IS NOT NULL AND kind NOT IN ('erase', 'anonymise')",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    {
+        let text = escale_core::store::codec::decode_body(&body).unwrap();
+        assert_eq!(
+            OpBody::anonymised_text(&kind, Some(subject), &text).as_deref(),
+            Some(text.as_str()),
+            "every op about an anonymised person is logged anonymised"
+        );
+    }
     assert!(
         nodes[2].app.verify().await.unwrap().equal,
         "the log rebuilds to the same state"

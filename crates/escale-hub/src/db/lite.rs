@@ -4,7 +4,10 @@
 //! takes the file's write lock with its first statement.
 
 use super::shared::shared_queries;
-use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
+use super::{
+    Counts, DeviceRow, Edge, LoggedBody, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, Verdict,
+    REDACTED,
+};
 use crate::error::{HubError, Result};
 use escale_protocol::fold::MergeEdge;
 use escale_protocol::hlc::{Hlc, Stamp};
@@ -54,7 +57,10 @@ impl LiteDb {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // The bodies an erasure or an anonymisation rewrites are zeroed
+            // in the file, not left in its free pages.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(co)
@@ -205,7 +211,7 @@ impl OpsTx for LiteTx {
         &mut self,
         org: Uuid,
         edges: &[Edge],
-        erase_requests: &[Uuid],
+        requests: &[(Verdict, Uuid)],
     ) -> Result<()> {
         for e in edges {
             sqlx::query(
@@ -220,42 +226,92 @@ impl OpsTx for LiteTx {
             .execute(&mut *self.tx)
             .await?;
         }
-        for v in erase_requests {
-            sqlx::query("INSERT OR IGNORE INTO erase_requests (org_id, visitor_id) VALUES (?, ?)")
+        for (v, visitor) in requests {
+            let sql = format!(
+                "INSERT OR IGNORE INTO {} (org_id, visitor_id) VALUES (?, ?)",
+                v.requests_table()
+            );
+            sqlx::query(&sql)
                 .bind(org.to_string())
-                .bind(v.to_string())
+                .bind(visitor.to_string())
                 .execute(&mut *self.tx)
                 .await?;
         }
         Ok(())
     }
 
-    async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
+    async fn load_graph(&mut self, org: Uuid) -> Result<Vec<MergeEdge>> {
         load_graph(&mut self.tx, org).await
     }
 
-    async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
-        ids_query(
-            &mut self.tx,
-            "SELECT visitor_id FROM erased WHERE org_id = ? AND visitor_id IN",
-            org,
-            ids,
-        )
-        .await
+    async fn requests(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>> {
+        load_requests(&mut self.tx, org, v).await
     }
 
-    async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>> {
-        all_erased(&mut self.tx, org).await
+    async fn among(&mut self, org: Uuid, v: Verdict, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
+        let head = format!(
+            "SELECT visitor_id FROM {} WHERE org_id = ? AND visitor_id IN",
+            v.closure_table().0
+        );
+        ids_query(&mut self.tx, &head, org, ids).await
     }
 
-    async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()> {
+    async fn all_in(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>> {
+        all_in(&mut self.tx, org, v).await
+    }
+
+    async fn mark(&mut self, org: Uuid, v: Verdict, ids: &[Uuid], now: i64) -> Result<()> {
+        let (table, at) = v.closure_table();
+        let sql =
+            format!("INSERT OR IGNORE INTO {table} (org_id, visitor_id, {at}) VALUES (?, ?, ?)");
         for id in ids {
+            sqlx::query(&sql)
+                .bind(org.to_string())
+                .bind(id.to_string())
+                .bind(now)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn bodies_about(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<LoggedBody>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(CHUNK * 4) {
+            let sql = format!(
+                "SELECT id, kind, subject, body, status FROM ops
+                 WHERE org_id = ? AND body IS NOT NULL AND kind NOT IN ('erase', 'anonymise')
+                   AND subject IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(org.to_string());
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(&mut *self.tx).await? {
+                out.push(LoggedBody {
+                    id: uuid_at(&r, 0)?,
+                    kind: r.try_get(1)?,
+                    subject: opt_uuid_at(&r, 2)?,
+                    body: r.try_get(3)?,
+                    status: r.try_get(4)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn set_bodies(&mut self, org: Uuid, bodies: &[LoggedBody]) -> Result<()> {
+        for b in bodies {
             sqlx::query(
-                "INSERT OR IGNORE INTO erased (org_id, visitor_id, erased_ms) VALUES (?, ?, ?)",
+                "UPDATE ops SET body = ?, status = ?, reason = CASE WHEN ? = 2 THEN reason END
+                 WHERE org_id = ? AND id = ?",
             )
+            .bind(&b.body)
+            .bind(b.status)
+            .bind(b.status)
             .bind(org.to_string())
-            .bind(id.to_string())
-            .bind(now)
+            .bind(b.id.to_string())
             .execute(&mut *self.tx)
             .await?;
         }

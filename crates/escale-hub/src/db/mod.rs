@@ -93,6 +93,45 @@ pub struct Edge {
     pub origin: Uuid,
 }
 
+/// What a verdict op does to a person. The hub keeps both kinds alike:
+/// the requests, and their closure over every merge edge
+/// (`fold::erased_closure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Erase,
+    Anonymise,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 2] = [Verdict::Erase, Verdict::Anonymise];
+
+    /// The table of requests.
+    pub fn requests_table(self) -> &'static str {
+        match self {
+            Verdict::Erase => "erase_requests",
+            Verdict::Anonymise => "anonymise_requests",
+        }
+    }
+
+    /// The table of the closure, and its time column.
+    pub fn closure_table(self) -> (&'static str, &'static str) {
+        match self {
+            Verdict::Erase => ("erased", "erased_ms"),
+            Verdict::Anonymise => ("anonymised", "anonymised_ms"),
+        }
+    }
+}
+
+/// One logged op's body (as JSON text) and status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedBody {
+    pub id: Uuid,
+    pub kind: String,
+    pub subject: Option<Uuid>,
+    pub body: Option<String>,
+    pub status: i16,
+}
+
 /// Counts for `/metrics` and tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -108,12 +147,25 @@ pub trait OpsTx: Send {
     /// when `graph` is set, against every push of the organisation, since
     /// an erasure or a merge changes what every other op must become).
     async fn lock(&mut self, org: Uuid, origins: &BTreeSet<Uuid>, graph: bool) -> Result<()>;
-    async fn add_graph(&mut self, org: Uuid, edges: &[Edge], erase_requests: &[Uuid])
-        -> Result<()>;
-    async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)>;
-    async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>>;
-    async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>>;
-    async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()>;
+    async fn add_graph(
+        &mut self,
+        org: Uuid,
+        edges: &[Edge],
+        requests: &[(Verdict, Uuid)],
+    ) -> Result<()>;
+    /// The organisation's merge edges.
+    async fn load_graph(&mut self, org: Uuid) -> Result<Vec<MergeEdge>>;
+    /// Every request of one kind.
+    async fn requests(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>>;
+    /// Which of `ids` are erased (or anonymised).
+    async fn among(&mut self, org: Uuid, v: Verdict, ids: &[Uuid]) -> Result<BTreeSet<Uuid>>;
+    async fn all_in(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>>;
+    async fn mark(&mut self, org: Uuid, v: Verdict, ids: &[Uuid], now: i64) -> Result<()>;
+    /// The ops about these people that still have a body (the verdicts
+    /// aside), to anonymise.
+    async fn bodies_about(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<LoggedBody>>;
+    /// Replaces ops' bodies and statuses (by id).
+    async fn set_bodies(&mut self, org: Uuid, bodies: &[LoggedBody]) -> Result<()>;
     /// Inserts the ops not already stored (by id); returns the ids inserted.
     /// A different op at an existing (origin, seq) is `CloneDetected`.
     async fn insert_ops(&mut self, org: Uuid, ops: &[NewOp], now: i64) -> Result<BTreeSet<Uuid>>;
@@ -262,6 +314,20 @@ impl Db {
         limit: usize,
     ) -> Result<Vec<WireOp>> {
         dispatch!(self, d => d.ops_after(org, after, limit).await)
+    }
+
+    /// After a push that erased or anonymised someone: on SQLite, copies
+    /// the WAL into the file (where `secure_delete` zeroed the old bodies)
+    /// and truncates it, so no copy of the old bytes is left beside it. On
+    /// PostgreSQL the server's own WAL and backups are the database's
+    /// business (docs/security.md).
+    pub async fn scrub(&self) -> Result<()> {
+        if let Db::Lite(d) = self {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(d.pool())
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn vector(&self, org: Uuid) -> Result<VersionVector> {

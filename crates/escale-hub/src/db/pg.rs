@@ -3,7 +3,10 @@
 //! when a push merges or erases people).
 
 use super::shared::shared_queries;
-use super::{Counts, DeviceRow, Edge, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, REDACTED};
+use super::{
+    Counts, DeviceRow, Edge, LoggedBody, NewDevice, NewOp, OpsTx, OrgRow, Redeemed, Verdict,
+    REDACTED,
+};
 use crate::error::{HubError, Result};
 use escale_protocol::fold::MergeEdge;
 use escale_protocol::hlc::{Hlc, Stamp};
@@ -190,7 +193,7 @@ impl OpsTx for PgTx {
         &mut self,
         org: Uuid,
         edges: &[Edge],
-        erase_requests: &[Uuid],
+        requests: &[(Verdict, Uuid)],
     ) -> Result<()> {
         if !edges.is_empty() {
             sqlx::query(
@@ -207,48 +210,115 @@ impl OpsTx for PgTx {
             .execute(&mut *self.tx)
             .await?;
         }
-        if !erase_requests.is_empty() {
-            sqlx::query("INSERT INTO erase_requests (org_id, visitor_id) SELECT $1, UNNEST($2::uuid[]) ON CONFLICT DO NOTHING")
+        for v in Verdict::ALL {
+            let ids: Vec<Uuid> = requests
+                .iter()
+                .filter(|(w, _)| *w == v)
+                .map(|(_, id)| *id)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "INSERT INTO {} (org_id, visitor_id) SELECT $1, UNNEST($2::uuid[]) ON CONFLICT DO NOTHING",
+                v.requests_table()
+            );
+            sqlx::query(&sql)
                 .bind(org)
-                .bind(erase_requests)
+                .bind(ids)
                 .execute(&mut *self.tx)
                 .await?;
         }
         Ok(())
     }
 
-    async fn load_graph(&mut self, org: Uuid) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
+    async fn load_graph(&mut self, org: Uuid) -> Result<Vec<MergeEdge>> {
         load_graph(&mut self.tx, org).await
     }
 
-    async fn erased_among(&mut self, org: Uuid, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
+    async fn requests(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>> {
+        load_requests(&mut self.tx, org, v).await
+    }
+
+    async fn among(&mut self, org: Uuid, v: Verdict, ids: &[Uuid]) -> Result<BTreeSet<Uuid>> {
         if ids.is_empty() {
             return Ok(BTreeSet::new());
         }
-        let rows: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT visitor_id FROM erased WHERE org_id = $1 AND visitor_id = ANY($2)",
-        )
-        .bind(org)
-        .bind(ids)
-        .fetch_all(&mut *self.tx)
-        .await?;
+        let sql = format!(
+            "SELECT visitor_id FROM {} WHERE org_id = $1 AND visitor_id = ANY($2)",
+            v.closure_table().0
+        );
+        let rows: Vec<Uuid> = sqlx::query_scalar(&sql)
+            .bind(org)
+            .bind(ids)
+            .fetch_all(&mut *self.tx)
+            .await?;
         Ok(rows.into_iter().collect())
     }
 
-    async fn all_erased(&mut self, org: Uuid) -> Result<BTreeSet<Uuid>> {
-        all_erased(&mut self.tx, org).await
+    async fn all_in(&mut self, org: Uuid, v: Verdict) -> Result<BTreeSet<Uuid>> {
+        all_in(&mut self.tx, org, v).await
     }
 
-    async fn mark_erased(&mut self, org: Uuid, ids: &[Uuid], now: i64) -> Result<()> {
+    async fn mark(&mut self, org: Uuid, v: Verdict, ids: &[Uuid], now: i64) -> Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        sqlx::query("INSERT INTO erased (org_id, visitor_id, erased_ms) SELECT $1, UNNEST($2::uuid[]), $3 ON CONFLICT DO NOTHING")
+        let (table, at) = v.closure_table();
+        let sql = format!(
+            "INSERT INTO {table} (org_id, visitor_id, {at}) SELECT $1, UNNEST($2::uuid[]), $3 ON CONFLICT DO NOTHING"
+        );
+        sqlx::query(&sql)
             .bind(org)
             .bind(ids)
             .bind(now)
             .execute(&mut *self.tx)
             .await?;
+        Ok(())
+    }
+
+    async fn bodies_about(&mut self, org: Uuid, ids: &[Uuid]) -> Result<Vec<LoggedBody>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows = sqlx::query(
+            "SELECT id, kind, subject, body, status FROM ops \
+             WHERE org_id = $1 AND subject = ANY($2) AND body IS NOT NULL \
+               AND kind NOT IN ('erase', 'anonymise')",
+        )
+        .bind(org)
+        .bind(ids)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(LoggedBody {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    subject: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                    status: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_bodies(&mut self, org: Uuid, bodies: &[LoggedBody]) -> Result<()> {
+        if bodies.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE ops SET body = b.body, status = b.status, \
+                 reason = CASE WHEN b.status = 2 THEN ops.reason END \
+             FROM UNNEST($2::uuid[], $3::text[], $4::int2[]) AS b(id, body, status) \
+             WHERE ops.org_id = $1 AND ops.id = b.id",
+        )
+        .bind(org)
+        .bind(bodies.iter().map(|b| b.id).collect::<Vec<_>>())
+        .bind(bodies.iter().map(|b| b.body.as_deref()).collect::<Vec<_>>())
+        .bind(bodies.iter().map(|b| b.status).collect::<Vec<_>>())
+        .execute(&mut *self.tx)
+        .await?;
         Ok(())
     }
 

@@ -18,7 +18,7 @@
 
 /// Generates, in a backend's module: the inherent methods of `$db` that run
 /// the shared queries, and the free functions `vector`, `load_graph`,
-/// `all_erased` (any executor of that backend, its pool or a transaction)
+/// `load_requests`, `all_in` (any executor of that backend, its pool or a transaction)
 /// and the row conversions `org_row`, `device_row`, `wire_op`.
 macro_rules! shared_queries {
     ($db:ty, $database:ty, $row:ty) => {
@@ -302,17 +302,16 @@ macro_rules! shared_queries {
                 .collect()
         }
 
-        /// The organisation's merge edges and erase requests.
+        /// The organisation's merge edges.
         async fn load_graph(
             c: &mut <$database as sqlx::Database>::Connection,
             org: Uuid,
-        ) -> Result<(Vec<MergeEdge>, BTreeSet<Uuid>)> {
+        ) -> Result<Vec<MergeEdge>> {
             let rows = sqlx::query("SELECT loser, winner, hlc, origin FROM merge_edges WHERE org_id = $1")
                 .bind(id(org))
                 .fetch_all(&mut *c)
                 .await?;
-            let edges = rows
-                .iter()
+            rows.iter()
                 .map(|r| {
                     Ok(MergeEdge {
                         loser: uuid_at(r, 0)?,
@@ -323,24 +322,28 @@ macro_rules! shared_queries {
                         },
                     })
                 })
-                .collect::<Result<Vec<_>>>()?;
-            let requests = sqlx::query("SELECT visitor_id FROM erase_requests WHERE org_id = $1")
-                .bind(id(org))
-                .fetch_all(&mut *c)
-                .await?;
-            let requests = requests.iter().map(|r| uuid_at(r, 0)).collect::<Result<_>>()?;
-            Ok((edges, requests))
+                .collect::<Result<Vec<_>>>()
         }
 
-        /// Every erased person of the organisation.
-        async fn all_erased(
+        /// The organisation's erase (or anonymise) requests.
+        async fn load_requests(
             c: &mut <$database as sqlx::Database>::Connection,
             org: Uuid,
+            v: Verdict,
         ) -> Result<BTreeSet<Uuid>> {
-            let rows = sqlx::query("SELECT visitor_id FROM erased WHERE org_id = $1")
-                .bind(id(org))
-                .fetch_all(&mut *c)
-                .await?;
+            let sql = format!("SELECT visitor_id FROM {} WHERE org_id = $1", v.requests_table());
+            let rows = sqlx::query(&sql).bind(id(org)).fetch_all(&mut *c).await?;
+            rows.iter().map(|r| uuid_at(r, 0)).collect()
+        }
+
+        /// Every erased (or anonymised) person of the organisation.
+        async fn all_in(
+            c: &mut <$database as sqlx::Database>::Connection,
+            org: Uuid,
+            v: Verdict,
+        ) -> Result<BTreeSet<Uuid>> {
+            let sql = format!("SELECT visitor_id FROM {} WHERE org_id = $1", v.closure_table().0);
+            let rows = sqlx::query(&sql).bind(id(org)).fetch_all(&mut *c).await?;
             rows.iter().map(|r| uuid_at(r, 0)).collect()
         }
 

@@ -1,6 +1,9 @@
 //! Erasure on the hub: an `erase` pushed by any laptop purges the bodies of
 //! every op about that person and everyone merged into them, the hub never
 //! serves their data again, and later ops about them are stored redacted.
+//! Anonymisation is kept alike: the bodies about that person (and everyone
+//! merged into them) are rewritten without what identifies them, in any
+//! order, with the bytes every laptop writes.
 
 use crate::both_backends;
 use crate::support::ops;
@@ -105,5 +108,70 @@ both_backends!(
         );
         let (_, page) = h.pull(&json!({}), 100).await;
         assert!(!page.to_string().contains("Nguyen"), "{page}");
+    }
+);
+
+both_backends!(
+    an_anonymise_rewrites_what_identifies_the_person_in_any_order,
+    |h| async {
+        let (event, v, dup, bystander) = (
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+        );
+        let laptop_b = Uuid::now_v7();
+        let mut scan = ops::checkin(h.device, 2, event, v);
+        scan.body.as_mut().unwrap()["code"] = json!("ESC-7KQ2");
+        h.push(&[
+            ops::visitor(h.device, 1, v, "Éloïse"),
+            scan,
+            ops::visitor(h.device, 3, bystander, "Łukasz"),
+        ])
+        .await;
+        h.push(&[
+            ops::visitor(laptop_b, 1, dup, "Eloise"),
+            ops::merge(laptop_b, 2, dup, v),
+        ])
+        .await;
+        let (status, resp) = h.push(&[ops::anonymise(h.device, 4, v)]).await;
+        assert_eq!(status, StatusCode::OK, "{resp}");
+        // An offline laptop's edit of V arrives after: anonymised on arrival.
+        let late = ops::visitor(laptop_b, 3, v, "Éloïse encore");
+        assert_eq!(h.push(&[late]).await.0, StatusCode::OK);
+
+        let (_, page) = h.pull(&json!({}), 100).await;
+        let text = page.to_string();
+        for gone in ["Éloïse", "Eloise", "ESC-7KQ2"] {
+            assert!(!text.contains(gone), "{gone} is still served: {text}");
+        }
+        assert!(text.contains("Łukasz"), "nobody else is touched");
+        let bodies = h.db.bodies_about(h.org, v).await.unwrap();
+        assert_eq!(
+            bodies.len(),
+            4,
+            "the ops stay, with their facts: {bodies:?}"
+        );
+        assert!(bodies.iter().all(|b| !b.contains("N'Diaye")), "{bodies:?}");
+        assert!(bodies.iter().any(|b| b.contains(r#""kind":"check_in""#)));
+        // The bytes a laptop writes for the same ops.
+        for b in &bodies {
+            let kind = serde_json::from_str::<serde_json::Value>(b).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let kind = if kind == "set" {
+                "set.visitor".to_string()
+            } else {
+                kind
+            };
+            assert_eq!(
+                escale_protocol::op::OpBody::anonymised_text(&kind, Some(v), b).as_deref(),
+                Some(b.as_str()),
+                "stored as every node stores it"
+            );
+        }
+        assert_eq!(h.db.bodies_about(h.org, dup).await.unwrap().len(), 1);
+        assert!(!h.db.bodies_about(h.org, dup).await.unwrap()[0].contains("Eloise"));
     }
 );

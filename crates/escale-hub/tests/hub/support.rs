@@ -348,6 +348,14 @@ pub mod ops {
         op(origin, seq, json!({"kind": "erase", "visitor_id": visitor}))
     }
 
+    pub fn anonymise(origin: Uuid, seq: i64, visitor: Uuid) -> WireOp {
+        op(
+            origin,
+            seq,
+            json!({"kind": "anonymise", "visitor_id": visitor}),
+        )
+    }
+
     /// `n` visitor ops from `origin`, seqs `from..from+n`.
     pub fn many(origin: Uuid, from: i64, n: usize) -> Vec<WireOp> {
         (0..n as i64)
