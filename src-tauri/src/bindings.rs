@@ -115,6 +115,11 @@ pub fn export(dir: &Path) -> Result<(), String> {
         core::StaffInput,
         core::StaffChange,
         escale_core::roles::Action,
+        core::AuditFilter,
+        core::AuditEntry,
+        core::ConsentInput,
+        core::retention::Retention,
+        core::retention::RetentionPreview,
     ];
 
     <escale_core::fields::FieldSpec as TS>::export_all(&cfg)

@@ -14,6 +14,7 @@ pub mod events;
 pub mod exports;
 pub mod imports;
 pub mod peer;
+pub mod privacy;
 pub mod reports;
 pub mod setup;
 pub mod staff;
@@ -56,6 +57,17 @@ commands![
     staff::update_staff,
     staff::staff_list,
     staff::set_lock_minutes,
+    privacy::audit_log,
+    privacy::export_audit,
+    privacy::audit_retention_days,
+    privacy::set_audit_retention_days,
+    privacy::export_visitor_data,
+    privacy::set_consent,
+    privacy::erase_visitor,
+    privacy::anonymise_visitor,
+    privacy::retention_preview,
+    privacy::set_retention,
+    privacy::anonymise_due,
     setup::first_run,
     setup::load_demo,
     setup::archive_event,

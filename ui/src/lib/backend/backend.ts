@@ -71,6 +71,11 @@ import type {
   StaffChange,
   StaffInput,
   StaffView,
+  AuditEntry,
+  AuditFilter,
+  ConsentInput,
+  Retention,
+  RetentionPreview,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -112,6 +117,31 @@ export interface Backend {
   staffList(): Promise<StaffView[]>;
   /** `set_lock_minutes`: idle minutes (1–240) before every laptop of the organisation locks itself. */
   setLockMinutes(minutes: number): Promise<number>;
+
+  // ------------------------------------------------------------ privacy (coordinators)
+
+  /** `audit_log`: who viewed, edited, exported, certified, merged, anonymised, erased — newest first. */
+  auditLog(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** `export_audit`: the entries `filter` selects as CSV for French Excel at `path`; how many. */
+  exportAudit(filter: AuditFilter, path: string): Promise<number>;
+  /** `audit_retention_days`: days the audit log keeps its entries. */
+  auditRetentionDays(): Promise<number>;
+  /** `set_audit_retention_days`: 30 to 3650 days. */
+  setAuditRetentionDays(days: number): Promise<number>;
+  /** `export_visitor_data`: everything held on a person (right of access) at `path`: `.json`, else a PDF; rows handed over. */
+  exportVisitorData(visitorId: string, path: string): Promise<number>;
+  /** `set_consent`: a person's answer for one purpose (withdrawn or given). */
+  setConsent(visitorId: string, consent: ConsentInput): Promise<void>;
+  /** `erase_visitor`: erases a person and everyone merged into them, for good; the ids erased. */
+  eraseVisitor(visitorId: string): Promise<string[]>;
+  /** `anonymise_visitor`: who the person was goes (names, contacts, codes, notes), the figures stay. */
+  anonymiseVisitor(visitorId: string): Promise<string>;
+  /** `retention_preview`: who retention will anonymise, and when. */
+  retentionPreview(): Promise<RetentionPreview>;
+  /** `set_retention`: months after the last visit (1–120), and the shorter one for name-only walk-ins. */
+  setRetention(months: number, walkinMonths: number): Promise<Retention>;
+  /** `anonymise_due`: anonymises now everyone whose period has passed; how many. */
+  anonymiseDue(): Promise<number>;
 
   // ------------------------------------------------------------ events
 

@@ -84,6 +84,11 @@ import type {
   StaffChange,
   StaffInput,
   StaffView,
+  AuditEntry,
+  AuditFilter,
+  ConsentInput,
+  Retention,
+  RetentionPreview,
   SyncView,
   UpdateVisitorResult,
   VisitorDetail,
@@ -217,6 +222,52 @@ export class CommandBackend implements Backend {
 
   setLockMinutes(minutes: number): Promise<number> {
     return this.call<number>('set_lock_minutes', { minutes });
+  }
+
+  // ------------------------------------------------------------ privacy
+
+  auditLog(filter: AuditFilter): Promise<AuditEntry[]> {
+    return this.call<AuditEntry[]>('audit_log', { filter });
+  }
+
+  exportAudit(filter: AuditFilter, path: string): Promise<number> {
+    return this.call<number>('export_audit', { filter, path });
+  }
+
+  auditRetentionDays(): Promise<number> {
+    return this.call<number>('audit_retention_days');
+  }
+
+  setAuditRetentionDays(days: number): Promise<number> {
+    return this.call<number>('set_audit_retention_days', { days });
+  }
+
+  exportVisitorData(visitorId: string, path: string): Promise<number> {
+    return this.call<number>('export_visitor_data', { visitorId, path });
+  }
+
+  setConsent(visitorId: string, consent: ConsentInput): Promise<void> {
+    return this.call<void>('set_consent', { visitorId, consent });
+  }
+
+  eraseVisitor(visitorId: string): Promise<string[]> {
+    return this.call<string[]>('erase_visitor', { visitorId });
+  }
+
+  anonymiseVisitor(visitorId: string): Promise<string> {
+    return this.call<string>('anonymise_visitor', { visitorId });
+  }
+
+  retentionPreview(): Promise<RetentionPreview> {
+    return this.call<RetentionPreview>('retention_preview');
+  }
+
+  setRetention(months: number, walkinMonths: number): Promise<Retention> {
+    return this.call<Retention>('set_retention', { months, walkinMonths });
+  }
+
+  anonymiseDue(): Promise<number> {
+    return this.call<number>('anonymise_due');
   }
 
   // ------------------------------------------------------------ events

@@ -3,4 +3,9 @@ import type { ConsentInput } from "./ConsentInput";
 import type { RegistrationView } from "./RegistrationView";
 import type { VisitorView } from "./VisitorView";
 
-export type VisitorDetail = { visitor: VisitorView, merged_ids: Array<string>, registrations: Array<RegistrationView>, consents: Array<ConsentInput>, };
+export type VisitorDetail = { visitor: VisitorView, merged_ids: Array<string>, registrations: Array<RegistrationView>, consents: Array<ConsentInput>, 
+/**
+ * Anonymised (retention or a coordinator): no name, contact or note
+ * any more, and none can be written again.
+ */
+anonymised: boolean, };
