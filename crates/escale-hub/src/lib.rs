@@ -26,6 +26,7 @@ pub mod routes;
 pub mod secrets;
 pub mod serve;
 pub mod state;
+pub mod upkeep;
 
 pub use db::Db;
 pub use error::{HubError, Result};

@@ -33,6 +33,7 @@ pub async fn serve(
         .local_addr()
         .map_err(|e| HubError::Internal(e.to_string()))?;
     on_ready(addr, &db);
+    crate::upkeep::spawn(db.clone());
     let state = HubState::new(db.clone(), config);
     let out = run(listener, state, tls, shutdown_signal()).await;
     db.close().await;

@@ -1639,6 +1639,10 @@ pub fn anonymised_value(entity: Entity, name: &str) -> Option<crate::op::Value> 
     }
 }
 
+/// Days the audit log keeps an entry when the organisation set nothing
+/// (`org.audit_retention_days`): every laptop and the hub purge by it.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: i64 = 365;
+
 /// The name an anonymised person's certificates keep.
 pub const ANONYMOUS_NAME: &str = "—";
 

@@ -22,7 +22,7 @@ use uuid::Uuid;
 /// Most entries one read returns.
 pub const MAX_AUDIT: u32 = 5_000;
 /// Days the log keeps an entry, when the organisation set nothing.
-pub const DEFAULT_AUDIT_DAYS: i64 = 365;
+pub const DEFAULT_AUDIT_DAYS: i64 = crate::fields::DEFAULT_AUDIT_RETENTION_DAYS;
 
 /// What is recorded (the `action` field's closed list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -330,6 +330,14 @@ impl Db {
         Ok(())
     }
 
+    pub async fn org_settings(&self, org: Uuid) -> Result<Vec<String>> {
+        dispatch!(self, d => d.org_settings(org).await)
+    }
+
+    pub async fn purge_audit(&self, org: Uuid, hlc: i64) -> Result<u64> {
+        dispatch!(self, d => d.purge_audit(org, hlc).await)
+    }
+
     pub async fn vector(&self, org: Uuid) -> Result<VersionVector> {
         dispatch!(self, d => d.vector(org).await)
     }

@@ -277,6 +277,36 @@ macro_rules! shared_queries {
                 .flatten())
             }
 
+            /// The bodies of the organisation's `set.org` ops, newest first
+            /// (its settings, as the laptops fold them).
+            pub async fn org_settings(&self, org: Uuid) -> Result<Vec<String>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT body FROM ops WHERE org_id = $1 AND kind = 'set.org' AND body IS NOT NULL
+                     ORDER BY hlc DESC, origin DESC",
+                )
+                .bind(id(org))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            /// Drops the bodies of the organisation's audit entries written
+            /// before `hlc`; returns how many ops lost theirs.
+            pub async fn purge_audit(&self, org: Uuid, hlc: i64) -> Result<u64> {
+                let (mut tx, _lock) = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE ops SET body = NULL, status = $3, reason = NULL
+                     WHERE org_id = $1 AND kind = 'set.audit' AND hlc < $2 AND body IS NOT NULL",
+                )
+                .bind(id(org))
+                .bind(hlc)
+                .bind(REDACTED)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                tx.commit().await?;
+                Ok(done)
+            }
+
             pub async fn bodies_about(&self, org: Uuid, subject: Uuid) -> Result<Vec<String>> {
                 Ok(sqlx::query_scalar(
                     "SELECT body FROM ops WHERE org_id = $1 AND subject = $2 AND body IS NOT NULL",

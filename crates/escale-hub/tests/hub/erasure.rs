@@ -175,3 +175,60 @@ both_backends!(
         assert!(!h.db.bodies_about(h.org, dup).await.unwrap()[0].contains("Eloise"));
     }
 );
+
+both_backends!(
+    the_hub_purges_audit_entries_past_the_organisations_period,
+    |h| async {
+        let (entry, fresh) = (Uuid::now_v7(), Uuid::now_v7());
+        let audit = |seq, id: Uuid| {
+            ops::op(
+                h.device,
+                seq,
+                json!({"kind": "set", "entity": "audit", "id": id,
+                       "fields": {"action": "view_visitor", "at": "2026-09-21T10:00:00Z"}}),
+            )
+        };
+        let mut recent = audit(2, fresh);
+        recent.hlc = escale_protocol::hlc::Hlc::new(escale_protocol::clock::now_ms(), 0).0;
+        h.push(&[audit(1, entry), recent]).await;
+        let now = escale_protocol::clock::now_ms();
+        // 365 days by default: nothing is old enough yet.
+        assert_eq!(
+            escale_hub::upkeep::purge_old_audit(&h.db, now)
+                .await
+                .unwrap(),
+            0
+        );
+        // The coordinator set 30 days (an op like any other).
+        h.push(&[ops::op(
+            h.device,
+            3,
+            json!({"kind": "set", "entity": "org", "id": h.org,
+                   "fields": {"audit_retention_days": 30}}),
+        )])
+        .await;
+        assert_eq!(
+            escale_hub::upkeep::audit_retention_days(&h.db, h.org)
+                .await
+                .unwrap(),
+            30
+        );
+        assert_eq!(
+            escale_hub::upkeep::purge_old_audit(&h.db, now)
+                .await
+                .unwrap(),
+            1
+        );
+        let (_, page) = h.pull(&json!({}), 100).await;
+        let ops = page["ops"].as_array().unwrap();
+        assert_eq!(ops.len(), 3, "the envelopes stay: {page}");
+        assert!(ops[0]["body"].is_null(), "the old entry lost its body");
+        assert!(!ops[1]["body"].is_null(), "the recent one is kept");
+        assert_eq!(
+            escale_hub::upkeep::purge_old_audit(&h.db, now)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
