@@ -47,6 +47,27 @@ export function dateLabel(s: string, locale: Locale): string {
   }).format(asUtc(p));
 }
 
+/** "4 janvier 2027" / "4 January 2027" from "2027-01-04". */
+export function longDate(s: string, locale: Locale): string {
+  const p = parseLocal(s);
+  if (!p) return s;
+  return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(asUtc(p));
+}
+
+/** "janvier 2027" / "January 2027" from "2027-01". */
+export function monthLabel(s: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(s.trim());
+  if (!m) return s;
+  return new Intl.DateTimeFormat(tag(locale), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)));
+}
+
+/** An instant ("2026-12-03T10:30:00Z") in this laptop's time: "3 déc. 2026, 11:30". */
+export function instantLabel(s: string, locale: Locale): string {
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return s;
+  return new Intl.DateTimeFormat(tag(locale), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
 /** "3 déc. 10:42" when not today, else "10:42". */
 export function whenLabel(s: string, locale: Locale, today: string): string {
   const p = parseLocal(s);

@@ -1,6 +1,7 @@
 // Text helpers of the screens: folding a name into a file name, splitting a
 // typed name, and telling a scanned code from a typed name. Matching names is
 // the core's (its search), never done here.
+import { translate, type Locale } from './i18n/index.svelte';
 
 /** Lower case, accents removed, apostrophes dropped, other punctuation → space. */
 export function fold(s: string): string {
@@ -44,7 +45,12 @@ export function splitName(typed: string): { first: string; last: string } {
   return { first: first ?? '', last: rest.join(' ') };
 }
 
-/** "Éloïse" + "N'Diaye-Lefèvre" → "Éloïse N'Diaye-Lefèvre" (one of them may be empty). */
-export function fullName(v: { first_name: string; last_name: string }): string {
-  return [v.first_name, v.last_name].filter((s) => s.trim() !== '').join(' ');
+/**
+ * "Éloïse" + "N'Diaye-Lefèvre" → "Éloïse N'Diaye-Lefèvre" (one of them may be
+ * empty); "Personne anonymisée" / "Anonymised person" when both are (an
+ * anonymised record keeps no name).
+ */
+export function fullName(v: { first_name: string; last_name: string }, locale: Locale): string {
+  const name = [v.first_name, v.last_name].filter((s) => s.trim() !== '').join(' ');
+  return name === '' ? translate(locale, 'privacy.anonymisedName') : name;
 }
