@@ -161,6 +161,7 @@ bench: $(ESCALE_SCHEMA1_BIN) bench-deps cups
 	@echo "=== lists $(LISTS_SIZES)"; cargo bench -q -p escale-core --bench lists -- $(LISTS_SIZES)
 	@echo "=== ingest, snapshot, bundle"; cargo bench -q -p escale-core --bench snapshot
 	@echo "=== security (unlock, encryption at rest)"; cargo bench -q -p escale-core --bench security -- 100000
+	@echo "=== retention (preview, anonymisation)"; cargo bench -q -p escale-core --bench retention -- 100000 10000
 	cargo bench --workspace --exclude escale-desktop --exclude escale-core
 	cargo run -q -p escale-testkit --bin bench-charts
 

@@ -355,7 +355,9 @@ impl State {
             OpBody::Anonymise { visitor_id } => {
                 if self.anonymise_requests.insert(*visitor_id) {
                     ch.anonymise_requests.push(*visitor_id);
-                    self.close_erasure(ch);
+                    // Only this request's closure can be new: the upkeep
+                    // sends thousands in a batch.
+                    self.close_anonymisation(Some(*visitor_id), ch);
                 }
             }
             OpBody::NotDuplicate { a, b } => {
@@ -478,11 +480,23 @@ impl State {
             self.erased.insert(id);
             ch.newly_erased.push(id);
         }
-        // Erasure wins: an erased person is not anonymised, whichever came first.
-        let erased = &self.erased;
-        self.anonymise_requests.retain(|id| !erased.contains(id));
-        self.anonymised.retain(|id| !erased.contains(id));
-        let closure = erased_closure(&self.anonymise_requests, self.merges.values());
+        self.close_anonymisation(None, ch);
+    }
+
+    /// Anonymises whoever newly entered the anonymised closure: of one new
+    /// request, or (`None`: after a merge or an erasure) of them all.
+    fn close_anonymisation(&mut self, request: Option<Uuid>, ch: &mut Changes) {
+        let closure = match request {
+            Some(id) => erased_closure(&BTreeSet::from([id]), self.merges.values()),
+            None => {
+                // Erasure wins: an erased person is not anonymised,
+                // whichever came first.
+                let erased = &self.erased;
+                self.anonymise_requests.retain(|id| !erased.contains(id));
+                self.anonymised.retain(|id| !erased.contains(id));
+                erased_closure(&self.anonymise_requests, self.merges.values())
+            }
+        };
         let newly: Vec<Uuid> = closure
             .difference(&self.anonymised)
             .filter(|id| !self.erased.contains(id))

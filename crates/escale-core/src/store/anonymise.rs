@@ -126,8 +126,13 @@ pub(super) async fn logged(conn: &mut SqliteConnection, places: &[(Uuid, i64)]) 
     Ok(())
 }
 
-/// Log rows (origin, seq, kind, subject, body, status) → anonymised in place.
+/// Log rows (origin, seq, kind, subject, body, status) → anonymised in
+/// place: the new bodies land through a temporary table in one `UPDATE …
+/// FROM` per few thousand ops, not one statement per op (a statement is a
+/// round trip to sqlx's worker thread).
 async fn rewrite(conn: &mut SqliteConnection, found: &[sqlx::sqlite::SqliteRow]) -> Result<()> {
+    let mut bodies: Vec<(Uuid, i64, Vec<u8>)> = vec![];
+    let mut unreadable: Vec<(Uuid, i64)> = vec![];
     for r in found {
         let origin: Uuid = r.try_get("origin")?;
         let seq: i64 = r.try_get("seq")?;
@@ -142,31 +147,54 @@ async fn rewrite(conn: &mut SqliteConnection, found: &[sqlx::sqlite::SqliteRow])
         };
         match anonymous {
             Some(json) if json == text => {}
-            Some(json) => {
-                sqlx::query("UPDATE op SET body = ? WHERE origin = ? AND seq = ?")
-                    .bind(encode_body(&json))
-                    .bind(origin)
-                    .bind(seq)
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            Some(json) => bodies.push((origin, seq, encode_body(&json))),
             // Unreadable here (quarantined): it may hold anything about
             // them, so it goes as an erasure's would.
-            None => {
-                sqlx::query(
-                    "DELETE FROM quarantine WHERE op_id = (SELECT id FROM op WHERE origin = ? AND seq = ?)",
-                )
-                .bind(origin)
-                .bind(seq)
-                .execute(&mut *conn)
-                .await?;
-                sqlx::query("UPDATE op SET body = NULL, status = 1 WHERE origin = ? AND seq = ?")
-                    .bind(origin)
-                    .bind(seq)
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            None => unreadable.push((origin, seq)),
         }
+    }
+    if !bodies.is_empty() {
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS anonymous_body (
+                 origin BLOB NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL,
+                 PRIMARY KEY (origin, seq)) WITHOUT ROWID",
+        )
+        .execute(&mut *conn)
+        .await?;
+        for chunk in bodies.chunks(CHUNK / 2) {
+            let sql = format!(
+                "INSERT INTO temp.anonymous_body (origin, seq, body) VALUES {}",
+                vec!["(?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (origin, seq, body) in chunk {
+                q = q.bind(*origin).bind(*seq).bind(body.as_slice());
+            }
+            q.execute(&mut *conn).await?;
+        }
+        sqlx::query(
+            "UPDATE op SET body = t.body FROM temp.anonymous_body t
+             WHERE op.origin = t.origin AND op.seq = t.seq",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM temp.anonymous_body")
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (origin, seq) in unreadable {
+        sqlx::query(
+            "DELETE FROM quarantine WHERE op_id = (SELECT id FROM op WHERE origin = ? AND seq = ?)",
+        )
+        .bind(origin)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE op SET body = NULL, status = 1 WHERE origin = ? AND seq = ?")
+            .bind(origin)
+            .bind(seq)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -583,15 +583,7 @@ async fn erasure_keeps_the_help_anonymous_and_anonymisation_changes_no_figure() 
         .collect();
     assert_eq!(hers.len(), 1);
     assert_eq!((hers[0].visitor_id, hers[0].note.as_deref()), (None, None));
-    let bodies: Vec<String> = d
-        .app
-        .store()
-        .all_ops()
-        .await
-        .unwrap()
-        .iter()
-        .map(|o| serde_json::to_string(&o.body).unwrap_or_default())
-        .collect();
+    let bodies = op_bodies(&d.app).await;
     assert!(
         !bodies
             .iter()
@@ -610,6 +602,17 @@ async fn erasure_keeps_the_help_anonymous_and_anonymisation_changes_no_figure() 
     let fred = d.app.visitor(&f.fred.to_string()).await.unwrap();
     assert_eq!((fred.first_name(), fred.last_name()), ("", ""));
     assert_eq!(fred.int("birth_year"), Some(1980), "his profile stays");
+}
+
+/// Every op body in the log, as JSON.
+async fn op_bodies(app: &Escale) -> Vec<String> {
+    app.store()
+        .all_ops()
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| serde_json::to_string(&o.body).unwrap_or_default())
+        .collect()
 }
 
 /// Commits an `anonymise` op for each of `ids`, as the retention upkeep does.
@@ -691,15 +694,7 @@ async fn anonymising_everyone_changes_no_figure_and_no_file_of_a_past_period() {
     .await
     .unwrap();
     assert_eq!(named, 0);
-    let bodies: Vec<String> = d
-        .app
-        .store()
-        .all_ops()
-        .await
-        .unwrap()
-        .iter()
-        .map(|o| serde_json::to_string(&o.body).unwrap_or_default())
-        .collect();
+    let bodies = op_bodies(&d.app).await;
     for name in ["Alice", "Bruno", "Chloé", "Fred", "Dany"] {
         assert!(
             !bodies.iter().any(|b| b.contains(name)),
