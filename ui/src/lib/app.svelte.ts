@@ -6,14 +6,14 @@ import type { Action, AppStatus, CloseRequest, EventView, LockState, Moved, Peer
 import { toBackendError } from './errors';
 import { allows } from './roles';
 
-export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'reports' | 'sync' | 'org' | 'stations';
+export type Screen = 'loading' | 'firstRun' | 'events' | 'desk' | 'sessions' | 'registrations' | 'import' | 'export' | 'reports' | 'sync' | 'org' | 'stations' | 'audit';
 
-/** Screens reached from the navigation, in order (Alt+1…Alt+9, then Alt+0). */
-export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'reports', 'events', 'sync', 'org', 'stations'] as const;
+/** Screens reached from the navigation, in order (Alt+1…Alt+9, then Alt+0; those after the tenth have no shortcut). */
+export const NAV_SCREENS = ['desk', 'sessions', 'registrations', 'import', 'export', 'reports', 'events', 'sync', 'org', 'stations', 'audit'] as const;
 export type NavScreen = (typeof NAV_SCREENS)[number];
 
-/** The digit of a screen's Alt shortcut: 1…9, then 0 for the tenth. */
-export const navDigit = (index: number): number => (index + 1) % 10;
+/** The digit of a screen's Alt shortcut: 1…9, then 0 for the tenth; null past it. */
+export const navDigit = (index: number): number | null => (index < 10 ? (index + 1) % 10 : null);
 
 /** The screen Alt+`digit` opens, if any. */
 export const navScreenOf = (digit: number): NavScreen | undefined => NAV_SCREENS[digit === 0 ? 9 : digit - 1];
@@ -34,6 +34,7 @@ export const SCREEN_ACTION: Record<NavScreen, Action> = {
   sync: 'list_people',
   org: 'settings',
   stations: 'stations',
+  audit: 'audit',
 };
 
 const isNavScreen = (screen: Screen): screen is NavScreen => (NAV_SCREENS as readonly Screen[]).includes(screen);
@@ -45,6 +46,7 @@ export const needsEvent = (screen: Screen): boolean =>
   screen !== 'sync' &&
   screen !== 'org' &&
   screen !== 'stations' &&
+  screen !== 'audit' &&
   screen !== 'firstRun' &&
   screen !== 'loading';
 
