@@ -4,7 +4,6 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { TestId } from '../../lib/testIds';
 import { openApp, text } from '../../test/helpers';
-import { COORDINATOR } from '../../test/seed';
 import { rawBackend } from '../../test/testBackend';
 
 const names = () => screen.queryAllByTestId(TestId.RegsRowOpen).map((b) => b.textContent?.trim());
