@@ -215,8 +215,9 @@ fn registry() -> Result<String, String> {
     let station = spec(escale_core::model::Entity::Station)?;
     let station_use = spec(escale_core::model::Entity::StationUse)?;
     let pass = spec(escale_core::model::Entity::CoworkPass)?;
+    let audit = spec(escale_core::model::Entity::Audit)?;
     Ok(format!(
-        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n\n/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */\nexport const MEDIATION_FIELDS: readonly FieldSpec[] = {mediation};\n\n/** Every field of a public computer (places, what it offers). */\nexport const STATION_FIELDS: readonly FieldSpec[] = {station};\n\n/** Every field of a session on a public computer (purposes). */\nexport const STATION_USE_FIELDS: readonly FieldSpec[] = {station_use};\n\n/** Every field of a coworking pass (kinds). */\nexport const PASS_FIELDS: readonly FieldSpec[] = {pass};\n"
+        "{HEADER}\nimport type {{ FieldSpec }} from './FieldSpec';\n\n/** Every field of a visitor, in the forms' order (escale-protocol/src/fields.rs). */\nexport const VISITOR_FIELDS: readonly FieldSpec[] = {json};\n\n/** Every field of a mediation entry, with its lists (themes, autonomy, referral…). */\nexport const MEDIATION_FIELDS: readonly FieldSpec[] = {mediation};\n\n/** Every field of a public computer (places, what it offers). */\nexport const STATION_FIELDS: readonly FieldSpec[] = {station};\n\n/** Every field of a session on a public computer (purposes). */\nexport const STATION_USE_FIELDS: readonly FieldSpec[] = {station_use};\n\n/** Every field of a coworking pass (kinds). */\nexport const PASS_FIELDS: readonly FieldSpec[] = {pass};\n\n/** Every field of an audit entry (the kinds of access recorded). */\nexport const AUDIT_FIELDS: readonly FieldSpec[] = {audit};\n"
     ))
 }
 

@@ -1020,16 +1020,6 @@ export const fr = {
   'audit.person': 'Personne',
   'audit.detail': 'Détail',
   'audit.erased': 'effacée',
-  'audit.action.view_visitor': 'Fiche consultée',
-  'audit.action.edit_visitor': 'Fiche modifiée',
-  'audit.action.export': 'Liste exportée',
-  'audit.action.certificate': 'Attestation délivrée',
-  'audit.action.merge': 'Fiches fusionnées',
-  'audit.action.erase': 'Personne effacée',
-  'audit.action.anonymise': 'Personne anonymisée',
-  'audit.action.staff': 'Compte de l’équipe modifié',
-  'audit.action.bundle': 'Paquet USB écrit',
-  'audit.action.access': 'Droit d’accès : données remises',
 } as const;
 
 export type MessageKey = keyof typeof fr;

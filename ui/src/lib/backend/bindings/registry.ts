@@ -1289,3 +1289,183 @@ export const PASS_FIELDS: readonly FieldSpec[] = [
     "choices": []
   }
 ];
+
+/** Every field of an audit entry (the kinds of access recorded). */
+export const AUDIT_FIELDS: readonly FieldSpec[] = [
+  {
+    "name": "at",
+    "input": "text",
+    "max": 40,
+    "label": {
+      "fr": "date",
+      "en": "date"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "action",
+    "input": "choice",
+    "max": 0,
+    "label": {
+      "fr": "accès",
+      "en": "access"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": [
+      {
+        "value": "view_visitor",
+        "label": {
+          "fr": "Fiche consultée",
+          "en": "Record viewed"
+        }
+      },
+      {
+        "value": "edit_visitor",
+        "label": {
+          "fr": "Fiche modifiée",
+          "en": "Record edited"
+        }
+      },
+      {
+        "value": "export",
+        "label": {
+          "fr": "Liste exportée",
+          "en": "List exported"
+        }
+      },
+      {
+        "value": "certificate",
+        "label": {
+          "fr": "Attestation délivrée",
+          "en": "Certificate issued"
+        }
+      },
+      {
+        "value": "merge",
+        "label": {
+          "fr": "Fiches fusionnées",
+          "en": "Records merged"
+        }
+      },
+      {
+        "value": "erase",
+        "label": {
+          "fr": "Personne effacée",
+          "en": "Person erased"
+        }
+      },
+      {
+        "value": "anonymise",
+        "label": {
+          "fr": "Personne anonymisée",
+          "en": "Person anonymised"
+        }
+      },
+      {
+        "value": "staff",
+        "label": {
+          "fr": "Compte de l'équipe modifié",
+          "en": "Staff account changed"
+        }
+      },
+      {
+        "value": "bundle",
+        "label": {
+          "fr": "Paquet USB écrit",
+          "en": "USB bundle written"
+        }
+      },
+      {
+        "value": "access",
+        "label": {
+          "fr": "Droit d'accès : données remises",
+          "en": "Right of access: data handed over"
+        }
+      }
+    ]
+  },
+  {
+    "name": "staff_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "membre de l'équipe",
+      "en": "staff member"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "device_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "appareil",
+      "en": "device"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "event_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "événement",
+      "en": "event"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "detail",
+    "input": "text",
+    "max": 200,
+    "label": {
+      "fr": "détail",
+      "en": "detail"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  },
+  {
+    "name": "visitor_id",
+    "input": "text",
+    "max": 0,
+    "label": {
+      "fr": "personne",
+      "en": "person"
+    },
+    "hint": null,
+    "ask": {
+      "ask": "never"
+    },
+    "personal": "no",
+    "choices": []
+  }
+];
