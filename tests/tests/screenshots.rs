@@ -360,6 +360,12 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
         .unwrap();
     app.wait_for("visitor-history", LOAD).unwrap();
     shot("visitor");
+    // The person's rights: consents, right of access, anonymise, erase.
+    app.wait_for("visitor-anonymise", REACT)
+        .unwrap()
+        .scroll_into_view()
+        .unwrap();
+    shot("visitor-privacy");
     click(&app, "visitor-close");
     click(&app, "registrations-badges");
     app.wait_for("badge-dialog", REACT).unwrap();
@@ -589,6 +595,17 @@ fn tour(desktop: &Desktop, lang: &str, out: &Path) {
     app.wait_for("org-screen", REACT).unwrap();
     std::thread::sleep(SETTLE);
     shot("org");
+    app.wait_for("retention-section", LOAD)
+        .unwrap()
+        .scroll_into_view()
+        .unwrap();
+    shot("org-retention");
+
+    // The access log (the tour's coordinator viewed records above).
+    click(&app, "nav-audit");
+    app.wait_for("audit-row", LOAD)
+        .expect("the access log lists the tour's views");
+    shot("audit");
 
     // Locked (the status bar's button): the staff names, nothing else.
     click(&app, "status-lock");

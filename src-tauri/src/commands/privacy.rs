@@ -12,17 +12,23 @@ use uuid::Uuid;
 use crate::error::ErrorBody;
 use crate::state::AppState;
 
-/// The audit log, newest first (coordinators only).
+/// The audit log, newest first (coordinators only), each detail worded in
+/// the UI's language.
 #[tauri::command]
 pub async fn audit_log(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, ErrorBody> {
-    state
+    let lang = state.lang();
+    let mut entries = state
         .escale
         .audit_log(&filter)
         .await
-        .map_err(|e| state.error(e))
+        .map_err(|e| state.error(e))?;
+    for e in &mut entries {
+        e.detail = escale_core::app::audit::detail_text(&e.action, &e.detail, lang);
+    }
+    Ok(entries)
 }
 
 /// Writes the entries `filter` selects to `path` as CSV (French Excel);

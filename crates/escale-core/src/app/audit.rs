@@ -98,6 +98,50 @@ pub struct Upkeep {
     pub anonymised: usize,
 }
 
+/// An entry's detail in `lang`. Details are stored as the core wrote them
+/// (language-neutral keys: `Csv · 46 rows`, `123 ops`, field names,
+/// `newsletter: withdrawn`); this words the known shapes for people and
+/// leaves anything else as it is.
+pub fn detail_text(action: &str, detail: &str, lang: crate::Lang) -> String {
+    let t = |fr: &str, en: &str| lang.pick(fr, en).to_string();
+    let count =
+        |s: &str, suffix: &str| -> Option<u64> { s.strip_suffix(suffix)?.trim().parse().ok() };
+    match action {
+        "export" => {
+            if let Some((format, rows)) = detail.rsplit_once(" · ") {
+                if let Some(n) = count(rows, "rows") {
+                    let format = format.rsplit(" · ").next().unwrap_or(format).to_uppercase();
+                    return format!("{format} · {n} {}", t("lignes", "rows"));
+                }
+            }
+            detail.to_string()
+        }
+        "bundle" => match count(detail, "ops") {
+            Some(n) => format!("{n} {}", t("opérations", "operations")),
+            None => detail.to_string(),
+        },
+        "edit_visitor" => match detail.split_once(": ") {
+            Some((purpose, answer)) if matches!(answer, "granted" | "withdrawn") => {
+                let answer = if answer == "granted" {
+                    t("consentement donné", "consent given")
+                } else {
+                    t("consentement retiré", "consent withdrawn")
+                };
+                format!("{purpose} : {answer}").replace(" : ", lang.pick(" : ", ": "))
+            }
+            _ => detail
+                .split(", ")
+                .map(|name| match crate::fields::visitor(name) {
+                    Some(f) => lang.pick(f.label.fr, f.label.en).to_string(),
+                    None => name.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        _ => detail.to_string(),
+    }
+}
+
 /// The audit log as a table, in `lang`: the header, then one row per
 /// entry (what the CLI prints and both write as CSV).
 pub fn audit_table(entries: &[AuditEntry], lang: crate::Lang) -> Vec<Vec<String>> {
@@ -121,10 +165,11 @@ pub fn audit_table(entries: &[AuditEntry], lang: crate::Lang) -> Vec<Vec<String>
             (None, Some(id)) => id.to_string(),
             (None, None) => "—".into(),
         };
-        let detail = match (&e.event, e.detail.is_empty()) {
+        let words = detail_text(&e.action, &e.detail, lang);
+        let detail = match (&e.event, words.is_empty()) {
             (Some(ev), true) => ev.clone(),
-            (Some(ev), false) => format!("{ev} · {}", e.detail),
-            (None, _) => e.detail.clone(),
+            (Some(ev), false) => format!("{ev} · {words}"),
+            (None, _) => words,
         };
         lines.push(vec![
             e.at.replace('T', " ").trim_end_matches('Z').to_string(),
@@ -387,5 +432,41 @@ impl Escale {
         }
         tx.commit().await?;
         Ok(old.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detail_text;
+    use crate::Lang;
+
+    #[test]
+    fn details_are_worded_in_the_readers_language() {
+        let cases = [
+            (
+                "export",
+                "Csv · 46 rows",
+                "CSV · 46 lignes",
+                "CSV · 46 rows",
+            ),
+            ("bundle", "123 ops", "123 opérations", "123 operations"),
+            (
+                "edit_visitor",
+                "email, notes",
+                "E-mail, Notes",
+                "Email, Notes",
+            ),
+            (
+                "edit_visitor",
+                "newsletter: withdrawn",
+                "newsletter : consentement retiré",
+                "newsletter: consent withdrawn",
+            ),
+            ("merge", "01a2-…", "01a2-…", "01a2-…"),
+        ];
+        for (action, stored, fr, en) in cases {
+            assert_eq!(detail_text(action, stored, Lang::Fr), fr, "{stored}");
+            assert_eq!(detail_text(action, stored, Lang::En), en, "{stored}");
+        }
     }
 }
