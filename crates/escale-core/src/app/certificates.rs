@@ -1156,7 +1156,13 @@ impl Escale {
             superseded: held
                 .as_ref()
                 .is_some_and(|h| h.minutes != i64::from(claim.minutes)),
-            name: held.as_ref().map_or(claim.name.clone(), |h| h.name.clone()),
+            // The name as the records hold it; once the holder is
+            // anonymised, the name the organisation signed in their QR code
+            // (they are the one showing it).
+            name: held
+                .as_ref()
+                .filter(|h| h.name != escale_protocol::fields::ANONYMOUS_NAME)
+                .map_or(claim.name.clone(), |h| h.name.clone()),
             known: held.is_some(),
         })
     }

@@ -363,6 +363,54 @@ async fn a_certificate_follows_a_merge_and_goes_with_an_erasure() {
 }
 
 #[tokio::test]
+async fn an_anonymised_persons_certificate_keeps_its_number_and_hours_and_still_verifies() {
+    let d: Node = founder().await;
+    let app = &d.app;
+    let ev = event_on(app, "Forum", 24, None).await;
+    let x = visitor(app, &ev, "Marie", "Curie").await;
+    facts(
+        app,
+        &ev,
+        x,
+        &[
+            (at(24, 9, 0), Direction::In, None),
+            (at(24, 10, 0), Direction::Out, None),
+        ],
+    )
+    .await;
+    let c = app.issue_certificate(&x.to_string(), &ev).await.unwrap();
+    app.anonymise(&x.to_string()).await.unwrap();
+    let listed = app.certificates(None, None).await.unwrap();
+    assert_eq!(listed.len(), 1, "the certificate stays");
+    assert_eq!(
+        (listed[0].number.as_str(), listed[0].minutes),
+        (c.number.as_str(), 60)
+    );
+    // Typed, the number alone no longer says whose it was.
+    let typed = app.verify_certificate(&c.number).await.unwrap();
+    assert_eq!((typed.minutes, typed.name.as_str()), (60, "—"));
+    // Shown by its holder, the QR code still verifies, with the signed name.
+    let shown = app.verify_certificate(&c.qr).await.unwrap();
+    assert_eq!((shown.minutes, shown.known), (60, true));
+    assert!(
+        shown.name.to_lowercase().contains("curie"),
+        "{}",
+        shown.name
+    );
+    let bodies: Vec<String> = app
+        .store()
+        .all_ops()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|o| o.body.kind() == "certificate_issued")
+        .map(|o| serde_json::to_string(&o.body).unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 1);
+    assert!(!bodies[0].contains("Curie"), "{bodies:?}");
+}
+
+#[tokio::test]
 async fn the_logo_crosses_to_another_laptop_in_pieces_and_is_used_only_once_whole() {
     use escale_core::app::OrgImage;
     let (nodes, _) = org(2).await;
