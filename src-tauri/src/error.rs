@@ -239,6 +239,8 @@ mod tests {
             Error::StaffFirstCoordinator,
             Error::StoreKeyInvalid,
             Error::StoreKeyWrong,
+            Error::StorePassphraseWrong,
+            Error::StorePassphraseShort(12),
         ];
         for e in &all {
             match e {
@@ -300,7 +302,9 @@ mod tests {
                 | Error::StaffLastCoordinator(_)
                 | Error::StaffFirstCoordinator
                 | Error::StoreKeyInvalid
-                | Error::StoreKeyWrong => {}
+                | Error::StoreKeyWrong
+                | Error::StorePassphraseWrong
+                | Error::StorePassphraseShort(_) => {}
                 Error::Import(i) => match i {
                     ImportError::UnknownField(_)
                     | ImportError::Io(_)

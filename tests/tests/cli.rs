@@ -649,3 +649,92 @@ fn an_anonymisation_racing_an_offline_edit_reaches_every_laptop_and_the_hub() {
         assert!(left.is_empty(), "{left:?}");
     }
 }
+
+#[test]
+fn a_passphrase_seals_the_store_and_nothing_opens_it_without_the_passphrase() {
+    let (cli, ev) = with_event();
+    let x = id(&add_eloise(&cli, &ev));
+    let data = cli.data_dir();
+    assert!(
+        !files_containing(&data, &["N'Diaye"]).is_empty(),
+        "a plain store shows her name"
+    );
+    let with = |env: &[(&str, &str)], args: &[&str]| {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let mut env = env.to_vec();
+        env.push(("LC_ALL", "fr_FR.UTF-8"));
+        cli.run_with(&all, &env)
+    };
+    let short = with(
+        &[("ESCALE_NEW_STORE_PASSPHRASE", "trop court")],
+        &["key", "passphrase"],
+    );
+    assert_eq!(
+        (short.code, short.error_code().as_str()),
+        (2, "store.passphrase_short")
+    );
+    let set = with(
+        &[("ESCALE_NEW_STORE_PASSPHRASE", "cheval agrafe pile correcte")],
+        &["key", "passphrase"],
+    );
+    assert_eq!(set.code, 0, "{}{}", set.stdout, set.stderr);
+    assert!(data.join("escale.key").is_file());
+    let left = files_containing(
+        &data,
+        &["N'Diaye", "ndiaye", "Éloïse", "eloise@example.org"],
+    );
+    assert!(
+        left.is_empty(),
+        "encrypted in place, nothing left in clear: {left:?}"
+    );
+
+    // Without the passphrase (no terminal to ask it on): closed, and it says why.
+    let closed = with(&[], &["visitor", "show", &x]);
+    assert_eq!(
+        (closed.code, closed.error_code().as_str()),
+        (3, "store.key_wrong")
+    );
+    assert!(
+        closed.stdout.contains("phrase de passe"),
+        "{}",
+        closed.stdout
+    );
+    let wrong = with(
+        &[("ESCALE_STORE_PASSPHRASE", "cheval agrafe pile fausse")],
+        &["visitor", "show", &x],
+    );
+    assert_eq!(
+        (wrong.code, wrong.error_code().as_str()),
+        (3, "store.passphrase_wrong")
+    );
+    let right = with(
+        &[("ESCALE_STORE_PASSPHRASE", "cheval agrafe pile correcte")],
+        &["visitor", "show", &x],
+    );
+    assert_eq!(right.code, 0, "{}", right.stdout);
+    assert_eq!(right.data()["visitor"]["last_name"], "N'Diaye-Lefèvre");
+
+    // Changed: the old passphrase no longer opens it, the new one does.
+    let changed = with(
+        &[
+            ("ESCALE_STORE_PASSPHRASE", "cheval agrafe pile correcte"),
+            (
+                "ESCALE_NEW_STORE_PASSPHRASE",
+                "une autre phrase bien longue",
+            ),
+        ],
+        &["key", "passphrase"],
+    );
+    assert_eq!(changed.code, 0, "{}", changed.stdout);
+    let old = with(
+        &[("ESCALE_STORE_PASSPHRASE", "cheval agrafe pile correcte")],
+        &["ops", "verify"],
+    );
+    assert_eq!(old.error_code(), "store.passphrase_wrong");
+    let new = with(
+        &[("ESCALE_STORE_PASSPHRASE", "une autre phrase bien longue")],
+        &["ops", "verify"],
+    );
+    assert_eq!(new.code, 0, "the same data, whole: {}", new.stdout);
+}

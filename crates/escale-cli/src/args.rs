@@ -94,6 +94,10 @@ pub enum Command {
     /// The audit log of access to personal data (coordinators): who viewed,
     /// edited, exported, certified, merged, erased — when, on which laptop.
     Audit(AuditArgs),
+    /// Protect the data directory with a passphrase (coordinators): its
+    /// encryption key is kept sealed under it in `escale.key`; set or change.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Open a session for the commands that follow (`--as NAME`; lasts
     /// MINUTES, 15 by default), kept in the data directory.
     Login(LoginArgs),
@@ -492,6 +496,13 @@ pub struct AuditArgs {
     /// Keep entries this many days from now on (30 to 3650; 365 by default).
     #[arg(long, value_name = "DAYS")]
     pub keep_days: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Set or change the passphrase (asked twice without echo, or
+    /// ESCALE_NEW_STORE_PASSPHRASE); a plain store is encrypted at once.
+    Passphrase,
 }
 
 #[derive(Debug, Args)]

@@ -155,6 +155,10 @@ pub enum Error {
     StoreKeyInvalid,
     #[error("the store is encrypted and no key (or the wrong one) was given")]
     StoreKeyWrong,
+    #[error("the store's passphrase is wrong")]
+    StorePassphraseWrong,
+    #[error("the passphrase is shorter than {0} characters")]
+    StorePassphraseShort(usize),
 }
 
 impl Error {
@@ -272,6 +276,8 @@ impl Describe for Error {
             StaffFirstCoordinator => p(&m::STAFF_FIRST_COORDINATOR),
             StoreKeyInvalid => p(&m::STORE_KEY_INVALID),
             StoreKeyWrong => p(&m::STORE_KEY_WRONG),
+            StorePassphraseWrong => p(&m::STORE_PASSPHRASE_WRONG),
+            StorePassphraseShort(min) => p(&m::STORE_PASSPHRASE_SHORT).arg("min", min.to_string()),
             SeriesNotFound(name) => p(&m::SERIES_NOT_FOUND).arg("name", shorten(name, 60)),
             CertificateMalformed => p(&m::CERTIFICATE_MALFORMED),
             CertificateTampered => p(&m::CERTIFICATE_TAMPERED),

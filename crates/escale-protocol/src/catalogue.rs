@@ -173,6 +173,8 @@ codes! {
     StaffFirstCoordinator = "staff.first_coordinator",
     StoreKeyInvalid = "store.key_invalid",
     StoreKeyWrong = "store.key_wrong",
+    StorePassphraseWrong = "store.passphrase_wrong",
+    StorePassphraseShort = "store.passphrase_short",
 }
 
 /// How the CLI exits on a code (`docs/cli.md`): the one place codes are
@@ -196,10 +198,11 @@ impl Code {
             Internal => Class::Internal,
             StoreAlreadyInitialised => Class::Failed,
             StoreNotInitialised | StoreDataDir | StoreReadOnly | StoreDiskFull | StoreBusy
-            | StoreCorrupt | StoreKeyInvalid | StoreKeyWrong => Class::Store,
+            | StoreCorrupt | StoreKeyInvalid | StoreKeyWrong | StorePassphraseWrong => Class::Store,
             InputRequired
             | InputTooLong
             | InputInvalid
+            | StorePassphraseShort
             | VisitorNameRequired
             | EventNotFound
             | SessionNotFound
@@ -604,8 +607,16 @@ messages! {
         en: "The store key (ESCALE_STORE_KEY or the file ESCALE_STORE_KEY_FILE) must be 64 hexadecimal digits.",
     }
     STORE_KEY_WRONG = "store.key_wrong" (StoreKeyWrong) {
-        fr: "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE), et celle donnée ne l'ouvre pas.",
-        en: "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE), and the one given does not open it.",
+        fr: "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE) ou sa phrase de passe, et rien de ce qui a été donné ne l'ouvre.",
+        en: "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE) or its passphrase, and nothing given opens it.",
+    }
+    STORE_PASSPHRASE_WRONG = "store.passphrase_wrong" (StorePassphraseWrong) {
+        fr: "Ce dossier de données est protégé par une phrase de passe, et celle donnée ne l'ouvre pas (au terminal, ou ESCALE_STORE_PASSPHRASE).",
+        en: "This data directory is protected by a passphrase, and the one given does not open it (on the terminal, or ESCALE_STORE_PASSPHRASE).",
+    }
+    STORE_PASSPHRASE_SHORT = "store.passphrase_short" (StorePassphraseShort) {
+        fr: "La phrase de passe doit compter au moins {min} caractères : prenez quelques mots faciles à retenir.",
+        en: "The passphrase must be at least {min} characters long: take a few words easy to remember.",
     }
     // --- staff accounts, the lock, roles
     AUTH_LOCKED = "auth.locked" (AuthLocked) {

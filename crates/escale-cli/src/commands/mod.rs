@@ -56,14 +56,42 @@ pub async fn run(cli: Cli, ui: Ui) -> Result<Reply, Failure> {
             app.store().close().await;
         }
     }
+    ask_passphrase(&dir, ui)?;
     let app = open_existing(&dir).await?;
     if let Err(e) = staff::sign_in(&app, cli.as_staff.as_deref(), ui).await {
         app.store().close().await;
         return Err(e);
     }
+    if let Command::Key(crate::args::KeyCommand::Passphrase) = cli.command {
+        return staff::set_passphrase(app, &dir, ui).await;
+    }
     let outcome = dispatch(&app, cli.command, ui).await;
     app.store().close().await;
     outcome
+}
+
+/// A data directory whose key is sealed under a passphrase: the passphrase
+/// is asked once on the terminal, unless the environment gives the key or
+/// the passphrase. Without a terminal, opening then fails with
+/// `store.key_wrong`, which says what to give.
+fn ask_passphrase(dir: &Path, ui: Ui) -> Result<(), Failure> {
+    use escale_core::store::key;
+    let given = [key::KEY_ENV, key::KEY_FILE_ENV, key::PASSPHRASE_ENV]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    if given
+        || !dir.join(key::WRAPPED_FILE).is_file()
+        || !std::io::IsTerminal::is_terminal(&std::io::stdin())
+    {
+        return Ok(());
+    }
+    let typed = rpassword::prompt_password(ui.t(
+        "Phrase de passe du dossier de données : ",
+        "Passphrase of the data directory: ",
+    ))
+    .map_err(|_| Error::StoreKeyWrong)?;
+    key::remember_passphrase(typed.trim_end_matches(['\r', '\n']).to_string());
+    Ok(())
 }
 
 async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failure> {
@@ -103,6 +131,7 @@ async fn dispatch(app: &Escale, command: Command, ui: Ui) -> Result<Reply, Failu
         Command::Audit(a) => staff::audit(app, &a, ui).await,
         Command::Retention(a) => staff::retention(app, &a, ui).await,
         Command::Logout => staff::logout(app, ui).await,
+        Command::Key(_) => unreachable!("key passphrase is handled before dispatch"),
         Command::Peer(crate::args::PeerCommand::Join(_)) => {
             unreachable!("peer join is handled before the store is opened")
         }

@@ -315,6 +315,52 @@ fn new_pin(ui: Ui) -> Result<String, Failure> {
     Ok(first)
 }
 
+/// `escale key passphrase`: a coordinator seals the data directory's key
+/// under a new passphrase (asked twice), converting a plain store.
+pub async fn set_passphrase(app: Escale, dir: &Path, ui: Ui) -> Result<Reply, Failure> {
+    let allowed = app.require(escale_core::roles::Action::Settings).await;
+    app.store().close().await;
+    drop(app);
+    allowed?;
+    let new = match std::env::var("ESCALE_NEW_STORE_PASSPHRASE") {
+        Ok(v) => v,
+        Err(_) => {
+            let first = rpassword::prompt_password(ui.t(
+                "Nouvelle phrase de passe (12 caractères au moins) : ",
+                "New passphrase (12 characters at least): ",
+            ))
+            .map_err(|_| Error::Locked)?;
+            let again = rpassword::prompt_password(ui.t(
+                "Confirmez la phrase de passe : ",
+                "Confirm the passphrase: ",
+            ))
+            .map_err(|_| Error::Locked)?;
+            if first != again {
+                return Err(Error::Invalid {
+                    field: "passphrase",
+                    value: ui
+                        .t("les deux saisies diffèrent", "the two entries differ")
+                        .into(),
+                }
+                .into());
+            }
+            first
+        }
+    };
+    escale_core::store::key::set_passphrase(dir, new.trim_end_matches(['\r', '\n'])).await?;
+    let file = dir.join(escale_core::store::key::WRAPPED_FILE);
+    let text = format!(
+        "{}\n{} {}\n",
+        ui.t(
+            "Dossier de données chiffré ; sa clé est scellée par la phrase de passe. Sans elle, rien ne s'ouvre : gardez-la hors de l'ordinateur.",
+            "Data directory encrypted; its key is sealed by the passphrase. Without it nothing opens: keep it off the laptop."
+        ),
+        ui.t("Clé scellée :", "Sealed key:"),
+        file.display()
+    );
+    Reply::new(&serde_json::json!({ "key_file": file }), text)
+}
+
 /// A secret from the environment (for scripts), else asked without echo.
 fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
     match std::env::var(var) {

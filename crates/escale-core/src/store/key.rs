@@ -9,7 +9,12 @@
 //! 2. `ESCALE_STORE_KEY` — 64 hexadecimal digits, or
 //!    `ESCALE_STORE_KEY_FILE` — a file holding them (scripts, servers, CI:
 //!    whoever can read that variable or file can read the store; see
-//!    `docs/security.md`).
+//!    `docs/security.md`);
+//! 3. the data directory's `escale.key` ([`WrappedKey`]): the data key
+//!    sealed under a passphrase (Argon2id, 64 MiB, 3 passes, then
+//!    XChaCha20-Poly1305), opened with the passphrase the person typed
+//!    ([`remember_passphrase`]) or `ESCALE_STORE_PASSPHRASE`. The file alone
+//!    gives nothing; a wrong passphrase is `store.passphrase_wrong`.
 //!
 //! Without a key, a store stays as SQLite writes it (plain). A plain store
 //! opened with a key is converted once, in place (`sqlcipher_export` into a
@@ -25,6 +30,184 @@ use std::path::{Path, PathBuf};
 pub const KEY_ENV: &str = "ESCALE_STORE_KEY";
 /// Environment variable naming a file that holds the key.
 pub const KEY_FILE_ENV: &str = "ESCALE_STORE_KEY_FILE";
+
+/// Environment variable holding the passphrase that opens `escale.key`
+/// (scripts; a person types it on the terminal instead).
+pub const PASSPHRASE_ENV: &str = "ESCALE_STORE_PASSPHRASE";
+/// The file, in the data directory, holding the data key sealed under a
+/// passphrase.
+pub const WRAPPED_FILE: &str = "escale.key";
+/// Fewest characters of a passphrase.
+pub const MIN_PASSPHRASE: usize = 12;
+
+/// The passphrase typed for this process (the CLI asks it once).
+static PASSPHRASE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keeps the passphrase the person typed, for the stores this process opens.
+pub fn remember_passphrase(passphrase: String) {
+    if let Ok(mut p) = PASSPHRASE.lock() {
+        *p = Some(passphrase);
+    }
+}
+
+/// The passphrase typed, else `ESCALE_STORE_PASSPHRASE`.
+fn passphrase() -> Option<String> {
+    PASSPHRASE
+        .lock()
+        .ok()
+        .and_then(|p| p.clone())
+        .or_else(|| std::env::var(PASSPHRASE_ENV).ok().filter(|v| !v.is_empty()))
+}
+
+/// The data key sealed under a passphrase: what `escale.key` holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WrappedKey {
+    /// `escale-key-1`.
+    pub format: String,
+    /// Argon2id's memory (KiB), passes and lanes.
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+    /// Hexadecimal: 16 bytes of salt, 24 of nonce, the sealed key (48).
+    pub salt: String,
+    pub nonce: String,
+    pub sealed: String,
+}
+
+const WRAPPED_FORMAT: &str = "escale-key-1";
+
+impl WrappedKey {
+    /// Seals `key` under `passphrase` (at least [`MIN_PASSPHRASE`] characters).
+    pub fn seal(key: &StoreKey, passphrase: &str) -> Result<WrappedKey> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        if passphrase.chars().count() < MIN_PASSPHRASE {
+            return Err(Error::StorePassphraseShort(MIN_PASSPHRASE));
+        }
+        let salt: [u8; 16] = rand::random();
+        let nonce: [u8; 24] = rand::random();
+        let (m_kib, t, p) = (64 * 1024, 3, 1);
+        let kek = derive(passphrase, &salt, m_kib, t, p)?;
+        let sealed = chacha20poly1305::XChaCha20Poly1305::new((&kek).into())
+            .encrypt((&nonce).into(), key.as_bytes().as_slice())
+            .map_err(|_| Error::Internal("sealing the store key".into()))?;
+        Ok(WrappedKey {
+            format: WRAPPED_FORMAT.into(),
+            m_kib,
+            t,
+            p,
+            salt: hex::encode(salt),
+            nonce: hex::encode(nonce),
+            sealed: hex::encode(sealed),
+        })
+    }
+
+    /// The data key, if `passphrase` is the one it was sealed under.
+    pub fn open(&self, passphrase: &str) -> Result<StoreKey> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let damaged = || Error::Corrupt(format!("{WRAPPED_FILE} is damaged"));
+        if self.format != WRAPPED_FORMAT || self.m_kib > 4 * 1024 * 1024 || self.t > 64 {
+            return Err(damaged());
+        }
+        let salt = hex::decode(&self.salt).map_err(|_| damaged())?;
+        let nonce: [u8; 24] = hex::decode(&self.nonce)
+            .ok()
+            .and_then(|n| n.try_into().ok())
+            .ok_or_else(damaged)?;
+        let sealed = hex::decode(&self.sealed).map_err(|_| damaged())?;
+        let kek = derive(passphrase, &salt, self.m_kib, self.t, self.p)?;
+        let bytes = chacha20poly1305::XChaCha20Poly1305::new((&kek).into())
+            .decrypt((&nonce).into(), sealed.as_slice())
+            .map_err(|_| Error::StorePassphraseWrong)?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| damaged())?;
+        Ok(StoreKey(bytes))
+    }
+
+    /// The sealed key of the data directory `dir`, if it has one.
+    pub fn read(dir: &Path) -> Result<Option<WrappedKey>> {
+        let path = dir.join(WRAPPED_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| Error::Corrupt(format!("{WRAPPED_FILE} is damaged"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes it into `dir`, readable by its owner only, whole or not at all.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(WRAPPED_FILE);
+        let tmp = dir.join(format!("{WRAPPED_FILE}.part"));
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    }
+}
+
+/// The key-encryption key: Argon2id of the passphrase.
+fn derive(passphrase: &str, salt: &[u8], m_kib: u32, t: u32, p: u32) -> Result<[u8; 32]> {
+    let params = argon2::Params::new(m_kib, t, p, Some(32))
+        .map_err(|e| Error::Internal(format!("argon2: {e}")))?;
+    let mut out = [0_u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, &mut out)
+        .map_err(|e| Error::Internal(format!("argon2: {e}")))?;
+    Ok(out)
+}
+
+/// Sets (or changes) the passphrase of the data directory `dir`: its data
+/// key — the one it already has (from the environment, or `escale.key`
+/// opened with the passphrase given), else a new random one — is sealed
+/// under `new` into `escale.key`, then a plain store is converted under it.
+/// The caller checks who may (a coordinator) and closes the store first.
+pub async fn set_passphrase(dir: &Path, new: &str) -> Result<()> {
+    let db = dir.join(super::DB_FILE);
+    let key = match resolve(dir)? {
+        Some(k) => k,
+        None if WrappedKey::read(dir)?.is_some() => return Err(Error::StorePassphraseWrong),
+        None if db.exists() && !is_plain(&db) => return Err(Error::StoreKeyWrong),
+        None => StoreKey::random(),
+    };
+    WrappedKey::seal(&key, new)?.write(dir)?;
+    // From here a crash leaves the key file and a plain store: the next
+    // open converts it, as this one does now.
+    let store = super::Store::open(
+        dir,
+        &super::OpenOptions {
+            key: Some(key),
+            ..Default::default()
+        },
+    )
+    .await?;
+    store.close().await;
+    remember_passphrase(new.to_string());
+    Ok(())
+}
+
+/// The key to open the store in `dir` with, when the caller gave none: the
+/// environment's, else the directory's `escale.key` opened with the
+/// passphrase typed or `ESCALE_STORE_PASSPHRASE` (none given: the store is
+/// opened without a key and refuses with `store.key_wrong` if encrypted).
+pub fn resolve(dir: &Path) -> Result<Option<StoreKey>> {
+    if let Some(k) = StoreKey::from_env()? {
+        return Ok(Some(k));
+    }
+    match (WrappedKey::read(dir)?, passphrase()) {
+        (Some(w), Some(p)) => w.open(&p).map(Some),
+        _ => Ok(None),
+    }
+}
 
 /// A data key. Its bytes are wiped when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
@@ -214,6 +397,60 @@ fn shred(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_key_opens_with_its_passphrase_only_and_survives_its_file() {
+        let k = StoreKey::random();
+        assert_eq!(
+            WrappedKey::seal(&k, "court").unwrap_err().code(),
+            "store.passphrase_short"
+        );
+        let w = WrappedKey::seal(&k, "cheval agrafe pile correcte").unwrap();
+        assert!(
+            !w.sealed.contains(&k.to_hex()),
+            "the key is not in the file"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        w.write(dir.path()).unwrap();
+        let back = WrappedKey::read(dir.path()).unwrap().unwrap();
+        assert_eq!(back.open("cheval agrafe pile correcte").unwrap(), k);
+        assert_eq!(
+            back.open("cheval agrafe pile fausse").unwrap_err().code(),
+            "store.passphrase_wrong"
+        );
+        let mut tampered = back.clone();
+        tampered.sealed.replace_range(
+            0..2,
+            if &tampered.sealed[0..2] == "00" {
+                "01"
+            } else {
+                "00"
+            },
+        );
+        assert_eq!(
+            tampered
+                .open("cheval agrafe pile correcte")
+                .unwrap_err()
+                .code(),
+            "store.passphrase_wrong",
+            "a changed byte does not open"
+        );
+        std::fs::write(dir.path().join(WRAPPED_FILE), "{").unwrap();
+        assert_eq!(
+            WrappedKey::read(dir.path()).unwrap_err().code(),
+            "store.corrupt"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            w.write(dir.path()).unwrap();
+            let mode = std::fs::metadata(dir.path().join(WRAPPED_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 
     #[test]
     fn a_key_reads_back_from_its_hex_and_refuses_anything_else() {

@@ -107,7 +107,7 @@ pub struct OpenOptions {
     /// is one to do (it runs inside [`Store::open`]).
     pub progress: Option<Progress>,
     /// The key the store is encrypted with (see [`key`]); `None`: the one
-    /// the environment gives, if any.
+    /// the environment gives, or the directory's `escale.key` opens, if any.
     pub key: Option<key::StoreKey>,
 }
 
@@ -156,7 +156,7 @@ impl Store {
         let path = dir.join(DB_FILE);
         let key = match &opts.key {
             Some(k) => Some(k.clone()),
-            None => key::StoreKey::from_env()?,
+            None => key::resolve(dir)?,
         };
         if let Some(k) = &key {
             key::encrypt_plain_store(&path, k).await?;
