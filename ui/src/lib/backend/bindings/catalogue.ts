@@ -527,12 +527,20 @@ export const MESSAGES: Readonly<Record<string, { fr: string; en: string }>> = {
     "fr": "La clé du magasin de données (ESCALE_STORE_KEY ou le fichier ESCALE_STORE_KEY_FILE) doit compter 64 chiffres hexadécimaux."
   },
   "store.key_wrong": {
-    "en": "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE), and the one given does not open it.",
-    "fr": "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE), et celle donnée ne l'ouvre pas."
+    "en": "This data directory is encrypted: it needs its key (ESCALE_STORE_KEY or ESCALE_STORE_KEY_FILE) or its passphrase, and nothing given opens it.",
+    "fr": "Ce dossier de données est chiffré : il faut sa clé (ESCALE_STORE_KEY ou ESCALE_STORE_KEY_FILE) ou sa phrase de passe, et rien de ce qui a été donné ne l'ouvre."
   },
   "store.not_initialised": {
     "en": "This data directory is not initialised yet. Run `escale init --org NAME --device NAME`.",
     "fr": "Ce dossier de données n'est pas encore initialisé. Lancez « escale init --org NOM --device NOM »."
+  },
+  "store.passphrase_short": {
+    "en": "The passphrase must be at least {min} characters long: take a few words easy to remember.",
+    "fr": "La phrase de passe doit compter au moins {min} caractères : prenez quelques mots faciles à retenir."
+  },
+  "store.passphrase_wrong": {
+    "en": "This data directory is protected by a passphrase, and the one given does not open it (on the terminal, or ESCALE_STORE_PASSPHRASE).",
+    "fr": "Ce dossier de données est protégé par une phrase de passe, et celle donnée ne l'ouvre pas (au terminal, ou ESCALE_STORE_PASSPHRASE)."
   },
   "store.read_only": {
     "en": "The data directory is read-only: nothing was saved. Check its permissions or choose another directory.",
