@@ -85,7 +85,7 @@ fn ask_passphrase(dir: &Path, ui: Ui) -> Result<(), Failure> {
     {
         return Ok(());
     }
-    let typed = rpassword::prompt_password(ui.t(
+    let typed = staff::ask_raw(ui.t(
         "Phrase de passe du dossier de données : ",
         "Passphrase of the data directory: ",
     ))

@@ -137,7 +137,7 @@ async fn edit(app: &Escale, a: &StaffEditArgs, ui: Ui) -> Result<Reply, Failure>
 pub async fn login(app: &Escale, a: &LoginArgs, ui: Ui) -> Result<Reply, Failure> {
     let me = app.current_session().ok_or(Error::Locked)?;
     let token = app.issue_session_token(a.minutes).await?;
-    write_private(&session_file(app.data_dir()), &token)?;
+    escale_core::store::write_private(&session_file(app.data_dir()), token.as_bytes())?;
     let text = format!(
         "{} {} ({} {} min).",
         ui.t("Session ouverte pour", "Session open for"),
@@ -280,32 +280,39 @@ fn session_file(dir: &Path) -> PathBuf {
     dir.join(SESSION_FILE)
 }
 
-fn write_private(path: &Path, text: &str) -> Result<(), Error> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    use std::io::Write;
-    opts.open(path)?.write_all(text.as_bytes())?;
-    Ok(())
-}
-
 /// A new PIN: ESCALE_NEW_PIN, or asked twice on the terminal.
 fn new_pin(ui: Ui) -> Result<String, Failure> {
-    if let Ok(pin) = std::env::var("ESCALE_NEW_PIN") {
-        return Ok(pin);
+    new_secret(
+        "ESCALE_NEW_PIN",
+        ask,
+        "pin",
+        ui.t(
+            "Nouveau code PIN (4 à 8 chiffres) : ",
+            "New PIN (4 to 8 digits): ",
+        ),
+        ui.t("Confirmez le code PIN : ", "Confirm the PIN: "),
+        ui,
+    )
+}
+
+/// A new secret: from `var` (scripts), else asked twice with `read`, the
+/// two entries compared (`input.invalid` on `field` when they differ).
+fn new_secret(
+    var: &str,
+    read: fn(&str) -> Result<String, Failure>,
+    field: &'static str,
+    prompt: &str,
+    confirm: &str,
+    ui: Ui,
+) -> Result<String, Failure> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(v);
     }
-    let first = ask(ui.t(
-        "Nouveau code PIN (4 à 8 chiffres) : ",
-        "New PIN (4 to 8 digits): ",
-    ))?;
-    let again = ask(ui.t("Confirmez le code PIN : ", "Confirm the PIN: "))?;
+    let first = read(prompt)?;
+    let again = read(confirm)?;
     if first != again {
         return Err(Error::Invalid {
-            field: "pin",
+            field,
             value: ui
                 .t("les deux saisies diffèrent", "the two entries differ")
                 .into(),
@@ -322,31 +329,20 @@ pub async fn set_passphrase(app: Escale, dir: &Path, ui: Ui) -> Result<Reply, Fa
     app.store().close().await;
     drop(app);
     allowed?;
-    let new = match std::env::var("ESCALE_NEW_STORE_PASSPHRASE") {
-        Ok(v) => v,
-        Err(_) => {
-            let first = rpassword::prompt_password(ui.t(
-                "Nouvelle phrase de passe (12 caractères au moins) : ",
-                "New passphrase (12 characters at least): ",
-            ))
-            .map_err(|_| Error::Locked)?;
-            let again = rpassword::prompt_password(ui.t(
-                "Confirmez la phrase de passe : ",
-                "Confirm the passphrase: ",
-            ))
-            .map_err(|_| Error::Locked)?;
-            if first != again {
-                return Err(Error::Invalid {
-                    field: "passphrase",
-                    value: ui
-                        .t("les deux saisies diffèrent", "the two entries differ")
-                        .into(),
-                }
-                .into());
-            }
-            first
-        }
-    };
+    let new = new_secret(
+        "ESCALE_NEW_STORE_PASSPHRASE",
+        ask_raw,
+        "passphrase",
+        ui.t(
+            "Nouvelle phrase de passe (12 caractères au moins) : ",
+            "New passphrase (12 characters at least): ",
+        ),
+        ui.t(
+            "Confirmez la phrase de passe : ",
+            "Confirm the passphrase: ",
+        ),
+        ui,
+    )?;
     escale_core::store::key::set_passphrase(dir, new.trim_end_matches(['\r', '\n'])).await?;
     let file = dir.join(escale_core::store::key::WRAPPED_FILE);
     let text = format!(
@@ -370,7 +366,10 @@ fn secret(var: &str, prompt: &str) -> Result<String, Failure> {
 }
 
 fn ask(prompt: &str) -> Result<String, Failure> {
-    rpassword::prompt_password(prompt)
-        .map(|s| s.trim().to_string())
-        .map_err(|_| Error::Locked.into())
+    ask_raw(prompt).map(|s| s.trim().to_string())
+}
+
+/// Asked without echo, kept as typed (a passphrase's spaces count).
+pub fn ask_raw(prompt: &str) -> Result<String, Failure> {
+    rpassword::prompt_password(prompt).map_err(|_| Error::Locked.into())
 }

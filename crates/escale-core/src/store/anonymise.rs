@@ -112,18 +112,20 @@ pub(super) async fn rows(conn: &mut SqliteConnection, ids: &[Uuid], rev: i64) ->
 /// Rewrites, anonymised, the logged ops at these places (ops of a batch
 /// about people anonymised before it arrived).
 pub(super) async fn logged(conn: &mut SqliteConnection, places: &[(Uuid, i64)]) -> Result<()> {
+    let mut found = vec![];
     for (origin, seq) in places {
-        let found = sqlx::query(
-            "SELECT origin, seq, kind, subject, body, status FROM op
-             WHERE origin = ? AND seq = ? AND body IS NOT NULL",
-        )
-        .bind(*origin)
-        .bind(*seq)
-        .fetch_all(&mut *conn)
-        .await?;
-        rewrite(conn, &found).await?;
+        found.extend(
+            sqlx::query(
+                "SELECT origin, seq, kind, subject, body, status FROM op
+                 WHERE origin = ? AND seq = ? AND body IS NOT NULL",
+            )
+            .bind(*origin)
+            .bind(*seq)
+            .fetch_all(&mut *conn)
+            .await?,
+        );
     }
-    Ok(())
+    rewrite(conn, &found).await
 }
 
 /// Log rows (origin, seq, kind, subject, body, status) → anonymised in

@@ -136,22 +136,9 @@ impl WrappedKey {
 
     /// Writes it into `dir`, readable by its owner only, whole or not at all.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(WRAPPED_FILE);
-        let tmp = dir.join(format!("{WRAPPED_FILE}.part"));
         let text =
             serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-        Ok(())
+        super::write_private(&dir.join(WRAPPED_FILE), text.as_bytes())
     }
 }
 
