@@ -1672,6 +1672,8 @@ pub fn input_label(name: &str, lang: Lang) -> String {
         ("from", Lang::En) => Some("start date"),
         ("to", Lang::Fr) => Some("date de fin"),
         ("to", Lang::En) => Some("end date"),
+        ("passphrase", Lang::Fr) => Some("phrase de passe"),
+        ("passphrase", Lang::En) => Some("passphrase"),
         _ => None,
     };
     if let Some(label) = fixed {
@@ -1681,7 +1683,13 @@ pub fn input_label(name: &str, lang: Lang) -> String {
         // "Prénom" → "prénom", "Identifiant France Travail" → "identifiant France Travail".
         return lower_first(f.label.get(lang));
     }
-    for e in [Entity::Event, Entity::Session, Entity::Mediation] {
+    // The organisation's settings last ("name" and the like are above).
+    for e in [
+        Entity::Event,
+        Entity::Session,
+        Entity::Mediation,
+        Entity::Org,
+    ] {
         if let Some(f) = get(e, name) {
             return f.label.get(lang).to_string();
         }
@@ -2020,5 +2028,10 @@ mod tests {
             "identifiant France Travail"
         );
         assert_eq!(input_label("birth_year", Lang::En), "birth year");
+        assert_eq!(
+            input_label("retention_months", Lang::Fr),
+            "anonymisation après la dernière venue (mois)",
+            "an organisation setting is named in words too"
+        );
     }
 }
